@@ -1,0 +1,635 @@
+"""The draft model: a Markdown essay parsed into a tree of sections.
+
+Parsing uses markdown-it-py's block tokens and their line maps, never regular
+expressions over Markdown, so a ``#`` inside a code fence is not a heading.
+
+A document is cut into sections whose *own spans* tile the text exactly, in
+document order: ``"".join(doc.text[s.start:s.end] for s in doc.sections) ==
+doc.text`` always holds. Section kinds:
+
+``frontmatter``
+    The YAML front matter block (``---`` ... ``---``), with its parsed fields.
+``preamble``
+    Content before the first heading, when there is any.
+``heading``
+    An ATX or setext heading and the body up to the next section; headings
+    nest by level.
+``outline``
+    A top-level item of an *outline list*: a list, at the end of a section's
+    body, whose top-level items are all short title-like phrases (see
+    :func:`is_title_like`). The item's nested bullets are its sub-points.
+
+The rules are documented in ``docs/sections.md``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Iterator
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+#: Top-level list items with more words than this are prose, not outline titles.
+MAX_TITLE_WORDS = 12
+#: Outline titles may be longer than MAX_TITLE_WORDS only if they have no sentence end.
+_SENTENCE_END = re.compile(r"[.!?;:][\"'”’)\]]*$")
+_NEWLINE = re.compile(r"\r\n?|\n")
+_WORD = re.compile(r"[^\W_](?:[\w’'\-]*[^\W_])?", re.UNICODE)
+
+_md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+
+
+def count_words(text: str) -> int:
+    """Words in plain text: runs of letters/digits, with inner apostrophes and hyphens."""
+    return len(_WORD.findall(text))
+
+
+def slugify(title: str) -> str:
+    """A GitHub-style slug: lowercase, punctuation dropped, spaces to hyphens."""
+    text = unicodedata.normalize("NFKC", title).lower().strip()
+    out = []
+    for ch in text:
+        if ch.isalnum() or ch in "-_":
+            out.append(ch)
+        elif ch.isspace():
+            out.append("-")
+    slug = re.sub(r"-{2,}", "-", "".join(out)).strip("-")
+    return slug or "section"
+
+
+def is_title_like(text: str) -> bool:
+    """Whether a list item's first line reads as a title rather than a sentence.
+
+    Title-like: at most :data:`MAX_TITLE_WORDS` words, one line, and no
+    sentence-ending punctuation at the end (``.``, ``!``, ``?``, ``;``, ``:``).
+    """
+    text = text.strip()
+    if not text or "\n" in text:
+        return False
+    if count_words(text) > MAX_TITLE_WORDS or count_words(text) == 0:
+        return False
+    return not _SENTENCE_END.search(text)
+
+
+@dataclass
+class SubPoint:
+    """A nested bullet under an outline item."""
+
+    text: str
+    depth: int  # 1 = directly under the outline item
+    line: int  # 0-based source line
+
+
+@dataclass
+class Section:
+    """One section of a document. Offsets are character offsets into ``Document.text``."""
+
+    key: str
+    title: str
+    kind: str  # frontmatter | preamble | heading | outline
+    level: int
+    start: int  # own span start (inclusive)
+    end: int  # own span end (exclusive)
+    line_start: int  # 0-based, inclusive
+    line_end: int  # 0-based, exclusive
+    body_start: int  # where the body begins (after the heading line or bullet title)
+    index: int = 0  # position in document order
+    parent: str | None = None
+    children: list[str] = field(default_factory=list)
+    end_all: int = 0  # end of the span including descendants
+    plain: str = ""  # plain text of the own body (no markup, no URLs)
+    words: int = 0
+    prose_words: int = 0
+    outline_words: int = 0
+    words_all: int = 0
+    subpoints: list[SubPoint] = field(default_factory=list)
+    fields: dict[str, Any] = field(default_factory=dict)  # front matter only
+
+    @property
+    def body_kind(self) -> str:
+        """``prose``, ``outline``, ``other`` (quotes, code, tables) or ``empty``."""
+        if self.kind == "outline":
+            return "outline"
+        if self.words == 0:
+            return "empty"
+        if self.prose_words == 0 and self.outline_words == 0:
+            return "other"
+        return "prose" if self.prose_words >= self.outline_words else "outline"
+
+    @property
+    def content_hash(self) -> str:
+        """Hash of the normalised plain body: equal for whitespace-only differences."""
+        norm = " ".join(self.plain.split()).lower()
+        return hashlib.sha1(norm.encode("utf-8")).hexdigest()[:16]
+
+    @property
+    def path(self) -> list[str]:
+        return self.key.split("/")
+
+    def to_dict(self, doc: "Document", with_text: bool = False) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "key": self.key,
+            "title": self.title,
+            "kind": self.kind,
+            "level": self.level,
+            "parent": self.parent,
+            "children": list(self.children),
+            "body_kind": self.body_kind,
+            "words": self.words,
+            "words_with_children": self.words_all,
+            "prose_words": self.prose_words,
+            "outline_words": self.outline_words,
+            "span": {
+                "start": self.start,
+                "end": self.end,
+                "end_with_children": self.end_all,
+                "line_start": self.line_start + 1,
+                "line_end": self.line_end,
+            },
+        }
+        if self.subpoints:
+            data["subpoints"] = [{"text": p.text, "depth": p.depth, "line": p.line + 1} for p in self.subpoints]
+        if self.kind == "frontmatter":
+            data["fields"] = _jsonable(self.fields)
+        if with_text:
+            data["text"] = doc.text[self.start : self.end]
+        return data
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+@dataclass
+class Document:
+    """A parsed draft."""
+
+    text: str
+    sections: list[Section]
+    problems: list[str]
+    path: str | None = None
+
+    @cached_property
+    def by_key(self) -> dict[str, Section]:
+        return {s.key: s for s in self.sections}
+
+    def section(self, key: str) -> Section:
+        return self.by_key[key]
+
+    def get(self, key: str) -> Section | None:
+        return self.by_key.get(key)
+
+    def children(self, section: Section) -> list[Section]:
+        return [self.by_key[k] for k in section.children]
+
+    def roots(self) -> list[Section]:
+        return [s for s in self.sections if s.parent is None]
+
+    def walk(self) -> Iterator[Section]:
+        return iter(self.sections)
+
+    def own_text(self, section: Section) -> str:
+        return self.text[section.start : section.end]
+
+    def full_text(self, section: Section) -> str:
+        """The section's source with its descendants."""
+        return self.text[section.start : section.end_all]
+
+    def body_text(self, section: Section) -> str:
+        """The section's own source after its heading line (or bullet title)."""
+        return self.text[section.body_start : section.end]
+
+    @property
+    def front_matter(self) -> dict[str, Any]:
+        for s in self.sections:
+            if s.kind == "frontmatter":
+                return s.fields
+        return {}
+
+    @property
+    def title(self) -> str:
+        fm_title = self.front_matter.get("title")
+        if isinstance(fm_title, str) and fm_title.strip():
+            return fm_title.strip()
+        for s in self.sections:
+            if s.kind == "heading":
+                return s.title
+        return self.path or "untitled"
+
+    @property
+    def words(self) -> int:
+        return sum(s.words for s in self.sections if s.kind != "frontmatter")
+
+    @property
+    def content_sections(self) -> list[Section]:
+        """Sections that are part of the essay (not the front matter)."""
+        return [s for s in self.sections if s.kind != "frontmatter"]
+
+    @property
+    def prose_share(self) -> float:
+        """Share of the sections with a written body that are prose rather than outline."""
+        prose = outline = 0
+        for s in self.content_sections:
+            kind = s.body_kind
+            if kind == "prose":
+                prose += 1
+            elif kind == "outline":
+                outline += 1
+        return prose / (prose + outline) if prose + outline else 0.0
+
+    def rebuild(self) -> str:
+        """Reassemble the text from the sections' own spans (always equals ``text``)."""
+        return "".join(self.text[s.start : s.end] for s in self.sections)
+
+    def stats(self) -> dict[str, Any]:
+        return {
+            "words": self.words,
+            "sections": len(self.content_sections),
+            "prose_sections": sum(1 for s in self.content_sections if s.body_kind == "prose"),
+            "outline_sections": sum(1 for s in self.content_sections if s.body_kind == "outline"),
+            "prose_share": round(self.prose_share, 4),
+        }
+
+    def to_dict(self, with_text: bool = False) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "title": self.title,
+            **self.stats(),
+            "problems": list(self.problems),
+            "front_matter": _jsonable(self.front_matter),
+            "sections": [s.to_dict(self, with_text=with_text) for s in self.sections],
+        }
+
+
+# ---------------------------------------------------------------------- parsing
+
+
+class _Lines:
+    """Line starts of a text, with markdown-it's notion of newlines (CRLF, CR, LF)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        starts = [0]
+        for m in _NEWLINE.finditer(text):
+            starts.append(m.end())
+        # A trailing newline does not start a new (empty) line for markdown-it.
+        if len(starts) > 1 and starts[-1] == len(text):
+            starts.pop()
+        self.starts = starts
+
+    @property
+    def count(self) -> int:
+        return len(self.starts) if self.text else 0
+
+    def offset(self, line: int) -> int:
+        if line >= len(self.starts):
+            return len(self.text)
+        return self.starts[line]
+
+    def line(self, n: int) -> str:
+        start = self.offset(n)
+        end = self.offset(n + 1)
+        return _NEWLINE.sub("", self.text[start:end])
+
+    def line_of(self, offset: int) -> int:
+        import bisect
+
+        return max(0, bisect.bisect_right(self.starts, offset) - 1)
+
+
+def _inline_plain(token: Token) -> str:
+    """Plain text of an inline token: link text kept, URLs and markup dropped."""
+    parts: list[str] = []
+    for child in token.children or []:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+        elif child.type == "image":
+            parts.append("".join(c.content for c in child.children or []))
+    return "".join(parts)
+
+
+def _front_matter(text: str, lines: _Lines) -> tuple[int, dict[str, Any], list[str]] | None:
+    """Detect Jekyll front matter: returns (line count, fields, problems) or None."""
+    if lines.count == 0 or lines.line(0).rstrip() != "---":
+        return None
+    for n in range(1, lines.count):
+        if lines.line(n).rstrip() in ("---", "..."):
+            raw = text[lines.offset(1) : lines.offset(n)]
+            problems: list[str] = []
+            fields: dict[str, Any] = {}
+            try:
+                data = yaml.safe_load(raw) if raw.strip() else {}
+            except yaml.YAMLError as exc:
+                mark = getattr(exc, "problem_mark", None)
+                where = f" at line {mark.line + 2}" if mark is not None else ""
+                problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+                problems.append(f"malformed front matter{where}: {problem}")
+            else:
+                if data is None:
+                    data = {}
+                if isinstance(data, dict):
+                    fields = data
+                else:
+                    problems.append("malformed front matter: expected key: value fields")
+            return n + 1, fields, problems
+    return 0, {}, ["front matter is not closed: no '---' line after the opening one"]
+
+
+@dataclass
+class _Block:
+    """A top-level block token group with its line range and word counts."""
+
+    kind: str  # paragraph | list | other | heading
+    line_start: int
+    line_end: int
+    prose_words: int = 0
+    outline_words: int = 0
+    other_words: int = 0
+    plain: str = ""
+    tokens: list[Token] = field(default_factory=list)
+
+
+def _blocks(tokens: list[Token]) -> list[_Block]:
+    """Group level-0 tokens into blocks."""
+    blocks: list[_Block] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.level != 0 or tok.map is None:
+            i += 1
+            continue
+        if tok.nesting == 1:
+            # Find the matching close token at level 0.
+            j = i + 1
+            depth = 1
+            while j < len(tokens) and depth:
+                if tokens[j].level == 0 and tokens[j].nesting == -1:
+                    depth -= 1
+                    if depth == 0:
+                        break
+                elif tokens[j].level == 0 and tokens[j].nesting == 1:
+                    depth += 1
+                j += 1
+            group = tokens[i : j + 1]
+        else:
+            j = i
+            group = [tok]
+        kind = {
+            "heading_open": "heading",
+            "paragraph_open": "paragraph",
+            "bullet_list_open": "list",
+            "ordered_list_open": "list",
+        }.get(tok.type, "other")
+        blocks.append(_Block(kind, tok.map[0], tok.map[1], tokens=group))
+        i = j + 1
+    for block in blocks:
+        _count_block(block)
+    return blocks
+
+
+def _count_block(block: _Block) -> None:
+    texts: list[str] = []
+    if block.kind == "list":
+        # Each list item: title-like items are outline words, sentences are prose.
+        stack: list[bool] = []
+        for k, tok in enumerate(block.tokens):
+            if tok.type == "list_item_open":
+                stack.append(False)
+            elif tok.type == "list_item_close":
+                stack.pop()
+            elif tok.type == "inline":
+                text = _inline_plain(tok)
+                texts.append(text)
+                n = count_words(text)
+                first_of_item = bool(stack) and block.tokens[k - 2].type == "list_item_open"
+                if first_of_item and is_title_like(text):
+                    block.outline_words += n
+                else:
+                    block.prose_words += n
+    else:
+        for tok in block.tokens:
+            if tok.type == "inline":
+                texts.append(_inline_plain(tok))
+            elif tok.type in ("fence", "code_block", "html_block"):
+                texts.append(tok.content)
+        n = sum(count_words(t) for t in texts)
+        if block.kind == "paragraph":
+            block.prose_words = n
+        elif block.kind != "heading":
+            block.other_words = n
+    block.plain = "\n".join(t for t in texts if t)
+
+
+def _list_items(block: _Block) -> list[tuple[int, int, str, list[SubPoint], list[Token]]]:
+    """Top-level items of a list block: (line_start, line_end, title, subpoints, tokens)."""
+    items = []
+    depth = 0
+    current: list[Token] | None = None
+    for tok in block.tokens:
+        if tok.type == "list_item_open":
+            depth += 1
+            if depth == 1:
+                current = [tok]
+                continue
+        if current is not None:
+            current.append(tok)
+        if tok.type == "list_item_close":
+            if depth == 1 and current is not None:
+                first = current[0]
+                title = ""
+                subpoints: list[SubPoint] = []
+                sub_depth = 0
+                seen_title = False
+                for t in current[1:]:
+                    if t.type in ("bullet_list_open", "ordered_list_open"):
+                        sub_depth += 1
+                    elif t.type in ("bullet_list_close", "ordered_list_close"):
+                        sub_depth -= 1
+                    elif t.type == "inline":
+                        text = _inline_plain(t).strip()
+                        if not seen_title and sub_depth == 0:
+                            title = text
+                            seen_title = True
+                        elif text:
+                            line = t.map[0] if t.map else first.map[0]
+                            subpoints.append(SubPoint(" ".join(text.split()), max(1, sub_depth), line))
+                assert first.map is not None
+                items.append((first.map[0], first.map[1], title, subpoints, current))
+                current = None
+            depth -= 1
+    return items
+
+
+def parse(text: str, path: str | None = None) -> Document:
+    """Parse Markdown *text* into a :class:`Document`. Never raises on content."""
+    lines = _Lines(text)
+    problems: list[str] = []
+    md_source = text
+    fm_lines = 0
+    fm_fields: dict[str, Any] = {}
+    fm = _front_matter(text, lines)
+    if fm is not None:
+        fm_lines, fm_fields, fm_problems = fm
+        problems.extend(fm_problems)
+        if fm_lines:
+            # Blank the front matter for markdown-it so its line numbers stay valid.
+            cut = lines.offset(fm_lines)
+            md_source = "\n" * fm_lines + text[cut:]
+    tokens = _md.parse(md_source)
+    blocks = _blocks(tokens)
+
+    # Raw section starts: (line, kind, level, title, extra)
+    raw: list[dict[str, Any]] = []
+    if fm_lines:
+        raw.append({"line": 0, "kind": "frontmatter", "level": 0, "title": "Front matter", "body_line": fm_lines})
+    for b_index, block in enumerate(blocks):
+        if block.kind == "heading":
+            open_tok = block.tokens[0]
+            inline = block.tokens[1]
+            level = int(open_tok.tag[1])
+            title = " ".join(_inline_plain(inline).split()) or "(untitled)"
+            raw.append({"line": block.line_start, "kind": "heading", "level": level, "title": title,
+                        "body_line": block.line_end, "block": b_index})
+
+    # Preamble: content blocks before the first heading.
+    first_heading_line = next((r["line"] for r in raw if r["kind"] == "heading"), lines.count)
+    if any(b.line_start < first_heading_line and b.kind != "heading" for b in blocks):
+        pre_start = fm_lines
+        raw.insert(1 if fm_lines else 0, {"line": pre_start, "kind": "preamble", "level": 0,
+                                         "title": "Preamble", "body_line": pre_start})
+
+    # Outline lists at the end of a heading's (or the preamble's) body.
+    owners = [r for r in raw if r["kind"] in ("heading", "preamble")]
+    outline_raw: list[dict[str, Any]] = []
+    for idx, owner in enumerate(owners):
+        next_line = next((r["line"] for r in raw if r["line"] > owner["line"] and r["kind"] == "heading"),
+                         lines.count)
+        body_blocks = [b for b in blocks if owner["body_line"] <= b.line_start < next_line and b.kind != "heading"]
+        trailing: list[_Block] = []
+        for b in reversed(body_blocks):
+            if b.kind != "list":
+                break
+            trailing.insert(0, b)
+        items = [it for b in trailing for it in _list_items(b)]
+        if not items:
+            continue
+        if not all(is_title_like(it[2]) for it in items):
+            continue
+        if len(items) < 2 and not any(it[3] for it in items):
+            continue
+        base_level = owner["level"] if owner["kind"] == "heading" else 0
+        for line_start, line_end, title, subpoints, _toks in items:
+            outline_raw.append({"line": line_start, "kind": "outline", "level": base_level + 1,
+                                "title": " ".join(title.split()), "subpoints": subpoints,
+                                "owner_line": owner["line"]})
+    raw.extend(outline_raw)
+    raw.sort(key=lambda r: (r["line"], 0 if r["kind"] == "frontmatter" else 1))
+
+    # Cut spans: each section starts at its line; the first starts at offset 0.
+    sections: list[Section] = []
+    for i, r in enumerate(raw):
+        start = 0 if i == 0 else lines.offset(r["line"])
+        end = len(text) if i + 1 == len(raw) else lines.offset(raw[i + 1]["line"])
+        line_end = lines.count if i + 1 == len(raw) else raw[i + 1]["line"]
+        if r["kind"] == "outline":
+            body_start = min(end, lines.offset(r["line"] + 1))
+        elif r["kind"] == "preamble":
+            body_start = start
+        else:
+            body_start = min(end, max(start, lines.offset(r["body_line"])))
+        sec = Section(key="", title=r["title"], kind=r["kind"], level=r["level"], start=start, end=end,
+                      line_start=r["line"] if i else 0, line_end=line_end, body_start=body_start, index=i)
+        if r["kind"] == "outline":
+            sec.subpoints = r["subpoints"]
+        if r["kind"] == "frontmatter":
+            sec.fields = fm_fields
+        sections.append(sec)
+
+    # Words: blocks belong to the section whose own span contains their first line.
+    for sec in sections:
+        if sec.kind == "frontmatter":
+            continue
+        plains: list[str] = []
+        for b in blocks:
+            if b.kind == "heading":
+                continue
+            if sec.line_start <= b.line_start < sec.line_end:
+                if b.kind == "list" and sec.kind != "outline" and any(
+                    o.kind == "outline" and b.line_start <= o.line_start < b.line_end for o in sections
+                ):
+                    continue  # the list was cut into outline sections
+                sec.prose_words += b.prose_words
+                sec.outline_words += b.outline_words
+                sec.words += b.prose_words + b.outline_words + b.other_words
+                plains.append(b.plain)
+        if sec.kind == "outline":
+            title_words = count_words(sec.title)
+            sub_words = sum(count_words(p.text) for p in sec.subpoints)
+            sec.words = title_words + sub_words
+            sec.outline_words = sec.words
+            sec.prose_words = 0
+            plains = [sec.title, *(p.text for p in sec.subpoints)]
+        sec.plain = "\n".join(p for p in plains if p)
+
+    # Nesting by level (front matter and preamble are roots; the preamble holds
+    # only the outline items of its own list).
+    parents: list[int | None] = [None] * len(sections)
+    stack: list[int] = []
+    for i, sec in enumerate(sections):
+        if sec.kind in ("frontmatter", "preamble"):
+            stack = [i] if sec.kind == "preamble" else []
+            continue
+        while stack and (
+            (sections[stack[-1]].kind == "preamble" and sec.kind == "heading")
+            or (sections[stack[-1]].kind != "preamble" and sections[stack[-1]].level >= sec.level)
+        ):
+            stack.pop()
+        parents[i] = stack[-1] if stack else None
+        stack.append(i)
+
+    # Keys: slug paths, unique within the document (a repeated title gets -1, -2...).
+    used: set[str] = set()
+    for i, sec in enumerate(sections):
+        if sec.kind == "frontmatter":
+            base = "front-matter"
+        elif sec.kind == "preamble":
+            base = "preamble"
+        else:
+            p = parents[i]
+            slug = slugify(sec.title)
+            base = f"{sections[p].key}/{slug}" if p is not None else slug
+        key = base
+        n = 1
+        while key in used:
+            key = f"{base}-{n}"
+            n += 1
+        used.add(key)
+        sec.key = key
+    for i, sec in enumerate(sections):
+        p = parents[i]
+        if p is not None:
+            sec.parent = sections[p].key
+            sections[p].children.append(sec.key)
+
+    # Span with children and words with children (children follow their parent).
+    for i in range(len(sections) - 1, -1, -1):
+        sec = sections[i]
+        kids = [sections[j] for j in range(i + 1, len(sections)) if parents[j] == i]
+        sec.end_all = max([sec.end, *(k.end_all for k in kids)])
+        sec.words_all = sec.words + sum(k.words_all for k in kids)
+
+    return Document(text=text, sections=sections, problems=problems, path=path)

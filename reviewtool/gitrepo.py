@@ -1,0 +1,234 @@
+"""Access to a git repository: running git, resolving revisions, reading blobs in bulk.
+
+Every other core module talks to git through :class:`GitRepo`. Commands run as
+plain subprocesses with a fixed, locale-independent environment; blobs are read
+through GitPython's object database, which keeps one ``git cat-file --batch``
+process alive, so reading many versions never starts one process per version.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from reviewtool.errors import ReviewtoolError, UsageError
+
+#: Environment for every git call: stable output, no pager, no prompts.
+_GIT_ENV = {
+    "LC_ALL": "C",
+    "LANG": "C",
+    "GIT_PAGER": "cat",
+    "PAGER": "cat",
+    "GIT_TERMINAL_PROMPT": "0",
+    "GIT_OPTIONAL_LOCKS": "0",
+}
+
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+
+
+class GitError(ReviewtoolError):
+    """A git command failed; the message is git's own first error line."""
+
+
+def _first_line(stderr: str) -> str:
+    for line in stderr.splitlines():
+        line = line.strip()
+        if line:
+            return line.removeprefix("fatal: ").removeprefix("error: ")
+    return "git failed"
+
+
+def check_revision_argument(rev: str) -> str:
+    """Refuse a revision that git would read as an option (``-x``, ``--output=...``)."""
+    if not rev or rev.startswith("-"):
+        raise UsageError(f"invalid revision {rev!r}: a revision cannot start with '-'")
+    if any(ch in rev for ch in "\0\n\r"):
+        raise UsageError(f"invalid revision {rev!r}")
+    return rev
+
+
+class GitRepo:
+    """One git working tree (or bare repository) and the operations reviewtool needs."""
+
+    def __init__(self, root: Path, git_dir: Path, bare: bool = False) -> None:
+        self.root = root
+        self.git_dir = git_dir
+        self.bare = bare
+        self._env = {**os.environ, **_GIT_ENV}
+        self._odb_lock = threading.Lock()
+        self._gp_repo = None  # GitPython Repo, created lazily
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    def open(cls, path: str | os.PathLike[str] | None = None) -> "GitRepo":
+        """Open the repository containing *path* (default: the current directory).
+
+        Raises :class:`ReviewtoolError` when *path* is not inside a git repository.
+        """
+        where = Path(path) if path is not None else Path.cwd()
+        if not where.exists():
+            raise ReviewtoolError(f"cannot change to {str(where)!r}: no such directory")
+        if not where.is_dir():
+            raise ReviewtoolError(f"{str(where)!r} is not a directory")
+        proc = subprocess.run(
+            ["git", "rev-parse", "--is-bare-repository", "--absolute-git-dir", "--show-toplevel"],
+            cwd=where,
+            capture_output=True,
+            text=True,
+            env={**os.environ, **_GIT_ENV},
+        )
+        if proc.returncode != 0:
+            raise ReviewtoolError(f"not a git repository: {where}")
+        lines = proc.stdout.splitlines()
+        bare = lines[0].strip() == "true"
+        git_dir = Path(lines[1].strip())
+        root = Path(lines[2].strip()) if len(lines) > 2 and lines[2].strip() else git_dir
+        return cls(root, git_dir, bare=bare)
+
+    # ------------------------------------------------------------------ running
+    def run(
+        self,
+        *args: str,
+        input: bytes | str | None = None,
+        check: bool = True,
+        env: dict[str, str] | None = None,
+    ) -> str:
+        """Run ``git ARGS`` in the repository and return its stdout as text (UTF-8, lenient)."""
+        out = self.run_bytes(*args, input=input, check=check, env=env)
+        return out.decode("utf-8", errors="replace")
+
+    def run_bytes(
+        self,
+        *args: str,
+        input: bytes | str | None = None,
+        check: bool = True,
+        env: dict[str, str] | None = None,
+    ) -> bytes:
+        """Run ``git ARGS`` and return raw stdout; raise :class:`GitError` on failure."""
+        if isinstance(input, str):
+            input = input.encode("utf-8")
+        proc = subprocess.run(
+            ["git", *args],
+            cwd=self.root,
+            input=input,
+            capture_output=True,
+            env={**self._env, **env} if env else self._env,
+        )
+        if check and proc.returncode != 0:
+            raise GitError(_first_line(proc.stderr.decode("utf-8", errors="replace")))
+        return proc.stdout
+
+    def try_run(self, *args: str, input: bytes | str | None = None) -> tuple[int, str, str]:
+        """Run git and return ``(returncode, stdout, stderr)`` without raising."""
+        if isinstance(input, str):
+            input = input.encode("utf-8")
+        proc = subprocess.run(
+            ["git", *args], cwd=self.root, input=input, capture_output=True, env=self._env
+        )
+        return (
+            proc.returncode,
+            proc.stdout.decode("utf-8", errors="replace"),
+            proc.stderr.decode("utf-8", errors="replace"),
+        )
+
+    # ------------------------------------------------------------------ revisions
+    def has_commits(self) -> bool:
+        code, _, _ = self.try_run("rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+        return code == 0
+
+    def resolve_commit(self, rev: str) -> str:
+        """Resolve *rev* to a full commit id, or fail with one clear line."""
+        check_revision_argument(rev)
+        code, out, _ = self.try_run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
+        if code != 0 or not out.strip():
+            if not self.has_commits():
+                raise ReviewtoolError("the repository has no commits yet")
+            raise ReviewtoolError(f"unknown revision: {rev}")
+        return out.strip()
+
+    def config_get(self, key: str, default: str | None = None) -> str | None:
+        code, out, _ = self.try_run("config", "--get", key)
+        return out.strip() if code == 0 and out.strip() else default
+
+    def identity(self) -> tuple[str, str]:
+        """The user's name and email from git config (``user.name``/``user.email``)."""
+        code, out, _ = self.try_run("var", "GIT_AUTHOR_IDENT")
+        if code == 0 and "<" in out:
+            name, _, rest = out.partition("<")
+            email = rest.partition(">")[0]
+            return name.strip(), email.strip()
+        name = self.config_get("user.name") or ""
+        email = self.config_get("user.email") or ""
+        if not name and not email:
+            raise ReviewtoolError("who are you? set git config user.name and user.email")
+        return name, email
+
+    # ------------------------------------------------------------------ files
+    def ls_files(self, *pathspecs: str) -> list[str]:
+        """Tracked paths (index) matching *pathspecs*."""
+        out = self.run_bytes("ls-files", "-z", "--", *pathspecs)
+        return [p.decode("utf-8", errors="surrogateescape") for p in out.split(b"\0") if p]
+
+    def is_tracked(self, path: str) -> bool:
+        code, _, _ = self.try_run("ls-files", "--error-unmatch", "--", path)
+        return code == 0
+
+    def relpath(self, path: str | os.PathLike[str], cwd: Path | None = None) -> str:
+        """Normalise a user-given path to a repository-relative POSIX path."""
+        p = Path(path)
+        if not p.is_absolute():
+            base = cwd if cwd is not None else self.root
+            p = (base / p)
+        try:
+            rel = p.resolve().relative_to(self.root.resolve())
+        except ValueError:
+            # Path outside the work tree, or one that does not exist: keep as given.
+            return Path(path).as_posix()
+        return rel.as_posix()
+
+    # ------------------------------------------------------------------ objects
+    def _gitpython(self):
+        if self._gp_repo is None:
+            import git  # GitPython
+
+            self._gp_repo = git.Repo(self.git_dir if self.bare else self.root)
+        return self._gp_repo
+
+    def read_blob(self, sha: str) -> bytes:
+        """The content of blob *sha*, through the persistent ``cat-file --batch``."""
+        with self._odb_lock:
+            stream = self._gitpython().odb.stream(bytes.fromhex(sha))
+            return stream.read()
+
+    def read_blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
+        """Read many blobs through one persistent ``cat-file --batch`` process."""
+        result: dict[str, bytes] = {}
+        for sha in shas:
+            if sha not in result:
+                result[sha] = self.read_blob(sha)
+        return result
+
+    def blob_ids(self, specs: Sequence[str]) -> list[str | None]:
+        """Resolve ``rev:path`` specs to blob ids in one ``cat-file --batch-check`` call."""
+        if not specs:
+            return []
+        out = self.run("cat-file", "--batch-check=%(objectname) %(objecttype)", input="\n".join(specs) + "\n")
+        result: list[str | None] = []
+        for line in out.splitlines():
+            parts = line.split()
+            result.append(parts[0] if len(parts) == 2 and parts[1] == "blob" else None)
+        return result
+
+    def hash_file(self, path: str) -> str:
+        """The blob id the working-tree file *path* would have (with git's filters)."""
+        return self.run("hash-object", "--", path).strip()
+
+    def close(self) -> None:
+        if self._gp_repo is not None:
+            try:
+                self._gp_repo.close()
+            finally:
+                self._gp_repo = None
