@@ -1,0 +1,42 @@
+"""Shared fixtures: real git repositories in temp folders, a fixed identity."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.gitutil import Repo, make_repo
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "drafts" / "2023-05-05-seri-mats-problem-2.md"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_git(monkeypatch, tmp_path_factory):
+    """Never read the developer's ~/.gitconfig: a fresh HOME whose global config
+    names a default identity (a repository's own user.name/user.email wins)."""
+    home = tmp_path_factory.mktemp("home")
+    (home / ".gitconfig").write_text(
+        "[user]\n\tname = Ada Author\n\temail = ada@example.org\n[init]\n\tdefaultBranch = main\n"
+    )
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("LC_ALL", "C")
+    for key in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.delenv("GIT_DIR", raising=False)
+    monkeypatch.delenv("GIT_WORK_TREE", raising=False)
+
+
+@pytest.fixture
+def repo(tmp_path) -> Repo:
+    """An empty repository with a configured user."""
+    return make_repo(tmp_path / "repo")
+
+
+@pytest.fixture
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8")

@@ -1,0 +1,122 @@
+"""Real git repositories for tests: commits, renames, merges, fast-import histories.
+
+No mocks of git anywhere: every test works on a repository built here in a temp folder.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: A fixed identity and locale so tests never depend on the machine's git config.
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Ada Author",
+    "GIT_AUTHOR_EMAIL": "ada@example.org",
+    "GIT_COMMITTER_NAME": "Ada Author",
+    "GIT_COMMITTER_EMAIL": "ada@example.org",
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "LC_ALL": "C",
+}
+
+
+def git(cwd: Path | str, *args: str, input: str | bytes | None = None, env: dict | None = None,
+        check: bool = True) -> str:
+    """Run git in *cwd* and return stdout (text)."""
+    if isinstance(input, str):
+        input = input.encode()
+    proc = subprocess.run(["git", *args], cwd=cwd, input=input, capture_output=True,
+                          env={**os.environ, **GIT_ENV, **(env or {})})
+    if check and proc.returncode != 0:
+        raise AssertionError(f"git {' '.join(args)} failed: {proc.stderr.decode()}")
+    return proc.stdout.decode("utf-8", errors="replace")
+
+
+@dataclass
+class Repo:
+    """A test repository with helpers to write files and commit."""
+
+    path: Path
+    _tick: int = field(default=1_680_000_000)
+
+    def git(self, *args: str, **kw) -> str:
+        return git(self.path, *args, **kw)
+
+    def write(self, rel: str, content: str | bytes) -> Path:
+        p = self.path / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            p.write_bytes(content)
+        else:
+            p.write_bytes(content.encode("utf-8"))
+        return p
+
+    def commit(self, message: str, files: dict[str, str | bytes] | None = None,
+               author: tuple[str, str] | None = None, date: int | None = None) -> str:
+        """Write *files*, stage everything and commit; returns the new commit id."""
+        for rel, content in (files or {}).items():
+            self.write(rel, content)
+        self.git("add", "-A")
+        self._tick += 3600
+        when = f"{date or self._tick} +0000"
+        env = {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+        if author:
+            env.update(GIT_AUTHOR_NAME=author[0], GIT_AUTHOR_EMAIL=author[1])
+        self.git("commit", "-q", "--allow-empty", "-m", message, env=env)
+        return self.head()
+
+    def mv(self, old: str, new: str, message: str | None = None) -> str:
+        (self.path / new).parent.mkdir(parents=True, exist_ok=True)
+        self.git("mv", old, new)
+        return self.commit(message or f"Rename {old} to {new}")
+
+    def head(self) -> str:
+        return self.git("rev-parse", "HEAD").strip()
+
+
+def make_repo(path: Path, bare: bool = False) -> Repo:
+    path.mkdir(parents=True, exist_ok=True)
+    git(path, "init", "-q", "-b", "main", *(["--bare"] if bare else []))
+    if not bare:
+        git(path, "config", "user.name", "Ada Author")
+        git(path, "config", "user.email", "ada@example.org")
+    return Repo(path)
+
+
+def fast_import_history(path: Path, contents: list[str], draft: str = "drafts/essay.md",
+                        rename_at: dict[int, str] | None = None, authors: list[tuple[str, str]] | None = None,
+                        start: int = 1_600_000_000) -> Repo:
+    """Build a linear history with one commit per entry of *contents*, in one ``git fast-import``.
+
+    ``rename_at`` maps a commit index to a new path for the draft from that commit on.
+    """
+    repo = make_repo(path)
+    authors = authors or [("Ada Author", "ada@example.org"), ("Ben Reviewer", "ben@example.org")]
+    rename_at = rename_at or {}
+    chunks: list[bytes] = []
+    current = draft
+    for i, text in enumerate(contents):
+        name, email = authors[i % len(authors)]
+        data = text.encode("utf-8")
+        msg = f"Version {i + 1}".encode()
+        when = start + i * 600
+        lines = [
+            b"commit refs/heads/main",
+            f"mark :{i + 1}".encode(),
+            f"author {name} <{email}> {when} +0000".encode(),
+            f"committer {name} <{email}> {when} +0000".encode(),
+            b"data " + str(len(msg)).encode(),
+            msg,
+        ]
+        if i:
+            lines.append(f"from :{i}".encode())
+        if i in rename_at:
+            lines.append(f"D {current}".encode())
+            current = rename_at[i]
+        lines.append(f"M 100644 inline {current}".encode())
+        lines.append(b"data " + str(len(data)).encode())
+        chunks.append(b"\n".join(lines) + b"\n" + data + b"\n")
+    git(path, "fast-import", "--quiet", input=b"".join(chunks))
+    git(path, "reset", "-q", "--hard", "main")
+    return repo
