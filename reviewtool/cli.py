@@ -59,11 +59,21 @@ def revision_argument(name: str = "rev", required: bool = False) -> Callable[...
 
 
 class ReviewtoolGroup(click.Group):
-    """A click group that turns :class:`ReviewtoolError` into one clean line."""
+    """A click group that turns :class:`ReviewtoolError` and click's usage errors into one clean line."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:  # a bad option of the group itself
+            _usage_fail(exc)
+            raise  # unreachable: _usage_fail exits
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:  # unknown command, bad option or argument of a command
+            _usage_fail(exc)
         except ReviewtoolError as exc:
             fail(str(exc), exc.exit_code)
         except BrokenPipeError:
@@ -76,6 +86,12 @@ def fail(message: str, code: int = 1) -> None:
     """Print ``reviewtool: error: MESSAGE`` on stderr and exit with *code*."""
     click.echo(f"reviewtool: error: {one_line(message)}", err=True)
     raise SystemExit(code)
+
+
+def _usage_fail(exc: click.UsageError) -> None:
+    """A click usage error as one line (exit 2), pointing at the command's --help."""
+    hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+    fail(exc.format_message() + hint, 2)
 
 
 @click.group(cls=ReviewtoolGroup, invoke_without_command=True,
@@ -180,7 +196,11 @@ def log_command(ctx: Context, draft: str | None, max_count: int | None, as_json:
 
 
 def _version_arg(hist: DraftHistory, rev: str | None) -> Version:
-    return hist.find(rev) if rev else hist.versions[0]
+    if rev:
+        return hist.find(rev)
+    if not hist.versions:
+        raise ReviewtoolError(f"{hist.draft} has no history")
+    return hist.versions[0]
 
 
 @main.command("sections")
@@ -239,6 +259,484 @@ def show_command(ctx: Context, rev: str | None, draft: str | None, section_key: 
                           "section": section.to_dict(doc) if section else None, "text": text})
         return
     render.print_text(text)
+
+
+# ------------------------------------------------------------------ diff
+
+
+@main.command("diff")
+@click.argument("rev_a", required=False, metavar="[A]")
+@click.argument("rev_b", required=False, metavar="[B]")
+@draft_option
+@click.option("-s", "--section", "section_key", metavar="KEY",
+              help="Only the pairs involving section KEY (old or new) or its subsections.")
+@click.option("--side-by-side", is_flag=True, help="Old and new text in two columns.")
+@click.option("--format", "fmt", type=click.Choice(["rich", "markdown", "json"]), default="rich",
+              show_default=True, help="rich: redline (plain [-old-]{+new+} when piped); "
+                                      "markdown: CriticMarkup; json: same as --json.")
+@json_option
+@pass_ctx
+def diff_command(ctx: Context, rev_a: str | None, rev_b: str | None, draft: str | None, section_key: str | None,
+                 side_by_side: bool, fmt: str, as_json: bool) -> None:
+    """Section-level diff of the draft from version A to version B, word by word.
+
+    B defaults to the newest version, A to the version before B. Sections are
+    aligned first, so moved, renamed, split and merged sections show only the
+    words that changed in them.
+    """
+    from reviewtool.sectiondiff import diff_documents
+
+    hist = ctx.history(draft)
+    new_v = hist.find(rev_b) if rev_b else _version_arg(hist, None)
+    if rev_a:
+        old_v = hist.find(rev_a)
+    else:
+        prev = hist.previous(new_v)
+        if prev is None:
+            raise ReviewtoolError(f"{hist.draft} has no version before {new_v.short}: nothing to compare")
+        old_v = prev
+    old_doc, new_doc = hist.document(old_v), hist.document(new_v)
+    diff = diff_documents(old_doc, new_doc)
+    if section_key is not None:
+        if old_doc.get(section_key) is None and new_doc.get(section_key) is None:
+            raise ReviewtoolError(f"no section {section_key!r} at {old_v.short} or {new_v.short} "
+                                  "(see `reviewtool sections`)")
+        diff = diff.only(section_key)
+    if as_json or fmt == "json":
+        render.emit_json({"draft": hist.draft, **diff.to_dict(old_v.to_dict(), new_v.to_dict())})
+        return
+    title = f"{hist.draft} {old_v.short}..{new_v.short}"
+    if fmt == "markdown":
+        sys.stdout.write(render.render_markdown_diff(diff, title=title))
+        return
+    render.print_diff(diff, title, side_by_side=side_by_side)
+
+
+# ------------------------------------------------------------------ coverage / section history
+
+
+@main.command("coverage")
+@click.argument("outline_rev", required=False, metavar="OUTLINE_REV")
+@click.argument("prose_rev", required=False, metavar="PROSE_REV")
+@draft_option
+@json_option
+@pass_ctx
+def coverage_command(ctx: Context, outline_rev: str | None, prose_rev: str | None, draft: str | None,
+                     as_json: bool) -> None:
+    """Which outline bullets (and sub-points) the prose has developed, and where.
+
+    PROSE_REV defaults to the newest version. OUTLINE_REV defaults to the
+    fullest outline up to PROSE_REV: the version whose outline bullets hold the
+    most words (ties: the newest).
+    """
+    from reviewtool.coverage import coverage, pick_outline_version
+
+    hist = ctx.history(draft)
+    prose_v = _version_arg(hist, prose_rev)
+    if outline_rev:
+        outline_v = hist.find(outline_rev)
+    else:
+        found = pick_outline_version(hist, prose_v)
+        if found is None:
+            raise ReviewtoolError(f"no version of {hist.draft} up to {prose_v.short} has outline bullets "
+                                  "(name OUTLINE_REV)")
+        outline_v = found
+    outline_doc = hist.document(outline_v)
+    if not any(s.kind == "outline" for s in outline_doc.sections):
+        raise ReviewtoolError(f"{hist.draft} at {outline_v.short} has no outline bullets")
+    cov = coverage(outline_doc, hist.document(prose_v))
+    if as_json:
+        render.emit_json({"draft": hist.draft, "outline_version": outline_v.to_dict(),
+                          "prose_version": prose_v.to_dict(), "outline_default": outline_rev is None,
+                          **cov.to_dict()})
+        return
+    warn = "yellow"
+    out = Text()
+    out.append(f"{one_line(hist.draft)}: outline {outline_v.short} -> prose {prose_v.short}\n", style="bold")
+
+    def where(placement: Any, with_section: bool) -> Text:
+        if not placement.covered:
+            return Text(f"not written yet ({placement.score:.2f})", style=warn)
+        part = Text()
+        if with_section:
+            part.append(one_line(placement.section.title), style="bold")
+            part.append(f" [{one_line(placement.section.key)}]", style="grey50")
+        if placement.paragraph is not None:
+            part.append(f"{', ' if with_section else ''}paragraph {placement.paragraph.index}: ")
+            part.append(one_line(placement.paragraph.first_words), style="italic")
+        part.append(f" ({placement.score:.2f})", style="grey50")
+        return part
+
+    for b in cov.bullets:
+        line = Text("- ")
+        line.append(one_line(b.title), style="bold" if b.covered else warn)
+        if b.points:
+            line.append(f"  {b.points_covered}/{len(b.points)} sub-points",
+                        style="green" if b.points_covered == len(b.points) else warn)
+        line.append("  -> ")
+        line.append_text(where(b.placement, True))
+        out.append_text(line)
+        out.append("\n")
+        for p in b.points:
+            sub = Text("    " * p.depth + "- ")
+            sub.append(one_line(p.text), style="" if p.covered else warn)
+            sub.append("  -> ")
+            same = p.placement.section is not None and p.placement.section is b.placement.section
+            sub.append_text(where(p.placement, not same))
+            out.append_text(sub)
+            out.append("\n")
+    out.append(f"bullets written: {cov.bullets_covered}/{len(cov.bullets)} ({cov.bullet_share * 100:.0f}%), "
+               f"sub-points: {cov.points_covered}/{cov.points_total} ({cov.point_share * 100:.0f}%)",
+               style="bold")
+    render.print_text(out)
+
+
+@main.command("history")
+@revision_argument()
+@click.option("-s", "--section", "section_key", metavar="KEY", required=True,
+              help="The section to follow (its key at REV; see `reviewtool sections`).")
+@draft_option
+@json_option
+@pass_ctx
+def history_command(ctx: Context, rev: str | None, section_key: str, draft: str | None, as_json: bool) -> None:
+    """The versions in which section KEY changed, newest first, followed through renames,
+    moves, promotion from an outline bullet, splits and merges, back to where it was created."""
+    from reviewtool.section_history import section_history
+
+    hist = ctx.history(draft)
+    start = _version_arg(hist, rev)
+    entries = section_history(hist, section_key, start.commit if not start.is_worktree else "worktree")
+    if as_json:
+        render.emit_json({"draft": hist.draft, "key": section_key, "version": start.to_dict(),
+                          "entries": [e.to_dict() for e in entries]})
+        return
+    rows = []
+    for e in entries:
+        status_style = "green" if e.created else ("yellow" if "moved" in e.status or "renamed" in e.status else "")
+        rows.append((
+            Text(e.version.short, style="yellow"),
+            render.short_date(e.version.date),
+            e.version.author,
+            Text(one_line(e.title)) if e.key == section_key
+            else Text.assemble(one_line(e.title), (f" [{one_line(e.key)}]", "grey50")),
+            Text(", ".join(e.status), style=status_style),
+            Text(f"+{e.words_added}", style="green"),
+            Text(f"-{e.words_removed}", style="red"),
+            e.version.subject,
+        ))
+    render.table([("version", "left"), ("date", "left"), ("author", "left"), ("section", "left"),
+                  ("change", "left"), ("added", "right"), ("removed", "right"), ("subject", "left")], rows,
+                 title=f"{hist.draft}: history of {section_key} ({len(entries)} changes)")
+
+
+# ------------------------------------------------------------------ comments
+
+
+def _review_store(ctx: Context):
+    from reviewtool.comments import ReviewStore
+
+    return ReviewStore(ctx.repo)
+
+
+def _message(message: str | None, what: str, template: str = "") -> str:
+    """The text of ``-m``, or of ``$EDITOR`` (lines starting with '#' dropped); empty aborts."""
+    if message is None:
+        edited = click.edit(template + f"\n# Write the {what} above. Lines starting with '#' are ignored;\n"
+                            "# an empty text aborts.\n")
+        message = "\n".join(line for line in (edited or "").splitlines() if not line.startswith("#"))
+    if not message.strip():
+        raise ReviewtoolError(f"empty {what}: nothing written")
+    return message.strip("\n")
+
+
+def _emit_event(event: Any, verb: str, as_json: bool) -> None:
+    if as_json:
+        render.emit_json({"id": event.id, "type": event.type, "target": event.target, "time": event.time})
+        return
+    target = f" on {event.target[:8]}" if event.target else ""
+    render.print_text(f"{verb} {event.id[:8]}{target}")
+
+
+def _comment_version(hist: DraftHistory, rev: str | None) -> Version:
+    v = _version_arg(hist, rev)
+    if v.is_worktree:
+        raise ReviewtoolError("the draft has uncommitted changes: commit first "
+                              "(comments are made on committed versions; or name one, e.g. HEAD)")
+    return v
+
+
+@main.group("comment", cls=ReviewtoolGroup)
+def comment_group() -> None:
+    """Write review comments (stored as git notes): add, reply, edit, resolve, reopen, retract, apply."""
+
+
+@comment_group.command("add")
+@revision_argument()
+@draft_option
+@click.option("-s", "--section", "section_key", metavar="KEY", help="Comment on this section (see `sections`).")
+@click.option("-q", "--quote", metavar="TEXT", help="Comment on this passage (it must occur in the section).")
+@click.option("--suggest", "suggestion", metavar="TEXT", help="Suggested replacement for the quoted passage.")
+@click.option("-m", "--message", metavar="BODY", help="The comment (without it, $EDITOR opens).")
+@json_option
+@pass_ctx
+def comment_add_command(ctx: Context, rev: str | None, draft: str | None, section_key: str | None,
+                        quote: str | None, suggestion: str | None, message: str | None, as_json: bool) -> None:
+    """Comment on version REV (default: the newest), a section of it, or a quoted passage."""
+    from reviewtool.anchoring import make_anchor
+
+    if suggestion is not None and quote is None:
+        raise UsageError("--suggest needs --quote: the passage the suggestion replaces")
+    hist = ctx.history(draft)
+    v = _comment_version(hist, rev)
+    fields = make_anchor(hist.document(v), v, section_key, quote)
+    store = _review_store(ctx)
+    body = _message(message, "comment")
+    event = store.add_comment(v.commit, v.path, v.blob, body, suggestion=suggestion, **fields.store_arguments())
+    if as_json:
+        render.emit_json({"id": event.id, "type": event.type, "time": event.time, "version": v.commit,
+                          "anchor": event.anchor.to_json() if event.anchor else None})
+        return
+    where = f" section {fields.section_key}" if fields.section_key else ""
+    render.print_text(f"added comment {event.id[:8]} on {v.short}{where}")
+
+
+@comment_group.command("reply")
+@click.argument("comment_id", metavar="ID")
+@click.option("-m", "--message", metavar="BODY", help="The reply (without it, $EDITOR opens).")
+@json_option
+@pass_ctx
+def comment_reply_command(ctx: Context, comment_id: str, message: str | None, as_json: bool) -> None:
+    """Reply to comment (or reply) ID; a unique prefix of the id is enough."""
+    store = _review_store(ctx)
+    store.find(comment_id)  # fail before opening an editor
+    _emit_event(store.reply(comment_id, _message(message, "reply")), "replied", as_json)
+
+
+@comment_group.command("edit")
+@click.argument("comment_id", metavar="ID")
+@click.option("-m", "--message", metavar="BODY", help="The new text (without it, $EDITOR opens).")
+@json_option
+@pass_ctx
+def comment_edit_command(ctx: Context, comment_id: str, message: str | None, as_json: bool) -> None:
+    """Replace the text of your own comment or reply ID (the old text stays in the history)."""
+    store = _review_store(ctx)
+    item = store.find(comment_id)
+    _emit_event(store.edit(comment_id, _message(message, "comment", template=item.body + "\n")), "edited", as_json)
+
+
+def _simple_comment_command(name: str, verb: str, doc: str, with_message: bool = False) -> None:
+    @comment_group.command(name, help=doc)
+    @click.argument("comment_id", metavar="ID")
+    @json_option
+    @pass_ctx
+    def command(ctx: Context, comment_id: str, as_json: bool, message: str | None = None) -> None:
+        store = _review_store(ctx)
+        method = getattr(store, name)
+        event = method(comment_id, message) if with_message else method(comment_id)
+        _emit_event(event, verb, as_json)
+
+    if with_message:
+        click.option("-m", "--message", metavar="TEXT", help="An optional note.")(command)
+
+
+_simple_comment_command("resolve", "resolved", "Mark the thread of comment ID resolved.", with_message=True)
+_simple_comment_command("reopen", "reopened", "Reopen the resolved thread of comment ID.", with_message=True)
+_simple_comment_command("retract", "retracted", "Withdraw your own comment or reply ID (kept, shown as retracted).")
+
+
+def _history_for_thread(ctx: Context, draft: str | None, thread: Any) -> DraftHistory:
+    """The history of the draft a thread was made on (its path may have been renamed since)."""
+    if draft is not None:
+        return ctx.history(draft)
+    drafts = find_drafts(ctx.repo)
+    path = thread.anchor.path
+    if path in drafts:
+        return DraftHistory(ctx.repo, path)
+    for candidate in drafts:
+        hist = DraftHistory(ctx.repo, candidate)
+        if path in hist.paths:
+            return hist
+    raise ReviewtoolError(f"the draft of comment {thread.id[:8]} ({path}) is not in the working tree; name it with -d")
+
+
+@comment_group.command("apply")
+@click.argument("comment_id", metavar="ID")
+@draft_option
+@json_option
+@pass_ctx
+def comment_apply_command(ctx: Context, comment_id: str, draft: str | None, as_json: bool) -> None:
+    """Apply the suggested edit of comment ID to the working-tree draft (never commits)."""
+    from reviewtool.suggestions import apply_suggestion
+
+    store = _review_store(ctx)
+    item = store.find(comment_id)
+    thread = item if hasattr(item, "anchor") else next(t for t in store.threads() if t.id == item.thread_id)
+    hist = _history_for_thread(ctx, draft, thread)
+    result = apply_suggestion(hist, store, thread.id)
+    if as_json:
+        render.emit_json(result.to_json())
+        return
+    render.print_text(f"applied the suggestion of {result.thread_id[:8]} to {result.path} "
+                      f"(not committed; review with git diff)")
+
+
+def _threads_on(ctx: Context, draft: str | None, rev: str | None) -> tuple[DraftHistory, Version, list, list]:
+    from reviewtool.anchoring import comments_for_version
+
+    hist = ctx.history(draft)
+    v = _version_arg(hist, rev)
+    threads, problems = _review_store(ctx).load()
+    return hist, v, comments_for_version(hist, threads, v), problems
+
+
+def _thread_text(thread: Any, placement: Any, doc: Any, version: Version) -> Text:
+    from reviewtool.textsafe import clean
+
+    state_style = {"exact": "green", "moved": "cyan", "fuzzy": "yellow", "outdated": "red",
+                   "orphaned": "red"}.get(placement.state, "")
+    sec = doc.get(placement.section_key) if placement.section_key else None
+    where = sec.title if sec is not None else ("whole draft" if placement.scope == "version" else "(section gone)")
+    state = placement.state + (f" {placement.score:.2f}" if placement.state == "fuzzy" else "")
+    text = Text()
+    text.append(thread.id[:8], style="yellow")
+    text.append("  ")
+    text.append(thread.status, style="bold" if thread.status == "open" else "grey50")
+    text.append("  ")
+    text.append(state, style=state_style)
+    text.append("  ")
+    text.append(one_line(where), style="bold")
+    if thread.anchor.commit != version.commit:
+        text.append(f"  (made on {thread.anchor.commit[:8]})", style="grey50")
+    text.append(f"\n{one_line(thread.author)} <{one_line(thread.email)}>, {thread.created[:16].replace('T', ' ')} UTC",
+                style="grey50")
+    if thread.anchor.exact:
+        for line in clean(thread.anchor.exact).splitlines() or [""]:
+            text.append(f"\n  > {line}", style="italic")
+        if placement.quote_found and placement.quote_found != thread.anchor.exact:
+            text.append(f"\n  now: {one_line(placement.quote_found)}", style="yellow")
+    for line in clean(thread.body).splitlines():
+        text.append(f"\n  {line}")
+    if thread.suggestion is not None:
+        applied = " (applied)" if thread.applied is not None else ""
+        text.append(f"\n  suggested{applied}: ", style="bold")
+        text.append(one_line(thread.anchor.exact or ""), style="red strike")
+        text.append(" -> ")
+        text.append(one_line(thread.suggestion), style="green")
+    for reply in thread.replies:
+        text.append(f"\n    ↳ {one_line(reply.author)}: ", style="grey50")
+        text.append("(retracted)" if reply.retracted else one_line(reply.body))
+    return text
+
+
+@main.command("comments")
+@revision_argument()
+@draft_option
+@click.option("--status", type=click.Choice(["open", "resolved", "all"]), default="all", show_default=True,
+              help="Which threads to show.")
+@json_option
+@pass_ctx
+def comments_command(ctx: Context, rev: str | None, draft: str | None, status: str, as_json: bool) -> None:
+    """The review threads carried onto REV (default: the newest version), with their anchor state."""
+    from reviewtool.export import filter_threads
+
+    hist, v, items, problems = _threads_on(ctx, draft, rev)
+    items = filter_threads(items, status)
+    if as_json:
+        render.emit_json({"draft": hist.draft, "version": v.to_dict(),
+                          "threads": [{**t.to_dict(), "placement": p.to_json()} for t, p in items],
+                          "problems": [p.to_dict() for p in problems]})
+        return
+    for problem in problems:
+        click.echo(f"reviewtool: warning: {one_line(str(problem))}", err=True)
+    if not items:
+        render.print_text(f"no {'' if status == 'all' else status + ' '}comments on {hist.draft} at {v.short}")
+        return
+    doc = hist.document(v)
+    for i, (thread, placement) in enumerate(items):
+        if i:
+            render.print_text("")
+        render.print_text(_thread_text(thread, placement, doc, v))
+
+
+@main.command("export")
+@revision_argument()
+@draft_option
+@click.option("-f", "--format", "fmt", type=click.Choice(["markdown", "json", "html"]), default="markdown",
+              show_default=True, help="Output format.")
+@click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False), help="Write to FILE (default: stdout).")
+@click.option("--force", is_flag=True, help="Overwrite FILE when it exists.")
+@click.option("--status", type=click.Choice(["open", "resolved", "all"]), default="all", show_default=True,
+              help="Which threads to export.")
+@click.option("--author", metavar="EMAIL", help="Only threads by this reviewer.")
+@click.option("--since", metavar="DATE", help="Only threads with activity on or after DATE (ISO date).")
+@json_option
+@pass_ctx
+def export_command(ctx: Context, rev: str | None, draft: str | None, fmt: str, output: str | None, force: bool,
+                   status: str, author: str | None, since: str | None, as_json: bool) -> None:
+    """Export the review of the draft at REV (default: newest) as Markdown, JSON or HTML."""
+    from reviewtool.export import export, parse_since
+
+    parse_since(since)  # a bad date fails before anything else
+    target = (ctx.cwd / output) if output else None
+    if target is not None and target.exists() and not force:
+        raise ReviewtoolError(f"{output} already exists: use --force to overwrite it")
+    if as_json and output is None:
+        fmt = "json"
+    hist, v, items, _problems = _threads_on(ctx, draft, rev)
+    doc = hist.document(v)
+    text = export(items, fmt, title=doc.title, draft=hist.draft, version=v, document=doc,
+                  status=status, author=author, since=since)
+    if target is None:
+        sys.stdout.write(text)
+        return
+    try:
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ReviewtoolError(f"cannot write {output}: {exc.strerror}") from None
+    if as_json:
+        render.emit_json({"path": str(target), "format": fmt, "bytes": len(text.encode("utf-8"))})
+    else:
+        render.print_text(f"wrote {output} ({fmt})")
+
+
+# ------------------------------------------------------------------ init / sync
+
+
+@main.command("init")
+@click.argument("remote", required=False, metavar="REMOTE")
+@json_option
+@pass_ctx
+def init_command(ctx: Context, remote: str | None, as_json: bool) -> None:
+    """Set up review notes: keep them through amend/rebase, fetch and push them with REMOTE (default: origin)."""
+    from reviewtool.sync import init_repo
+
+    result = init_repo(ctx.repo, remote)
+    if as_json:
+        render.emit_json(result.to_dict())
+        return
+    for change in result.changes:
+        verb = "git config --add" if change["action"] == "add" else "git config"
+        render.print_text(f"{verb} {change['key']} {change['value']}")
+    if not result.changes:
+        render.print_text("already set up: nothing changed")
+    if result.remote is None:
+        render.print_text("no remote configured: notes stay local (run `reviewtool init REMOTE` after adding one)")
+
+
+@main.command("sync")
+@click.argument("remote", required=False, default="origin", metavar="REMOTE")
+@json_option
+@pass_ctx
+def sync_command(ctx: Context, remote: str, as_json: bool) -> None:
+    """Fetch review notes from REMOTE (default: origin), merge them with yours, push the result."""
+    from reviewtool.sync import sync
+
+    result = sync(ctx.repo, remote)
+    if as_json:
+        render.emit_json(result.to_dict())
+        return
+    render.print_text(f"{result.remote}: {result.fetched} events on the remote, {result.new_from_remote} new here, "
+                      f"{result.pushed} pushed ({result.merge})")
 
 
 # ------------------------------------------------------------------ demo / tui

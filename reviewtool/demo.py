@@ -168,6 +168,7 @@ def build_demo(path: Path | None = None) -> Path:
         _git(repo, "fast-import", "--quiet", "--done", stdin=_fast_import_stream(demo_steps()))
         # fast-import wrote objects and the branch only: populate index and working tree.
         _git(repo, "-c", "core.autocrlf=false", "reset", "--hard", "-q", "HEAD")
+        _add_sample_reviews(repo)
     except BaseException:
         if created:
             shutil.rmtree(repo, ignore_errors=True)
@@ -178,8 +179,150 @@ def build_demo(path: Path | None = None) -> Path:
                 else:
                     child.unlink(missing_ok=True)
         raise
-
-    # Extension point: sample review comments (git notes) are attached to the
-    # demo history here, once the notes module provides them -- call
-    # _add_sample_reviews(repo) at this point.
     return repo
+
+
+# ---------------------------------------------------------------------- sample reviews
+
+#: The reviewers of the demo essay (the author, Alex Rivera, answers some threads).
+REVIEWERS = {
+    "priya": ("Priya Natarajan", "priya@example.org"),
+    "jonas": ("Jonas Weber", "jonas@example.org"),
+    "alex": ("Alex Rivera", "alex@example.org"),
+}
+
+#: Sample review threads: on which version (the step's file), by whom, anchored where,
+#: and what happened next. ``then`` lists (who, action, text) with action
+#: ``reply`` or ``resolve``. Every quote must occur in its section at that version
+#: (``make_anchor`` checks, so an edit of the demo texts that breaks one fails loudly).
+SAMPLE_REVIEWS: list[dict] = [
+    {
+        "version": "v04.md", "by": "priya",
+        "body": "Three claims in the introduction, but the outline only develops the second one. Decide now "
+                "which section carries each claim, or the opening will promise more than the essay delivers.",
+        "then": [
+            ("jonas", "reply", "Claim 1 could be the LLM section and claim 2 the behavioral one; claim 3 "
+                               "probably belongs in the conclusion."),
+            ("alex", "reply", "That is the plan. The bullets become sections in that order."),
+            ("priya", "resolve", None),
+        ],
+    },
+    {
+        "version": "v04.md", "by": "jonas",
+        "section": "were-not-in-the-best-of-all-possible-worlds/behavioral-vs-mechanistic-study",
+        "quote": "Hulbinger et al are right to draw a distinction between the behavioral objective and "
+                 "mesa objective",
+        "body": "It's Hubinger. And define both objectives right here: a reader who has not read the paper "
+                "will not know what a mesa-objective is, and the whole argument turns on the difference.",
+        "then": [("alex", "reply", "Fixed the name; the prose version defines both terms.")],
+    },
+    {
+        "version": "v06.md", "by": "priya",
+        "section": "behavioral-versus-mechanistic-study/bootstrapping-deceptive-alignment",
+        "body": "This is the strongest part of the essay, and the one place where the behavioral argument "
+                "admits its limit. Say earlier that deception is the exception you will come back to, so "
+                "the reader does not raise the objection first.",
+    },
+    {
+        "version": "v06.md", "by": "jonas",
+        "section": "behavioral-versus-mechanistic-study",
+        "quote": "But the distinction cuts in a particular direction. Most of the paper's worries about inner "
+                 "alignment (proxy alignment, failure off the training distribution, competent pursuit of the "
+                 "wrong goal after deployment) are worries about behavior.",
+        "body": "This is the pivot of the essay and it arrives in the middle of a section about definitions. "
+                "Give it room of its own; it deserves a heading.",
+        "then": [("alex", "reply", "Split the section in the next version; this now opens "
+                                   "'Behavior is evidence enough'.")],
+    },
+    {
+        "version": "v06.md", "by": "priya",
+        "section": "why-large-language-models-are-likely-mesa-optimizers",
+        "quote": "It is hard to imagine a more diverse training distribution than the public internet",
+        "body": "True, but the paper's argument is about the diversity of tasks the base optimizer must "
+                "solve, not of text. Say why predicting varied text amounts to solving varied tasks, or a "
+                "skeptical reader will stop here.",
+    },
+    {
+        "version": "v08.md", "by": "jonas",
+        "section": "conclusion",
+        "quote": "It means that inner alignment is a present-tense problem.",
+        "suggest": "It means that inner alignment is a problem for the systems we already have, not only "
+                   "for hypothetical future ones.",
+        "body": "'Present-tense problem' is a nice phrase, but readers skim conclusions. Say it plainly.",
+    },
+    {
+        "version": "v08.md", "by": "priya",
+        "section": "two-kinds-of-objective",
+        "body": "Now that the definitions stand on their own, they come after the LLM argument that already "
+                "uses them. Move this section up, before 'Why large language models are likely "
+                "mesa-optimizers'.",
+        "then": [("alex", "reply", "Moved it up."), ("priya", "resolve", None)],
+    },
+    {
+        "version": "v10.md", "by": "jonas",
+        "section": "introduction",
+        "quote": "I think the argument in the paper that is most likely to be wrong is that implicit one",
+        "body": "Good: this answers the prompt directly. But 'that implicit one' sends the reader back a "
+                "paragraph. Name the assumption in this sentence.",
+    },
+]
+
+
+class _Identity:
+    """Set ``GIT_AUTHOR_*``/``GIT_COMMITTER_*`` while a :class:`GitRepo` is opened.
+
+    ``GitRepo`` captures the environment when it is created, so the repository
+    object keeps writing as this person after the block ends.
+    """
+
+    def __init__(self, name: str, email: str) -> None:
+        self.values = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email,
+                       "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email,
+                       "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
+        self.saved: dict[str, str | None] = {}
+
+    def __enter__(self) -> None:
+        for key, value in self.values.items():
+            self.saved[key] = os.environ.get(key)
+            os.environ[key] = value
+
+    def __exit__(self, *exc: object) -> None:
+        for key, value in self.saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _add_sample_reviews(repo: Path) -> None:
+    """Write :data:`SAMPLE_REVIEWS` into the demo repository's notes, as their reviewers."""
+    from reviewtool.anchoring import make_anchor
+    from reviewtool.comments import ReviewStore
+    from reviewtool.gitrepo import GitRepo
+    from reviewtool.history import DraftHistory
+
+    stores = {}
+    for who, (name, email) in REVIEWERS.items():
+        with _Identity(name, email):
+            stores[who] = ReviewStore(GitRepo.open(repo))
+    reader = stores["priya"].repo
+    steps = demo_steps()
+    history = DraftHistory(reader, steps[-1]["path"], include_worktree=False)
+    committed = list(reversed(history.versions))  # oldest first: one version per step
+    if len(committed) != len(steps):
+        raise ReviewtoolError("building the demo failed: the history does not match the manifest")
+    by_file = {step["file"]: v for step, v in zip(steps, committed)}
+    try:
+        for sample in SAMPLE_REVIEWS:
+            v = by_file[sample["version"]]
+            fields = make_anchor(history.document(v), v, sample.get("section"), sample.get("quote"))
+            event = stores[sample["by"]].add_comment(v.commit, v.path, v.blob, sample["body"],
+                                                     suggestion=sample.get("suggest"), **fields.store_arguments())
+            for who, action, text in sample.get("then", ()):
+                if action == "reply":
+                    stores[who].reply(event.id, text)
+                else:
+                    stores[who].resolve(event.id)
+    finally:
+        for store in stores.values():
+            store.repo.close()

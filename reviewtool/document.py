@@ -24,9 +24,12 @@ The rules are documented in ``docs/sections.md``.
 
 from __future__ import annotations
 
+import bisect
+import gc
 import hashlib
 import re
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Iterator
@@ -37,10 +40,40 @@ from markdown_it.token import Token
 
 #: Top-level list items with more words than this are prose, not outline titles.
 MAX_TITLE_WORDS = 12
-#: Outline titles may be longer than MAX_TITLE_WORDS only if they have no sentence end.
+#: A list item whose first line ends like a sentence is prose, not an outline title.
 _SENTENCE_END = re.compile(r"[.!?;:][\"'”’)\]]*$")
 _NEWLINE = re.compile(r"\r\n?|\n")
-_WORD = re.compile(r"[^\W_](?:[\w’'\-]*[^\W_])?", re.UNICODE)
+
+
+def _mark_class() -> str:
+    """Ranges of the combining marks (categories Mn, Mc, Me) of the BMP, for a regex class.
+
+    Python's ``\\w`` leaves them out, which would split "हिन्दी" or a decomposed
+    "café" into several words.
+    """
+    ranges: list[tuple[int, int]] = []
+    for cp in range(0x300, 0x10000):
+        if unicodedata.category(chr(cp)).startswith("M"):
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1] = (ranges[-1][0], cp)
+            else:
+                ranges.append((cp, cp))
+    return "".join(f"\\u{a:04x}" if a == b else f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges)
+
+
+_MARKS = _mark_class()
+#: A word: starts with a letter or digit; may hold combining marks, inner
+#: apostrophes and hyphens; ends with a letter, digit or mark.
+_WORD = re.compile(rf"[^\W_](?:[\w{_MARKS}’'\-]*(?:[^\W_]|[{_MARKS}]))?", re.UNICODE)
+_BOM = "\ufeff"
+#: Front matter whose fields expand to more values than this (YAML aliases can
+#: blow up exponentially) or nest deeper than _MAX_FIELD_DEPTH is ignored.
+_MAX_FIELD_NODES = 10_000
+_MAX_FIELD_DEPTH = 50
+#: Above this many characters the cyclic garbage collector is paused while
+#: parsing: markdown-it allocates ~25 tokens per KB, none of them cyclic, and
+#: repeated full collections cost ~40% of the time on multi-MB drafts.
+_GC_PAUSE_CHARS = 100_000
 
 _md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 
@@ -160,6 +193,22 @@ class Section:
         if with_text:
             data["text"] = doc.text[self.start : self.end]
         return data
+
+
+def _bounded(value: Any) -> bool:
+    """Whether *value* expands to at most _MAX_FIELD_NODES values, _MAX_FIELD_DEPTH deep."""
+    budget = _MAX_FIELD_NODES
+    todo: list[tuple[Any, int]] = [(value, 0)]
+    while todo:
+        item, depth = todo.pop()
+        budget -= 1
+        if budget < 0 or depth > _MAX_FIELD_DEPTH:
+            return False
+        if isinstance(item, dict):
+            todo.extend((v, depth + 1) for pair in item.items() for v in pair)
+        elif isinstance(item, (list, tuple)):
+            todo.extend((v, depth + 1) for v in item)
+    return True
 
 
 def _jsonable(value: Any) -> Any:
@@ -304,8 +353,6 @@ class _Lines:
         return _NEWLINE.sub("", self.text[start:end])
 
     def line_of(self, offset: int) -> int:
-        import bisect
-
         return max(0, bisect.bisect_right(self.starts, offset) - 1)
 
 
@@ -324,7 +371,7 @@ def _inline_plain(token: Token) -> str:
 
 def _front_matter(text: str, lines: _Lines) -> tuple[int, dict[str, Any], list[str]] | None:
     """Detect Jekyll front matter: returns (line count, fields, problems) or None."""
-    if lines.count == 0 or lines.line(0).rstrip() != "---":
+    if lines.count == 0 or lines.line(0).removeprefix(_BOM).rstrip() != "---":
         return None
     for n in range(1, lines.count):
         if lines.line(n).rstrip() in ("---", "..."):
@@ -336,15 +383,20 @@ def _front_matter(text: str, lines: _Lines) -> tuple[int, dict[str, Any], list[s
             except yaml.YAMLError as exc:
                 mark = getattr(exc, "problem_mark", None)
                 where = f" at line {mark.line + 2}" if mark is not None else ""
-                problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+                problem = getattr(exc, "problem", None) or (str(exc).splitlines() or ["invalid YAML"])[0]
                 problems.append(f"malformed front matter{where}: {problem}")
+            except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+                # Valid YAML syntax with an impossible value, e.g. ``date: 2023-02-30``.
+                problems.append(f"malformed front matter: {exc}")
             else:
                 if data is None:
                     data = {}
-                if isinstance(data, dict):
-                    fields = data
-                else:
+                if not isinstance(data, dict):
                     problems.append("malformed front matter: expected key: value fields")
+                elif not _bounded(data):
+                    problems.append("front matter too large or self-referencing: fields ignored")
+                else:
+                    fields = data
             return n + 1, fields, problems
     return 0, {}, ["front matter is not closed: no '---' line after the opening one"]
 
@@ -420,6 +472,9 @@ def _count_block(block: _Block) -> None:
                     block.outline_words += n
                 else:
                     block.prose_words += n
+            elif tok.type in ("fence", "code_block", "html_block"):
+                texts.append(tok.content)
+                block.other_words += count_words(tok.content)
     else:
         for tok in block.tokens:
             if tok.type == "inline":
@@ -474,65 +529,93 @@ def _list_items(block: _Block) -> list[tuple[int, int, str, list[SubPoint], list
     return items
 
 
+@contextmanager
+def _gc_paused(pause: bool) -> Iterator[None]:
+    """Pause the cyclic garbage collector (if *pause* and it is enabled)."""
+    was_enabled = gc.isenabled()
+    if pause and was_enabled:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if pause and was_enabled:
+            gc.enable()
+
+
 def parse(text: str, path: str | None = None) -> Document:
-    """Parse Markdown *text* into a :class:`Document`. Never raises on content."""
+    """Parse Markdown *text* into a :class:`Document`. Never raises on content.
+
+    Linear in the size of the text (one markdown-it pass plus sweeps over its
+    blocks), so large drafts stay fast. A leading byte order mark is ignored
+    for parsing but kept in ``text`` (the spans still tile it).
+    """
+    with _gc_paused(len(text) > _GC_PAUSE_CHARS):
+        return _parse(text, path)
+
+
+def _parse(text: str, path: str | None) -> Document:
     lines = _Lines(text)
     problems: list[str] = []
-    md_source = text
     fm_lines = 0
     fm_fields: dict[str, Any] = {}
     fm = _front_matter(text, lines)
     if fm is not None:
         fm_lines, fm_fields, fm_problems = fm
         problems.extend(fm_problems)
-        if fm_lines:
-            # Blank the front matter for markdown-it so its line numbers stay valid.
-            cut = lines.offset(fm_lines)
-            md_source = "\n" * fm_lines + text[cut:]
+    if fm_lines:
+        # Blank the front matter for markdown-it so its line numbers stay valid.
+        md_source = "\n" * fm_lines + text[lines.offset(fm_lines):]
+    else:
+        md_source = text.removeprefix(_BOM)  # no newline in a BOM: line numbers unchanged
     tokens = _md.parse(md_source)
     blocks = _blocks(tokens)
 
-    # Raw section starts: (line, kind, level, title, extra)
+    # Raw section starts, in line order: front matter, preamble, headings.
     raw: list[dict[str, Any]] = []
     if fm_lines:
         raw.append({"line": 0, "kind": "frontmatter", "level": 0, "title": "Front matter", "body_line": fm_lines})
-    for b_index, block in enumerate(blocks):
+    if blocks and blocks[0].kind != "heading":
+        # Content before the first heading.
+        raw.append({"line": fm_lines, "kind": "preamble", "level": 0, "title": "Preamble", "body_line": fm_lines})
+    for block in blocks:
         if block.kind == "heading":
             open_tok = block.tokens[0]
             inline = block.tokens[1]
-            level = int(open_tok.tag[1])
             title = " ".join(_inline_plain(inline).split()) or "(untitled)"
-            raw.append({"line": block.line_start, "kind": "heading", "level": level, "title": title,
-                        "body_line": block.line_end, "block": b_index})
+            raw.append({"line": block.line_start, "kind": "heading", "level": int(open_tok.tag[1]),
+                        "title": title, "body_line": block.line_end})
+    if not raw and text:
+        # Only blank lines or link reference definitions: one empty preamble.
+        raw.append({"line": 0, "kind": "preamble", "level": 0, "title": "Preamble", "body_line": 0})
 
-    # Preamble: content blocks before the first heading.
-    first_heading_line = next((r["line"] for r in raw if r["kind"] == "heading"), lines.count)
-    if any(b.line_start < first_heading_line and b.kind != "heading" for b in blocks):
-        pre_start = fm_lines
-        raw.insert(1 if fm_lines else 0, {"line": pre_start, "kind": "preamble", "level": 0,
-                                         "title": "Preamble", "body_line": pre_start})
-
-    # Outline lists at the end of a heading's (or the preamble's) body.
+    # Outline lists at the end of a heading's (or the preamble's) body. One
+    # sweep: the owners and the blocks are both in line order.
     owners = [r for r in raw if r["kind"] in ("heading", "preamble")]
     outline_raw: list[dict[str, Any]] = []
-    for idx, owner in enumerate(owners):
-        next_line = next((r["line"] for r in raw if r["line"] > owner["line"] and r["kind"] == "heading"),
-                         lines.count)
-        body_blocks = [b for b in blocks if owner["body_line"] <= b.line_start < next_line and b.kind != "heading"]
-        trailing: list[_Block] = []
-        for b in reversed(body_blocks):
-            if b.kind != "list":
+    cut: set[int] = set()  # indices of list blocks cut into outline sections
+    bi = 0
+    for j, owner in enumerate(owners):
+        next_line = owners[j + 1]["line"] if j + 1 < len(owners) else lines.count
+        body: list[int] = []
+        while bi < len(blocks) and blocks[bi].line_start < next_line:
+            if blocks[bi].kind != "heading" and blocks[bi].line_start >= owner["body_line"]:
+                body.append(bi)
+            bi += 1
+        trailing: list[int] = []
+        for b_index in reversed(body):
+            if blocks[b_index].kind != "list":
                 break
-            trailing.insert(0, b)
-        items = [it for b in trailing for it in _list_items(b)]
+            trailing.insert(0, b_index)
+        items = [it for b_index in trailing for it in _list_items(blocks[b_index])]
         if not items:
             continue
         if not all(is_title_like(it[2]) for it in items):
             continue
         if len(items) < 2 and not any(it[3] for it in items):
             continue
+        cut.update(trailing)
         base_level = owner["level"] if owner["kind"] == "heading" else 0
-        for line_start, line_end, title, subpoints, _toks in items:
+        for line_start, _line_end, title, subpoints, _toks in items:
             outline_raw.append({"line": line_start, "kind": "outline", "level": base_level + 1,
                                 "title": " ".join(title.split()), "subpoints": subpoints,
                                 "owner_line": owner["line"]})
@@ -559,50 +642,50 @@ def parse(text: str, path: str | None = None) -> Document:
             sec.fields = fm_fields
         sections.append(sec)
 
-    # Words: blocks belong to the section whose own span contains their first line.
-    for sec in sections:
-        if sec.kind == "frontmatter":
+    # Words: a block belongs to the section whose own span holds its first line.
+    plains: list[list[str]] = [[] for _ in sections]
+    line_starts = [s.line_start for s in sections]
+    for b_index, b in enumerate(blocks):
+        if b.kind == "heading" or b_index in cut or not sections:
             continue
-        plains: list[str] = []
-        for b in blocks:
-            if b.kind == "heading":
-                continue
-            if sec.line_start <= b.line_start < sec.line_end:
-                if b.kind == "list" and sec.kind != "outline" and any(
-                    o.kind == "outline" and b.line_start <= o.line_start < b.line_end for o in sections
-                ):
-                    continue  # the list was cut into outline sections
-                sec.prose_words += b.prose_words
-                sec.outline_words += b.outline_words
-                sec.words += b.prose_words + b.outline_words + b.other_words
-                plains.append(b.plain)
+        owner_index = max(0, bisect.bisect_right(line_starts, b.line_start) - 1)
+        sec = sections[owner_index]
+        if sec.kind in ("frontmatter", "outline"):
+            continue
+        sec.prose_words += b.prose_words
+        sec.outline_words += b.outline_words
+        sec.words += b.prose_words + b.outline_words + b.other_words
+        plains[owner_index].append(b.plain)
+    for i, sec in enumerate(sections):
         if sec.kind == "outline":
-            title_words = count_words(sec.title)
-            sub_words = sum(count_words(p.text) for p in sec.subpoints)
-            sec.words = title_words + sub_words
+            # An outline item's words are its title and its sub-points.
+            sec.words = count_words(sec.title) + sum(count_words(p.text) for p in sec.subpoints)
             sec.outline_words = sec.words
             sec.prose_words = 0
-            plains = [sec.title, *(p.text for p in sec.subpoints)]
-        sec.plain = "\n".join(p for p in plains if p)
+            plains[i] = [sec.title, *(p.text for p in sec.subpoints)]
+        sec.plain = "\n".join(p for p in plains[i] if p)
 
-    # Nesting by level (front matter and preamble are roots; the preamble holds
-    # only the outline items of its own list).
+    # Nesting by level. Front matter and preamble are roots; the preamble holds
+    # only the outline items of its own list; an outline item never holds a
+    # heading (its list ends its owner's body, so a following heading of any
+    # level belongs to the heading tree, not to the last bullet).
     parents: list[int | None] = [None] * len(sections)
     stack: list[int] = []
     for i, sec in enumerate(sections):
         if sec.kind in ("frontmatter", "preamble"):
             stack = [i] if sec.kind == "preamble" else []
             continue
-        while stack and (
-            (sections[stack[-1]].kind == "preamble" and sec.kind == "heading")
-            or (sections[stack[-1]].kind != "preamble" and sections[stack[-1]].level >= sec.level)
-        ):
+        if sec.kind == "heading":
+            while stack and sections[stack[-1]].kind in ("outline", "preamble"):
+                stack.pop()
+        while stack and sections[stack[-1]].level >= sec.level:
             stack.pop()
         parents[i] = stack[-1] if stack else None
         stack.append(i)
 
     # Keys: slug paths, unique within the document (a repeated title gets -1, -2...).
     used: set[str] = set()
+    next_suffix: dict[str, int] = {}  # per base: the next suffix to try (keeps this linear)
     for i, sec in enumerate(sections):
         if sec.kind == "frontmatter":
             base = "front-matter"
@@ -613,23 +696,25 @@ def parse(text: str, path: str | None = None) -> Document:
             slug = slugify(sec.title)
             base = f"{sections[p].key}/{slug}" if p is not None else slug
         key = base
-        n = 1
+        n = next_suffix.get(base, 1)
         while key in used:
             key = f"{base}-{n}"
             n += 1
+        next_suffix[base] = n
         used.add(key)
         sec.key = key
+    kids: list[list[int]] = [[] for _ in sections]
     for i, sec in enumerate(sections):
         p = parents[i]
         if p is not None:
             sec.parent = sections[p].key
             sections[p].children.append(sec.key)
+            kids[p].append(i)
 
     # Span with children and words with children (children follow their parent).
     for i in range(len(sections) - 1, -1, -1):
         sec = sections[i]
-        kids = [sections[j] for j in range(i + 1, len(sections)) if parents[j] == i]
-        sec.end_all = max([sec.end, *(k.end_all for k in kids)])
-        sec.words_all = sec.words + sum(k.words_all for k in kids)
+        sec.end_all = max([sec.end, *(sections[k].end_all for k in kids[i])])
+        sec.words_all = sec.words + sum(sections[k].words_all for k in kids[i])
 
     return Document(text=text, sections=sections, problems=problems, path=path)

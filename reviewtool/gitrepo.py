@@ -24,6 +24,9 @@ _GIT_ENV = {
     "PAGER": "cat",
     "GIT_TERMINAL_PROMPT": "0",
     "GIT_OPTIONAL_LOCKS": "0",
+    # Paths are file names, never glob patterns: `-d 'drafts/*.md'` must not
+    # match every draft, and a draft named `[1].md` must match itself.
+    "GIT_LITERAL_PATHSPECS": "1",
 }
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
@@ -73,20 +76,30 @@ class GitRepo:
             raise ReviewtoolError(f"cannot change to {str(where)!r}: no such directory")
         if not where.is_dir():
             raise ReviewtoolError(f"{str(where)!r} is not a directory")
+        # --show-cdup (unlike --show-toplevel) does not fail in a bare repository:
+        # it prints nothing there, and a (possibly empty) line in a work tree.
         proc = subprocess.run(
-            ["git", "rev-parse", "--is-bare-repository", "--absolute-git-dir", "--show-toplevel"],
+            ["git", "rev-parse", "--is-bare-repository", "--absolute-git-dir", "--is-inside-work-tree",
+             "--show-cdup"],
             cwd=where,
             capture_output=True,
             text=True,
             env={**os.environ, **_GIT_ENV},
         )
         if proc.returncode != 0:
-            raise ReviewtoolError(f"not a git repository: {where}")
+            message = _first_line(proc.stderr)
+            if "not a git repository" in message.lower() or not proc.stderr.strip():
+                raise ReviewtoolError(f"not a git repository: {where}")
+            raise ReviewtoolError(message)  # e.g. git's "detected dubious ownership" advice
         lines = proc.stdout.splitlines()
         bare = lines[0].strip() == "true"
         git_dir = Path(lines[1].strip())
-        root = Path(lines[2].strip()) if len(lines) > 2 and lines[2].strip() else git_dir
-        return cls(root, git_dir, bare=bare)
+        if bare:
+            return cls(git_dir, git_dir, bare=True)
+        if len(lines) < 4 or lines[2].strip() != "true":
+            raise ReviewtoolError(f"{where} is inside the .git directory: run reviewtool in the work tree")
+        root = (where / lines[3].strip()).resolve()
+        return cls(root, git_dir, bare=False)
 
     # ------------------------------------------------------------------ running
     def run(
@@ -173,8 +186,20 @@ class GitRepo:
         return [p.decode("utf-8", errors="surrogateescape") for p in out.split(b"\0") if p]
 
     def is_tracked(self, path: str) -> bool:
-        code, _, _ = self.try_run("ls-files", "--error-unmatch", "--", path)
-        return code == 0
+        """Whether *path* (repository-relative) is exactly a file in the index (not a directory)."""
+        if self.bare:
+            return False
+        return path in self.ls_files(path)
+
+    def ls_tree(self, rev: str, *paths: str) -> list[str]:
+        """Files in the tree of commit *rev* (recursively), limited to *paths* when given."""
+        check_revision_argument(rev)
+        out = self.run_bytes("ls-tree", "-r", "-z", "--name-only", "--end-of-options", rev, "--", *paths)
+        return [p.decode("utf-8", errors="surrogateescape") for p in out.split(b"\0") if p]
+
+    def in_head(self, path: str) -> bool:
+        """Whether *path* is exactly a file committed at ``HEAD``."""
+        return self.has_commits() and path in self.ls_tree("HEAD", path)
 
     def relpath(self, path: str | os.PathLike[str], cwd: Path | None = None) -> str:
         """Normalise a user-given path to a repository-relative POSIX path."""
@@ -221,6 +246,13 @@ class GitRepo:
             parts = line.split()
             result.append(parts[0] if len(parts) == 2 and parts[1] == "blob" else None)
         return result
+
+    def differs_from_head(self, path: str) -> bool:
+        """Whether the working-tree file *path* differs from its committed version at ``HEAD``."""
+        code, _, err = self.try_run("diff", "--quiet", "--no-ext-diff", "--no-textconv", "HEAD", "--", path)
+        if code not in (0, 1):
+            raise GitError(_first_line(err))
+        return code == 1
 
     def hash_file(self, path: str) -> str:
         """The blob id the working-tree file *path* would have (with git's filters)."""

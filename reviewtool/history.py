@@ -21,14 +21,20 @@ from reviewtool.gitrepo import GitRepo, check_revision_argument
 #: Where drafts live by default.
 DRAFTS_DIR = "drafts"
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
-#: Drafts larger than this are refused with a reason (parsing is linear, but the
-#: whole review workflow is interactive).
-MAX_DRAFT_BYTES = 32 * 1024 * 1024
+#: Drafts larger than this are refused with a reason. Parsing is linear, but a
+#: realistic 20 MB draft already takes ~9-13 s and ~450 MB of memory for
+#: `reviewtool sections` (measured by tests/test_bad_input.py's scenario), and
+#: the review workflow is interactive; essays are usually under 100 KB.
+MAX_DRAFT_BYTES = 20 * 1024 * 1024
 #: Sha shown for the working-tree pseudo-version.
 WORKTREE = "WORKTREE"
 
 _RS, _US = "\x1e", "\x1f"
-_LOG_FORMAT = _RS + _US.join(["%H", "%P", "%an", "%ae", "%aI", "%s"])
+# The fixed-format fields come first; the free-text ones (which could contain
+# the separators) last, so a stray separator can only shift text, never the
+# sha, parents or date. With -z each header ends in NUL, which git never puts
+# in a subject, name or email.
+_LOG_FORMAT = _RS + _US.join(["%H", "%P", "%aI", "%an", "%ae", "%s"])
 
 
 @dataclass(frozen=True)
@@ -72,28 +78,44 @@ class Version:
 
 
 def find_drafts(repo: GitRepo, under: str = DRAFTS_DIR) -> list[str]:
-    """Tracked Markdown files under *under* (default ``drafts/``)."""
-    return sorted(p for p in repo.ls_files(under) if p.lower().endswith(MARKDOWN_SUFFIXES))
+    """Markdown files committed under *under* (default ``drafts/``) at ``HEAD``.
+
+    Drafts are files with a history: a file only staged (``git add``) is not a
+    draft yet. Works in bare repositories too.
+    """
+    if not repo.has_commits():
+        return []
+    return sorted(p for p in repo.ls_tree("HEAD", under) if p.lower().endswith(MARKDOWN_SUFFIXES))
 
 
 def resolve_draft(repo: GitRepo, draft: str | None = None, cwd: Path | None = None) -> str:
     """The repository path of the draft to work on.
 
-    With *draft* given it must be a tracked file (any tracked Markdown path works,
-    e.g. a README at the root). Without it the repository must have exactly one
-    draft under ``drafts/``.
+    With *draft* given it must be a file committed at ``HEAD`` (any path works,
+    e.g. a README at the root); *draft* is relative to *cwd* (default: the
+    repository root). Without it the repository must have exactly one draft
+    under ``drafts/``.
     """
     if not repo.has_commits():
         raise ReviewtoolError("the repository has no commits yet: commit a draft under drafts/ first")
     if draft is not None:
         if draft.startswith("-"):
             raise UsageError(f"invalid draft path {draft!r}: a path cannot start with '-'")
+        if not draft.strip():
+            raise UsageError("invalid draft path: empty")
         path = repo.relpath(draft, cwd=cwd)
-        if not repo.is_tracked(path):
-            if (repo.root / path).exists():
-                raise ReviewtoolError(f"draft not tracked by git: {path} (git add and commit it first)")
-            raise ReviewtoolError(f"no such draft: {path}")
-        return path
+        if Path(path).is_absolute() or path == ".." or path.startswith("../"):
+            raise ReviewtoolError(f"{draft} is outside the repository {repo.root}")
+        if repo.in_head(path):
+            return path
+        full = repo.root / path
+        if not repo.bare and full.is_dir():
+            raise ReviewtoolError(f"{path} is a directory, not a draft (name a Markdown file)")
+        if repo.is_tracked(path):
+            raise ReviewtoolError(f"draft not committed yet: {path} (commit it first)")
+        if not repo.bare and full.exists():
+            raise ReviewtoolError(f"draft not tracked by git: {path} (git add and commit it first)")
+        raise ReviewtoolError(f"no such draft at HEAD: {path}")
     drafts = find_drafts(repo)
     if not drafts:
         raise ReviewtoolError(
@@ -107,49 +129,68 @@ def resolve_draft(repo: GitRepo, draft: str | None = None, cwd: Path | None = No
 
 
 def _parse_log(out: str) -> list[Version]:
+    """Parse ``git log -z --raw --format=_LOG_FORMAT`` output.
+
+    The output is NUL-separated tokens: a header (``RS`` + fields) per commit,
+    then for each raw diff entry a ``:meta`` token followed by one path (two
+    for renames and copies). A merge's entry is a combined one (``--cc``):
+    ``::`` (one colon per parent), the modes, the blobs (the result last), one
+    status letter per parent, then one path. Paths are consumed by count, so
+    no path or subject can be mistaken for a header.
+    """
     versions: list[Version] = []
-    for record in out.split(_RS):
-        if not record.strip("\0\n"):
-            continue
-        header, _, raw = record.partition("\0")
-        fields = header.split(_US)
-        if len(fields) < 6:
-            continue
-        sha, parents, author, email, date, subject = fields[:6]
-        entries = [e for e in raw.lstrip("\n").split("\0")]
-        path = old_path = blob = None
-        status = "M"
-        i = 0
-        while i < len(entries):
-            entry = entries[i].strip("\n")
-            if entry.startswith(":"):
-                meta = entry[1:].split(" ")
+    tokens = out.split("\0")
+    header: list[str] | None = None
+    entry: tuple[str, str | None, str | None, str | None] | None = None  # status, blob, path, old_path
+
+    def flush() -> None:
+        if header is None:
+            return
+        sha, parents, date, name, email, subject = header
+        if entry is None and len(parents.split()) > 1:
+            # A merge whose draft equals one parent's (git log --follow --cc
+            # lists it with an empty combined diff): not a new version.
+            return
+        status, blob, path, old_path = entry if entry else ("M", None, None, None)
+        versions.append(Version(
+            commit=sha,
+            parents=tuple(parents.split()),
+            author=name,
+            email=email,
+            date=datetime.fromisoformat(date),
+            subject=subject,
+            path=path or "",
+            blob=blob,
+            status=status if path else "M",
+            old_path=old_path,
+        ))
+
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i].lstrip("\n")
+        i += 1
+        if tok.startswith(_RS):
+            flush()
+            sha, parents, date, rest = (tok[1:].split(_US, 3) + ["", "", "", ""])[:4]
+            name, email, subject = (rest.split(_US, 2) + ["", ""])[:3]
+            header = [sha, parents, date, name, email, subject]
+            entry = None
+        elif tok.startswith(":") and header is not None:
+            n_parents = len(tok) - len(tok.lstrip(":"))
+            meta = tok.lstrip(":").split(" ")
+            if n_parents > 1:  # combined: n+1 modes, n+1 blobs, n status letters
+                new_blob = meta[2 * n_parents + 1] if len(meta) > 2 * n_parents + 1 else None
+                status = "D" if new_blob and set(new_blob) == {"0"} else "M"
+            else:
                 new_blob = meta[3] if len(meta) > 3 else None
-                st = meta[4] if len(meta) > 4 else "M"
-                status = st[:1]
-                if status in ("R", "C"):
-                    old_path, path = entries[i + 1], entries[i + 2]
-                    i += 3
-                else:
-                    path = entries[i + 1]
-                    i += 2
-                blob = None if status == "D" or (new_blob and set(new_blob) == {"0"}) else new_blob
-                break
-            i += 1
-        versions.append(
-            Version(
-                commit=sha,
-                parents=tuple(parents.split()),
-                author=author,
-                email=email,
-                date=datetime.fromisoformat(date),
-                subject=subject,
-                path=path or "",
-                blob=blob,
-                status=status if path else "M",
-                old_path=old_path,
-            )
-        )
+                status = (meta[4] if len(meta) > 4 else "M")[:1] or "M"
+            names = tokens[i : i + (2 if status in ("R", "C") else 1)]
+            i += len(names)
+            old_path, path = (names[0], names[-1]) if len(names) == 2 else (None, (names or [""])[0])
+            if entry is None:  # the first entry is the followed file
+                blob = None if status == "D" or not new_blob or set(new_blob) == {"0"} else new_blob
+                entry = (status, blob, path, old_path)
+    flush()
     return versions
 
 
@@ -228,16 +269,29 @@ class DraftHistory:
         for v in vs:
             if v.commit == sha:
                 return v
-        out = self.repo.run("rev-list", "-1", sha, "--", *self.paths).strip()
-        for v in vs:
-            if v.commit == out:
+        # A commit that did not touch the draft: the newest version among its
+        # ancestors. One rev-list, bounded by the draft's oldest version.
+        committed = [v for v in vs if not v.is_worktree]
+        oldest = committed[-1]
+        bounds = [f"^{p}" for p in oldest.parents]
+        ancestors = set(self.repo.run("rev-list", sha, *bounds, "--").split())
+        for v in committed:
+            if v.commit in ancestors:
+                if v.blob is None:
+                    break
                 return v
         raise ReviewtoolError(f"{self.draft} does not exist at {rev}")
 
     # -------------------------------------------------------------- content
     def raw(self, version: Version) -> bytes:
+        """The draft's bytes at *version* (the working-tree file for the pseudo-version)."""
         if version.is_worktree:
-            data = (self.repo.root / version.path).read_bytes()
+            wt = self.repo.root / version.path
+            try:
+                _check_size(wt.stat().st_size, f"{version.path} at {version.short}")
+                data = wt.read_bytes()
+            except OSError as exc:
+                raise ReviewtoolError(f"cannot read {version.path}: {exc.strerror or exc}") from None
         elif version.blob is None:
             raise ReviewtoolError(f"{version.path} was deleted in {version.short}")
         else:
@@ -265,12 +319,11 @@ class DraftHistory:
 
 
 def decode_draft(data: bytes, what: str) -> str:
-    """Decode a draft's bytes, refusing binary, oversized or invalid UTF-8 content."""
-    if len(data) > MAX_DRAFT_BYTES:
-        raise ReviewtoolError(
-            f"{what} is {len(data) / 1e6:.1f} MB; reviewtool reads drafts up to "
-            f"{MAX_DRAFT_BYTES // (1024 * 1024)} MiB"
-        )
+    """Decode a draft's bytes, refusing binary, oversized or invalid UTF-8 content.
+
+    A leading UTF-8 byte order mark is dropped.
+    """
+    _check_size(len(data), what)
     if b"\0" in data[:8000]:
         raise ReviewtoolError(f"{what} is a binary file, not a Markdown draft")
     try:
@@ -281,22 +334,38 @@ def decode_draft(data: bytes, what: str) -> str:
     return text.removeprefix("\ufeff")
 
 
-def versions(repo: GitRepo, draft: str, start: str = "HEAD", include_worktree: bool = True) -> list[Version]:
-    """Every commit that touched *draft*, newest first, following renames.
+def _check_size(size: int, what: str) -> None:
+    if size > MAX_DRAFT_BYTES:
+        raise ReviewtoolError(
+            f"{what} is {size / 1e6:.1f} MB; reviewtool reads drafts up to "
+            f"{MAX_DRAFT_BYTES // (1024 * 1024)} MiB"
+        )
 
-    The same commits as ``git log --follow START -- DRAFT``. When the working tree
-    copy differs from the committed one, a pseudo-version with commit
-    :data:`WORKTREE` comes first.
+
+def versions(repo: GitRepo, draft: str, start: str = "HEAD", include_worktree: bool = True) -> list[Version]:
+    """Every commit that changed *draft*, newest first, following renames.
+
+    The commits of ``git log --follow --cc START -- DRAFT``: those of plain
+    ``git log --follow`` (which never lists merges) plus the merges whose
+    draft differs from every parent's, i.e. merges that made a new version
+    (both branches edited the draft, or a conflict was resolved by hand).
+    Without them the merged text would belong to no version.
+
+    When the working-tree file differs from ``HEAD``'s, a pseudo-version with
+    commit :data:`WORKTREE` comes first. One ``git log``, one ``git diff
+    --quiet``, and a ``git hash-object`` only when the file differs.
     """
     if start != "HEAD":
         check_revision_argument(start)
-    out = repo.run("log", "--follow", "--raw", "--no-abbrev", "-z", "--no-color",
-                   "--no-show-signature", f"--format={_LOG_FORMAT}", start, "--", draft)
+    out = repo.run("log", "--follow", "--cc", "--raw", "--no-abbrev", "-z", "--no-color",
+                   "--no-show-signature", "--no-ext-diff", "--no-textconv", f"--format={_LOG_FORMAT}",
+                   start, "--", draft)
     result = _parse_log(out)
-    # Merges show no raw diff: resolve their blob (and path) in one batch-check.
+    # A commit listed without a raw entry (not expected from git, which gives
+    # every non-merge an entry): resolve its blob and path in one batch-check.
     missing = [i for i, v in enumerate(result) if not v.path]
     if missing:
-        # The path at a merge is the path of the next newer version (or the draft).
+        # The path there is the path of the next newer version (or the draft).
         specs = []
         for i in missing:
             newer = next((result[j] for j in range(i - 1, -1, -1) if result[j].path), None)
@@ -310,13 +379,14 @@ def versions(repo: GitRepo, draft: str, start: str = "HEAD", include_worktree: b
     if include_worktree and not repo.bare and result and start == "HEAD":
         head = result[0]
         wt = repo.root / draft
-        if wt.is_file() and head.blob is not None:
+        # Compare with HEAD's file (not the newest version's blob: with merges
+        # the newest-dated version need not be HEAD's content).
+        if wt.is_file() and head.blob is not None and repo.differs_from_head(draft):
             current = repo.hash_file(draft)
-            if current != head.blob:
-                name, email = _identity_or_blank(repo)
-                mtime = datetime.fromtimestamp(wt.stat().st_mtime).astimezone()
-                result.insert(0, Version(WORKTREE, (head.commit,), name, email, mtime,
-                                         "Uncommitted changes", draft, current, status="W"))
+            name, email = _identity_or_blank(repo)
+            mtime = datetime.fromtimestamp(wt.stat().st_mtime).astimezone()
+            result.insert(0, Version(WORKTREE, (head.commit,), name, email, mtime,
+                                     "Uncommitted changes", draft, current, status="W"))
     return result
 
 

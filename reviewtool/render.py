@@ -8,6 +8,7 @@ objects; nothing user-supplied is ever parsed as markup.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from datetime import datetime, timezone
 from typing import Any, Iterable, Sequence
@@ -28,9 +29,20 @@ def is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
+#: Characters json.dumps(ensure_ascii=False) leaves raw that a terminal would act on.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
 def emit_json(data: Any) -> None:
-    """Write *data* as JSON to stdout (strings are JSON-escaped, so control characters are safe)."""
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    """Write *data* as JSON to stdout.
+
+    Non-ASCII text stays readable; C0 controls are escaped by json itself, and
+    C1 controls and bidirectional overrides are written as ``\\uXXXX`` escapes
+    (they can only occur inside strings, so the output stays valid JSON).
+    """
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    text = _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    sys.stdout.write(text + "\n")
 
 
 def relative_date(when: datetime, now: datetime | None = None) -> str:
@@ -109,3 +121,310 @@ def share_bar(share: float, width: int = 10) -> Text:
     filled = round(max(0.0, min(1.0, share)) * width)
     return Text.assemble(("█" * filled, "green"), ("░" * (width - filled), "grey50"),
                          f" {share * 100:3.0f}%")
+
+
+# ------------------------------------------------------------------ section diffs
+# (reviewtool diff). Essay text is untrusted: it is cleaned of control characters
+# and appended to Rich Text objects with explicit styles, never parsed as markup.
+
+import re  # noqa: E402
+import shutil  # noqa: E402
+
+from rich import box  # noqa: E402
+
+DELETE_STYLE = "red strike"
+INSERT_STYLE = "green underline"
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|<>~])")
+# CriticMarkup delimiters that must not appear literally inside a mark.
+_CRITIC_CLOSERS = re.compile(r"(--\}|\+\+\}|~~\}|~>|==\}|<<\}|\{--|\{\+\+|\{~~|\{==|\{>>)")
+_CRITIC_OPENERS = re.compile(r"(\{--|\{\+\+|\{~~|\{==|\{>>)")
+
+
+def change_label(change: Any) -> str:
+    """``Title`` or ``Old title → New title`` for a section change."""
+    old, new = change.old_title, change.new_title
+    if old is None:
+        return one_line(new or "")
+    if new is None or old == new:
+        return one_line(old)
+    return f"{one_line(old)} → {one_line(new)}"
+
+
+def _status_text(change: Any) -> Text:
+    styles = {"added": "green", "removed": "red", "moved": "cyan", "renamed": "magenta",
+              "split": "yellow", "merged": "yellow", "promoted": "blue", "condensed": "blue"}
+    text = Text()
+    for i, status in enumerate(change.status):
+        if i:
+            text.append(", ")
+        text.append(status, style=styles.get(status, ""))
+    return text
+
+
+def diff_summary_rows(diff: Any) -> list[tuple[Any, ...]]:
+    """One row per changed pair: status, titles, change share, words added, words removed."""
+    rows = []
+    for change in diff.changes:
+        rows.append((_status_text(change), change_label(change),
+                     share_bar(change.changed_share) if is_terminal() else f"{change.changed_share * 100:.0f}%",
+                     Text(f"+{change.words_added}", style="green"),
+                     Text(f"-{change.words_removed}", style="red")))
+    return rows
+
+
+_SUMMARY_COLUMNS = [("status", "left"), ("section", "left"), ("changed", "left"), ("added", "right"),
+                    ("removed", "right")]
+
+
+def render_diff_summary(diff: Any) -> Table:
+    """A Rich table of the changed sections: status, old → new title, change share bar, +/- words."""
+    tbl = Table(box=None, header_style="bold", pad_edge=False, show_edge=False)
+    for header, justify in _SUMMARY_COLUMNS:
+        tbl.add_column(header, justify=justify, no_wrap=justify == "right")
+    for row in diff_summary_rows(diff):
+        tbl.add_row(*(_rich_cell(c) for c in row))
+    return tbl
+
+
+def _segments(change: Any) -> list[tuple[str, str]]:
+    """Inline redline segments of a change, without the blank lines that open a body."""
+    from reviewtool.worddiff import inline_segments
+
+    segments = inline_segments(change.word_diff.ops) if change.word_diff is not None else []
+    if segments and segments[0][0] == "equal":
+        first = segments[0][1].lstrip("\r\n")
+        segments[0] = ("equal", first)
+    return segments
+
+
+def render_redline(change: Any) -> Text:
+    """The change as one inline redline: deletions red and struck through, insertions
+    green and underlined, unchanged text plain."""
+    text = Text()
+    for kind, part in _segments(change):
+        style = DELETE_STYLE if kind == "delete" else INSERT_STYLE if kind == "insert" else ""
+        text.append(clean(part), style=style)
+    text.rstrip()
+    return text
+
+
+def render_plain_redline(change: Any) -> str:
+    """The change as plain text with ``[-deleted-]`` and ``{+inserted+}`` marks
+    (like ``git diff --word-diff=plain``)."""
+    out = []
+    for kind, part in _segments(change):
+        part = clean(part)
+        if kind == "delete":
+            out.append(f"[-{part}-]")
+        elif kind == "insert":
+            out.append(f"{{+{part}+}}")
+        else:
+            out.append(part)
+    return "".join(out).rstrip()
+
+
+def _side_rows(change: Any) -> list[tuple[list[tuple[str, str]], list[tuple[str, str]]]]:
+    """Rows of (old pieces, new pieces), cut at paragraph breaks both sides share."""
+    rows: list[tuple[list[tuple[str, str]], list[tuple[str, str]]]] = []
+    old: list[tuple[str, str]] = []
+    new: list[tuple[str, str]] = []
+    ops = change.word_diff.ops if change.word_diff is not None else []
+    for op in ops:
+        if op.op != "equal":
+            if op.old:
+                old.append(("delete", op.old))
+            if op.new:
+                new.append(("insert", op.new))
+            continue
+        if op.old != op.new:
+            old.append(("equal", op.old))
+            new.append(("equal", op.new))
+            continue
+        pieces = _PARAGRAPH_BREAK.split(op.old)
+        for k, piece in enumerate(pieces):
+            if k:
+                rows.append((old, new))
+                old, new = [], []
+            if piece:
+                old.append(("equal", piece))
+                new.append(("equal", piece))
+    if old or new:
+        rows.append((old, new))
+    return [(o, n) for o, n in rows if any(p.strip() for _, p in (*o, *n))]
+
+
+def _side_cell(pieces: list[tuple[str, str]], plain: bool) -> Text:
+    if pieces and pieces[0][0] == "equal":
+        pieces = [("equal", pieces[0][1].lstrip("\r\n")), *pieces[1:]]
+    text = Text()
+    for kind, part in pieces:
+        part = clean(part)
+        if plain and kind == "delete":
+            text.append(f"[-{part}-]")
+        elif plain and kind == "insert":
+            text.append(f"{{+{part}+}}")
+        else:
+            text.append(part, style=DELETE_STYLE if kind == "delete" else INSERT_STYLE if kind == "insert" else "")
+    text.rstrip()
+    return text
+
+
+def render_side_by_side(change: Any, width: int | None = None, plain: bool = False) -> Table:
+    """The change as two columns: the old text with deletions marked, the new text with
+    insertions marked; one row per paragraph. *plain* marks changes with
+    ``[-…-]``/``{+…+}`` instead of styles (for output without colour)."""
+    tbl = Table(width=width, expand=width is not None, show_header=True, header_style="bold",
+                box=box.SIMPLE_HEAD, pad_edge=False)
+    tbl.add_column(Text(one_line(change.old_title or "(added)")), ratio=1, overflow="fold")
+    tbl.add_column(Text(one_line(change.new_title or "(removed)")), ratio=1, overflow="fold")
+    for old, new in _side_rows(change):
+        tbl.add_row(_side_cell(old, plain), _side_cell(new, plain))
+    return tbl
+
+
+def _md_escape(text: str) -> str:
+    """Plain text made literal in Markdown (backslash before ASCII punctuation)."""
+    return _MD_SPECIAL.sub(r"\\\1", one_line(text))
+
+
+def _critic_escape(text: str) -> str:
+    """Markdown source made safe inside a CriticMarkup mark: a backslash breaks up any
+    delimiter (``--}`` becomes ``-\\-}``; Markdown still renders ``--}``)."""
+    return _CRITIC_CLOSERS.sub(lambda m: m.group(0)[0] + "\\" + m.group(0)[1:], text)
+
+
+def _critic(mark: str, text: str) -> str:
+    """Wrap *text* in a CriticMarkup *mark* (``--`` or ``++``), one mark per paragraph,
+    whitespace kept outside the marks."""
+    out = []
+    pos = 0
+    for m in _PARAGRAPH_BREAK.finditer(text):
+        out.append(_critic_piece(mark, text[pos:m.start()]))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(_critic_piece(mark, text[pos:]))
+    return "".join(out)
+
+
+def _critic_piece(mark: str, text: str) -> str:
+    core = text.strip()
+    if not core:
+        return text
+    lead = text[: len(text) - len(text.lstrip())]
+    trail = text[len(text.rstrip()):]
+    return f"{lead}{{{mark}{_critic_escape(core)}{mark}}}{trail}"
+
+
+def render_markdown_change(change: Any) -> str:
+    """The changed text as Markdown with CriticMarkup: ``{--deleted--}``, ``{++inserted++}``
+    and ``{~~old~>new~~}`` (marks never span a paragraph break)."""
+    out = []
+    ops = change.word_diff.ops if change.word_diff is not None else []
+    for op in ops:
+        old, new = clean(op.old), clean(op.new)
+        if op.op == "equal":
+            # Unchanged text must not open a mark of its own.
+            out.append(_CRITIC_OPENERS.sub(lambda m: m.group(0)[0] + "\\" + m.group(0)[1:], new))
+        elif op.op == "delete":
+            out.append(_critic("--", old))
+        elif op.op == "insert":
+            out.append(_critic("++", new))
+        elif _PARAGRAPH_BREAK.search(old) or _PARAGRAPH_BREAK.search(new) or not old.strip() or not new.strip():
+            out.append(_critic("--", old) + (" " if old.strip() else "") + _critic("++", new))
+        else:
+            lead = old[: len(old) - len(old.lstrip())]
+            trail = new[len(new.rstrip()):]
+            out.append(f"{lead}{{~~{_critic_escape(old.strip())}~>{_critic_escape(new.strip())}~~}}{trail}")
+    return "".join(out).lstrip("\r\n").rstrip() + "\n"
+
+
+def render_markdown_diff(diff: Any, title: str | None = None) -> str:
+    """The whole section diff as a Markdown document (CriticMarkup marks, one heading per change)."""
+    lines = []
+    if title:
+        lines += [f"# {_md_escape(title)}", ""]
+    summary = diff.summary()
+    lines += [f"**+{summary['words_added']} / -{summary['words_removed']} words** in "
+              f"{summary['sections_changed']} changed sections "
+              f"({summary['sections_unchanged']} unchanged).", ""]
+    for change in diff.changes:
+        head = _md_escape(change_label(change)) or "(untitled)"
+        lines += [f"## {head}", "",
+                  f"*{', '.join(change.status)}; +{change.words_added} / -{change.words_removed} words, "
+                  f"{change.changed_share * 100:.0f}% changed*", ""]
+        if change.word_diff is None or change.word_diff.is_equal:
+            continue  # moved or renamed only
+        if any(s.kind == "frontmatter" for s in (*change.pair.old, *change.pair.new)):
+            # YAML, not Markdown: a fenced block with plain marks (no setext headings).
+            plain = render_plain_redline(change)
+            fence = "`" * max(3, max((len(r) for r in re.findall(r"`+", plain)), default=0) + 1)
+            body = f"{fence}\n{plain}\n{fence}\n"
+        else:
+            body = render_markdown_change(change)
+        if body.strip():
+            lines += [body.rstrip(), ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def print_diff(diff: Any, title: str, side_by_side: bool = False) -> None:
+    """Print a section diff: a summary, then each change as a redline (or side by side).
+
+    On a terminal with Rich styles; piped, as plain text with ``[-…-]``/``{+…+}`` marks.
+    """
+    summary = diff.summary()
+    head = (f"{one_line(title)}: +{summary['words_added']} -{summary['words_removed']} words, "
+            f"{summary['sections_changed']} sections changed")
+    if not diff.changes:
+        print_text(head + " (no changes)")
+        return
+    if is_terminal():
+        console = make_console()
+        console.print(Text(head, style="bold"))
+        console.print(render_diff_summary(diff))
+        for change in diff.changes:
+            console.print()
+            console.print(_change_header(change))
+            if change.word_diff is None or change.word_diff.is_equal:
+                continue  # moved or renamed only: the header says it all
+            if side_by_side:
+                console.print(render_side_by_side(change, console.width))
+            else:
+                console.print(render_redline(change))
+        return
+    out = sys.stdout
+    out.write(head + "\n")
+    for row in diff_summary_rows(diff):
+        out.write("\t".join(_plain_cell(c) for c in row) + "\n")
+    for change in diff.changes:
+        out.write("\n" + _change_header(change).plain + "\n")
+        if change.word_diff is None or change.word_diff.is_equal:
+            continue
+        if side_by_side:
+            console = Console(file=out, width=_plain_width(), markup=False, emoji=False, highlight=False,
+                              color_system=None)
+            console.print(render_side_by_side(change, _plain_width(), plain=True))
+        else:
+            body = render_plain_redline(change)
+            if body:
+                out.write(body + "\n")
+
+
+def _plain_width() -> int:
+    return max(40, shutil.get_terminal_size((120, 24)).columns)
+
+
+def _change_header(change: Any) -> Text:
+    text = Text()
+    text.append("@@ ", style="cyan")
+    text.append_text(_status_text(change))
+    text.append(": ")
+    text.append(change_label(change), style="bold")
+    keys = " + ".join(change.pair.old_keys) or "-"
+    new_keys = " + ".join(change.pair.new_keys) or "-"
+    text.append(f" ({keys if keys == new_keys else keys + ' -> ' + new_keys})", style="grey50")
+    text.append(" ")
+    text.append(f"+{change.words_added}", style="green")
+    text.append(" ")
+    text.append(f"-{change.words_removed}", style="red")
+    return text

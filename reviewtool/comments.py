@@ -1,0 +1,930 @@
+"""Review events and the threads they fold into.
+
+Every review action is an *event*: one JSON object on one line of a git note
+(:mod:`reviewtool.notes`). Events are never rewritten or deleted; an edit, a
+resolution or a retraction is a new event that names its ``target``. Folding
+the events of all notes (:func:`fold`) gives the current threads. The format is
+specified in ``docs/notes-format.md``.
+
+Event types: ``comment`` (starts a thread, carries the :class:`Anchor`),
+``reply`` (to a comment or to a reply), ``edit`` (new body; only the target's
+author), ``retract`` (withdraw; only the target's author), ``resolve`` /
+``reopen`` (anyone; applied in time order), ``applied`` (a suggestion was
+applied). Unknown fields and unknown types are kept and ignored; malformed
+lines are reported as :class:`Problem` and skipped, never deleted.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import marshal
+import os
+import re
+import sys
+import tempfile
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any, Iterable
+
+from reviewtool.errors import ReviewtoolError, UsageError
+from reviewtool.gitrepo import GitRepo
+from reviewtool.notes import NotesStore, split_note, stream_blobs, union_note
+
+#: The event format version written by this module.
+FORMAT_VERSION = 1
+#: Event types this version understands.
+EVENT_TYPES = ("comment", "reply", "edit", "resolve", "reopen", "retract", "applied")
+#: Types whose ``body`` is required (and must not be empty when written).
+BODY_REQUIRED = ("comment", "reply", "edit")
+#: Characters of context stored before and after a quote.
+CONTEXT_CHARS = 32
+
+_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+_CANONICAL_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
+_HEXID = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
+
+# Known fields of an event; everything else goes to Event.extra.
+_KNOWN = frozenset(("v", "id", "type", "target", "author", "email", "time", "body", "anchor", "suggestion"))
+
+
+def now_iso() -> str:
+    """The current time as ``YYYY-MM-DDTHH:MM:SS.ffffffZ`` (UTC, microseconds)."""
+    return datetime.now(timezone.utc).strftime(_TIME_FORMAT)
+
+
+def normalize_time(value: str) -> str:
+    """An ISO-8601 timestamp as the canonical UTC form ``YYYY-MM-DDTHH:MM:SS.ffffffZ``.
+
+    Raises :class:`ValueError` for anything that is not an ISO-8601 date-time with a
+    time zone (a naive time is ambiguous, so it is refused).
+    """
+    if _CANONICAL_TIME.match(value):
+        return value
+    when = datetime.fromisoformat(value)
+    if when.tzinfo is None:
+        raise ValueError(f"time without a time zone: {value!r}")
+    when = when.astimezone(timezone.utc)
+    if not 1000 <= when.year <= 9999:  # keeps every canonical time 27 characters long
+        raise ValueError(f"time out of range: {value!r}")
+    return when.strftime(_TIME_FORMAT)
+
+
+def _after(stamp: str, floor: str | None) -> str:
+    """*stamp*, moved to one microsecond after *floor* when it is not later (causal order)."""
+    if floor is None or stamp > floor:
+        return stamp
+    when = datetime.strptime(floor, _TIME_FORMAT).replace(tzinfo=timezone.utc) + timedelta(microseconds=1)
+    return when.strftime(_TIME_FORMAT)
+
+
+def _same_person(name_a: str, email_a: str, name_b: str, email_b: str) -> bool:
+    """Identity rule for edits and retractions: same email (case-insensitive), else same name."""
+    if email_a and email_b:
+        return email_a.casefold() == email_b.casefold()
+    return bool(name_a) and name_a == name_b and not email_a and not email_b
+
+
+# ---------------------------------------------------------------------------- data
+
+
+@dataclass(slots=True)
+class Anchor:
+    """Where a comment points: a version (commit, path, blob), optionally a section and a quote.
+
+    ``start``/``end`` are code-point offsets into the whole draft text at ``blob``
+    (end exclusive); ``exact`` is ``text[start:end]``; ``prefix``/``suffix`` are about
+    :data:`CONTEXT_CHARS` characters around it. A comment on a whole version has only
+    commit/path/blob; on a whole section, no quote. Treat it as immutable (it is not
+    frozen only because frozen dataclasses are five times slower to build).
+    """
+
+    commit: str
+    path: str
+    blob: str
+    section_key: str | None = None
+    section_title: str | None = None
+    start: int | None = None
+    end: int | None = None
+    exact: str | None = None
+    prefix: str = ""
+    suffix: str = ""
+
+    @property
+    def has_quote(self) -> bool:
+        return self.start is not None
+
+    @property
+    def has_section(self) -> bool:
+        return self.section_key is not None
+
+    def to_json(self) -> dict[str, Any]:
+        """The anchor as stored in an event (``section``/``quote`` omitted when absent)."""
+        data: dict[str, Any] = {"commit": self.commit, "path": self.path, "blob": self.blob}
+        if self.section_key is not None:
+            data["section"] = {"key": self.section_key, "title": self.section_title or ""}
+        if self.start is not None:
+            data["quote"] = {"start": self.start, "end": self.end, "exact": self.exact or "",
+                             "prefix": self.prefix, "suffix": self.suffix}
+        return data
+
+    @classmethod
+    def from_json(cls, data: Any) -> "Anchor":
+        """Parse a stored anchor; raises :class:`ValueError` with the reason when malformed."""
+        return cls(*_anchor_fields(data))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Same as :meth:`to_json` (for ``--json`` output)."""
+        return self.to_json()
+
+
+def _anchor_fields(data: Any) -> tuple:
+    """The fields of :class:`Anchor`, in order, from its JSON form (validated)."""
+    if type(data) is not dict:
+        raise ValueError("anchor is not an object")
+    commit, path, blob = data.get("commit"), data.get("path"), data.get("blob")
+    if type(commit) is not str or type(path) is not str or type(blob) is not str or not (commit and path and blob):
+        for key in ("commit", "path", "blob"):
+            if not isinstance(data.get(key), str) or not data[key]:
+                raise ValueError(f"anchor.{key} missing or not a string")
+    section = data.get("section")
+    key = title = None
+    if section is not None:
+        if type(section) is not dict or type(section.get("key")) is not str:
+            raise ValueError("anchor.section must be an object with a string key")
+        key = section["key"]
+        title = section.get("title")
+        if type(title) is not str:
+            title = ""
+    quote = data.get("quote")
+    if quote is None:
+        return (commit, path, blob, key, title, None, None, None, "", "")
+    if type(quote) is not dict:
+        raise ValueError("anchor.quote is not an object")
+    start, end, exact = quote.get("start"), quote.get("end"), quote.get("exact")
+    if type(start) is not int or type(end) is not int or not 0 <= start <= end:
+        raise ValueError("anchor.quote needs integer offsets 0 <= start <= end")
+    if type(exact) is not str:
+        raise ValueError("anchor.quote.exact missing or not a string")
+    prefix, suffix = quote.get("prefix", ""), quote.get("suffix", "")
+    return (commit, path, blob, key, title, start, end, exact,
+            prefix if type(prefix) is str else "", suffix if type(suffix) is str else "")
+
+
+@dataclass(eq=False, slots=True)
+class Event:
+    """One event line. ``extra`` keeps unknown fields; ``raw`` is the line as stored.
+
+    ``note_commit`` is the commit whose note holds the line; ``notes`` lists every
+    note holding a line with this id (after amend/rebase with ``notes.rewriteRef``
+    the same event sits in the notes of the old and the new commit).
+    """
+
+    v: int
+    id: str
+    type: str
+    target: str | None
+    author: str
+    email: str
+    time: str
+    body: str | None = None
+    anchor: Anchor | None = None
+    suggestion: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    raw: str = ""
+    note_commit: str = ""
+    notes: tuple[str, ...] = ()
+
+    @property
+    def sort_key(self) -> tuple[str, str]:
+        """Events are ordered by time, then by id."""
+        return (self.time, self.id)
+
+    def to_json(self) -> dict[str, Any]:
+        """The event as a JSON object (known fields, then the preserved unknown ones)."""
+        data: dict[str, Any] = {"v": self.v, "id": self.id, "type": self.type}
+        if self.target is not None:
+            data["target"] = self.target
+        data["author"] = self.author
+        data["email"] = self.email
+        data["time"] = self.time
+        if self.body is not None:
+            data["body"] = self.body
+        if self.anchor is not None:
+            data["anchor"] = self.anchor.to_json()
+        if self.suggestion is not None:
+            data["suggestion"] = self.suggestion
+        for key, value in self.extra.items():
+            data.setdefault(key, value)
+        return data
+
+    def to_line(self) -> str:
+        """The event serialised as one line of JSON (UTF-8 text, no line terminators inside)."""
+        return encode_line(self.to_json())
+
+    def to_dict(self) -> dict[str, Any]:
+        """The event for ``--json`` output, with the note it was read from."""
+        return {**self.to_json(), "note_commit": self.note_commit or None}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A line that could not be used: where it is and why. The line stays in the note."""
+
+    commit: str
+    line_no: int  # 1-based line number in the note
+    text: str
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The problem for ``--json`` output."""
+        return {"commit": self.commit, "line": self.line_no, "text": self.text, "reason": self.reason}
+
+    def __str__(self) -> str:
+        return f"note on {self.commit[:12]} line {self.line_no}: {self.reason}"
+
+
+@dataclass(eq=False, slots=True)
+class Reply:
+    """A reply in a thread (to the comment or to another reply), folded."""
+
+    id: str
+    target: str
+    author: str
+    email: str
+    time: str
+    body: str
+    edits: list[Event] = field(default_factory=list)
+    retracted: bool = False
+    updated: str = ""
+    event: Event | None = None
+    thread_id: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The folded reply for ``--json`` output."""
+        return {"id": self.id, "target": self.target, "author": self.author, "email": self.email,
+                "time": self.time, "updated": self.updated, "body": self.body,
+                "edits": [e.to_dict() for e in self.edits], "retracted": self.retracted}
+
+
+@dataclass(eq=False, slots=True)
+class Thread:
+    """A comment with everything that happened to it, folded from its events."""
+
+    id: str
+    root: Event
+    anchor: Anchor
+    author: str
+    email: str
+    created: str
+    updated: str
+    body: str
+    edits: list[Event] = field(default_factory=list)
+    status: str = "open"  # open | resolved
+    retracted: bool = False
+    replies: list[Reply] = field(default_factory=list)
+    suggestion: str | None = None
+    applied: Event | None = None
+    refused: list[Event] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+
+    @property
+    def resolved(self) -> bool:
+        """Whether the thread's status is ``resolved``."""
+        return self.status == "resolved"
+
+    @property
+    def note_commit(self) -> str:
+        """The commit whose note holds the thread."""
+        return self.root.note_commit
+
+    def to_dict(self) -> dict[str, Any]:
+        """The folded thread for ``--json`` output."""
+        return {
+            "id": self.id, "anchor": self.anchor.to_json(), "author": self.author, "email": self.email,
+            "created": self.created, "updated": self.updated, "body": self.body,
+            "status": self.status, "retracted": self.retracted, "suggestion": self.suggestion,
+            "applied": self.applied.to_dict() if self.applied else None,
+            "edits": [e.to_dict() for e in self.edits],
+            "replies": [r.to_dict() for r in self.replies],
+            "refused": [e.to_dict() for e in self.refused],
+            "note_commit": self.note_commit,
+        }
+
+
+# ---------------------------------------------------------------------------- parsing
+
+
+def encode_line(data: dict[str, Any]) -> str:
+    """Compact one-line JSON; U+2028/U+2029/U+0085 are escaped so no tool sees a line break."""
+    line = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    if "\u2028" in line or "\u2029" in line or "\x85" in line:
+        line = line.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\x85", "\\u0085")
+    return line
+
+
+# A parsed line, ready to become an Event or a Problem without decoding JSON again (and small
+# enough for the parse cache):
+#   ("e", line_no, raw, v, id, type, target, author, email, time, body, anchor fields | None,
+#    suggestion, extra | None)
+#   ("p", line_no, raw, reason)
+
+
+def _record_from(data: dict[str, Any], raw: str, n: int) -> tuple:
+    """The record of a decoded JSON object; :class:`ValueError` with the reason when malformed."""
+    get = data.get
+    ev_id, etype, stamp = get("id"), get("type"), get("time")
+    if type(ev_id) is not str or not ev_id:
+        raise ValueError("missing or invalid id")
+    if type(etype) is not str or not etype:
+        raise ValueError("missing or invalid type")
+    if type(stamp) is not str:
+        raise ValueError("missing time")
+    # Fast shape check for the canonical form; anything else is parsed and normalised.
+    if len(stamp) != 27 or stamp[26] != "Z" or stamp[19] != "." or not _CANONICAL_TIME.match(stamp):
+        try:
+            stamp = normalize_time(stamp)
+        except ValueError:
+            raise ValueError(f"invalid time {stamp!r}") from None
+    v = get("v", FORMAT_VERSION)
+    author = get("author", "")
+    email = get("email", "")
+    target = get("target")
+    body = get("body")
+    suggestion = get("suggestion")
+    if type(v) is not int:
+        raise ValueError("v is not an integer")
+    if type(author) is not str or type(email) is not str:
+        raise ValueError("author and email must be strings")
+    if target is not None and type(target) is not str:
+        raise ValueError("target is not a string")
+    if body is not None and type(body) is not str:
+        raise ValueError("body is not a string")
+    anchor = None
+    if etype == "comment":
+        anchor = _anchor_fields(get("anchor"))
+        if suggestion is not None and type(suggestion) is not str:
+            raise ValueError("suggestion is not a string")
+        if body is None:
+            raise ValueError("a comment event needs a body")
+    else:
+        if not target and etype in EVENT_TYPES:
+            raise ValueError(f"a {etype} event needs a target")
+        if body is None and (etype == "reply" or etype == "edit"):
+            raise ValueError(f"a {etype} event needs a body")
+        if suggestion is not None and type(suggestion) is not str:
+            suggestion = None
+    extra = None
+    if not _KNOWN.issuperset(data):
+        extra = {k: val for k, val in data.items() if k not in _KNOWN}
+    if anchor is None and "anchor" in data:
+        extra = {**(extra or {}), "anchor": data["anchor"]}
+    return ("e", n, raw, v, ev_id, etype, target, author, email, stamp, body, anchor, suggestion, extra)
+
+
+_scan_once = json.decoder.JSONDecoder().scan_once
+
+
+def parse_records(lines: Iterable[str]) -> list[tuple]:
+    """Parse note lines into records (events and problems), see :func:`parse_events`."""
+    records: list[tuple] = []
+    scan = _scan_once
+    for n, line in enumerate(lines, 1):
+        if line[:1] == "{" and line[-1:] == "}":
+            text = line
+        else:
+            text = line.strip()
+            if not text:
+                continue
+        # The C scanner directly (what json.loads runs underneath), then json.loads for
+        # the error message when the line is not exactly one JSON value.
+        try:
+            data, end = scan(text, 0)
+        except (StopIteration, ValueError):
+            end = -1
+        if end != len(text):
+            try:
+                json.loads(text)
+                reason = "not one JSON value"
+            except ValueError as exc:
+                reason = f"not JSON ({exc.msg})"
+            records.append(("p", n, line, reason))
+            continue
+        if type(data) is not dict:
+            records.append(("p", n, line, "not a JSON object"))
+            continue
+        try:
+            records.append(_record_from(data, line, n))
+        except ValueError as exc:
+            records.append(("p", n, line, str(exc)))
+    return records
+
+
+def build_events(commit: str, records: Iterable[tuple]) -> tuple[list[Event], list[Problem]]:
+    """Events and problems of the note on *commit* from its parsed records."""
+    events: list[Event] = []
+    problems: list[Problem] = []
+    notes = (commit,)
+    append = events.append
+    for r in records:
+        if r[0] == "e":
+            _, _, raw, v, ev_id, etype, target, author, email, stamp, body, anchor, suggestion, extra = r
+            append(Event(v, ev_id, etype, target, author, email, stamp, body,
+                         Anchor(*anchor) if anchor is not None else None, suggestion,
+                         extra if extra is not None else {}, raw, commit, notes))
+        else:
+            problems.append(Problem(commit, r[1], r[2], r[3]))
+    return events, problems
+
+
+def parse_events(commit: str, lines: Iterable[str]) -> tuple[list[Event], list[Problem]]:
+    """Parse the lines of the note on *commit*: the events, and the lines that are malformed.
+
+    Blank lines are skipped silently; a malformed line gives one :class:`Problem` and is
+    skipped (it stays in the note). Unknown fields go to ``extra``; unknown event types
+    are returned as events (with ``anchor`` None) and ignored by :func:`fold`.
+    """
+    return build_events(commit, parse_records(lines))
+
+
+def dedupe(events: Iterable[Event]) -> tuple[list[Event], list[Problem]]:
+    """One event per id. Identical lines (the same event in several notes) count once.
+
+    Different lines claiming the same id keep the lexically smallest line, so the choice
+    does not depend on the order notes were merged; the others are reported.
+    """
+    by_id: dict[str, Event] = {}
+    problems: list[Problem] = []
+    conflicts: dict[str, list[Event]] = {}
+    for ev in events:
+        have = by_id.get(ev.id)
+        if have is None:
+            by_id[ev.id] = ev
+            continue
+        if ev.note_commit not in have.notes:
+            have.notes = tuple(sorted((*have.notes, ev.note_commit)))
+            if ev.note_commit < have.note_commit and ev.raw.strip() == have.raw.strip():
+                have.note_commit = ev.note_commit
+        if ev.raw.strip() != have.raw.strip():
+            conflicts.setdefault(ev.id, [have]).append(ev)
+    for ev_id, group in conflicts.items():
+        unique = {e.raw.strip(): e for e in group}
+        keep_raw = min(unique)
+        keep = unique[keep_raw]
+        keep.notes = tuple(sorted({n for e in group for n in e.notes}))
+        by_id[ev_id] = keep
+        for raw, e in sorted(unique.items()):
+            if raw != keep_raw:
+                problems.append(Problem(e.note_commit, 0, e.raw, f"duplicate id {ev_id} with other content; ignored"))
+    return list(by_id.values()), problems
+
+
+# ---------------------------------------------------------------------------- folding
+
+
+def fold(events: Iterable[Event]) -> list[Thread]:
+    """Fold events into threads (ordered by creation time).
+
+    Events are deduplicated by id and applied in (time, id) order. Only the author of a
+    comment or reply may edit or retract it; such events from anyone else are kept in
+    ``refused``. Resolve and reopen (by anyone) set the status in time order; replies to
+    replies belong to the root's thread. Events whose target is unknown are ignored
+    (see :func:`dangling`).
+    """
+    return _fold(dedupe(events)[0])
+
+
+def _fold(unique: list[Event], dangling_out: list[Event] | None = None) -> list[Thread]:
+    """:func:`fold` for events that are already unique by id (sorts *unique* in place).
+
+    Events of known types whose target is not found are added to *dangling_out*.
+    """
+    unique.sort(key=_key)
+    threads: dict[str, Thread] = {}
+    parent: dict[str, str] = {}
+    reply_events: list[Event] = []
+    for ev in unique:
+        etype = ev.type
+        if etype == "comment":
+            if ev.anchor is not None:
+                threads[ev.id] = Thread(ev.id, ev, ev.anchor, ev.author, ev.email, ev.time, ev.time,
+                                        ev.body or "", [], "open", False, [], ev.suggestion, None, [], [])
+        elif etype == "reply" and ev.target:
+            parent[ev.id] = ev.target
+            reply_events.append(ev)
+    # Each reply's chain of targets leads to a thread root (chains that do not are dropped).
+    root_of: dict[str, str] = {}
+    for rid, cur in parent.items():
+        if rid in root_of:
+            continue
+        chain = [rid]
+        seen = {rid}
+        while cur in parent and cur not in seen and cur not in root_of:
+            chain.append(cur)
+            seen.add(cur)
+            cur = parent[cur]
+        root = root_of.get(cur, cur)
+        if root in threads:
+            for node in chain:
+                root_of[node] = root
+    replies: dict[str, Reply] = {}
+    for ev in reply_events:
+        root = root_of.get(ev.id)
+        if root is not None:
+            replies[ev.id] = Reply(ev.id, ev.target or "", ev.author, ev.email, ev.time, ev.body or "",
+                                   updated=ev.time, event=ev, thread_id=root)
+    # One pass in time order applies everything else.
+    for ev in unique:
+        etype = ev.type
+        if etype == "comment":
+            thread = threads.get(ev.id)
+            if thread is not None and thread.root is ev:
+                thread.events.append(ev)
+            continue
+        if etype == "reply":
+            reply = replies.get(ev.id)
+            if reply is not None:
+                thread = threads[reply.thread_id]
+                thread.replies.append(reply)
+                thread.events.append(ev)
+                if ev.time > thread.updated:
+                    thread.updated = ev.time
+            elif dangling_out is not None:
+                dangling_out.append(ev)
+            continue
+        target = ev.target
+        if not target or etype not in EVENT_TYPES:
+            continue
+        thread = threads.get(target)
+        item: Thread | Reply | None = thread
+        if thread is None:
+            item = replies.get(target)
+            if item is None:
+                if dangling_out is not None:
+                    dangling_out.append(ev)
+                continue
+            thread = threads[item.thread_id]
+        thread.events.append(ev)
+        if etype == "edit" or etype == "retract":
+            if not _same_person(item.author, item.email, ev.author, ev.email):
+                thread.refused.append(ev)
+                continue
+            if etype == "edit":
+                item.body = ev.body or ""
+                item.edits.append(ev)
+            else:
+                item.retracted = True
+            if ev.time > item.updated:
+                item.updated = ev.time
+        elif etype == "resolve":
+            thread.status = "resolved"
+        elif etype == "reopen":
+            thread.status = "open"
+        elif etype == "applied":
+            thread.applied = ev
+        if ev.time > thread.updated:
+            thread.updated = ev.time
+    # Dict order is (time, id) order of the roots already.
+    return list(threads.values())
+
+
+def dangling(events: Iterable[Event], threads: list[Thread]) -> list[Problem]:
+    """Events of known types whose target is neither a thread nor a reply in *threads*."""
+    ids = {t.id for t in threads} | {r.id for t in threads for r in t.replies}
+    return _dangling_problems(ev for ev in events if ev.type in EVENT_TYPES and ev.type != "comment"
+                              and ev.target not in ids and ev.id not in ids)
+
+
+def _dangling_problems(events: Iterable[Event]) -> list[Problem]:
+    return [Problem(ev.note_commit, 0, ev.raw, f"{ev.type} {ev.id}: unknown target {ev.target}") for ev in events]
+
+
+def _key(ev: Event) -> str:
+    # (time, id) order: times are canonical and all 27 characters long, so the
+    # concatenation orders exactly like the tuple, and sorts 2-3 times faster.
+    return ev.time + ev.id
+
+
+
+class _NoGC:
+    """Pause the cyclic garbage collector while building many small objects (restored after)."""
+
+    def __enter__(self) -> None:
+        self._was = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc: object) -> None:
+        if self._was:
+            gc.enable()
+
+
+# ---------------------------------------------------------------------------- store
+
+
+class ParseCache:
+    """Parsed note blobs (records of :func:`parse_records`) by blob id, kept on disk.
+
+    A blob id names its bytes, so an entry never goes stale: after a change only the notes
+    that changed are read and parsed again. The file lives in
+    ``<git-common-dir>/reviewtool/`` and is a sequence of records (magic, length, marshal of
+    ``(blob id, records)``), appended to by loads that parsed something new and rewritten
+    without unused entries when it grows or is damaged. Anything wrong with it (missing,
+    unreadable, truncated by a crash, written by another Python) only means parsing afresh.
+    """
+
+    MAGIC = b"RTNC"
+
+    def __init__(self, common_dir: str) -> None:
+        version = f"v1-py{sys.version_info[0]}{sys.version_info[1]}-m{marshal.version}"
+        self.path = os.path.join(common_dir, "reviewtool", f"notes-parse-cache-{version}")
+        self._records = 0
+        self._clean = True
+
+    def read(self) -> dict[str, list[tuple]]:
+        """Every readable entry (an empty dict when there is no usable file)."""
+        self._records, self._clean = 0, True
+        try:
+            with open(self.path, "rb") as fh:
+                data = fh.read()
+        except OSError:
+            return {}
+        view = memoryview(data)
+        entries: dict[str, list[tuple]] = {}
+        pos, size = 0, len(data)
+        while pos < size:
+            if data[pos:pos + 4] != self.MAGIC or pos + 8 > size:
+                self._clean = False
+                break
+            length = int.from_bytes(data[pos + 4:pos + 8], "little")
+            if pos + 8 + length > size:
+                self._clean = False
+                break
+            try:
+                sha, records = marshal.loads(view[pos + 8:pos + 8 + length])
+            except (ValueError, EOFError, TypeError):
+                self._clean = False
+                break
+            entries[sha] = records
+            self._records += 1
+            pos += 8 + length
+        return entries
+
+    def update(self, cached: dict[str, list[tuple]], fresh: dict[str, list[tuple]], live: set[str]) -> None:
+        """Add *fresh* entries to the file last :meth:`read` (which gave *cached*); rewrite it
+        with only the *live* blobs when it is damaged or holds more than twice as many
+        entries as are in use."""
+        try:
+            if not self._clean or self._records + len(fresh) > 2 * len(live) + 256:
+                keep = {sha: recs for sha, recs in cached.items() if sha in live}
+                keep.update(fresh)
+                self._rewrite(keep)
+            elif fresh:
+                self._append(fresh)
+        except OSError:  # a read-only repository, a full disk: go on without the cache
+            pass
+
+    def _encode(self, entries: dict[str, list[tuple]]) -> bytes:
+        chunks = []
+        for sha, records in entries.items():
+            payload = marshal.dumps((sha, records))
+            chunks.append(self.MAGIC + len(payload).to_bytes(4, "little") + payload)
+        return b"".join(chunks)
+
+    def _append(self, entries: dict[str, list[tuple]]) -> None:
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, self._encode(entries))  # one write: concurrent appenders do not interleave
+        finally:
+            os.close(fd)
+
+    def _rewrite(self, entries: dict[str, list[tuple]]) -> None:
+        directory = os.path.dirname(self.path)
+        os.makedirs(directory, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix="notes-parse-cache-", dir=directory)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(self._encode(entries))
+            os.replace(tmp, self.path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+
+
+class ReviewStore:
+    """Read and write review events in a repository's notes ref.
+
+    Every write validates against the current threads, then appends one event line
+    to the note holding the thread's root comment (``NotesStore.append``: a
+    compare-and-swap, safe with concurrent writers). Nothing is written on error.
+    """
+
+    def __init__(self, repo: GitRepo, notes_ref: str | None = None, cache: bool = True) -> None:
+        self.repo = repo
+        self.notes = NotesStore(repo, notes_ref)
+        #: The parse cache (:class:`ParseCache`), or None when disabled with ``cache=False``.
+        self.cache = ParseCache(self.notes.common_dir()) if cache else None
+
+    @property
+    def ref(self) -> str:
+        return self.notes.ref
+
+    # ------------------------------------------------------------------ reading
+    def events(self) -> tuple[list[Event], list[Problem]]:
+        """Every event of every note (duplicates included) and the malformed lines.
+
+        One ``git ls-tree`` lists the notes; notes already in the parse cache are not read
+        again, the others stream from one ``git cat-file --batch`` and are parsed as they
+        arrive.
+        """
+        tree = self.notes.tree(self.notes.head())
+        cached = self.cache.read() if self.cache is not None else {}
+        live = [sha for entries in tree.notes.values() for sha in (e[1] for e in entries)]
+        missing = [sha for sha in dict.fromkeys(live) if sha not in cached]
+        fresh = {sha: parse_records(split_note(data or b"")) for sha, data in stream_blobs(self.repo, missing)}
+        if self.cache is not None:
+            self.cache.update(cached, fresh, set(live))
+        events: list[Event] = []
+        problems: list[Problem] = []
+        for commit, entries in tree.notes.items():
+            if len(entries) == 1:
+                sha = entries[0][1]
+                records = fresh[sha] if sha in fresh else cached[sha]
+            else:  # one object noted at two fanouts (hand-made trees): parse the union
+                blobs = self.notes.read_blobs(sha for _, sha in entries)
+                data = b""
+                for _, sha in entries:
+                    data = union_note(data, blobs.get(sha, b""))
+                records = parse_records(split_note(data))
+            evs, probs = build_events(commit, records)
+            events.extend(evs)
+            problems.extend(probs)
+        return events, problems
+
+    def load(self) -> tuple[list[Thread], list[Problem]]:
+        """All threads (oldest first) and the problems found (malformed lines, dangling events)."""
+        lost: list[Event] = []
+        with _NoGC():
+            events, problems = self.events()
+            unique, dup_problems = dedupe(events)
+            threads = _fold(unique, lost)
+        return threads, problems + dup_problems + _dangling_problems(lost)
+
+    def threads(self) -> list[Thread]:
+        """All threads, oldest first (problems ignored)."""
+        return self.load()[0]
+
+    def find(self, id_prefix: str) -> Thread | Reply:
+        """The thread or reply whose id starts with *id_prefix* (unique), else :class:`ReviewtoolError`."""
+        return self._find(self.threads(), id_prefix)
+
+    @staticmethod
+    def _find(threads: list[Thread], id_prefix: str) -> Thread | Reply:
+        prefix = (id_prefix or "").strip().lower()
+        if not prefix:
+            raise UsageError("empty comment id")
+        matches: list[Thread | Reply] = []
+        for t in threads:
+            if t.id.lower().startswith(prefix):
+                matches.append(t)
+            matches.extend(r for r in t.replies if r.id.lower().startswith(prefix))
+        exact = [m for m in matches if m.id.lower() == prefix]
+        if exact:
+            return exact[0]
+        if not matches:
+            raise ReviewtoolError(f"no comment with id {id_prefix}")
+        if len(matches) > 1:
+            shown = ", ".join(m.id[:12] for m in matches[:5])
+            raise ReviewtoolError(f"comment id {id_prefix} is ambiguous: {shown}{', ...' if len(matches) > 5 else ''}")
+        return matches[0]
+
+    # ------------------------------------------------------------------ writing
+    def add_comment(
+        self,
+        version_commit: str,
+        path: str,
+        blob: str,
+        body: str,
+        section: tuple[str, str] | None = None,
+        quote: tuple[int, int, str, str | None, str | None] | None = None,
+        suggestion: str | None = None,
+    ) -> Event:
+        """Start a thread on a version of a draft, optionally on a section and a quoted passage.
+
+        *quote* is ``(start, end, exact, prefix, suffix)`` in code points of the draft text
+        at *blob* (end exclusive); ``prefix``/``suffix`` may be ``None`` to take
+        :data:`CONTEXT_CHARS` characters from the text. The quote must match the text.
+        *suggestion* (replacement text for the quote) needs a quote.
+        """
+        body = _check_body(body, "comment")
+        commit = self.repo.resolve_commit(version_commit)
+        if not path:
+            raise UsageError("a comment needs the draft's path")
+        if not _HEXID.match(blob or ""):
+            raise UsageError(f"invalid blob id {blob!r}")
+        actual = self.repo.blob_ids([f"{commit}:{path}"])[0]
+        if actual != blob:
+            raise ReviewtoolError(f"{path} at {commit[:8]} is not blob {blob[:12]}")
+        section_key = section_title = None
+        if section is not None:
+            section_key, section_title = section
+            if not section_key:
+                raise UsageError("empty section key")
+        start = end = None
+        exact = None
+        prefix = suffix = ""
+        if quote is not None:
+            start, end, exact, prefix_in, suffix_in = quote
+            text = self.repo.read_blob(blob).decode("utf-8", errors="replace").removeprefix("\ufeff")
+            if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+                raise UsageError(f"quote offsets {start}..{end} are outside the text (0..{len(text)})")
+            if text[start:end] != exact:
+                raise UsageError("the quoted text does not match the draft at those offsets")
+            prefix = prefix_in if prefix_in is not None else text[max(0, start - CONTEXT_CHARS):start]
+            suffix = suffix_in if suffix_in is not None else text[end:end + CONTEXT_CHARS]
+        if suggestion is not None and quote is None:
+            raise UsageError("a suggestion needs a quoted passage to replace")
+        anchor = Anchor(commit, path, blob, section_key, section_title, start, end, exact, prefix, suffix)
+        name, email = self.repo.identity()
+        event = Event(FORMAT_VERSION, uuid.uuid4().hex, "comment", None, name, email, now_iso(),
+                      body, anchor, suggestion)
+        self._write(event, (commit,))
+        return event
+
+    def reply(self, target_id: str, body: str) -> Event:
+        """Reply to a comment or a reply (*target_id* may be a unique prefix)."""
+        body = _check_body(body, "reply")
+        return self._event("reply", target_id, body)
+
+    def edit(self, target_id: str, body: str) -> Event:
+        """Replace the text of your own comment or reply (the old text stays in the history)."""
+        body = _check_body(body, "edit")
+        return self._event("edit", target_id, body, own=True)
+
+    def resolve(self, target_id: str, body: str | None = None) -> Event:
+        """Mark a thread resolved (a reply id resolves its thread)."""
+        return self._event("resolve", target_id, _optional_body(body), status="open")
+
+    def reopen(self, target_id: str, body: str | None = None) -> Event:
+        """Reopen a resolved thread."""
+        return self._event("reopen", target_id, _optional_body(body), status="resolved")
+
+    def retract(self, target_id: str) -> Event:
+        """Withdraw your own comment or reply (it stays in the notes, shown as retracted)."""
+        return self._event("retract", target_id, None, own=True)
+
+    def mark_applied(self, target_id: str, body: str | None = None) -> Event:
+        """Record that a thread's suggestion was applied (e.g. in a later version)."""
+        return self._event("applied", target_id, _optional_body(body), needs_suggestion=True)
+
+    # ------------------------------------------------------------------ internals
+    def _event(self, etype: str, target_id: str, body: str | None, own: bool = False,
+               status: str | None = None, needs_suggestion: bool = False) -> Event:
+        threads = self.threads()
+        item = self._find(threads, target_id)
+        thread = item if isinstance(item, Thread) else next(t for t in threads if t.id == item.thread_id)
+        what = "comment" if isinstance(item, Thread) else "reply"
+        name, email = self.repo.identity()
+        if own:
+            if not _same_person(item.author, item.email, name, email):
+                verb = "edit" if etype == "edit" else "retract"
+                raise ReviewtoolError(f"cannot {verb} {what} {item.id[:12]}: it was written by "
+                                      f"{item.author or item.email}, not by you")
+            if item.retracted:
+                raise ReviewtoolError(f"{what} {item.id[:12]} is retracted")
+        if status is not None and thread.status != status:
+            raise ReviewtoolError(f"thread {thread.id[:12]} is already {thread.status}")
+        if needs_suggestion and thread.suggestion is None:
+            raise ReviewtoolError(f"thread {thread.id[:12]} has no suggestion to apply")
+        latest = max((e.time for e in thread.events), default=None)
+        # Thread-level events name the thread; replies, edits and retractions their item.
+        target = thread.id if etype in ("resolve", "reopen", "applied") else item.id
+        event = Event(FORMAT_VERSION, uuid.uuid4().hex, etype, target, name, email,
+                      _after(now_iso(), latest), body)
+        self._write(event, thread.root.notes or (thread.root.note_commit,))
+        return event
+
+    def _write(self, event: Event, commits: Iterable[str]) -> None:
+        """Append *event* to the note of every commit in *commits* (one notes commit)."""
+        line = event.to_line()
+        targets = [c for c in dict.fromkeys(commits) if c]
+        self.notes.append_many({c: [line] for c in targets})
+        event.raw = line
+        event.note_commit = targets[0]
+        event.notes = tuple(sorted(targets))
+
+
+def _check_body(body: str | None, what: str) -> str:
+    if body is None or not body.strip():
+        raise UsageError(f"empty {what}: give some text")
+    return body
+
+
+def _optional_body(body: str | None) -> str | None:
+    if body is None or not body.strip():
+        return None
+    return body

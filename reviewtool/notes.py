@@ -1,0 +1,561 @@
+"""Storage of review events in git notes: JSON Lines per annotated commit, compare-and-swap writes.
+
+Review data lives in a notes ref (``refs/notes/reviewtool`` unless
+``git config reviewtool.notesRef`` names another ``refs/notes/...`` ref). The
+note on a commit is a sequence of lines, one self-contained event each (the
+event format is :mod:`reviewtool.comments`); this module only knows lines.
+
+Writes never use ``git notes add/append``: those update the ref without checking
+its old value, so concurrent writers silently lose each other's notes (20
+parallel ``git notes append`` kept 3 of 20 lines in our experiment). Instead
+:meth:`NotesStore.append` builds the new notes commit itself (blob, tree through
+a temporary index, commit) and moves the ref with ``git update-ref REF NEW OLD``,
+a compare-and-swap; when another writer got there first it starts again from
+the new tip, with jittered backoff.
+
+Reads are bulk: one ``git ls-tree -r`` of the notes tree and one
+``git cat-file --batch`` for every note blob, never one process per note. Notes
+on commits that no longer exist (dropped by amend or rebase) are still in the
+notes tree and are read like any other.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import re
+import subprocess
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator, Mapping
+
+from reviewtool.errors import ReviewtoolError, UsageError
+from reviewtool.gitrepo import GitError, GitRepo
+
+#: The notes ref used when ``reviewtool.notesRef`` is not configured.
+DEFAULT_NOTES_REF = "refs/notes/reviewtool"
+#: The git config key that overrides the notes ref.
+NOTES_REF_CONFIG = "reviewtool.notesRef"
+#: A directory level of the notes tree holding this many notes is split one level deeper
+#: (git's own notes code does the same, "fanout"); keeps each tree object small.
+FANOUT_SPLIT = 256
+#: Deepest fanout written (git uses at most a few levels as well).
+MAX_FANOUT = 3
+
+_HEX = re.compile(r"^[0-9a-f]+$")
+#: Added to the environment of the streaming ``cat-file`` (as in GitRepo: no locale, no prompts).
+_STREAM_ENV = {"LC_ALL": "C", "LANG": "C", "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"}
+_HEX2 = re.compile(r"^[0-9a-f]{2}$")
+
+
+def notes_ref_for(repo: GitRepo, notes_ref: str | None = None) -> str:
+    """The notes ref to use: *notes_ref*, else ``git config reviewtool.notesRef``, else the default.
+
+    Raises :class:`UsageError` when the name does not start with ``refs/notes/`` or is
+    not a valid ref name.
+    """
+    ref = notes_ref or repo.config_get(NOTES_REF_CONFIG) or DEFAULT_NOTES_REF
+    if not ref.startswith("refs/notes/") or ref == "refs/notes/":
+        raise UsageError(f"invalid notes ref {ref!r}: it must start with refs/notes/ "
+                         f"(see git config {NOTES_REF_CONFIG})")
+    code, _, _ = repo.try_run("check-ref-format", ref)
+    if code != 0 or any(ch in ref for ch in "*?[ \t\n"):
+        raise UsageError(f"invalid notes ref {ref!r}")
+    return ref
+
+
+def note_path(obj: str, fanout: int) -> str:
+    """The path of the note on *obj* in a notes tree with *fanout* directory levels."""
+    parts = [obj[2 * i: 2 * i + 2] for i in range(fanout)]
+    parts.append(obj[2 * fanout:])
+    return "/".join(parts)
+
+
+def is_note_path(path: str, hexlen: int) -> bool:
+    """Whether *path* names a note: hex characters only (ignoring slashes), *hexlen* of them."""
+    flat = path.replace("/", "")
+    return len(flat) == hexlen and bool(_HEX.match(flat)) and all(
+        len(p) == 2 for p in path.split("/")[:-1])
+
+
+def join_lines(existing: bytes, lines: Iterable[str]) -> bytes:
+    """*existing* note content byte for byte, then *lines* (each ending in a newline)."""
+    new = "".join(line + "\n" for line in lines).encode("utf-8")
+    if existing and not existing.endswith(b"\n"):
+        existing += b"\n"
+    return existing + new
+
+
+def split_note(data: bytes) -> list[str]:
+    """A note blob as lines (split on LF only; a final newline does not start a line)."""
+    text = data.decode("utf-8", errors="replace")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+@dataclass
+class NotesTree:
+    """The entries of one notes commit's tree.
+
+    ``notes`` maps an annotated object id to the ``(path, blob)`` entries holding its
+    note (normally one; a tree written with mixed fanouts can hold two). ``other`` keeps
+    entries that are not notes, ``(mode, type, sha, path)``, which git also preserves.
+    """
+
+    notes: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    other: list[tuple[str, str, str, str]] = field(default_factory=list)
+
+
+class NotesStore:
+    """The notes ref of one repository: append lines to a commit's note, read all notes.
+
+    ``NotesStore(repo)`` uses :func:`notes_ref_for` to pick the ref. Retries of a
+    contended write are bounded by *max_attempts*; *serialize* (default) makes local
+    reviewtool writers queue on an advisory lock instead of racing (see :meth:`writer_lock`).
+    """
+
+    def __init__(self, repo: GitRepo, notes_ref: str | None = None, max_attempts: int = 200,
+                 serialize: bool = True) -> None:
+        self.repo = repo
+        self.ref = notes_ref_for(repo, notes_ref)
+        self.max_attempts = max_attempts
+        #: Take the advisory writer lock (:meth:`writer_lock`); the CAS alone is also correct.
+        self.serialize = serialize
+        #: How many compare-and-swap attempts the last write needed (1 = no contention).
+        self.last_attempts = 0
+        self._common: str | None = None
+
+    # ------------------------------------------------------------------ reading
+    def head(self) -> str | None:
+        """The commit the notes ref points at, or ``None`` when it does not exist yet."""
+        return self.resolve(self.ref)
+
+    def resolve(self, ref: str) -> str | None:
+        """The commit *ref* points at, or ``None``."""
+        code, out, _ = self.repo.try_run("rev-parse", "--verify", "--quiet", "--end-of-options",
+                                         f"{ref}^{{commit}}")
+        return out.strip() if code == 0 and out.strip() else None
+
+    def tree(self, commit: str | None) -> NotesTree:
+        """Every entry of the notes tree of *commit* (a notes commit), in one ``git ls-tree -r``."""
+        result = NotesTree()
+        if commit is None:
+            return result
+        out = self.repo.run_bytes("ls-tree", "-r", "-z", "--full-tree", commit)
+        hexlen = len(commit)
+        for record in out.split(b"\0"):
+            if not record:
+                continue
+            meta, _, raw_path = record.partition(b"\t")
+            mode, otype, sha = meta.decode().split(" ")
+            path = raw_path.decode("utf-8", errors="surrogateescape")
+            if otype == "blob" and is_note_path(path, hexlen):
+                result.notes.setdefault(path.replace("/", ""), []).append((path, sha))
+            else:
+                result.other.append((mode, otype, sha, path))
+        return result
+
+    def read_blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
+        """The contents of many blobs through one ``git cat-file --batch``."""
+        wanted = list(dict.fromkeys(shas))
+        if not wanted:
+            return {}
+        found = cat_file_batch(self.repo, wanted)
+        return {sha: obj[2] for sha, obj in zip(wanted, found) if obj is not None}
+
+    def iter_raw(self, commit: str | None = None) -> Iterator[tuple[str, bytes]]:
+        """``(annotated object id, raw note bytes)`` for every note of the notes commit *commit*
+        (default: the ref), streamed from one ``git cat-file --batch`` as git reads them, so
+        the caller's parsing overlaps git's work."""
+        if commit is None:
+            commit = self.head()
+        tree = self.tree(commit)
+        shas = [sha for entries in tree.notes.values() for _, sha in entries]
+        blobs = stream_blobs(self.repo, shas)
+        for obj, entries in tree.notes.items():
+            data = next(blobs)[1] or b""
+            for _ in entries[1:]:
+                # The same object noted at two fanouts: keep both notes' lines.
+                data = union_note(data, next(blobs)[1] or b"")
+            yield obj, data
+        for _ in blobs:  # let the reader finish and check git's exit status
+            pass
+
+    def read_raw(self, commit: str | None = None) -> dict[str, bytes]:
+        """Annotated object id -> raw note bytes, for the notes commit *commit* (default: the ref)."""
+        return dict(self.iter_raw(commit))
+
+    def read_all(self) -> dict[str, list[str]]:
+        """Every note of the ref as ``{annotated commit: lines}``; empty when the ref does not exist.
+
+        Lines are split on LF only and returned as they are (blank and malformed lines
+        included, so callers can report line numbers). Three git processes in all
+        (``rev-parse``, ``ls-tree -r``, ``cat-file --batch``), however many notes there are.
+        """
+        return {obj: split_note(data) for obj, data in self.iter_raw()}
+
+    def read(self, commit: str) -> list[str]:
+        """The lines of the note on one *commit* (empty when it has none)."""
+        head = self.head()
+        if head is None:
+            return []
+        existing = self._existing_notes(head, [commit])
+        data, _ = existing[commit]
+        return split_note(data) if data is not None else []
+
+    # ------------------------------------------------------------------ writing
+    def append(self, commit: str, lines: list[str]) -> None:
+        """Append *lines* to the note on *commit*, keeping the existing note byte for byte.
+
+        The ref is moved with a compare-and-swap; when another writer moved it in
+        between, the write starts again from the new tip (jittered backoff, up to
+        ``max_attempts``; then :class:`ReviewtoolError`). Each line must be one line.
+        """
+        self.append_many({commit: lines})
+
+    def append_many(self, updates: Mapping[str, list[str]]) -> None:
+        """Append lines to the notes of several commits in one notes commit (all or nothing)."""
+        updates = {obj: list(lines) for obj, lines in updates.items() if lines}
+        if not updates:
+            return
+        for obj, lines in updates.items():
+            if not _HEX.match(obj) or len(obj) not in (40, 64):
+                raise UsageError(f"invalid object id for a note: {obj!r}")
+            for line in lines:
+                if "\n" in line or "\r" in line:
+                    raise UsageError("a note line cannot contain a line break")
+        count = sum(len(v) for v in updates.values())
+        first = next(iter(updates))
+        message = (f"reviewtool: append {count} line{'s' if count != 1 else ''} to "
+                   f"{first[:12]}" + (f" and {len(updates) - 1} more" if len(updates) > 1 else ""))
+        with self.writer_lock():
+            for attempt in range(1, self.max_attempts + 1):
+                self.last_attempts = attempt
+                old = self.head()
+                new = self._build_append(old, updates, message)
+                if self.compare_and_swap(new, old, message):
+                    return
+                backoff(attempt)
+        raise ReviewtoolError(
+            f"could not update {self.ref}: other writers kept moving it ({self.max_attempts} attempts)")
+
+    @contextlib.contextmanager
+    def writer_lock(self, timeout: float = 20.0) -> Iterator[None]:
+        """Serialise reviewtool writers of this repository (an advisory ``flock``), to save work.
+
+        Correctness never depends on it: the compare-and-swap protects against every
+        writer, including plain git and other machines. The lock only keeps cooperating
+        local writers from building notes commits that are bound to lose the race. It
+        is released when the process dies; after *timeout* seconds, or where ``flock``
+        does not exist, writing proceeds without it.
+        """
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX
+            fcntl = None
+        if fcntl is None or not self.serialize:
+            yield
+            return
+        try:
+            fd = os.open(os.path.join(self.common_dir(), "reviewtool-notes-write.lock"),
+                         os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError:
+            yield
+            return
+        try:
+            deadline = time.monotonic() + timeout
+            locked = False
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    locked = True
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        break
+                    time.sleep(random.uniform(0.001, 0.01))
+            try:
+                yield
+            finally:
+                if locked:
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+    def common_dir(self) -> str:
+        """The repository's common git directory (shared by linked worktrees; refs live there)."""
+        if self._common is None:
+            git_dir = str(self.repo.git_dir)
+            try:
+                with open(os.path.join(git_dir, "commondir"), encoding="utf-8") as fh:
+                    rel = fh.read().strip()
+                self._common = os.path.normpath(os.path.join(git_dir, rel))
+            except OSError:
+                self._common = git_dir
+        return self._common
+
+    def compare_and_swap(self, new: str, old: str | None, message: str = "reviewtool") -> bool:
+        """Move the ref to *new* only if it still points at *old* (``None``: must not exist).
+
+        Returns ``False`` when the ref moved (or is locked by another writer) so the
+        caller can retry; other failures raise :class:`GitError`.
+        """
+        zero = "0" * len(new)
+        code, _, err = self.repo.try_run("update-ref", "-m", message, self.ref, new, old or zero)
+        if code == 0:
+            return True
+        if "cannot lock ref" in err or "but expected" in err or "already exists" in err:
+            return False
+        raise GitError(err.strip().splitlines()[0] if err.strip() else "git update-ref failed")
+
+    def commit_tree(self, tree: str, parents: list[str], message: str) -> str:
+        """Create a notes commit for *tree* with *parents*; returns its id."""
+        args = ["commit-tree", tree]
+        for p in parents:
+            args += ["-p", p]
+        return self.repo.run(*args, "-m", message).strip()
+
+    def write_tree(self, base: str | None, index_info: list[str]) -> str:
+        """A tree: the tree of commit *base* (or empty) changed by ``update-index --index-info`` lines.
+
+        Uses a private temporary index (``GIT_INDEX_FILE``), never the user's index.
+        """
+        with tempfile.TemporaryDirectory(prefix="reviewtool-notes-") as tmp:
+            env = {"GIT_INDEX_FILE": os.path.join(tmp, "index")}
+            if base is not None:
+                self.repo.run("read-tree", base, env=env)
+            if index_info:
+                self.repo.run("update-index", "--index-info",
+                              input="".join(line + "\n" for line in index_info), env=env)
+            return self.repo.run("write-tree", env=env).strip()
+
+    def hash_blob(self, data: bytes) -> str:
+        """Write *data* as a blob into the object database; returns its id."""
+        return self.repo.run("hash-object", "-w", "--stdin", input=data).strip()
+
+    # ------------------------------------------------------------------ internals
+    def _existing_notes(self, head: str, objs: list[str]) -> dict[str, tuple[bytes | None, list[str]]]:
+        """For each object: (its note content or None, the paths holding it) in *head*'s tree."""
+        specs = [f"{head}:{note_path(obj, d)}" for obj in objs for d in range(MAX_FANOUT + 1)]
+        found = cat_file_batch(self.repo, specs)
+        result: dict[str, tuple[bytes | None, list[str]]] = {}
+        per = MAX_FANOUT + 1
+        for i, obj in enumerate(objs):
+            data: bytes | None = None
+            paths: list[str] = []
+            for d in range(per):
+                entry = found[i * per + d]
+                if entry is not None and entry[1] == "blob":
+                    paths.append(note_path(obj, d))
+                    data = entry[2] if data is None else union_note(data, entry[2])
+            result[obj] = (data, paths)
+        return result
+
+    def _build_append(self, old: str | None, updates: dict[str, list[str]], message: str) -> str:
+        """The notes commit that appends *updates* on top of *old* (not yet on the ref)."""
+        index_info: list[str] = []
+        zero = "0" * (len(old) if old else 40)
+        if old is None:
+            fanout_for = {obj: 0 for obj in updates}
+            existing: dict[str, tuple[bytes | None, list[str]]] = {obj: (None, []) for obj in updates}
+            splits: dict[str, list[str]] = {}
+        else:
+            existing, fanout_for, splits = self._probe(old, list(updates))
+        for moves in splits.values():
+            index_info.extend(moves)
+        for obj, lines in updates.items():
+            data, paths = existing[obj]
+            content = join_lines(data or b"", lines)
+            blob = self.hash_blob(content)
+            if paths:
+                path = paths[0]
+                for extra in paths[1:]:
+                    index_info.append(f"0 {zero}\t{extra}")
+            else:
+                path = note_path(obj, fanout_for[obj])
+            index_info.append(f"100644 {blob}\t{path}")
+        tree = self.write_tree(old, index_info)
+        return self.commit_tree(tree, [old] if old else [], message)
+
+    def _probe(self, old: str, objs: list[str]):
+        """One ``cat-file --batch`` for everything an append needs to know about *old*'s tree:
+        each object's existing note (at any fanout) and the directories on its path."""
+        per = 2 * (MAX_FANOUT + 1)
+        specs: list[str] = []
+        for obj in objs:
+            specs.extend(f"{old}:{note_path(obj, d)}" for d in range(MAX_FANOUT + 1))
+            specs.append(f"{old}^{{tree}}")
+            specs.extend(f"{old}:{'/'.join(obj[2 * i: 2 * i + 2] for i in range(d))}"
+                         for d in range(1, MAX_FANOUT + 1))
+        found = cat_file_batch(self.repo, specs)
+        existing: dict[str, tuple[bytes | None, list[str]]] = {}
+        dirs: dict[str, list] = {}
+        for i, obj in enumerate(objs):
+            chunk = found[i * per: (i + 1) * per]
+            data: bytes | None = None
+            paths: list[str] = []
+            for d in range(MAX_FANOUT + 1):
+                entry = chunk[d]
+                if entry is not None and entry[1] == "blob":
+                    paths.append(note_path(obj, d))
+                    data = entry[2] if data is None else union_note(data, entry[2])
+            existing[obj] = (data, paths)
+            dirs[obj] = chunk[MAX_FANOUT + 1:]
+        fanouts, splits = self._place_new_notes(old, {o: dirs[o] for o in objs if existing[o][0] is None})
+        return existing, fanouts, splits
+
+    def _place_new_notes(self, old: str, dirs: dict[str, list]) -> tuple[dict[str, int], dict[str, list[str]]]:
+        """Choose the fanout of new notes; split directory levels that are full.
+
+        *dirs* maps each new note's object to the cat-file results for the root tree and the
+        directories on its path. Returns ``{obj: fanout}`` and ``{directory: index-info lines
+        moving its notes a level down}``. A new note goes into the deepest existing directory on
+        its path; one level deeper when that directory already has subdirectories, or when it
+        holds :data:`FANOUT_SPLIT` notes (then those notes move down too, like git's fanout).
+        """
+        hexlen = len(old)
+        fanouts: dict[str, int] = {}
+        splits: dict[str, list[str]] = {}
+        zero = "0" * hexlen
+        for obj, chunk in dirs.items():
+            level = 0
+            listing = chunk[0]
+            for d in range(1, MAX_FANOUT + 1):
+                entry = chunk[d]
+                if entry is None or entry[1] != "tree":
+                    break
+                level, listing = d, entry
+            assert listing is not None
+            entries = parse_tree(listing[2], hexlen)
+            prefix = "/".join(obj[2 * i: 2 * i + 2] for i in range(level))
+            remaining = hexlen - 2 * level
+            notes_here = [(mode, sha, name) for mode, sha, name in entries
+                          if len(name) == remaining and _HEX.match(name) and mode != "40000"]
+            subdirs = any(mode == "40000" and _HEX2.match(name) for mode, _, name in entries)
+            if level < MAX_FANOUT and (subdirs or len(notes_here) + 1 >= FANOUT_SPLIT):
+                fanouts[obj] = level + 1
+                if not subdirs and prefix not in splits:
+                    moves: list[str] = []
+                    for mode, sha, name in notes_here:
+                        here = f"{prefix}/{name}" if prefix else name
+                        below = f"{prefix}/{name[:2]}/{name[2:]}" if prefix else f"{name[:2]}/{name[2:]}"
+                        moves.append(f"0 {zero}\t{here}")
+                        moves.append(f"{mode} {sha}\t{below}")
+                    splits[prefix] = moves
+            else:
+                fanouts[obj] = level
+        # A note placed at a level that another new note splits goes down with it.
+        for obj, level in list(fanouts.items()):
+            prefix = "/".join(obj[2 * i: 2 * i + 2] for i in range(level))
+            if prefix in splits and level < MAX_FANOUT:
+                fanouts[obj] = level + 1
+        return fanouts, splits
+
+
+def union_note(ours: bytes, theirs: bytes) -> bytes:
+    """*ours* byte for byte, then the non-blank lines of *theirs* that *ours* lacks (in order)."""
+    if not theirs or theirs == ours:
+        return ours
+    have = set(ours.split(b"\n"))
+    extra: list[bytes] = []
+    for line in theirs.split(b"\n"):
+        if line.strip() and line not in have:
+            have.add(line)
+            extra.append(line)
+    if not extra:
+        return ours
+    if ours and not ours.endswith(b"\n"):
+        ours += b"\n"
+    return ours + b"\n".join(extra) + b"\n"
+
+
+def parse_tree(data: bytes, hexlen: int = 40) -> list[tuple[str, str, str]]:
+    """A raw tree object as ``(mode, sha, name)`` entries."""
+    size = hexlen // 2
+    entries: list[tuple[str, str, str]] = []
+    pos = 0
+    while pos < len(data):
+        space = data.index(b" ", pos)
+        nul = data.index(b"\0", space)
+        mode = data[pos:space].decode()
+        name = data[space + 1:nul].decode("utf-8", errors="surrogateescape")
+        sha = data[nul + 1: nul + 1 + size].hex()
+        entries.append((mode, sha, name))
+        pos = nul + 1 + size
+    return entries
+
+
+def cat_file_batch(repo: GitRepo, specs: list[str]) -> list[tuple[str, str, bytes] | None]:
+    """Look up many objects in one ``git cat-file --batch``: ``(sha, type, content)`` or ``None``."""
+    if not specs:
+        return []
+    out = repo.run_bytes("cat-file", "--batch", "--buffer", input="".join(s + "\n" for s in specs))
+    result: list[tuple[str, str, bytes] | None] = []
+    pos = 0
+    for _ in specs:
+        eol = out.index(b"\n", pos)
+        header = out[pos:eol].split(b" ")
+        pos = eol + 1
+        if len(header) != 3 or header[-1] in (b"missing", b"ambiguous") or not header[2].isdigit():
+            result.append(None)
+            continue
+        size = int(header[2])
+        result.append((header[0].decode(), header[1].decode(), out[pos:pos + size]))
+        pos += size + 1
+    return result
+
+
+def stream_blobs(repo: GitRepo, shas: list[str]) -> Iterator[tuple[str, bytes | None]]:
+    """``(sha, content or None)`` for each of *shas*, in order, streamed from one ``git cat-file --batch``.
+
+    A thread feeds the object names while this generator reads, so neither side can
+    block the other however many objects are asked for.
+    """
+    if not shas:
+        return
+    proc = subprocess.Popen(["git", "cat-file", "--batch", "--buffer"], cwd=repo.root, env={**os.environ, **_STREAM_ENV},
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            bufsize=1 << 16)
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+
+    def feed() -> None:
+        try:
+            proc.stdin.write("".join(sha + "\n" for sha in shas).encode())
+            proc.stdin.close()
+        except OSError:  # git exited early; the reader reports it
+            pass
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    out = proc.stdout
+    try:
+        for sha in shas:
+            header = out.readline()
+            if not header:
+                break
+            parts = header.split()
+            if len(parts) != 3 or not parts[2].isdigit():
+                yield sha, None
+                continue
+            size = int(parts[2])
+            data = out.read(size)
+            out.read(1)
+            yield sha, data
+        else:
+            return
+        raise GitError("git cat-file stopped early: " + proc.stderr.read().decode("utf-8", "replace").strip())
+    finally:
+        writer.join()
+        out.close()
+        proc.stderr.close()
+        proc.wait()
+
+
+def backoff(attempt: int, base: float = 0.004, cap: float = 0.25) -> None:
+    """Sleep a random (full-jitter) time that grows with *attempt*, at most *cap* seconds."""
+    time.sleep(random.uniform(0, min(cap, base * (2 ** min(attempt, 16)))))

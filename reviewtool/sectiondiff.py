@@ -1,0 +1,211 @@
+"""The section diff of two versions of a draft: align sections, then word-diff each pair.
+
+:func:`diff_documents` aligns the sections (:func:`reviewtool.align.align`) and
+runs :func:`reviewtool.worddiff.word_diff` on every pair that is not
+``unchanged``. What is compared:
+
+* a section's own source body (:meth:`Document.body_text`, after its heading
+  line), so Markdown shows as written; a changed title is reported separately
+  (``old_title``/``new_title``), never as changed words;
+* the front matter: its whole source;
+* a split or a merge: the parts' bodies concatenated in document order;
+* an outline bullet promoted to prose (or prose condensed to a bullet): the
+  plain texts, i.e. the bullet's title and sub-points against the prose
+  without markup;
+* an added or removed section: its body against nothing.
+
+Because pairs are aligned first, a moved section is diffed against itself and
+reports only the edits made inside it, not a deletion plus an insertion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from reviewtool.align import Alignment, SectionPair, align
+from reviewtool.document import Document, Section
+from reviewtool.worddiff import WordDiff, word_diff
+
+#: Order in which statuses are listed in summaries.
+STATUS_ORDER = ("added", "removed", "split", "merged", "promoted", "condensed", "renamed", "moved",
+                "edited", "unchanged")
+
+
+def section_text(doc: Document, section: Section, plain: bool = False) -> str:
+    """The text of *section* that the diff compares (see the module docstring)."""
+    if plain:
+        return section.plain
+    if section.kind == "frontmatter":
+        return doc.own_text(section)
+    return doc.body_text(section)
+
+
+def pair_texts(old_doc: Document, new_doc: Document, pair: SectionPair) -> tuple[str, str]:
+    """The old and new texts compared for *pair*."""
+    plain = "promoted" in pair.status or "condensed" in pair.status
+    sep = "\n\n" if plain else ""
+    old = sep.join(section_text(old_doc, s, plain) for s in pair.old)
+    new = sep.join(section_text(new_doc, s, plain) for s in pair.new)
+    return old, new
+
+
+def _titles(sections: list[Section]) -> str | None:
+    return " + ".join(s.title for s in sections) if sections else None
+
+
+@dataclass
+class SectionChange:
+    """One aligned pair with the word diff of its texts.
+
+    ``word_diff`` is ``None`` for an ``unchanged`` pair (nothing was compared).
+    """
+
+    pair: SectionPair
+    word_diff: WordDiff | None
+
+    @property
+    def status(self) -> list[str]:
+        return list(self.pair.status)
+
+    @property
+    def old_key(self) -> str | None:
+        return self.pair.old_key
+
+    @property
+    def new_key(self) -> str | None:
+        return self.pair.new_key
+
+    @property
+    def old_title(self) -> str | None:
+        """The old title (titles of all parts, joined with `` + ``, for a merge)."""
+        return _titles(self.pair.old)
+
+    @property
+    def new_title(self) -> str | None:
+        """The new title (titles of all parts, joined with `` + ``, for a split)."""
+        return _titles(self.pair.new)
+
+    @property
+    def title_changed(self) -> bool:
+        return bool(self.pair.old and self.pair.new) and self.old_title != self.new_title
+
+    @property
+    def words_added(self) -> int:
+        return self.word_diff.words_added if self.word_diff else 0
+
+    @property
+    def words_removed(self) -> int:
+        return self.word_diff.words_removed if self.word_diff else 0
+
+    @property
+    def changed_share(self) -> float:
+        return self.word_diff.changed_share if self.word_diff else 0.0
+
+    def involves(self, key: str) -> bool:
+        """Whether section *key* (or a subsection of it) is on either side of the pair."""
+        prefix = key + "/"
+        return any(k == key or k.startswith(prefix) for k in (*self.pair.old_keys, *self.pair.new_keys))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "old_key": self.old_key,
+            "new_key": self.new_key,
+            "old_keys": list(self.pair.old_keys),
+            "new_keys": list(self.pair.new_keys),
+            "old_title": self.old_title,
+            "new_title": self.new_title,
+            "similarity": round(self.pair.similarity, 4),
+            "title_similarity": round(self.pair.title_similarity, 4),
+            "words_added": self.words_added,
+            "words_removed": self.words_removed,
+            "changed_share": round(self.changed_share, 4),
+            "ops": [op.to_dict() for op in self.word_diff.ops] if self.word_diff else [],
+        }
+
+
+@dataclass
+class DocumentDiff:
+    """The section diff of two documents: every pair of the alignment, with word diffs.
+
+    ``changes`` holds the pairs that are not ``unchanged``, in new-document order
+    (removed sections where they used to be); ``unchanged`` the others.
+    """
+
+    old: Document
+    new: Document
+    alignment: Alignment
+    changes: list[SectionChange]
+    unchanged: list[SectionChange] = field(default_factory=list)
+
+    @property
+    def words_added(self) -> int:
+        return sum(c.words_added for c in self.changes)
+
+    @property
+    def words_removed(self) -> int:
+        return sum(c.words_removed for c in self.changes)
+
+    @property
+    def by_status(self) -> dict[str, int]:
+        """How many pairs carry each status (a pair may carry several)."""
+        counts: dict[str, int] = {}
+        for c in (*self.changes, *self.unchanged):
+            for s in c.status:
+                counts[s] = counts.get(s, 0) + 1
+        return {s: counts[s] for s in STATUS_ORDER if s in counts}
+
+    def only(self, key: str) -> "DocumentDiff":
+        """The same diff limited to the pairs that involve section *key* (or its subsections)."""
+        return DocumentDiff(self.old, self.new, self.alignment,
+                            [c for c in self.changes if c.involves(key)],
+                            [c for c in self.unchanged if c.involves(key)])
+
+    def summary(self) -> dict[str, Any]:
+        words_old, words_new = self.old.words, self.new.words
+        return {
+            "words_old": words_old,
+            "words_new": words_new,
+            "words_added": self.words_added,
+            "words_removed": self.words_removed,
+            "sections_old": len(self.old.content_sections),
+            "sections_new": len(self.new.content_sections),
+            "sections_changed": len(self.changes),
+            "sections_unchanged": len(self.unchanged),
+            "by_status": self.by_status,
+        }
+
+    def to_dict(self, old_info: dict[str, Any] | None = None,
+                new_info: dict[str, Any] | None = None) -> dict[str, Any]:
+        """JSON-friendly form; *old_info*/*new_info* describe the versions (default: path and title)."""
+        return {
+            "old": old_info if old_info is not None else _doc_info(self.old),
+            "new": new_info if new_info is not None else _doc_info(self.new),
+            "summary": self.summary(),
+            "changes": [c.to_dict() for c in self.changes],
+        }
+
+
+def _doc_info(doc: Document) -> dict[str, Any]:
+    return {"path": doc.path, "title": doc.title, "words": doc.words}
+
+
+def diff_pairs(old: Document, new: Document, pairs: Iterable[SectionPair]) -> tuple[list[SectionChange], list[SectionChange]]:
+    """Word-diff each pair; returns ``(changes, unchanged)``."""
+    changes: list[SectionChange] = []
+    unchanged: list[SectionChange] = []
+    for pair in pairs:
+        if list(pair.status) == ["unchanged"]:
+            unchanged.append(SectionChange(pair, None))
+            continue
+        a, b = pair_texts(old, new, pair)
+        changes.append(SectionChange(pair, word_diff(a, b)))
+    return changes, unchanged
+
+
+def diff_documents(old: Document, new: Document) -> DocumentDiff:
+    """Align the sections of *old* and *new* and word-diff every changed pair."""
+    alignment = align(old, new)
+    changes, unchanged = diff_pairs(old, new, alignment.pairs)
+    return DocumentDiff(old, new, alignment, changes, unchanged)

@@ -1,0 +1,132 @@
+"""Suggested edits: apply a comment's replacement text to the working-tree draft.
+
+A comment on a quoted passage may carry a ``suggestion`` (the text that should
+replace the quote). :func:`apply_suggestion` re-anchors the comment onto the
+working-tree copy of the draft and, only when the quote is still there verbatim
+(state ``exact`` or ``moved``), replaces it, leaving every other byte of the
+file as it was (newline style, byte order mark). It then records an
+``applied`` event. It never stages or commits anything.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reviewtool.anchoring import BlobDocuments, reanchor
+from reviewtool.document import parse
+from reviewtool.errors import ReviewtoolError
+from reviewtool.history import decode_draft
+
+_BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    """What :func:`apply_suggestion` changed: where, the old and new text, the recorded event."""
+
+    thread_id: str
+    path: str
+    start: int
+    end: int
+    before: str
+    after: str
+    state: str
+    event_id: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"thread": self.thread_id, "path": self.path, "start": self.start, "end": self.end,
+                "before": self.before, "after": self.after, "state": self.state, "event": self.event_id}
+
+
+def _thread_of(store: Any, thread_id: str) -> Any:
+    item = store.find(thread_id)
+    if hasattr(item, "anchor"):
+        return item
+    return next(t for t in store.threads() if t.id == item.thread_id)
+
+
+def _newline_style(text: str) -> str:
+    crlf = text.count("\r\n")
+    return "\r\n" if crlf and crlf * 2 >= text.count("\n") else "\n"
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    """Replace *path*'s content atomically, keeping its permission bits."""
+    mode = path.stat().st_mode & 0o7777
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".reviewtool", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def apply_suggestion(history: Any, store: Any, thread_id: str) -> ApplyResult:
+    """Apply the suggestion of thread *thread_id* (a unique id prefix) to the working tree.
+
+    *history* is the draft's :class:`reviewtool.history.DraftHistory`, *store* a
+    :class:`reviewtool.comments.ReviewStore`. Refuses with one clear line, writing
+    nothing, when the thread has no suggestion, is retracted or already applied,
+    the working-tree file is missing, or the quoted passage is no longer found
+    verbatim (fuzzy, outdated, orphaned). On success the file is rewritten and
+    an ``applied`` event recorded; if recording fails the file is restored.
+    """
+    thread = _thread_of(store, thread_id)
+    short = thread.id[:8]
+    if thread.retracted:
+        raise ReviewtoolError(f"comment {short} is retracted")
+    if thread.suggestion is None:
+        raise ReviewtoolError(f"comment {short} has no suggested edit")
+    if thread.applied is not None:
+        when = thread.applied.time[:10]
+        who = thread.applied.author or thread.applied.email
+        raise ReviewtoolError(f"the suggestion of comment {short} was already applied ({who}, {when})")
+    anchor = thread.anchor
+    if not anchor.exact:
+        raise ReviewtoolError(f"comment {short} does not quote a passage to replace")
+    repo = history.repo
+    if repo.bare:
+        raise ReviewtoolError("a bare repository has no working tree to apply a suggestion to")
+    if anchor.path not in history.paths:
+        raise ReviewtoolError(f"comment {short} is on {anchor.path}, not on {history.draft}")
+    path = history.draft
+    target = Path(repo.root) / path
+    if not target.is_file():
+        raise ReviewtoolError(f"the working-tree file {path} is missing")
+
+    raw = target.read_bytes()
+    text = decode_draft(raw, f"{path} (working tree)")
+    doc = parse(text, path=path)
+    blob = repo.hash_file(path)
+    placement = reanchor(anchor, doc, blob, lambda: BlobDocuments(history).get(anchor.blob))
+    if placement.state not in ("exact", "moved"):
+        why = {
+            "fuzzy": f"changed (only a similar passage is there, score {placement.score:.2f})",
+            "outdated": "changed",
+            "orphaned": "gone, with its section",
+        }[placement.state]
+        raise ReviewtoolError(f"cannot apply comment {short}: the quoted passage is {why} in {path}; "
+                              f"edit it by hand")
+    start, end = placement.start, placement.end
+    assert start is not None and end is not None and text[start:end] == anchor.exact
+
+    newline = _newline_style(text)
+    after = thread.suggestion.replace("\r\n", "\n")
+    if newline != "\n":
+        after = after.replace("\n", newline)
+    new_text = text[:start] + after + text[end:]
+    data = (_BOM if raw.startswith(_BOM) else b"") + new_text.encode("utf-8")
+    _write_bytes(target, data)
+    try:
+        event = store.mark_applied(thread.id, f"applied to the working tree of {path}")
+    except BaseException:
+        _write_bytes(target, raw)
+        raise
+    return ApplyResult(thread.id, path, start, end, anchor.exact, after, placement.state, event.id)

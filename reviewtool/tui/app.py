@@ -1,0 +1,767 @@
+"""The reviewtool terminal UI: history, sections, content, comments and growth of one draft.
+
+Layout (tig/lazygit style, keyboard first, mouse works too)::
+
+    ┌ History ───────────────────────────────────────────────┐
+    │ version  date  author  subject  words  change  cmt     │
+    │ growth sparklines: words / sections / prose share      │
+    ├ Sections ──────┬ Content (text | diff | side | cover.) ┤
+    │ section tree   │                                       │
+    │ with status    ├ Comments ─────────────────────────────┤
+    │ and comments   │ threads on the selection              │
+    └────────────────┴───────────────────────────────────────┘
+
+Every git read, diff and note write runs in a thread worker (``@work(thread=True,
+exclusive=True, group=...)``) that posts a message back; moving the cursor
+quickly cancels stale work. The UI thread never waits on git.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.reactive import var
+from textual.timer import Timer
+from textual.widgets import Footer, Tree
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from reviewtool.errors import ReviewtoolError, UsageError
+from reviewtool.gitrepo import GitRepo
+from reviewtool.history import DraftHistory, Version, find_drafts, resolve_draft
+from reviewtool.textsafe import one_line
+from reviewtool.tui import backend, view_models
+from reviewtool.tui.commands import ReviewCommands
+from reviewtool.tui.comments_pane import CommentsPane
+from reviewtool.tui.content_pane import ContentPane, ContentView
+from reviewtool.tui.growth_view import GrowthView
+from reviewtool.tui.history_pane import HistoryPane, RowStats
+from reviewtool.tui.keymap import load_keymap
+from reviewtool.tui.messages import (
+    CoverageReady,
+    HistoryFailed,
+    HistoryLoaded,
+    PlacementsReady,
+    ReviewWritten,
+    SelectionFailed,
+    SelectionReady,
+    StatsUpdated,
+    TaskFinished,
+    TaskProgress,
+    ThreadsLoaded,
+)
+from reviewtool.tui.sections_pane import SectionMarks, SectionsPane
+
+#: Statistics are announced to the UI at most this often while a worker computes them.
+STATS_FLUSH_SECONDS = 0.05
+#: Statistics start this long after the cursor or the scroll position stops moving, so that
+#: computing them never competes with loading the version under the cursor.
+STATS_DELAY_SECONDS = 0.12
+#: Below this many rows the growth sparklines start hidden (``w`` shows them).
+SHORT_SCREEN_ROWS = 30
+
+
+class ReviewApp(App[None]):
+    """Browse a draft's history, its sections and diffs, and review it with comments in git notes."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "reviewtool"
+    COMMANDS = App.COMMANDS | {ReviewCommands}
+    BINDINGS = [
+        Binding("q", "back_or_quit", "Quit", id="app.quit"),
+        Binding("question_mark,f1", "help", "Help", key_display="?", id="app.help"),
+        Binding("slash", "search", "Search", key_display="/", id="app.search"),
+        Binding("tab", "focus_next", "Next pane", show=False, id="app.focus_next"),
+        Binding("shift+tab", "focus_previous", "Previous pane", show=False, id="app.focus_previous"),
+        Binding("1", "focus_pane('history')", "History", show=False, id="app.focus_history"),
+        Binding("2", "focus_pane('sections')", "Sections", show=False, id="app.focus_sections"),
+        Binding("3", "focus_pane('content')", "Content", show=False, id="app.focus_content"),
+        Binding("4", "focus_pane('comments')", "Comments", show=False, id="app.focus_comments"),
+        Binding("b", "mark_base", "Mark base", id="app.mark_base"),
+        Binding("B", "clear_base", "Clear base", show=False, id="app.clear_base"),
+        Binding("m", "mode('text')", "Text", show=False, id="app.mode_text"),
+        Binding("d", "mode('diff')", "Diff", id="app.mode_diff"),
+        Binding("s", "mode('side')", "Side by side", show=False, id="app.mode_side"),
+        Binding("o", "mode('coverage')", "Coverage", show=False, id="app.mode_coverage"),
+        Binding("w", "toggle_growth", "Growth", show=False, id="app.growth"),
+        Binding("c", "comment", "Comment", id="app.comment"),
+        Binding("r", "reply", "Reply", show=False, id="app.reply"),
+        Binding("e", "edit_comment", "Edit", show=False, id="app.edit"),
+        Binding("x", "toggle_resolved", "Resolve", show=False, id="app.resolve"),
+        Binding("X", "reopen", "Reopen", show=False, id="app.reopen"),
+        Binding("D", "retract", "Retract", show=False, id="app.retract"),
+        Binding("a", "apply_suggestion", "Apply suggestion", show=False, id="app.apply"),
+        Binding("E", "export", "Export", show=False, id="app.export"),
+        Binding("S", "sync", "Sync", show=False, id="app.sync"),
+        Binding("ctrl+r,f5", "reload", "Reload", show=False, id="app.reload"),
+    ]
+
+    base_commit: var[str | None] = var(None)
+    """The version marked as comparison base (None: each version against its previous one)."""
+
+    def __init__(self, repo_path: Path | str, draft: str | None = None, *,
+                 now: datetime | Callable[[], datetime] | None = None,
+                 keymap_file: Path | None = None) -> None:
+        """Open the app on the repository at *repo_path* (and *draft*, when it has several).
+
+        *now* freezes relative dates (for tests and screenshots); *keymap_file*
+        overrides where the keymap is read from.
+        """
+        super().__init__()
+        self.repo_path = Path(repo_path)
+        self.draft = draft
+        self._now = now
+        self._keymap_file = keymap_file
+        self.repo: GitRepo | None = None
+        self.history: DraftHistory | None = None
+        self.versions: list[Version] = []
+        self.stats: dict[str, RowStats] = {}
+        self.threads: list[Any] = []
+        self.threads_note = backend.why_missing("comments")
+        self.thread_problems: list[str] = []
+        self.open_by_commit: dict[str, int] = {}
+        self.placements: list[tuple[Any, Any]] = []
+        self.placements_note = ""
+        self.selection: dict[str, Any] | None = None
+        self.version: Version | None = None
+        self.base: Version | None = None
+        self.section_key = ""
+        self.generation = 0
+        self.coverage: Any = None
+        self.coverage_note = ""
+        self._stats_timer: Timer | None = None
+        self._coverage_requested = -1
+        self.load_started = time.perf_counter()
+        self.first_rows_at: float | None = None
+
+    # ------------------------------------------------------------------ setup
+    def now(self) -> datetime:
+        """The time relative dates are measured from (frozen in tests)."""
+        if self._now is None:
+            return datetime.now(timezone.utc)
+        return self._now() if callable(self._now) else self._now
+
+    def compose(self) -> ComposeResult:
+        # The panes live on the default screen; keep references so that workers' messages
+        # and timers reach them while a dialog is on top (or the app is closing).
+        self.history_pane = HistoryPane(id="history", stats_for=self.stats_for,
+                                        open_comments=self.open_comments, now=self.now)
+        self.growth_view = GrowthView(id="growth", stats_for=self.stats_for)
+        self.sections_pane = SectionsPane(id="sections")
+        self.content_pane = ContentPane(id="content")
+        self.comments_pane = CommentsPane(id="comments", now=self.now)
+        with Vertical(id="top") as top:
+            self.top_panel = top
+            yield self.history_pane
+            yield self.growth_view
+        with Horizontal(id="bottom"):
+            yield self.sections_pane
+            with Vertical(id="right"):
+                yield self.content_pane
+                yield self.comments_pane
+        yield Footer()
+
+    def on_mount(self) -> None:
+        keymap, problems = load_keymap(self._keymap_file)
+        if keymap:
+            self.set_keymap(keymap)
+        for problem in problems:
+            self.notify(problem, title="keymap", severity="warning", markup=False)
+        self.top_panel.border_title = "History"
+        self.sections_pane.border_title = "Sections"
+        self.content_pane.border_title = "Content"
+        self.comments_pane.border_title = "Comments"
+        self.history_pane.focus()
+        if self.size.height < SHORT_SCREEN_ROWS:
+            self.growth_view.display = False  # room for history rows first; w shows it
+        self.load_history()
+
+    # ------------------------------------------------------------------ lookups
+    def stats_for(self, version: Version) -> RowStats | None:
+        """Computed statistics of *version* (None until the stats worker reaches it)."""
+        return self.stats.get(version.commit)
+
+    def open_comments(self, version: Version) -> int:
+        """Open review threads made on *version*."""
+        return self.open_by_commit.get(version.commit, 0)
+
+    # ------------------------------------------------------------------ workers: history
+    @work(thread=True, exclusive=True, group="history", exit_on_error=False)
+    def load_history(self, keep: str | None = None) -> None:
+        """Open the repository and list the draft's versions (one ``git log``)."""
+        try:
+            repo = GitRepo.open(self.repo_path)
+        except ReviewtoolError as exc:
+            self.post_message(HistoryFailed(str(exc), "not-a-repo"))
+            return
+        drafts: list[str] = []
+        try:
+            if repo.has_commits():
+                drafts = find_drafts(repo)
+            draft = resolve_draft(repo, self.draft)
+        except UsageError as exc:
+            kind = "many-drafts" if len(drafts) > 1 else "error"
+            self.post_message(HistoryFailed(str(exc), kind, drafts))
+            return
+        except ReviewtoolError as exc:
+            kind = "no-commits" if not repo.has_commits() else ("no-drafts" if not drafts else "error")
+            self.post_message(HistoryFailed(str(exc), kind, drafts))
+            return
+        history = DraftHistory(repo, draft)
+        try:
+            versions = history.versions
+        except ReviewtoolError as exc:
+            self.post_message(HistoryFailed(str(exc), "error", drafts))
+            return
+        if not versions:
+            self.post_message(HistoryFailed(f"{draft} has no history", "error", drafts))
+            return
+        self.repo = repo
+        self.post_message(HistoryLoaded(history, versions, drafts))
+
+    def on_history_loaded(self, message: HistoryLoaded) -> None:
+        keep = self.version.commit if self.version is not None else None
+        if self.history is not None and self.history.draft != message.history.draft:
+            keep = None
+        self.history = message.history
+        self.versions = message.versions
+        known = {v.commit for v in self.versions}
+        self.stats = {k: s for k, s in self.stats.items() if k in known and k != "WORKTREE"}
+        draft = message.history.draft
+        count = len(self.versions)
+        self.title = f"reviewtool — {draft}"
+        self.top_panel.border_title = Content.assemble(
+            ("History", "bold"), "  ", (one_line(draft), "$text-accent"),
+            (f"  {count:,} version{'s' if count != 1 else ''}", "$text-muted"))
+        self.growth_view.set_versions(self.versions)
+        self.history_pane.set_versions(self.versions, keep=keep)
+        if self.first_rows_at is None:
+            self.first_rows_at = time.perf_counter()
+        self.load_threads()
+
+    def on_history_failed(self, message: HistoryFailed) -> None:
+        from reviewtool.tui.start_screen import StartScreen
+
+        def chosen(draft: str | None) -> None:
+            if draft:
+                self.draft = draft
+                self.load_history()
+            else:
+                self.exit()
+
+        self.push_screen(StartScreen(message.message, message.kind, message.drafts), chosen)
+
+    # ------------------------------------------------------------------ workers: statistics
+    def request_stats(self) -> None:
+        """Pause the statistics worker; restart it once the cursor and scrolling settle."""
+        self.workers.cancel_group(self, "stats")
+        if self._stats_timer is not None:
+            self._stats_timer.stop()
+        self._stats_timer = self.set_timer(STATS_DELAY_SECONDS, self.schedule_stats)
+
+    def schedule_stats(self) -> None:
+        """Compute statistics for the visible rows first, then for the growth samples."""
+        self._stats_timer = None
+        if self.history is None or not self.versions:
+            return
+        pane = self.history_pane
+        first, last = pane.visible_range()
+        order = list(range(first, last + 1))
+        order += self.growth_view.sample_indices()
+        seen: set[int] = set()
+        todo = []
+        for i in order:
+            if 0 <= i < len(self.versions) and i not in seen:
+                seen.add(i)
+                if self.versions[i].commit not in self.stats:
+                    todo.append(self.versions[i])
+        if todo:
+            self.compute_stats(self.history, todo)
+
+    @work(thread=True, exclusive=True, group="stats", exit_on_error=False)
+    def compute_stats(self, history: DraftHistory, todo: list[Version]) -> None:
+        """Per-version statistics in order; announces progress in coalesced messages."""
+        worker = get_current_worker()
+        last_flush = time.perf_counter()
+        done = 0
+        for version in todo:
+            if worker.is_cancelled:
+                break
+            if version.commit in self.stats:
+                continue
+            try:
+                self.stats[version.commit] = view_models.row_stats(history, version)
+            except ReviewtoolError:
+                self.stats[version.commit] = RowStats(0, 0, 0.0, deleted=True)
+            done += 1
+            now = time.perf_counter()
+            if now - last_flush >= STATS_FLUSH_SECONDS:
+                last_flush = now
+                self.post_message(StatsUpdated(done))
+        self.post_message(StatsUpdated(done))
+
+    def on_stats_updated(self, message: StatsUpdated) -> None:
+        self.history_pane.refresh_rows()
+        self.growth_view.refresh()
+
+    # ------------------------------------------------------------------ selection
+    @on(HistoryPane.Highlighted)
+    def on_version_highlighted(self, event: HistoryPane.Highlighted) -> None:
+        self.growth_view.cursor = event.index
+        self.select_version(event.version)
+        self.request_stats()
+
+    @on(HistoryPane.Scrolled)
+    def on_history_scrolled(self, event: HistoryPane.Scrolled) -> None:
+        self.request_stats()
+
+    @on(HistoryPane.Selected)
+    def on_version_selected(self, event: HistoryPane.Selected) -> None:
+        self.sections_pane.focus()
+
+    @on(GrowthView.Clicked)
+    def on_growth_clicked(self, event: GrowthView.Clicked) -> None:
+        self.history_pane.cursor = event.index
+
+    def effective_base(self, version: Version) -> Version | None:
+        """The comparison base of *version*: the marked base, else its previous version."""
+        assert self.history is not None
+        if self.base_commit is not None and self.base_commit != version.commit:
+            for v in self.versions:
+                if v.commit == self.base_commit:
+                    return v
+        return self.history.previous(version)
+
+    def select_version(self, version: Version) -> None:
+        """Start loading *version* and its comparison (cancels the previous selection's work)."""
+        if self.history is None:
+            return
+        self.generation += 1
+        self.version = version
+        self.base = self.effective_base(version)
+        self.load_selection(self.generation, self.history, version, self.base)
+
+    @work(thread=True, exclusive=True, group="selection", exit_on_error=False)
+    def load_selection(self, generation: int, history: DraftHistory, version: Version,
+                       base: Version | None) -> None:
+        """Parse the version and its base, align and diff them; then place the comments."""
+        worker = get_current_worker()
+        try:
+            result = view_models.compare(history, version, base)
+        except ReviewtoolError as exc:
+            self.post_message(SelectionFailed(generation, version, str(exc)))
+            return
+        if worker.is_cancelled:
+            return
+        self.post_message(SelectionReady(generation, version, base, result["doc"], result["base_doc"],
+                                         result["alignment"], result["diff"], result["diff_note"]))
+        self._place_threads(generation, history, version)
+
+    def _place_threads(self, generation: int, history: DraftHistory, version: Version) -> None:
+        anchoring = backend.core("anchoring")
+        if anchoring is None:
+            self.post_message(PlacementsReady(generation, version, [], backend.why_missing("anchoring")))
+            return
+        if not self.threads:
+            self.post_message(PlacementsReady(generation, version, [], self.threads_note))
+            return
+        try:
+            placed = anchoring.comments_for_version(history, list(self.threads), version)
+        except ReviewtoolError as exc:
+            self.post_message(PlacementsReady(generation, version, [], str(exc)))
+            return
+        self.post_message(PlacementsReady(generation, version, placed))
+
+    def on_selection_ready(self, message: SelectionReady) -> None:
+        if message.generation != self.generation:
+            return
+        self.selection = {"doc": message.doc, "base_doc": message.base_doc, "alignment": message.alignment,
+                          "diff": message.diff, "diff_note": message.diff_note,
+                          "version": message.version, "base": message.base}
+        self.coverage = None
+        self.coverage_note = ""
+        doc = message.doc
+        if self.section_key and doc.get(self.section_key) is None:
+            self.section_key = self._follow_section(message) or ""
+        self.sections_pane.show(doc, self._marks(), keep=self.section_key)
+        self.refresh_content()
+        self.show_comments()
+
+    def _follow_section(self, message: SelectionReady) -> str | None:
+        """The key of the selected section in the new version, followed through the alignment."""
+        alignment = message.alignment
+        if alignment is None:
+            return None
+        for pair in alignment.pairs:
+            if any(s.key == self.section_key for s in pair.old) and pair.new:
+                return pair.new[0].key
+            if any(s.key == self.section_key for s in pair.new):
+                return self.section_key
+        return None
+
+    def on_selection_failed(self, message: SelectionFailed) -> None:
+        if message.generation != self.generation:
+            return
+        self.selection = None
+        self.content_pane.show(ContentView(version=message.version, diff_note=message.message,
+                                           markdown=""))
+        self.notify(message.message, title=message.version.short, severity="error", markup=False)
+
+    def _marks(self) -> SectionMarks:
+        open_by_section: dict[str, int] = {}
+        for thread, placement in self.placements:
+            if thread.status == "open" and placement.section_key:
+                open_by_section[placement.section_key] = open_by_section.get(placement.section_key, 0) + 1
+        if self.selection is None:
+            return SectionMarks(comments=open_by_section)
+        return view_models.section_marks(self.selection, self.base, open_by_section)
+
+    @on(SectionsPane.SectionHighlighted)
+    def on_section_highlighted(self, event: SectionsPane.SectionHighlighted) -> None:
+        if event.key == self.section_key:
+            return
+        self.section_key = event.key
+        self.refresh_content()
+        self.show_comments()
+
+    @on(Tree.NodeSelected)
+    def on_section_selected(self, event: Tree.NodeSelected) -> None:
+        self.content_pane.focus()
+
+    # ------------------------------------------------------------------ content
+    def refresh_content(self) -> None:
+        """Rebuild the content pane for the current version, base, section and mode."""
+        sel = self.selection
+        if sel is None:
+            return
+        doc = sel["doc"]
+        section = doc.get(self.section_key) if self.section_key else None
+        view = ContentView(version=sel["version"], base=sel["base"], doc=doc, section=section,
+                           markdown=view_models.markdown_for(doc, section))
+        mode = self.content_pane.mode
+        if mode in ("diff", "side"):
+            try:
+                view.pieces, view.diff_note = view_models.diff_pieces(sel, self.section_key)
+            except ReviewtoolError as exc:
+                view.diff_note = str(exc)
+        if mode == "coverage":
+            view.coverage_lines, view.coverage_note = self._coverage_view()
+        self.content_pane.show(view)
+
+    def _coverage_view(self) -> tuple[list[Content], str]:
+        if backend.core("coverage") is None:
+            return [], backend.why_missing("coverage")
+        if self.coverage is None and not self.coverage_note:
+            if self.history is not None and self.version is not None and \
+                    self._coverage_requested != self.generation:
+                self._coverage_requested = self.generation
+                self.compute_coverage(self.generation, self.history, self.version, self.marked_base())
+            return [], ""
+        if self.coverage_note:
+            return [], self.coverage_note
+        coverage, outline = self.coverage
+        return view_models.coverage_lines(coverage, outline, self.selection["doc"], self.section_key), ""
+
+    def marked_base(self) -> Version | None:
+        """The version marked with ``b`` (None when none is marked)."""
+        if self.base_commit is None:
+            return None
+        return next((v for v in self.versions if v.commit == self.base_commit), None)
+
+    @work(thread=True, exclusive=True, group="coverage", exit_on_error=False)
+    def compute_coverage(self, generation: int, history: DraftHistory, version: Version,
+                         outline: Version | None) -> None:
+        """Outline coverage of *version* (outline: the marked base, else the fullest earlier outline)."""
+        module = backend.core("coverage")
+        if module is None:
+            self.post_message(CoverageReady(generation, None, backend.why_missing("coverage")))
+            return
+        try:
+            cov, outline = view_models.compute_coverage(module, history, version, outline)
+        except ReviewtoolError as exc:
+            self.post_message(CoverageReady(generation, None, str(exc)))
+            return
+        if cov is None:
+            self.post_message(CoverageReady(generation, None, "no version up to this one has outline bullets "
+                                                              "(mark one with b to measure against it)"))
+            return
+        self.post_message(CoverageReady(generation, (cov, outline)))
+
+    def on_coverage_ready(self, message: CoverageReady) -> None:
+        if message.generation != self.generation:
+            return
+        self.coverage = message.coverage
+        self.coverage_note = message.note
+        if self.content_pane.mode == "coverage":
+            self.refresh_content()
+
+    # ------------------------------------------------------------------ comments
+    @work(thread=True, exclusive=True, group="threads", exit_on_error=False)
+    def load_threads(self) -> None:
+        """Read every review thread from the notes (one bulk read)."""
+        comments = backend.core("comments")
+        if comments is None or self.repo is None:
+            self.post_message(ThreadsLoaded([], [], backend.why_missing("comments")))
+            return
+        try:
+            threads, problems = comments.ReviewStore(self.repo).load()
+        except ReviewtoolError as exc:
+            self.post_message(ThreadsLoaded([], [], f"cannot read review notes: {exc}"))
+            return
+        self.post_message(ThreadsLoaded(threads, [str(p) for p in problems]))
+
+    def on_threads_loaded(self, message: ThreadsLoaded) -> None:
+        self.threads = message.threads
+        self.threads_note = message.note
+        if message.problems and message.problems != self.thread_problems:
+            self.notify(f"{len(message.problems)} problem(s) in the review notes: {message.problems[0]}",
+                        title="review notes", severity="warning", markup=False)
+        self.thread_problems = message.problems
+        self.open_by_commit = self._open_by_commit()
+        self.history_pane.refresh_rows()
+        if self.history is not None and self.version is not None:
+            self.place_threads(self.generation, self.history, self.version)
+
+    def _open_by_commit(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        anchoring = backend.core("anchoring")
+        if self.history is None:
+            return counts
+        for thread in view_models.open_threads(self.threads):
+            index = None
+            if anchoring is not None:
+                index = anchoring.thread_version_index(self.history, thread.anchor)
+            commit = self.versions[index].commit if index is not None else thread.anchor.commit
+            counts[commit] = counts.get(commit, 0) + 1
+        return counts
+
+    @work(thread=True, exclusive=True, group="placements", exit_on_error=False)
+    def place_threads(self, generation: int, history: DraftHistory, version: Version) -> None:
+        """Re-anchor the threads onto the selected version."""
+        self._place_threads(generation, history, version)
+
+    def on_placements_ready(self, message: PlacementsReady) -> None:
+        if message.generation != self.generation:
+            return
+        self.placements = message.placements
+        self.placements_note = message.note
+        self.sections_pane.update_marks(self._marks())
+        self.show_comments()
+
+    def show_comments(self) -> None:
+        """Show the threads on the selected section (all of them on the whole document)."""
+        sel = self.selection
+        if sel is None:
+            return
+        doc = sel["doc"]
+        keys = {s.key for s in view_models.subtree(doc, self.section_key)} if self.section_key else None
+        placed = [(t, p) for t, p in self.placements if keys is None or p.section_key in keys]
+        titles = {s.key: s.title for s in doc.sections}
+        note = self.placements_note or self.threads_note
+        self.comments_pane.show(placed, titles, note)
+        open_count = sum(1 for t, _ in placed if t.status == "open")
+        self.comments_pane.border_title = Content.assemble(
+            ("Comments", "bold"), (f"  {open_count} open, {len(placed)} shown", "$text-muted"))
+
+    # ------------------------------------------------------------------ workers: writes and tasks
+    @work(thread=True, exclusive=True, group="notes", exit_on_error=False)
+    def write_review(self, action: str, call: Callable[[], str], reload_history: bool = False) -> None:
+        """Run one review write (comment, reply, resolve...) against the notes; report the outcome."""
+        try:
+            message = call()
+        except ReviewtoolError as exc:
+            self.post_message(ReviewWritten(action, False, str(exc)))
+            return
+        self.post_message(ReviewWritten(action, True, message, reload_history=reload_history))
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def run_export(self, call: Callable[[], str]) -> None:
+        """Write the review summary to a file."""
+        try:
+            message = call()
+        except (ReviewtoolError, OSError) as exc:
+            self.post_message(TaskFinished("export", False, str(exc)))
+            return
+        self.post_message(TaskFinished("export", True, message))
+
+    @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
+    def run_sync(self, remote: str, call: Callable[[Callable[[str], None]], str]) -> None:
+        """Sync the review notes with *remote*, posting progress lines."""
+        self.post_message(TaskProgress("sync", f"syncing review notes with {remote}…"))
+        try:
+            message = call(lambda line: self.post_message(TaskProgress("sync", line)))
+        except ReviewtoolError as exc:
+            self.post_message(TaskFinished("sync", False, str(exc)))
+            return
+        self.post_message(TaskFinished("sync", True, message))
+
+    def on_review_written(self, message: ReviewWritten) -> None:
+        self.notify(message.message, title=message.action, markup=False,
+                    severity="information" if message.ok else "error")
+        if message.ok:
+            if message.reload_history:
+                self.load_history()
+            else:
+                self.load_threads()
+
+    def on_task_progress(self, message: TaskProgress) -> None:
+        self.notify(message.message, title=message.task, markup=False, timeout=3)
+
+    def on_task_finished(self, message: TaskFinished) -> None:
+        self.notify(message.message, title=message.task, markup=False,
+                    severity="information" if message.ok else "error", timeout=6)
+        if message.ok and message.task == "sync":
+            self.load_threads()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            self.notify(f"{event.worker.name} failed: {type(error).__name__}: {error}",
+                        title="error", severity="error", markup=False)
+
+    # ------------------------------------------------------------------ actions: navigation
+    def action_back_or_quit(self) -> None:
+        """Close a dialog, go back to the history, or quit from the history."""
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+            return
+        if self.focused is not None and not isinstance(self.focused, HistoryPane):
+            self.history_pane.focus()
+            return
+        self.exit()
+
+    def action_focus_pane(self, pane: str) -> None:
+        """Focus a pane by name: history, sections, content or comments."""
+        panes = {"history": self.history_pane, "sections": self.sections_pane,
+                 "content": self.content_pane, "comments": self.comments_pane}
+        panes[pane].focus()
+
+    def action_help(self) -> None:
+        """Show every key with its binding id."""
+        from reviewtool.tui.help_screen import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    def action_search(self) -> None:
+        """Search version subjects and authors, and section titles."""
+        from reviewtool.tui.search_screen import SearchScreen
+
+        doc = self.selection["doc"] if self.selection else None
+        self.push_screen(SearchScreen(self.versions, doc), self._search_result)
+
+    def _search_result(self, result: tuple[str, Any] | None) -> None:
+        if result is None:
+            return
+        kind, value = result
+        pane = self.history_pane
+        if kind == "version":
+            pane.matches = set()
+            pane.cursor = value
+            pane.focus()
+        elif kind == "section":
+            self.sections_pane.select_key(value)
+            self.sections_pane.focus()
+
+    def action_toggle_growth(self) -> None:
+        """Show or hide the growth sparklines."""
+        growth = self.growth_view
+        growth.display = not growth.display
+
+    def action_reload(self) -> None:
+        """Re-read the history and the review notes."""
+        self.load_history()
+
+    # ------------------------------------------------------------------ actions: comparison
+    def watch_base_commit(self, old: str | None, new: str | None) -> None:
+        if not self.is_mounted:
+            return
+        self.history_pane.base_commit = new
+        self.history_pane.refresh_rows()
+        if self.version is not None:
+            self.select_version(self.version)
+
+    def action_mark_base(self) -> None:
+        """Mark the highlighted version as the comparison base (again: clear it)."""
+        v = self.history_pane.current
+        if v is None:
+            return
+        if self.base_commit == v.commit:
+            self.action_clear_base()
+            return
+        self.base_commit = v.commit
+        self.notify(Content.assemble("comparing against ", (v.short, "bold"),
+                                     "; move the cursor to compare any version with it"),
+                    title="base marked")
+
+    def action_clear_base(self) -> None:
+        """Compare each version with its previous one again."""
+        if self.base_commit is not None:
+            self.base_commit = None
+            self.notify("each version is compared with its previous one", title="base cleared")
+
+    def action_mode(self, mode: str) -> None:
+        """Show the section as text, inline diff, side-by-side diff or outline coverage."""
+        self.content_pane.mode = mode
+        self.refresh_content()
+
+    # ------------------------------------------------------------------ actions: review
+    def action_comment(self) -> None:
+        """Comment on the selected version, section, or a passage of it."""
+        from reviewtool.tui import review
+
+        review.start_comment(self)
+
+    def action_reply(self) -> None:
+        """Reply to the highlighted thread."""
+        from reviewtool.tui import review
+
+        review.start_reply(self)
+
+    def action_edit_comment(self) -> None:
+        """Edit your own highlighted comment."""
+        from reviewtool.tui import review
+
+        review.start_edit(self)
+
+    def action_toggle_resolved(self) -> None:
+        """Resolve the highlighted thread (reopen it when resolved)."""
+        from reviewtool.tui import review
+
+        review.toggle_resolved(self)
+
+    def action_reopen(self) -> None:
+        """Reopen the highlighted resolved thread."""
+        from reviewtool.tui import review
+
+        review.simple_action(self, "reopen")
+
+    def action_retract(self) -> None:
+        """Retract your own highlighted comment (asks first)."""
+        from reviewtool.tui import review
+
+        review.start_retract(self)
+
+    def action_apply_suggestion(self) -> None:
+        """Apply the highlighted thread's suggested edit to the working tree."""
+        from reviewtool.tui import review
+
+        review.start_apply(self)
+
+    def action_export(self) -> None:
+        """Export the review summary to a file."""
+        from reviewtool.tui import review
+
+        review.start_export(self)
+
+    def action_sync(self) -> None:
+        """Fetch, merge and push the review notes."""
+        from reviewtool.tui import review
+
+        review.start_sync(self)

@@ -1,0 +1,102 @@
+"""The command palette provider (ctrl+p) and the catalogue of every key binding.
+
+:func:`catalog` lists the bindings of the app and of each pane, with their
+binding ids and the keys in effect after the user's keymap; the help screen
+shows it and :class:`ReviewCommands` turns the app-level ones into palette
+commands.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+
+@dataclass(frozen=True)
+class KeyEntry:
+    """One binding: where it works, its id, the keys in effect, and what it does."""
+
+    group: str
+    binding_id: str
+    keys: str
+    action: str
+    description: str
+
+
+def _groups() -> list[tuple[str, list[Binding]]]:
+    from reviewtool.tui.app import ReviewApp
+    from reviewtool.tui.comment_editor import CommentEditor
+    from reviewtool.tui.comments_pane import CommentsPane
+    from reviewtool.tui.content_pane import ContentPane
+    from reviewtool.tui.history_pane import HistoryPane
+    from reviewtool.tui.sections_pane import SectionsPane
+
+    def own(bindings) -> list[Binding]:
+        return [b for b in bindings if isinstance(b, Binding)]
+
+    return [
+        ("everywhere", own(ReviewApp.BINDINGS)),
+        ("history", own(HistoryPane.BINDINGS)),
+        ("sections", own(SectionsPane.BINDINGS)),
+        ("content", own(ContentPane.BINDINGS)),
+        ("comments", own(CommentsPane.BINDINGS)),
+        ("comment editor", own(CommentEditor.BINDINGS)),
+    ]
+
+
+def display_keys(keys: str) -> str:
+    """``question_mark,f1`` -> ``? f1`` (readable key names)."""
+    names = {"question_mark": "?", "slash": "/", "shift+tab": "shift+tab", "pagedown": "pgdn",
+             "pageup": "pgup"}
+    return " ".join(names.get(k.strip(), k.strip()) for k in keys.split(","))
+
+
+def catalog(keymap: dict[str, str] | None = None) -> list[KeyEntry]:
+    """Every binding with an id, in display order, with *keymap* overrides applied."""
+    keymap = keymap or {}
+    entries = []
+    for group, bindings in _groups():
+        for b in bindings:
+            if not b.id:
+                continue
+            keys = keymap.get(b.id, b.key)
+            entries.append(KeyEntry(group, b.id, display_keys(keys), b.action, b.description))
+    return entries
+
+
+class ReviewCommands(Provider):
+    """Every app action as a palette command (shown with its keys)."""
+
+    def _commands(self) -> list[KeyEntry]:
+        app: App = self.app
+        return [e for e in catalog(getattr(app, "_keymap", {})) if e.group == "everywhere"]
+
+    def _run(self, action: str) -> None:
+        self.app.call_later(self.app.run_action, action)
+
+    async def discover(self) -> Hits:
+        """All commands, in the order of the help screen."""
+        for entry in self._commands():
+            yield DiscoveryHit(
+                Content.assemble(entry.description, (f"  {entry.keys}", "$text-muted")),
+                partial(self._run, entry.action),
+                text=entry.description,
+                help=f"{entry.binding_id} — keys: {entry.keys}",
+            )
+
+    async def search(self, query: str) -> Hits:
+        """Commands whose description (or binding id) matches *query*."""
+        matcher = self.matcher(query)
+        for entry in self._commands():
+            score = max(matcher.match(entry.description), matcher.match(entry.binding_id) * 0.9)
+            if score > 0:
+                yield Hit(score, matcher.highlight(entry.description), partial(self._run, entry.action),
+                          text=entry.description, help=f"{entry.binding_id} — keys: {entry.keys}")

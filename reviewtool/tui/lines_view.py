@@ -1,0 +1,129 @@
+"""A scrollable view of pre-rendered lines, and the functions that render them off the UI thread.
+
+Rendering a long section (Markdown layout, or wrapping a word diff with
+thousands of spans) costs tens of milliseconds; doing it in a worker keeps the
+UI thread free. :func:`markdown_lines` and :func:`content_lines` turn a
+Markdown string or a :class:`~textual.content.Content` into :class:`Strip`
+lines for a given width in any thread; :class:`LinesView` only copies the
+visible ones to the screen (the Line API), so even ten thousand lines cost
+nothing to scroll.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Mapping
+
+from rich.console import Console
+from rich.markdown import Markdown as RichMarkdown
+from rich.segment import Segment
+from textual import events
+from textual.content import Content
+from textual.geometry import Size
+from textual.markup import parse_style
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.style import Style
+
+
+class StyleResolver:
+    """Parse Content style strings (``"bold $accent"``) with a fixed set of theme variables.
+
+    Safe in worker threads: it never looks up the running app.
+    """
+
+    def __init__(self, variables: Mapping[str, str]) -> None:
+        self.variables = dict(variables)
+        self._cache: dict[str, Style] = {}
+
+    def __call__(self, style: str | Style) -> Style:
+        if isinstance(style, Style):
+            return style
+        cached = self._cache.get(style)
+        if cached is None:
+            try:
+                cached = parse_style(style, self.variables)
+            except Exception:  # an unknown variable: render unstyled rather than fail
+                cached = Style.null()
+            self._cache[style] = cached
+        return cached
+
+
+def content_lines(content: Content, width: int, base: Style, resolve: StyleResolver) -> list[Strip]:
+    """*content* wrapped to *width* cells, as strips styled over *base*."""
+    strips = []
+    width = max(1, width)
+    for line in content.wrap(width):
+        segments = [Segment(text, (base + style).rich_style)
+                    for text, style in line.render(base, end="", parse_style=resolve)]
+        strips.append(Strip(segments).extend_cell_length(width, base.rich_style))
+    return strips
+
+
+def markdown_lines(markdown: str, width: int, base: Style) -> list[Strip]:
+    """*markdown* laid out by Rich's Markdown renderer at *width* cells (links shown, not clickable)."""
+    width = max(1, width)
+    console = Console(width=width, file=io.StringIO(), force_terminal=True, color_system="truecolor",
+                      legacy_windows=False, markup=False, emoji=False, highlight=False)
+    options = console.options.update_width(width)
+    base_rich = base.rich_style
+    lines = console.render_lines(RichMarkdown(markdown, hyperlinks=False, code_theme="ansi_dark"),
+                                 options, style=base_rich, pad=True)
+    return [Strip(line).extend_cell_length(width, base_rich) for line in lines]
+
+
+class LinesView(ScrollView, can_focus=False):
+    """Shows a list of strips; scrolls; reports its width so the owner can re-render."""
+
+    DEFAULT_CSS = """
+    LinesView { height: 1fr; overflow-x: hidden; scrollbar-gutter: stable; }
+    """
+
+    class WidthChanged(Message):
+        """The view's width changed: lines must be rendered again."""
+
+        def __init__(self, view: "LinesView", width: int) -> None:
+            super().__init__()
+            self.view = view
+            self.width = width
+
+        @property
+        def control(self) -> "LinesView":
+            return self.view
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        """An empty view."""
+        super().__init__(id=id, classes=classes)
+        self.lines: list[Strip] = []
+        self.rendered_width = 0
+        self.shown_generation = -1
+
+    def set_lines(self, lines: list[Strip], width: int, generation: int, keep_scroll: bool = False) -> None:
+        """Show *lines* (rendered for *width* cells)."""
+        self.lines = lines
+        self.rendered_width = width
+        self.shown_generation = generation
+        self.virtual_size = Size(width, len(lines))
+        if not keep_scroll:
+            self.scroll_to(0, 0, animate=False, immediate=True)
+        self.refresh()
+
+    @property
+    def text(self) -> str:
+        """The plain text of all lines (for tests and search)."""
+        return "\n".join("".join(seg.text for seg in strip).rstrip() for strip in self.lines)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = int(self.scroll_offset.y) + y
+        base = self.get_visual_style().rich_style
+        if 0 <= index < len(self.lines):
+            return self.lines[index].crop_extend(0, width, base).apply_style(base)
+        return Strip.blank(width, base)
+
+    def on_resize(self, event: events.Resize) -> None:
+        width = self.scrollable_content_region.width
+        if width and width != self.rendered_width:
+            self.post_message(self.WidthChanged(self, width))
+

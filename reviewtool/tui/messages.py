@@ -1,0 +1,124 @@
+"""Messages that background workers post back to the app.
+
+Workers never touch widgets: they compute in a thread and post one of these
+(``post_message`` is thread-safe). Flood-prone updates (:class:`StatsUpdated`)
+carry no payload and coalesce through :meth:`Message.can_replace`; the data
+they announce lives in the app's shared caches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from textual.message import Message
+
+from reviewtool.document import Document
+from reviewtool.history import DraftHistory, Version
+
+
+@dataclass
+class HistoryLoaded(Message):
+    """The version list of the draft is known (one ``git log``)."""
+
+    history: DraftHistory
+    versions: list[Version]
+    drafts: list[str]
+
+
+@dataclass
+class HistoryFailed(Message):
+    """The repository or draft could not be opened."""
+
+    message: str
+    kind: str = "error"  # error | no-drafts | many-drafts | no-commits | not-a-repo
+    drafts: list[str] = field(default_factory=list)
+
+
+@dataclass
+class StatsUpdated(Message):
+    """More per-version statistics are in the app's cache (coalesced: no payload)."""
+
+    done: int = 0
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, StatsUpdated)
+
+
+@dataclass
+class SelectionReady(Message):
+    """The selected version, its comparison base, their documents and the diff between them."""
+
+    generation: int
+    version: Version
+    base: Version | None
+    doc: Document
+    base_doc: Document | None
+    alignment: Any = None  # align.Alignment, when available
+    diff: Any = None  # sectiondiff.DocumentDiff, when available
+    diff_note: str = ""  # why there is no diff (module missing, error)
+
+
+@dataclass
+class SelectionFailed(Message):
+    """The selected version could not be read."""
+
+    generation: int
+    version: Version
+    message: str
+
+
+@dataclass
+class ThreadsLoaded(Message):
+    """Review threads read from the notes (all of them, every version)."""
+
+    threads: list[Any]
+    problems: list[str]
+    note: str = ""  # why there are none (module missing, error)
+
+
+@dataclass
+class PlacementsReady(Message):
+    """Where the review threads land on the selected version."""
+
+    generation: int
+    version: Version
+    placements: list[tuple[Any, Any]]
+    note: str = ""
+
+
+@dataclass
+class CoverageReady(Message):
+    """The outline coverage of the selected version (or why there is none)."""
+
+    generation: int
+    coverage: Any
+    note: str = ""
+
+
+@dataclass
+class ReviewWritten(Message):
+    """A review action (comment, reply, resolve...) finished."""
+
+    action: str
+    ok: bool
+    message: str
+    thread_id: str | None = None
+    reload_history: bool = False
+
+
+@dataclass
+class TaskProgress(Message):
+    """Progress of a long task (sync, export): a line for a notification."""
+
+    task: str
+    message: str
+
+
+@dataclass
+class TaskFinished(Message):
+    """A long task (sync, export) finished."""
+
+    task: str
+    ok: bool
+    message: str

@@ -1,0 +1,285 @@
+"""Review flows of the app: open the right dialog, then hand the write to a worker.
+
+Each ``start_*`` function checks that the action makes sense for the current
+selection (telling the user why not in a notification), opens a dialog, and
+passes a closure to one of the app's thread workers (:meth:`ReviewApp.write_review`,
+``run_export``, ``run_sync``). The closures call the core modules
+(:mod:`reviewtool.comments`, :mod:`reviewtool.anchoring`, :mod:`reviewtool.export`,
+:mod:`reviewtool.sync`) and return the line to show when they succeed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable
+
+from textual.content import Content
+
+from reviewtool.errors import ReviewtoolError
+from reviewtool.textsafe import one_line
+from reviewtool.tui import backend
+from reviewtool.tui.comment_editor import CommentDraft, CommentEditor
+from reviewtool.tui.dialogs import ConfirmScreen, ExportRequest, ExportScreen
+
+if TYPE_CHECKING:
+    from reviewtool.tui.app import ReviewApp
+
+
+def _need(app: "ReviewApp", *modules: str) -> bool:
+    missing = backend.why_missing(*modules)
+    if missing:
+        app.notify(missing, title="not available", severity="warning", markup=False)
+        return False
+    return True
+
+
+def _short(text: str, width: int = 60) -> str:
+    line = one_line(text)
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def _current_thread(app: "ReviewApp") -> Any | None:
+    current = app.comments_pane.current
+    if current is None:
+        app.notify("no comment highlighted: pick one in the comments pane (4, then j/k)",
+                   title="review", severity="warning")
+        return None
+    return current[0]
+
+
+# ---------------------------------------------------------------- comment
+
+
+def start_comment(app: "ReviewApp") -> None:
+    """Comment on the selected version / section / passage."""
+    if not _need(app, "comments", "anchoring"):
+        return
+    sel, version = app.selection, app.version
+    if sel is None or version is None or app.repo is None:
+        app.notify("no version selected yet", title="comment", severity="warning")
+        return
+    if version.is_worktree:
+        app.notify("cannot comment on uncommitted changes: commit the draft first, or pick a commit",
+                   title="comment", severity="warning")
+        return
+    if version.blob is None:
+        app.notify(f"the draft does not exist at {version.short}", title="comment", severity="warning")
+        return
+    doc = sel["doc"]
+    section = doc.get(app.section_key) if app.section_key else None
+    passage = doc.full_text(section) if section is not None else doc.text
+    offset = section.start if section is not None else 0
+    where = Content.assemble("Comment on ", (version.short, "bold $text-warning"), "  ",
+                             (("§ " + one_line(section.title)) if section else "the whole version", "bold"))
+
+    def save(draft: CommentDraft | None) -> None:
+        if draft is None:
+            return
+        repo, key = app.repo, (section.key if section is not None else None)
+        title = section.title if section is not None else None
+
+        def call() -> str:
+            comments = backend.core("comments")
+            anchoring = backend.core("anchoring")
+            quote = None
+            if draft.quote is not None and draft.quote_start is not None and draft.quote_end is not None:
+                start, end = offset + draft.quote_start, offset + draft.quote_end
+                if doc.text[start:end] == draft.quote:
+                    quote = (start, end, draft.quote, None, None)
+                else:
+                    fields = anchoring.make_anchor(doc, version, key, draft.quote)
+                    quote = (fields.start, fields.end, fields.exact, fields.prefix, fields.suffix)
+            else:
+                anchoring.make_anchor(doc, version, key)  # validates the target
+            store = comments.ReviewStore(repo)
+            event = store.add_comment(version.commit, version.path, version.blob, draft.body,
+                                      section=(key, title or "") if key else None,
+                                      quote=quote, suggestion=draft.suggestion)
+            what = "passage" if quote else ("section" if key else "version")
+            return f"comment {event.id[:8]} added on the {what} at {version.short}"
+
+        app.write_review("comment", call)
+
+    app.push_screen(CommentEditor(where, passage=passage, allow_suggestion=True), save)
+
+
+# ---------------------------------------------------------------- thread actions
+
+
+def _store(app: "ReviewApp"):
+    return backend.core("comments").ReviewStore(app.repo)
+
+
+def start_reply(app: "ReviewApp") -> None:
+    """Reply to the highlighted thread."""
+    if not _need(app, "comments"):
+        return
+    thread = _current_thread(app)
+    if thread is None:
+        return
+    title = Content.assemble("Reply to ", (one_line(thread.author), "bold"), ": ", _short(thread.body))
+
+    def save(draft: CommentDraft | None) -> None:
+        if draft is None:
+            return
+
+        def call() -> str:
+            event = _store(app).reply(thread.id, draft.body)
+            return f"reply {event.id[:8]} added"
+
+        app.write_review("reply", call)
+
+    app.push_screen(CommentEditor(title, placeholder="Write your reply…"), save)
+
+
+def start_edit(app: "ReviewApp") -> None:
+    """Edit the highlighted comment (your own)."""
+    if not _need(app, "comments"):
+        return
+    thread = _current_thread(app)
+    if thread is None:
+        return
+    title = Content.assemble("Edit your comment ", (thread.id[:8], "$text-muted"))
+
+    def save(draft: CommentDraft | None) -> None:
+        if draft is None:
+            return
+
+        def call() -> str:
+            _store(app).edit(thread.id, draft.body)
+            return f"comment {thread.id[:8]} edited"
+
+        app.write_review("edit", call)
+
+    app.push_screen(CommentEditor(title, body=thread.body), save)
+
+
+def simple_action(app: "ReviewApp", action: str) -> None:
+    """Resolve or reopen the highlighted thread."""
+    if not _need(app, "comments"):
+        return
+    thread = _current_thread(app)
+    if thread is None:
+        return
+
+    def call() -> str:
+        getattr(_store(app), action)(thread.id)
+        return f"thread {thread.id[:8]} {'resolved' if action == 'resolve' else 'reopened'}"
+
+    app.write_review(action, call)
+
+
+def toggle_resolved(app: "ReviewApp") -> None:
+    """Resolve an open thread, reopen a resolved one."""
+    current = app.comments_pane.current
+    if current is not None and current[0].status == "resolved":
+        simple_action(app, "reopen")
+    else:
+        simple_action(app, "resolve")
+
+
+def start_retract(app: "ReviewApp") -> None:
+    """Retract the highlighted comment (your own), after confirming."""
+    if not _need(app, "comments"):
+        return
+    thread = _current_thread(app)
+    if thread is None:
+        return
+
+    def answer(yes: bool | None) -> None:
+        if not yes:
+            return
+
+        def call() -> str:
+            _store(app).retract(thread.id)
+            return f"comment {thread.id[:8]} retracted"
+
+        app.write_review("retract", call)
+
+    app.push_screen(ConfirmScreen(Content.assemble("Retract your comment ", (thread.id[:8], "bold"), "?\n",
+                                                   (_short(thread.body), "italic"))), answer)
+
+
+def start_apply(app: "ReviewApp") -> None:
+    """Apply the highlighted thread's suggested edit to the draft in the working tree."""
+    if not _need(app, "comments", "suggestions"):
+        return
+    thread = _current_thread(app)
+    if thread is None:
+        return
+    if not thread.suggestion:
+        app.notify("this comment has no suggested edit", title="apply", severity="warning")
+        return
+    history = app.history
+
+    def answer(yes: bool | None) -> None:
+        if not yes:
+            return
+
+        def call() -> str:
+            result = backend.core("suggestions").apply_suggestion(history, _store(app), thread.id)
+            return (f"suggestion of {thread.id[:8]} applied to {result.path} "
+                    f"({result.state}); the working tree now differs from HEAD")
+
+        app.write_review("apply", call, reload_history=True)
+
+    app.push_screen(ConfirmScreen(Content.assemble(
+        "Replace ", (_short(getattr(thread.anchor, "exact", "") or ""), "strike"), " with ",
+        (_short(thread.suggestion), "bold"), " in the working tree?")), answer)
+
+
+# ---------------------------------------------------------------- export and sync
+
+
+def start_export(app: "ReviewApp") -> None:
+    """Ask for a format and a file, then write the review summary of the selected version there."""
+    if not _need(app, "export", "comments", "anchoring"):
+        return
+    sel, version, history = app.selection, app.version, app.history
+    if app.repo is None or history is None or sel is None or version is None:
+        app.notify("nothing to export yet", title="export", severity="warning")
+        return
+    doc = sel["doc"]
+    placements = list(app.placements)
+
+    def chosen(request: ExportRequest | None) -> None:
+        if request is None:
+            return
+
+        def call() -> str:
+            export = backend.core("export")
+            text = export.export(placements, request.fmt, title=doc.title, draft=history.draft,
+                                 version=version, document=doc, status=request.status)
+            mode = "w" if request.overwrite else "x"
+            try:
+                with open(request.path, mode, encoding="utf-8") as handle:
+                    handle.write(text)
+            except FileExistsError:
+                raise ReviewtoolError(f"{request.path.name} exists (tick overwrite to replace it)") from None
+            shown = sum(1 for t, _ in placements if request.status == "all" or t.status == request.status)
+            return (f"review summary of {version.short} ({request.fmt}, {shown} thread"
+                    f"{'s' if shown != 1 else ''}) written to {request.path}")
+
+        app.run_export(call)
+
+    app.push_screen(ExportScreen(app.repo.root), chosen)
+
+
+def start_sync(app: "ReviewApp", remote: str = "origin") -> None:
+    """Fetch, merge and push the review notes with *remote*."""
+    if not _need(app, "sync"):
+        return
+    if app.repo is None:
+        app.notify("no repository open", title="sync", severity="warning")
+        return
+    repo = app.repo
+
+    def call(progress: Callable[[str], None]) -> str:
+        result = backend.core("sync").sync(repo, remote=remote)
+        if result.merge == "empty":
+            return f"no review notes here or on {remote} yet"
+        if result.merge == "up-to-date":
+            return f"review notes already in sync with {remote}"
+        return (f"synced with {remote}: {result.new_from_remote} new event(s) from {remote}, "
+                f"{result.pushed} pushed ({result.merge})")
+
+    app.run_sync(remote, call)

@@ -1,0 +1,216 @@
+"""The sections pane: the section tree of the selected version.
+
+Each node shows an icon for the section kind (heading, outline item, front
+matter, preamble), the title coloured by body kind (prose green, outline
+magenta), the status against the comparison base (edited, renamed, moved,
+added, split, promoted...) and the number of open comments. Sections of the
+base that have no counterpart any more are listed under "removed".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from reviewtool.document import Document, Section
+from reviewtool.textsafe import one_line
+
+#: Icons per section kind.
+KIND_ICONS = {"frontmatter": "⚙", "preamble": "¶", "heading": "§", "outline": "•"}
+#: Title colours per body kind.
+BODY_STYLES = {"prose": "green", "outline": "magenta", "other": "cyan", "empty": "bright_black"}
+#: Badge colours per alignment status.
+STATUS_STYLES = {
+    "edited": "yellow",
+    "renamed": "cyan",
+    "moved": "blue",
+    "added": "bold green",
+    "removed": "red",
+    "split": "magenta",
+    "merged": "magenta",
+    "promoted": "bold magenta",
+    "condensed": "yellow",
+}
+
+#: Tree data of the root node (the whole document).
+ROOT_KEY = ""
+
+
+@dataclass
+class SectionMarks:
+    """What the tree shows next to sections: status against the base, open comments."""
+
+    status: dict[str, list[str]] = field(default_factory=dict)  # new key -> statuses
+    removed: list[Section] = field(default_factory=list)  # base sections with no counterpart
+    comments: dict[str, int] = field(default_factory=dict)  # key -> open threads
+    base_label: str = ""  # e.g. "vs 3f2a1b0c" (empty: no base)
+    note: str = ""  # why statuses are missing
+
+
+class SectionsPane(Tree[str]):
+    """The section tree of one version of the draft (node data: the section key)."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="sections.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="sections.up"),
+        Binding("g", "scroll_home", "Top", show=False, id="sections.top"),
+        Binding("G", "scroll_end", "Bottom", show=False, id="sections.bottom"),
+        Binding("h", "collapse", "Collapse", show=False, id="sections.collapse"),
+        Binding("l", "expand", "Expand", show=False, id="sections.expand"),
+    ]
+
+    DEFAULT_CSS = """
+    SectionsPane { height: 1fr; overflow-x: hidden; }
+    """
+
+    class SectionHighlighted(Message):
+        """The cursor is on a section (key ``""`` is the whole document)."""
+
+        def __init__(self, pane: "SectionsPane", key: str) -> None:
+            super().__init__()
+            self.pane = pane
+            self.key = key
+
+        @property
+        def control(self) -> "SectionsPane":
+            return self.pane
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        """An empty tree; :meth:`show` fills it."""
+        super().__init__(Text("(no version)"), data=ROOT_KEY, id=id, classes=classes)
+        self.show_root = True
+        self.guide_depth = 2
+        self.doc: Document | None = None
+        self.marks = SectionMarks()
+        self._key_nodes: dict[str, TreeNode[str]] = {}
+        self._pending_key: str | None = None
+
+    def process_label(self, label) -> Text:
+        """Labels are never parsed as markup: a ``str`` is taken literally."""
+        if isinstance(label, str):
+            return Text(one_line(label))
+        return label.split()[0] if "\n" in label.plain else label
+
+    # ------------------------------------------------------------ content
+    def section_label(self, section: Section) -> Text:
+        """The node label of *section*: icon, title, status badges, comment count."""
+        label = Text()
+        icon = KIND_ICONS.get(section.kind, "·")
+        label.append(icon + " ", style=BODY_STYLES.get(section.body_kind, ""))
+        title = section.title if section.kind not in ("frontmatter", "preamble") else (
+            "front matter" if section.kind == "frontmatter" else "preamble")
+        label.append(one_line(title), style=BODY_STYLES.get(section.body_kind, "") +
+                     (" bold" if section.kind == "heading" and section.level <= 2 else ""))
+        for status in self.marks.status.get(section.key, []):
+            if status == "unchanged":
+                continue
+            label.append(" ")
+            label.append(status, style=STATUS_STYLES.get(status, "yellow") + " reverse")
+        count = self.marks.comments.get(section.key, 0)
+        if count:
+            label.append(f" ●{count}", style="bold cyan")
+        return label
+
+    def root_label(self) -> Text:
+        doc = self.doc
+        if doc is None:
+            return Text("(no version)")
+        label = Text(one_line(doc.title), style="bold")
+        label.append(f"  {doc.words:,} words", style="bright_black")
+        if self.marks.base_label:
+            label.append(f"  {self.marks.base_label}", style="bright_black")
+        total = sum(self.marks.comments.values())
+        if total:
+            label.append(f" ●{total}", style="bold cyan")
+        return label
+
+    def show(self, doc: Document, marks: SectionMarks, keep: str | None = None) -> None:
+        """Rebuild the tree for *doc*; the cursor goes to section *keep* when it exists."""
+        self.doc = doc
+        self.marks = marks
+        self.clear()
+        self.root.set_label(self.root_label())
+        self.root.data = ROOT_KEY
+        self._key_nodes = {ROOT_KEY: self.root}
+        for section in doc.sections:
+            parent = self._key_nodes.get(section.parent or ROOT_KEY, self.root)
+            if section.children:
+                node = parent.add(self.section_label(section), data=section.key, expand=True)
+            else:
+                node = parent.add_leaf(self.section_label(section), data=section.key)
+            self._key_nodes[section.key] = node
+        if marks.removed:
+            gone = self.root.add(Text(f"removed since base ({len(marks.removed)})", style="red"),
+                                 data=None, expand=False)
+            for section in marks.removed:
+                gone.add_leaf(Text("− " + one_line(section.title), style="red strike"), data=None)
+        self.root.expand()
+        target = keep if keep in self._key_nodes else ROOT_KEY
+        self._pending_key = target
+        self.call_after_refresh(self._restore_cursor, target)
+
+    def update_marks(self, marks: SectionMarks) -> None:
+        """Refresh labels (comment counts changed) without rebuilding the tree."""
+        self.marks = marks
+        if self.doc is None:
+            return
+        self.root.set_label(self.root_label())
+        for section in self.doc.sections:
+            node = self._key_nodes.get(section.key)
+            if node is not None:
+                node.set_label(self.section_label(section))
+
+    def _restore_cursor(self, key: str) -> None:
+        node = self._key_nodes.get(key)
+        if node is None:
+            return
+        self.move_cursor(node, animate=False)
+        self._pending_key = None
+
+    def select_key(self, key: str) -> bool:
+        """Move the cursor to section *key*; False when the version has no such section."""
+        node = self._key_nodes.get(key)
+        if node is None:
+            return False
+        parent = node.parent
+        while parent is not None:
+            parent.expand()
+            parent = parent.parent
+        self.move_cursor(node, animate=False)
+        return True
+
+    @property
+    def current_key(self) -> str:
+        """Key of the section under the cursor (``""``: the whole document)."""
+        node = self.cursor_node
+        if node is None or node.data is None:
+            return ROOT_KEY
+        return node.data
+
+    # ------------------------------------------------------------ events
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
+        event.stop()
+        if event.node.data is not None and self._pending_key is None:
+            self.post_message(self.SectionHighlighted(self, event.node.data))
+
+    # ------------------------------------------------------------ actions
+    def action_collapse(self) -> None:
+        """Collapse the section under the cursor (or go to its parent)."""
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.is_expanded and node.children:
+            node.collapse()
+        elif node.parent is not None:
+            self.move_cursor(node.parent, animate=False)
+
+    def action_expand(self) -> None:
+        """Expand the section under the cursor."""
+        node = self.cursor_node
+        if node is not None and node.children:
+            node.expand()

@@ -1,0 +1,295 @@
+"""Turn core results into what the panes display (pure functions, run in workers).
+
+Nothing here decides anything about essays: statistics, alignments, word
+diffs, coverage and comment placement all come from the core modules. These
+functions only select, order and format their results for the panes, and they
+never import Textual widgets, so they are safe to call from worker threads.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.content import Content
+
+from reviewtool.document import Document, Section
+from reviewtool.history import DraftHistory, Version
+from reviewtool.textsafe import clean, one_line
+from reviewtool.tui import backend
+from reviewtool.tui.content_pane import DiffPiece
+from reviewtool.tui.history_pane import RowStats
+from reviewtool.tui.sections_pane import SectionMarks
+
+
+# ---------------------------------------------------------------- history rows
+
+
+def row_stats(history: DraftHistory, version: Version) -> RowStats:
+    """Words, sections, prose share and the change against the previous version."""
+    if version.blob is None and not version.is_worktree:
+        return RowStats(0, 0, 0.0, deleted=True)
+    doc = history.document(version)
+    stats = doc.stats()
+    previous = history.previous(version)
+    added = removed = None
+    net_only = False
+    if previous is None:
+        added, removed = stats["words"], 0
+    else:
+        old = history.document(previous)
+        counts = change_counts(old, doc)
+        if counts is not None:
+            added, removed = counts
+        else:
+            net = doc.words - old.words
+            added, removed, net_only = max(net, 0), max(-net, 0), True
+    return RowStats(stats["words"], stats["sections"], stats["prose_share"], added, removed, net_only)
+
+
+def change_counts(old: Document, new: Document) -> tuple[int, int] | None:
+    """Words added and removed between two documents (section diff), or None if unavailable."""
+    sectiondiff = backend.core("sectiondiff")
+    if sectiondiff is None:
+        return None
+    diff = sectiondiff.diff_documents(old, new)
+    return diff_totals(diff)
+
+
+def diff_totals(diff: Any) -> tuple[int, int]:
+    """Total words added and removed in a DocumentDiff."""
+    added = getattr(diff, "words_added", None)
+    removed = getattr(diff, "words_removed", None)
+    if isinstance(added, int) and isinstance(removed, int):
+        return added, removed
+    changes = getattr(diff, "changes", [])
+    return (sum(c.words_added for c in changes), sum(c.words_removed for c in changes))
+
+
+# ---------------------------------------------------------------- selection
+
+
+def compare(history: DraftHistory, version: Version, base: Version | None) -> dict[str, Any]:
+    """Documents, alignment and section diff of *version* against *base* (None: no base)."""
+    doc = history.document(version)
+    result: dict[str, Any] = {"doc": doc, "base_doc": None, "alignment": None, "diff": None, "diff_note": ""}
+    if base is None:
+        result["diff_note"] = "the first version: nothing to compare with"
+        return result
+    base_doc = history.document(base)
+    result["base_doc"] = base_doc
+    sectiondiff = backend.core("sectiondiff")
+    align = backend.core("align")
+    if sectiondiff is not None:
+        diff = sectiondiff.diff_documents(base_doc, doc)
+        result["diff"] = diff
+        result["alignment"] = getattr(diff, "alignment", None)
+    if result["alignment"] is None and align is not None:
+        result["alignment"] = align.align(base_doc, doc)
+    if result["diff"] is None and backend.core("worddiff") is None:
+        result["diff_note"] = backend.why_missing("sectiondiff", "worddiff")
+    return result
+
+
+def subtree(doc: Document, key: str) -> list[Section]:
+    """The section *key* and its descendants in document order (all sections for ``""``)."""
+    if not key:
+        return list(doc.sections)
+    section = doc.get(key)
+    if section is None:
+        return []
+    return [s for s in doc.sections if s.key == key or s.key.startswith(key + "/")]
+
+
+def _fence(text: str) -> str:
+    longest = 0
+    run = 0
+    for ch in text:
+        run = run + 1 if ch == "`" else 0
+        longest = max(longest, run)
+    return "`" * max(3, longest + 1)
+
+
+def markdown_for(doc: Document, section: Section | None) -> str:
+    """Markdown source to render for *section* (None: the whole document).
+
+    Front matter is shown as a YAML code block rather than parsed as Markdown.
+    """
+    def front(s: Section) -> str:
+        inner = doc.own_text(s).strip("\n")
+        fence = _fence(inner)
+        return f"{fence}yaml\n{inner}\n{fence}\n\n"
+
+    if section is None:
+        out = []
+        for s in doc.sections:
+            out.append(front(s) if s.kind == "frontmatter" else doc.own_text(s))
+        return clean("".join(out))
+    if section.kind == "frontmatter":
+        return clean(front(section))
+    return clean(doc.full_text(section))
+
+
+def diff_pieces(selection: dict[str, Any], key: str) -> tuple[list[DiffPiece], str]:
+    """The word diff of section *key* and its subsections against the base.
+
+    Uses the section diff when it is available, else the word diff of the
+    section's text against the base section with the same key.
+    """
+    doc: Document = selection["doc"]
+    base_doc: Document | None = selection["base_doc"]
+    if base_doc is None or selection.get("diff_note"):
+        return [], selection.get("diff_note") or "no base to compare with"
+    diff = selection.get("diff")
+    pieces: list[DiffPiece] = []
+    if diff is not None:
+        for change in diff.changes:
+            if key and not change.involves(key):
+                continue
+            pair = change.pair
+            title = one_line(change.new_title or change.old_title or "")
+            if change.title_changed and change.old_title and change.new_title:
+                title = f"{one_line(change.old_title)} → {one_line(change.new_title)}"
+            wd = change.word_diff
+            if wd is not None and not change.words_added and not change.words_removed:
+                pieces.append(DiffPiece(title or "(untitled)", list(change.status), None,
+                                        similarity=getattr(pair, "similarity", None),
+                                        note="the text is unchanged"))
+                continue
+            pieces.append(DiffPiece(
+                title=title or "(untitled)",
+                status=list(change.status),
+                ops=list(wd.ops) if wd is not None else None,
+                words_added=change.words_added,
+                words_removed=change.words_removed,
+                similarity=getattr(pair, "similarity", None),
+                note="" if wd is not None else "no text to compare",
+            ))
+        if not pieces and key and doc.get(key) is not None:
+            section = doc.get(key)
+            pieces.append(DiffPiece(section.title, ["unchanged"], None,
+                                    note="unchanged since the base", text=clean(doc.full_text(section))))
+        return pieces, ""
+    worddiff = backend.core("worddiff")
+    if worddiff is None:
+        return [], backend.why_missing("sectiondiff", "worddiff")
+    if key:
+        section = doc.get(key)
+        old_section = base_doc.get(key)
+        new_text = doc.full_text(section) if section else ""
+        old_text = base_doc.full_text(old_section) if old_section else ""
+        title = section.title if section else key
+    else:
+        new_text, old_text, title = doc.text, base_doc.text, doc.title
+    wd = worddiff.word_diff(old_text, new_text)
+    status = ["added"] if not old_text else (["unchanged"] if old_text == new_text else ["edited"])
+    return [DiffPiece(title, status, list(wd.ops), wd.words_added, wd.words_removed)], ""
+
+
+def section_marks(selection: dict[str, Any], base: Version | None,
+                  open_by_section: dict[str, int]) -> SectionMarks:
+    """Status against the base and open comments for the section tree."""
+    marks = SectionMarks(comments=dict(open_by_section))
+    if base is not None:
+        marks.base_label = f"vs {base.short}"
+    alignment = selection.get("alignment")
+    if alignment is None:
+        if selection.get("base_doc") is not None:
+            marks.note = backend.why_missing("align")
+        return marks
+    for pair in alignment.pairs:
+        statuses = list(pair.status)
+        for s in pair.new:
+            marks.status.setdefault(s.key, [])
+            for st in statuses:
+                if st not in marks.status[s.key]:
+                    marks.status[s.key].append(st)
+        if not pair.new:
+            marks.removed.extend(pair.old)
+    return marks
+
+
+# ---------------------------------------------------------------- comments
+
+
+def open_threads(threads: list[Any]) -> list[Any]:
+    """Threads that are open (not resolved, not retracted)."""
+    return [t for t in threads if getattr(t, "status", "open") == "open" and not getattr(t, "retracted", False)]
+
+
+def thread_commit(thread: Any) -> str | None:
+    """The commit a thread was written on."""
+    anchor = getattr(thread, "anchor", None)
+    if anchor is None:
+        return None
+    if isinstance(anchor, dict):
+        return anchor.get("commit") or anchor.get("version")
+    return getattr(anchor, "commit", None) or getattr(anchor, "version", None)
+
+
+def placement_lines(placement: Any) -> str:
+    """The anchor state of a placement (exact, moved, fuzzy, outdated, orphaned)."""
+    return getattr(placement, "state", "?")
+
+
+def compute_coverage(module: Any, history: DraftHistory, version: Version,
+                     outline: Version | None) -> tuple[Any, Version | None]:
+    """Coverage of *version*'s prose against an outline version.
+
+    The outline is *outline* (the marked comparison base) when given, else the
+    core's default (:func:`reviewtool.coverage.pick_outline_version`). Returns
+    ``(None, None)`` when no version has outline bullets.
+    """
+    if outline is None:
+        outline = module.pick_outline_version(history, version)
+    if outline is None:
+        return None, None
+    return module.coverage(history.document(outline), history.document(version)), outline
+
+
+def _percent(share: float) -> str:
+    return f"{share * 100:.0f}%"
+
+
+def coverage_lines(cov: Any, outline: Version, doc: Document, key: str = "") -> list[Content]:
+    """Coverage as display lines: totals, then each bullet, where it is written, and its sub-points.
+
+    With a section selected, only the bullets developed in that section (or the
+    bullet itself, when the section is an outline item) are listed.
+    """
+    keys = {s.key for s in subtree(doc, key)} if key else None
+    lines: list[Content] = [Content.assemble(
+        ("Outline at ", "$text-muted"), (outline.short, "bold $text-warning"), ": ",
+        (f"{cov.bullets_covered}/{len(cov.bullets)} bullets written", "bold"),
+        f" ({_percent(cov.bullet_share)}), ",
+        (f"{cov.points_covered}/{cov.points_total} sub-points", "bold"), f" ({_percent(cov.point_share)})")]
+    shown = 0
+    for bullet in cov.bullets:
+        where = bullet.placement.section
+        if keys is not None and bullet.key not in keys and (where is None or where.key not in keys):
+            continue
+        shown += 1
+        mark, style = ("✓", "$text-success") if bullet.covered else ("✗", "$text-error")
+        lines.append(Content(""))
+        lines.append(Content.assemble((f"{mark} ", style), (one_line(bullet.title), "bold")))
+        if where is not None:
+            para = bullet.placement.paragraph
+            detail: list[tuple[str, str] | str] = [("   → § ", "$text-muted"), one_line(where.title)]
+            if para is not None:
+                detail += [(f", ¶{para.index} ", "$text-muted"), (f"“{one_line(para.first_words)}”", "italic")]
+            detail.append((f"  {_percent(bullet.placement.score)} of its words", "$text-muted"))
+            lines.append(Content.assemble(*detail))
+        else:
+            lines.append(Content.styled("   not written yet", "$text-error italic"))
+        for point in bullet.points:
+            pmark, pstyle = ("✓", "$text-success") if point.covered else ("✗", "$text-error")
+            indent = "   " + "  " * max(0, point.depth - 1)
+            parts: list[tuple[str, str] | str] = [indent, (f"{pmark} ", pstyle), clean(one_line(point.text))]
+            if point.covered and point.placement.paragraph is not None:
+                parts.append((f"  → ¶{point.placement.paragraph.index} of {one_line(point.placement.section.title)}",
+                              "$text-muted"))
+            lines.append(Content.assemble(*parts))
+    if not cov.bullets:
+        lines.append(Content.styled("the outline version has no outline bullets", "$text-muted italic"))
+    elif shown == 0:
+        lines.append(Content.styled("no outline bullet is developed in this section", "$text-muted italic"))
+    return lines

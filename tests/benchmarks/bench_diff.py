@@ -1,0 +1,399 @@
+"""Benchmark: reviewtool's section diff against ``git diff --word-diff`` on generated essays.
+
+Run it as a script: ``.venv/bin/python tests/benchmarks/bench_diff.py [--sizes 10000,100000]``.
+
+Essays of 10,000 and 100,000 words are generated deterministically (seeded
+random, an order-2 word Markov chain over English text bundled with Python and
+with reviewtool: the CPython licence, ``import this`` and the demo essay).
+Sections hold about 200 words under ``##`` headings, one paragraph per line.
+The second version edits 5% of the body words (equal shares of substitutions,
+deletions and insertions), moves two sections, renames one heading and splits
+one section in two.
+
+For each size the script times (median of several runs, same process, same
+files) our full diff -- parse both versions, align the sections, word-diff
+every pair -- beside ``git diff --no-index --word-diff=porcelain`` on the same
+two files, prints the ratio, and compares both tools' changed-word counts with
+the true number of edited words. Targets: <= 3x git at 10,000 words, <= 5x at
+100,000, and our changed words within 10% of the truth. The exit status is 0
+either way (timing is never a pass/fail test); misses are printed as MISSED.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import random
+import resource
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from reviewtool.align import align  # noqa: E402
+from reviewtool.document import parse  # noqa: E402
+from reviewtool.sectiondiff import diff_documents, diff_pairs  # noqa: E402
+
+#: Corpus tokens that are exactly one word: letters with inner apostrophes or
+#: hyphens, optionally wrapped in quotes/brackets and followed by punctuation.
+#: One such token is one word for both git (whitespace words) and reviewtool.
+_TOKEN_OK = re.compile(r"[\"(]?[A-Za-z]+(?:['’-][A-Za-z]+)*[.,;:!?]?[\")]?")
+_WORD_ONLY = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")
+SECTION_WORDS = 200
+EDIT_SHARE = 0.05
+
+
+# ---------------------------------------------------------------- corpus and generator
+
+
+@functools.lru_cache(maxsize=1)
+def corpus_tokens() -> list[str]:
+    """English text bundled with Python and reviewtool, as one-word whitespace tokens."""
+    import codecs
+    import contextlib
+    import io
+
+    texts = []
+    licence = Path(sys.base_prefix, "lib", f"python{sys.version_info.major}.{sys.version_info.minor}",
+                   "LICENSE.txt")
+    if licence.is_file():
+        texts.append(licence.read_text(encoding="utf-8", errors="replace"))
+    with contextlib.redirect_stdout(io.StringIO()):
+        import this  # noqa: F401  (prints the Zen of Python)
+    texts.append(codecs.decode(this.s, "rot13"))
+    demo = ROOT / "reviewtool" / "demo_history"
+    for path in sorted(demo.glob("v*.md")):
+        texts.append(path.read_text(encoding="utf-8"))
+    tokens = [t for text in texts for t in text.split() if _TOKEN_OK.fullmatch(t)]
+    if len(tokens) < 1000:
+        raise SystemExit("bench_diff: not enough bundled English text to build a corpus")
+    return tokens
+
+
+@functools.lru_cache(maxsize=1)
+def _chain() -> "Markov":
+    return Markov(corpus_tokens())
+
+
+@functools.lru_cache(maxsize=1)
+def _vocab() -> list[str]:
+    """Lowercase corpus words of more than three letters (for headings)."""
+    return sorted({m.lower() for t in corpus_tokens() for m in _WORD_ONLY.findall(t) if len(m) > 3})
+
+
+class Markov:
+    """An order-2 word Markov chain."""
+
+    def __init__(self, tokens: list[str]) -> None:
+        self.tokens = tokens
+        self.next: dict[tuple[str, str], list[str]] = {}
+        for a, b, c in zip(tokens, tokens[1:], tokens[2:]):
+            self.next.setdefault((a, b), []).append(c)
+
+    def words(self, rng: random.Random, n: int) -> list[str]:
+        out: list[str] = []
+        while len(out) < n:
+            k = rng.randrange(len(self.tokens) - 2)
+            a, b = self.tokens[k], self.tokens[k + 1]
+            out += [a, b]
+            while len(out) < n:
+                options = self.next.get((a, b))
+                if not options:
+                    break
+                c = rng.choice(options)
+                out.append(c)
+                a, b = b, c
+        return out[:n]
+
+
+@dataclass
+class Essay:
+    """A generated essay: sections of paragraphs of words."""
+
+    sections: list[tuple[str, list[list[str]]]]
+
+    def text(self) -> str:
+        lines = ["---", "layout: post", "title: A generated essay", "---", ""]
+        for title, paragraphs in self.sections:
+            lines += [f"## {title}", ""]
+            for para in paragraphs:
+                lines += [" ".join(para), ""]
+        return "\n".join(lines)
+
+    @property
+    def words(self) -> int:
+        return sum(len(p) for _, paras in self.sections for p in paras)
+
+
+@dataclass
+class Truth:
+    """The edits made to build the second version."""
+
+    substituted: int = 0
+    deleted: int = 0
+    inserted: int = 0
+    heading_words: int = 0  # words of renamed/new headings (old + new)
+    moved: list[str] = field(default_factory=list)
+    renamed: tuple[str, str] | None = None
+    split: tuple[str, str] | None = None
+
+    @property
+    def body_words(self) -> int:
+        """Changed body words: a substitution removes one word and adds one."""
+        return 2 * self.substituted + self.deleted + self.inserted
+
+    @property
+    def all_words(self) -> int:
+        return self.body_words + self.heading_words
+
+
+def _title(rng: random.Random, vocab: list[str], used: set[str]) -> str:
+    while True:
+        words = [rng.choice(vocab) for _ in range(rng.randint(2, 4))]
+        title = " ".join(words).capitalize()
+        if title.lower() not in used:
+            used.add(title.lower())
+            return title
+
+
+def make_essay(n_words: int, seed: int = 1) -> Essay:
+    """A deterministic essay of *n_words* body words in sections of about 200 words."""
+    rng = random.Random(seed)
+    tokens = corpus_tokens()
+    chain = _chain()
+    vocab = _vocab()
+    used: set[str] = set()
+    sections = []
+    total = 0
+    while total < n_words:
+        size = min(SECTION_WORDS, n_words - total)
+        paras = []
+        left = size
+        while left > 0:
+            n = min(left, rng.randint(50, 110))
+            if left - n < 20:
+                n = left
+            paras.append(chain.words(rng, n))
+            left -= n
+        sections.append((_title(rng, vocab, used), paras))
+        total += size
+    return Essay(sections)
+
+
+def _word_of(token: str) -> str:
+    return " ".join(_WORD_ONLY.findall(token)).lower()
+
+
+def edit_essay(essay: Essay, seed: int = 2, share: float = EDIT_SHARE) -> tuple[Essay, Truth]:
+    """The second version: *share* of the body words edited, two moves, a rename, a split."""
+    rng = random.Random(seed)
+    tokens = corpus_tokens()
+    vocab = _vocab()
+    truth = Truth()
+    positions = [(s, p, w) for s, (_, paras) in enumerate(essay.sections)
+                 for p, para in enumerate(paras) for w in range(len(para))]
+    n_each = round(len(positions) * share / 3)
+    picked = rng.sample(positions, 2 * n_each)
+    subs, dels = set(picked[:n_each]), set(picked[n_each:])
+    inserts: dict[tuple[int, int, int], int] = {}
+    for pos in rng.sample(positions, n_each):
+        inserts[pos] = inserts.get(pos, 0) + 1
+    sections: list[tuple[str, list[list[str]]]] = []
+    for s, (title, paras) in enumerate(essay.sections):
+        new_paras = []
+        for p, para in enumerate(paras):
+            out: list[str] = []
+            for w, tok in enumerate(para):
+                for _ in range(inserts.get((s, p, w), 0)):
+                    out.append(rng.choice(tokens))
+                    truth.inserted += 1
+                if (s, p, w) in dels:
+                    truth.deleted += 1
+                    continue
+                if (s, p, w) in subs:
+                    new = rng.choice(tokens)
+                    while _word_of(new) == _word_of(tok):
+                        new = rng.choice(tokens)
+                    out.append(new)
+                    truth.substituted += 1
+                    continue
+                out.append(tok)
+            new_paras.append(out)
+        sections.append((title, new_paras))
+
+    n = len(sections)
+    used = {t.lower() for t, _ in sections}
+    # Rename one heading (a new, unrelated title).
+    r = n // 3
+    old_title = sections[r][0]
+    new_title = _title(rng, vocab, used)
+    sections[r] = (new_title, sections[r][1])
+    truth.renamed = (old_title, new_title)
+    truth.heading_words += len(old_title.split()) + len(new_title.split())
+    # Split one section with several paragraphs: a new heading before its last paragraph.
+    k = next(i for i in range(n // 2, n) if len(sections[i][1]) >= 2) if n > 2 else 0
+    if len(sections[k][1]) >= 2:
+        title, paras = sections[k]
+        part = _title(rng, vocab, used)
+        sections[k:k + 1] = [(title, paras[:-1]), (part, paras[-1:])]
+        truth.split = (title, part)
+        truth.heading_words += len(part.split())
+    # Move two sections (neither the renamed nor the split one) far from where they were.
+    if len(sections) >= 8:
+        a, b = 1, len(sections) - 3
+        first, second = sections[a], sections[b]
+        truth.moved = [first[0], second[0]]
+        sections.remove(first)
+        sections.remove(second)
+        sections.insert(len(sections) - 1, first)
+        sections.insert(2, second)
+    return Essay(sections), truth
+
+
+# ---------------------------------------------------------------- measuring
+
+
+def git_word_diff(a: Path, b: Path) -> str:
+    proc = subprocess.run(["git", "diff", "--no-index", "--no-color", "--word-diff=porcelain", "--", str(a), str(b)],
+                          capture_output=True, text=True)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"git diff failed: {proc.stderr.strip()}")
+    return proc.stdout
+
+
+def git_changed_words(porcelain: str) -> int:
+    """Words (whitespace-separated, as git counts them) on ``-``/``+`` lines of porcelain output."""
+    total = 0
+    in_hunk = False
+    for line in porcelain.splitlines():
+        if line.startswith("@@"):
+            in_hunk = True
+            continue
+        if not in_hunk:
+            continue
+        if line.startswith("diff --git"):
+            in_hunk = False
+            continue
+        if line[:1] in "+-":
+            total += len(line[1:].split())
+    return total
+
+
+def our_diff(old_text: str, new_text: str):
+    return diff_documents(parse(old_text), parse(new_text))
+
+
+def median_time(fn, runs: int) -> float:
+    """Median wall-clock time of *fn* over *runs* runs (after one warm-up run)."""
+    return median_times(fn, runs)[0]
+
+
+def _cpu() -> float:
+    """CPU seconds used so far by this process and its finished children (git)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def median_times(fn, runs: int) -> tuple[float, float]:
+    """Median wall-clock and median CPU time (this process plus children) of *fn*.
+
+    CPU time is printed beside wall time because this benchmark often shares
+    the machine: other processes inflate wall time, not CPU time.
+    """
+    fn()  # warm-up (imports, caches of the interpreter)
+    walls, cpus = [], []
+    for _ in range(runs):
+        cpu = _cpu()
+        start = time.perf_counter()
+        fn()
+        walls.append(time.perf_counter() - start)
+        cpus.append(_cpu() - cpu)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def phases(old_text: str, new_text: str, runs: int) -> dict[str, float]:
+    """Median CPU time of each phase: parse (both versions), align, word diff.
+
+    Every run starts from fresh documents, so per-document caches filled by one
+    phase are paid for in the run that fills them.
+    """
+    times: dict[str, list[float]] = {"parse": [], "align": [], "word diff": []}
+    for _ in range(runs + 1):
+        start = time.process_time()
+        old_doc, new_doc = parse(old_text), parse(new_text)
+        parsed = time.process_time()
+        alignment = align(old_doc, new_doc)
+        aligned = time.process_time()
+        diff_pairs(old_doc, new_doc, alignment.pairs)
+        done = time.process_time()
+        for name, value in (("parse", parsed - start), ("align", aligned - parsed), ("word diff", done - aligned)):
+            times[name].append(value)
+    return {name: statistics.median(values[1:]) for name, values in times.items()}  # first run: warm-up
+
+
+def bench(n_words: int, runs: int, target: float, tmp: Path) -> bool:
+    essay = make_essay(n_words, seed=n_words)
+    edited, truth = edit_essay(essay, seed=n_words + 1)
+    old_text, new_text = essay.text(), edited.text()
+    a, b = tmp / f"old-{n_words}.md", tmp / f"new-{n_words}.md"
+    a.write_text(old_text, encoding="utf-8")
+    b.write_text(new_text, encoding="utf-8")
+
+    t_ours, c_ours = median_times(lambda: our_diff(old_text, new_text), runs)
+    t_git, c_git = median_times(lambda: git_word_diff(a, b), runs)
+    diff = our_diff(old_text, new_text)
+    porcelain = git_word_diff(a, b)
+
+    ours_body = diff.words_added + diff.words_removed
+    ours_titles = 0
+    for c in diff.changes:
+        if c.title_changed:
+            ours_titles += len(_WORD_ONLY.findall(c.old_title or "")) + len(_WORD_ONLY.findall(c.new_title or ""))
+    git_words = git_changed_words(porcelain)
+    ratio = t_ours / t_git
+    error = abs(ours_body - truth.body_words) / truth.body_words
+    by_status = diff.summary()["by_status"]
+    phase = phases(old_text, new_text, runs)
+
+    print(f"\n== {n_words:,} words: {len(essay.sections)} sections, {len(old_text) / 1000:.0f} KB; "
+          f"{truth.substituted} substitutions, {truth.deleted} deletions, {truth.inserted} insertions, "
+          f"2 moves, 1 rename, 1 split (median of {runs} runs)")
+    print(f"  git diff --word-diff=porcelain  {t_git * 1000:9.1f} ms wall  {c_git * 1000:9.1f} ms CPU")
+    print(f"  reviewtool diff_documents       {t_ours * 1000:9.1f} ms wall  {c_ours * 1000:9.1f} ms CPU")
+    print(f"  ratio: {ratio:5.2f}x git wall, {c_ours / c_git:5.2f}x git CPU "
+          f"(target <= {target:g}x: {'ok' if ratio <= target else 'MISSED'})")
+    print("  phases (CPU): " + ", ".join(f"{k} {v * 1000:.1f} ms" for k, v in phase.items()))
+    print(f"  changed words, body: truth {truth.body_words:,}; reviewtool {ours_body:,} "
+          f"(+{diff.words_added:,} -{diff.words_removed:,}, {error * 100:+.1f}%: "
+          f"{'ok' if error <= 0.10 else 'MISSED'} within 10%)")
+    print(f"  changed words, incl. headings: truth {truth.all_words:,}; reviewtool {ours_body + ours_titles:,}; "
+          f"git {git_words:,} ({(git_words - truth.all_words) / truth.all_words * 100:+.1f}%)")
+    print(f"  pairs by status: {by_status}")
+    return ratio <= target and error <= 0.10
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10000,100000", help="comma-separated essay sizes in words")
+    args = parser.parse_args(argv)
+    targets = {10000: (3.0, 7), 100000: (5.0, 3)}
+    ok = True
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in (int(s) for s in args.sizes.split(",")):
+            target, runs = targets.get(size, (5.0, 3))
+            ok = bench(size, runs, target, Path(tmp)) and ok
+    print("\nall targets met" if ok else "\nsome targets MISSED (see above)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

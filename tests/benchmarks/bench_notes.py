@@ -1,0 +1,190 @@
+"""Benchmark: load every review thread from git notes, against git reading the same notes.
+
+Builds a draft history of 1,000 versions (one ``git fast-import``) and 10,000 comment
+threads in ``refs/notes/reviewtool`` (10 per version, plus replies, edits and
+resolutions; also written with one ``git fast-import`` on the notes ref, so setup is
+quick and does not count). Then times, in the same run and on the same repository:
+
+* ``ReviewStore.load()``: list the notes tree, read every note blob in one
+  ``cat-file --batch``, parse every JSON line, fold into threads;
+* ``git log --notes=refs/notes/reviewtool --format=%N``: git printing the same notes.
+
+Prints the median of several runs of each and their ratio (target: <= 3x).
+
+Run: ``.venv/bin/python tests/benchmarks/bench_notes.py [--versions N] [--comments N]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from reviewtool.comments import ReviewStore, encode_line  # noqa: E402
+from reviewtool.gitrepo import GitRepo  # noqa: E402
+from tests.gitutil import GIT_ENV, fast_import_history, git  # noqa: E402
+
+REF = "refs/notes/reviewtool"
+WORDS = ("essay draft argument evidence section claim reader paragraph outline revise "
+         "clarity structure example thesis conclusion tone transition citation").split()
+
+
+def make_texts(n: int, rng: random.Random) -> list[str]:
+    """*n* versions of a growing draft (front matter, a few sections of prose)."""
+    texts = []
+    paragraphs: list[str] = []
+    for i in range(n):
+        if i % 10 == 0 or not paragraphs:
+            paragraphs.append(" ".join(rng.choice(WORDS) for _ in range(60)) + ".")
+        else:
+            j = rng.randrange(len(paragraphs))
+            paragraphs[j] = paragraphs[j].rstrip(".") + " " + rng.choice(WORDS) + "."
+        body = "\n\n".join(f"## Part {k + 1}\n\n{p}" for k, p in enumerate(paragraphs[-12:]))
+        texts.append(f"---\ntitle: Bench essay\n---\n\n# Bench essay\n\n{body}\n")
+    return texts
+
+
+def build(path: Path, versions: int, comments: int, seed: int = 7) -> tuple[int, int]:
+    """Build the repository; returns (events written, notes written)."""
+    rng = random.Random(seed)
+    texts = make_texts(versions, rng)
+    fast_import_history(path, texts)
+    log = git(path, "log", "--reverse", "--format=%H", "main").split()
+    blobs = git(path, "cat-file", "--batch-check=%(objectname)",
+                input="".join(f"{c}:drafts/essay.md\n" for c in log)).split()
+    start = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    people = [("Ada Author", "ada@example.org"), ("Ben Reviewer", "ben@example.org"),
+              ("Cy Editor", "cy@example.org")]
+    notes: dict[str, list[str]] = {c: [] for c in log}
+    events = 0
+    for n in range(comments):
+        vi = n % len(log)
+        commit, blob, text = log[vi], blobs[vi], texts[vi]
+        when = start + timedelta(seconds=n * 7)
+        name, email = people[n % len(people)]
+        a = rng.randrange(0, max(1, len(text) - 80))
+        b = a + rng.randrange(10, 70)
+        cid = uuid.UUID(int=rng.getrandbits(128)).hex
+        comment = {"v": 1, "id": cid, "type": "comment", "author": name, "email": email,
+                   "time": when.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+                   "body": " ".join(rng.choice(WORDS) for _ in range(rng.randrange(5, 40))),
+                   "anchor": {"commit": commit, "path": "drafts/essay.md", "blob": blob,
+                              "section": {"key": "part-1", "title": "Part 1"},
+                              "quote": {"start": a, "end": b, "exact": text[a:b],
+                                        "prefix": text[max(0, a - 32):a], "suffix": text[b:b + 32]}}}
+        lines = [encode_line(comment)]
+        # About half of the threads get follow-ups: a reply, sometimes an edit or a resolution.
+        if n % 2 == 0:
+            rname, remail = people[(n + 1) % len(people)]
+            rid = uuid.UUID(int=rng.getrandbits(128)).hex
+            lines.append(encode_line({"v": 1, "id": rid, "type": "reply", "target": cid, "author": rname,
+                                      "email": remail, "time": (when + timedelta(seconds=1)).strftime(
+                                          "%Y-%m-%dT%H:%M:%S.%fZ"), "body": "Agreed, " + rng.choice(WORDS)}))
+        if n % 4 == 0:
+            lines.append(encode_line({"v": 1, "id": uuid.UUID(int=rng.getrandbits(128)).hex, "type": "resolve",
+                                      "target": cid, "author": name, "email": email,
+                                      "time": (when + timedelta(seconds=2)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")}))
+        if n % 5 == 0:
+            lines.append(encode_line({"v": 1, "id": uuid.UUID(int=rng.getrandbits(128)).hex, "type": "edit",
+                                      "target": cid, "author": name, "email": email,
+                                      "time": (when + timedelta(seconds=3)).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+                                      "body": "Edited: " + rng.choice(WORDS)}))
+        events += len(lines)
+        notes[commit].extend(lines)
+    # One fast-import commit on the notes ref holding every note (fast-import picks the fanout).
+    chunks = [b"commit " + REF.encode() + b"\n",
+              b"committer Bench <bench@example.org> 1700000000 +0000\n", b"data 11\nbench notes\n"]
+    for commit, lines in notes.items():
+        if not lines:
+            continue
+        data = ("\n".join(lines) + "\n").encode()
+        chunks.append(b"N inline " + commit.encode() + b"\n")
+        chunks.append(b"data " + str(len(data)).encode() + b"\n" + data + b"\n")
+    git(path, "fast-import", "--quiet", input=b"".join(chunks))
+    return events, sum(1 for v in notes.values() if v)
+
+
+def interleaved(ours, theirs, runs: int) -> tuple[list[float], list[float]]:
+    """Time *ours* and *theirs* alternately, so both see the same machine load."""
+    t_ours, t_theirs = [], []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        theirs()
+        t_theirs.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        ours()
+        t_ours.append(time.perf_counter() - t0)
+    return t_ours, t_theirs
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--versions", type=int, default=1000)
+    parser.add_argument("--comments", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    os.environ.update({k: v for k, v in GIT_ENV.items()})
+    with tempfile.TemporaryDirectory(prefix="bench-notes-") as tmp:
+        path = Path(tmp) / "repo"
+        t0 = time.perf_counter()
+        events, notes = build(path, args.versions, args.comments)
+        print(f"setup: {args.versions} versions, {notes} notes, {events} events "
+              f"({args.comments} comments) in {time.perf_counter() - t0:.1f} s")
+        repo = GitRepo.open(path)
+        store = ReviewStore(repo)
+
+        def ours():
+            threads, problems = store.load()
+            assert not problems, problems[:3]
+            return threads
+
+        def cold():
+            threads, problems = ReviewStore(repo, cache=False).load()
+            assert not problems, problems[:3]
+            return threads
+
+        def theirs():
+            return subprocess.run(["git", "log", f"--notes={REF}", "--format=%N", "main"], cwd=path,
+                                  capture_output=True, check=True).stdout
+
+        assert store.cache is not None and not os.path.exists(store.cache.path)
+        t0 = time.perf_counter()
+        first = ours()  # parses everything and fills the parse cache
+        t_first = time.perf_counter() - t0
+        out = theirs()
+        assert len(first) == args.comments, len(first)
+        git_lines = sum(1 for line in out.split(b"\n") if line.startswith(b"{"))
+        assert git_lines == events, (git_lines, events)
+        assert [t.to_dict() for t in cold()] == [t.to_dict() for t in ours()]  # the cache changes nothing
+        med = statistics.median
+        print(f"first load (empty parse cache, fills it): {t_first * 1000:.1f} ms; cache file "
+              f"{os.path.getsize(store.cache.path) / 1e6:.1f} MB")
+        results = {}
+        for name, fn in (("ReviewStore.load()", ours), ("load(), no parse cache", cold)):
+            t_ours, t_git = interleaved(fn, theirs, args.runs)
+            ratios = [a / b for a, b in zip(t_ours, t_git)]
+            results[name] = med(ratios)
+            print(f"{name:24s}: median {med(t_ours) * 1000:7.1f} ms, min {min(t_ours) * 1000:7.1f} ms | "
+                  f"git log --notes --format=%N: median {med(t_git) * 1000:6.1f} ms, min {min(t_git) * 1000:6.1f} ms"
+                  f" | ratio {med(ratios):.2f}x (median of {args.runs} interleaved pairs), "
+                  f"{min(t_ours) / min(t_git):.2f}x (minimums)")
+        ratio = results["ReviewStore.load()"]
+        print(f"{git_lines} event lines, {len(first)} threads. "
+              f"ratio: {ratio:.2f}x (target <= 3x) -> {'OK' if ratio <= 3 else 'TOO SLOW'}")
+        repo.close()
+        return 0 if ratio <= 3 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

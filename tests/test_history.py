@@ -1,0 +1,470 @@
+"""Draft history on real repositories: the same commits as ``git log --follow``, in bulk."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pytest
+
+from reviewtool.errors import ReviewtoolError, UsageError
+from reviewtool.gitrepo import GitRepo
+from reviewtool.history import WORKTREE, DraftHistory, find_drafts, resolve_draft, versions
+from tests.gitutil import Repo, fast_import_history
+
+ESSAY = "drafts/essay.md"
+
+
+def essay(n: int, extra: str = "") -> str:
+    """A draft whose text changes a little with *n* (similar enough for rename detection)."""
+    paras = "\n\n".join(f"Paragraph {i} says something about cycling to work in winter." for i in range(12))
+    return f"---\ntitle: Essay\n---\n\n# Essay\n\nVersion {n}.{extra}\n\n## Body\n\n{paras}\n"
+
+
+def git_follow(repo: Repo, path: str, *options: str) -> list[str]:
+    """``git log --follow`` run by the test itself (paths taken literally, as reviewtool does).
+
+    With ``--cc`` git also lists merges whose combined diff is empty (the draft
+    equals one parent's); those have no raw line and are not versions.
+    """
+    out = repo.git("log", "--follow", *options, "--raw", "--format=%H", "HEAD", "--", path,
+                   env={"GIT_LITERAL_PATHSPECS": "1"})
+    listed: list[str] = []
+    with_raw: set[str] = set()
+    for line in out.splitlines():
+        if re.fullmatch(r"[0-9a-f]{40}", line):
+            listed.append(line)
+        elif line.startswith(":"):
+            with_raw.add(listed[-1])
+    if not options:
+        assert set(listed) == with_raw  # plain --follow: every listed commit has a raw line
+    return [c for c in listed if c in with_raw]
+
+
+def committed(vs) -> list[str]:
+    return [v.commit for v in vs if v.commit != WORKTREE]
+
+
+def new_version_merges(repo: Repo, vs) -> set[str]:
+    """The merges among *vs* whose draft differs from the draft in every parent."""
+    out = set()
+    for v in vs:
+        if len(v.parents) > 1:
+            parent_blobs = {repo.git("rev-parse", "-q", "--verify", f"{p}:{v.path}", check=False).strip()
+                            for p in v.parents}
+            assert v.blob not in parent_blobs
+            out.add(v.commit)
+    return out
+
+
+def assert_matches_git(repo: Repo, path: str) -> list:
+    """versions() lists git log --follow's commits in git's order, plus the merges that
+    made a new version of the draft (plain --follow never lists merges); each with the
+    right path and blob."""
+    vs = versions(GitRepo.open(repo.path), path)
+    ours = committed(vs)
+    assert ours == git_follow(repo, path, "--cc")
+    extra = new_version_merges(repo, vs)
+    assert [c for c in ours if c not in extra] == git_follow(repo, path)
+    for v in vs:
+        if v.blob is not None and v.commit != WORKTREE:
+            assert v.blob == repo.git("rev-parse", f"{v.commit}:{v.path}").strip()
+    return vs
+
+
+def merge(repo: Repo, branch: str, message: str, *extra: str) -> str:
+    repo._tick += 3600
+    when = f"{repo._tick} +0000"
+    repo.git("merge", "-q", "--no-ff", "-m", message, *extra, branch,
+             env={"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when})
+    return repo.head()
+
+
+# ---------------------------------------------------------------- versions
+
+
+def test_linear_history(repo):
+    c1 = repo.commit("First draft", {ESSAY: essay(1)})
+    repo.commit("Unrelated", {"notes.txt": "x\n"})
+    c2 = repo.commit("Second", {ESSAY: essay(2)})
+    c3 = repo.commit("Third", {ESSAY: essay(3), "notes.txt": "y\n"})
+    vs = assert_matches_git(repo, ESSAY)
+    assert [v.commit for v in vs] == [c3, c2, c1]
+    assert [v.status for v in vs] == ["M", "M", "A"]
+    assert [v.subject for v in vs] == ["Third", "Second", "First draft"]
+    assert all(v.path == ESSAY and v.old_path is None for v in vs)
+    assert vs[0].author == "Ada Author" and vs[0].email == "ada@example.org"
+    assert vs[0].parents == (repo.git("rev-parse", f"{c3}^").strip(),)
+    assert vs[-1].date.tzinfo is not None and vs[0].date > vs[-1].date
+
+
+@pytest.mark.parametrize("edit_in_rename", [False, True])
+def test_renamed_twice(repo, edit_in_rename):
+    repo.commit("Start", {"drafts/first-name.md": essay(1)})
+    repo.commit("Edit", {"drafts/first-name.md": essay(2)})
+    repo.git("mv", "drafts/first-name.md", "drafts/second-name.md")
+    if edit_in_rename:
+        repo.write("drafts/second-name.md", essay(3, " Renamed and edited."))
+    r1 = repo.commit("Rename once")
+    repo.commit("Edit again", {"drafts/second-name.md": essay(4)})
+    (repo.path / "essays").mkdir()
+    repo.git("mv", "drafts/second-name.md", "essays/final.md")
+    if edit_in_rename:
+        repo.write("essays/final.md", essay(5, " Moved out of drafts."))
+    r2 = repo.commit("Rename twice")
+    vs = assert_matches_git(repo, "essays/final.md")
+    assert len(vs) == 5
+    assert [v.path for v in vs] == ["essays/final.md", "drafts/second-name.md", "drafts/second-name.md",
+                                    "drafts/first-name.md", "drafts/first-name.md"]
+    by_commit = {v.commit: v for v in vs}
+    assert by_commit[r2].status == "R" and by_commit[r2].old_path == "drafts/second-name.md"
+    assert by_commit[r1].status == "R" and by_commit[r1].old_path == "drafts/first-name.md"
+    hist = DraftHistory(GitRepo.open(repo.path), "essays/final.md")
+    assert hist.paths == ["essays/final.md", "drafts/second-name.md", "drafts/first-name.md"]
+    # The text at every version is the blob at that commit and path.
+    for v in vs:
+        assert hist.text(v) == repo.git("show", f"{v.commit}:{v.path}")
+    if edit_in_rename:
+        assert "Moved out of drafts." in hist.text(vs[0])
+
+
+def test_merges(repo):
+    repo.commit("Start", {ESSAY: essay(1)})
+    repo.git("checkout", "-q", "-b", "side")
+    side = repo.commit("Side edits the end", {ESSAY: essay(1) + "\nA closing line from the side branch.\n"})
+    repo.git("checkout", "-q", "main")
+    main_edit = repo.commit("Main edits the start", {ESSAY: essay(1).replace("title: Essay", "title: Essay!")})
+    both = merge(repo, "side", "Merge side")
+    # A branch that only touches other files, merged: not a version.
+    repo.git("checkout", "-q", "-b", "other")
+    repo.commit("Other file", {"other.txt": "o\n"})
+    repo.git("checkout", "-q", "main")
+    again = repo.commit("Main again", {ESSAY: essay(2) + "\nA closing line from the side branch.\n"})
+    merge(repo, "other", "Merge other")
+    vs = assert_matches_git(repo, ESSAY)
+    # The merge of two edits is a version (plain `git log --follow` omits it);
+    # the merge of a branch that never touched the draft is not.
+    assert [v.subject for v in vs] == ["Main again", "Merge side", "Main edits the start",
+                                       "Side edits the end", "Start"]
+    assert vs[0].commit == again and vs[1].commit == both
+    assert both not in git_follow(repo, ESSAY)
+    assert vs[1].parents == (main_edit, side) and vs[1].status == "M"
+    hist = DraftHistory(GitRepo.open(repo.path), ESSAY)
+    merged_text = hist.text(hist.find(both))
+    assert "title: Essay!" in merged_text and "A closing line from the side branch." in merged_text
+    # A clean working tree after merges has no "uncommitted changes" version;
+    # HEAD (the merge of "other") shows the draft as of "Main again".
+    assert vs[0].commit != WORKTREE and hist.find("HEAD").commit == again
+    assert hist.text(hist.find("HEAD")) == (repo.path / ESSAY).read_text()
+
+
+def test_branch_edits_merged_into_an_untouched_main(repo):
+    repo.commit("Start", {ESSAY: essay(1)})
+    repo.git("checkout", "-q", "-b", "side")
+    s1 = repo.commit("Side one", {ESSAY: essay(2)})
+    s2 = repo.commit("Side two", {ESSAY: essay(3)})
+    repo.git("checkout", "-q", "main")
+    repo.commit("Main touches another file", {"README.md": "readme\n"})
+    m = merge(repo, "side", "Merge side")
+    vs = assert_matches_git(repo, ESSAY)
+    # The merge only brings the branch's version: exactly plain `git log --follow`.
+    assert committed(vs) == git_follow(repo, ESSAY)
+    assert [v.commit for v in vs[:2]] == [s2, s1]
+    hist = DraftHistory(GitRepo.open(repo.path), ESSAY)
+    assert hist.find(m).commit == s2
+
+
+def test_merge_with_a_conflict_resolution_is_a_version(repo):
+    repo.commit("Start", {ESSAY: essay(1)})
+    repo.git("checkout", "-q", "-b", "side")
+    repo.commit("Side", {ESSAY: essay(1).replace("Version 1.", "Version side.")})
+    repo.git("checkout", "-q", "main")
+    repo.commit("Main", {ESSAY: essay(1).replace("Version 1.", "Version main.")})
+    code = subprocess.run(["git", "merge", "-q", "side"], cwd=repo.path, capture_output=True).returncode
+    assert code != 0  # a conflict
+    resolved = repo.commit("Merge side, resolved", {ESSAY: essay(1).replace("Version 1.", "Version both.")})
+    vs = assert_matches_git(repo, ESSAY)
+    assert [v.subject for v in vs] == ["Merge side, resolved", "Main", "Side", "Start"]
+    assert vs[0].commit == resolved and len(vs[0].parents) == 2
+    assert "Version both." in DraftHistory(GitRepo.open(repo.path), ESSAY).text(vs[0])
+
+
+def test_merge_after_a_rename_uses_the_old_path(repo):
+    repo.commit("Start", {"drafts/old.md": essay(1)})
+    repo.git("checkout", "-q", "-b", "side")
+    repo.commit("Side", {"drafts/old.md": essay(1).replace("Version 1.", "Version side.")})
+    repo.git("checkout", "-q", "main")
+    repo.commit("Main", {"drafts/old.md": essay(1) + "\nMain's ending.\n"})
+    m = merge(repo, "side", "Merge")
+    renamed = repo.mv("drafts/old.md", "drafts/new.md", "Rename after the merge")
+    vs = assert_matches_git(repo, "drafts/new.md")
+    assert [v.commit for v in vs[:2]] == [renamed, m]
+    assert vs[0].old_path == "drafts/old.md"
+    assert vs[1].path == "drafts/old.md" and vs[1].blob is not None
+
+
+def test_deleted_and_restored_draft(repo):
+    repo.commit("Start", {ESSAY: essay(1)})
+    repo.git("rm", "-q", ESSAY)
+    gone = repo.commit("Delete it")
+    back = repo.commit("Restore it", {ESSAY: essay(2)})
+    start = repo.git("rev-list", "--max-parents=0", "HEAD").strip()
+    vs = assert_matches_git(repo, ESSAY)
+    assert [(v.commit, v.status) for v in vs] == [(back, "A"), (gone, "D"), (start, "A")]
+    assert vs[1].blob is None and vs[1].path == ESSAY
+    hist = DraftHistory(GitRepo.open(repo.path), ESSAY)
+    with pytest.raises(ReviewtoolError, match="was deleted"):
+        hist.text(vs[1])
+    assert hist.previous(vs[0]).commit == start  # deletions are skipped
+
+
+def test_separators_in_subjects_and_names_do_not_break_parsing(repo):
+    c1 = repo.commit("Plain", {ESSAY: essay(1)})
+    c2 = repo.commit("Odd \x1e record \x1f unit separators", {ESSAY: essay(2)},
+                     author=("Name \x1f with unit", "odd@example.org"))
+    c3 = repo.commit(":looks like raw output", {ESSAY: essay(3)})
+    vs = assert_matches_git(repo, ESSAY)
+    assert [v.commit for v in vs] == [c3, c2, c1]
+    assert vs[0].subject == ":looks like raw output"
+    assert "record" in vs[1].subject and vs[1].blob is not None
+    assert vs[1].date.year >= 2023
+
+
+def test_long_history_with_a_rename(tmp_path):
+    n = 2000
+    contents = [essay(i) for i in range(n)]
+    repo = fast_import_history(tmp_path / "long", contents, rename_at={1200: "drafts/renamed.md"})
+    vs = assert_matches_git(repo, "drafts/renamed.md")
+    assert len(vs) == n
+    rename = vs[n - 1 - 1200]  # newest first: commit i is vs[n - 1 - i]
+    assert rename.status == "R" and rename.old_path == ESSAY and rename.subject == "Version 1201"
+    assert vs[n - 1 - 1199].path == ESSAY and vs[0].path == "drafts/renamed.md"
+    assert [v.subject for v in vs[:2]] == [f"Version {n}", f"Version {n - 1}"]
+
+
+def test_unicode_and_special_paths(repo):
+    path = "drafts/[draft] ünïcode *star* ?.md"
+    repo.commit("Odd name", {path: essay(1)})
+    repo.commit("Edit", {path: essay(2)})
+    repo.commit("Sibling that a glob would match", {"drafts/d ünïcode x star y.md": essay(9)})
+    vs = assert_matches_git(repo, path)
+    assert len(vs) == 2 and all(v.path == path for v in vs)
+
+
+# ---------------------------------------------------------------- working tree
+
+
+def test_worktree_version_only_when_the_file_differs(repo):
+    repo.commit("First", {ESSAY: essay(1)})
+    head = repo.commit("Second", {ESSAY: essay(2)})
+    git_repo = GitRepo.open(repo.path)
+    assert versions(git_repo, ESSAY)[0].commit == head
+    # Touching the file (same content) is not a change.
+    (repo.path / ESSAY).touch()
+    assert versions(git_repo, ESSAY)[0].commit == head
+    repo.write(ESSAY, essay(3))
+    vs = versions(git_repo, ESSAY)
+    wt = vs[0]
+    assert wt.commit == WORKTREE and wt.is_worktree and wt.status == "W" and wt.short == "worktree"
+    assert wt.parents == (head,) and wt.path == ESSAY
+    assert wt.blob == repo.git("hash-object", ESSAY).strip()
+    assert committed(vs) == git_follow(repo, ESSAY)
+    hist = DraftHistory(git_repo, ESSAY)
+    assert hist.text(hist.find("worktree")) == essay(3)
+    assert hist.previous(wt).commit == head
+    assert wt.to_dict()["commit"] is None and wt.to_dict()["worktree"] is True
+    # Without the working tree, or when the file is gone, there is no pseudo-version.
+    assert versions(git_repo, ESSAY, include_worktree=False)[0].commit == head
+    (repo.path / ESSAY).unlink()
+    assert versions(git_repo, ESSAY)[0].commit == head
+
+
+# ---------------------------------------------------------------- find
+
+
+@pytest.fixture
+def five(repo):
+    """Five versions of the draft and one commit that does not touch it."""
+    shas = [repo.commit(f"v{i}", {ESSAY: essay(i)}) for i in range(1, 4)]
+    shas.append(repo.commit("unrelated", {"other.txt": "x\n"}))
+    shas += [repo.commit(f"v{i}", {ESSAY: essay(i)}) for i in range(4, 6)]
+    return repo, shas
+
+
+def test_find(five):
+    repo, shas = five
+    hist = DraftHistory(GitRepo.open(repo.path), ESSAY)
+    v1, v2, v3, unrelated, v4, v5 = shas
+    assert hist.find(v3).commit == v3
+    assert hist.find(v3[:7]).commit == v3
+    assert hist.find("HEAD").commit == v5
+    assert hist.find("HEAD~2").commit == v3  # HEAD~2 is the unrelated commit: the version before it
+    assert hist.find(unrelated).commit == v3
+    assert hist.find("main~1").commit == v4
+    assert hist.find("~1").commit == v4 and hist.find("~0").commit == v5
+    assert hist.find("worktree").commit == v5  # clean: the newest version
+    repo.write(ESSAY, essay(99))
+    hist = DraftHistory(GitRepo.open(repo.path), ESSAY)
+    assert hist.find("worktree").commit == WORKTREE
+    assert hist.find("WORKTREE").commit == WORKTREE
+    assert hist.find("HEAD").commit == v5
+
+
+def test_find_errors(five):
+    repo, shas = five
+    hist = DraftHistory(GitRepo.open(repo.path), ESSAY)
+    with pytest.raises(UsageError, match="cannot start with '-'"):
+        hist.find("-x")
+    with pytest.raises(UsageError):
+        hist.find("--output=/tmp/x")
+    with pytest.raises(ReviewtoolError, match="unknown revision: nosuchrev"):
+        hist.find("nosuchrev")
+    with pytest.raises(ReviewtoolError, match="has only 5 versions"):
+        hist.find("~5")
+
+
+def test_find_a_commit_before_the_draft_existed(repo):
+    before = repo.commit("Before", {"README.md": "hello\n"})
+    repo.commit("Draft", {ESSAY: essay(1)})
+    hist = DraftHistory(GitRepo.open(repo.path), ESSAY)
+    with pytest.raises(ReviewtoolError, match="does not exist at"):
+        hist.find(before)
+
+
+def test_find_does_not_confuse_an_unrelated_file_with_an_old_name(repo):
+    """After a rename, a new, unrelated file takes the old name; a commit that
+    touches only that file is not a version of the draft."""
+    repo.commit("Start", {"drafts/a.md": essay(1)})
+    renamed = repo.mv("drafts/a.md", "drafts/b.md")
+    unrelated = repo.commit("New file with the old name", {"drafts/a.md": "# Something else entirely\n"})
+    hist = DraftHistory(GitRepo.open(repo.path), "drafts/b.md")
+    assert hist.find(unrelated).commit == renamed
+
+
+# ---------------------------------------------------------------- resolve_draft
+
+
+def test_resolve_draft(repo):
+    with pytest.raises(ReviewtoolError, match="no commits yet"):
+        resolve_draft(GitRepo.open(repo.path))
+    repo.commit("Readme", {"README.md": "# Readme\n"})
+    git_repo = GitRepo.open(repo.path)
+    with pytest.raises(ReviewtoolError, match="no drafts"):
+        resolve_draft(git_repo)
+    assert resolve_draft(git_repo, "README.md") == "README.md"
+    repo.commit("One draft", {ESSAY: essay(1)})
+    assert resolve_draft(git_repo) == ESSAY
+    assert resolve_draft(git_repo, ESSAY) == ESSAY
+    # Relative to the current directory when one is given.
+    assert resolve_draft(git_repo, "essay.md", cwd=repo.path / "drafts") == ESSAY
+    assert resolve_draft(git_repo, str(repo.path / ESSAY)) == ESSAY
+    repo.commit("Second draft", {"drafts/b.markdown": essay(2), "drafts/notes.txt": "not markdown\n"})
+    with pytest.raises(UsageError) as err:
+        resolve_draft(git_repo)
+    assert str(err.value) == "2 drafts under drafts/; pick one with -d: drafts/b.markdown, drafts/essay.md"
+    assert find_drafts(git_repo) == ["drafts/b.markdown", ESSAY]
+
+
+def test_resolve_draft_refusals(repo):
+    repo.commit("Draft", {ESSAY: essay(1)})
+    git_repo = GitRepo.open(repo.path)
+    repo.write("drafts/untracked.md", "# New\n")
+    with pytest.raises(ReviewtoolError, match=r"not tracked by git: drafts/untracked.md"):
+        resolve_draft(git_repo, "drafts/untracked.md")
+    with pytest.raises(ReviewtoolError, match=r"no such draft at HEAD: drafts/missing.md"):
+        resolve_draft(git_repo, "drafts/missing.md")
+    repo.write("drafts/staged.md", "# Staged\n")
+    repo.git("add", "drafts/staged.md")
+    with pytest.raises(ReviewtoolError, match="not committed yet: drafts/staged.md"):
+        resolve_draft(git_repo, "drafts/staged.md")
+    # A staged-only file is not a draft yet: the committed one is still the only one.
+    assert resolve_draft(git_repo) == ESSAY
+    with pytest.raises(ReviewtoolError, match="is a directory"):
+        resolve_draft(git_repo, "drafts")
+    with pytest.raises(ReviewtoolError, match="no such draft"):
+        resolve_draft(git_repo, "drafts/*.md")  # a path, never a glob
+    with pytest.raises(ReviewtoolError, match="outside the repository"):
+        resolve_draft(git_repo, "../elsewhere.md")
+    with pytest.raises(UsageError, match="cannot start with '-'"):
+        resolve_draft(git_repo, "--output=x")
+
+
+def test_bare_repository(repo, tmp_path):
+    repo.commit("Draft", {ESSAY: essay(1)})
+    repo.commit("Edit", {ESSAY: essay(2)})
+    bare = tmp_path / "remote.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(repo.path), str(bare)], check=True)
+    git_repo = GitRepo.open(bare)
+    assert git_repo.bare
+    assert find_drafts(git_repo) == [ESSAY]
+    assert resolve_draft(git_repo) == ESSAY
+    hist = DraftHistory(git_repo, ESSAY)
+    assert committed(hist.versions) == git_follow(repo, ESSAY)
+    assert hist.text(hist.versions[0]) == essay(2)
+
+
+def test_open_refuses_non_repositories(tmp_path, repo):
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    with pytest.raises(ReviewtoolError, match="not a git repository"):
+        GitRepo.open(plain)
+    with pytest.raises(ReviewtoolError, match="no such directory"):
+        GitRepo.open(tmp_path / "missing")
+    with pytest.raises(ReviewtoolError, match="inside the .git directory"):
+        GitRepo.open(repo.path / ".git")
+    assert GitRepo.open(repo.path / ".git" / "..").root == repo.path.resolve()
+
+
+# ---------------------------------------------------------------- bulk reads
+
+
+class ProcessCounter:
+    """Counts every process started (subprocess.run and GitPython both go through Popen)."""
+
+    def __init__(self, monkeypatch) -> None:
+        self.commands: list[list[str]] = []
+        real_init = subprocess.Popen.__init__
+        counter = self
+
+        def counting_init(self, args, *a, **kw):
+            counter.commands.append(list(args) if not isinstance(args, (str, bytes)) else [str(args)])
+            return real_init(self, args, *a, **kw)
+
+        monkeypatch.setattr(subprocess.Popen, "__init__", counting_init)
+
+    def __len__(self) -> int:
+        return len(self.commands)
+
+
+@pytest.fixture(scope="module")
+def long_repos(tmp_path_factory):
+    base = tmp_path_factory.mktemp("bulk")
+    small = fast_import_history(base / "small", [essay(i) for i in range(50)], rename_at={20: "drafts/r.md"})
+    large = fast_import_history(base / "large", [essay(i) for i in range(500)], rename_at={200: "drafts/r.md"})
+    return small, large
+
+
+def test_versions_runs_a_constant_number_of_git_processes(long_repos, monkeypatch):
+    small, large = long_repos
+    counts = []
+    for r in (small, large):
+        git_repo = GitRepo.open(r.path)
+        counter = ProcessCounter(monkeypatch)
+        vs = versions(git_repo, "drafts/r.md")
+        counts.append(len(counter))
+        monkeypatch.undo()
+        assert len(committed(vs)) in (50, 500)
+    assert counts[0] == counts[1] <= 3, counts  # git log (+ hash-object for the working tree)
+
+
+def test_reading_every_version_starts_at_most_a_couple_of_processes(long_repos, monkeypatch):
+    _, large = long_repos
+    hist = DraftHistory(GitRepo.open(large.path), "drafts/r.md")
+    vs = hist.versions
+    counter = ProcessCounter(monkeypatch)
+    docs = [hist.document(v) for v in vs]
+    assert len(counter) <= 2, counter.commands  # GitPython's persistent cat-file
+    assert len(docs) == 500
+    assert [d.sections[1].key for d in docs[:1]] == ["essay"]
+    assert "Version 499." in docs[0].text and "Version 0." in docs[-1].text
+    assert all(d.path for d in docs)

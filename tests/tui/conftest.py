@@ -1,0 +1,39 @@
+"""Fixtures for the TUI tests: a real demo repository (comments at fixed times) and a frozen clock."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from reviewtool.tui.app import ReviewApp
+from tests.tui.helpers import frozen_demo
+
+#: Relative dates in the app are measured from this instant in tests.
+FIXED_NOW = datetime(2023, 6, 1, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    """The demo repository, built once per test session (copied for each test)."""
+    return frozen_demo(tmp_path_factory.mktemp("demo-template") / "demo")
+
+
+@pytest.fixture
+def demo(tmp_path, demo_template) -> Path:
+    """A fresh copy of the demo repository: ten versions of one essay, a file rename, sample reviews."""
+    target = tmp_path / "demo"
+    shutil.copytree(demo_template, target, symlinks=True)
+    return target
+
+
+@pytest.fixture
+def make_app(demo):
+    """Build a ReviewApp on the demo repository (or another path) with the frozen clock."""
+
+    def make(path: Path | None = None, **kwargs) -> ReviewApp:
+        return ReviewApp(path or demo, now=FIXED_NOW, **kwargs)
+
+    return make

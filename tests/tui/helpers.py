@@ -1,0 +1,93 @@
+"""Read what a running Textual app shows: the screen as plain text, for assertions."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from textual.app import App
+
+
+def screen_text(app: App) -> str:
+    """The whole screen (with modal screens over it) as plain text, one line per row."""
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
+                      color_system="truecolor", record=True, legacy_windows=False, safe_box=False)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text(styles=False)
+
+
+async def settle(app: App, pilot, rounds: int = 3) -> None:
+    """Let messages, timers and workers finish (a finished worker may start another one).
+
+    The app starts its statistics worker from a short timer once the cursor
+    stops; wait for that timer too, so what is on screen is final.
+    """
+    for _ in range(rounds):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    for _ in range(20):
+        if getattr(app, "_stats_timer", None) is None and not any(
+                w.is_running for w in app.workers):
+            break
+        await pilot.pause(0.05)
+        await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def frozen_demo(path):
+    """Build the demo with review comments stamped at fixed times (for deterministic screens)."""
+    import itertools
+    from datetime import datetime, timedelta, timezone
+
+    import pytest
+
+    from reviewtool import comments
+    from reviewtool.demo import build_demo
+
+    start = datetime(2023, 5, 10, 9, 0, tzinfo=timezone.utc)
+    ticks = itertools.count()
+
+    def fixed_now() -> str:
+        return (start + timedelta(hours=5 * next(ticks))).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(comments, "now_iso", fixed_now)
+        return build_demo(path)
+
+
+def git_notes(repo, *args: str) -> str:
+    """Run ``git notes --ref refs/notes/reviewtool ARGS`` in *repo* and return stdout."""
+    import subprocess
+
+    return subprocess.run(["git", "notes", "--ref", "refs/notes/reviewtool", *args], cwd=repo,
+                          capture_output=True, text=True, check=True).stdout
+
+
+def threads(repo_path):
+    """The review threads stored in the repository at *repo_path* (read back from the notes)."""
+    from reviewtool.comments import ReviewStore
+    from reviewtool.gitrepo import GitRepo
+
+    repo = GitRepo.open(repo_path)
+    try:
+        return ReviewStore(repo).load()[0]
+    finally:
+        repo.close()
+
+
+async def open_section(app, pilot, title: str) -> str:
+    """Select the section titled *title* in the sections tree; returns its key."""
+    from reviewtool.tui.sections_pane import SectionsPane
+
+    tree = app.query_one(SectionsPane)
+    key = next(s.key for s in tree.doc.sections if s.title == title)
+    assert tree.select_key(key)
+    await settle(app, pilot)
+    assert app.section_key == key
+    return key
+
+
+async def type_text(pilot, text: str) -> None:
+    """Type *text* key by key."""
+    await pilot.press(*[("space" if ch == " " else ch) for ch in text])

@@ -1,0 +1,55 @@
+"""Shared setup for the SVG snapshot tests: a deterministic app and a way to drive it."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, TextArea
+
+from reviewtool.tui.history_pane import HistoryPane
+from reviewtool.tui.sections_pane import SectionsPane
+from tests.tui.helpers import settle
+
+
+def freeze_cursors(app) -> None:
+    """Stop text cursors blinking (a blink phase must not change a snapshot)."""
+    for screen in app.screen_stack:
+        for widget in screen.query("Input, TextArea"):
+            widget.cursor_blink = False
+
+
+def driver(*steps):
+    """A ``run_before`` that performs *steps* (key names, or callables taking the app) and settles."""
+
+    async def run_before(pilot) -> None:
+        app = pilot.app
+        await settle(app, pilot)
+        for step in steps:
+            if callable(step):
+                step(app)
+            else:
+                await pilot.press(step)
+            await settle(app, pilot)
+        freeze_cursors(app)
+        await pilot.pause()
+
+    return run_before
+
+
+def to_version(subject_start: str):
+    """A step: move the history cursor to the version whose subject starts with *subject_start*."""
+
+    def step(app) -> None:
+        pane = app.query_one(HistoryPane)
+        pane.cursor = next(i for i, v in enumerate(pane.versions) if v.subject.startswith(subject_start))
+
+    return step
+
+
+def to_section(title: str):
+    """A step: select the section titled *title* in the sections tree."""
+
+    def step(app) -> None:
+        tree = app.query_one(SectionsPane)
+        key = next(s.key for s in tree.doc.sections if s.title == title)
+        tree.select_key(key)
+
+    return step
