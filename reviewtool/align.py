@@ -117,30 +117,50 @@ def stem(word: str) -> str:
     return word[:STEM_LENGTH]
 
 
-_STEMS: dict[str, str] = {}  # lowercase word -> stem, "" for stopwords and one-letter words
-_STEMS_MAX = 200_000
+class _StemTable(dict):
+    """Lowercase word -> stem ("" for stopwords and one-letter words), filled on demand.
 
+    A missing word is stemmed by ``__missing__``, so lookups never fail and
+    ``map(table.__getitem__, words)`` runs at C speed for every word seen
+    before. Thread-safe: a concurrent clear only costs recomputation.
+    """
 
-def _stem_of(word: str) -> str:
-    got = _STEMS.get(word)
-    if got is None:
+    def __missing__(self, word: str) -> str:
         got = "" if len(word) < 2 or word in STOPWORDS else stem(word)
-        if len(_STEMS) >= _STEMS_MAX:
-            _STEMS.clear()
-        _STEMS[word] = got
-    return got
+        if len(self) >= _STEMS_MAX:
+            self.clear()
+        self[word] = got
+        return got
+
+
+_STEMS_MAX = 200_000
+_STEMS = _StemTable()
+
+
+#: ASCII characters other than letters and digits, mapped to spaces.
+_ASCII_SEPARATORS = str.maketrans({c: " " for c in range(128) if not chr(c).isalnum()})
+
+
+def _tokens(text: str) -> list[str]:
+    """``_TOKEN.findall(text.lower())``: lowercase runs of letters and digits.
+
+    For ASCII text, the separators become spaces and ``str.split`` cuts the
+    runs, which is several times faster than the regex and gives the same list.
+    """
+    text = text.lower()
+    if text.isascii():
+        return text.translate(_ASCII_SEPARATORS).split()
+    return _TOKEN.findall(text)
 
 
 def content_words(text: str) -> list[str]:
     """Stemmed content words of *text*, in order: lowercase, stopwords and one-letter tokens dropped."""
-    return [s for s in map(_stem_of, _TOKEN.findall(text.lower())) if s]
+    return list(filter(None, map(_STEMS.__getitem__, _tokens(text))))
 
 
 def content_set(text: str) -> frozenset[str]:
     """The distinct stemmed content words of *text* (what the similarity measures use)."""
-    found = set(map(_stem_of, set(_TOKEN.findall(text.lower()))))
-    found.discard("")
-    return frozenset(found)
+    return frozenset(filter(None, map(_STEMS.__getitem__, _tokens(text))))
 
 
 def normalise_title(title: str) -> str:
@@ -496,9 +516,10 @@ def _side(doc: Document) -> _Side:
 
 
 def clear_cache() -> None:
-    """Forget the per-document facts kept between calls (for benchmarks and memory)."""
+    """Forget the per-document facts and the word stems kept between calls (for benchmarks and memory)."""
     with _SIDES_LOCK:
         _SIDES.clear()
+    _STEMS.clear()
 
 
 class _Aligner:
@@ -542,21 +563,21 @@ class _Aligner:
 
     def title_similarity(self, i: int, j: int) -> float:
         o, n = self.o, self.n
-        if o.title_norm[i] != n.title_norm[j]:
-            ga, gb = o.title_grams[i], n.title_grams[j]
-            grams = 2 * len(ga & gb) / (len(ga) + len(gb)) if ga and gb else 0.0
-            if grams < BIGRAM_FLOOR:
-                # Titles that share few letter pairs: difflib's ratio would be low
-                # too and costs far more; the bigram Dice stands in for it.
-                tw_o, tw_n = o.title_words[i], n.title_words[j]
-                dice = 2 * len(tw_o & tw_n) / (len(tw_o) + len(tw_n)) if tw_o and tw_n else grams
-                return (grams + dice) / 2
+        if o.title_norm[i] == n.title_norm[j]:
+            return 1.0  # what _title_similarity says, without building a matcher
+        ga, gb = o.title_grams[i], n.title_grams[j]
+        grams = 2 * len(ga & gb) / (len(ga) + len(gb)) if ga and gb else 0.0
+        if grams < BIGRAM_FLOOR:
+            # Titles that share few letter pairs: difflib's ratio would be low
+            # too and costs far more; the bigram Dice stands in for it.
+            tw_o, tw_n = o.title_words[i], n.title_words[j]
+            dice = 2 * len(tw_o & tw_n) / (len(tw_o) + len(tw_n)) if tw_o and tw_n else grams
+            return (grams + dice) / 2
         matcher = self._matchers.get(j)
         if matcher is None:
             matcher = difflib.SequenceMatcher(None, autojunk=False)
             matcher.set_seq2(self.n.title_norm[j])
             self._matchers[j] = matcher
-        o, n = self.o, self.n
         return _title_similarity(o.title_norm[i], n.title_norm[j], o.title_words[i], n.title_words[j], matcher)
 
     def score(self, i: int, j: int, floor: float = 0.0) -> tuple[float, float, float]:

@@ -80,6 +80,14 @@ class ReviewtoolGroup(click.Group):
             # `reviewtool log | head`: stop quietly like git does.
             sys.stderr.close()
             raise SystemExit(0)
+        except KeyboardInterrupt:
+            raise SystemExit(130)
+        except (click.exceptions.Exit, click.exceptions.Abort, SystemExit):
+            raise
+        except Exception as exc:  # a bug: one line, the traceback on request
+            if os.environ.get("REVIEWTOOL_DEBUG"):
+                raise
+            fail(f"internal error: {type(exc).__name__}: {exc} (set REVIEWTOOL_DEBUG=1 for the traceback)", 3)
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -245,15 +253,15 @@ def show_command(ctx: Context, rev: str | None, draft: str | None, section_key: 
     """The draft's text at REV, or one section of it."""
     hist = ctx.history(draft)
     v = _version_arg(hist, rev)
-    doc = hist.document(v)
     if section_key is not None:
+        doc = hist.document(v)
         section = doc.get(section_key)
         if section is None:
             raise ReviewtoolError(f"no section {section_key!r} at {v.short} (see `reviewtool sections`)")
         text = doc.full_text(section)
     else:
         section = None
-        text = doc.text
+        text = hist.text(v)  # the whole text needs no parse
     if as_json:
         render.emit_json({"draft": hist.draft, "version": v.to_dict(),
                           "section": section.to_dict(doc) if section else None, "text": text})

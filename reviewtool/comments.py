@@ -26,7 +26,7 @@ import tempfile
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from reviewtool.errors import ReviewtoolError, UsageError
 from reviewtool.gitrepo import GitRepo
@@ -723,15 +723,30 @@ class ReviewStore:
     compare-and-swap, safe with concurrent writers). Nothing is written on error.
     """
 
-    def __init__(self, repo: GitRepo, notes_ref: str | None = None, cache: bool = True) -> None:
+    def __init__(
+        self,
+        repo: GitRepo,
+        notes_ref: str | None = None,
+        cache: bool = True,
+        identity: tuple[str, str] | None = None,
+        clock: Callable[[], str] | None = None,
+    ) -> None:
+        """*identity* ``(name, email)`` overrides git config's user for the events written;
+        *clock* returns the ISO timestamp for new events (default: now, UTC)."""
         self.repo = repo
         self.notes = NotesStore(repo, notes_ref)
+        self._identity = identity
+        self._clock = clock or now_iso
         #: The parse cache (:class:`ParseCache`), or None when disabled with ``cache=False``.
         self.cache = ParseCache(self.notes.common_dir()) if cache else None
 
     @property
     def ref(self) -> str:
         return self.notes.ref
+
+    def identity(self) -> tuple[str, str]:
+        """Who writes: the *identity* given at construction, else git config's user."""
+        return self._identity or self.repo.identity()
 
     # ------------------------------------------------------------------ reading
     def events(self) -> tuple[list[Event], list[Problem]]:
@@ -849,8 +864,8 @@ class ReviewStore:
         if suggestion is not None and quote is None:
             raise UsageError("a suggestion needs a quoted passage to replace")
         anchor = Anchor(commit, path, blob, section_key, section_title, start, end, exact, prefix, suffix)
-        name, email = self.repo.identity()
-        event = Event(FORMAT_VERSION, uuid.uuid4().hex, "comment", None, name, email, now_iso(),
+        name, email = self.identity()
+        event = Event(FORMAT_VERSION, uuid.uuid4().hex, "comment", None, name, email, self._clock(),
                       body, anchor, suggestion)
         self._write(event, (commit,))
         return event
@@ -888,7 +903,7 @@ class ReviewStore:
         item = self._find(threads, target_id)
         thread = item if isinstance(item, Thread) else next(t for t in threads if t.id == item.thread_id)
         what = "comment" if isinstance(item, Thread) else "reply"
-        name, email = self.repo.identity()
+        name, email = self.identity()
         if own:
             if not _same_person(item.author, item.email, name, email):
                 verb = "edit" if etype == "edit" else "retract"
@@ -904,7 +919,7 @@ class ReviewStore:
         # Thread-level events name the thread; replies, edits and retractions their item.
         target = thread.id if etype in ("resolve", "reopen", "applied") else item.id
         event = Event(FORMAT_VERSION, uuid.uuid4().hex, etype, target, name, email,
-                      _after(now_iso(), latest), body)
+                      _after(self._clock(), latest), body)
         self._write(event, thread.root.notes or (thread.root.note_commit,))
         return event
 

@@ -19,7 +19,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from importlib import resources
 from pathlib import Path
 
@@ -268,30 +268,20 @@ SAMPLE_REVIEWS: list[dict] = [
 ]
 
 
-class _Identity:
-    """Set ``GIT_AUTHOR_*``/``GIT_COMMITTER_*`` while a :class:`GitRepo` is opened.
+class _DemoClock:
+    """Timestamps for the sample reviews: a few hours after the version they discuss,
+    each later event a little after the previous one, so the demo reads like a real review."""
 
-    ``GitRepo`` captures the environment when it is created, so the repository
-    object keeps writing as this person after the block ends.
-    """
+    def __init__(self) -> None:
+        self.current = datetime(2000, 1, 1, tzinfo=timezone.utc)
 
-    def __init__(self, name: str, email: str) -> None:
-        self.values = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email,
-                       "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email,
-                       "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
-        self.saved: dict[str, str | None] = {}
+    def start_at(self, when: datetime) -> None:
+        """Continue from *when*, unless earlier events already went past it."""
+        self.current = max(self.current, when.astimezone(timezone.utc))
 
-    def __enter__(self) -> None:
-        for key, value in self.values.items():
-            self.saved[key] = os.environ.get(key)
-            os.environ[key] = value
-
-    def __exit__(self, *exc: object) -> None:
-        for key, value in self.saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    def __call__(self) -> str:
+        self.current += timedelta(hours=2, minutes=17)
+        return self.current.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _add_sample_reviews(repo: Path) -> None:
@@ -301,10 +291,9 @@ def _add_sample_reviews(repo: Path) -> None:
     from reviewtool.gitrepo import GitRepo
     from reviewtool.history import DraftHistory
 
-    stores = {}
-    for who, (name, email) in REVIEWERS.items():
-        with _Identity(name, email):
-            stores[who] = ReviewStore(GitRepo.open(repo))
+    clock = _DemoClock()
+    git_repo = GitRepo.open(repo)
+    stores = {who: ReviewStore(git_repo, identity=ident, clock=clock) for who, ident in REVIEWERS.items()}
     reader = stores["priya"].repo
     steps = demo_steps()
     history = DraftHistory(reader, steps[-1]["path"], include_worktree=False)
@@ -315,6 +304,7 @@ def _add_sample_reviews(repo: Path) -> None:
     try:
         for sample in SAMPLE_REVIEWS:
             v = by_file[sample["version"]]
+            clock.start_at(v.date)
             fields = make_anchor(history.document(v), v, sample.get("section"), sample.get("quote"))
             event = stores[sample["by"]].add_comment(v.commit, v.path, v.blob, sample["body"],
                                                      suggestion=sample.get("suggest"), **fields.store_arguments())
@@ -324,5 +314,4 @@ def _add_sample_reviews(repo: Path) -> None:
                 else:
                     stores[who].resolve(event.id)
     finally:
-        for store in stores.values():
-            store.repo.close()
+        git_repo.close()

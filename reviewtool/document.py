@@ -32,6 +32,7 @@ import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import accumulate, filterfalse
 from typing import Any, Iterator
 
 import yaml
@@ -43,6 +44,8 @@ MAX_TITLE_WORDS = 12
 #: A list item whose first line ends like a sentence is prose, not an outline title.
 _SENTENCE_END = re.compile(r"[.!?;:][\"'”’)\]]*$")
 _NEWLINE = re.compile(r"\r\n?|\n")
+_SLUG_DROP = re.compile(r"[^\w\s-]")
+_SLUG_DASHES = re.compile(r"[\s-]+")
 
 
 def _mark_class() -> str:
@@ -77,22 +80,58 @@ _GC_PAUSE_CHARS = 100_000
 
 _md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 
+#: Characters that can start inline markup under ``_md``'s rules (escape, code,
+#: strikethrough, emphasis, link, image, autolink, HTML, entity). Inline content
+#: without any of them parses to plain text and line breaks only.
+_INLINE_SYNTAX = re.compile(r"[\\`~*_\[<&]")
+#: A line break inside inline content, as markdown-it's ``newline`` rule treats it:
+#: trailing spaces before it dropped, leading spaces and tabs after it skipped.
+_INLINE_BREAK = re.compile(r" *\n[ \t]*")
+
+
+def _inline_core_rule(state: Any) -> None:
+    """markdown-it's core ``inline`` rule, with a fast path for plain content.
+
+    Inline content free of :data:`_INLINE_SYNTAX` would parse to text and
+    soft/hard breaks only, so its plain text is computed directly (one regex)
+    and kept in ``token.meta["plain"]``; everything else is parsed as usual.
+    The plain text is the same either way (see :func:`_inline_plain`).
+    """
+    md, env = state.md, state.env
+    parse_inline = md.inline.parse
+    syntax = _INLINE_SYNTAX.search
+    for token in state.tokens:
+        if token.type == "inline":
+            content = token.content
+            if syntax(content) is None:
+                token.meta = {"plain": _INLINE_BREAK.sub("\n", content) if "\n" in content else content}
+                continue
+            if token.children is None:
+                token.children = []
+            parse_inline(content, md, env, token.children)
+
+
+_md.core.ruler.at("inline", _inline_core_rule)
+
 
 def count_words(text: str) -> int:
     """Words in plain text: runs of letters/digits, with inner apostrophes and hyphens."""
-    return len(_WORD.findall(text))
+    # A word never spans whitespace, and a whitespace-separated chunk made only of
+    # letters and digits (``str.isalnum``, the same test as the regex's ``[^\W_]``)
+    # is exactly one word: count those at C speed, run the regex on the rest only.
+    chunks = text.split()
+    simple = sum(map(str.isalnum, chunks))
+    if simple == len(chunks):
+        return simple
+    return simple + len(_WORD.findall(" ".join(filterfalse(str.isalnum, chunks))))
 
 
 def slugify(title: str) -> str:
     """A GitHub-style slug: lowercase, punctuation dropped, spaces to hyphens."""
     text = unicodedata.normalize("NFKC", title).lower().strip()
-    out = []
-    for ch in text:
-        if ch.isalnum() or ch in "-_":
-            out.append(ch)
-        elif ch.isspace():
-            out.append("-")
-    slug = re.sub(r"-{2,}", "-", "".join(out)).strip("-")
+    # Keep letters, digits, "-" and "_" (``\w`` is ``str.isalnum`` or "_"); every
+    # run of whitespace and hyphens becomes one hyphen.
+    slug = _SLUG_DASHES.sub("-", _SLUG_DROP.sub("", text)).strip("-")
     return slug or "section"
 
 
@@ -330,9 +369,14 @@ class _Lines:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        starts = [0]
-        for m in _NEWLINE.finditer(text):
-            starts.append(m.end())
+        if "\r" in text:
+            starts = [0]
+            for m in _NEWLINE.finditer(text):
+                starts.append(m.end())
+        else:
+            # LF only: each line starts one past the end of the previous one.
+            starts = [0, *accumulate(map((1).__add__, map(len, text.split("\n"))))]
+            starts.pop()  # the start of the (nonexistent) line after the last one
         # A trailing newline does not start a new (empty) line for markdown-it.
         if len(starts) > 1 and starts[-1] == len(text):
             starts.pop()
@@ -358,8 +402,11 @@ class _Lines:
 
 def _inline_plain(token: Token) -> str:
     """Plain text of an inline token: link text kept, URLs and markup dropped."""
+    children = token.children
+    if not children:
+        return token.meta.get("plain", "") if token.meta else ""  # plain content (see _inline_core_rule)
     parts: list[str] = []
-    for child in token.children or []:
+    for child in children:
         if child.type in ("text", "code_inline"):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
@@ -415,38 +462,35 @@ class _Block:
     tokens: list[Token] = field(default_factory=list)
 
 
+_BLOCK_KINDS = {
+    "heading_open": "heading",
+    "paragraph_open": "paragraph",
+    "bullet_list_open": "list",
+    "ordered_list_open": "list",
+}
+
+
 def _blocks(tokens: list[Token]) -> list[_Block]:
     """Group level-0 tokens into blocks."""
     blocks: list[_Block] = []
     i = 0
-    while i < len(tokens):
+    n = len(tokens)
+    while i < n:
         tok = tokens[i]
         if tok.level != 0 or tok.map is None:
             i += 1
             continue
         if tok.nesting == 1:
-            # Find the matching close token at level 0.
+            # The matching close token: the next level-0 token (markdown-it nests
+            # everything between an opening token and its close one level deeper).
             j = i + 1
-            depth = 1
-            while j < len(tokens) and depth:
-                if tokens[j].level == 0 and tokens[j].nesting == -1:
-                    depth -= 1
-                    if depth == 0:
-                        break
-                elif tokens[j].level == 0 and tokens[j].nesting == 1:
-                    depth += 1
+            while j < n and tokens[j].level:
                 j += 1
             group = tokens[i : j + 1]
         else:
             j = i
             group = [tok]
-        kind = {
-            "heading_open": "heading",
-            "paragraph_open": "paragraph",
-            "bullet_list_open": "list",
-            "ordered_list_open": "list",
-        }.get(tok.type, "other")
-        blocks.append(_Block(kind, tok.map[0], tok.map[1], tokens=group))
+        blocks.append(_Block(_BLOCK_KINDS.get(tok.type, "other"), tok.map[0], tok.map[1], tokens=group))
         i = j + 1
     for block in blocks:
         _count_block(block)
@@ -454,6 +498,14 @@ def _blocks(tokens: list[Token]) -> list[_Block]:
 
 
 def _count_block(block: _Block) -> None:
+    if block.kind == "heading":
+        return  # a heading's words are its title's: neither counted nor part of a body
+    if block.kind == "paragraph" and len(block.tokens) == 3:
+        # The common case: paragraph_open, inline, paragraph_close.
+        text = _inline_plain(block.tokens[1])
+        block.prose_words = count_words(text)
+        block.plain = text
+        return
     texts: list[str] = []
     if block.kind == "list":
         # Each list item: title-like items are outline words, sentences are prose.

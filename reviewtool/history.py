@@ -1,6 +1,6 @@
 """Draft history: the versions of one draft, following renames, read from git in bulk.
 
-:func:`versions` runs one ``git log --follow --raw`` for the whole list; the text
+:func:`versions` runs one ``git log --follow --cc --raw`` for the whole list; the text
 of each version is read lazily through :meth:`GitRepo.read_blob` (one persistent
 ``cat-file --batch``), never one process per version.
 """
@@ -22,9 +22,9 @@ from reviewtool.gitrepo import GitRepo, check_revision_argument
 DRAFTS_DIR = "drafts"
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 #: Drafts larger than this are refused with a reason. Parsing is linear, but a
-#: realistic 20 MB draft already takes ~9-13 s and ~450 MB of memory for
-#: `reviewtool sections` (measured by tests/test_bad_input.py's scenario), and
-#: the review workflow is interactive; essays are usually under 100 KB.
+#: realistic 20 MB draft already takes ~5-7 s (9-13 s on a loaded machine) and
+#: ~450 MB of memory for `reviewtool sections` (tests/benchmarks/bench_history.py
+#: --big), and the review workflow is interactive; essays are usually < 100 KB.
 MAX_DRAFT_BYTES = 20 * 1024 * 1024
 #: Sha shown for the working-tree pseudo-version.
 WORKTREE = "WORKTREE"
@@ -140,57 +140,52 @@ def _parse_log(out: str) -> list[Version]:
     """
     versions: list[Version] = []
     tokens = out.split("\0")
-    header: list[str] | None = None
-    entry: tuple[str, str | None, str | None, str | None] | None = None  # status, blob, path, old_path
-
-    def flush() -> None:
-        if header is None:
-            return
-        sha, parents, date, name, email, subject = header
-        if entry is None and len(parents.split()) > 1:
-            # A merge whose draft equals one parent's (git log --follow --cc
-            # lists it with an empty combined diff): not a new version.
-            return
-        status, blob, path, old_path = entry if entry else ("M", None, None, None)
-        versions.append(Version(
-            commit=sha,
-            parents=tuple(parents.split()),
-            author=name,
-            email=email,
-            date=datetime.fromisoformat(date),
-            subject=subject,
-            path=path or "",
-            blob=blob,
-            status=status if path else "M",
-            old_path=old_path,
-        ))
-
+    n = len(tokens)
     i = 0
-    while i < len(tokens):
-        tok = tokens[i].lstrip("\n")
+    while i < n:
+        tok = tokens[i]
         i += 1
-        if tok.startswith(_RS):
-            flush()
-            sha, parents, date, rest = (tok[1:].split(_US, 3) + ["", "", "", ""])[:4]
-            name, email, subject = (rest.split(_US, 2) + ["", ""])[:3]
-            header = [sha, parents, date, name, email, subject]
-            entry = None
-        elif tok.startswith(":") and header is not None:
-            n_parents = len(tok) - len(tok.lstrip(":"))
-            meta = tok.lstrip(":").split(" ")
-            if n_parents > 1:  # combined: n+1 modes, n+1 blobs, n status letters
-                new_blob = meta[2 * n_parents + 1] if len(meta) > 2 * n_parents + 1 else None
-                status = "D" if new_blob and set(new_blob) == {"0"} else "M"
+        if not tok.startswith(_RS):
+            continue  # the empty token between a merge's header and its entry
+        fields = tok[1:].split(_US, 5)
+        if len(fields) < 6:
+            fields += [""] * (6 - len(fields))
+        sha, parents, date, name, email, subject = fields
+        entry = None  # (status, blob, path, old_path) of the first raw entry: the followed file
+        # Raw entries up to the next header; paths are taken by count.
+        while i < n:
+            tok = tokens[i]
+            if tok.startswith(_RS):
+                break
+            i += 1
+            tok = tok.lstrip("\n")
+            if not tok.startswith(":"):
+                continue
+            colons = len(tok) - len(tok.lstrip(":"))
+            meta = tok[colons:].split(" ")
+            if colons > 1:  # combined: n+1 modes, n+1 blobs (the result last), n status letters
+                new_blob = meta[2 * colons + 1] if len(meta) > 2 * colons + 1 else ""
+                status = "M"
             else:
-                new_blob = meta[3] if len(meta) > 3 else None
-                status = (meta[4] if len(meta) > 4 else "M")[:1] or "M"
-            names = tokens[i : i + (2 if status in ("R", "C") else 1)]
-            i += len(names)
-            old_path, path = (names[0], names[-1]) if len(names) == 2 else (None, (names or [""])[0])
-            if entry is None:  # the first entry is the followed file
-                blob = None if status == "D" or not new_blob or set(new_blob) == {"0"} else new_blob
-                entry = (status, blob, path, old_path)
-    flush()
+                new_blob = meta[3] if len(meta) > 3 else ""
+                status = meta[4][:1] if len(meta) > 4 and meta[4] else "M"
+            if status == "R" or status == "C":
+                old_path, path = tokens[i] if i < n else "", tokens[i + 1] if i + 1 < n else ""
+                i += 2
+            else:
+                old_path, path = None, tokens[i] if i < n else ""
+                i += 1
+            if entry is None:
+                deleted = status == "D" or not new_blob.strip("0")
+                entry = ("D" if deleted else status, None if deleted else new_blob, path, old_path)
+        if entry is None:
+            if " " in parents:
+                # A merge whose draft equals one parent's (git log --follow --cc
+                # lists it with an empty combined diff): not a new version.
+                continue
+            entry = ("M", None, "", None)
+        versions.append(Version(sha, tuple(parents.split()), name, email, datetime.fromisoformat(date), subject,
+                                entry[2], entry[1], entry[0] if entry[2] else "M", entry[3]))
     return versions
 
 

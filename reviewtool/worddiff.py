@@ -49,11 +49,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from itertools import compress, filterfalse, groupby
-from operator import itemgetter
+from itertools import compress, filterfalse
+from operator import ne, sub
 from typing import Any, NamedTuple
 
 #: A sentence with more than this share of its words changed is shown replaced whole.
@@ -100,7 +100,7 @@ def tokenize(text: str) -> list[str]:
 
 def count_words(text: str) -> int:
     """The number of word tokens in *text* (punctuation and whitespace not counted)."""
-    return len(_WORD.findall(text))
+    return 1 if text.isalnum() else len(_WORD.findall(text))
 
 
 class WordOp(NamedTuple):
@@ -173,27 +173,19 @@ class WordDiff:
 # ---------------------------------------------------------------- sequences
 
 
-def _space_parts(text: str) -> list[str]:
-    """*text* as ``[G0, U0, G1, ..., U(n-1), Gn]``: units ``U`` cut at single spaces
-    (``str.split(" ")`` speed), with the gaps ``G`` between them (a space, or empty
-    at the edges).
+def _space_units(text: str) -> list[str]:
+    """*text* cut at single spaces (``str.split(" ")`` speed); no units if it is empty.
 
     Units may be empty (runs of spaces) or hold other whitespace (line breaks);
     changes found between such units are re-diffed by token, and a change of
     whitespace alone becomes ``equal`` (see :func:`_normalise`).
     """
-    if not text:
-        return [""]
-    pieces = text.split(" ")
-    parts = [" "] * (2 * len(pieces) + 1)
-    parts[1::2] = pieces
-    parts[0] = parts[-1] = ""
-    return parts
+    return text.split(" ") if text else []
 
 
 def _token_parts(text: str) -> list[str]:
-    """Like :func:`_space_parts` with words and single punctuation marks as units and
-    whole whitespace runs as gaps."""
+    """*text* as ``[G0, U0, G1, ..., U(n-1), Gn]``: words and single punctuation
+    marks as units ``U``, whole whitespace runs (or nothing) as the gaps ``G``."""
     parts = [""]
     for tok in _TOKEN.findall(text):
         if tok[0].isspace():
@@ -255,7 +247,7 @@ def _match(a: list[str], b: list[str], alo: int, ahi: int, blo: int, bhi: int,
         else:
             anchors = _unique_anchors(a, b, i, ia, j, jb) if depth < _MAX_DEPTH else None
             if anchors:
-                _between_anchors(a, b, i, ia, j, jb, anchors, out, depth)
+                _between_anchors(a, b, i, ia, j, jb, anchors[0], anchors[1], out, depth)
             elif na * nb <= _HUGE_GAP:
                 _difflib(a, b, i, ia, j, jb, out)
     if ia < ahi:
@@ -263,43 +255,47 @@ def _match(a: list[str], b: list[str], alo: int, ahi: int, blo: int, bhi: int,
 
 
 def _between_anchors(a: list[str], b: list[str], alo: int, ahi: int, blo: int, bhi: int,
-                     anchors: list[tuple[int, int]], out: list[tuple[int, int, int]], depth: int) -> None:
-    """Match the stretches between anchors (increasing ``(i, j)`` pairs of equal tokens).
+                     ai: list[int], bj: list[int], out: list[tuple[int, int, int]], depth: int) -> None:
+    """Match the stretches between anchors: equal tokens at increasing positions
+    ``ai[k]`` in *a* and ``bj[k]`` in *b*.
 
-    Anchors on one diagonal (same ``j - i``) usually enclose unchanged text, so each
-    diagonal run is first compared as one slice (in C); only runs that differ and
-    the gaps between runs are matched piece by piece.
+    Anchors on one diagonal (same ``bj[k] - ai[k]``) usually enclose unchanged
+    text, so each diagonal run is first compared as one slice (in C); only the
+    gaps between runs and the gaps inside a run that hold a difference are matched
+    piece by piece.
     """
+    diagonals = list(map(sub, bj, ai))
+    # Runs of anchors on one diagonal: [starts[r], starts[r + 1]).
+    starts = [0, *compress(range(1, len(ai)), map(ne, diagonals[1:], diagonals)), len(ai)]
     pi, pj = alo, blo
-    for _, group in groupby(anchors, key=_diagonal):
-        run = list(group)
-        fi, fj = run[0]
+    for s, e in zip(starts, starts[1:]):
+        fi, fj = ai[s], bj[s]
         _gap(a, b, pi, fi, pj, fj, out, depth)
-        li, lj = run[-1]
-        _diagonal_run(a, b, run, 0, len(run) - 1, out, depth)
-        pi, pj = li + 1, lj + 1
+        _diagonal_run(a, b, ai, s, e, diagonals[s], out, depth)
+        pi, pj = ai[e - 1] + 1, bj[e - 1] + 1
     _gap(a, b, pi, ahi, pj, bhi, out, depth)
 
 
-def _diagonal_run(a: list[str], b: list[str], run: list[tuple[int, int]], lo: int, hi: int,
+def _diagonal_run(a: list[str], b: list[str], ai: list[int], s: int, e: int, d: int,
                   out: list[tuple[int, int, int]], depth: int) -> None:
-    """Match the stretch from anchor ``run[lo]`` to ``run[hi]`` (all on one diagonal):
-    one block if it is unchanged, else halve it until the changed gaps are found."""
-    fi, fj = run[lo]
-    li, lj = run[hi]
-    if a[fi:li + 1] == b[fj:lj + 1]:
-        out.append((fi, fj, li + 1 - fi))
+    """Match the stretch from anchor ``s`` to anchor ``e - 1`` (all on diagonal *d*):
+    one block if it is unchanged; else the gaps between consecutive anchors that
+    hold a difference are matched apart, and everything else is one block each."""
+    fi, li = ai[s], ai[e - 1] + 1
+    sa, sb = a[fi:li], b[fi + d:li + d]
+    if sa == sb:
+        out.append((fi, fi + d, li - fi))
         return
-    mid = (lo + hi) // 2
-    _diagonal_run(a, b, run, lo, mid, out, depth)
-    mi, mj = run[mid]
-    ni, nj = run[mid + 1]
-    _gap(a, b, mi + 1, ni, mj + 1, nj, out, depth)
-    _diagonal_run(a, b, run, mid + 1, hi, out, depth)
-
-
-def _diagonal(pair: tuple[int, int]) -> int:
-    return pair[1] - pair[0]
+    cursor = fi  # start of the stretch not emitted yet (an anchor)
+    for p in compress(range(fi, li), map(ne, sa, sb)):  # positions in a that differ
+        if p < cursor:
+            continue  # in the gap just matched
+        k = bisect_right(ai, p, s, e)  # the anchors around p: ai[k - 1] < p < ai[k]
+        gap_lo, gap_hi = ai[k - 1] + 1, ai[k]
+        out.append((cursor, cursor + d, gap_lo - cursor))
+        _match(a, b, gap_lo, gap_hi, gap_lo + d, gap_hi + d, out, depth + 1)
+        cursor = gap_hi
+    out.append((cursor, cursor + d, li - cursor))
 
 
 def _gap(a: list[str], b: list[str], alo: int, ahi: int, blo: int, bhi: int,
@@ -320,25 +316,26 @@ def _difflib(a: list[str], b: list[str], alo: int, ahi: int, blo: int, bhi: int,
 
 
 def _unique_anchors(a: list[str], b: list[str], alo: int, ahi: int, blo: int,
-                    bhi: int) -> list[tuple[int, int]]:
+                    bhi: int) -> tuple[list[int], list[int]] | None:
     """Tokens occurring exactly once on each side, longest run in the same order
-    (as in patience diff). Built from C-level operations where possible."""
+    (as in patience diff), as their positions in *a* and in *b*; None if there is
+    no such token. Built from C-level operations where possible."""
     sa, sb = a[alo:ahi], b[blo:bhi]
     ca, cb = Counter(sa), Counter(sb)
     common = set(compress(ca, map((1).__eq__, ca.values())))
     common.intersection_update(compress(cb, map((1).__eq__, cb.values())))
     if not common:
-        return []
-    apos = dict(zip(sa, range(alo, ahi)))
+        return None
     bpos = dict(zip(sb, range(blo, bhi)))
-    pairs = sorted(zip(map(apos.__getitem__, common), map(bpos.__getitem__, common)))
-    js = list(map(itemgetter(1), pairs))
+    keep = list(map(common.__contains__, sa))
+    ai = list(compress(range(alo, ahi), keep))  # in order of a
+    js = list(map(bpos.__getitem__, compress(sa, keep)))
     if js == sorted(js):
-        return pairs  # the usual case: no token moved
+        return ai, js  # the usual case: no token moved
     # Longest increasing subsequence of the b positions (patience sorting).
     tails: list[int] = []  # b position ending the best run of each length
     tail_idx: list[int] = []
-    back: list[int] = [-1] * len(pairs)
+    back: list[int] = [-1] * len(js)
     for n, bj in enumerate(js):
         pos = bisect_left(tails, bj)
         if pos == len(tails):
@@ -348,13 +345,13 @@ def _unique_anchors(a: list[str], b: list[str], alo: int, ahi: int, blo: int,
             tails[pos] = bj
             tail_idx[pos] = n
         back[n] = tail_idx[pos - 1] if pos else -1
-    run: list[tuple[int, int]] = []
+    run: list[int] = []
     n = tail_idx[-1]
     while n >= 0:
-        run.append(pairs[n])
+        run.append(n)
         n = back[n]
     run.reverse()
-    return run
+    return [ai[n] for n in run], [js[n] for n in run]
 
 
 def _opcodes(blocks: list[tuple[int, int, int]]) -> list[tuple[str, int, int, int, int]]:
@@ -427,19 +424,51 @@ def _diff_sides(pa: list[str], pb: list[str]) -> list[WordOp]:
     return _assemble(pa, pb, _opcodes(_matching_blocks(pa[1::2], pb[1::2])))
 
 
-def _raw_ops(pa: list[str], pb: list[str]) -> list[WordOp]:
-    """The uncleaned operations: a diff of whitespace-separated chunks, with replaced
-    chunks re-diffed by word and punctuation token.
+def _space_texts(text: str, units: list[str], codes: list[tuple[str, int, int, int, int]],
+                 lo_idx: int) -> list[str]:
+    """Each opcode's text on one side of a diff of the space-cut *units* of *text*.
+
+    The same as :func:`_side_texts` on the parts ``["", U0, " ", U1, ..., U(n-1), ""]``
+    (whose outer gaps are empty), cut from *text* directly: the offset of a unit
+    is the length of the units before it plus one space each.
+    """
+    hi_idx = lo_idx + 1
+    texts = [""] * len(codes)
+    prev = -1
+    start = 0
+    at = at_offset = 0  # a unit index and its offset in text
+    for k, c in enumerate(codes):
+        lo = c[lo_idx]
+        if c[hi_idx] <= lo:
+            continue  # nothing on this side
+        if prev >= 0:
+            at_offset += sum(map(len, units[at:lo])) + lo - at
+            at = lo
+            # The space before unit lo goes to the left opcode if it is equal, else to
+            # this one if it is equal, else to the left one.
+            cut = at_offset if codes[prev][0] == "equal" or c[0] != "equal" else at_offset - 1
+            texts[prev] = text[start:cut]
+            start = cut
+        prev = k
+    if prev >= 0:
+        texts[prev] = text[start:]
+    return texts
+
+
+def _raw_ops(old: str, new: str, ua: list[str], ub: list[str]) -> list[WordOp]:
+    """The uncleaned operations: a diff of the space-cut units *ua*/*ub* of
+    *old*/*new*, with replaced units re-diffed by word and punctuation token.
 
     A replacement made only of words separated by single spaces is not re-diffed:
     its units already are its tokens.
     """
+    codes = _opcodes(_matching_blocks(ua, ub))
     ops: list[WordOp] = []
-    for op in _diff_sides(pa, pb):
-        if op.op == "replace" and not (_all_words(op.old) and _all_words(op.new)):
-            ops.extend(_diff_sides(_token_parts(op.old), _token_parts(op.new)))
+    for c, o, n in zip(codes, _space_texts(old, ua, codes, 1), _space_texts(new, ub, codes, 3)):
+        if c[0] == "replace" and not (_all_words(o) and _all_words(n)):
+            ops.extend(_diff_sides(_token_parts(o), _token_parts(n)))
         else:
-            ops.append(op)
+            ops.append(WordOp(c[0], o, n))
     return _normalise(ops)
 
 
@@ -736,15 +765,15 @@ def word_diff(old: str, new: str) -> WordDiff:
         ops = [WordOp("equal", old, new)] if old else []
         words = _words_in_chunks(old.split())
         return WordDiff(ops, 0, 0, words, words, raw_ops=list(ops))
-    pa, pb = _space_parts(old), _space_parts(new)
-    raw = _raw_ops(pa, pb)
+    ua, ub = _space_units(old), _space_units(new)
+    raw = _raw_ops(old, new, ua, ub)
     added = removed = 0
     for op in raw:
         if op.op != "equal":
             removed += count_words(op.old)
             added += count_words(op.new)
     # Equal operations hold the same tokens on both sides, hence the same words.
-    words_old = _words_in_chunks(pa[1::2])
+    words_old = _words_in_chunks(ua)
     words_new = words_old - removed + added
     ops = _split_paragraphs(_rewrite_sentences(_merge_islands(raw)))
     return WordDiff(ops, added, removed, words_old, words_new, raw_ops=raw)

@@ -140,7 +140,7 @@ def test_sections_json_and_plain(essay_repo):
     out = reviewtool("sections", cwd=essay_repo.path).stdout.splitlines()
     assert out[0].startswith(f"drafts/riding.md at {essay_repo.head()[:8]}: {doc.words} words")
     assert out[1].split("\t") == ["Front matter", "frontmatter", "empty", "0", "0", "front-matter"]
-    assert "  Plan\theading\tempty\t0\t2\triding-to-work/plan" in out
+    assert "Plan\theading\tempty\t0\t2\triding-to-work/plan" in out  # the key carries the depth
 
 
 def test_show(essay_repo):

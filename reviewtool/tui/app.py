@@ -80,27 +80,27 @@ class ReviewApp(App[None]):
         Binding("slash", "search", "Search", key_display="/", id="app.search"),
         Binding("tab", "focus_next", "Next pane", show=False, id="app.focus_next"),
         Binding("shift+tab", "focus_previous", "Previous pane", show=False, id="app.focus_previous"),
-        Binding("1", "focus_pane('history')", "History", show=False, id="app.focus_history"),
-        Binding("2", "focus_pane('sections')", "Sections", show=False, id="app.focus_sections"),
-        Binding("3", "focus_pane('content')", "Content", show=False, id="app.focus_content"),
-        Binding("4", "focus_pane('comments')", "Comments", show=False, id="app.focus_comments"),
+        Binding("1", "focus_pane('history')", "Focus history", show=False, id="app.focus_history"),
+        Binding("2", "focus_pane('sections')", "Focus sections", show=False, id="app.focus_sections"),
+        Binding("3", "focus_pane('content')", "Focus content", show=False, id="app.focus_content"),
+        Binding("4", "focus_pane('comments')", "Focus comments", show=False, id="app.focus_comments"),
         Binding("b", "mark_base", "Mark base", id="app.mark_base"),
         Binding("B", "clear_base", "Clear base", show=False, id="app.clear_base"),
-        Binding("m", "mode('text')", "Text", show=False, id="app.mode_text"),
+        Binding("m", "mode('text')", "Show text", show=False, id="app.mode_text"),
         Binding("d", "mode('diff')", "Diff", id="app.mode_diff"),
-        Binding("s", "mode('side')", "Side by side", show=False, id="app.mode_side"),
-        Binding("o", "mode('coverage')", "Coverage", show=False, id="app.mode_coverage"),
-        Binding("w", "toggle_growth", "Growth", show=False, id="app.growth"),
+        Binding("s", "mode('side')", "Side-by-side diff", show=False, id="app.mode_side"),
+        Binding("o", "mode('coverage')", "Outline coverage", show=False, id="app.mode_coverage"),
+        Binding("w", "toggle_growth", "Toggle growth view", show=False, id="app.growth"),
         Binding("c", "comment", "Comment", id="app.comment"),
-        Binding("r", "reply", "Reply", show=False, id="app.reply"),
-        Binding("e", "edit_comment", "Edit", show=False, id="app.edit"),
-        Binding("x", "toggle_resolved", "Resolve", show=False, id="app.resolve"),
-        Binding("X", "reopen", "Reopen", show=False, id="app.reopen"),
-        Binding("D", "retract", "Retract", show=False, id="app.retract"),
+        Binding("r", "reply", "Reply to thread", show=False, id="app.reply"),
+        Binding("e", "edit_comment", "Edit comment", show=False, id="app.edit"),
+        Binding("x", "toggle_resolved", "Resolve or reopen", show=False, id="app.resolve"),
+        Binding("X", "reopen", "Reopen thread", show=False, id="app.reopen"),
+        Binding("D", "retract", "Retract comment", show=False, id="app.retract"),
         Binding("a", "apply_suggestion", "Apply suggestion", show=False, id="app.apply"),
-        Binding("E", "export", "Export", show=False, id="app.export"),
-        Binding("S", "sync", "Sync", show=False, id="app.sync"),
-        Binding("ctrl+r,f5", "reload", "Reload", show=False, id="app.reload"),
+        Binding("E", "export", "Export summary", show=False, id="app.export"),
+        Binding("S", "sync", "Sync notes", show=False, id="app.sync"),
+        Binding("ctrl+r,f5", "reload", "Reload history", show=False, id="app.reload"),
     ]
 
     base_commit: var[str | None] = var(None)
@@ -183,6 +183,11 @@ class ReviewApp(App[None]):
             self.growth_view.display = False  # room for history rows first; w shows it
         self.load_history()
 
+    def on_unmount(self) -> None:
+        self.workers.cancel_all()
+        if self.repo is not None:
+            self.repo.close()  # the persistent cat-file process
+
     # ------------------------------------------------------------------ lookups
     def stats_for(self, version: Version) -> RowStats | None:
         """Computed statistics of *version* (None until the stats worker reaches it)."""
@@ -196,11 +201,13 @@ class ReviewApp(App[None]):
     @work(thread=True, exclusive=True, group="history", exit_on_error=False)
     def load_history(self, keep: str | None = None) -> None:
         """Open the repository and list the draft's versions (one ``git log``)."""
-        try:
-            repo = GitRepo.open(self.repo_path)
-        except ReviewtoolError as exc:
-            self.post_message(HistoryFailed(str(exc), "not-a-repo"))
-            return
+        repo = self.repo
+        if repo is None:
+            try:
+                repo = GitRepo.open(self.repo_path)
+            except ReviewtoolError as exc:
+                self.post_message(HistoryFailed(str(exc), "not-a-repo"))
+                return
         drafts: list[str] = []
         try:
             if repo.has_commits():
@@ -220,10 +227,10 @@ class ReviewApp(App[None]):
         except ReviewtoolError as exc:
             self.post_message(HistoryFailed(str(exc), "error", drafts))
             return
+        self.repo = repo
         if not versions:
             self.post_message(HistoryFailed(f"{draft} has no history", "error", drafts))
             return
-        self.repo = repo
         self.post_message(HistoryLoaded(history, versions, drafts))
 
     def on_history_loaded(self, message: HistoryLoaded) -> None:
@@ -267,37 +274,39 @@ class ReviewApp(App[None]):
         self._stats_timer = self.set_timer(STATS_DELAY_SECONDS, self.schedule_stats)
 
     def schedule_stats(self) -> None:
-        """Compute statistics for the visible rows first, then for the growth samples."""
+        """Compute statistics for the visible rows first, then (words only) for the growth samples."""
         self._stats_timer = None
         if self.history is None or not self.versions:
             return
-        pane = self.history_pane
-        first, last = pane.visible_range()
-        order = list(range(first, last + 1))
-        order += self.growth_view.sample_indices()
+        first, last = self.history_pane.visible_range()
+        todo: list[tuple[Version, bool]] = []
         seen: set[int] = set()
-        todo = []
-        for i in order:
-            if 0 <= i < len(self.versions) and i not in seen:
+        for i in range(first, last + 1):
+            seen.add(i)
+            stats = self.stats.get(self.versions[i].commit)
+            if stats is None or not stats.complete:
+                todo.append((self.versions[i], True))
+        for i in self.growth_view.sample_indices():
+            if i not in seen and 0 <= i < len(self.versions) and self.versions[i].commit not in self.stats:
                 seen.add(i)
-                if self.versions[i].commit not in self.stats:
-                    todo.append(self.versions[i])
+                todo.append((self.versions[i], False))
         if todo:
             self.compute_stats(self.history, todo)
 
     @work(thread=True, exclusive=True, group="stats", exit_on_error=False)
-    def compute_stats(self, history: DraftHistory, todo: list[Version]) -> None:
-        """Per-version statistics in order; announces progress in coalesced messages."""
+    def compute_stats(self, history: DraftHistory, todo: list[tuple[Version, bool]]) -> None:
+        """Per-version statistics in order (with the change bar when asked); coalesced announcements."""
         worker = get_current_worker()
         last_flush = time.perf_counter()
         done = 0
-        for version in todo:
+        for version, with_change in todo:
             if worker.is_cancelled:
                 break
-            if version.commit in self.stats:
+            known = self.stats.get(version.commit)
+            if known is not None and (known.complete or not with_change):
                 continue
             try:
-                self.stats[version.commit] = view_models.row_stats(history, version)
+                self.stats[version.commit] = view_models.row_stats(history, version, with_change)
             except ReviewtoolError:
                 self.stats[version.commit] = RowStats(0, 0, 0.0, deleted=True)
             done += 1

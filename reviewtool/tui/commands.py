@@ -37,7 +37,11 @@ def _groups() -> list[tuple[str, list[Binding]]]:
     from reviewtool.tui.comments_pane import CommentsPane
     from reviewtool.tui.content_pane import ContentPane
     from reviewtool.tui.history_pane import HistoryPane
+    from reviewtool.tui.dialogs import ConfirmScreen, ExportScreen
+    from reviewtool.tui.help_screen import HelpScreen
+    from reviewtool.tui.search_screen import SearchScreen
     from reviewtool.tui.sections_pane import SectionsPane
+    from reviewtool.tui.start_screen import StartScreen
 
     def own(bindings) -> list[Binding]:
         return [b for b in bindings if isinstance(b, Binding)]
@@ -49,6 +53,11 @@ def _groups() -> list[tuple[str, list[Binding]]]:
         ("content", own(ContentPane.BINDINGS)),
         ("comments", own(CommentsPane.BINDINGS)),
         ("comment editor", own(CommentEditor.BINDINGS)),
+        ("search", own(SearchScreen.BINDINGS)),
+        ("export dialog", own(ExportScreen.BINDINGS)),
+        ("confirmation", own(ConfirmScreen.BINDINGS)),
+        ("help", own(HelpScreen.BINDINGS)),
+        ("start screen", own(StartScreen.BINDINGS)),
     ]
 
 

@@ -43,6 +43,11 @@ class RowStats:
     net_only: bool = False  # True when only the net word change is known
     deleted: bool = False  # the commit deleted the draft
 
+    @property
+    def complete(self) -> bool:
+        """Whether the change against the previous version is known (or moot: a deletion)."""
+        return self.deleted or self.added is not None
+
 
 def change_cells(n: int, most: int = 5) -> int:
     """Cells of a change bar for *n* words: logarithmic, 0 for 0, at most *most*."""

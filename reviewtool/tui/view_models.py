@@ -24,12 +24,15 @@ from reviewtool.tui.sections_pane import SectionMarks
 # ---------------------------------------------------------------- history rows
 
 
-def row_stats(history: DraftHistory, version: Version) -> RowStats:
-    """Words, sections, prose share and the change against the previous version."""
+def row_stats(history: DraftHistory, version: Version, with_change: bool = True) -> RowStats:
+    """Words, sections, prose share and (unless *with_change* is False) the change against
+    the previous version. Without the change only *version* is parsed (for the growth view)."""
     if version.blob is None and not version.is_worktree:
         return RowStats(0, 0, 0.0, deleted=True)
     doc = history.document(version)
     stats = doc.stats()
+    if not with_change:
+        return RowStats(stats["words"], stats["sections"], stats["prose_share"])
     previous = history.previous(version)
     added = removed = None
     net_only = False

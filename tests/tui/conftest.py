@@ -1,4 +1,4 @@
-"""Fixtures for the TUI tests: a real demo repository (comments at fixed times) and a frozen clock."""
+"""Fixtures for the TUI tests: a real demo repository and a frozen clock."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from reviewtool.demo import build_demo
 from reviewtool.tui.app import ReviewApp
-from tests.tui.helpers import frozen_demo
 
 #: Relative dates in the app are measured from this instant in tests.
 FIXED_NOW = datetime(2023, 6, 1, 12, 0, tzinfo=timezone.utc)
@@ -17,8 +17,12 @@ FIXED_NOW = datetime(2023, 6, 1, 12, 0, tzinfo=timezone.utc)
 
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory) -> Path:
-    """The demo repository, built once per test session (copied for each test)."""
-    return frozen_demo(tmp_path_factory.mktemp("demo-template") / "demo")
+    """The demo repository, built once per test session (copied for each test).
+
+    The demo is deterministic (fixed authors and dates, review comments stamped
+    by the demo's own clock), so screens built from it can be snapshotted.
+    """
+    return build_demo(tmp_path_factory.mktemp("demo-template") / "demo")
 
 
 @pytest.fixture

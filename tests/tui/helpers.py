@@ -35,35 +35,6 @@ async def settle(app: App, pilot, rounds: int = 3) -> None:
     await pilot.pause()
 
 
-def frozen_demo(path):
-    """Build the demo with review comments stamped at fixed times (for deterministic screens)."""
-    import itertools
-    from datetime import datetime, timedelta, timezone
-
-    import pytest
-
-    from reviewtool import comments
-    from reviewtool.demo import build_demo
-
-    start = datetime(2023, 5, 10, 9, 0, tzinfo=timezone.utc)
-    ticks = itertools.count()
-
-    def fixed_now() -> str:
-        return (start + timedelta(hours=5 * next(ticks))).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(comments, "now_iso", fixed_now)
-        return build_demo(path)
-
-
-def git_notes(repo, *args: str) -> str:
-    """Run ``git notes --ref refs/notes/reviewtool ARGS`` in *repo* and return stdout."""
-    import subprocess
-
-    return subprocess.run(["git", "notes", "--ref", "refs/notes/reviewtool", *args], cwd=repo,
-                          capture_output=True, text=True, check=True).stdout
-
-
 def threads(repo_path):
     """The review threads stored in the repository at *repo_path* (read back from the notes)."""
     from reviewtool.comments import ReviewStore
@@ -91,3 +62,11 @@ async def open_section(app, pilot, title: str) -> str:
 async def type_text(pilot, text: str) -> None:
     """Type *text* key by key."""
     await pilot.press(*[("space" if ch == " " else ch) for ch in text])
+
+
+def git_notes(repo, *args: str) -> str:
+    """Run ``git notes --ref refs/notes/reviewtool ARGS`` in *repo* and return stdout."""
+    import subprocess
+
+    return subprocess.run(["git", "notes", "--ref", "refs/notes/reviewtool", *args], cwd=repo,
+                          capture_output=True, text=True, check=True).stdout
