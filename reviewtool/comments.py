@@ -42,7 +42,7 @@ BODY_REQUIRED = ("comment", "reply", "edit")
 CONTEXT_CHARS = 32
 
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
-_CANONICAL_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
+_CANONICAL_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z\Z")
 _HEXID = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 
 # Known fields of an event; everything else goes to Event.extra.
@@ -132,23 +132,24 @@ class Anchor:
     @classmethod
     def from_json(cls, data: Any) -> "Anchor":
         """Parse a stored anchor; raises :class:`ValueError` with the reason when malformed."""
-        return cls(*_anchor_fields(data))
+        return _anchor(data)
 
     def to_dict(self) -> dict[str, Any]:
         """Same as :meth:`to_json` (for ``--json`` output)."""
         return self.to_json()
 
 
-def _anchor_fields(data: Any) -> tuple:
-    """The fields of :class:`Anchor`, in order, from its JSON form (validated)."""
+def _anchor(data: Any) -> Anchor:
+    """An :class:`Anchor` from its JSON form; :class:`ValueError` with the reason when malformed."""
     if type(data) is not dict:
         raise ValueError("anchor is not an object")
-    commit, path, blob = data.get("commit"), data.get("path"), data.get("blob")
+    get = data.get
+    commit, path, blob = get("commit"), get("path"), get("blob")
     if type(commit) is not str or type(path) is not str or type(blob) is not str or not (commit and path and blob):
         for key in ("commit", "path", "blob"):
-            if not isinstance(data.get(key), str) or not data[key]:
+            if type(get(key)) is not str or not data[key]:
                 raise ValueError(f"anchor.{key} missing or not a string")
-    section = data.get("section")
+    section = get("section")
     key = title = None
     if section is not None:
         if type(section) is not dict or type(section.get("key")) is not str:
@@ -157,19 +158,20 @@ def _anchor_fields(data: Any) -> tuple:
         title = section.get("title")
         if type(title) is not str:
             title = ""
-    quote = data.get("quote")
+    quote = get("quote")
     if quote is None:
-        return (commit, path, blob, key, title, None, None, None, "", "")
+        return Anchor(commit, path, blob, key, title)
     if type(quote) is not dict:
         raise ValueError("anchor.quote is not an object")
-    start, end, exact = quote.get("start"), quote.get("end"), quote.get("exact")
+    get = quote.get
+    start, end, exact = get("start"), get("end"), get("exact")
     if type(start) is not int or type(end) is not int or not 0 <= start <= end:
         raise ValueError("anchor.quote needs integer offsets 0 <= start <= end")
     if type(exact) is not str:
         raise ValueError("anchor.quote.exact missing or not a string")
-    prefix, suffix = quote.get("prefix", ""), quote.get("suffix", "")
-    return (commit, path, blob, key, title, start, end, exact,
-            prefix if type(prefix) is str else "", suffix if type(suffix) is str else "")
+    prefix, suffix = get("prefix", ""), get("suffix", "")
+    return Anchor(commit, path, blob, key, title, start, end, exact,
+                  prefix if type(prefix) is str else "", suffix if type(suffix) is str else "")
 
 
 @dataclass(eq=False, slots=True)
@@ -324,118 +326,164 @@ def encode_line(data: dict[str, Any]) -> str:
     return line
 
 
-# A parsed line, ready to become an Event or a Problem without decoding JSON again (and small
-# enough for the parse cache):
-#   ("e", line_no, raw, v, id, type, target, author, email, time, body, anchor fields | None,
-#    suggestion, extra | None)
-#   ("p", line_no, raw, reason)
+class _Malformed:
+    """A line that is not exactly one JSON value, and why (the result of :func:`_decode_lines`)."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
 
 
-def _record_from(data: dict[str, Any], raw: str, n: int) -> tuple:
-    """The record of a decoded JSON object; :class:`ValueError` with the reason when malformed."""
-    get = data.get
-    ev_id, etype, stamp = get("id"), get("type"), get("time")
-    if type(ev_id) is not str or not ev_id:
-        raise ValueError("missing or invalid id")
-    if type(etype) is not str or not etype:
-        raise ValueError("missing or invalid type")
-    if type(stamp) is not str:
-        raise ValueError("missing time")
-    # Fast shape check for the canonical form; anything else is parsed and normalised.
-    if len(stamp) != 27 or stamp[26] != "Z" or stamp[19] != "." or not _CANONICAL_TIME.match(stamp):
-        try:
-            stamp = normalize_time(stamp)
-        except ValueError:
-            raise ValueError(f"invalid time {stamp!r}") from None
-    v = get("v", FORMAT_VERSION)
-    author = get("author", "")
-    email = get("email", "")
-    target = get("target")
-    body = get("body")
-    suggestion = get("suggestion")
-    if type(v) is not int:
-        raise ValueError("v is not an integer")
-    if type(author) is not str or type(email) is not str:
-        raise ValueError("author and email must be strings")
-    if target is not None and type(target) is not str:
-        raise ValueError("target is not a string")
-    if body is not None and type(body) is not str:
-        raise ValueError("body is not a string")
-    anchor = None
-    if etype == "comment":
-        anchor = _anchor_fields(get("anchor"))
-        if suggestion is not None and type(suggestion) is not str:
-            raise ValueError("suggestion is not a string")
-        if body is None:
-            raise ValueError("a comment event needs a body")
-    else:
-        if not target and etype in EVENT_TYPES:
-            raise ValueError(f"a {etype} event needs a target")
-        if body is None and (etype == "reply" or etype == "edit"):
-            raise ValueError(f"a {etype} event needs a body")
-        if suggestion is not None and type(suggestion) is not str:
-            suggestion = None
-    extra = None
-    if not _KNOWN.issuperset(data):
-        extra = {k: val for k, val in data.items() if k not in _KNOWN}
-    if anchor is None and "anchor" in data:
-        extra = {**(extra or {}), "anchor": data["anchor"]}
-    return ("e", n, raw, v, ev_id, etype, target, author, email, stamp, body, anchor, suggestion, extra)
-
+#: A blank line (skipped without a problem), in the result of :func:`_decode_lines`.
+_BLANK = _Malformed("blank line")
 
 _scan_once = json.decoder.JSONDecoder().scan_once
+_loads = json.loads
+#: Separates the lines of a note decoded in one go (:func:`_decode_lines`). 2**53 + 1 is not
+#: a float, so the only JSON text that decodes to a value equal to it is its own digits.
+_SEPARATOR_VALUE = 2 ** 53 + 1
+_SEPARATOR_DIGITS = str(_SEPARATOR_VALUE)
+_SEPARATOR = f",{_SEPARATOR_DIGITS},"
 
 
-def parse_records(lines: Iterable[str]) -> list[tuple]:
-    """Parse note lines into records (events and problems), see :func:`parse_events`."""
-    records: list[tuple] = []
+def _decode_lines(lines: list[str]) -> list[Any]:
+    """The JSON value of each line of a note, aligned with *lines*; a blank line gives
+    :data:`_BLANK` and a line that is not exactly one JSON value a :class:`_Malformed`.
+
+    Fast path: one ``json.loads`` of the whole note, with the lines joined by
+    ``,S,`` where S is a number whose digits occur in no line. Its result is used only
+    when it is exactly ``[value, S, value, S, ..., value]``. Then every separator is a
+    top-level token (only separators contain the digits of S), so the text between two
+    of them -- one line -- decoded to exactly one value: a line holding two values, or a
+    value spread over two lines, cannot give that shape. Anything else (a blank or
+    malformed line, the digits inside a line) decodes each line on its own, which gives
+    the same values and also the reasons.
+    """
+    n = len(lines)
+    joined = _SEPARATOR.join(lines)
+    if n and joined.count(_SEPARATOR_DIGITS) == n - 1:
+        try:
+            values = _loads(f"[{joined}]")
+        except (ValueError, RecursionError):
+            values = None
+        if values is not None and len(values) == 2 * n - 1 and values[1::2] == [_SEPARATOR_VALUE] * (n - 1):
+            return values[::2]
+    decoded: list[Any] = []
     scan = _scan_once
-    for n, line in enumerate(lines, 1):
+    for line in lines:
         if line[:1] == "{" and line[-1:] == "}":
             text = line
         else:
             text = line.strip()
             if not text:
+                decoded.append(_BLANK)
                 continue
-        # The C scanner directly (what json.loads runs underneath), then json.loads for
-        # the error message when the line is not exactly one JSON value.
+        # The C scanner (what json.loads runs underneath), then json.loads for the
+        # message when the line is not exactly one JSON value.
         try:
-            data, end = scan(text, 0)
+            value, end = scan(text, 0)
         except (StopIteration, ValueError):
             end = -1
-        if end != len(text):
-            try:
-                json.loads(text)
-                reason = "not one JSON value"
-            except ValueError as exc:
-                reason = f"not JSON ({exc.msg})"
-            records.append(("p", n, line, reason))
+        except RecursionError:
+            decoded.append(_Malformed("not JSON (nested too deeply)"))
             continue
-        if type(data) is not dict:
-            records.append(("p", n, line, "not a JSON object"))
+        if end == len(text):
+            decoded.append(value)
             continue
         try:
-            records.append(_record_from(data, line, n))
+            json.loads(text)
+            decoded.append(_Malformed("not one JSON value"))
         except ValueError as exc:
-            records.append(("p", n, line, str(exc)))
-    return records
+            decoded.append(_Malformed(f"not JSON ({exc.msg})"))
+        except RecursionError:
+            decoded.append(_Malformed("not JSON (nested too deeply)"))
+    return decoded
 
 
-def build_events(commit: str, records: Iterable[tuple]) -> tuple[list[Event], list[Problem]]:
-    """Events and problems of the note on *commit* from its parsed records."""
+#: The known event types as shared string objects (comparisons with them are identity checks).
+_TYPE_NAMES = {name: name for name in EVENT_TYPES}
+
+
+def _note_events(commit: str, values: list[Any], lines: list[str]) -> tuple[list[Event], list[Problem]]:
+    """Events and problems of the note on *commit* from its decoded lines (:func:`_decode_lines`)."""
     events: list[Event] = []
     problems: list[Problem] = []
     notes = (commit,)
     append = events.append
-    for r in records:
-        if r[0] == "e":
-            _, _, raw, v, ev_id, etype, target, author, email, stamp, body, anchor, suggestion, extra = r
-            append(Event(v, ev_id, etype, target, author, email, stamp, body,
-                         Anchor(*anchor) if anchor is not None else None, suggestion,
-                         extra if extra is not None else {}, raw, commit, notes))
-        else:
-            problems.append(Problem(commit, r[1], r[2], r[3]))
+    canonical = _CANONICAL_TIME.match
+    all_known = _KNOWN.issuperset
+    type_names = _TYPE_NAMES
+    for no, (data, line) in enumerate(zip(values, lines), 1):
+        try:
+            if type(data) is not dict:
+                if data is _BLANK:
+                    continue
+                raise ValueError(data.reason if type(data) is _Malformed else "not a JSON object")
+            get = data.get
+            ev_id = get("id")
+            etype = get("type")
+            stamp = get("time")
+            if type(ev_id) is not str or not ev_id:
+                raise ValueError("missing or invalid id")
+            if type(etype) is not str or not etype:
+                raise ValueError("missing or invalid type")
+            if type(stamp) is not str:
+                raise ValueError("missing time")
+            if canonical(stamp) is None:
+                try:
+                    stamp = normalize_time(stamp)
+                except ValueError:
+                    raise ValueError(f"invalid time {stamp!r}") from None
+            v = get("v", FORMAT_VERSION)
+            author = get("author", "")
+            email = get("email", "")
+            target = get("target")
+            body = get("body")
+            suggestion = get("suggestion")
+            if type(v) is not int:
+                raise ValueError("v is not an integer")
+            if type(author) is not str or type(email) is not str:
+                raise ValueError("author and email must be strings")
+            if target is not None and type(target) is not str:
+                raise ValueError("target is not a string")
+            if body is not None and type(body) is not str:
+                raise ValueError("body is not a string")
+            etype = type_names.get(etype, etype)
+            anchor = None
+            if etype == "comment":
+                anchor = _anchor(get("anchor"))
+                if suggestion is not None and type(suggestion) is not str:
+                    raise ValueError("suggestion is not a string")
+                if body is None:
+                    raise ValueError("a comment event needs a body")
+            else:
+                if not target and etype in type_names:
+                    raise ValueError(f"a {etype} event needs a target")
+                if body is None and (etype == "reply" or etype == "edit"):
+                    raise ValueError(f"a {etype} event needs a body")
+                if suggestion is not None and type(suggestion) is not str:
+                    suggestion = None
+            if all_known(data):
+                extra = {}
+            else:
+                extra = {k: val for k, val in data.items() if k not in _KNOWN}
+            if anchor is None and "anchor" in data:
+                extra["anchor"] = data["anchor"]
+        except ValueError as exc:
+            problems.append(Problem(commit, no, line, str(exc)))
+            continue
+        append(Event(v, ev_id, etype, target, author, email, stamp, body, anchor, suggestion,
+                     extra, line, commit, notes))
     return events, problems
+
+
+def parse_note(commit: str, data: bytes) -> tuple[list[Event], list[Problem]]:
+    """Parse the raw note on *commit* (UTF-8 JSON Lines): its events and its malformed lines."""
+    lines = data.decode("utf-8", errors="replace").split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return _note_events(commit, _decode_lines(lines), lines)
 
 
 def parse_events(commit: str, lines: Iterable[str]) -> tuple[list[Event], list[Problem]]:
@@ -445,7 +493,8 @@ def parse_events(commit: str, lines: Iterable[str]) -> tuple[list[Event], list[P
     skipped (it stays in the note). Unknown fields go to ``extra``; unknown event types
     are returned as events (with ``anchor`` None) and ignored by :func:`fold`.
     """
-    return build_events(commit, parse_records(lines))
+    lines = list(lines)
+    return _note_events(commit, _decode_lines(lines), lines)
 
 
 def dedupe(events: Iterable[Event]) -> tuple[list[Event], list[Problem]]:
@@ -499,8 +548,78 @@ def _fold(unique: list[Event], dangling_out: list[Event] | None = None) -> list[
     """:func:`fold` for events that are already unique by id (sorts *unique* in place).
 
     Events of known types whose target is not found are added to *dangling_out*.
+
+    One pass in (time, id) order, which is enough when every event comes after its
+    target, as writers make sure (§4 of the format). An event whose target is not known
+    yet is set aside; if any of those turns out to have a target after all (skewed
+    clocks), the events are folded again by :func:`_fold_any_order`, otherwise they are
+    dangling.
     """
     unique.sort(key=_key)
+    threads: dict[str, Thread] = {}
+    replies: dict[str, Reply] = {}
+    waiting: list[Event] = []
+    for ev in unique:
+        etype = ev.type
+        if etype == "comment":
+            if ev.anchor is not None:
+                threads[ev.id] = Thread(ev.id, ev, ev.anchor, ev.author, ev.email, ev.time, ev.time,
+                                        ev.body or "", [], "open", False, [], ev.suggestion, None, [], [ev])
+            continue
+        target = ev.target
+        if not target or etype not in _TYPE_NAMES:
+            continue
+        thread = threads.get(target)
+        if thread is not None:
+            item: Thread | Reply = thread
+        else:
+            reply = replies.get(target)
+            if reply is None:
+                waiting.append(ev)
+                continue
+            item = reply
+            thread = threads[reply.thread_id]
+        thread.events.append(ev)
+        if etype == "reply":
+            reply = Reply(ev.id, target, ev.author, ev.email, ev.time, ev.body or "", [], False, ev.time, ev,
+                          thread.id)
+            replies[ev.id] = reply
+            thread.replies.append(reply)
+        elif etype == "edit" or etype == "retract":
+            if not _same_person(item.author, item.email, ev.author, ev.email):
+                thread.refused.append(ev)
+                continue
+            if etype == "edit":
+                item.body = ev.body or ""
+                item.edits.append(ev)
+            else:
+                item.retracted = True
+            if ev.time > item.updated:
+                item.updated = ev.time
+        elif etype == "resolve":
+            thread.status = "resolved"
+        elif etype == "reopen":
+            thread.status = "open"
+        elif etype == "applied":
+            thread.applied = ev
+        if ev.time > thread.updated:
+            thread.updated = ev.time
+    if waiting:
+        later = {ev.id for ev in waiting if ev.type == "reply"}
+        if any(ev.target in threads or ev.target in replies or ev.target in later for ev in waiting):
+            return _fold_any_order(unique, dangling_out)
+        if dangling_out is not None:
+            dangling_out.extend(waiting)
+    # Dict order is (time, id) order of the roots already.
+    return list(threads.values())
+
+
+def _fold_any_order(unique: list[Event], dangling_out: list[Event] | None = None) -> list[Thread]:
+    """:func:`_fold` for events already sorted by (time, id) that may come before their targets.
+
+    Replies are first linked to their threads whatever their order, then everything is
+    applied in order.
+    """
     threads: dict[str, Thread] = {}
     parent: dict[str, str] = {}
     reply_events: list[Event] = []
@@ -607,14 +726,27 @@ def _key(ev: Event) -> str:
 
 
 
-class _NoGC:
-    """Pause the cyclic garbage collector while building many small objects (restored after)."""
+class _LongLived:
+    """Build many long-lived objects without the cyclic garbage collector looking at them.
+
+    The collector is paused while the threads are built (otherwise it would scan them
+    again and again as they are created), and the objects built are then moved straight
+    to the oldest generation, where long-lived objects end up anyway: re-enabling the
+    collector alone would make its next young collection scan every one of them (tens of
+    milliseconds for a large review). ``gc.freeze()`` + ``gc.unfreeze()`` is that move.
+    It also ages the process's other young objects, which only delays the collection of
+    any garbage among them to the next full collection. Skipped when the process keeps a
+    frozen generation of its own (``gc.unfreeze()`` would thaw it).
+    """
 
     def __enter__(self) -> None:
         self._was = gc.isenabled()
         gc.disable()
 
     def __exit__(self, *exc: object) -> None:
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
         if self._was:
             gc.enable()
 
@@ -752,38 +884,22 @@ class ReviewStore:
     def events(self) -> tuple[list[Event], list[Problem]]:
         """Every event of every note (duplicates included) and the malformed lines.
 
-        One ``git ls-tree`` lists the notes; notes already in the parse cache are not read
-        again, the others stream from one ``git cat-file --batch`` and are parsed as they
-        arrive.
+        Three git processes however many notes there are (``rev-parse``, ``ls-tree -r``,
+        ``cat-file --batch``); each note is parsed as it arrives from ``cat-file``.
         """
-        tree = self.notes.tree(self.notes.head())
-        cached = self.cache.read() if self.cache is not None else {}
-        live = [sha for entries in tree.notes.values() for sha in (e[1] for e in entries)]
-        missing = [sha for sha in dict.fromkeys(live) if sha not in cached]
-        fresh = {sha: parse_records(split_note(data or b"")) for sha, data in stream_blobs(self.repo, missing)}
-        if self.cache is not None:
-            self.cache.update(cached, fresh, set(live))
         events: list[Event] = []
         problems: list[Problem] = []
-        for commit, entries in tree.notes.items():
-            if len(entries) == 1:
-                sha = entries[0][1]
-                records = fresh[sha] if sha in fresh else cached[sha]
-            else:  # one object noted at two fanouts (hand-made trees): parse the union
-                blobs = self.notes.read_blobs(sha for _, sha in entries)
-                data = b""
-                for _, sha in entries:
-                    data = union_note(data, blobs.get(sha, b""))
-                records = parse_records(split_note(data))
-            evs, probs = build_events(commit, records)
-            events.extend(evs)
-            problems.extend(probs)
+        for commit, data in self.notes.iter_raw():
+            evs, probs = parse_note(commit, data)
+            events += evs
+            if probs:
+                problems += probs
         return events, problems
 
     def load(self) -> tuple[list[Thread], list[Problem]]:
         """All threads (oldest first) and the problems found (malformed lines, dangling events)."""
         lost: list[Event] = []
-        with _NoGC():
+        with _LongLived():
             events, problems = self.events()
             unique, dup_problems = dedupe(events)
             threads = _fold(unique, lost)

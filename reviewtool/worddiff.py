@@ -47,6 +47,7 @@ changed.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from bisect import bisect_left, bisect_right
@@ -65,6 +66,9 @@ _SMALL_GAP = 1600
 _HUGE_GAP = 4_000_000
 #: Anchoring recurses into the gaps between anchors at most this deep.
 _MAX_DEPTH = 40
+#: Rewrite checks needing at most this many words of context look at the words just
+#: before the change first (see :func:`_ends_with_words`).
+_TAIL_WORDS = 4
 
 _WORD_RE = r"[^\W_]+(?:['’\-][^\W_]+)*"
 _WORD = re.compile(_WORD_RE)
@@ -424,57 +428,59 @@ def _diff_sides(pa: list[str], pb: list[str]) -> list[WordOp]:
     return _assemble(pa, pb, _opcodes(_matching_blocks(pa[1::2], pb[1::2])))
 
 
-def _space_texts(text: str, units: list[str], codes: list[tuple[str, int, int, int, int]],
-                 lo_idx: int) -> list[str]:
-    """Each opcode's text on one side of a diff of the space-cut *units* of *text*.
-
-    The same as :func:`_side_texts` on the parts ``["", U0, " ", U1, ..., U(n-1), ""]``
-    (whose outer gaps are empty), cut from *text* directly: the offset of a unit
-    is the length of the units before it plus one space each.
-    """
-    hi_idx = lo_idx + 1
-    texts = [""] * len(codes)
-    prev = -1
-    start = 0
-    at = at_offset = 0  # a unit index and its offset in text
-    for k, c in enumerate(codes):
-        lo = c[lo_idx]
-        if c[hi_idx] <= lo:
-            continue  # nothing on this side
-        if prev >= 0:
-            at_offset += sum(map(len, units[at:lo])) + lo - at
-            at = lo
-            # The space before unit lo goes to the left opcode if it is equal, else to
-            # this one if it is equal, else to the left one.
-            cut = at_offset if codes[prev][0] == "equal" or c[0] != "equal" else at_offset - 1
-            texts[prev] = text[start:cut]
-            start = cut
-        prev = k
-    if prev >= 0:
-        texts[prev] = text[start:]
-    return texts
-
-
 def _raw_ops(old: str, new: str, ua: list[str], ub: list[str]) -> list[WordOp]:
     """The uncleaned operations: a diff of the space-cut units *ua*/*ub* of
     *old*/*new*, with replaced units re-diffed by word and punctuation token.
 
     A replacement made only of words separated by single spaces is not re-diffed:
     its units already are its tokens.
+
+    Texts are cut from *old* and *new* directly. The space between two units
+    always goes to the ``equal`` operation beside it (to the left one when both
+    are ``equal``, as happens on the side where a change has no units), so a
+    change spans exactly its units, ``old[start(lo):start(hi) - 1]``, and the
+    ``equal`` operations fill the rest. ``start(u)``, the offset of unit *u*, is
+    the length of the units before it plus one space each.
     """
-    codes = _opcodes(_matching_blocks(ua, ub))
     ops: list[WordOp] = []
-    for c, o, n in zip(codes, _space_texts(old, ua, codes, 1), _space_texts(new, ub, codes, 3)):
-        if c[0] == "replace" and not (_all_words(o) and _all_words(n)):
-            ops.extend(_diff_sides(_token_parts(o), _token_parts(n)))
-        else:
-            ops.append(WordOp(c[0], o, n))
+    append = ops.append
+    i = j = 0  # unit cursors: everything before them is in ops or pending
+    ua_at = ub_at = 0  # a unit index on each side...
+    oa = ob = 0  # ...and its offset
+    pos_a = pos_b = 0  # where the pending equal operation's texts start
+    pending = False  # an equal operation waiting for the offset where it ends
+    for ai, bj, n in _matching_blocks(ua, ub):
+        if i < ai or j < bj:
+            # A change: units i..ai of old, j..bj of new.
+            oa += sum(map(len, ua[ua_at:i])) + i - ua_at
+            ob += sum(map(len, ub[ub_at:j])) + j - ub_at
+            ua_at, ub_at = i, j
+            if pending:
+                append(WordOp("equal", old[pos_a:oa], new[pos_b:ob]))
+                pending = False
+            # The change's texts are its units joined by spaces; the unit after it
+            # starts one space later.
+            units_o, units_t = ua[i:ai], ub[j:bj]
+            o, t = " ".join(units_o), " ".join(units_t)
+            pos_a = oa + len(o)
+            pos_b = ob + len(t)
+            if units_o and units_t:
+                # Units that are all single words are their own tokens: no re-diff.
+                if all(map(str.isalnum, units_o)) and all(map(str.isalnum, units_t)):
+                    append(WordOp("replace", o, t))
+                else:
+                    ops.extend(_diff_sides(_token_parts(o), _token_parts(t)))
+            else:
+                append(WordOp("delete" if units_o else "insert", o, t))
+            ua_at, ub_at = ai, bj
+            oa = pos_a + 1 if units_o else oa
+            ob = pos_b + 1 if units_t else ob
+        if n:
+            pending = True
+        i, j = ai + n, bj + n
+    if pending:
+        append(WordOp("equal", old[pos_a:], new[pos_b:]))
     return _normalise(ops)
-
-
-def _all_words(text: str) -> bool:
-    """Whether *text* is words separated by single spaces (so its units are its tokens)."""
-    return all(map(str.isalnum, text.split(" ")))
 
 
 def _normalise(ops: list[WordOp]) -> list[WordOp]:
@@ -511,6 +517,9 @@ def _is_island(op: WordOp) -> bool:
     text = op.new
     if len(text) > 200:
         return False  # cheap exit: three words or more, or a long run of punctuation
+    chunks = text.split(None, 3)
+    if len(chunks) >= 3 and chunks[0].isalnum() and chunks[1].isalnum() and chunks[2].isalnum():
+        return False  # three words (an all-alphanumeric chunk is one word)
     if _BLANK_LINE.search(text):
         return False  # never join changes across a paragraph break
     words = _WORD.findall(text)
@@ -610,6 +619,21 @@ def _last_break(op: WordOp, prev: WordOp | None, side: int = 0) -> int:
     return end
 
 
+def _ends_with_words(text: str, k: int) -> bool:
+    """Whether *text* ends with *k* words, each one all-alphanumeric chunk, joined and
+    followed by single spaces, all within the last 160 characters.
+
+    Then :func:`_context_words` counts at least *k* words before a change that
+    follows *text*: no sentence break ends after the first of them (a break is
+    whitespace after sentence punctuation, or holding a line break), and its first
+    window (160 characters) holds them all.
+    """
+    if text[-1:] != " ":
+        return False
+    parts = text[-160:].rsplit(" ", k + 1)  # [rest, w1, ..., wk, ""]
+    return len(parts) == k + 2 and all(map(str.isalnum, parts[1:-1]))
+
+
 def _context_words(op: WordOp, prev: WordOp | None, side: int, limit: float, backward: bool) -> int:
     """Words of equal *op* that share a sentence with the change next to it.
 
@@ -699,6 +723,9 @@ def _mostly_rewritten(ops: list[WordOp], first: int, last: int) -> bool:
         room = changed / REWRITE_SHARE - changed - same
         if room <= 0:
             continue
+        if before is not None and room <= _TAIL_WORDS and _ends_with_words(before.old if side == 0 else before.new,
+                                                                            math.ceil(room)):
+            continue  # the words just before the change are enough context
         context = 0
         if before is not None:
             context += _context_words(before, ops[first - 2] if first > 1 else None, side, room, True)

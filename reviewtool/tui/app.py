@@ -33,11 +33,13 @@ from textual.timer import Timer
 from textual.widgets import Footer, Tree
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from reviewtool.anchoring import Placement, comments_for_version, thread_version_index
+from reviewtool.comments import ReviewStore, Thread
 from reviewtool.errors import ReviewtoolError, UsageError
 from reviewtool.gitrepo import GitRepo
 from reviewtool.history import DraftHistory, Version, find_drafts, resolve_draft
 from reviewtool.textsafe import one_line
-from reviewtool.tui import backend, view_models
+from reviewtool.tui import view_models
 from reviewtool.tui.commands import ReviewCommands
 from reviewtool.tui.comments_pane import CommentsPane
 from reviewtool.tui.content_pane import ContentPane, ContentView
@@ -78,6 +80,8 @@ class ReviewApp(App[None]):
         Binding("q", "back_or_quit", "Quit", id="app.quit"),
         Binding("question_mark,f1", "help", "Help", key_display="?", id="app.help"),
         Binding("slash", "search", "Search", key_display="/", id="app.search"),
+        Binding("n", "next_match(1)", "Next match", show=False, id="app.next_match"),
+        Binding("N", "next_match(-1)", "Previous match", show=False, id="app.previous_match"),
         Binding("tab", "focus_next", "Next pane", show=False, id="app.focus_next"),
         Binding("shift+tab", "focus_previous", "Previous pane", show=False, id="app.focus_previous"),
         Binding("1", "focus_pane('history')", "Focus history", show=False, id="app.focus_history"),
@@ -123,11 +127,11 @@ class ReviewApp(App[None]):
         self.history: DraftHistory | None = None
         self.versions: list[Version] = []
         self.stats: dict[str, RowStats] = {}
-        self.threads: list[Any] = []
-        self.threads_note = backend.why_missing("comments")
+        self.threads: list[Thread] = []
+        self.threads_note = ""
         self.thread_problems: list[str] = []
         self.open_by_commit: dict[str, int] = {}
-        self.placements: list[tuple[Any, Any]] = []
+        self.placements: list[tuple[Thread, Placement]] = []
         self.placements_note = ""
         self.selection: dict[str, Any] | None = None
         self.version: Version | None = None
@@ -138,8 +142,6 @@ class ReviewApp(App[None]):
         self.coverage_note = ""
         self._stats_timer: Timer | None = None
         self._coverage_requested = -1
-        self.load_started = time.perf_counter()
-        self.first_rows_at: float | None = None
 
     # ------------------------------------------------------------------ setup
     def now(self) -> datetime:
@@ -188,6 +190,12 @@ class ReviewApp(App[None]):
         if self.repo is not None:
             self.repo.close()  # the persistent cat-file process
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While a dialog or another screen is on top, the main screen's keys are off (but ``q``)."""
+        if action in _MAIN_SCREEN_ACTIONS and len(self.screen_stack) > 1:
+            return False
+        return True
+
     # ------------------------------------------------------------------ lookups
     def stats_for(self, version: Version) -> RowStats | None:
         """Computed statistics of *version* (None until the stats worker reaches it)."""
@@ -199,7 +207,7 @@ class ReviewApp(App[None]):
 
     # ------------------------------------------------------------------ workers: history
     @work(thread=True, exclusive=True, group="history", exit_on_error=False)
-    def load_history(self, keep: str | None = None) -> None:
+    def load_history(self) -> None:
         """Open the repository and list the draft's versions (one ``git log``)."""
         repo = self.repo
         if repo is None:
@@ -249,8 +257,6 @@ class ReviewApp(App[None]):
             (f"  {count:,} version{'s' if count != 1 else ''}", "$text-muted"))
         self.growth_view.set_versions(self.versions)
         self.history_pane.set_versions(self.versions, keep=keep)
-        if self.first_rows_at is None:
-            self.first_rows_at = time.perf_counter()
         self.load_threads()
 
     def on_history_failed(self, message: HistoryFailed) -> None:
@@ -374,15 +380,11 @@ class ReviewApp(App[None]):
         self._place_threads(generation, history, version)
 
     def _place_threads(self, generation: int, history: DraftHistory, version: Version) -> None:
-        anchoring = backend.core("anchoring")
-        if anchoring is None:
-            self.post_message(PlacementsReady(generation, version, [], backend.why_missing("anchoring")))
-            return
         if not self.threads:
             self.post_message(PlacementsReady(generation, version, [], self.threads_note))
             return
         try:
-            placed = anchoring.comments_for_version(history, list(self.threads), version)
+            placed = comments_for_version(history, list(self.threads), version)
         except ReviewtoolError as exc:
             self.post_message(PlacementsReady(generation, version, [], str(exc)))
             return
@@ -465,8 +467,6 @@ class ReviewApp(App[None]):
         self.content_pane.show(view)
 
     def _coverage_view(self) -> tuple[list[Content], str]:
-        if backend.core("coverage") is None:
-            return [], backend.why_missing("coverage")
         if self.coverage is None and not self.coverage_note:
             if self.history is not None and self.version is not None and \
                     self._coverage_requested != self.generation:
@@ -488,12 +488,8 @@ class ReviewApp(App[None]):
     def compute_coverage(self, generation: int, history: DraftHistory, version: Version,
                          outline: Version | None) -> None:
         """Outline coverage of *version* (outline: the marked base, else the fullest earlier outline)."""
-        module = backend.core("coverage")
-        if module is None:
-            self.post_message(CoverageReady(generation, None, backend.why_missing("coverage")))
-            return
         try:
-            cov, outline = view_models.compute_coverage(module, history, version, outline)
+            cov, outline = view_models.compute_coverage(history, version, outline)
         except ReviewtoolError as exc:
             self.post_message(CoverageReady(generation, None, str(exc)))
             return
@@ -515,12 +511,10 @@ class ReviewApp(App[None]):
     @work(thread=True, exclusive=True, group="threads", exit_on_error=False)
     def load_threads(self) -> None:
         """Read every review thread from the notes (one bulk read)."""
-        comments = backend.core("comments")
-        if comments is None or self.repo is None:
-            self.post_message(ThreadsLoaded([], [], backend.why_missing("comments")))
+        if self.repo is None:
             return
         try:
-            threads, problems = comments.ReviewStore(self.repo).load()
+            threads, problems = ReviewStore(self.repo).load()
         except ReviewtoolError as exc:
             self.post_message(ThreadsLoaded([], [], f"cannot read review notes: {exc}"))
             return
@@ -540,13 +534,10 @@ class ReviewApp(App[None]):
 
     def _open_by_commit(self) -> dict[str, int]:
         counts: dict[str, int] = {}
-        anchoring = backend.core("anchoring")
         if self.history is None:
             return counts
         for thread in view_models.open_threads(self.threads):
-            index = None
-            if anchoring is not None:
-                index = anchoring.thread_version_index(self.history, thread.anchor)
+            index = thread_version_index(self.history, thread.anchor)
             commit = self.versions[index].commit if index is not None else thread.anchor.commit
             counts[commit] = counts.get(commit, 0) + 1
         return counts
@@ -665,18 +656,32 @@ class ReviewApp(App[None]):
         doc = self.selection["doc"] if self.selection else None
         self.push_screen(SearchScreen(self.versions, doc), self._search_result)
 
-    def _search_result(self, result: tuple[str, Any] | None) -> None:
+    def _search_result(self, result: tuple[str, Any, list[int]] | None) -> None:
         if result is None:
             return
-        kind, value = result
+        kind, value, matches = result
         pane = self.history_pane
+        pane.matches = set(matches)
+        pane.refresh_rows()
         if kind == "version":
-            pane.matches = set()
             pane.cursor = value
             pane.focus()
         elif kind == "section":
             self.sections_pane.select_key(value)
             self.sections_pane.focus()
+
+    def action_next_match(self, step: int = 1) -> None:
+        """Move to the next (older) version that matched the last search (``N``: newer)."""
+        pane = self.history_pane
+        if not pane.matches:
+            self.notify("no search matches: search with /", title="search", severity="warning")
+            return
+        ordered = sorted(pane.matches)
+        if step > 0:
+            target = next((i for i in ordered if i > pane.cursor), ordered[0])
+        else:
+            target = next((i for i in reversed(ordered) if i < pane.cursor), ordered[-1])
+        pane.cursor = target
 
     def action_toggle_growth(self) -> None:
         """Show or hide the growth sparklines."""
@@ -774,3 +779,11 @@ class ReviewApp(App[None]):
         from reviewtool.tui import review
 
         review.start_sync(self)
+
+
+#: Actions of the main screen, disabled while a dialog is open (``q`` still closes it, and
+#: ``tab``/``shift+tab`` move between the dialog's fields).
+_MAIN_SCREEN_ACTIONS = frozenset(
+    b.action.split("(", 1)[0] for b in ReviewApp.BINDINGS
+    if b.action not in ("back_or_quit", "focus_next", "focus_previous")
+)

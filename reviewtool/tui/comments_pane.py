@@ -9,13 +9,15 @@ body, a suggested edit, and the replies. Every piece of user text goes in as
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Callable
+from typing import Callable
 
 from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from reviewtool.anchoring import Placement
+from reviewtool.comments import Thread
 from reviewtool.render import relative_date
 from reviewtool.textsafe import clean, one_line
 
@@ -29,15 +31,14 @@ STATE_STYLES = {
 MAX_BODY_LINES = 8
 
 
-def _when(value: Any, now: datetime | None) -> str:
-    if isinstance(value, datetime):
-        return relative_date(value, now)
-    if isinstance(value, str) and value:
-        try:
-            return relative_date(datetime.fromisoformat(value), now)
-        except ValueError:
-            return one_line(value)
-    return ""
+def _when(stamp: str | None, now: datetime | None) -> str:
+    """``3 days ago`` for an event time (ISO 8601, as stored in the notes)."""
+    if not stamp:
+        return ""
+    try:
+        return relative_date(datetime.fromisoformat(stamp), now)
+    except ValueError:
+        return one_line(stamp)
 
 
 def _body(text: str, indent: str = "") -> list[Content]:
@@ -48,54 +49,46 @@ def _body(text: str, indent: str = "") -> list[Content]:
     return out
 
 
-def quote_of(thread: Any) -> str:
-    """The quoted passage of a thread's anchor, if it has one."""
-    anchor = getattr(thread, "anchor", None)
-    if anchor is None:
-        return ""
-    quote = anchor.get("quote") if isinstance(anchor, dict) else getattr(anchor, "quote", None)
-    if quote is None:
-        return ""
-    if isinstance(quote, dict):
-        return quote.get("exact") or ""
-    if isinstance(quote, (tuple, list)):
-        return next((q for q in quote if isinstance(q, str)), "")
-    return getattr(quote, "exact", "") or ""
+def _short(text: str, width: int = 160) -> str:
+    line = one_line(text)
+    return line if len(line) <= width else line[: width - 1] + "…"
 
 
-def thread_content(thread: Any, placement: Any, section_title: str, now: datetime | None) -> Content:
+def thread_content(thread: Thread, placement: Placement, section_title: str, now: datetime | None) -> Content:
     """The multi-line display of one thread with its placement on this version."""
-    state = getattr(placement, "state", "?") if placement is not None else "?"
-    status = "resolved" if getattr(thread, "status", "open") == "resolved" else "open"
-    if getattr(thread, "retracted", False):
-        status = "retracted"
-    head: list[tuple[str, str] | str | Content] = [
+    state = placement.state
+    status = "retracted" if thread.retracted else thread.status
+    head: list[tuple[str, str] | str] = [
         (f" {state} ", f"reverse {STATE_STYLES.get(state, '')}"), " ",
         (status, "bold $text-success" if status == "open" else "$text-muted"), "  ",
-        (one_line(getattr(thread, "author", "") or "someone"), "bold $secondary"), "  ",
-        (_when(getattr(thread, "created", None), now), "$text-muted"),
+        (one_line(thread.author or thread.email or "someone"), "bold $secondary"), "  ",
+        (_when(thread.created, now), "$text-muted"),
     ]
+    if thread.edits:
+        head.append(("  (edited)", "$text-muted italic"))
     if section_title:
         head += ["  ", ("§ " + one_line(section_title), "$text-muted")]
+    elif placement.scope == "version":
+        head += ["  ", ("whole version", "$text-muted")]
     lines: list[Content] = [Content.assemble(*head)]
-    quote = quote_of(thread)
-    if quote:
-        short = one_line(quote)
-        if len(short) > 160:
-            short = short[:159] + "…"
-        lines.append(Content.styled(f"❝{short}❞", "italic $text-muted"))
-    lines.extend(_body(getattr(thread, "body", "") or ""))
-    suggestion = getattr(thread, "suggestion", None)
-    if suggestion:
-        label = "suggested edit (applied): " if getattr(thread, "applied", False) else "suggested edit: "
-        lines.append(Content.assemble((label, "bold $text-accent"), (one_line(str(suggestion)), "$text-success")))
-    for reply in getattr(thread, "replies", []) or []:
-        author = reply.get("author") if isinstance(reply, dict) else getattr(reply, "author", "")
-        created = reply.get("created") if isinstance(reply, dict) else getattr(reply, "created", None)
-        body = reply.get("body") if isinstance(reply, dict) else getattr(reply, "body", "")
-        lines.append(Content.assemble(("  ↳ ", "$text-muted"), (one_line(author or ""), "bold $secondary"),
-                                      ("  " + _when(created, now), "$text-muted")))
-        lines.extend(_body(body or "", indent="    "))
+    anchor = thread.anchor
+    if anchor.exact:
+        found = placement.quote_found
+        if state == "fuzzy" and found and found != anchor.exact:
+            lines.append(Content.styled(f"❝{_short(anchor.exact)}❞  now: ❝{_short(found, 80)}❞", "italic $text-muted"))
+        else:
+            lines.append(Content.styled(f"❝{_short(anchor.exact)}❞", "italic $text-muted"))
+    lines.extend(_body(thread.body))
+    if thread.suggestion is not None:
+        label = "suggested edit (applied): " if thread.applied is not None else "suggested edit: "
+        lines.append(Content.assemble((label, "bold $text-accent"), (_short(thread.suggestion), "$text-success")))
+    for reply in thread.replies:
+        who = one_line(reply.author or reply.email or "someone")
+        lines.append(Content.assemble(("  ↳ ", "$text-muted"), (who, "bold $secondary"),
+                                      ("  " + _when(reply.time, now), "$text-muted"),
+                                      ("  (retracted)" if reply.retracted else "", "$text-muted italic")))
+        if not reply.retracted:
+            lines.extend(_body(reply.body, indent="    "))
     return Content("\n").join(lines)
 
 
@@ -119,10 +112,10 @@ class CommentsPane(OptionList):
         """An empty pane; :meth:`show` fills it."""
         super().__init__(id=id, classes=classes, markup=False)
         self.now = now
-        self.threads: list[tuple[Any, Any]] = []
+        self.threads: list[tuple[Thread, Placement]] = []
         self.note = ""
 
-    def show(self, placed: list[tuple[Any, Any]], titles: dict[str, str], note: str = "") -> None:
+    def show(self, placed: list[tuple[Thread, Placement]], titles: dict[str, str], note: str = "") -> None:
         """Show *placed* ``(thread, placement)`` pairs; *titles* maps section keys to titles."""
         keep = self.current_thread_id
         self.threads = placed
@@ -135,14 +128,13 @@ class CommentsPane(OptionList):
             return
         options = []
         for thread, placement in placed:
-            key = getattr(placement, "section_key", None) or ""
-            options.append(Option(thread_content(thread, placement, titles.get(key, ""), now),
-                                  id=str(getattr(thread, "id"))))
+            key = placement.section_key or ""
+            options.append(Option(thread_content(thread, placement, titles.get(key, ""), now), id=thread.id))
         self.add_options(options)
         index = 0
         if keep is not None:
             for i, (thread, _) in enumerate(placed):
-                if str(thread.id) == keep:
+                if thread.id == keep:
                     index = i
                     break
         self.highlighted = index
@@ -153,11 +145,11 @@ class CommentsPane(OptionList):
         if self.highlighted is None or not self.threads:
             return None
         if 0 <= self.highlighted < len(self.threads):
-            return str(self.threads[self.highlighted][0].id)
+            return self.threads[self.highlighted][0].id
         return None
 
     @property
-    def current(self) -> tuple[Any, Any] | None:
+    def current(self) -> tuple[Thread, Placement] | None:
         """The highlighted ``(thread, placement)``."""
         if self.highlighted is None or not self.threads:
             return None

@@ -22,7 +22,7 @@ never blocks the UI thread.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Iterable
 
 from textual import work
 from textual.app import ComposeResult
@@ -39,6 +39,7 @@ from textual.worker import get_current_worker
 from reviewtool.document import Document, Section
 from reviewtool.history import Version
 from reviewtool.textsafe import clean, one_line
+from reviewtool.worddiff import WordOp
 from reviewtool.tui.lines_view import LinesView, StyleResolver, content_lines, markdown_lines
 
 MODES = ("text", "diff", "side", "coverage")
@@ -55,7 +56,7 @@ class DiffPiece:
 
     title: str
     status: list[str]
-    ops: list[Any] | None  # WordOp-like: .op, .old, .new
+    ops: list[WordOp] | None  # None: nothing to redline (see note)
     words_added: int = 0
     words_removed: int = 0
     similarity: float | None = None
@@ -78,7 +79,7 @@ class ContentView:
     coverage_note: str = ""
 
 
-def redline(ops: Iterable[Any]) -> Content:
+def redline(ops: Iterable[WordOp]) -> Content:
     """Inline redline from word-diff ops: deletions struck in red, insertions underlined green."""
     parts: list[tuple[str, str] | str] = []
     for op in ops:
@@ -95,7 +96,7 @@ def redline(ops: Iterable[Any]) -> Content:
     return Content.assemble(*parts)
 
 
-def sides(ops: Iterable[Any]) -> tuple[Content, Content]:
+def sides(ops: Iterable[WordOp]) -> tuple[Content, Content]:
     """The base text (deletions marked) and the new text (insertions marked) from word-diff ops."""
     old: list[tuple[str, str] | str] = []
     new: list[tuple[str, str] | str] = []

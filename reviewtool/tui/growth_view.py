@@ -21,6 +21,7 @@ from reviewtool.tui.history_pane import RowStats
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
 LABEL_WIDTH = 10
+MAX_COLUMN_WIDTH = 3
 METRICS = (("words", "words"), ("sections", "sections"), ("prose", "prose %"))
 
 
@@ -64,6 +65,11 @@ class GrowthView(Widget):
         """How many version columns fit."""
         return max(1, self.size.width - LABEL_WIDTH - 2 - 12)
 
+    def column_width(self) -> int:
+        """Cells per version column: short histories get wider columns (up to 3 cells)."""
+        n = len(self.versions)
+        return max(1, min(MAX_COLUMN_WIDTH, self.columns() // n)) if n else 1
+
     def sample_indices(self) -> list[int]:
         """Version indices (newest-first numbering) shown, oldest column first."""
         n = len(self.versions)
@@ -99,6 +105,7 @@ class GrowthView(Widget):
             "prose": 1.0,
         }
         cursor_col = self._column_of_cursor(indices)
+        width = self.column_width()
         current = self.stats_for(self.versions[self.cursor]) if self.versions else None
         lines = []
         for metric, label in METRICS:
@@ -114,7 +121,7 @@ class GrowthView(Widget):
                     style = {"words": "$primary", "sections": "$secondary", "prose": "$success"}[metric]
                 if c == cursor_col:
                     style += " reverse"
-                parts.append((ch, style))
+                parts.append((ch * width, style))
             if current is not None and not current.deleted:
                 value = {"words": f"{current.words:,}", "sections": str(current.sections),
                          "prose": f"{current.prose_share * 100:.0f}%"}[metric]
@@ -125,7 +132,7 @@ class GrowthView(Widget):
         return Content("\n").join(lines)
 
     def on_click(self, event: events.Click) -> None:
-        col = event.x - 1 - LABEL_WIDTH
+        col = (event.x - 1 - LABEL_WIDTH) // self.column_width()
         indices = self.sample_indices()
         if 0 <= col < len(indices):
             self.post_message(self.Clicked(indices[col]))

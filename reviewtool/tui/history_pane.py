@@ -38,9 +38,8 @@ class RowStats:
     words: int
     sections: int
     prose_share: float
-    added: int | None = None  # words added vs the previous version (None: not known)
+    added: int | None = None  # words added vs the previous version (None: not computed)
     removed: int | None = None
-    net_only: bool = False  # True when only the net word change is known
     deleted: bool = False  # the commit deleted the draft
 
     @property
@@ -252,11 +251,7 @@ class HistoryPane(ScrollView, can_focus=True):
         plus, minus = change_cells(stats.added, half), change_cells(stats.removed, half)
         bar = Content.assemble(("▮" * plus, "green"), ("▮" * minus, "red"),
                                " " * (bar_width - plus - minus))
-        if stats.net_only:
-            net = stats.added - stats.removed
-            label = f"{net:+d} net" if net else "±0"
-        else:
-            label = f"+{stats.added} -{stats.removed}"
+        label = f"+{stats.added} -{stats.removed}"
         if width - bar_width - 1 >= 6:
             return Content.assemble(self._cell(label, width - bar_width - 1, "", right=True), " ", bar)
         return bar

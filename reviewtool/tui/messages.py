@@ -9,12 +9,16 @@ they announce lives in the app's shared caches.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from textual.message import Message
 
+from reviewtool.align import Alignment
+from reviewtool.anchoring import Placement
+from reviewtool.comments import Thread
+from reviewtool.coverage import Coverage
 from reviewtool.document import Document
 from reviewtool.history import DraftHistory, Version
+from reviewtool.sectiondiff import DocumentDiff
 
 
 @dataclass
@@ -54,9 +58,9 @@ class SelectionReady(Message):
     base: Version | None
     doc: Document
     base_doc: Document | None
-    alignment: Any = None  # align.Alignment, when available
-    diff: Any = None  # sectiondiff.DocumentDiff, when available
-    diff_note: str = ""  # why there is no diff (module missing, error)
+    alignment: Alignment | None = None  # None: no base
+    diff: DocumentDiff | None = None
+    diff_note: str = ""  # why there is no diff (the first version)
 
 
 @dataclass
@@ -72,9 +76,9 @@ class SelectionFailed(Message):
 class ThreadsLoaded(Message):
     """Review threads read from the notes (all of them, every version)."""
 
-    threads: list[Any]
+    threads: list[Thread]
     problems: list[str]
-    note: str = ""  # why there are none (module missing, error)
+    note: str = ""  # why there are none (the notes could not be read)
 
 
 @dataclass
@@ -83,7 +87,7 @@ class PlacementsReady(Message):
 
     generation: int
     version: Version
-    placements: list[tuple[Any, Any]]
+    placements: list[tuple[Thread, Placement]]
     note: str = ""
 
 
@@ -92,7 +96,7 @@ class CoverageReady(Message):
     """The outline coverage of the selected version (or why there is none)."""
 
     generation: int
-    coverage: Any
+    coverage: tuple[Coverage, Version] | None  # the coverage and the outline version measured against
     note: str = ""
 
 

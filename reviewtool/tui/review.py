@@ -14,22 +14,16 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from textual.content import Content
 
+from reviewtool import export, suggestions, sync
+from reviewtool.anchoring import make_anchor
+from reviewtool.comments import ReviewStore
 from reviewtool.errors import ReviewtoolError
 from reviewtool.textsafe import one_line
-from reviewtool.tui import backend
 from reviewtool.tui.comment_editor import CommentDraft, CommentEditor
 from reviewtool.tui.dialogs import ConfirmScreen, ExportRequest, ExportScreen
 
 if TYPE_CHECKING:
     from reviewtool.tui.app import ReviewApp
-
-
-def _need(app: "ReviewApp", *modules: str) -> bool:
-    missing = backend.why_missing(*modules)
-    if missing:
-        app.notify(missing, title="not available", severity="warning", markup=False)
-        return False
-    return True
 
 
 def _short(text: str, width: int = 60) -> str:
@@ -51,8 +45,6 @@ def _current_thread(app: "ReviewApp") -> Any | None:
 
 def start_comment(app: "ReviewApp") -> None:
     """Comment on the selected version / section / passage."""
-    if not _need(app, "comments", "anchoring"):
-        return
     sel, version = app.selection, app.version
     if sel is None or version is None or app.repo is None:
         app.notify("no version selected yet", title="comment", severity="warning")
@@ -78,19 +70,17 @@ def start_comment(app: "ReviewApp") -> None:
         title = section.title if section is not None else None
 
         def call() -> str:
-            comments = backend.core("comments")
-            anchoring = backend.core("anchoring")
             quote = None
             if draft.quote is not None and draft.quote_start is not None and draft.quote_end is not None:
                 start, end = offset + draft.quote_start, offset + draft.quote_end
                 if doc.text[start:end] == draft.quote:
                     quote = (start, end, draft.quote, None, None)
                 else:
-                    fields = anchoring.make_anchor(doc, version, key, draft.quote)
+                    fields = make_anchor(doc, version, key, draft.quote)
                     quote = (fields.start, fields.end, fields.exact, fields.prefix, fields.suffix)
             else:
-                anchoring.make_anchor(doc, version, key)  # validates the target
-            store = comments.ReviewStore(repo)
+                make_anchor(doc, version, key)  # validates the target
+            store = ReviewStore(repo)
             event = store.add_comment(version.commit, version.path, version.blob, draft.body,
                                       section=(key, title or "") if key else None,
                                       quote=quote, suggestion=draft.suggestion)
@@ -106,13 +96,11 @@ def start_comment(app: "ReviewApp") -> None:
 
 
 def _store(app: "ReviewApp"):
-    return backend.core("comments").ReviewStore(app.repo)
+    return ReviewStore(app.repo)
 
 
 def start_reply(app: "ReviewApp") -> None:
     """Reply to the highlighted thread."""
-    if not _need(app, "comments"):
-        return
     thread = _current_thread(app)
     if thread is None:
         return
@@ -133,8 +121,6 @@ def start_reply(app: "ReviewApp") -> None:
 
 def start_edit(app: "ReviewApp") -> None:
     """Edit the highlighted comment (your own)."""
-    if not _need(app, "comments"):
-        return
     thread = _current_thread(app)
     if thread is None:
         return
@@ -155,8 +141,6 @@ def start_edit(app: "ReviewApp") -> None:
 
 def simple_action(app: "ReviewApp", action: str) -> None:
     """Resolve or reopen the highlighted thread."""
-    if not _need(app, "comments"):
-        return
     thread = _current_thread(app)
     if thread is None:
         return
@@ -179,8 +163,6 @@ def toggle_resolved(app: "ReviewApp") -> None:
 
 def start_retract(app: "ReviewApp") -> None:
     """Retract the highlighted comment (your own), after confirming."""
-    if not _need(app, "comments"):
-        return
     thread = _current_thread(app)
     if thread is None:
         return
@@ -201,8 +183,6 @@ def start_retract(app: "ReviewApp") -> None:
 
 def start_apply(app: "ReviewApp") -> None:
     """Apply the highlighted thread's suggested edit to the draft in the working tree."""
-    if not _need(app, "comments", "suggestions"):
-        return
     thread = _current_thread(app)
     if thread is None:
         return
@@ -216,7 +196,7 @@ def start_apply(app: "ReviewApp") -> None:
             return
 
         def call() -> str:
-            result = backend.core("suggestions").apply_suggestion(history, _store(app), thread.id)
+            result = suggestions.apply_suggestion(history, _store(app), thread.id)
             return (f"suggestion of {thread.id[:8]} applied to {result.path} "
                     f"({result.state}); the working tree now differs from HEAD")
 
@@ -232,8 +212,6 @@ def start_apply(app: "ReviewApp") -> None:
 
 def start_export(app: "ReviewApp") -> None:
     """Ask for a format and a file, then write the review summary of the selected version there."""
-    if not _need(app, "export", "comments", "anchoring"):
-        return
     sel, version, history = app.selection, app.version, app.history
     if app.repo is None or history is None or sel is None or version is None:
         app.notify("nothing to export yet", title="export", severity="warning")
@@ -246,7 +224,6 @@ def start_export(app: "ReviewApp") -> None:
             return
 
         def call() -> str:
-            export = backend.core("export")
             text = export.export(placements, request.fmt, title=doc.title, draft=history.draft,
                                  version=version, document=doc, status=request.status)
             mode = "w" if request.overwrite else "x"
@@ -266,15 +243,13 @@ def start_export(app: "ReviewApp") -> None:
 
 def start_sync(app: "ReviewApp", remote: str = "origin") -> None:
     """Fetch, merge and push the review notes with *remote*."""
-    if not _need(app, "sync"):
-        return
     if app.repo is None:
         app.notify("no repository open", title="sync", severity="warning")
         return
     repo = app.repo
 
     def call(progress: Callable[[str], None]) -> str:
-        result = backend.core("sync").sync(repo, remote=remote)
+        result = sync.sync(repo, remote=remote)
         if result.merge == "empty":
             return f"no review notes here or on {remote} yet"
         if result.merge == "up-to-date":

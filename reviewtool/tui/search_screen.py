@@ -1,8 +1,9 @@
 """Search (``/``): version subjects and authors, and the section titles of the selected version.
 
 Type to filter; ``enter`` jumps to the highlighted result (the first one when
-the input has focus); ``escape`` closes. Dismisses with ``("version", index)``
-or ``("section", key)``.
+the input has focus); ``escape`` closes. Dismisses with ``("version", index,
+matches)`` or ``("section", key, matches)``, where *matches* are the indices of
+every matching version (the history marks them; ``n``/``N`` step through them).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def search(versions: list[Version], doc: Document | None, query: str) -> list[tu
     return out
 
 
-class SearchScreen(ModalScreen[tuple[str, Any] | None]):
+class SearchScreen(ModalScreen[tuple[str, Any, list[int]] | None]):
     """Incremental search over versions and sections."""
 
     BINDINGS = [
@@ -98,7 +99,8 @@ class SearchScreen(ModalScreen[tuple[str, Any] | None]):
         if index is None or not (0 <= index < len(self.results)):
             return
         kind, value, _ = self.results[index]
-        self.dismiss((kind, value))
+        versions = [v for k, v, _ in self.results if k == "version"]
+        self.dismiss((kind, value, versions))
 
     def action_move(self, delta: int) -> None:
         """Move the highlight through the results."""

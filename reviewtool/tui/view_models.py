@@ -1,9 +1,10 @@
 """Turn core results into what the panes display (pure functions, run in workers).
 
 Nothing here decides anything about essays: statistics, alignments, word
-diffs, coverage and comment placement all come from the core modules. These
+diffs, coverage and comment placement all come from the core modules
+(:mod:`reviewtool.sectiondiff`, :mod:`reviewtool.coverage`...). These
 functions only select, order and format their results for the panes, and they
-never import Textual widgets, so they are safe to call from worker threads.
+never touch widgets, so they are safe to call from worker threads.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ from typing import Any
 
 from textual.content import Content
 
+from reviewtool import coverage as coverage_module
+from reviewtool.comments import Thread
 from reviewtool.document import Document, Section
 from reviewtool.history import DraftHistory, Version
+from reviewtool.sectiondiff import DocumentDiff, diff_documents
 from reviewtool.textsafe import clean, one_line
-from reviewtool.tui import backend
 from reviewtool.tui.content_pane import DiffPiece
 from reviewtool.tui.history_pane import RowStats
 from reviewtool.tui.sections_pane import SectionMarks
@@ -34,62 +37,27 @@ def row_stats(history: DraftHistory, version: Version, with_change: bool = True)
     if not with_change:
         return RowStats(stats["words"], stats["sections"], stats["prose_share"])
     previous = history.previous(version)
-    added = removed = None
-    net_only = False
     if previous is None:
         added, removed = stats["words"], 0
     else:
-        old = history.document(previous)
-        counts = change_counts(old, doc)
-        if counts is not None:
-            added, removed = counts
-        else:
-            net = doc.words - old.words
-            added, removed, net_only = max(net, 0), max(-net, 0), True
-    return RowStats(stats["words"], stats["sections"], stats["prose_share"], added, removed, net_only)
-
-
-def change_counts(old: Document, new: Document) -> tuple[int, int] | None:
-    """Words added and removed between two documents (section diff), or None if unavailable."""
-    sectiondiff = backend.core("sectiondiff")
-    if sectiondiff is None:
-        return None
-    diff = sectiondiff.diff_documents(old, new)
-    return diff_totals(diff)
-
-
-def diff_totals(diff: Any) -> tuple[int, int]:
-    """Total words added and removed in a DocumentDiff."""
-    added = getattr(diff, "words_added", None)
-    removed = getattr(diff, "words_removed", None)
-    if isinstance(added, int) and isinstance(removed, int):
-        return added, removed
-    changes = getattr(diff, "changes", [])
-    return (sum(c.words_added for c in changes), sum(c.words_removed for c in changes))
+        diff = diff_documents(history.document(previous), doc)
+        added, removed = diff.words_added, diff.words_removed
+    return RowStats(stats["words"], stats["sections"], stats["prose_share"], added, removed)
 
 
 # ---------------------------------------------------------------- selection
 
 
 def compare(history: DraftHistory, version: Version, base: Version | None) -> dict[str, Any]:
-    """Documents, alignment and section diff of *version* against *base* (None: no base)."""
+    """Documents and section diff (with its alignment) of *version* against *base* (None: no base)."""
     doc = history.document(version)
     result: dict[str, Any] = {"doc": doc, "base_doc": None, "alignment": None, "diff": None, "diff_note": ""}
     if base is None:
         result["diff_note"] = "the first version: nothing to compare with"
         return result
     base_doc = history.document(base)
-    result["base_doc"] = base_doc
-    sectiondiff = backend.core("sectiondiff")
-    align = backend.core("align")
-    if sectiondiff is not None:
-        diff = sectiondiff.diff_documents(base_doc, doc)
-        result["diff"] = diff
-        result["alignment"] = getattr(diff, "alignment", None)
-    if result["alignment"] is None and align is not None:
-        result["alignment"] = align.align(base_doc, doc)
-    if result["diff"] is None and backend.core("worddiff") is None:
-        result["diff_note"] = backend.why_missing("sectiondiff", "worddiff")
+    diff: DocumentDiff = diff_documents(base_doc, doc)
+    result.update(base_doc=base_doc, diff=diff, alignment=diff.alignment)
     return result
 
 
@@ -133,59 +101,34 @@ def markdown_for(doc: Document, section: Section | None) -> str:
 
 
 def diff_pieces(selection: dict[str, Any], key: str) -> tuple[list[DiffPiece], str]:
-    """The word diff of section *key* and its subsections against the base.
+    """The section diff of section *key* and its subsections against the base (all for ``""``).
 
-    Uses the section diff when it is available, else the word diff of the
-    section's text against the base section with the same key.
+    Returns the pieces to show and, when there is nothing to compare, why.
     """
     doc: Document = selection["doc"]
-    base_doc: Document | None = selection["base_doc"]
-    if base_doc is None or selection.get("diff_note"):
+    diff: DocumentDiff | None = selection.get("diff")
+    if diff is None:
         return [], selection.get("diff_note") or "no base to compare with"
-    diff = selection.get("diff")
     pieces: list[DiffPiece] = []
-    if diff is not None:
-        for change in diff.changes:
-            if key and not change.involves(key):
-                continue
-            pair = change.pair
-            title = one_line(change.new_title or change.old_title or "")
-            if change.title_changed and change.old_title and change.new_title:
-                title = f"{one_line(change.old_title)} → {one_line(change.new_title)}"
-            wd = change.word_diff
-            if wd is not None and not change.words_added and not change.words_removed:
-                pieces.append(DiffPiece(title or "(untitled)", list(change.status), None,
-                                        similarity=getattr(pair, "similarity", None),
-                                        note="the text is unchanged"))
-                continue
-            pieces.append(DiffPiece(
-                title=title or "(untitled)",
-                status=list(change.status),
-                ops=list(wd.ops) if wd is not None else None,
-                words_added=change.words_added,
-                words_removed=change.words_removed,
-                similarity=getattr(pair, "similarity", None),
-                note="" if wd is not None else "no text to compare",
-            ))
-        if not pieces and key and doc.get(key) is not None:
-            section = doc.get(key)
-            pieces.append(DiffPiece(section.title, ["unchanged"], None,
-                                    note="unchanged since the base", text=clean(doc.full_text(section))))
-        return pieces, ""
-    worddiff = backend.core("worddiff")
-    if worddiff is None:
-        return [], backend.why_missing("sectiondiff", "worddiff")
-    if key:
+    for change in diff.changes:
+        if key and not change.involves(key):
+            continue
+        similarity = change.pair.similarity
+        title = one_line(change.new_title or change.old_title or "") or "(untitled)"
+        if change.title_changed and change.old_title and change.new_title:
+            title = f"{one_line(change.old_title)} → {one_line(change.new_title)}"
+        wd = change.word_diff
+        if wd is None or (not change.words_added and not change.words_removed):
+            pieces.append(DiffPiece(title, list(change.status), None, similarity=similarity,
+                                    note="the text is unchanged"))
+            continue
+        pieces.append(DiffPiece(title, list(change.status), list(wd.ops), change.words_added,
+                                change.words_removed, similarity))
+    if not pieces and key and doc.get(key) is not None:
         section = doc.get(key)
-        old_section = base_doc.get(key)
-        new_text = doc.full_text(section) if section else ""
-        old_text = base_doc.full_text(old_section) if old_section else ""
-        title = section.title if section else key
-    else:
-        new_text, old_text, title = doc.text, base_doc.text, doc.title
-    wd = worddiff.word_diff(old_text, new_text)
-    status = ["added"] if not old_text else (["unchanged"] if old_text == new_text else ["edited"])
-    return [DiffPiece(title, status, list(wd.ops), wd.words_added, wd.words_removed)], ""
+        pieces.append(DiffPiece(section.title, ["unchanged"], None, note="unchanged since the base",
+                                text=clean(doc.full_text(section))))
+    return pieces, ""
 
 
 def section_marks(selection: dict[str, Any], base: Version | None,
@@ -196,8 +139,6 @@ def section_marks(selection: dict[str, Any], base: Version | None,
         marks.base_label = f"vs {base.short}"
     alignment = selection.get("alignment")
     if alignment is None:
-        if selection.get("base_doc") is not None:
-            marks.note = backend.why_missing("align")
         return marks
     for pair in alignment.pairs:
         statuses = list(pair.status)
@@ -214,27 +155,12 @@ def section_marks(selection: dict[str, Any], base: Version | None,
 # ---------------------------------------------------------------- comments
 
 
-def open_threads(threads: list[Any]) -> list[Any]:
+def open_threads(threads: list[Thread]) -> list[Thread]:
     """Threads that are open (not resolved, not retracted)."""
-    return [t for t in threads if getattr(t, "status", "open") == "open" and not getattr(t, "retracted", False)]
+    return [t for t in threads if t.status == "open" and not t.retracted]
 
 
-def thread_commit(thread: Any) -> str | None:
-    """The commit a thread was written on."""
-    anchor = getattr(thread, "anchor", None)
-    if anchor is None:
-        return None
-    if isinstance(anchor, dict):
-        return anchor.get("commit") or anchor.get("version")
-    return getattr(anchor, "commit", None) or getattr(anchor, "version", None)
-
-
-def placement_lines(placement: Any) -> str:
-    """The anchor state of a placement (exact, moved, fuzzy, outdated, orphaned)."""
-    return getattr(placement, "state", "?")
-
-
-def compute_coverage(module: Any, history: DraftHistory, version: Version,
+def compute_coverage(history: DraftHistory, version: Version,
                      outline: Version | None) -> tuple[Any, Version | None]:
     """Coverage of *version*'s prose against an outline version.
 
@@ -243,10 +169,10 @@ def compute_coverage(module: Any, history: DraftHistory, version: Version,
     ``(None, None)`` when no version has outline bullets.
     """
     if outline is None:
-        outline = module.pick_outline_version(history, version)
+        outline = coverage_module.pick_outline_version(history, version)
     if outline is None:
         return None, None
-    return module.coverage(history.document(outline), history.document(version)), outline
+    return coverage_module.coverage(history.document(outline), history.document(version)), outline
 
 
 def _percent(share: float) -> str:

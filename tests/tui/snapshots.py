@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input, TextArea
-
 from reviewtool.tui.history_pane import HistoryPane
 from reviewtool.tui.sections_pane import SectionsPane
 from tests.tui.helpers import settle

@@ -155,3 +155,23 @@ async def test_search_jumps_to_a_version_and_to_a_section(make_app):
         await settle(app, pilot)
         assert app.section_key.endswith("conclusion")
         assert isinstance(app.focused, SectionsPane)
+
+
+async def test_search_marks_matching_versions_and_n_steps_through_them(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        pane = app.query_one(HistoryPane)
+        sam = [i for i, v in enumerate(pane.versions) if v.author == "Sam Okafor"]
+        assert len(sam) >= 2
+        await pilot.press("slash", *"okafor", "enter")
+        await settle(app, pilot)
+        assert pane.matches == set(sam)
+        assert pane.cursor == sam[0]
+        assert pane.render_row(sam[1], 120).plain.startswith("» ")
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert pane.cursor == sam[1]
+        await pilot.press("N")
+        await settle(app, pilot)
+        assert pane.cursor == sam[0]
