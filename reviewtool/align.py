@@ -86,7 +86,11 @@ MAX_PARTS = 8
 
 # ---------------------------------------------------------------- words
 
-_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+#: Similarity tokens, deliberately not the product's words
+#: (:data:`reviewtool.document.WORD_PATTERN`): runs of letters and digits, cut at
+#: apostrophes and hyphens, so that "well-known" meets "known" and contraction
+#: fragments fall into :data:`STOPWORDS`.
+_TOKEN = re.compile(r"[^\W_]+")
 _INF = float("inf")
 #: Function words (and contraction fragments, since tokens split on apostrophes).
 STOPWORDS = frozenset(

@@ -43,13 +43,14 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Protocol, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
+from reviewtool.align import align
+from reviewtool.comments import CONTEXT_CHARS, Anchor
 from reviewtool.document import Document, Section, parse
 from reviewtool.errors import ReviewtoolError
+from reviewtool.history import decode_draft
 
-#: Characters of context stored before and after a quote (Hypothesis uses 32).
-CONTEXT_CHARS = 32
 #: The states a placement can have, best first.
 STATES = ("exact", "moved", "fuzzy", "outdated", "orphaned")
 
@@ -81,59 +82,13 @@ TITLE_SIMILARITY = 0.8
 #: Word-set (Jaccard) similarity needed to follow a section by its body alone (fallback only).
 BODY_SIMILARITY = 0.5
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+#: Search keys, deliberately finer than the product's words
+#: (:data:`reviewtool.document.WORD_PATTERN`): runs of word characters, cut at
+#: apostrophes and hyphens, so that a quote whose hyphenation or contractions
+#: were edited still finds its passage (candidate windows of the approximate
+#: search, body similarity in :class:`SectionMap`'s fallback).
+_WORD = re.compile(r"\w+")
 _FOUND_STATES = ("exact", "moved", "fuzzy")
-
-
-class AnchorLike(Protocol):
-    """What :func:`reanchor` reads from an anchor (``comments.Anchor`` has these)."""
-
-    commit: str
-    path: str
-    blob: str
-    section_key: str | None
-    section_title: str | None
-    start: int | None
-    end: int | None
-    exact: str | None
-    prefix: str | None
-    suffix: str | None
-
-
-@dataclass(frozen=True)
-class AnchorFields:
-    """A validated anchor, ready to be stored with a new comment (:meth:`store_arguments`).
-
-    The fields are those of ``comments.Anchor``.
-    """
-
-    commit: str
-    path: str
-    blob: str
-    section_key: str | None = None
-    section_title: str | None = None
-    start: int | None = None
-    end: int | None = None
-    exact: str | None = None
-    prefix: str | None = None
-    suffix: str | None = None
-
-    @property
-    def scope(self) -> str:
-        """``quote``, ``section`` or ``version``: what the comment is about."""
-        return anchor_scope(self)
-
-    def store_arguments(self) -> dict[str, Any]:
-        """Keyword arguments for :meth:`reviewtool.comments.ReviewStore.add_comment`.
-
-        ``section=(key, title)`` and ``quote=(start, end, exact, prefix, suffix)``,
-        each ``None`` when absent.
-        """
-        section = (self.section_key, self.section_title or "") if self.section_key is not None else None
-        quote = None
-        if self.exact is not None:
-            quote = (self.start, self.end, self.exact, self.prefix or "", self.suffix or "")
-        return {"section": section, "quote": quote}
 
 
 @dataclass(frozen=True)
@@ -183,13 +138,14 @@ def anchor_scope(anchor: Any) -> str:
 
 
 def make_anchor(doc: Document, version: Any, section_key: str | None = None,
-                quote: str | None = None) -> AnchorFields:
+                quote: str | None = None, at: int | None = None) -> Anchor:
     """Validate a new comment's target on *version* (whose parsed text is *doc*).
 
     *version* is a :class:`reviewtool.history.Version` (``commit``, ``path``,
     ``blob``, ``short``). The section must exist; the quote must occur inside the
     section (with its children), or anywhere when no section is given. Several
-    occurrences: the first one is used. When the quote does not occur verbatim,
+    occurrences: the one starting at offset *at* when given (a passage the user
+    selected), else the first one. When the quote does not occur verbatim,
     an occurrence that differs only in whitespace (a line break inside a
     paragraph) is accepted and its real text stored. Raises
     :class:`ReviewtoolError` with one clear line otherwise.
@@ -198,28 +154,43 @@ def make_anchor(doc: Document, version: Any, section_key: str | None = None,
         raise ReviewtoolError("cannot comment on uncommitted changes: commit first")
     if not getattr(version, "blob", None):
         raise ReviewtoolError(f"the draft does not exist at {version.short}")
+    anchor = Anchor(version.commit, version.path, version.blob)
     section: Section | None = None
     if section_key is not None:
         section = doc.get(section_key)
         if section is None:
             raise ReviewtoolError(f"no section {section_key} at {version.short} (see `reviewtool sections`)")
-    fields: dict[str, Any] = {"commit": version.commit, "path": version.path, "blob": version.blob}
-    if section is not None:
-        fields.update(section_key=section.key, section_title=section.title)
+        anchor.section_key, anchor.section_title = section.key, section.title
     if quote is not None:
         if not quote.strip():
             raise ReviewtoolError("the quote is empty")
-        lo, hi = (section.start, section.end_all) if section is not None else (0, len(doc.text))
-        span = _find_in(doc.text, quote, lo, hi)
+        text = doc.text
+        lo, hi = (section.start, section.end_all) if section is not None else (0, len(text))
+        if at is not None and lo <= at and at + len(quote) <= hi and text.startswith(quote, at):
+            span: tuple[int, int] | None = (at, at + len(quote))
+        else:
+            span = _find_in(text, quote, lo, hi)
         where = f"section {section.key}" if section is not None else "the draft"
         if span is None:
             raise ReviewtoolError(f"the quote does not occur in {where} at {version.short}")
         start, end = span
-        text = doc.text
-        fields.update(start=start, end=end, exact=text[start:end],
-                      prefix=text[max(0, start - CONTEXT_CHARS):start],
-                      suffix=text[end:end + CONTEXT_CHARS])
-    return AnchorFields(**fields)
+        anchor.start, anchor.end, anchor.exact = start, end, text[start:end]
+        anchor.prefix = text[max(0, start - CONTEXT_CHARS):start]
+        anchor.suffix = text[end:end + CONTEXT_CHARS]
+    return anchor
+
+
+def store_arguments(anchor: Anchor) -> dict[str, Any]:
+    """*anchor* as the keyword arguments of :meth:`reviewtool.comments.ReviewStore.add_comment`.
+
+    ``section=(key, title)`` and ``quote=(start, end, exact, prefix, suffix)``,
+    each ``None`` when absent.
+    """
+    section = (anchor.section_key, anchor.section_title or "") if anchor.section_key is not None else None
+    quote = None
+    if anchor.exact is not None:
+        quote = (anchor.start, anchor.end, anchor.exact, anchor.prefix, anchor.suffix)
+    return {"section": section, "quote": quote}
 
 
 def _find_in(text: str, quote: str, lo: int, hi: int) -> tuple[int, int] | None:
@@ -525,22 +496,16 @@ def _candidate_windows(text: str, index: dict[str, list[int]], quote: str, hint:
 class SectionMap:
     """Follows sections of an old document into a new one.
 
-    Uses :func:`reviewtool.align.align` when it is available (renames, moves,
-    splits: the biggest part of a split wins); otherwise key equality, then a
-    unique equal body, a unique equal title, or the most similar title.
+    Uses :func:`reviewtool.align.align` when the old document is known and has
+    the section (renames, moves, splits: the biggest part of a split wins);
+    otherwise key equality, then a unique equal body, a unique equal title, or
+    the most similar title.
     """
 
     def __init__(self, old_doc: Document | None, new_doc: Document) -> None:
         self.old_doc = old_doc
         self.new_doc = new_doc
-        self._alignment = None
-        if old_doc is not None:
-            try:
-                from reviewtool import align as align_module
-            except ImportError:
-                align_module = None
-            if align_module is not None:
-                self._alignment = align_module.align(old_doc, new_doc)
+        self._alignment = align(old_doc, new_doc) if old_doc is not None else None
 
     def follow(self, key: str, title: str | None = None) -> tuple[Section | None, tuple[str, ...]]:
         """The section of the new document that old section *key* became, and how.
@@ -676,7 +641,7 @@ def _anchor_key(anchor: Any) -> tuple:
             anchor.exact, anchor.prefix, anchor.suffix)
 
 
-def reanchor(anchor: AnchorLike, doc: Document, blob: str | None,
+def reanchor(anchor: Anchor, doc: Document, blob: str | None,
              old_doc: Document | Callable[[], Document | None] | None = None) -> Placement:
     """Where the comment with *anchor* sits in *doc* (the draft text whose blob is *blob*).
 
@@ -973,11 +938,6 @@ class VersionIndex:
         return self._by_commit.get(anchor.commit, self._by_blob.get(anchor.blob))
 
 
-def thread_version_index(history: Any, anchor: Any) -> int | None:
-    """:meth:`VersionIndex.index_of` for one anchor."""
-    return VersionIndex(history).index_of(anchor)
-
-
 class BlobDocuments:
     """Parsed draft texts by blob id: the history's document cache first, then the object store.
 
@@ -1001,12 +961,8 @@ class BlobDocuments:
             if version is not None:
                 doc = self.history.document(version)
             else:
-                from reviewtool.history import decode_draft
-
                 doc = parse(decode_draft(self.history.repo.read_blob(blob), f"blob {blob[:8]}"))
-        except (ReviewtoolError, ValueError, KeyError, OSError):
-            doc = None
-        except Exception:  # a pruned object: GitPython raises its own error types
+        except Exception:  # not a readable draft, or a pruned object (GitPython raises its own errors)
             doc = None
         self._docs[blob] = doc
         return doc

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-from functools import update_wrapper
 from pathlib import Path
 from typing import Any, Callable
 
@@ -17,7 +16,7 @@ from rich.text import Text
 
 from reviewtool.errors import ReviewtoolError, UsageError
 from reviewtool.gitrepo import GitRepo
-from reviewtool.history import DraftHistory, Version, find_drafts, resolve_draft
+from reviewtool.history import DraftHistory, Version, find_drafts, history_of_path, resolve_draft
 from reviewtool.textsafe import one_line
 from reviewtool import render
 
@@ -163,12 +162,6 @@ def drafts_command(ctx: Context, as_json: bool) -> None:
 # ------------------------------------------------------------------ log
 
 
-def version_stats(hist: DraftHistory, v: Version) -> dict[str, Any]:
-    if v.blob is None and not v.is_worktree:
-        return {"words": 0, "sections": 0, "prose_share": 0.0, "deleted": True}
-    return hist.document(v).stats()
-
-
 @main.command("log")
 @draft_option
 @click.option("-n", "--max-count", type=click.IntRange(min=1), help="Show at most N versions.")
@@ -178,9 +171,7 @@ def log_command(ctx: Context, draft: str | None, max_count: int | None, as_json:
     """The draft's versions, newest first, following renames: words, sections, prose share."""
     hist = ctx.history(draft)
     versions = hist.versions[:max_count] if max_count else hist.versions
-    entries = []
-    for v in versions:
-        entries.append({**v.to_dict(), **version_stats(hist, v)})
+    entries = [{**v.to_dict(), **hist.stats(v)} for v in versions]
     if as_json:
         render.emit_json({"draft": hist.draft, "versions": entries})
         return
@@ -193,7 +184,7 @@ def log_command(ctx: Context, draft: str | None, max_count: int | None, as_json:
             v.subject + (f" (renamed from {v.old_path})" if v.old_path else ""),
             e["words"],
             e["sections"],
-            render.share_bar(e["prose_share"]) if render.is_terminal() else f"{e['prose_share'] * 100:.0f}%",
+            render.share_cell(e["prose_share"]),
         ))
     render.table([("version", "left"), ("date", "left"), ("author", "left"), ("subject", "left"),
                   ("words", "right"), ("sections", "right"), ("prose", "left")], rows,
@@ -201,14 +192,6 @@ def log_command(ctx: Context, draft: str | None, max_count: int | None, as_json:
 
 
 # ------------------------------------------------------------------ sections / show
-
-
-def _version_arg(hist: DraftHistory, rev: str | None) -> Version:
-    if rev:
-        return hist.find(rev)
-    if not hist.versions:
-        raise ReviewtoolError(f"{hist.draft} has no history")
-    return hist.versions[0]
 
 
 @main.command("sections")
@@ -219,7 +202,7 @@ def _version_arg(hist: DraftHistory, rev: str | None) -> Version:
 def sections_command(ctx: Context, rev: str | None, draft: str | None, as_json: bool) -> None:
     """The section tree of the draft at REV (default: the newest version)."""
     hist = ctx.history(draft)
-    v = _version_arg(hist, rev)
+    v = hist.find(rev)
     doc = hist.document(v)
     if as_json:
         render.emit_json({"draft": hist.draft, "version": v.to_dict(), **doc.to_dict()})
@@ -231,7 +214,7 @@ def sections_command(ctx: Context, rev: str | None, draft: str | None, as_json: 
         depth = len(s.key.split("/")) - 1
         kind_style = {"prose": "green", "outline": "magenta", "empty": "grey50"}.get(s.body_kind, "cyan")
         rows.append((
-            Text("  " * depth + s.title, style="bold" if s.kind == "heading" else ""),
+            Text("  " * depth + one_line(s.title), style="bold" if s.kind == "heading" else ""),
             Text(s.kind),
             Text(s.body_kind, style=kind_style),
             s.words,
@@ -252,7 +235,7 @@ def sections_command(ctx: Context, rev: str | None, draft: str | None, as_json: 
 def show_command(ctx: Context, rev: str | None, draft: str | None, section_key: str | None, as_json: bool) -> None:
     """The draft's text at REV, or one section of it."""
     hist = ctx.history(draft)
-    v = _version_arg(hist, rev)
+    v = hist.find(rev)
     if section_key is not None:
         doc = hist.document(v)
         section = doc.get(section_key)
@@ -295,7 +278,7 @@ def diff_command(ctx: Context, rev_a: str | None, rev_b: str | None, draft: str 
     from reviewtool.sectiondiff import diff_documents
 
     hist = ctx.history(draft)
-    new_v = hist.find(rev_b) if rev_b else _version_arg(hist, None)
+    new_v = hist.find(rev_b)
     if rev_a:
         old_v = hist.find(rev_a)
     else:
@@ -340,7 +323,7 @@ def coverage_command(ctx: Context, outline_rev: str | None, prose_rev: str | Non
     from reviewtool.coverage import coverage, pick_outline_version
 
     hist = ctx.history(draft)
-    prose_v = _version_arg(hist, prose_rev)
+    prose_v = hist.find(prose_rev)
     if outline_rev:
         outline_v = hist.find(outline_rev)
     else:
@@ -358,45 +341,7 @@ def coverage_command(ctx: Context, outline_rev: str | None, prose_rev: str | Non
                           "prose_version": prose_v.to_dict(), "outline_default": outline_rev is None,
                           **cov.to_dict()})
         return
-    warn = "yellow"
-    out = Text()
-    out.append(f"{one_line(hist.draft)}: outline {outline_v.short} -> prose {prose_v.short}\n", style="bold")
-
-    def where(placement: Any, with_section: bool) -> Text:
-        if not placement.covered:
-            return Text(f"not written yet ({placement.score:.2f})", style=warn)
-        part = Text()
-        if with_section:
-            part.append(one_line(placement.section.title), style="bold")
-            part.append(f" [{one_line(placement.section.key)}]", style="grey50")
-        if placement.paragraph is not None:
-            part.append(f"{', ' if with_section else ''}paragraph {placement.paragraph.index}: ")
-            part.append(one_line(placement.paragraph.first_words), style="italic")
-        part.append(f" ({placement.score:.2f})", style="grey50")
-        return part
-
-    for b in cov.bullets:
-        line = Text("- ")
-        line.append(one_line(b.title), style="bold" if b.covered else warn)
-        if b.points:
-            line.append(f"  {b.points_covered}/{len(b.points)} sub-points",
-                        style="green" if b.points_covered == len(b.points) else warn)
-        line.append("  -> ")
-        line.append_text(where(b.placement, True))
-        out.append_text(line)
-        out.append("\n")
-        for p in b.points:
-            sub = Text("    " * p.depth + "- ")
-            sub.append(one_line(p.text), style="" if p.covered else warn)
-            sub.append("  -> ")
-            same = p.placement.section is not None and p.placement.section is b.placement.section
-            sub.append_text(where(p.placement, not same))
-            out.append_text(sub)
-            out.append("\n")
-    out.append(f"bullets written: {cov.bullets_covered}/{len(cov.bullets)} ({cov.bullet_share * 100:.0f}%), "
-               f"sub-points: {cov.points_covered}/{cov.points_total} ({cov.point_share * 100:.0f}%)",
-               style="bold")
-    render.print_text(out)
+    render.print_text(render.coverage_text(cov, hist.draft, outline_v, prose_v))
 
 
 @main.command("history")
@@ -412,7 +357,7 @@ def history_command(ctx: Context, rev: str | None, section_key: str, draft: str 
     from reviewtool.section_history import section_history
 
     hist = ctx.history(draft)
-    start = _version_arg(hist, rev)
+    start = hist.find(rev)
     entries = section_history(hist, section_key, start.commit if not start.is_worktree else "worktree")
     if as_json:
         render.emit_json({"draft": hist.draft, "key": section_key, "version": start.to_dict(),
@@ -466,7 +411,7 @@ def _emit_event(event: Any, verb: str, as_json: bool) -> None:
 
 
 def _comment_version(hist: DraftHistory, rev: str | None) -> Version:
-    v = _version_arg(hist, rev)
+    v = hist.find(rev)
     if v.is_worktree:
         raise ReviewtoolError("the draft has uncommitted changes: commit first "
                               "(comments are made on committed versions; or name one, e.g. HEAD)")
@@ -490,21 +435,21 @@ def comment_group() -> None:
 def comment_add_command(ctx: Context, rev: str | None, draft: str | None, section_key: str | None,
                         quote: str | None, suggestion: str | None, message: str | None, as_json: bool) -> None:
     """Comment on version REV (default: the newest), a section of it, or a quoted passage."""
-    from reviewtool.anchoring import make_anchor
+    from reviewtool.anchoring import make_anchor, store_arguments
 
     if suggestion is not None and quote is None:
         raise UsageError("--suggest needs --quote: the passage the suggestion replaces")
     hist = ctx.history(draft)
     v = _comment_version(hist, rev)
-    fields = make_anchor(hist.document(v), v, section_key, quote)
+    anchor = make_anchor(hist.document(v), v, section_key, quote)
     store = _review_store(ctx)
     body = _message(message, "comment")
-    event = store.add_comment(v.commit, v.path, v.blob, body, suggestion=suggestion, **fields.store_arguments())
+    event = store.add_comment(v.commit, v.path, v.blob, body, suggestion=suggestion, **store_arguments(anchor))
     if as_json:
         render.emit_json({"id": event.id, "type": event.type, "time": event.time, "version": v.commit,
                           "anchor": event.anchor.to_json() if event.anchor else None})
         return
-    where = f" section {fields.section_key}" if fields.section_key else ""
+    where = f" section {anchor.section_key}" if anchor.section_key else ""
     render.print_text(f"added comment {event.id[:8]} on {v.short}{where}")
 
 
@@ -556,15 +501,11 @@ def _history_for_thread(ctx: Context, draft: str | None, thread: Any) -> DraftHi
     """The history of the draft a thread was made on (its path may have been renamed since)."""
     if draft is not None:
         return ctx.history(draft)
-    drafts = find_drafts(ctx.repo)
-    path = thread.anchor.path
-    if path in drafts:
-        return DraftHistory(ctx.repo, path)
-    for candidate in drafts:
-        hist = DraftHistory(ctx.repo, candidate)
-        if path in hist.paths:
-            return hist
-    raise ReviewtoolError(f"the draft of comment {thread.id[:8]} ({path}) is not in the working tree; name it with -d")
+    hist = history_of_path(ctx.repo, thread.anchor.path)
+    if hist is None:
+        raise ReviewtoolError(f"the draft of comment {thread.id[:8]} ({thread.anchor.path}) is not in the "
+                              "working tree; name it with -d")
+    return hist
 
 
 @comment_group.command("apply")
@@ -574,11 +515,10 @@ def _history_for_thread(ctx: Context, draft: str | None, thread: Any) -> DraftHi
 @pass_ctx
 def comment_apply_command(ctx: Context, comment_id: str, draft: str | None, as_json: bool) -> None:
     """Apply the suggested edit of comment ID to the working-tree draft (never commits)."""
-    from reviewtool.suggestions import apply_suggestion
+    from reviewtool.suggestions import apply_suggestion, thread_of
 
     store = _review_store(ctx)
-    item = store.find(comment_id)
-    thread = item if hasattr(item, "anchor") else next(t for t in store.threads() if t.id == item.thread_id)
+    thread = thread_of(store, comment_id)
     hist = _history_for_thread(ctx, draft, thread)
     result = apply_suggestion(hist, store, thread.id)
     if as_json:
@@ -592,48 +532,9 @@ def _threads_on(ctx: Context, draft: str | None, rev: str | None) -> tuple[Draft
     from reviewtool.anchoring import comments_for_version
 
     hist = ctx.history(draft)
-    v = _version_arg(hist, rev)
+    v = hist.find(rev)
     threads, problems = _review_store(ctx).load()
     return hist, v, comments_for_version(hist, threads, v), problems
-
-
-def _thread_text(thread: Any, placement: Any, doc: Any, version: Version) -> Text:
-    from reviewtool.textsafe import clean
-
-    state_style = {"exact": "green", "moved": "cyan", "fuzzy": "yellow", "outdated": "red",
-                   "orphaned": "red"}.get(placement.state, "")
-    sec = doc.get(placement.section_key) if placement.section_key else None
-    where = sec.title if sec is not None else ("whole draft" if placement.scope == "version" else "(section gone)")
-    state = placement.state + (f" {placement.score:.2f}" if placement.state == "fuzzy" else "")
-    text = Text()
-    text.append(thread.id[:8], style="yellow")
-    text.append("  ")
-    text.append(thread.status, style="bold" if thread.status == "open" else "grey50")
-    text.append("  ")
-    text.append(state, style=state_style)
-    text.append("  ")
-    text.append(one_line(where), style="bold")
-    if thread.anchor.commit != version.commit:
-        text.append(f"  (made on {thread.anchor.commit[:8]})", style="grey50")
-    text.append(f"\n{one_line(thread.author)} <{one_line(thread.email)}>, {thread.created[:16].replace('T', ' ')} UTC",
-                style="grey50")
-    if thread.anchor.exact:
-        for line in clean(thread.anchor.exact).splitlines() or [""]:
-            text.append(f"\n  > {line}", style="italic")
-        if placement.quote_found and placement.quote_found != thread.anchor.exact:
-            text.append(f"\n  now: {one_line(placement.quote_found)}", style="yellow")
-    for line in clean(thread.body).splitlines():
-        text.append(f"\n  {line}")
-    if thread.suggestion is not None:
-        applied = " (applied)" if thread.applied is not None else ""
-        text.append(f"\n  suggested{applied}: ", style="bold")
-        text.append(one_line(thread.anchor.exact or ""), style="red strike")
-        text.append(" -> ")
-        text.append(one_line(thread.suggestion), style="green")
-    for reply in thread.replies:
-        text.append(f"\n    ↳ {one_line(reply.author)}: ", style="grey50")
-        text.append("(retracted)" if reply.retracted else one_line(reply.body))
-    return text
 
 
 @main.command("comments")
@@ -663,7 +564,7 @@ def comments_command(ctx: Context, rev: str | None, draft: str | None, status: s
     for i, (thread, placement) in enumerate(items):
         if i:
             render.print_text("")
-        render.print_text(_thread_text(thread, placement, doc, v))
+        render.print_text(render.thread_text(thread, placement, doc, v))
 
 
 @main.command("export")

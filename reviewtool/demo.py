@@ -286,7 +286,7 @@ class _DemoClock:
 
 def _add_sample_reviews(repo: Path) -> None:
     """Write :data:`SAMPLE_REVIEWS` into the demo repository's notes, as their reviewers."""
-    from reviewtool.anchoring import make_anchor
+    from reviewtool.anchoring import make_anchor, store_arguments
     from reviewtool.comments import ReviewStore
     from reviewtool.gitrepo import GitRepo
     from reviewtool.history import DraftHistory
@@ -305,9 +305,9 @@ def _add_sample_reviews(repo: Path) -> None:
         for sample in SAMPLE_REVIEWS:
             v = by_file[sample["version"]]
             clock.start_at(v.date)
-            fields = make_anchor(history.document(v), v, sample.get("section"), sample.get("quote"))
+            anchor = make_anchor(history.document(v), v, sample.get("section"), sample.get("quote"))
             event = stores[sample["by"]].add_comment(v.commit, v.path, v.blob, sample["body"],
-                                                     suggestion=sample.get("suggest"), **fields.store_arguments())
+                                                     suggestion=sample.get("suggest"), **store_arguments(anchor))
             for who, action, text in sample.get("then", ()):
                 if action == "reply":
                     stores[who].reply(event.id, text)

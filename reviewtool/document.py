@@ -65,9 +65,11 @@ def _mark_class() -> str:
 
 
 _MARKS = _mark_class()
-#: A word: starts with a letter or digit; may hold combining marks, inner
-#: apostrophes and hyphens; ends with a letter, digit or mark.
-_WORD = re.compile(rf"[^\W_](?:[\w{_MARKS}’'\-]*(?:[^\W_]|[{_MARKS}]))?", re.UNICODE)
+#: What a word is, for the whole product (word counts here, word diffs in
+#: :mod:`reviewtool.worddiff`): starts with a letter or digit; may hold combining
+#: marks, inner apostrophes and hyphens; ends with a letter, digit or mark.
+WORD_PATTERN = rf"[^\W_](?:[\w{_MARKS}’'\-]*(?:[^\W_]|[{_MARKS}]))?"
+_WORD = re.compile(WORD_PATTERN)
 _BOM = "\ufeff"
 #: Front matter whose fields expand to more values than this (YAML aliases can
 #: blow up exponentially) or nest deeper than _MAX_FIELD_DEPTH is ignored.
@@ -115,7 +117,12 @@ _md.core.ruler.at("inline", _inline_core_rule)
 
 
 def count_words(text: str) -> int:
-    """Words in plain text: runs of letters/digits, with inner apostrophes and hyphens."""
+    """Words in plain text: runs of letters/digits, with inner apostrophes and hyphens
+    (:data:`WORD_PATTERN`); punctuation, markup characters and whitespace are not words."""
+    if text.isalnum():
+        return 1  # the common case in word diffs: one word
+    if len(text) < 40:
+        return len(_WORD.findall(text))  # short: one regex pass is quickest
     # A word never spans whitespace, and a whitespace-separated chunk made only of
     # letters and digits (``str.isalnum``, the same test as the regex's ``[^\W_]``)
     # is exactly one word: count those at C speed, run the regex on the rest only.

@@ -20,14 +20,13 @@ No Textual or Rich here: the CLI prints or writes the returned string.
 from __future__ import annotations
 
 import html
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 from typing import Any, Iterable, Sequence
 
 from reviewtool.errors import UsageError
-from reviewtool.textsafe import clean, one_line
+from reviewtool.textsafe import clean, json_text, one_line
 
 FORMATS = ("markdown", "json", "html")
 STATUS_FILTERS = ("open", "resolved", "all")
@@ -244,13 +243,9 @@ def export(items: Sequence[tuple[Any, Any]], fmt: str, *, title: str | None = No
 
 # ---------------------------------------------------------------------- JSON
 
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
 def to_json(data: dict[str, Any]) -> str:
     """Indented JSON; characters a terminal could act on are escaped as ``\\uXXXX``."""
-    text = json.dumps(data, indent=2, ensure_ascii=False)
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+    return json_text(data) + "\n"
 
 
 # ---------------------------------------------------------------------- shared text

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterator
@@ -86,6 +86,23 @@ def find_drafts(repo: GitRepo, under: str = DRAFTS_DIR) -> list[str]:
     if not repo.has_commits():
         return []
     return sorted(p for p in repo.ls_tree("HEAD", under) if p.lower().endswith(MARKDOWN_SUFFIXES))
+
+
+def history_of_path(repo: GitRepo, path: str) -> DraftHistory | None:
+    """The history of the draft that is, or once was, at *path*.
+
+    The draft at *path* when it is one at ``HEAD``; else the first draft whose
+    history (through renames) passes through *path*, one ``git log`` per draft
+    looked at; None when no draft does.
+    """
+    drafts = find_drafts(repo)
+    if path in drafts:
+        return DraftHistory(repo, path)
+    for candidate in drafts:
+        history = DraftHistory(repo, candidate)
+        if path in history.paths:
+            return history
+    return None
 
 
 def resolve_draft(repo: GitRepo, draft: str | None = None, cwd: Path | None = None) -> str:
@@ -197,6 +214,7 @@ class DraftHistory:
         self.draft = draft
         self.start = start
         self._versions: list[Version] | None = None
+        self._positions: dict[str, int] | None = None
         self._include_worktree = include_worktree
         self._docs: OrderedDict[str, Document] = OrderedDict()
         self._lock = threading.Lock()
@@ -229,29 +247,32 @@ class DraftHistory:
     def previous(self, version: Version) -> Version | None:
         """The version before *version* in the list (older), skipping deletions."""
         vs = self.versions
-        idx = self.index(version)
-        for v in vs[idx + 1 :]:
-            if v.blob is not None or v.is_worktree:
-                return v
+        for i in range(self.index(version) + 1, len(vs)):
+            if vs[i].blob is not None or vs[i].is_worktree:
+                return vs[i]
         return None
 
     def index(self, version: Version) -> int:
-        for i, v in enumerate(self.versions):
-            if v.commit == version.commit:
-                return i
-        raise KeyError(version.commit)
+        """Position of *version* in :attr:`versions` (0 = newest); O(1)."""
+        vs = self.versions
+        if self._positions is None or len(self._positions) != len(vs):
+            self._positions = {v.commit: i for i, v in enumerate(vs)}
+        try:
+            return self._positions[version.commit]
+        except KeyError:
+            raise KeyError(version.commit) from None
 
-    def find(self, rev: str) -> Version:
+    def find(self, rev: str | None = None) -> Version:
         """The version of the draft at revision *rev* (commit-ish, ``worktree``, or ``~N``).
 
-        ``worktree`` is the uncommitted working-tree version (or HEAD's when clean).
-        A commit that did not touch the draft resolves to the newest version at or
-        before it.
+        No *rev* (or ``worktree``) is the newest version: the uncommitted
+        working-tree version, or HEAD's when clean. A commit that did not touch
+        the draft resolves to the newest version at or before it.
         """
         vs = self.versions
         if not vs:
             raise ReviewtoolError(f"{self.draft} has no history")
-        if rev.lower() in ("worktree", WORKTREE.lower()):
+        if not rev or rev.lower() in ("worktree", WORKTREE.lower()):
             return vs[0]
         check_revision_argument(rev)
         if rev.startswith("~") and rev[1:].isdigit():
@@ -278,6 +299,13 @@ class DraftHistory:
         raise ReviewtoolError(f"{self.draft} does not exist at {rev}")
 
     # -------------------------------------------------------------- content
+    def stats(self, version: Version) -> dict[str, Any]:
+        """:meth:`Document.stats` of the draft at *version*; zeros and ``deleted``
+        when the commit deleted the draft."""
+        if version.blob is None and not version.is_worktree:
+            return {"words": 0, "sections": 0, "prose_share": 0.0, "deleted": True}
+        return self.document(version).stats()
+
     def raw(self, version: Version) -> bytes:
         """The draft's bytes at *version* (the working-tree file for the pseudo-version)."""
         if version.is_worktree:

@@ -7,17 +7,18 @@ objects; nothing user-supplied is ever parsed as markup.
 
 from __future__ import annotations
 
-import json
 import re
+import shutil
 import sys
 from datetime import datetime, timezone
 from typing import Any, Iterable, Sequence
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from reviewtool.textsafe import clean, one_line
+from reviewtool.textsafe import clean, json_text, one_line
 
 
 def make_console(stderr: bool = False) -> Console:
@@ -29,20 +30,9 @@ def is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
-#: Characters json.dumps(ensure_ascii=False) leaves raw that a terminal would act on.
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
 def emit_json(data: Any) -> None:
-    """Write *data* as JSON to stdout.
-
-    Non-ASCII text stays readable; C0 controls are escaped by json itself, and
-    C1 controls and bidirectional overrides are written as ``\\uXXXX`` escapes
-    (they can only occur inside strings, so the output stays valid JSON).
-    """
-    text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
-    text = _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-    sys.stdout.write(text + "\n")
+    """Write *data* as JSON to stdout, safe for a terminal (:func:`reviewtool.textsafe.json_text`)."""
+    sys.stdout.write(json_text(data, default=str) + "\n")
 
 
 def relative_date(when: datetime, now: datetime | None = None) -> str:
@@ -79,15 +69,24 @@ def table(
         if title:
             out.write(one_line(title) + "\n")
         for row in rows:
-            out.write("\t".join(_plain_cell(c) for c in row) + "\n")
+            out.write(_plain_row(row) + "\n")
         return
+    make_console().print(_rich_table(columns, rows, title))
+
+
+def _rich_table(columns: Sequence[tuple[str, str]], rows: Iterable[Sequence[Any]],
+                title: str | None = None) -> Table:
     tbl = Table(title=Text(one_line(title)) if title else None, box=None, header_style="bold",
                 pad_edge=False, show_edge=False)
     for header, justify in columns:
         tbl.add_column(header, justify=justify, no_wrap=justify == "right")
     for row in rows:
         tbl.add_row(*(_rich_cell(c) for c in row))
-    make_console().print(tbl)
+    return tbl
+
+
+def _plain_row(row: Sequence[Any]) -> str:
+    return "\t".join(_plain_cell(c) for c in row)
 
 
 def _plain_cell(value: Any) -> str:
@@ -123,17 +122,18 @@ def share_bar(share: float, width: int = 10) -> Text:
                          f" {share * 100:3.0f}%")
 
 
+def share_cell(share: float) -> Text | str:
+    """A table cell for a 0..1 share: a :func:`share_bar` on a terminal, ``42%`` when piped."""
+    return share_bar(share) if is_terminal() else f"{share * 100:.0f}%"
+
+
 # ------------------------------------------------------------------ section diffs
 # (reviewtool diff). Essay text is untrusted: it is cleaned of control characters
 # and appended to Rich Text objects with explicit styles, never parsed as markup.
 
-import re  # noqa: E402
-import shutil  # noqa: E402
-
-from rich import box  # noqa: E402
-
 DELETE_STYLE = "red strike"
 INSERT_STYLE = "green underline"
+_STYLES = {"equal": "", "delete": DELETE_STYLE, "insert": INSERT_STYLE}
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|<>~])")
 # CriticMarkup delimiters that must not appear literally inside a mark.
@@ -167,7 +167,7 @@ def diff_summary_rows(diff: Any) -> list[tuple[Any, ...]]:
     rows = []
     for change in diff.changes:
         rows.append((_status_text(change), change_label(change),
-                     share_bar(change.changed_share) if is_terminal() else f"{change.changed_share * 100:.0f}%",
+                     share_cell(change.changed_share),
                      Text(f"+{change.words_added}", style="green"),
                      Text(f"-{change.words_removed}", style="red")))
     return rows
@@ -179,12 +179,7 @@ _SUMMARY_COLUMNS = [("status", "left"), ("section", "left"), ("changed", "left")
 
 def render_diff_summary(diff: Any) -> Table:
     """A Rich table of the changed sections: status, old → new title, change share bar, +/- words."""
-    tbl = Table(box=None, header_style="bold", pad_edge=False, show_edge=False)
-    for header, justify in _SUMMARY_COLUMNS:
-        tbl.add_column(header, justify=justify, no_wrap=justify == "right")
-    for row in diff_summary_rows(diff):
-        tbl.add_row(*(_rich_cell(c) for c in row))
-    return tbl
+    return _rich_table(_SUMMARY_COLUMNS, diff_summary_rows(diff))
 
 
 def _segments(change: Any) -> list[tuple[str, str]]:
@@ -203,25 +198,25 @@ def render_redline(change: Any) -> Text:
     green and underlined, unchanged text plain."""
     text = Text()
     for kind, part in _segments(change):
-        style = DELETE_STYLE if kind == "delete" else INSERT_STYLE if kind == "insert" else ""
-        text.append(clean(part), style=style)
+        text.append(clean(part), style=_STYLES[kind])
     text.rstrip()
     return text
+
+
+def _plain_mark(kind: str, part: str) -> str:
+    """*part* (cleaned) with the ``[-…-]``/``{+…+}`` mark of its *kind* (none when equal)."""
+    part = clean(part)
+    if kind == "delete":
+        return f"[-{part}-]"
+    if kind == "insert":
+        return f"{{+{part}+}}"
+    return part
 
 
 def render_plain_redline(change: Any) -> str:
     """The change as plain text with ``[-deleted-]`` and ``{+inserted+}`` marks
     (like ``git diff --word-diff=plain``)."""
-    out = []
-    for kind, part in _segments(change):
-        part = clean(part)
-        if kind == "delete":
-            out.append(f"[-{part}-]")
-        elif kind == "insert":
-            out.append(f"{{+{part}+}}")
-        else:
-            out.append(part)
-    return "".join(out).rstrip()
+    return "".join(_plain_mark(kind, part) for kind, part in _segments(change)).rstrip()
 
 
 def _side_rows(change: Any) -> list[tuple[list[tuple[str, str]], list[tuple[str, str]]]]:
@@ -259,13 +254,10 @@ def _side_cell(pieces: list[tuple[str, str]], plain: bool) -> Text:
         pieces = [("equal", pieces[0][1].lstrip("\r\n")), *pieces[1:]]
     text = Text()
     for kind, part in pieces:
-        part = clean(part)
-        if plain and kind == "delete":
-            text.append(f"[-{part}-]")
-        elif plain and kind == "insert":
-            text.append(f"{{+{part}+}}")
+        if plain:
+            text.append(_plain_mark(kind, part))
         else:
-            text.append(part, style=DELETE_STYLE if kind == "delete" else INSERT_STYLE if kind == "insert" else "")
+            text.append(clean(part), style=_STYLES[kind])
     text.rstrip()
     return text
 
@@ -395,7 +387,7 @@ def print_diff(diff: Any, title: str, side_by_side: bool = False) -> None:
     out = sys.stdout
     out.write(head + "\n")
     for row in diff_summary_rows(diff):
-        out.write("\t".join(_plain_cell(c) for c in row) + "\n")
+        out.write(_plain_row(row) + "\n")
     for change in diff.changes:
         out.write("\n" + _change_header(change).plain + "\n")
         if change.word_diff is None or change.word_diff.is_equal:
@@ -427,4 +419,88 @@ def _change_header(change: Any) -> Text:
     text.append(f"+{change.words_added}", style="green")
     text.append(" ")
     text.append(f"-{change.words_removed}", style="red")
+    return text
+
+
+# ------------------------------------------------------------------ coverage and comments
+
+
+def coverage_text(cov: Any, draft: str, outline_version: Any, prose_version: Any) -> Text:
+    """Outline coverage (``reviewtool coverage``): each bullet and sub-point, where it is written, totals."""
+    warn = "yellow"
+    out = Text()
+    out.append(f"{one_line(draft)}: outline {outline_version.short} -> prose {prose_version.short}\n", style="bold")
+
+    def where(placement: Any, with_section: bool) -> Text:
+        if not placement.covered:
+            return Text(f"not written yet ({placement.score:.2f})", style=warn)
+        part = Text()
+        if with_section:
+            part.append(one_line(placement.section.title), style="bold")
+            part.append(f" [{one_line(placement.section.key)}]", style="grey50")
+        if placement.paragraph is not None:
+            part.append(f"{', ' if with_section else ''}paragraph {placement.paragraph.index}: ")
+            part.append(one_line(placement.paragraph.first_words), style="italic")
+        part.append(f" ({placement.score:.2f})", style="grey50")
+        return part
+
+    for b in cov.bullets:
+        line = Text("- ")
+        line.append(one_line(b.title), style="bold" if b.covered else warn)
+        if b.points:
+            line.append(f"  {b.points_covered}/{len(b.points)} sub-points",
+                        style="green" if b.points_covered == len(b.points) else warn)
+        line.append("  -> ")
+        line.append_text(where(b.placement, True))
+        out.append_text(line)
+        out.append("\n")
+        for p in b.points:
+            sub = Text("    " * p.depth + "- ")
+            sub.append(one_line(p.text), style="" if p.covered else warn)
+            sub.append("  -> ")
+            same = p.placement.section is not None and p.placement.section is b.placement.section
+            sub.append_text(where(p.placement, not same))
+            out.append_text(sub)
+            out.append("\n")
+    out.append(f"bullets written: {cov.bullets_covered}/{len(cov.bullets)} ({cov.bullet_share * 100:.0f}%), "
+               f"sub-points: {cov.points_covered}/{cov.points_total} ({cov.point_share * 100:.0f}%)",
+               style="bold")
+    return out
+
+
+def thread_text(thread: Any, placement: Any, doc: Any, version: Any) -> Text:
+    """One review thread with its placement on *version* (``reviewtool comments``)."""
+    state_style = {"exact": "green", "moved": "cyan", "fuzzy": "yellow", "outdated": "red",
+                   "orphaned": "red"}.get(placement.state, "")
+    sec = doc.get(placement.section_key) if placement.section_key else None
+    where = sec.title if sec is not None else ("whole draft" if placement.scope == "version" else "(section gone)")
+    state = placement.state + (f" {placement.score:.2f}" if placement.state == "fuzzy" else "")
+    text = Text()
+    text.append(one_line(thread.id[:8]), style="yellow")  # ids come from the notes: untrusted
+    text.append("  ")
+    text.append(thread.status, style="bold" if thread.status == "open" else "grey50")
+    text.append("  ")
+    text.append(state, style=state_style)
+    text.append("  ")
+    text.append(one_line(where), style="bold")
+    if thread.anchor.commit != version.commit:
+        text.append(f"  (made on {one_line(thread.anchor.commit[:8])})", style="grey50")
+    text.append(f"\n{one_line(thread.author)} <{one_line(thread.email)}>, {thread.created[:16].replace('T', ' ')} UTC",
+                style="grey50")
+    if thread.anchor.exact:
+        for line in clean(thread.anchor.exact).splitlines() or [""]:
+            text.append(f"\n  > {line}", style="italic")
+        if placement.quote_found and placement.quote_found != thread.anchor.exact:
+            text.append(f"\n  now: {one_line(placement.quote_found)}", style="yellow")
+    for line in clean(thread.body).splitlines():
+        text.append(f"\n  {line}")
+    if thread.suggestion is not None:
+        applied = " (applied)" if thread.applied is not None else ""
+        text.append(f"\n  suggested{applied}: ", style="bold")
+        text.append(one_line(thread.anchor.exact or ""), style="red strike")
+        text.append(" -> ")
+        text.append(one_line(thread.suggestion), style="green")
+    for reply in thread.replies:
+        text.append(f"\n    ↳ {one_line(reply.author)}: ", style="grey50")
+        text.append("(retracted)" if reply.retracted else one_line(reply.body))
     return text

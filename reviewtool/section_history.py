@@ -92,9 +92,7 @@ def section_history(history: DraftHistory, key: str, rev: str | None = None) -> 
     the section does not exist at that version. The last entry is the version
     that created the section.
     """
-    version = history.find(rev) if rev else (history.versions[0] if history.versions else None)
-    if version is None:
-        raise ReviewtoolError(f"{history.draft} has no history")
+    version = history.find(rev)
     doc = history.document(version)
     section = doc.get(key)
     if section is None:

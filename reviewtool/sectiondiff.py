@@ -23,14 +23,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from reviewtool.align import Alignment, SectionPair, align
+from reviewtool.align import STATUSES, Alignment, SectionPair, align
 from reviewtool.document import Document, Section
 from reviewtool.worddiff import WordDiff, word_diff
-
-#: Order in which statuses are listed in summaries.
-STATUS_ORDER = ("added", "removed", "split", "merged", "promoted", "condensed", "renamed", "moved",
-                "edited", "unchanged")
-
 
 def section_text(doc: Document, section: Section, plain: bool = False) -> str:
     """The text of *section* that the diff compares (see the module docstring)."""
@@ -154,7 +149,7 @@ class DocumentDiff:
         for c in (*self.changes, *self.unchanged):
             for s in c.status:
                 counts[s] = counts.get(s, 0) + 1
-        return {s: counts[s] for s in STATUS_ORDER if s in counts}
+        return {s: counts[s] for s in STATUSES if s in counts}
 
     def only(self, key: str) -> "DocumentDiff":
         """The same diff limited to the pairs that involve section *key* (or its subsections)."""
@@ -196,7 +191,7 @@ def diff_pairs(old: Document, new: Document, pairs: Iterable[SectionPair]) -> tu
     changes: list[SectionChange] = []
     unchanged: list[SectionChange] = []
     for pair in pairs:
-        if list(pair.status) == ["unchanged"]:
+        if not pair.changed:
             unchanged.append(SectionChange(pair, None))
             continue
         a, b = pair_texts(old, new, pair)

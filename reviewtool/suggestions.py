@@ -42,8 +42,9 @@ class ApplyResult:
                 "before": self.before, "after": self.after, "state": self.state, "event": self.event_id}
 
 
-def _thread_of(store: Any, thread_id: str) -> Any:
-    item = store.find(thread_id)
+def thread_of(store: Any, comment_id: str) -> Any:
+    """The thread of comment *comment_id* (a unique id prefix of the thread or of one of its replies)."""
+    item = store.find(comment_id)
     if hasattr(item, "anchor"):
         return item
     return next(t for t in store.threads() if t.id == item.thread_id)
@@ -78,7 +79,7 @@ def apply_suggestion(history: Any, store: Any, thread_id: str) -> ApplyResult:
     verbatim (fuzzy, outdated, orphaned). On success the file is rewritten and
     an ``applied`` event recorded; if recording fails the file is restored.
     """
-    thread = _thread_of(store, thread_id)
+    thread = thread_of(store, thread_id)
     short = thread.id[:8]
     if thread.retracted:
         raise ReviewtoolError(f"comment {short} is retracted")

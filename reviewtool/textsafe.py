@@ -9,7 +9,9 @@ Textual ``Content`` or with ``markup=False``, never through markup strings.)
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any, Callable
 
 # CSI / OSC / other ESC sequences first, then any remaining C0/C1 control
 # character except newline and tab.
@@ -21,6 +23,8 @@ _ESCAPES = re.compile(
     r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
 )
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+#: Characters json.dumps(ensure_ascii=False) leaves raw that a terminal would act on.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def clean(text: str, keep_newlines: bool = True) -> str:
@@ -42,3 +46,21 @@ def clean(text: str, keep_newlines: bool = True) -> str:
 def one_line(text: str) -> str:
     """:func:`clean` and fold onto one line (for table cells and subjects)."""
     return " ".join(clean(text).split())
+
+
+def shorten(text: str, width: int) -> str:
+    """:func:`one_line`, cut to at most *width* characters with an ellipsis."""
+    line = one_line(text)
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def json_text(data: Any, default: Callable[[Any], Any] | None = None) -> str:
+    """*data* as indented JSON that is safe to print (no trailing newline).
+
+    Non-ASCII text stays readable; C0 controls are escaped by :mod:`json` itself,
+    and the C1 controls and bidirectional overrides it leaves raw are written as
+    ``\\uXXXX`` escapes (they only occur inside strings, so the JSON stays valid).
+    *default* is passed to :func:`json.dumps`.
+    """
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=default)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -1,7 +1,9 @@
 """Word-level diff of two texts, cleaned up so that a rewrite reads as a rewrite.
 
-Tokens are words (letters/digits with inner apostrophes and hyphens), single
-punctuation marks (Markdown markup characters included) and whitespace runs.
+Tokens are words (the product's one word definition,
+:data:`reviewtool.document.WORD_PATTERN`: letters/digits with combining marks,
+inner apostrophes and hyphens), single punctuation marks (Markdown markup
+characters included) and whitespace runs.
 The diff compares the non-whitespace tokens with :class:`difflib.SequenceMatcher`
 (``autojunk=False``, so function words such as "the" still anchor matches) and
 gives the whitespace back to the operations, so that joining the ``old`` parts of
@@ -53,9 +55,11 @@ from collections import Counter
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from itertools import compress, filterfalse
+from itertools import compress
 from operator import ne, sub
 from typing import Any, NamedTuple
+
+from reviewtool.document import WORD_PATTERN, count_words
 
 #: A sentence with more than this share of its words changed is shown replaced whole.
 REWRITE_SHARE = 0.6
@@ -70,9 +74,8 @@ _MAX_DEPTH = 40
 #: before the change first (see :func:`_ends_with_words`).
 _TAIL_WORDS = 4
 
-_WORD_RE = r"[^\W_]+(?:['’\-][^\W_]+)*"
-_WORD = re.compile(_WORD_RE)
-_TOKEN = re.compile(r"\s+|" + _WORD_RE + r"|.", re.S)
+_WORD = re.compile(WORD_PATTERN)
+_TOKEN = re.compile(r"\s+|" + WORD_PATTERN + r"|.", re.S)
 _WS_SPLIT = re.compile(r"(\s+)")
 # A sentence boundary inside unchanged text: sentence punctuation (with closing
 # quotes, brackets or emphasis marks) followed by whitespace, or a line break.
@@ -100,11 +103,6 @@ def tokenize(text: str) -> list[str]:
     ``"".join(tokenize(text)) == text`` always holds.
     """
     return _TOKEN.findall(text)
-
-
-def count_words(text: str) -> int:
-    """The number of word tokens in *text* (punctuation and whitespace not counted)."""
-    return 1 if text.isalnum() else len(_WORD.findall(text))
 
 
 class WordOp(NamedTuple):
@@ -779,18 +777,11 @@ def inline_segments(ops: list[WordOp]) -> list[tuple[str, str]]:
 # ---------------------------------------------------------------- entry point
 
 
-def _words_in_chunks(chunks: list[str]) -> int:
-    """Word tokens in whitespace-separated *chunks* (an all-alphanumeric chunk is one word)."""
-    simple = sum(map(str.isalnum, chunks))
-    rest = " ".join(filterfalse(str.isalnum, chunks))
-    return simple + (len(_WORD.findall(rest)) if rest else 0)
-
-
 def word_diff(old: str, new: str) -> WordDiff:
     """The word-level diff of *old* and *new* (see the module docstring)."""
     if old == new:
         ops = [WordOp("equal", old, new)] if old else []
-        words = _words_in_chunks(old.split())
+        words = count_words(old)
         return WordDiff(ops, 0, 0, words, words, raw_ops=list(ops))
     ua, ub = _space_units(old), _space_units(new)
     raw = _raw_ops(old, new, ua, ub)
@@ -800,7 +791,7 @@ def word_diff(old: str, new: str) -> WordDiff:
             removed += count_words(op.old)
             added += count_words(op.new)
     # Equal operations hold the same tokens on both sides, hence the same words.
-    words_old = _words_in_chunks(ua)
+    words_old = count_words(old)
     words_new = words_old - removed + added
     ops = _split_paragraphs(_rewrite_sentences(_merge_islands(raw)))
     return WordDiff(ops, added, removed, words_old, words_new, raw_ops=raw)

@@ -10,11 +10,13 @@ from reviewtool import anchoring
 from reviewtool.anchoring import (
     CONTEXT_CHARS,
     Placement,
+    anchor_scope,
     comments_for_version,
     edit_distance,
     make_anchor,
     reanchor,
     section_map,
+    store_arguments,
 )
 from reviewtool.comments import ReviewStore
 from reviewtool.document import parse
@@ -74,8 +76,8 @@ def test_make_anchor_records_offsets_and_context():
     assert a.prefix == BASE[a.start - CONTEXT_CHARS:a.start]
     assert a.suffix == BASE[a.end:a.end + CONTEXT_CHARS]
     assert (a.section_key, a.section_title) == ("evidence", "Evidence")
-    assert a.store_arguments() == {"section": ("evidence", "Evidence"),
-                                   "quote": (a.start, a.end, quote, a.prefix, a.suffix)}
+    assert store_arguments(a) == {"section": ("evidence", "Evidence"),
+                                 "quote": (a.start, a.end, quote, a.prefix, a.suffix)}
 
 
 def test_make_anchor_takes_the_first_occurrence_inside_the_section():
@@ -275,7 +277,7 @@ def test_section_comment_moved_when_the_section_moves():
 
 def test_whole_version_comment():
     a = anchor_on(BASE)
-    assert a.scope == "version"
+    assert anchor_scope(a) == "version"
     p = reanchor(a, parse(BASE), "b-v1", parse(BASE))
     assert (p.state, p.section_key, p.scope) == ("exact", None, "version")
     assert place(a, BASE + "\nMore.\n", "v2", BASE).state == "outdated"
@@ -294,8 +296,8 @@ def test_placements_and_alignments_are_cached():
 
 def _add(store: ReviewStore, hist: DraftHistory, rev: str, body: str, section=None, quote=None) -> str:
     v = hist.find(rev)
-    fields = make_anchor(hist.document(v), v, section, quote)
-    return store.add_comment(v.commit, v.path, v.blob, body, **fields.store_arguments()).id
+    anchor = make_anchor(hist.document(v), v, section, quote)
+    return store.add_comment(v.commit, v.path, v.blob, body, **store_arguments(anchor)).id
 
 
 def test_comments_for_version_orders_filters_and_reanchors(repo):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from reviewtool import anchoring
-from reviewtool.anchoring import make_anchor
+from reviewtool.anchoring import make_anchor, store_arguments
 from reviewtool.comments import ReviewStore
 from reviewtool.errors import ReviewtoolError
 from reviewtool.gitrepo import GitRepo
@@ -43,9 +43,9 @@ def setup(repo, text: str | bytes = TEXT, quote: str = QUOTE, suggestion: str | 
     hist = DraftHistory(git_repo, DRAFT)
     store = ReviewStore(git_repo)
     v = hist.versions[0]
-    fields = make_anchor(hist.document(v), v, section, quote)
+    anchor = make_anchor(hist.document(v), v, section, quote)
     cid = store.add_comment(v.commit, v.path, v.blob, "Spelling: et al. takes a period.",
-                            suggestion=suggestion, **fields.store_arguments()).id
+                            suggestion=suggestion, **store_arguments(anchor)).id
     return git_repo, store, cid
 
 

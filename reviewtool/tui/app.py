@@ -33,7 +33,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Tree
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from reviewtool.anchoring import Placement, comments_for_version, thread_version_index
+from reviewtool.anchoring import Placement, VersionIndex, comments_for_version
 from reviewtool.comments import ReviewStore, Thread
 from reviewtool.errors import ReviewtoolError, UsageError
 from reviewtool.gitrepo import GitRepo
@@ -216,30 +216,36 @@ class ReviewApp(App[None]):
             except ReviewtoolError as exc:
                 self.post_message(HistoryFailed(str(exc), "not-a-repo"))
                 return
-        drafts: list[str] = []
         try:
-            if repo.has_commits():
-                drafts = find_drafts(repo)
             draft = resolve_draft(repo, self.draft)
-        except UsageError as exc:
-            kind = "many-drafts" if len(drafts) > 1 else "error"
-            self.post_message(HistoryFailed(str(exc), kind, drafts))
-            return
         except ReviewtoolError as exc:
-            kind = "no-commits" if not repo.has_commits() else ("no-drafts" if not drafts else "error")
-            self.post_message(HistoryFailed(str(exc), kind, drafts))
+            self.post_message(self._start_failure(repo, exc))
             return
         history = DraftHistory(repo, draft)
         try:
             versions = history.versions
         except ReviewtoolError as exc:
-            self.post_message(HistoryFailed(str(exc), "error", drafts))
+            self.post_message(HistoryFailed(str(exc), "error"))
             return
         self.repo = repo
         if not versions:
-            self.post_message(HistoryFailed(f"{draft} has no history", "error", drafts))
+            self.post_message(HistoryFailed(f"{draft} has no history", "error"))
             return
-        self.post_message(HistoryLoaded(history, versions, drafts))
+        self.post_message(HistoryLoaded(history, versions))
+
+    @staticmethod
+    def _start_failure(repo: GitRepo, exc: ReviewtoolError) -> HistoryFailed:
+        """Why no draft could be opened, with the drafts to choose from (read only now: it failed)."""
+        try:
+            drafts = find_drafts(repo)
+            has_commits = repo.has_commits()
+        except ReviewtoolError:
+            drafts, has_commits = [], True
+        if isinstance(exc, UsageError):
+            kind = "many-drafts" if len(drafts) > 1 else "error"
+        else:
+            kind = "no-commits" if not has_commits else ("no-drafts" if not drafts else "error")
+        return HistoryFailed(str(exc), kind, drafts)
 
     def on_history_loaded(self, message: HistoryLoaded) -> None:
         keep = self.version.commit if self.version is not None else None
@@ -348,11 +354,8 @@ class ReviewApp(App[None]):
     def effective_base(self, version: Version) -> Version | None:
         """The comparison base of *version*: the marked base, else its previous version."""
         assert self.history is not None
-        if self.base_commit is not None and self.base_commit != version.commit:
-            for v in self.versions:
-                if v.commit == self.base_commit:
-                    return v
-        return self.history.previous(version)
+        marked = self.marked_base() if self.base_commit != version.commit else None
+        return marked if marked is not None else self.history.previous(version)
 
     def select_version(self, version: Version) -> None:
         """Start loading *version* and its comparison (cancels the previous selection's work)."""
@@ -375,8 +378,8 @@ class ReviewApp(App[None]):
             return
         if worker.is_cancelled:
             return
-        self.post_message(SelectionReady(generation, version, base, result["doc"], result["base_doc"],
-                                         result["alignment"], result["diff"], result["diff_note"]))
+        self.post_message(SelectionReady(generation, version, base, result["doc"], result["diff"],
+                                         result["diff_note"]))
         self._place_threads(generation, history, version)
 
     def _place_threads(self, generation: int, history: DraftHistory, version: Version) -> None:
@@ -393,8 +396,7 @@ class ReviewApp(App[None]):
     def on_selection_ready(self, message: SelectionReady) -> None:
         if message.generation != self.generation:
             return
-        self.selection = {"doc": message.doc, "base_doc": message.base_doc, "alignment": message.alignment,
-                          "diff": message.diff, "diff_note": message.diff_note,
+        self.selection = {"doc": message.doc, "diff": message.diff, "diff_note": message.diff_note,
                           "version": message.version, "base": message.base}
         self.coverage = None
         self.coverage_note = ""
@@ -406,16 +408,11 @@ class ReviewApp(App[None]):
         self.show_comments()
 
     def _follow_section(self, message: SelectionReady) -> str | None:
-        """The key of the selected section in the new version, followed through the alignment."""
-        alignment = message.alignment
-        if alignment is None:
+        """Where the selected section went in the new version (its key is gone there), by the alignment."""
+        if message.diff is None:
             return None
-        for pair in alignment.pairs:
-            if any(s.key == self.section_key for s in pair.old) and pair.new:
-                return pair.new[0].key
-            if any(s.key == self.section_key for s in pair.new):
-                return self.section_key
-        return None
+        pair = message.diff.alignment.for_old(self.section_key)
+        return pair.new[0].key if pair is not None and pair.new else None
 
     def on_selection_failed(self, message: SelectionFailed) -> None:
         if message.generation != self.generation:
@@ -536,8 +533,9 @@ class ReviewApp(App[None]):
         counts: dict[str, int] = {}
         if self.history is None:
             return counts
+        versions = VersionIndex(self.history)
         for thread in view_models.open_threads(self.threads):
-            index = thread_version_index(self.history, thread.anchor)
+            index = versions.index_of(thread.anchor)
             commit = self.versions[index].commit if index is not None else thread.anchor.commit
             counts[commit] = counts.get(commit, 0) + 1
         return counts

@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 from reviewtool.anchoring import Placement
 from reviewtool.comments import Thread
 from reviewtool.render import relative_date
-from reviewtool.textsafe import clean, one_line
+from reviewtool.textsafe import clean, one_line, shorten
 
 STATE_STYLES = {
     "exact": "$text-success",
@@ -49,9 +49,8 @@ def _body(text: str, indent: str = "") -> list[Content]:
     return out
 
 
-def _short(text: str, width: int = 160) -> str:
-    line = one_line(text)
-    return line if len(line) <= width else line[: width - 1] + "…"
+#: Characters of a quote or suggestion shown on its line.
+SHORT_WIDTH = 160
 
 
 def thread_content(thread: Thread, placement: Placement, section_title: str, now: datetime | None) -> Content:
@@ -75,13 +74,15 @@ def thread_content(thread: Thread, placement: Placement, section_title: str, now
     if anchor.exact:
         found = placement.quote_found
         if state == "fuzzy" and found and found != anchor.exact:
-            lines.append(Content.styled(f"❝{_short(anchor.exact)}❞  now: ❝{_short(found, 80)}❞", "italic $text-muted"))
+            lines.append(Content.styled(f"❝{shorten(anchor.exact, SHORT_WIDTH)}❞  now: ❝{shorten(found, 80)}❞",
+                                        "italic $text-muted"))
         else:
-            lines.append(Content.styled(f"❝{_short(anchor.exact)}❞", "italic $text-muted"))
+            lines.append(Content.styled(f"❝{shorten(anchor.exact, SHORT_WIDTH)}❞", "italic $text-muted"))
     lines.extend(_body(thread.body))
     if thread.suggestion is not None:
         label = "suggested edit (applied): " if thread.applied is not None else "suggested edit: "
-        lines.append(Content.assemble((label, "bold $text-accent"), (_short(thread.suggestion), "$text-success")))
+        lines.append(Content.assemble((label, "bold $text-accent"),
+                                      (shorten(thread.suggestion, SHORT_WIDTH), "$text-success")))
     for reply in thread.replies:
         who = one_line(reply.author or reply.email or "someone")
         lines.append(Content.assemble(("  ↳ ", "$text-muted"), (who, "bold $secondary"),
@@ -142,17 +143,12 @@ class CommentsPane(OptionList):
     @property
     def current_thread_id(self) -> str | None:
         """The id of the highlighted thread."""
-        if self.highlighted is None or not self.threads:
-            return None
-        if 0 <= self.highlighted < len(self.threads):
-            return self.threads[self.highlighted][0].id
-        return None
+        current = self.current
+        return current[0].id if current is not None else None
 
     @property
     def current(self) -> tuple[Thread, Placement] | None:
         """The highlighted ``(thread, placement)``."""
-        if self.highlighted is None or not self.threads:
-            return None
-        if 0 <= self.highlighted < len(self.threads):
+        if self.highlighted is not None and 0 <= self.highlighted < len(self.threads):
             return self.threads[self.highlighted]
         return None

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
-from reviewtool.align import Alignment
 from reviewtool.anchoring import Placement
 from reviewtool.comments import Thread
 from reviewtool.coverage import Coverage
@@ -27,7 +26,6 @@ class HistoryLoaded(Message):
 
     history: DraftHistory
     versions: list[Version]
-    drafts: list[str]
 
 
 @dataclass
@@ -57,9 +55,7 @@ class SelectionReady(Message):
     version: Version
     base: Version | None
     doc: Document
-    base_doc: Document | None
-    alignment: Alignment | None = None  # None: no base
-    diff: DocumentDiff | None = None
+    diff: DocumentDiff | None = None  # None: no base (the diff holds the base's document and the alignment)
     diff_note: str = ""  # why there is no diff (the first version)
 
 

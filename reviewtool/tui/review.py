@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any, Callable
 from textual.content import Content
 
 from reviewtool import export, suggestions, sync
-from reviewtool.anchoring import make_anchor
+from reviewtool.anchoring import make_anchor, store_arguments
 from reviewtool.comments import ReviewStore
 from reviewtool.errors import ReviewtoolError
-from reviewtool.textsafe import one_line
+from reviewtool.textsafe import one_line, shorten
 from reviewtool.tui.comment_editor import CommentDraft, CommentEditor
 from reviewtool.tui.dialogs import ConfirmScreen, ExportRequest, ExportScreen
 
@@ -26,9 +26,14 @@ if TYPE_CHECKING:
     from reviewtool.tui.app import ReviewApp
 
 
-def _short(text: str, width: int = 60) -> str:
-    line = one_line(text)
-    return line if len(line) <= width else line[: width - 1] + "…"
+def _short(text: str) -> str:
+    """A body or quote shortened for a dialog's title line."""
+    return shorten(text, 60)
+
+
+def _id(item: Any) -> str:
+    """The short id of a thread or event, cleaned (ids are read from the notes: untrusted text)."""
+    return one_line(item.id[:8])
 
 
 def _current_thread(app: "ReviewApp") -> Any | None:
@@ -67,25 +72,15 @@ def start_comment(app: "ReviewApp") -> None:
         if draft is None:
             return
         repo, key = app.repo, (section.key if section is not None else None)
-        title = section.title if section is not None else None
+        at = offset + draft.quote_start if draft.quote_start is not None else None
 
         def call() -> str:
-            quote = None
-            if draft.quote is not None and draft.quote_start is not None and draft.quote_end is not None:
-                start, end = offset + draft.quote_start, offset + draft.quote_end
-                if doc.text[start:end] == draft.quote:
-                    quote = (start, end, draft.quote, None, None)
-                else:
-                    fields = make_anchor(doc, version, key, draft.quote)
-                    quote = (fields.start, fields.end, fields.exact, fields.prefix, fields.suffix)
-            else:
-                make_anchor(doc, version, key)  # validates the target
+            anchor = make_anchor(doc, version, key, draft.quote, at=at)
             store = ReviewStore(repo)
             event = store.add_comment(version.commit, version.path, version.blob, draft.body,
-                                      section=(key, title or "") if key else None,
-                                      quote=quote, suggestion=draft.suggestion)
-            what = "passage" if quote else ("section" if key else "version")
-            return f"comment {event.id[:8]} added on the {what} at {version.short}"
+                                      suggestion=draft.suggestion, **store_arguments(anchor))
+            what = "passage" if anchor.exact is not None else ("section" if key else "version")
+            return f"comment {_id(event)} added on the {what} at {version.short}"
 
         app.write_review("comment", call)
 
@@ -112,7 +107,7 @@ def start_reply(app: "ReviewApp") -> None:
 
         def call() -> str:
             event = _store(app).reply(thread.id, draft.body)
-            return f"reply {event.id[:8]} added"
+            return f"reply {_id(event)} added"
 
         app.write_review("reply", call)
 
@@ -124,7 +119,7 @@ def start_edit(app: "ReviewApp") -> None:
     thread = _current_thread(app)
     if thread is None:
         return
-    title = Content.assemble("Edit your comment ", (thread.id[:8], "$text-muted"))
+    title = Content.assemble("Edit your comment ", (_id(thread), "$text-muted"))
 
     def save(draft: CommentDraft | None) -> None:
         if draft is None:
@@ -132,7 +127,7 @@ def start_edit(app: "ReviewApp") -> None:
 
         def call() -> str:
             _store(app).edit(thread.id, draft.body)
-            return f"comment {thread.id[:8]} edited"
+            return f"comment {_id(thread)} edited"
 
         app.write_review("edit", call)
 
@@ -147,7 +142,7 @@ def simple_action(app: "ReviewApp", action: str) -> None:
 
     def call() -> str:
         getattr(_store(app), action)(thread.id)
-        return f"thread {thread.id[:8]} {'resolved' if action == 'resolve' else 'reopened'}"
+        return f"thread {_id(thread)} {'resolved' if action == 'resolve' else 'reopened'}"
 
     app.write_review(action, call)
 
@@ -173,11 +168,11 @@ def start_retract(app: "ReviewApp") -> None:
 
         def call() -> str:
             _store(app).retract(thread.id)
-            return f"comment {thread.id[:8]} retracted"
+            return f"comment {_id(thread)} retracted"
 
         app.write_review("retract", call)
 
-    app.push_screen(ConfirmScreen(Content.assemble("Retract your comment ", (thread.id[:8], "bold"), "?\n",
+    app.push_screen(ConfirmScreen(Content.assemble("Retract your comment ", (_id(thread), "bold"), "?\n",
                                                    (_short(thread.body), "italic"))), answer)
 
 
@@ -197,13 +192,13 @@ def start_apply(app: "ReviewApp") -> None:
 
         def call() -> str:
             result = suggestions.apply_suggestion(history, _store(app), thread.id)
-            return (f"suggestion of {thread.id[:8]} applied to {result.path} "
+            return (f"suggestion of {_id(thread)} applied to {one_line(result.path)} "
                     f"({result.state}); the working tree now differs from HEAD")
 
         app.write_review("apply", call, reload_history=True)
 
     app.push_screen(ConfirmScreen(Content.assemble(
-        "Replace ", (_short(getattr(thread.anchor, "exact", "") or ""), "strike"), " with ",
+        "Replace ", (_short(thread.anchor.exact or ""), "strike"), " with ",
         (_short(thread.suggestion), "bold"), " in the working tree?")), answer)
 
 
@@ -232,7 +227,7 @@ def start_export(app: "ReviewApp") -> None:
                     handle.write(text)
             except FileExistsError:
                 raise ReviewtoolError(f"{request.path.name} exists (tick overwrite to replace it)") from None
-            shown = sum(1 for t, _ in placements if request.status == "all" or t.status == request.status)
+            shown = len(export.filter_threads(placements, request.status))
             return (f"review summary of {version.short} ({request.fmt}, {shown} thread"
                     f"{'s' if shown != 1 else ''}) written to {request.path}")
 

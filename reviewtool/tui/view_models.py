@@ -17,6 +17,7 @@ from reviewtool import coverage as coverage_module
 from reviewtool.comments import Thread
 from reviewtool.document import Document, Section
 from reviewtool.history import DraftHistory, Version
+from reviewtool.render import change_label
 from reviewtool.sectiondiff import DocumentDiff, diff_documents
 from reviewtool.textsafe import clean, one_line
 from reviewtool.tui.content_pane import DiffPiece
@@ -28,37 +29,33 @@ from reviewtool.tui.sections_pane import SectionMarks
 
 
 def row_stats(history: DraftHistory, version: Version, with_change: bool = True) -> RowStats:
-    """Words, sections, prose share and (unless *with_change* is False) the change against
-    the previous version. Without the change only *version* is parsed (for the growth view)."""
-    if version.blob is None and not version.is_worktree:
+    """Words, sections, prose share (:meth:`DraftHistory.stats`) and (unless *with_change* is
+    False) the change against the previous version. Without the change only *version* is
+    parsed (for the growth view)."""
+    stats = history.stats(version)
+    if stats.get("deleted"):
         return RowStats(0, 0, 0.0, deleted=True)
-    doc = history.document(version)
-    stats = doc.stats()
+    words, sections, share = stats["words"], stats["sections"], stats["prose_share"]
     if not with_change:
-        return RowStats(stats["words"], stats["sections"], stats["prose_share"])
+        return RowStats(words, sections, share)
     previous = history.previous(version)
     if previous is None:
-        added, removed = stats["words"], 0
+        added, removed = words, 0
     else:
-        diff = diff_documents(history.document(previous), doc)
+        diff = diff_documents(history.document(previous), history.document(version))
         added, removed = diff.words_added, diff.words_removed
-    return RowStats(stats["words"], stats["sections"], stats["prose_share"], added, removed)
+    return RowStats(words, sections, share, added, removed)
 
 
 # ---------------------------------------------------------------- selection
 
 
 def compare(history: DraftHistory, version: Version, base: Version | None) -> dict[str, Any]:
-    """Documents and section diff (with its alignment) of *version* against *base* (None: no base)."""
+    """The document of *version* and its section diff against *base* (None: no base, and a note why)."""
     doc = history.document(version)
-    result: dict[str, Any] = {"doc": doc, "base_doc": None, "alignment": None, "diff": None, "diff_note": ""}
     if base is None:
-        result["diff_note"] = "the first version: nothing to compare with"
-        return result
-    base_doc = history.document(base)
-    diff: DocumentDiff = diff_documents(base_doc, doc)
-    result.update(base_doc=base_doc, diff=diff, alignment=diff.alignment)
-    return result
+        return {"doc": doc, "diff": None, "diff_note": "the first version: nothing to compare with"}
+    return {"doc": doc, "diff": diff_documents(history.document(base), doc), "diff_note": ""}
 
 
 def subtree(doc: Document, key: str) -> list[Section]:
@@ -114,9 +111,7 @@ def diff_pieces(selection: dict[str, Any], key: str) -> tuple[list[DiffPiece], s
         if key and not change.involves(key):
             continue
         similarity = change.pair.similarity
-        title = one_line(change.new_title or change.old_title or "") or "(untitled)"
-        if change.title_changed and change.old_title and change.new_title:
-            title = f"{one_line(change.old_title)} → {one_line(change.new_title)}"
+        title = change_label(change) or "(untitled)"
         wd = change.word_diff
         if wd is None or (not change.words_added and not change.words_removed):
             pieces.append(DiffPiece(title, list(change.status), None, similarity=similarity,
@@ -137,10 +132,10 @@ def section_marks(selection: dict[str, Any], base: Version | None,
     marks = SectionMarks(comments=dict(open_by_section))
     if base is not None:
         marks.base_label = f"vs {base.short}"
-    alignment = selection.get("alignment")
-    if alignment is None:
+    diff: DocumentDiff | None = selection.get("diff")
+    if diff is None:
         return marks
-    for pair in alignment.pairs:
+    for pair in diff.alignment.pairs:
         statuses = list(pair.status)
         for s in pair.new:
             marks.status.setdefault(s.key, [])

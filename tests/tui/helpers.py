@@ -47,13 +47,37 @@ def threads(repo_path):
         repo.close()
 
 
+def version_index(app, subject_start: str) -> int:
+    """The history row of the version whose subject starts with *subject_start*."""
+    from reviewtool.tui.history_pane import HistoryPane
+
+    versions = app.query_one(HistoryPane).versions
+    return next(i for i, v in enumerate(versions) if v.subject.startswith(subject_start))
+
+
+async def open_version(app, pilot, subject_start: str) -> int:
+    """Move the history cursor to the version whose subject starts with *subject_start*; returns its row."""
+    from reviewtool.tui.history_pane import HistoryPane
+
+    index = version_index(app, subject_start)
+    app.query_one(HistoryPane).cursor = index
+    await settle(app, pilot)
+    return index
+
+
+def section_key(app, title: str) -> str:
+    """The key of the section titled *title* in the version the sections tree shows."""
+    from reviewtool.tui.sections_pane import SectionsPane
+
+    return next(s.key for s in app.query_one(SectionsPane).doc.sections if s.title == title)
+
+
 async def open_section(app, pilot, title: str) -> str:
     """Select the section titled *title* in the sections tree; returns its key."""
     from reviewtool.tui.sections_pane import SectionsPane
 
-    tree = app.query_one(SectionsPane)
-    key = next(s.key for s in tree.doc.sections if s.title == title)
-    assert tree.select_key(key)
+    key = section_key(app, title)
+    assert app.query_one(SectionsPane).select_key(key)
     await settle(app, pilot)
     assert app.section_key == key
     return key

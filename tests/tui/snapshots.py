@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reviewtool.tui.history_pane import HistoryPane
 from reviewtool.tui.sections_pane import SectionsPane
-from tests.tui.helpers import settle
+from tests.tui.helpers import section_key, settle, version_index
 
 
 def freeze_cursors(app) -> None:
@@ -36,8 +36,7 @@ def to_version(subject_start: str):
     """A step: move the history cursor to the version whose subject starts with *subject_start*."""
 
     def step(app) -> None:
-        pane = app.query_one(HistoryPane)
-        pane.cursor = next(i for i, v in enumerate(pane.versions) if v.subject.startswith(subject_start))
+        app.query_one(HistoryPane).cursor = version_index(app, subject_start)
 
     return step
 
@@ -46,8 +45,6 @@ def to_section(title: str):
     """A step: select the section titled *title* in the sections tree."""
 
     def step(app) -> None:
-        tree = app.query_one(SectionsPane)
-        key = next(s.key for s in tree.doc.sections if s.title == title)
-        tree.select_key(key)
+        app.query_one(SectionsPane).select_key(section_key(app, title))
 
     return step

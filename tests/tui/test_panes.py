@@ -8,17 +8,14 @@ from reviewtool.tui.comments_pane import CommentsPane
 from reviewtool.tui.content_pane import ContentPane
 from reviewtool.tui.history_pane import HistoryPane
 from reviewtool.tui.sections_pane import SectionsPane
-from tests.tui.helpers import screen_text, settle
+from tests.tui.helpers import open_version, screen_text, settle
 
 
 async def test_sections_tree_shows_kinds_and_status_against_previous(make_app):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        pane = app.query_one(HistoryPane)
-        split_index = next(i for i, v in enumerate(pane.versions) if v.subject.startswith("Split the behavioral"))
-        pane.cursor = split_index
-        await settle(app, pilot)
+        await open_version(app, pilot, "Split the behavioral")
         tree = app.query_one(SectionsPane)
         statuses = {s for values in tree.marks.status.values() for s in values}
         assert "split" in statuses
@@ -31,10 +28,7 @@ async def test_outline_items_are_told_apart_from_prose(make_app):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        pane = app.query_one(HistoryPane)
-        outline_index = next(i for i, v in enumerate(pane.versions) if v.subject.startswith("Fill in outline"))
-        pane.cursor = outline_index
-        await settle(app, pilot)
+        await open_version(app, pilot, "Fill in outline")
         tree = app.query_one(SectionsPane)
         doc = tree.doc
         outline = [s for s in doc.sections if s.kind == "outline"]
@@ -91,9 +85,7 @@ async def test_diff_modes_show_word_changes_against_the_previous_version(make_ap
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         pane = app.query_one(HistoryPane)
-        index = next(i for i, v in enumerate(pane.versions) if v.subject.startswith("Write the introduction"))
-        pane.cursor = index
-        await settle(app, pilot)
+        index = await open_version(app, pilot, "Write the introduction")
         await pilot.press("d")
         await settle(app, pilot)
         content = app.query_one(ContentPane)

@@ -11,7 +11,7 @@ from reviewtool.sync import sync
 from reviewtool.tui.content_pane import ContentPane
 from reviewtool.tui.history_pane import HistoryPane
 from tests.gitutil import make_repo
-from tests.tui.helpers import settle
+from tests.tui.helpers import open_version, settle, version_index
 
 
 def git(cwd, *args: str) -> str:
@@ -23,10 +23,8 @@ async def test_coverage_view_against_the_fullest_outline_and_a_marked_base(make_
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         pane = app.query_one(HistoryPane)
-        outline_index = next(i for i, v in enumerate(pane.versions) if v.subject.startswith("Fill in outline"))
-        prose_index = next(i for i, v in enumerate(pane.versions) if v.subject.startswith("Write up the LLM"))
-        pane.cursor = prose_index
-        await settle(app, pilot)
+        outline_index = version_index(app, "Fill in outline")
+        prose_index = await open_version(app, pilot, "Write up the LLM")
         await pilot.press("o")
         await settle(app, pilot)
         content = app.query_one(ContentPane)
