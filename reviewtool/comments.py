@@ -12,25 +12,31 @@ author), ``retract`` (withdraw; only the target's author), ``resolve`` /
 ``reopen`` (anyone; applied in time order), ``applied`` (a suggestion was
 applied). Unknown fields and unknown types are kept and ignored; malformed
 lines are reported as :class:`Problem` and skipped, never deleted.
+
+Loading (:meth:`ReviewStore.load`) parses every note every time -- there is no parse
+cache -- so it is built to be quick from scratch: notes are decoded a batch at a time
+by one ``json`` call (:func:`_decode_notes`, falling back to line by line for a note
+it cannot take), each event is checked in one pass with all times checked together,
+and the threads are folded in one pass in (time, id) order (:func:`_fold`, handing
+over to :func:`_fold_any_order` when clocks were skewed).
 """
 
 from __future__ import annotations
 
 import gc
 import json
-import marshal
-import os
 import re
-import sys
-import tempfile
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Iterable
+from itertools import repeat
+from operator import attrgetter, itemgetter
+from types import MappingProxyType
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from reviewtool.errors import ReviewtoolError, UsageError
 from reviewtool.gitrepo import GitRepo
-from reviewtool.notes import NotesStore, split_note, stream_blobs, union_note
+from reviewtool.notes import NotesStore, split_note
 
 #: The event format version written by this module.
 FORMAT_VERSION = 1
@@ -132,71 +138,122 @@ class Anchor:
     @classmethod
     def from_json(cls, data: Any) -> "Anchor":
         """Parse a stored anchor; raises :class:`ValueError` with the reason when malformed."""
-        return _anchor(data)
+        return _anchor(data, {}.setdefault)
 
     def to_dict(self) -> dict[str, Any]:
         """Same as :meth:`to_json` (for ``--json`` output)."""
         return self.to_json()
 
 
-def _anchor(data: Any) -> Anchor:
-    """An :class:`Anchor` from its JSON form; :class:`ValueError` with the reason when malformed."""
+def _anchor(data: Any, same: Callable[[str, str], str]) -> Anchor:
+    """An :class:`Anchor` from its JSON form; :class:`ValueError` with the reason when malformed.
+
+    Its commit, path, blob and section go through *same* (``memo.setdefault``), so that
+    the comments of a note share one copy of them.
+    """
     if type(data) is not dict:
         raise ValueError("anchor is not an object")
-    get = data.get
-    commit, path, blob = get("commit"), get("path"), get("blob")
+    try:  # all of them at once (the usual case), else one by one
+        commit, path, blob = _ANCHOR_FIELDS(data)
+    except KeyError:
+        commit, path, blob = data.get("commit"), data.get("path"), data.get("blob")
     if type(commit) is not str or type(path) is not str or type(blob) is not str or not (commit and path and blob):
         for key in ("commit", "path", "blob"):
-            if type(get(key)) is not str or not data[key]:
+            if type(data.get(key)) is not str or not data[key]:
                 raise ValueError(f"anchor.{key} missing or not a string")
-    section = get("section")
+    section = data.get("section")
     key = title = None
     if section is not None:
-        if type(section) is not dict or type(section.get("key")) is not str:
+        if type(section) is not dict:
             raise ValueError("anchor.section must be an object with a string key")
-        key = section["key"]
-        title = section.get("title")
-        if type(title) is not str:
-            title = ""
-    quote = get("quote")
+        try:
+            key, title = _SECTION_FIELDS(section)
+        except KeyError:
+            key, title = section.get("key"), section.get("title")
+        if type(key) is not str:
+            raise ValueError("anchor.section must be an object with a string key")
+        title = same(title, title) if type(title) is str else ""
+        key = same(key, key)
+    quote = data.get("quote")
     if quote is None:
-        return Anchor(commit, path, blob, key, title)
+        return Anchor(same(commit, commit), same(path, path), same(blob, blob), key, title)
     if type(quote) is not dict:
         raise ValueError("anchor.quote is not an object")
-    get = quote.get
-    start, end, exact = get("start"), get("end"), get("exact")
+    try:
+        start, end, exact, prefix, suffix = _QUOTE_FIELDS(quote)
+    except KeyError:
+        get = quote.get
+        start, end, exact = get("start"), get("end"), get("exact")
+        prefix, suffix = get("prefix", ""), get("suffix", "")
     if type(start) is not int or type(end) is not int or not 0 <= start <= end:
         raise ValueError("anchor.quote needs integer offsets 0 <= start <= end")
     if type(exact) is not str:
         raise ValueError("anchor.quote.exact missing or not a string")
-    prefix, suffix = get("prefix", ""), get("suffix", "")
-    return Anchor(commit, path, blob, key, title, start, end, exact,
+    return Anchor(same(commit, commit), same(path, path), same(blob, blob), key, title, start, end, exact,
                   prefix if type(prefix) is str else "", suffix if type(suffix) is str else "")
 
 
-@dataclass(eq=False, slots=True)
+# Fields read together (one call instead of one per field); a KeyError means some are
+# missing, and then they are read one by one with their defaults.
+_ANCHOR_FIELDS = itemgetter("commit", "path", "blob")
+_SECTION_FIELDS = itemgetter("key", "title")
+_QUOTE_FIELDS = itemgetter("start", "end", "exact", "prefix", "suffix")
+_EVENT_HEAD = itemgetter("v", "id", "type", "author", "email", "time")
+
+
 class Event:
     """One event line. ``extra`` keeps unknown fields; ``raw`` is the line as stored.
 
     ``note_commit`` is the commit whose note holds the line; ``notes`` lists every
     note holding a line with this id (after amend/rebase with ``notes.rewriteRef``
-    the same event sits in the notes of the old and the new commit).
+    the same event sits in the notes of the old and the new commit). Events compare
+    by identity; treat parsed events as read-only records (the ``extra`` of the many
+    events without unknown fields is one shared read-only mapping).
+
+    A plain class with slots rather than a dataclass so that parsing can leave ``raw``
+    to be cut from the note's bytes the first time it is read (rarely: conflicts and
+    problems need it), instead of keeping every line twice.
     """
 
-    v: int
-    id: str
-    type: str
-    target: str | None
-    author: str
-    email: str
-    time: str
-    body: str | None = None
-    anchor: Anchor | None = None
-    suggestion: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-    raw: str = ""
-    note_commit: str = ""
-    notes: tuple[str, ...] = ()
+    __slots__ = ("v", "id", "type", "target", "author", "email", "time", "body", "anchor", "suggestion",
+                 "extra", "_raw", "note_commit", "notes", "_note", "_line")
+
+    def __init__(self, v: int, id: str, type: str, target: str | None, author: str, email: str, time: str,
+                 body: str | None = None, anchor: Anchor | None = None, suggestion: str | None = None,
+                 extra: Mapping[str, Any] | None = None, raw: str | None = "", note_commit: str = "",
+                 notes: tuple[str, ...] = (), _note: "_NoteText | None" = None, _line: int = 0) -> None:
+        self.v = v
+        self.id = id
+        self.type = type
+        self.target = target
+        self.author = author
+        self.email = email
+        self.time = time
+        self.body = body
+        self.anchor = anchor
+        self.suggestion = suggestion
+        self.extra = {} if extra is None else extra
+        self._raw = raw  # None: line _line of _note
+        self.note_commit = note_commit
+        self.notes = notes
+        self._note = _note
+        self._line = _line
+
+    @property
+    def raw(self) -> str:
+        """The line as stored in the note."""
+        raw = self._raw
+        if raw is None:
+            raw = self._raw = self._note.line(self._line) if self._note is not None else ""
+        return raw
+
+    @raw.setter
+    def raw(self, value: str) -> None:
+        self._raw = value
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _EVENT_FIELDS)
+        return f"Event({shown})"
 
     @property
     def sort_key(self) -> tuple[str, str]:
@@ -228,6 +285,26 @@ class Event:
     def to_dict(self) -> dict[str, Any]:
         """The event for ``--json`` output, with the note it was read from."""
         return {**self.to_json(), "note_commit": self.note_commit or None}
+
+
+_EVENT_FIELDS = ("v", "id", "type", "target", "author", "email", "time", "body", "anchor", "suggestion",
+                 "extra", "raw", "note_commit", "notes")
+
+
+class _NoteText:
+    """The bytes of one note, split into lines only when a line is asked for (:attr:`Event.raw`)."""
+
+    __slots__ = ("data", "_lines")
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self._lines: list[str] | None = None
+
+    def line(self, number: int) -> str:
+        """Line *number* (1-based) of the note."""
+        if self._lines is None:
+            self._lines = split_note(self.data)
+        return self._lines[number - 1]
 
 
 @dataclass(frozen=True)
@@ -339,36 +416,72 @@ class _Malformed:
 _BLANK = _Malformed("blank line")
 
 _scan_once = json.decoder.JSONDecoder().scan_once
-_loads = json.loads
-#: Separates the lines of a note decoded in one go (:func:`_decode_lines`). 2**53 + 1 is not
+#: Separates the lines of a note decoded in one go (:func:`_decode_notes`). 2**53 + 1 is not
 #: a float, so the only JSON text that decodes to a value equal to it is its own digits.
 _SEPARATOR_VALUE = 2 ** 53 + 1
 _SEPARATOR_DIGITS = str(_SEPARATOR_VALUE)
 _SEPARATOR = f",{_SEPARATOR_DIGITS},"
+_SEPARATOR_BYTES = _SEPARATOR.encode()
+_SEPARATOR_DIGITS_BYTES = _SEPARATOR_DIGITS.encode()
+
+
+def _decode_notes(datas: list[bytes]) -> list[list[Any] | None]:
+    """For each note in *datas*, the JSON value of each of its lines, or ``None`` when that
+    cannot be done in one go (then :func:`_decode_lines` decodes the note line by line).
+
+    The notes are decoded together as one JSON array, every line break replaced by
+    ``,S,`` where S is a number whose digits occur in no line (and a ``0]`` at the end).
+    The result is used only when it is exactly ``[value, S, value, S, ..., value, S, 0]``
+    with one S per line break.
+    Then every separator is a top-level token (nothing else contains the digits of S),
+    so the text between two of them -- one line -- decoded to exactly one value: a line
+    holding two values, or a value spread over two lines, cannot give that shape. A blank
+    or malformed line, or the digits inside a line, make it fail; then each note is tried
+    on its own. It gives the same values as decoding each line on its own, several times
+    faster (few calls, and keys repeated from line to line are decoded once).
+    """
+    if not datas:
+        return []
+    datas = [data if data.endswith(b"\n") else data + b"\n" for data in datas]  # every line ends in LF
+    if not any(map(bytes.__contains__, datas, repeat(_SEPARATOR_DIGITS_BYTES))):
+        parts = [data.replace(b"\n", _SEPARATOR_BYTES) for data in datas]
+        counts = [(len(part) - len(data)) // (len(_SEPARATOR_BYTES) - 1) for part, data in zip(parts, datas)]
+        parts[0] = b"[" + parts[0]
+        parts.append(b"0]")  # after the separator that ends the last line
+        values = _split_values(b"".join(parts).decode("utf-8", errors="replace"), sum(counts))
+        if values is not None:
+            decoded = []
+            start = 0
+            for count in counts:
+                decoded.append(values[start:start + count])
+                start += count
+            return decoded
+    if len(datas) == 1:
+        return [None]
+    return [_decode_notes([data])[0] for data in datas]
+
+
+def _split_values(text: str, n: int) -> list[Any] | None:
+    """The values of the *n* lines in *text*, a JSON array ``[value, S, value, S, ..., value, S, 0]``
+    (see :func:`_decode_notes`), or ``None`` when it is anything else."""
+    try:
+        values, end = _scan_once(text, 0)  # json.loads without its Python layers
+    except (StopIteration, ValueError, RecursionError):
+        return None
+    if (end == len(text) and type(values) is list and len(values) == 2 * n + 1
+            and values[1::2] == [_SEPARATOR_VALUE] * n):
+        return values[0:2 * n:2]
+    return None
 
 
 def _decode_lines(lines: list[str]) -> list[Any]:
     """The JSON value of each line of a note, aligned with *lines*; a blank line gives
     :data:`_BLANK` and a line that is not exactly one JSON value a :class:`_Malformed`.
-
-    Fast path: one ``json.loads`` of the whole note, with the lines joined by
-    ``,S,`` where S is a number whose digits occur in no line. Its result is used only
-    when it is exactly ``[value, S, value, S, ..., value]``. Then every separator is a
-    top-level token (only separators contain the digits of S), so the text between two
-    of them -- one line -- decoded to exactly one value: a line holding two values, or a
-    value spread over two lines, cannot give that shape. Anything else (a blank or
-    malformed line, the digits inside a line) decodes each line on its own, which gives
-    the same values and also the reasons.
-    """
-    n = len(lines)
-    joined = _SEPARATOR.join(lines)
-    if n and joined.count(_SEPARATOR_DIGITS) == n - 1:
-        try:
-            values = _loads(f"[{joined}]")
-        except (ValueError, RecursionError):
-            values = None
-        if values is not None and len(values) == 2 * n - 1 and values[1::2] == [_SEPARATOR_VALUE] * (n - 1):
-            return values[::2]
+    (Tries the whole-note way of :func:`_decode_notes` first.)"""
+    if lines and not any(_SEPARATOR_DIGITS in line for line in lines):
+        values = _split_values(f"[{_SEPARATOR.join(lines)}{_SEPARATOR}0]", len(lines))
+        if values is not None:
+            return values
     decoded: list[Any] = []
     scan = _scan_once
     for line in lines:
@@ -401,12 +514,22 @@ def _decode_lines(lines: list[str]) -> list[Any]:
     return decoded
 
 
+#: The ``extra`` of the (many) events without unknown fields: one shared, read-only mapping.
+_NO_EXTRA: Mapping[str, Any] = MappingProxyType({})
+
 #: The known event types as shared string objects (comparisons with them are identity checks).
 _TYPE_NAMES = {name: name for name in EVENT_TYPES}
 
 
-def _note_events(commit: str, values: list[Any], lines: list[str]) -> tuple[list[Event], list[Problem]]:
-    """Events and problems of the note on *commit* from its decoded lines (:func:`_decode_lines`)."""
+def _note_events(commit: str, values: list[Any], lines: Iterable[str | None],
+                 note: _NoteText | None = None, careful: bool = False) -> tuple[list[Event], list[Problem]]:
+    """Events and problems of the note on *commit* from its decoded lines (:func:`_decode_lines`).
+
+    *lines* are the lines themselves, or ``None`` for each when they are to be cut from
+    *note* only if needed (:attr:`Event.raw`). Times are checked all at once at the end
+    (:func:`_all_canonical`); when one is not in the canonical form the note is parsed
+    again *careful*-ly, normalising (or refusing) each time on its own.
+    """
     events: list[Event] = []
     problems: list[Problem] = []
     notes = (commit,)
@@ -414,30 +537,35 @@ def _note_events(commit: str, values: list[Any], lines: list[str]) -> tuple[list
     canonical = _CANONICAL_TIME.match
     all_known = _KNOWN.issuperset
     type_names = _TYPE_NAMES
-    for no, (data, line) in enumerate(zip(values, lines), 1):
+    read_fields = _EVENT_HEAD
+    same = {}.setdefault  # one copy of the strings that repeat in a note (names, anchor fields)
+    stamps: list[str] = []
+    add_stamp = stamps.append
+    for no, (data, raw) in enumerate(zip(values, lines), 1):
         try:
             if type(data) is not dict:
                 if data is _BLANK:
                     continue
                 raise ValueError(data.reason if type(data) is _Malformed else "not a JSON object")
             get = data.get
-            ev_id = get("id")
-            etype = get("type")
-            stamp = get("time")
+            try:  # all of them at once (the usual case), else one by one
+                v, ev_id, etype, author, email, stamp = read_fields(data)
+            except KeyError:
+                v, ev_id, etype = get("v", FORMAT_VERSION), get("id"), get("type")
+                author, email, stamp = get("author", ""), get("email", ""), get("time")
             if type(ev_id) is not str or not ev_id:
                 raise ValueError("missing or invalid id")
             if type(etype) is not str or not etype:
                 raise ValueError("missing or invalid type")
             if type(stamp) is not str:
                 raise ValueError("missing time")
-            if canonical(stamp) is None:
+            if not careful:
+                add_stamp(stamp)
+            elif canonical(stamp) is None:
                 try:
                     stamp = normalize_time(stamp)
                 except ValueError:
                     raise ValueError(f"invalid time {stamp!r}") from None
-            v = get("v", FORMAT_VERSION)
-            author = get("author", "")
-            email = get("email", "")
             target = get("target")
             body = get("body")
             suggestion = get("suggestion")
@@ -452,7 +580,7 @@ def _note_events(commit: str, values: list[Any], lines: list[str]) -> tuple[list
             etype = type_names.get(etype, etype)
             anchor = None
             if etype == "comment":
-                anchor = _anchor(get("anchor"))
+                anchor = _anchor(get("anchor"), same)
                 if suggestion is not None and type(suggestion) is not str:
                     raise ValueError("suggestion is not a string")
                 if body is None:
@@ -465,24 +593,80 @@ def _note_events(commit: str, values: list[Any], lines: list[str]) -> tuple[list
                 if suggestion is not None and type(suggestion) is not str:
                     suggestion = None
             if all_known(data):
-                extra = {}
+                extra = _NO_EXTRA
             else:
                 extra = {k: val for k, val in data.items() if k not in _KNOWN}
             if anchor is None and "anchor" in data:
-                extra["anchor"] = data["anchor"]
+                extra = {**extra, "anchor": data["anchor"]}
         except ValueError as exc:
-            problems.append(Problem(commit, no, line, str(exc)))
+            problems.append(Problem(commit, no, raw if raw is not None else note.line(no), str(exc)))
             continue
-        append(Event(v, ev_id, etype, target, author, email, stamp, body, anchor, suggestion,
-                     extra, line, commit, notes))
+        append(Event(v, ev_id, etype, target, same(author, author), same(email, email), stamp, body,
+                     anchor, suggestion, extra, raw, commit, notes, note, no))
+    if not careful and not _all_canonical(stamps):
+        return _note_events(commit, values, lines, note, careful=True)
     return events, problems
+
+
+_DIGITS_TO_ZERO = bytes.maketrans(b"0123456789", b"0000000000")
+_TIME_SHAPE = b"0000-00-00T00:00:00.000000Z"
+
+
+def _all_canonical(stamps: list[str]) -> bool:
+    """Whether every time in *stamps* is in the canonical form ``YYYY-MM-DDTHH:MM:SS.ffffffZ``.
+
+    All at once, several times cheaper than a regular expression per time: joined by
+    line breaks, with every digit made ``0``, they must read as that many copies of one
+    27-character pattern (a time holding a line break would make one copy too many).
+    """
+    if not stamps:
+        return True
+    try:
+        shape = "\n".join(stamps).encode("ascii").translate(_DIGITS_TO_ZERO)
+    except UnicodeEncodeError:
+        return False
+    return shape == b"\n".join([_TIME_SHAPE] * len(stamps))
 
 
 def parse_note(commit: str, data: bytes) -> tuple[list[Event], list[Problem]]:
     """Parse the raw note on *commit* (UTF-8 JSON Lines): its events and its malformed lines."""
-    lines = data.decode("utf-8", errors="replace").split("\n")
-    if lines[-1] == "":
-        lines.pop()
+    return _parse_decoded(commit, data, _decode_notes([data])[0])
+
+
+def parse_notes(notes: Iterable[tuple[str, bytes]]) -> Iterator[tuple[str, list[Event], list[Problem]]]:
+    """Parse raw notes ``(commit, bytes)`` as they come: ``(commit, events, problems)`` for each.
+
+    Notes are decoded a few at a time (:data:`_BATCH_BYTES`) in one ``json`` call.
+    """
+    batch: list[tuple[str, bytes]] = []
+    size = 0
+    for commit, data in notes:
+        batch.append((commit, data))
+        size += len(data)
+        if size >= _BATCH_BYTES:
+            yield from _parse_batch(batch)
+            batch = []
+            size = 0
+    if batch:
+        yield from _parse_batch(batch)
+
+
+#: Notes are decoded together until they hold this many bytes (fewer, larger ``json`` calls;
+#: measured best around 64 KiB: much larger batches no longer fit the processor's caches).
+_BATCH_BYTES = 1 << 16
+
+
+def _parse_batch(batch: list[tuple[str, bytes]]) -> Iterator[tuple[str, list[Event], list[Problem]]]:
+    decoded = _decode_notes([data for _, data in batch])
+    for (commit, data), values in zip(batch, decoded):
+        yield (commit, *_parse_decoded(commit, data, values))
+
+
+def _parse_decoded(commit: str, data: bytes, values: list[Any] | None) -> tuple[list[Event], list[Problem]]:
+    """:func:`parse_note` given the values from :func:`_decode_notes` (``None``: decode line by line)."""
+    if values is not None:
+        return _note_events(commit, values, repeat(None), _NoteText(data))
+    lines = split_note(data)
     return _note_events(commit, _decode_lines(lines), lines)
 
 
@@ -503,6 +687,9 @@ def dedupe(events: Iterable[Event]) -> tuple[list[Event], list[Problem]]:
     Different lines claiming the same id keep the lexically smallest line, so the choice
     does not depend on the order notes were merged; the others are reported.
     """
+    events = events if isinstance(events, list) else list(events)
+    if len(set(map(_ID, events))) == len(events):  # the usual case: nothing to merge
+        return list(events), []
     by_id: dict[str, Event] = {}
     problems: list[Problem] = []
     conflicts: dict[str, list[Event]] = {}
@@ -555,7 +742,7 @@ def _fold(unique: list[Event], dangling_out: list[Event] | None = None) -> list[
     clocks), the events are folded again by :func:`_fold_any_order`, otherwise they are
     dangling.
     """
-    unique.sort(key=_key)
+    _sort(unique)
     threads: dict[str, Thread] = {}
     replies: dict[str, Reply] = {}
     waiting: list[Event] = []
@@ -568,6 +755,8 @@ def _fold(unique: list[Event], dangling_out: list[Event] | None = None) -> list[
             continue
         target = ev.target
         if not target or etype not in _TYPE_NAMES:
+            if etype == "reply":  # a reply to nothing is dangling
+                waiting.append(ev)
             continue
         thread = threads.get(target)
         if thread is not None:
@@ -725,6 +914,24 @@ def _key(ev: Event) -> str:
     return ev.time + ev.id
 
 
+def _sort(events: list[Event]) -> None:
+    """Sort *events* in place in (time, id) order.
+
+    By time alone first, which needs no Python call per event; only when two events
+    share a time (rare: writers keep each thread's events apart by at least 1 us) is
+    the id needed, and the list is sorted again by both.
+    """
+    events.sort(key=_TIME)
+    times = list(map(_TIME, events))
+    if len(set(times)) != len(times):
+        events.sort(key=_key)
+
+
+_ID = attrgetter("id")
+_TIME = attrgetter("time")
+_PROBLEM_ORDER = attrgetter("commit", "line_no")
+
+
 
 class _LongLived:
     """Build many long-lived objects without the cyclic garbage collector looking at them.
@@ -754,99 +961,6 @@ class _LongLived:
 # ---------------------------------------------------------------------------- store
 
 
-class ParseCache:
-    """Parsed note blobs (records of :func:`parse_records`) by blob id, kept on disk.
-
-    A blob id names its bytes, so an entry never goes stale: after a change only the notes
-    that changed are read and parsed again. The file lives in
-    ``<git-common-dir>/reviewtool/`` and is a sequence of records (magic, length, marshal of
-    ``(blob id, records)``), appended to by loads that parsed something new and rewritten
-    without unused entries when it grows or is damaged. Anything wrong with it (missing,
-    unreadable, truncated by a crash, written by another Python) only means parsing afresh.
-    """
-
-    MAGIC = b"RTNC"
-
-    def __init__(self, common_dir: str) -> None:
-        version = f"v1-py{sys.version_info[0]}{sys.version_info[1]}-m{marshal.version}"
-        self.path = os.path.join(common_dir, "reviewtool", f"notes-parse-cache-{version}")
-        self._records = 0
-        self._clean = True
-
-    def read(self) -> dict[str, list[tuple]]:
-        """Every readable entry (an empty dict when there is no usable file)."""
-        self._records, self._clean = 0, True
-        try:
-            with open(self.path, "rb") as fh:
-                data = fh.read()
-        except OSError:
-            return {}
-        view = memoryview(data)
-        entries: dict[str, list[tuple]] = {}
-        pos, size = 0, len(data)
-        while pos < size:
-            if data[pos:pos + 4] != self.MAGIC or pos + 8 > size:
-                self._clean = False
-                break
-            length = int.from_bytes(data[pos + 4:pos + 8], "little")
-            if pos + 8 + length > size:
-                self._clean = False
-                break
-            try:
-                sha, records = marshal.loads(view[pos + 8:pos + 8 + length])
-            except (ValueError, EOFError, TypeError):
-                self._clean = False
-                break
-            entries[sha] = records
-            self._records += 1
-            pos += 8 + length
-        return entries
-
-    def update(self, cached: dict[str, list[tuple]], fresh: dict[str, list[tuple]], live: set[str]) -> None:
-        """Add *fresh* entries to the file last :meth:`read` (which gave *cached*); rewrite it
-        with only the *live* blobs when it is damaged or holds more than twice as many
-        entries as are in use."""
-        try:
-            if not self._clean or self._records + len(fresh) > 2 * len(live) + 256:
-                keep = {sha: recs for sha, recs in cached.items() if sha in live}
-                keep.update(fresh)
-                self._rewrite(keep)
-            elif fresh:
-                self._append(fresh)
-        except OSError:  # a read-only repository, a full disk: go on without the cache
-            pass
-
-    def _encode(self, entries: dict[str, list[tuple]]) -> bytes:
-        chunks = []
-        for sha, records in entries.items():
-            payload = marshal.dumps((sha, records))
-            chunks.append(self.MAGIC + len(payload).to_bytes(4, "little") + payload)
-        return b"".join(chunks)
-
-    def _append(self, entries: dict[str, list[tuple]]) -> None:
-        os.makedirs(os.path.dirname(self.path), exist_ok=True)
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            os.write(fd, self._encode(entries))  # one write: concurrent appenders do not interleave
-        finally:
-            os.close(fd)
-
-    def _rewrite(self, entries: dict[str, list[tuple]]) -> None:
-        directory = os.path.dirname(self.path)
-        os.makedirs(directory, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix="notes-parse-cache-", dir=directory)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(self._encode(entries))
-            os.replace(tmp, self.path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
-
-
 class ReviewStore:
     """Read and write review events in a repository's notes ref.
 
@@ -859,7 +973,7 @@ class ReviewStore:
         self,
         repo: GitRepo,
         notes_ref: str | None = None,
-        cache: bool = True,
+        *,
         identity: tuple[str, str] | None = None,
         clock: Callable[[], str] | None = None,
     ) -> None:
@@ -869,8 +983,6 @@ class ReviewStore:
         self.notes = NotesStore(repo, notes_ref)
         self._identity = identity
         self._clock = clock or now_iso
-        #: The parse cache (:class:`ParseCache`), or None when disabled with ``cache=False``.
-        self.cache = ParseCache(self.notes.common_dir()) if cache else None
 
     @property
     def ref(self) -> str:
@@ -884,16 +996,16 @@ class ReviewStore:
     def events(self) -> tuple[list[Event], list[Problem]]:
         """Every event of every note (duplicates included) and the malformed lines.
 
-        Three git processes however many notes there are (``rev-parse``, ``ls-tree -r``,
-        ``cat-file --batch``); each note is parsed as it arrives from ``cat-file``.
+        One ``git cat-file --batch`` reads the notes tree and every note however many there
+        are (:meth:`NotesStore.iter_raw`); notes are parsed as they arrive.
         """
         events: list[Event] = []
         problems: list[Problem] = []
-        for commit, data in self.notes.iter_raw():
-            evs, probs = parse_note(commit, data)
+        for _, evs, probs in parse_notes(self.notes.iter_raw()):
             events += evs
             if probs:
                 problems += probs
+        problems.sort(key=_PROBLEM_ORDER)  # notes arrive in no particular order
         return events, problems
 
     def load(self) -> tuple[list[Thread], list[Problem]]:

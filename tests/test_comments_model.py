@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from reviewtool.comments import (
     Anchor,
     Event,
-    ParseCache,
     ReviewStore,
     Reply,
     Thread,
@@ -18,6 +16,8 @@ from reviewtool.comments import (
     fold,
     normalize_time,
     parse_events,
+    parse_note,
+    parse_notes,
 )
 from reviewtool.errors import ReviewtoolError, UsageError
 from reviewtool.gitrepo import GitRepo
@@ -370,34 +370,144 @@ def test_dangling_events_are_reported(store):
     assert threads == [] and len(problems) == 1 and "unknown target" in problems[0].reason
 
 
-# ---------------------------------------------------------------------------- parse cache
+# ---------------------------------------------------------------------------- fast paths
 
 
-def test_parse_cache_gives_the_same_threads_and_survives_damage(store):
+def _per_line(lines: list[str]) -> tuple[list[tuple[int, str]], list[int]]:
+    """Reference: (line number, id) of the lines that are JSON objects with an id, and the
+    numbers of the other non-blank lines -- each line decoded on its own."""
+    good, bad = [], []
+    for no, text in enumerate(lines, 1):
+        if not text.strip():
+            continue
+        try:
+            data = json.loads(text)
+        except ValueError:
+            data = None
+        if isinstance(data, dict) and "id" in data:
+            good.append((no, data["id"]))
+        else:
+            bad.append(no)
+    return good, bad
+
+
+MISALIGNED = [
+    ev("c1", "comment", 1, body="first"),
+    '{"a": 1}, {"b": 2}',  # two values on one line ...
+    '{"k": [{"a": 1}',  # ... and one value spread over two lines: together they keep the count
+    '{"b": 2}]}',
+    "   ",
+    ev("r1", "reply", 3, target="c1", body="é ünïcode \u2028 and \"quotes\""),
+    ev("r2", "reply", 4, target="c1", body="CRLF line") + "\r",
+]
+
+
+def test_whole_note_decoding_gives_what_line_by_line_decoding_gives():
+    from reviewtool.comments import _decode_notes
+
+    commit = "c" * 40
+    for lines in (MISALIGNED, MISALIGNED[:1] + [ev("x", "comment", 9, body="has 9007199254740993 in it")],
+                  [MISALIGNED[0], MISALIGNED[5], MISALIGNED[6]]):
+        data = "".join(line + "\n" for line in lines).encode()
+        good, bad = _per_line(lines)
+        for events, problems in (parse_note(commit, data), parse_events(commit, lines)):
+            assert [(lines.index(e.raw) + 1, e.id) for e in events] == good
+            assert [(p.line_no, p.text) for p in problems] == [(no, lines[no - 1]) for no in bad]
+            assert all(e.note_commit == commit and e.notes == (commit,) for e in events)
+        decoded = _decode_notes([data])[0]
+        if bad or "9007199254740993" in data.decode():
+            assert decoded is None  # such notes are decoded line by line
+        else:
+            assert decoded == [json.loads(line) for line in lines]  # one call, the same values
+    events, _ = parse_note(commit, "".join(line + "\n" for line in MISALIGNED).encode())
+    assert events[1].body == "é ünïcode \u2028 and \"quotes\"" and events[2].raw == MISALIGNED[6]
+
+
+def test_notes_decoded_together_stay_apart():
+    notes = [("a" * 40, [ev("c1", "comment", 1, body="x"), ev("r1", "reply", 2, target="c1", body="y")]),
+             ("b" * 40, [ev("c2", "comment", 3, body="z")]),
+             ("d" * 40, [ev("c3", "comment", 4, body="w"), "{broken"]),  # makes the batch fall back
+             ("e" * 40, [])]
+    raw = [(commit, "".join(line + "\n" for line in lines).encode()) for commit, lines in notes]
+    raw.append(("f" * 40, ev("c4", "comment", 5, body="no final newline").encode()))
+    for size in (1, 1 << 20):  # one note per json call / all of them in one
+        import reviewtool.comments as comments
+        old, comments._BATCH_BYTES = comments._BATCH_BYTES, size
+        try:
+            parsed = {commit: (evs, probs) for commit, evs, probs in parse_notes(raw)}
+        finally:
+            comments._BATCH_BYTES = old
+        assert {c: [e.id for e in evs] for c, (evs, _) in parsed.items()} == {
+            "a" * 40: ["c1", "r1"], "b" * 40: ["c2"], "d" * 40: ["c3"], "e" * 40: [], "f" * 40: ["c4"]}
+        assert [(p.commit, p.line_no, p.text) for p in parsed["d" * 40][1]] == [("d" * 40, 2, "{broken")]
+        assert all(e.note_commit == c for c, (evs, _) in parsed.items() for e in evs)
+
+
+def test_times_are_checked_together_and_normalised_one_by_one_when_needed():
+    lines = [ev("c1", "comment", 1, body="canonical"),
+             ev("c2", "comment", 2, body="offset").replace("00:00:02.000000Z", "01:00:02+01:00"),
+             ev("c3", "comment", 3, body="bad").replace("2024-01-01T00:00:03.000000Z", "yesterday"),
+             ev("c4", "comment", 4, body="fullwidth digits").replace("2024", "２０２４"),
+             # Two wrong times that, put end to end, spell two right ones.
+             ev("c5", "comment", 5, body="no Z").replace(".000000Z", ".000000"),
+             ev("c6", "comment", 6, body="Z first").replace('"2024-01-01T00:00:06', '"Z2024-01-01T00:00:06')]
+    events, problems = parse_note("c" * 40, "".join(line + "\n" for line in lines).encode())
+    assert {e.id: e.time for e in events} == {"c1": "2024-01-01T00:00:01.000000Z",
+                                              "c2": "2024-01-01T00:00:02.000000Z"}
+    assert [p.line_no for p in problems] == [3, 4, 5, 6] and "invalid time" in problems[0].reason
+
+
+def _random_events(rnd) -> list[Event]:
+    """Threads, replies to replies, edits, resolutions, dangling targets, cycles; clocks in
+    order (the one-pass fold decides) or skewed (it hands over to the any-order fold)."""
+    people = [ADA, BEN, ("", "ada@example.org")]
+    ids: list[str] = []
+    lines = []
+    skewed = rnd.random() < 0.5
+    for n in range(rnd.randrange(1, 25)):
+        eid = f"e{n:02d}"
+        t = rnd.randrange(0, 40) if skewed else 2 * n + rnd.choice((0, 0, 0, 1))
+        who = rnd.choice(people)
+        kind = rnd.choice(["comment", "comment", "reply", "reply", "edit", "retract", "resolve", "reopen",
+                           "applied", "x-other"])
+        if kind == "comment" or not ids:
+            lines.append(ev(eid, "comment", t, who=who, body=f"c{n}"))
+        else:
+            target = rnd.choice(ids + ["nowhere", eid])
+            lines.append(ev(eid, kind, t, who=who, target=target, body=f"b{n}"))
+        ids.append(eid)
+    events, problems = parse_events("c" * 40, lines)
+    assert problems == []
+    return events
+
+
+def test_one_pass_fold_matches_the_any_order_fold():
+    import random
+
+    from reviewtool.comments import _fold, _fold_any_order, _key
+
+    for seed in range(400):
+        events = _random_events(random.Random(seed))
+        lost_fast: list[Event] = []
+        lost_any: list[Event] = []
+        fast = _fold(list(events), lost_fast)
+        ordered = sorted(events, key=_key)
+        reference = _fold_any_order(ordered, lost_any)
+        assert [t.to_dict() for t in fast] == [t.to_dict() for t in reference], seed
+        assert [[e.id for e in t.events] for t in fast] == [[e.id for e in t.events] for t in reference], seed
+        assert [e.id for e in lost_fast] == [e.id for e in lost_any], seed
+    # Hand-made events the parser would refuse: a reply to nothing is dangling in both.
+    (root,), _ = parse_events("c" * 40, [ev("c1", "comment", 1, body="x")])
+    orphan = Event(1, "r1", "reply", None, *BEN, "2024-01-01T00:00:02.000000Z", "?")
+    lost_fast, lost_any = [], []
+    assert len(_fold([root, orphan], lost_fast)) == len(_fold_any_order([root, orphan], lost_any)) == 1
+    assert lost_fast == lost_any == [orphan]
+
+
+def test_problems_are_reported_in_note_and_line_order(store):
     repo, reviews, head, blob = store
     first = reviews.add_comment(head, "drafts/essay.md", blob, "one")
-    NotesStore(reviews.repo).append(head, ["{broken"])
-    cold = ReviewStore(reviews.repo, cache=False)
-    expected = [t.to_dict() for t in cold.threads()], [p.to_dict() for p in cold.load()[1]]
-
-    def current(s: ReviewStore):
-        threads, problems = s.load()
-        return [t.to_dict() for t in threads], [p.to_dict() for p in problems]
-
-    assert reviews.cache is not None
-    assert current(reviews) == expected  # fills the cache
-    size = Path(reviews.cache.path).stat().st_size
-    assert size > 0 and current(ReviewStore(reviews.repo)) == expected  # served from the cache
-    # A new event: only its note is parsed again and appended; results stay identical to no cache.
-    reviews.reply(first.id, "two")
-    assert current(reviews) == current(ReviewStore(reviews.repo, cache=False))
-    assert Path(reviews.cache.path).stat().st_size > size
-    # A damaged file (e.g. a crash mid-write) is detected, ignored and rewritten.
-    with open(reviews.cache.path, "ab") as fh:
-        fh.write(b"RTNC\xff\xff\x00\x00garbage")
-    assert current(ReviewStore(reviews.repo)) == current(ReviewStore(reviews.repo, cache=False))
-    assert ParseCache(reviews.notes.common_dir()).read() and reviews.cache.read() is not None
-    with open(reviews.cache.path, "rb") as fh:
-        assert b"garbage" not in fh.read()
-    Path(reviews.cache.path).write_bytes(b"not a cache at all")
-    assert current(ReviewStore(reviews.repo)) == current(ReviewStore(reviews.repo, cache=False))
+    NotesStore(reviews.repo).append(head, ["{broken", "[1]"])
+    _, problems = reviews.load()
+    assert [p.line_no for p in problems] == [2, 3]
+    assert [e.id for e in reviews.events()[0]] == [first.id]

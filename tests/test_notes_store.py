@@ -244,3 +244,56 @@ def test_thirty_parallel_writers_lose_nothing(tmp_path: Path, serialize: bool):
         p.wait()
     kept = git(repo.path, "notes", "--ref", ref, "show", shared, check=False).count('"id"')
     print(f"plain `git notes append`: {kept}/{WRITERS} lines kept")
+
+
+def test_notes_at_two_fanouts_and_shared_blobs_read_once_each(drafted: Repo):
+    """A hand-made notes tree: one object noted both at the top and one level down (both
+    notes' lines are kept), two objects sharing one note blob, and a file that is no note."""
+    a, b, c = drafted.head(), os.urandom(20).hex(), os.urandom(20).hex()
+
+    def blob(text: str) -> str:
+        return drafted.git("hash-object", "-w", "--stdin", input=text).strip()
+
+    top_note, deep_note, shared = blob(line(1) + "\n"), blob(line(1) + "\n" + line(2) + "\n"), blob(line(3) + "\n")
+    sub = drafted.git("mktree", input=f"100644 blob {deep_note}\t{a[2:]}\n").strip()
+    tree = drafted.git("mktree", input=(f"100644 blob {top_note}\t{a}\n040000 tree {sub}\t{a[:2]}\n"
+                                        f"100644 blob {shared}\t{b}\n100644 blob {shared}\t{c}\n"
+                                        f"100644 blob {blob('not a note')}\tREADME\n")).strip()
+    drafted.git("update-ref", DEFAULT_NOTES_REF, drafted.git("commit-tree", tree, "-m", "hand-made").strip())
+    store = NotesStore(GitRepo.open(drafted.path))
+    pairs = list(store.iter_raw())
+    assert sorted(obj for obj, _ in pairs) == sorted([a, b, c])
+    assert store.read_all() == {a: [line(1), line(2)], b: [line(3)], c: [line(3)]}
+
+
+def test_deltified_notes_are_asked_for_tip_first_and_all_come_back(tmp_path: Path):
+    """Notes fast-imported as delta chains: DeltaOrder puts every blob before its delta base
+    (so git rebuilds each chain once), and reading in that order loses nothing."""
+    from reviewtool.notes import DELTA_ORDER_MIN, DeltaOrder
+
+    repo = fast_import_history(tmp_path / "r", [f"# V{i}\n\ntext {i}\n" for i in range(120)])
+    commits = repo.git("rev-list", "--reverse", "main").split()
+    chunks = [f"commit {DEFAULT_NOTES_REF}\ncommitter A <a@example.org> 1700000000 +0000\ndata 5\nbulk\n"]
+    body = ""
+    for i, commit in enumerate(commits):
+        body += line(i, body="shared words " * 20) + "\n"  # each note extends the previous one: deltas
+        chunks.append(f"N inline {commit}\ndata {len(body.encode())}\n{body}\n")
+    repo.git("fast-import", "--quiet", input="".join(chunks))
+    shas = [entry.split()[2] for entry in repo.git("ls-tree", "-r", DEFAULT_NOTES_REF).splitlines()]
+    assert len(shas) >= DELTA_ORDER_MIN
+    gitrepo = GitRepo.open(repo.path)
+    ordering = DeltaOrder(gitrepo)
+    try:
+        order = ordering.order(shas)
+    finally:
+        ordering.close()
+    assert sorted(order) == sorted(shas)
+    bases = dict(x.split() for x in repo.git("cat-file", "--batch-check=%(objectname) %(deltabase)",
+                                             input="".join(s + "\n" for s in shas)).splitlines())
+    deltas = [(sha, base) for sha, base in bases.items() if base in bases]
+    assert deltas, "expected fast-import to store some notes as deltas of others"
+    position = {sha: i for i, sha in enumerate(order)}
+    assert all(position[sha] < position[base] for sha, base in deltas)
+    notes = NotesStore(gitrepo).read_all()
+    assert len(notes) == len(commits) and len(notes[commits[-1]]) == len(commits)
+    assert git_note(repo, commits[5]) == ("\n".join(notes[commits[5]]) + "\n").encode()
