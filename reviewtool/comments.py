@@ -774,23 +774,9 @@ def _fold(unique: list[Event], dangling_out: list[Event] | None = None) -> list[
                           thread.id)
             replies[ev.id] = reply
             thread.replies.append(reply)
-        elif etype == "edit" or etype == "retract":
-            if not _same_person(item.author, item.email, ev.author, ev.email):
-                thread.refused.append(ev)
-                continue
-            if etype == "edit":
-                item.body = ev.body or ""
-                item.edits.append(ev)
-            else:
-                item.retracted = True
-            if ev.time > item.updated:
-                item.updated = ev.time
-        elif etype == "resolve":
-            thread.status = "resolved"
-        elif etype == "reopen":
-            thread.status = "open"
-        elif etype == "applied":
-            thread.applied = ev
+        else:
+            _apply_event(thread, item, ev, etype)
+            continue
         if ev.time > thread.updated:
             thread.updated = ev.time
     if waiting:
@@ -874,28 +860,37 @@ def _fold_any_order(unique: list[Event], dangling_out: list[Event] | None = None
                 continue
             thread = threads[item.thread_id]
         thread.events.append(ev)
-        if etype == "edit" or etype == "retract":
-            if not _same_person(item.author, item.email, ev.author, ev.email):
-                thread.refused.append(ev)
-                continue
-            if etype == "edit":
-                item.body = ev.body or ""
-                item.edits.append(ev)
-            else:
-                item.retracted = True
-            if ev.time > item.updated:
-                item.updated = ev.time
-        elif etype == "resolve":
-            thread.status = "resolved"
-        elif etype == "reopen":
-            thread.status = "open"
-        elif etype == "applied":
-            thread.applied = ev
-        if ev.time > thread.updated:
-            thread.updated = ev.time
+        _apply_event(thread, item, ev, etype)
     # Dict order is (time, id) order of the roots already.
     return list(threads.values())
 
+
+
+def _apply_event(thread: Thread, item: Any, ev: Event, etype: str) -> None:
+    """Apply an edit, retract, resolve, reopen or applied event to *thread* (*item*: its target).
+
+    The one place the folding rules live: only the author's own edit or retract
+    takes effect; anyone else's is kept in ``thread.refused``.
+    """
+    if etype == "edit" or etype == "retract":
+        if not _same_person(item.author, item.email, ev.author, ev.email):
+            thread.refused.append(ev)
+            return
+        if etype == "edit":
+            item.body = ev.body or ""
+            item.edits.append(ev)
+        else:
+            item.retracted = True
+        if ev.time > item.updated:
+            item.updated = ev.time
+    elif etype == "resolve":
+        thread.status = "resolved"
+    elif etype == "reopen":
+        thread.status = "open"
+    elif etype == "applied":
+        thread.applied = ev
+    if ev.time > thread.updated:
+        thread.updated = ev.time
 
 def dangling(events: Iterable[Event], threads: list[Thread]) -> list[Problem]:
     """Events of known types whose target is neither a thread nor a reply in *threads*."""
