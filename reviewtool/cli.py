@@ -640,7 +640,9 @@ def sync_command(ctx: Context, remote: str, as_json: bool) -> None:
     """Fetch review notes from REMOTE (default: origin), merge them with yours, push the result."""
     from reviewtool.sync import sync
 
-    result = sync(ctx.repo, remote)
+    # Steps go to stderr, and only on a terminal: stdout stays the result (and --json clean).
+    progress = (lambda line: click.echo(one_line(line), err=True)) if sys.stderr.isatty() else None
+    result = sync(ctx.repo, remote, progress=progress)
     if as_json:
         render.emit_json(result.to_dict())
         return

@@ -15,9 +15,9 @@ lines are reported as :class:`Problem` and skipped, never deleted.
 
 Loading (:meth:`ReviewStore.load`) parses every note every time -- there is no parse
 cache -- so it is built to be quick from scratch: notes are decoded a batch at a time
-by one ``json`` call (:func:`_decode_notes`, falling back to line by line for a note
-it cannot take), each event is checked in one pass with all times checked together,
-and the threads are folded in one pass in (time, id) order (:func:`_fold`, handing
+by one orjson call (:func:`_decode_notes`; the stdlib ``json`` is the reference and the
+fallback, line by line for a note neither can take in one go), each event is checked in
+one pass with all times checked together, and the threads are folded in one pass in (time, id) order (:func:`_fold`, handing
 over to :func:`_fold_any_order` when clocks were skewed).
 """
 
@@ -29,8 +29,8 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from itertools import repeat
-from operator import attrgetter, itemgetter
+from itertools import islice, repeat
+from operator import attrgetter, eq, itemgetter
 from types import MappingProxyType
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
@@ -416,6 +416,10 @@ class _Malformed:
 _BLANK = _Malformed("blank line")
 
 _scan_once = json.decoder.JSONDecoder().scan_once
+try:  # the fast decoder when installed (a dependency; the stdlib decoder is the reference)
+    import orjson as _orjson
+except ImportError:  # pragma: no cover - orjson is a dependency
+    _orjson = None
 #: Separates the lines of a note decoded in one go (:func:`_decode_notes`). 2**53 + 1 is not
 #: a float, so the only JSON text that decodes to a value equal to it is its own digits.
 _SEPARATOR_VALUE = 2 ** 53 + 1
@@ -439,6 +443,10 @@ def _decode_notes(datas: list[bytes]) -> list[list[Any] | None]:
     or malformed line, or the digits inside a line, make it fail; then each note is tried
     on its own. It gives the same values as decoding each line on its own, several times
     faster (few calls, and keys repeated from line to line are decoded once).
+
+    orjson decodes when installed (:func:`_split_values_fast`); the notes it decoded are
+    returned as :class:`_Accelerated` lists, so that :func:`_note_events` can send a note
+    whose outcome a float could change back to the stdlib decoder.
     """
     if not datas:
         return []
@@ -448,17 +456,45 @@ def _decode_notes(datas: list[bytes]) -> list[list[Any] | None]:
         counts = [(len(part) - len(data)) // (len(_SEPARATOR_BYTES) - 1) for part, data in zip(parts, datas)]
         parts[0] = b"[" + parts[0]
         parts.append(b"0]")  # after the separator that ends the last line
-        values = _split_values(b"".join(parts).decode("utf-8", errors="replace"), sum(counts))
+        text = b"".join(parts)
+        values = _split_values_fast(text, sum(counts)) if _orjson is not None else None
+        accelerated = values is not None
+        if not accelerated:
+            values = _split_values(text.decode("utf-8", errors="replace"), sum(counts))
         if values is not None:
-            decoded = []
+            decoded: list[list[Any] | None] = []
             start = 0
             for count in counts:
-                decoded.append(values[start:start + count])
+                piece = values[start:start + count]
+                decoded.append(_Accelerated(piece) if accelerated else piece)
                 start += count
             return decoded
     if len(datas) == 1:
         return [None]
     return [_decode_notes([data])[0] for data in datas]
+
+
+def _split_values_fast(text: bytes, n: int) -> list[Any] | None:
+    """:func:`_split_values` with orjson, or ``None`` when orjson refuses *text*.
+
+    orjson accepts a subset of what the stdlib decoder accepts (no NaN, no lone
+    surrogates, only valid UTF-8), and gives the same values for it, except that an
+    integer beyond 64 bits becomes a float; :func:`_note_events` sends a note back to the
+    stdlib decoder when a float could be such an integer (see :class:`_Accelerated`).
+    """
+    try:
+        values = _orjson.loads(text)
+    except _orjson.JSONDecodeError:
+        return None
+    if type(values) is list and len(values) == 2 * n + 1 and values[1::2] == [_SEPARATOR_VALUE] * n:
+        return values[0:2 * n:2]
+    return None
+
+
+class _Accelerated(list):
+    """Lines decoded by orjson rather than the stdlib decoder (a marker for :func:`_parse_decoded`)."""
+
+    __slots__ = ()
 
 
 def _split_values(text: str, n: int) -> list[Any] | None:
@@ -522,13 +558,18 @@ _TYPE_NAMES = {name: name for name in EVENT_TYPES}
 
 
 def _note_events(commit: str, values: list[Any], lines: Iterable[str | None],
-                 note: _NoteText | None = None, careful: bool = False) -> tuple[list[Event], list[Problem]]:
+                 note: _NoteText | None = None, careful: bool = False,
+                 exact_ints: bool = True) -> tuple[list[Event], list[Problem]] | None:
     """Events and problems of the note on *commit* from its decoded lines (:func:`_decode_lines`).
 
     *lines* are the lines themselves, or ``None`` for each when they are to be cut from
     *note* only if needed (:attr:`Event.raw`). Times are checked all at once at the end
     (:func:`_all_canonical`); when one is not in the canonical form the note is parsed
     again *careful*-ly, normalising (or refusing) each time on its own.
+
+    Without *exact_ints* (values from orjson, where an integer beyond 64 bits became a
+    float) it returns ``None`` when a float could change the outcome: in a line that
+    fails, or among the unknown fields kept; the note is then decoded by the stdlib.
     """
     events: list[Event] = []
     problems: list[Problem] = []
@@ -598,14 +639,30 @@ def _note_events(commit: str, values: list[Any], lines: Iterable[str | None],
                 extra = {k: val for k, val in data.items() if k not in _KNOWN}
             if anchor is None and "anchor" in data:
                 extra = {**extra, "anchor": data["anchor"]}
+            if extra is not _NO_EXTRA and not exact_ints and _has_float(extra):
+                return None
         except ValueError as exc:
+            if not exact_ints and _has_float(data):
+                return None
             problems.append(Problem(commit, no, raw if raw is not None else note.line(no), str(exc)))
             continue
         append(Event(v, ev_id, etype, target, same(author, author), same(email, email), stamp, body,
                      anchor, suggestion, extra, raw, commit, notes, note, no))
     if not careful and not _all_canonical(stamps):
-        return _note_events(commit, values, lines, note, careful=True)
+        return _note_events(commit, values, lines, note, careful=True, exact_ints=exact_ints)
     return events, problems
+
+
+def _has_float(value: Any) -> bool:
+    """Whether a decoded JSON value holds a float anywhere."""
+    kind = type(value)
+    if kind is float:
+        return True
+    if kind is dict:
+        return any(map(_has_float, value.values()))
+    if kind is list:
+        return any(map(_has_float, value))
+    return False
 
 
 _DIGITS_TO_ZERO = bytes.maketrans(b"0123456789", b"0000000000")
@@ -665,7 +722,9 @@ def _parse_batch(batch: list[tuple[str, bytes]]) -> Iterator[tuple[str, list[Eve
 def _parse_decoded(commit: str, data: bytes, values: list[Any] | None) -> tuple[list[Event], list[Problem]]:
     """:func:`parse_note` given the values from :func:`_decode_notes` (``None``: decode line by line)."""
     if values is not None:
-        return _note_events(commit, values, repeat(None), _NoteText(data))
+        parsed = _note_events(commit, values, repeat(None), _NoteText(data), exact_ints=type(values) is list)
+        if parsed is not None:
+            return parsed
     lines = split_note(data)
     return _note_events(commit, _decode_lines(lines), lines)
 
@@ -918,7 +977,7 @@ def _sort(events: list[Event]) -> None:
     """
     events.sort(key=_TIME)
     times = list(map(_TIME, events))
-    if len(set(times)) != len(times):
+    if any(map(eq, times, islice(times, 1, None))):  # sorted: equal times are neighbours
         events.sort(key=_key)
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import tempfile
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from reviewtool.errors import ReviewtoolError, UsageError
 from reviewtool.gitrepo import GitRepo
@@ -168,19 +168,27 @@ class SyncResult:
 
 
 def sync(repo: GitRepo, remote: str = "origin", notes_ref: str | None = None,
-         max_rounds: int = MAX_ROUNDS) -> SyncResult:
+         max_rounds: int = MAX_ROUNDS, progress: Callable[[str], None] | None = None) -> SyncResult:
     """Fetch the remote's review notes, merge them with ours (union of events), push the result.
+
+    *progress*, when given, is called with one line as each step starts (fetching,
+    merging, pushing, and a retry when the push was rejected); it may be called from
+    the thread running :func:`sync`.
 
     Raises :class:`ReviewtoolError` (one line) for an unknown or unreachable remote, or when
     the push is still rejected after *max_rounds* rounds.
     """
+    report = progress or (lambda line: None)
     _check_remote(repo, remote)
     store = NotesStore(repo, notes_ref)
     tracking = tracking_ref(store.ref, remote)
     result = SyncResult(remote, store.ref, tracking, before=store.head())
     for round_no in range(1, max_rounds + 1):
         result.rounds = round_no
+        report(f"fetching review notes from {remote}…" if round_no == 1 else
+               f"{remote} changed while we pushed: fetching again (round {round_no} of {max_rounds})…")
         theirs = _fetch(repo, store, remote, tracking)
+        report(f"merging review notes from {remote}…" if theirs else f"{remote} has no review notes yet")
         ours, kind, counts = merge_notes(store, theirs, remote)
         result.fetched = counts["theirs"]
         result.new_from_remote += counts["new_from_remote"]
@@ -191,6 +199,7 @@ def sync(repo: GitRepo, remote: str = "origin", notes_ref: str | None = None,
         if ours is None or ours == theirs:
             result.pushed = 0
             return result
+        report(f"pushing {counts['pushed']} event(s) to {remote}…")
         if _push(repo, store, remote):
             repo.run("update-ref", "-m", "reviewtool sync: pushed", tracking, ours)
             return result

@@ -144,8 +144,13 @@ def test_rejected_push_is_retried_after_fetch_and_merge(world):
         "exit 0\n"
     )
     hook.chmod(hook.stat().st_mode | stat.S_IXUSR)
-    result = do_sync(ada)
+    steps: list[str] = []
+    result = sync(GitRepo.open(ada.path), progress=steps.append)
     assert marker.exists()
+    assert steps == ["fetching review notes from origin…", "merging review notes from origin…",
+                     "pushing 1 event(s) to origin…",
+                     "origin changed while we pushed: fetching again (round 2 of 10)…",
+                     "merging review notes from origin…", "pushing 1 event(s) to origin…"]
     assert result.rounds == 2 and result.merge == "merge"
     assert result.new_from_remote == 1 and result.pushed == 1
     assert remote_bodies(remote) == {"base", "ben, pushed in between", "ada, rejected once"}

@@ -592,7 +592,6 @@ class ReviewApp(App[None]):
     @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
     def run_sync(self, remote: str, call: Callable[[Callable[[str], None]], str]) -> None:
         """Sync the review notes with *remote*, posting progress lines."""
-        self.post_message(TaskProgress("sync", f"syncing review notes with {remote}…"))
         try:
             message = call(lambda line: self.post_message(TaskProgress("sync", line)))
         except ReviewtoolError as exc:

@@ -244,7 +244,7 @@ def start_sync(app: "ReviewApp", remote: str = "origin") -> None:
     repo = app.repo
 
     def call(progress: Callable[[str], None]) -> str:
-        result = sync.sync(repo, remote=remote)
+        result = sync.sync(repo, remote=remote, progress=progress)
         if result.merge == "empty":
             return f"no review notes here or on {remote} yet"
         if result.merge == "up-to-date":

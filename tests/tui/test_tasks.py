@@ -58,8 +58,11 @@ async def test_sync_pushes_notes_and_brings_in_the_remote_ones(tmp_path, make_ap
         await pilot.press("S")
         await settle(app, pilot)
         messages = [str(n.message) for n in app._notifications]
-        assert any("syncing review notes with origin" in m for m in messages)
-        assert any(m.startswith("synced with origin") for m in messages), messages
+        # Each step shows as it starts, then the outcome.
+        start = messages.index("fetching review notes from origin…")
+        assert messages[start:start + 4] == [
+            "fetching review notes from origin…", "origin has no review notes yet",
+            "pushing 15 event(s) to origin…", "synced with origin: 0 new event(s) from origin, 15 pushed (ours)"]
         ours = git(demo, "rev-parse", "refs/notes/reviewtool").strip()
         assert git(bare, "rev-parse", "refs/notes/reviewtool").strip() == ours
 
