@@ -63,6 +63,7 @@ class GitRepo:
         self._env = {**os.environ, **_GIT_ENV}
         self._odb_lock = threading.Lock()
         self._gp_repo = None  # GitPython Repo, created lazily
+        self._common_dir: Path | None = None
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -100,6 +101,16 @@ class GitRepo:
             raise ReviewtoolError(f"{where} is inside the .git directory: run reviewtool in the work tree")
         root = (where / lines[3].strip()).resolve()
         return cls(root, git_dir, bare=False)
+
+    def common_dir(self) -> Path:
+        """The common git directory: shared by linked worktrees; refs and caches live there."""
+        if self._common_dir is None:
+            try:
+                rel = (self.git_dir / "commondir").read_text(encoding="utf-8").strip()
+                self._common_dir = Path(os.path.normpath(self.git_dir / rel))
+            except OSError:
+                self._common_dir = self.git_dir
+        return self._common_dir
 
     # ------------------------------------------------------------------ running
     def run(

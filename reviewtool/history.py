@@ -17,6 +17,7 @@ from typing import Any, Iterator
 from reviewtool.document import Document, parse
 from reviewtool.errors import ReviewtoolError, UsageError
 from reviewtool.gitrepo import GitRepo, check_revision_argument
+from reviewtool.stats_cache import StatsCache
 
 #: Where drafts live by default.
 DRAFTS_DIR = "drafts"
@@ -219,6 +220,7 @@ class DraftHistory:
         self._docs: OrderedDict[str, Document] = OrderedDict()
         self._lock = threading.Lock()
         self.cache_size = 64
+        self._stats: StatsCache | None = None
 
     # -------------------------------------------------------------- versions
     @property
@@ -304,7 +306,15 @@ class DraftHistory:
         when the commit deleted the draft."""
         if version.blob is None and not version.is_worktree:
             return {"words": 0, "sections": 0, "prose_share": 0.0, "deleted": True}
-        return self.document(version).stats()
+        if version.is_worktree:
+            return self.document(version).stats()
+        if self._stats is None:
+            self._stats = StatsCache(self.repo)
+        stats = self._stats.get(version.blob)
+        if stats is None:  # parsed once per repository: see stats_cache
+            stats = self.document(version).stats()
+            self._stats.put(version.blob, stats)
+        return stats
 
     def raw(self, version: Version) -> bytes:
         """The draft's bytes at *version* (the working-tree file for the pseudo-version)."""

@@ -132,7 +132,6 @@ class NotesStore:
         self.serialize = serialize
         #: How many compare-and-swap attempts the last write needed (1 = no contention).
         self.last_attempts = 0
-        self._common: str | None = None
 
     # ------------------------------------------------------------------ reading
     def head(self) -> str | None:
@@ -336,15 +335,7 @@ class NotesStore:
 
     def common_dir(self) -> str:
         """The repository's common git directory (shared by linked worktrees; refs live there)."""
-        if self._common is None:
-            git_dir = str(self.repo.git_dir)
-            try:
-                with open(os.path.join(git_dir, "commondir"), encoding="utf-8") as fh:
-                    rel = fh.read().strip()
-                self._common = os.path.normpath(os.path.join(git_dir, rel))
-            except OSError:
-                self._common = git_dir
-        return self._common
+        return str(self.repo.common_dir())
 
     def compare_and_swap(self, new: str, old: str | None, message: str = "reviewtool") -> bool:
         """Move the ref to *new* only if it still points at *old* (``None``: must not exist).

@@ -14,7 +14,10 @@ Run it as a script: ``.venv/bin/python tests/benchmarks/bench_history.py [--comm
 2. **Reading every version**: the text of all N versions through the
    persistent ``cat-file --batch``, beside one ``git cat-file --batch`` run
    reading the same blobs.
-3. ``--big``: ``reviewtool sections`` on a realistic 20 MB draft (headings,
+3. ``reviewtool log --json`` for the newest 1,000 versions (every version parsed for
+   its words, sections and prose share) in a new process: the first run, and a later
+   run that reads the stats cache; beside ``git log --follow`` of as many commits.
+4. ``--big``: ``reviewtool sections`` on a realistic 20 MB draft (headings,
    paragraphs, lists), beside ``git cat-file -p`` of the same blob.
 
 Timing is never pass/fail: the exit status is 0 unless the counts disagree.
@@ -181,6 +184,35 @@ def bench_read_all(repo_path: Path, runs: int) -> None:
           f"{n / 1e6:.0f} MB of text)")
 
 
+def bench_log(repo_path: Path, runs: int, limit: int) -> None:
+    """``reviewtool log --json`` (words, sections, prose share of every version): the first
+    run parses every version; later runs read the stats cache (see stats_cache.py)."""
+    print(f"\n3. reviewtool log --json -n {limit} (stats of every version), beside git log --follow -n {limit}")
+    cmd = [sys.executable, "-m", "reviewtool", "-C", str(repo_path), "log", "--json", "-n", str(limit)]
+    git_cmd = ["git", "log", "--follow", "--format=%H", "-n", str(limit), "--", RENAMED]
+    cache = repo_path / ".git" / "reviewtool"
+
+    def timed(argv: list[str]) -> float:
+        t0 = time.perf_counter()
+        subprocess.run(argv, cwd=repo_path, capture_output=True, check=True)
+        return time.perf_counter() - t0
+
+    one = cmd[:-1] + ["1"]
+    cold, warm, git, start = [], [], [], []
+    for _ in range(max(1, runs // 2)):
+        for f in cache.glob("stats-*.jsonl"):
+            f.unlink()
+        git.append(timed(git_cmd))
+        cold.append(timed(cmd))
+        warm.append(timed(cmd))
+        start.append(timed(one))
+    med = statistics.median
+    print(f"   git log --follow                      {med(git) * 1000:8.1f} ms")
+    print(f"   first run (parses every version)      {med(cold) * 1000:8.1f} ms   (x{med(cold) / med(git):.1f})")
+    print(f"   later runs (stats cache)              {med(warm) * 1000:8.1f} ms   (x{med(warm) / med(git):.1f})")
+    print(f"   of which start-up (log -n 1, cached)  {med(start) * 1000:8.1f} ms   (Python, imports, history)")
+
+
 def big_draft(rng: random.Random, target: int = 20_000_000) -> str:
     parts = ["---\ntitle: Big\n---\n\n"]
     size = i = 0
@@ -230,6 +262,7 @@ def main() -> int:
               f"(draft: {len(Draft(random.Random(7)).text().split())} words at first, {words} at the end)")
         ok = bench_versions(path, args.runs)
         bench_read_all(path, args.runs)
+        bench_log(path, args.runs, min(args.commits, 1000))
         if args.big:
             bench_big(Path(tmp), max(1, min(args.runs, 3)))
     return 0 if ok else 1
