@@ -67,6 +67,9 @@ MIN_QUOTE_SIMILARITY = 0.6
 MIN_CONTEXT_SIMILARITY = 0.5
 #: ... and at least this normalised total score.
 FUZZY_THRESHOLD = 0.7
+#: A verbatim quote at least this long identifies itself anywhere; a shorter one found
+#: outside its section also needs the context guard (MIN_CONTEXT_SIMILARITY).
+DISTINCTIVE_QUOTE = 2 * CONTEXT_CHARS
 #: The approximate search allows at most this share of the quote's length in edits.
 MAX_ERROR_SHARE = 0.4
 #: Exact occurrences considered for one quote (the best by context wins).
@@ -765,6 +768,14 @@ class _QuoteSearch:
         """Whether the occurrence at *s* still has its whole stored prefix and suffix around it."""
         return self.context(s, s + len(self.quote)) == (1.0, 1.0)
 
+    def identifies(self, s: int) -> bool:
+        """Whether the verbatim occurrence at *s* is the passage wherever it stands: the quote
+        is long enough to identify itself, or the context around it is similar enough."""
+        if len(self.quote) >= DISTINCTIVE_QUOTE:
+            return True
+        p, x = self.context(s, s + len(self.quote))
+        return (p + x) / 2 >= MIN_CONTEXT_SIMILARITY
+
     def nearness(self, s: int, hint: int) -> float:
         return 1.0 - abs(s - hint) / max(1, len(self.text))
 
@@ -876,9 +887,10 @@ def _reanchor_quote(anchor: Any, doc: Document, blob: str | None, load_old: Call
         sec = section_at(doc, pos)
         return sec.key if sec is not None else None
 
-    # 1. Verbatim occurrences.
-    if search.occurrences:
-        best = search.best_occurrence(target, hint)
+    # 1. Verbatim occurrences. Outside the section the old one became, a short quote in
+    # other words is a lookalike, not the passage (the guard of the fuzzy search).
+    best = search.best_occurrence(target, hint) if search.occurrences else None
+    if best is not None and (_within(target, best) or search.identifies(best)):
         key = place_key(best)
         expected = anchor.section_key or old_key
         same_section = expected is None or key == expected

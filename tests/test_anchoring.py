@@ -207,6 +207,33 @@ def test_lookalike_sentence_elsewhere_does_not_win():
     assert p.start is None and p.quote_found is None
 
 
+def test_short_quote_found_verbatim_only_in_another_context_is_not_moved():
+    """A few words replaced in place (say, by an applied suggestion) that also occur
+    elsewhere, in other words around them: that occurrence is a lookalike, not the passage."""
+    phrase = "interesting structure"
+    a = anchor_on(BASE, section="evidence", quote=phrase)
+    new = (BASE.replace("that interesting structure appears", "that useful structure appears")
+               .replace("Inner alignment is", "Finding interesting structure is not the point. Inner alignment is"))
+    p = place(a, new, "v2", BASE)
+    assert (p.state, p.section_key, p.start) == ("outdated", "evidence", None)
+    # Edited a little instead: found where it was, not at the lookalike.
+    new = (BASE.replace("that interesting structure appears", "that interesting stucture appears")
+               .replace("Inner alignment is", "Finding interesting structure is not the point. Inner alignment is"))
+    p = place(a, new, "v3", BASE)
+    assert (p.state, p.section_key) == ("fuzzy", "evidence")
+    assert new[p.start:p.end] == "interesting stucture"
+
+
+def test_short_quote_moved_with_its_context_is_moved():
+    phrase = "interesting structure"
+    sentence = "Double descent suggests that interesting structure appears late in training."
+    a = anchor_on(BASE, section="evidence", quote=phrase)
+    new = BASE.replace(sentence + " ", "").replace("Inner alignment is", sentence + " Inner alignment is")
+    p = place(a, new, "v2", BASE)
+    assert (p.state, p.section_key) == ("moved", "conclusion")
+    assert new[p.start:p.end] == phrase
+
+
 def test_changed_passage_is_outdated_at_its_section():
     quote = "A model first memorises, then generalises."
     a = anchor_on(BASE, section="evidence", quote=quote)
