@@ -107,6 +107,10 @@ class ReviewApp(App[None]):
         Binding("ctrl+r,f5", "reload", "Reload history", show=False, id="app.reload"),
     ]
 
+    #: A step of a long task (sync, export) is shown only when it takes longer than this
+    #: (seconds): a quick sync shows its outcome alone, a slow one what it is waiting for.
+    PROGRESS_DELAY = 0.5
+
     base_commit: var[str | None] = var(None)
     """The version marked as comparison base (None: each version against its previous one)."""
 
@@ -142,6 +146,7 @@ class ReviewApp(App[None]):
         self.coverage_note = ""
         self._stats_timer: Timer | None = None
         self._coverage_requested = -1
+        self._task_step: dict[str, TaskProgress] = {}  # the current step of each running task
 
     # ------------------------------------------------------------------ setup
     def now(self) -> datetime:
@@ -609,9 +614,15 @@ class ReviewApp(App[None]):
                 self.load_threads()
 
     def on_task_progress(self, message: TaskProgress) -> None:
-        self.notify(message.message, title=message.task, markup=False, timeout=3)
+        self._task_step[message.task] = message
+        self.set_timer(self.PROGRESS_DELAY, lambda: self._show_step(message))
+
+    def _show_step(self, step: TaskProgress) -> None:
+        if self._task_step.get(step.task) is step:  # still on that step: say what it waits for
+            self.notify(step.message, title=step.task, markup=False, timeout=4)
 
     def on_task_finished(self, message: TaskFinished) -> None:
+        self._task_step.pop(message.task, None)
         self.notify(message.message, title=message.task, markup=False,
                     severity="information" if message.ok else "error", timeout=6)
         if message.ok and message.task == "sync":
