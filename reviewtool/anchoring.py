@@ -183,19 +183,6 @@ def make_anchor(doc: Document, version: Any, section_key: str | None = None,
     return anchor
 
 
-def store_arguments(anchor: Anchor) -> dict[str, Any]:
-    """*anchor* as the keyword arguments of :meth:`reviewtool.comments.ReviewStore.add_comment`.
-
-    ``section=(key, title)`` and ``quote=(start, end, exact, prefix, suffix)``,
-    each ``None`` when absent.
-    """
-    section = (anchor.section_key, anchor.section_title or "") if anchor.section_key is not None else None
-    quote = None
-    if anchor.exact is not None:
-        quote = (anchor.start, anchor.end, anchor.exact, anchor.prefix, anchor.suffix)
-    return {"section": section, "quote": quote}
-
-
 def _find_in(text: str, quote: str, lo: int, hi: int) -> tuple[int, int] | None:
     i = text.find(quote, lo, hi)
     if i >= 0:

@@ -435,7 +435,7 @@ def comment_group() -> None:
 def comment_add_command(ctx: Context, rev: str | None, draft: str | None, section_key: str | None,
                         quote: str | None, suggestion: str | None, message: str | None, as_json: bool) -> None:
     """Comment on version REV (default: the newest), a section of it, or a quoted passage."""
-    from reviewtool.anchoring import make_anchor, store_arguments
+    from reviewtool.anchoring import make_anchor
 
     if suggestion is not None and quote is None:
         raise UsageError("--suggest needs --quote: the passage the suggestion replaces")
@@ -444,7 +444,7 @@ def comment_add_command(ctx: Context, rev: str | None, draft: str | None, sectio
     anchor = make_anchor(hist.document(v), v, section_key, quote)
     store = _review_store(ctx)
     body = _message(message, "comment")
-    event = store.add_comment(v.commit, v.path, v.blob, body, suggestion=suggestion, **store_arguments(anchor))
+    event = store.comment_on(anchor, body, suggestion)
     if as_json:
         render.emit_json({"id": event.id, "type": event.type, "time": event.time, "version": v.commit,
                           "anchor": event.anchor.to_json() if event.anchor else None})

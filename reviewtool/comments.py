@@ -1152,6 +1152,13 @@ class ReviewStore:
         self._write(event, (commit,))
         return event
 
+    def comment_on(self, anchor: Anchor, body: str, suggestion: str | None = None) -> Event:
+        """Start a thread at *anchor* (as :func:`reviewtool.anchoring.make_anchor` builds it);
+        checked against the repository like :meth:`add_comment`."""
+        section = (anchor.section_key, anchor.section_title or "") if anchor.section_key is not None else None
+        quote = (anchor.start, anchor.end, anchor.exact, anchor.prefix, anchor.suffix) if anchor.has_quote else None
+        return self.add_comment(anchor.commit, anchor.path, anchor.blob, body, section, quote, suggestion)
+
     def reply(self, target_id: str, body: str) -> Event:
         """Reply to a comment or a reply (*target_id* may be a unique prefix)."""
         body = _check_body(body, "reply")

@@ -286,7 +286,7 @@ class _DemoClock:
 
 def _add_sample_reviews(repo: Path) -> None:
     """Write :data:`SAMPLE_REVIEWS` into the demo repository's notes, as their reviewers."""
-    from reviewtool.anchoring import make_anchor, store_arguments
+    from reviewtool.anchoring import make_anchor
     from reviewtool.comments import ReviewStore
     from reviewtool.gitrepo import GitRepo
     from reviewtool.history import DraftHistory
@@ -306,8 +306,7 @@ def _add_sample_reviews(repo: Path) -> None:
             v = by_file[sample["version"]]
             clock.start_at(v.date)
             anchor = make_anchor(history.document(v), v, sample.get("section"), sample.get("quote"))
-            event = stores[sample["by"]].add_comment(v.commit, v.path, v.blob, sample["body"],
-                                                     suggestion=sample.get("suggest"), **store_arguments(anchor))
+            event = stores[sample["by"]].comment_on(anchor, sample["body"], sample.get("suggest"))
             for who, action, text in sample.get("then", ()):
                 if action == "reply":
                     stores[who].reply(event.id, text)

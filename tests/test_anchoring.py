@@ -16,7 +16,6 @@ from reviewtool.anchoring import (
     make_anchor,
     reanchor,
     section_map,
-    store_arguments,
 )
 from reviewtool.comments import ReviewStore
 from reviewtool.document import parse
@@ -76,8 +75,6 @@ def test_make_anchor_records_offsets_and_context():
     assert a.prefix == BASE[a.start - CONTEXT_CHARS:a.start]
     assert a.suffix == BASE[a.end:a.end + CONTEXT_CHARS]
     assert (a.section_key, a.section_title) == ("evidence", "Evidence")
-    assert store_arguments(a) == {"section": ("evidence", "Evidence"),
-                                 "quote": (a.start, a.end, quote, a.prefix, a.suffix)}
 
 
 def test_make_anchor_takes_the_first_occurrence_inside_the_section():
@@ -324,7 +321,20 @@ def test_placements_and_alignments_are_cached():
 def _add(store: ReviewStore, hist: DraftHistory, rev: str, body: str, section=None, quote=None) -> str:
     v = hist.find(rev)
     anchor = make_anchor(hist.document(v), v, section, quote)
-    return store.add_comment(v.commit, v.path, v.blob, body, **store_arguments(anchor)).id
+    return store.comment_on(anchor, body).id
+
+
+def test_comment_on_stores_the_anchor_as_made(repo):
+    repo.commit("v1", {DRAFT: BASE})
+    git_repo = GitRepo.open(repo.path)
+    store = ReviewStore(git_repo)
+    hist = DraftHistory(git_repo, DRAFT)
+    v = hist.versions[0]
+    made = [make_anchor(hist.document(v), v, section, quote) for section, quote in
+            [(None, None), ("conclusion", None), ("evidence", "interesting structure appears late")]]
+    ids = [store.comment_on(anchor, f"comment {i}").id for i, anchor in enumerate(made)]
+    stored = {t.id: t.anchor for t in store.threads()}
+    assert [stored[i] for i in ids] == made
 
 
 def test_comments_for_version_orders_filters_and_reanchors(repo):

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
 from reviewtool import anchoring
-from reviewtool.anchoring import comments_for_version, make_anchor, store_arguments
+from reviewtool.anchoring import comments_for_version, make_anchor
 from reviewtool.cli import main
 from reviewtool.comments import ReviewStore
 from reviewtool.errors import UsageError
@@ -55,8 +55,7 @@ def store_as(monkeypatch, path, who) -> ReviewStore:
 def add(store, hist, rev, body, section=None, quote=None, suggestion=None) -> str:
     v = hist.find(rev)
     anchor = make_anchor(hist.document(v), v, section, quote)
-    return store.add_comment(v.commit, v.path, v.blob, body, suggestion=suggestion,
-                             **store_arguments(anchor)).id
+    return store.comment_on(anchor, body, suggestion).id
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from reviewtool import anchoring
-from reviewtool.anchoring import make_anchor, store_arguments
+from reviewtool.anchoring import make_anchor
 from reviewtool.comments import ReviewStore
 from reviewtool.errors import ReviewtoolError
 from reviewtool.gitrepo import GitRepo
@@ -44,8 +44,7 @@ def setup(repo, text: str | bytes = TEXT, quote: str = QUOTE, suggestion: str | 
     store = ReviewStore(git_repo)
     v = hist.versions[0]
     anchor = make_anchor(hist.document(v), v, section, quote)
-    cid = store.add_comment(v.commit, v.path, v.blob, "Spelling: et al. takes a period.",
-                            suggestion=suggestion, **store_arguments(anchor)).id
+    cid = store.comment_on(anchor, "Spelling: et al. takes a period.", suggestion).id
     return git_repo, store, cid
 
 

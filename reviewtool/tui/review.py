@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from textual.content import Content
 
 from reviewtool import export, suggestions, sync
-from reviewtool.anchoring import make_anchor, store_arguments
+from reviewtool.anchoring import make_anchor
 from reviewtool.comments import ReviewStore
 from reviewtool.errors import ReviewtoolError
 from reviewtool.textsafe import one_line, shorten
@@ -77,8 +77,7 @@ def start_comment(app: "ReviewApp") -> None:
         def call() -> str:
             anchor = make_anchor(doc, version, key, draft.quote, at=at)
             store = ReviewStore(repo)
-            event = store.add_comment(version.commit, version.path, version.blob, draft.body,
-                                      suggestion=draft.suggestion, **store_arguments(anchor))
+            event = store.comment_on(anchor, draft.body, draft.suggestion)
             what = "passage" if anchor.exact is not None else ("section" if key else "version")
             return f"comment {_id(event)} added on the {what} at {version.short}"
 
