@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from reviewtool.export import md_escape
 from reviewtool.textsafe import clean, json_text, one_line
 
 
@@ -135,7 +136,6 @@ DELETE_STYLE = "red strike"
 INSERT_STYLE = "green underline"
 _STYLES = {"equal": "", "delete": DELETE_STYLE, "insert": INSERT_STYLE}
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|<>~])")
 # CriticMarkup delimiters that must not appear literally inside a mark.
 _CRITIC_CLOSERS = re.compile(r"(--\}|\+\+\}|~~\}|~>|==\}|<<\}|\{--|\{\+\+|\{~~|\{==|\{>>)")
 _CRITIC_OPENERS = re.compile(r"(\{--|\{\+\+|\{~~|\{==|\{>>)")
@@ -275,11 +275,6 @@ def render_side_by_side(change: Any, width: int | None = None, plain: bool = Fal
     return tbl
 
 
-def _md_escape(text: str) -> str:
-    """Plain text made literal in Markdown (backslash before ASCII punctuation)."""
-    return _MD_SPECIAL.sub(r"\\\1", one_line(text))
-
-
 def _critic_escape(text: str) -> str:
     """Markdown source made safe inside a CriticMarkup mark: a backslash breaks up any
     delimiter (``--}`` becomes ``-\\-}``; Markdown still renders ``--}``)."""
@@ -335,13 +330,13 @@ def render_markdown_diff(diff: Any, title: str | None = None) -> str:
     """The whole section diff as a Markdown document (CriticMarkup marks, one heading per change)."""
     lines = []
     if title:
-        lines += [f"# {_md_escape(title)}", ""]
+        lines += [f"# {md_escape(title)}", ""]
     summary = diff.summary()
     lines += [f"**+{summary['words_added']} / -{summary['words_removed']} words** in "
               f"{summary['sections_changed']} changed sections "
               f"({summary['sections_unchanged']} unchanged).", ""]
     for change in diff.changes:
-        head = _md_escape(change_label(change)) or "(untitled)"
+        head = md_escape(change_label(change)) or "(untitled)"
         lines += [f"## {head}", "",
                   f"*{', '.join(change.status)}; +{change.words_added} / -{change.words_removed} words, "
                   f"{change.changed_share * 100:.0f}% changed*", ""]
