@@ -34,11 +34,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-
 from reviewtool.align import MIN_TOKENS, align, content_words
-from reviewtool.document import Document, Section
+from reviewtool.document import MARKDOWN, Document, Section, inline_plain
 
 if TYPE_CHECKING:
     from reviewtool.history import DraftHistory, Version
@@ -58,7 +55,6 @@ ELSEWHERE_THRESHOLD = 0.75
 #: Words of a paragraph shown as its start.
 FIRST_WORDS = 8
 
-_md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 
 
 @dataclass
@@ -211,16 +207,6 @@ class Coverage:
 # ---------------------------------------------------------------- paragraphs
 
 
-def _inline_text(token: Token) -> str:
-    parts: list[str] = []
-    for child in token.children or []:
-        if child.type in ("text", "code_inline"):
-            parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-    return "".join(parts)
-
-
 def paragraphs(doc: Document, section: Section) -> list[Paragraph]:
     """The top-level blocks of *section*'s own body, as plain-text paragraphs (1-based)."""
     body = doc.body_text(section)
@@ -228,7 +214,7 @@ def paragraphs(doc: Document, section: Section) -> list[Paragraph]:
         return []
     first_line = doc.text.count("\n", 0, section.body_start)
     result: list[Paragraph] = []
-    tokens = _md.parse(body)
+    tokens = MARKDOWN.parse(body)
     i = 0
     while i < len(tokens):
         tok = tokens[i]
@@ -242,7 +228,7 @@ def paragraphs(doc: Document, section: Section) -> list[Paragraph]:
             while j < len(tokens):
                 t = tokens[j]
                 if t.type == "inline":
-                    texts.append(_inline_text(t))
+                    texts.append(inline_plain(t))
                 elif t.type in ("fence", "code_block"):
                     texts.append(t.content)
                 if t.level == 0 and t.nesting == 1:

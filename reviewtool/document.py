@@ -80,9 +80,11 @@ _MAX_FIELD_DEPTH = 50
 #: repeated full collections cost ~40% of the time on multi-MB drafts.
 _GC_PAUSE_CHARS = 100_000
 
-_md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+#: The Markdown parser (CommonMark, HTML, tables, strikethrough), shared by every module
+#: that reads Markdown; plain inline content skips inline parsing (:func:`inline_plain`).
+MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 
-#: Characters that can start inline markup under ``_md``'s rules (escape, code,
+#: Characters that can start inline markup under ``MARKDOWN``'s rules (escape, code,
 #: strikethrough, emphasis, link, image, autolink, HTML, entity). Inline content
 #: without any of them parses to plain text and line breaks only.
 _INLINE_SYNTAX = re.compile(r"[\\`~*_\[<&]")
@@ -97,7 +99,7 @@ def _inline_core_rule(state: Any) -> None:
     Inline content free of :data:`_INLINE_SYNTAX` would parse to text and
     soft/hard breaks only, so its plain text is computed directly (one regex)
     and kept in ``token.meta["plain"]``; everything else is parsed as usual.
-    The plain text is the same either way (see :func:`_inline_plain`).
+    The plain text is the same either way (see :func:`inline_plain`).
     """
     md, env = state.md, state.env
     parse_inline = md.inline.parse
@@ -113,7 +115,7 @@ def _inline_core_rule(state: Any) -> None:
             parse_inline(content, md, env, token.children)
 
 
-_md.core.ruler.at("inline", _inline_core_rule)
+MARKDOWN.core.ruler.at("inline", _inline_core_rule)
 
 
 def count_words(text: str) -> int:
@@ -407,7 +409,7 @@ class _Lines:
         return max(0, bisect.bisect_right(self.starts, offset) - 1)
 
 
-def _inline_plain(token: Token) -> str:
+def inline_plain(token: Token) -> str:
     """Plain text of an inline token: link text kept, URLs and markup dropped."""
     children = token.children
     if not children:
@@ -509,7 +511,7 @@ def _count_block(block: _Block) -> None:
         return  # a heading's words are its title's: neither counted nor part of a body
     if block.kind == "paragraph" and len(block.tokens) == 3:
         # The common case: paragraph_open, inline, paragraph_close.
-        text = _inline_plain(block.tokens[1])
+        text = inline_plain(block.tokens[1])
         block.prose_words = count_words(text)
         block.plain = text
         return
@@ -523,7 +525,7 @@ def _count_block(block: _Block) -> None:
             elif tok.type == "list_item_close":
                 stack.pop()
             elif tok.type == "inline":
-                text = _inline_plain(tok)
+                text = inline_plain(tok)
                 texts.append(text)
                 n = count_words(text)
                 first_of_item = bool(stack) and block.tokens[k - 2].type == "list_item_open"
@@ -537,7 +539,7 @@ def _count_block(block: _Block) -> None:
     else:
         for tok in block.tokens:
             if tok.type == "inline":
-                texts.append(_inline_plain(tok))
+                texts.append(inline_plain(tok))
             elif tok.type in ("fence", "code_block", "html_block"):
                 texts.append(tok.content)
         n = sum(count_words(t) for t in texts)
@@ -574,7 +576,7 @@ def _list_items(block: _Block) -> list[tuple[int, int, str, list[SubPoint], list
                     elif t.type in ("bullet_list_close", "ordered_list_close"):
                         sub_depth -= 1
                     elif t.type == "inline":
-                        text = _inline_plain(t).strip()
+                        text = inline_plain(t).strip()
                         if not seen_title and sub_depth == 0:
                             title = text
                             seen_title = True
@@ -626,7 +628,7 @@ def _parse(text: str, path: str | None) -> Document:
         md_source = "\n" * fm_lines + text[lines.offset(fm_lines):]
     else:
         md_source = text.removeprefix(_BOM)  # no newline in a BOM: line numbers unchanged
-    tokens = _md.parse(md_source)
+    tokens = MARKDOWN.parse(md_source)
     blocks = _blocks(tokens)
 
     # Raw section starts, in line order: front matter, preamble, headings.
@@ -640,7 +642,7 @@ def _parse(text: str, path: str | None) -> Document:
         if block.kind == "heading":
             open_tok = block.tokens[0]
             inline = block.tokens[1]
-            title = " ".join(_inline_plain(inline).split()) or "(untitled)"
+            title = " ".join(inline_plain(inline).split()) or "(untitled)"
             raw.append({"line": block.line_start, "kind": "heading", "level": int(open_tok.tag[1]),
                         "title": title, "body_line": block.line_end})
     if not raw and text:

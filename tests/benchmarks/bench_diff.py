@@ -377,7 +377,7 @@ def phases(old_text: str, new_text: str, runs: int) -> dict[str, float]:
         aligned = time.process_time()
         diff_pairs(old_doc, new_doc, alignment.pairs)
         done = time.process_time()
-        document._md.parse(old_text), document._md.parse(new_text)
+        document.MARKDOWN.parse(old_text), document.MARKDOWN.parse(new_text)
         md_done = time.process_time()
         for name, value in (("parse", parsed - start), ("align", aligned - parsed), ("word diff", done - aligned),
                             ("markdown-it", md_done - done)):
