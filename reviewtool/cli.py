@@ -24,8 +24,10 @@ from reviewtool import render
 class Context:
     """Per-invocation state: where we run and the repository, opened lazily."""
 
-    def __init__(self, cwd: Path) -> None:
+    def __init__(self, cwd: Path, draft: str | None = None) -> None:
         self.cwd = cwd
+        #: ``reviewtool -d PATH``: the draft of every command that does not name its own.
+        self.default_draft = draft
         self._repo: GitRepo | None = None
 
     @property
@@ -35,7 +37,7 @@ class Context:
         return self._repo
 
     def draft(self, draft: str | None) -> str:
-        return resolve_draft(self.repo, draft, cwd=self.cwd)
+        return resolve_draft(self.repo, draft or self.default_draft, cwd=self.cwd)
 
     def history(self, draft: str | None) -> DraftHistory:
         return DraftHistory(self.repo, self.draft(draft))
@@ -75,6 +77,8 @@ class ReviewtoolGroup(click.Group):
             _usage_fail(exc)
         except ReviewtoolError as exc:
             fail(str(exc), exc.exit_code)
+        except click.ClickException as exc:  # e.g. the editor failed: not a bug, one line
+            fail(exc.format_message(), exc.exit_code)
         except BrokenPipeError:
             # `reviewtool log | head`: stop quietly like git does.
             sys.stderr.close()
@@ -96,7 +100,14 @@ def fail(message: str, code: int = 1) -> None:
 
 
 def _usage_fail(exc: click.UsageError) -> None:
-    """A click usage error as one line (exit 2), pointing at the command's --help."""
+    """A click usage error as one line (exit 2), pointing at the command's --help.
+
+    A command group run without its subcommand shows its help instead (on stderr, exit 2).
+    """
+    if isinstance(exc, getattr(click.exceptions, "NoArgsIsHelpError", ())) or (
+            exc.ctx is not None and exc.format_message() == exc.ctx.get_help()):
+        click.echo(exc.ctx.get_help(), err=True)
+        raise SystemExit(2)
     hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
     fail(exc.format_message() + hint, 2)
 
@@ -118,7 +129,7 @@ def main(click_ctx: click.Context, directory: tuple[str, ...], draft: str | None
         cwd = (cwd / d) if not os.path.isabs(d) else Path(d)
         if not cwd.is_dir():
             fail(f"cannot change to {d!r}: no such directory", 1)
-    click_ctx.obj = Context(cwd)
+    click_ctx.obj = Context(cwd, draft)
     if click_ctx.invoked_subcommand is None:
         click_ctx.invoke(tui_command, draft=draft)
 
@@ -391,14 +402,25 @@ def _review_store(ctx: Context):
     return ReviewStore(ctx.repo)
 
 
+#: In ``$EDITOR``, everything from this line down is instructions (git's "scissors"), so
+#: that a text's own lines may start with '#' (Markdown headings, "#1").
+SCISSORS = "# ------------------------ >8 ------------------------"
+
+
 def _message(message: str | None, what: str, template: str = "") -> str:
-    """The text of ``-m``, or of ``$EDITOR`` (lines starting with '#' dropped); empty aborts."""
+    """The text of ``-m``, or what is written in ``$EDITOR`` above the scissors line; empty aborts."""
     if message is None:
-        edited = click.edit(template + f"\n# Write the {what} above. Lines starting with '#' are ignored;\n"
-                            "# an empty text aborts.\n")
-        message = "\n".join(line for line in (edited or "").splitlines() if not line.startswith("#"))
+        try:
+            edited = click.edit(f"{template}\n{SCISSORS}\n# Write the {what} above this line; nothing "
+                                "below it is kept.\n# An empty text aborts.\n")
+        except click.ClickException as exc:
+            raise ReviewtoolError(f"{exc.format_message()}: nothing written") from None
+        lines = (edited or "").splitlines()
+        message = "\n".join(lines[:lines.index(SCISSORS)] if SCISSORS in lines else lines)
+        if not message.strip():
+            raise ReviewtoolError(f"empty {what}: aborted, nothing written")
     if not message.strip():
-        raise ReviewtoolError(f"empty {what}: nothing written")
+        raise UsageError(f"empty {what}: give some text with -m, or leave -m out to use $EDITOR")
     return message.strip("\n")
 
 
@@ -499,7 +521,7 @@ _simple_comment_command("retract", "retracted", "Withdraw your own comment or re
 
 def _history_for_thread(ctx: Context, draft: str | None, thread: Any) -> DraftHistory:
     """The history of the draft a thread was made on (its path may have been renamed since)."""
-    if draft is not None:
+    if draft is not None or ctx.default_draft is not None:
         return ctx.history(draft)
     hist = history_of_path(ctx.repo, thread.anchor.path)
     if hist is None:
@@ -528,13 +550,14 @@ def comment_apply_command(ctx: Context, comment_id: str, draft: str | None, as_j
                       f"(not committed; review with git diff)")
 
 
-def _threads_on(ctx: Context, draft: str | None, rev: str | None) -> tuple[DraftHistory, Version, list, list]:
+def _threads_on(ctx: Context, draft: str | None, rev: str | None,
+                include_retracted: bool = False) -> tuple[DraftHistory, Version, list, list]:
     from reviewtool.anchoring import comments_for_version
 
     hist = ctx.history(draft)
     v = hist.find(rev)
     threads, problems = _review_store(ctx).load()
-    return hist, v, comments_for_version(hist, threads, v), problems
+    return hist, v, comments_for_version(hist, threads, v, include_retracted=include_retracted), problems
 
 
 @main.command("comments")
@@ -548,7 +571,8 @@ def comments_command(ctx: Context, rev: str | None, draft: str | None, status: s
     """The review threads carried onto REV (default: the newest version), with their anchor state."""
     from reviewtool.export import filter_threads
 
-    hist, v, items, problems = _threads_on(ctx, draft, rev)
+    # Retracted threads stay visible (marked, with their replies) among all threads.
+    hist, v, items, problems = _threads_on(ctx, draft, rev, include_retracted=status == "all")
     items = filter_threads(items, status)
     if as_json:
         render.emit_json({"draft": hist.draft, "version": v.to_dict(),

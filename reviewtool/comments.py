@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import gc
 import json
+import math
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -71,7 +72,10 @@ def normalize_time(value: str) -> str:
     when = datetime.fromisoformat(value)
     if when.tzinfo is None:
         raise ValueError(f"time without a time zone: {value!r}")
-    when = when.astimezone(timezone.utc)
+    try:
+        when = when.astimezone(timezone.utc)
+    except OverflowError:  # 0001-01-01T00:00+01:00 is before year 1 in UTC
+        raise ValueError(f"time out of range: {value!r}") from None
     if not 1000 <= when.year <= 9999:  # keeps every canonical time 27 characters long
         raise ValueError(f"time out of range: {value!r}")
     return when.strftime(_TIME_FORMAT)
@@ -81,7 +85,10 @@ def _after(stamp: str, floor: str | None) -> str:
     """*stamp*, moved to one microsecond after *floor* when it is not later (causal order)."""
     if floor is None or stamp > floor:
         return stamp
-    when = datetime.strptime(floor, _TIME_FORMAT).replace(tzinfo=timezone.utc) + timedelta(microseconds=1)
+    try:
+        when = datetime.strptime(floor, _TIME_FORMAT).replace(tzinfo=timezone.utc) + timedelta(microseconds=1)
+    except (ValueError, OverflowError):  # the last representable time, or not a real date
+        return floor
     return when.strftime(_TIME_FORMAT)
 
 
@@ -415,7 +422,38 @@ class _Malformed:
 #: A blank line (skipped without a problem), in the result of :func:`_decode_lines`.
 _BLANK = _Malformed("blank line")
 
-_scan_once = json.decoder.JSONDecoder().scan_once
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not JSON")
+
+
+def _finite(literal: str) -> float:
+    value = float(literal)
+    if not math.isfinite(value):
+        raise ValueError(f"{literal} is out of range")
+    return value
+
+
+#: The stdlib decoder, held to JSON proper: NaN, Infinity and numbers that overflow to
+#: infinity are refused (the default decoder accepts them, and no other JSON tool can
+#: read them back), as orjson refuses them.
+_STRICT = json.JSONDecoder(parse_constant=_not_json, parse_float=_finite)
+_scan_once = _STRICT.scan_once
+#: A JSON escape of a surrogate: the decoded string may hold a lone one (an emoji cut in half).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_lone_surrogates(value: Any) -> Any:
+    """*value* with every lone surrogate in its strings made U+FFFD (it could not be printed
+    or written anywhere; a valid pair was already joined into one character by the decoder)."""
+    kind = type(value)
+    if kind is str:
+        return _SURROGATE.sub("\ufffd", value)
+    if kind is list:
+        return [_without_lone_surrogates(item) for item in value]
+    if kind is dict:
+        return {_without_lone_surrogates(k): _without_lone_surrogates(v) for k, v in value.items()}
+    return value
 try:  # the fast decoder when installed (a dependency; the stdlib decoder is the reference)
     import orjson as _orjson
 except ImportError:  # pragma: no cover - orjson is a dependency
@@ -506,7 +544,8 @@ def _split_values(text: str, n: int) -> list[Any] | None:
         return None
     if (end == len(text) and type(values) is list and len(values) == 2 * n + 1
             and values[1::2] == [_SEPARATOR_VALUE] * n):
-        return values[0:2 * n:2]
+        values = values[0:2 * n:2]
+        return _without_lone_surrogates(values) if _SURROGATE_ESCAPE.search(text) else values
     return None
 
 
@@ -538,13 +577,13 @@ def _decode_lines(lines: list[str]) -> list[Any]:
             decoded.append(_Malformed("not JSON (nested too deeply)"))
             continue
         if end == len(text):
-            decoded.append(value)
+            decoded.append(_without_lone_surrogates(value) if _SURROGATE_ESCAPE.search(text) else value)
             continue
         try:
-            json.loads(text)
+            _STRICT.decode(text)
             decoded.append(_Malformed("not one JSON value"))
         except ValueError as exc:
-            decoded.append(_Malformed(f"not JSON ({exc.msg})"))
+            decoded.append(_Malformed(f"not JSON ({getattr(exc, 'msg', None) or exc})"))
         except RecursionError:
             decoded.append(_Malformed("not JSON (nested too deeply)"))
     return decoded
@@ -771,7 +810,8 @@ def dedupe(events: Iterable[Event]) -> tuple[list[Event], list[Problem]]:
         by_id[ev_id] = keep
         for raw, e in sorted(unique.items()):
             if raw != keep_raw:
-                problems.append(Problem(e.note_commit, 0, e.raw, f"duplicate id {ev_id} with other content; ignored"))
+                problems.append(Problem(e.note_commit, e._line, e.raw,
+                                        f"duplicate id {ev_id} with other content; ignored"))
     return list(by_id.values()), problems
 
 
@@ -959,7 +999,8 @@ def dangling(events: Iterable[Event], threads: list[Thread]) -> list[Problem]:
 
 
 def _dangling_problems(events: Iterable[Event]) -> list[Problem]:
-    return [Problem(ev.note_commit, 0, ev.raw, f"{ev.type} {ev.id}: unknown target {ev.target}") for ev in events]
+    return [Problem(ev.note_commit, ev._line, ev.raw, f"{ev.type} {ev.id}: unknown target {ev.target}")
+            for ev in events]
 
 
 def _key(ev: Event) -> str:
@@ -1096,7 +1137,7 @@ class ReviewStore:
             raise ReviewtoolError(f"no comment with id {id_prefix}")
         if len(matches) > 1:
             shown = ", ".join(m.id[:12] for m in matches[:5])
-            raise ReviewtoolError(f"comment id {id_prefix} is ambiguous: {shown}{', ...' if len(matches) > 5 else ''}")
+            raise UsageError(f"comment id {id_prefix} is ambiguous: {shown}{', ...' if len(matches) > 5 else ''}")
         return matches[0]
 
     # ------------------------------------------------------------------ writing

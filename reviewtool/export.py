@@ -81,8 +81,8 @@ def filter_threads(items: Iterable[tuple[Any, Any]], status: str = "all", author
     who = author.strip().casefold() if author else None
     kept = []
     for thread, placement in items:
-        if status != "all" and thread.status != status:
-            continue
+        if status != "all" and (thread.status != status or getattr(thread, "retracted", False)):
+            continue  # a retracted thread is neither open nor resolved
         if who and who not in (thread.email.casefold(), thread.author.casefold()):
             continue
         if cutoff is not None and _when(thread.updated) < cutoff:

@@ -61,7 +61,7 @@ def notes_ref_for(repo: GitRepo, notes_ref: str | None = None) -> str:
     """
     ref = notes_ref or repo.config_get(NOTES_REF_CONFIG) or DEFAULT_NOTES_REF
     if not ref.startswith("refs/notes/") or ref == "refs/notes/":
-        raise UsageError(f"invalid notes ref {ref!r}: it must start with refs/notes/ "
+        raise UsageError(f"invalid notes ref {ref!r}: name a ref under refs/notes/, such as {DEFAULT_NOTES_REF} "
                          f"(see git config {NOTES_REF_CONFIG})")
     if ref == DEFAULT_NOTES_REF:
         return ref
@@ -348,6 +348,7 @@ class NotesStore:
         if code == 0:
             return True
         if "cannot lock ref" in err or "but expected" in err or "already exists" in err:
+            _check_stale_lock(err)
             return False
         raise GitError(err.strip().splitlines()[0] if err.strip() else "git update-ref failed")
 
@@ -493,6 +494,27 @@ class NotesStore:
             if prefix in splits and level < MAX_FANOUT:
                 fanouts[obj] = level + 1
         return fanouts, splits
+
+
+#: git holds a ref's lock file for milliseconds; one older than this was left behind.
+STALE_LOCK_SECONDS = 10.0
+_LOCK_FILE = re.compile(r"Unable to create '([^']+\.lock)': File exists")
+
+
+def _check_stale_lock(err: str) -> None:
+    """Raise :class:`ReviewtoolError` when *err* (from ``update-ref``) names a lock file that
+    has been there for :data:`STALE_LOCK_SECONDS`: no writer will ever release it, so
+    retrying would only wait. A younger one is another writer at work: retry."""
+    found = _LOCK_FILE.search(err)
+    if found is None:
+        return
+    try:
+        age = time.time() - os.stat(found.group(1)).st_mtime
+    except OSError:
+        return  # released meanwhile
+    if age >= STALE_LOCK_SECONDS:
+        raise ReviewtoolError(f"{found.group(1)} exists (for {age:.0f} s): a git process that stopped left it; "
+                              "if no git command is running, remove it and try again")
 
 
 def union_note(ours: bytes, theirs: bytes) -> bytes:

@@ -473,7 +473,10 @@ def thread_text(thread: Any, placement: Any, doc: Any, version: Any) -> Text:
     text = Text()
     text.append(one_line(thread.id[:8]), style="yellow")  # ids come from the notes: untrusted
     text.append("  ")
-    text.append(thread.status, style="bold" if thread.status == "open" else "grey50")
+    if thread.retracted:
+        text.append("retracted", style="grey50 italic")
+    else:
+        text.append(thread.status, style="bold" if thread.status == "open" else "grey50")
     text.append("  ")
     text.append(state, style=state_style)
     text.append("  ")
@@ -487,8 +490,11 @@ def thread_text(thread: Any, placement: Any, doc: Any, version: Any) -> Text:
             text.append(f"\n  > {line}", style="italic")
         if placement.quote_found and placement.quote_found != thread.anchor.exact:
             text.append(f"\n  now: {one_line(placement.quote_found)}", style="yellow")
-    for line in clean(thread.body).splitlines():
-        text.append(f"\n  {line}")
+    if thread.retracted:
+        text.append("\n  (retracted by its author)", style="grey50 italic")
+    else:
+        for line in clean(thread.body).splitlines():
+            text.append(f"\n  {line}")
     if thread.suggestion is not None:
         applied = " (applied)" if thread.applied is not None else ""
         text.append(f"\n  suggested{applied}: ", style="bold")
@@ -498,4 +504,7 @@ def thread_text(thread: Any, placement: Any, doc: Any, version: Any) -> Text:
     for reply in thread.replies:
         text.append(f"\n    ↳ {one_line(reply.author)}: ", style="grey50")
         text.append("(retracted)" if reply.retracted else one_line(reply.body))
+    for event in thread.refused:  # kept in the notes, shown, without effect
+        text.append(f"\n  refused: {one_line(event.type)} by {one_line(event.author or event.email)} "
+                    f"(only the author may {one_line(event.type)} a comment)", style="grey50 italic")
     return text

@@ -23,21 +23,26 @@ _ESCAPES = re.compile(
     r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
 )
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-#: Characters json.dumps(ensure_ascii=False) leaves raw that a terminal would act on.
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+#: Lone surrogates (from a JSON escape such as \ud83d cut from its pair) cannot be encoded.
+_SURROGATES = re.compile("[\ud800-\udfff]")
+#: Characters json.dumps(ensure_ascii=False) leaves raw that a terminal would act on, or
+#: that cannot be encoded at all (lone surrogates).
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def clean(text: str, keep_newlines: bool = True) -> str:
     """Remove escape sequences and control characters (newline and tab are kept).
 
-    Carriage returns are dropped (CRLF becomes LF), and bidirectional overrides
-    are removed so text cannot visually reorder itself.
+    Carriage returns are dropped (CRLF becomes LF), bidirectional overrides
+    are removed so text cannot visually reorder itself, and a lone surrogate
+    (which no encoding can write) becomes U+FFFD.
     """
     if not text:
         return text
     text = text.replace("\r\n", "\n")
     text = _ESCAPES.sub("", text)
     text = _CONTROLS.sub("", text)
+    text = _SURROGATES.sub("\ufffd", text)
     if not keep_newlines:
         text = " ".join(text.split("\n"))
     return text

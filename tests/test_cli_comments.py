@@ -93,7 +93,8 @@ def test_thread_lifecycle_with_id_prefixes(essay):
     assert text.exit_code == 0 and text.stdout.startswith("reopened ")
     assert [t["status"] for t in threads(essay)] == ["open"]
     assert ok_json(essay, "comment", "retract", short)["type"] == "retract"
-    assert threads(essay) == []  # retracted threads are not carried
+    assert [t["retracted"] for t in threads(essay)] == [True]  # listed, marked retracted
+    assert threads(essay, "--status", "open") == []
 
 
 def test_apply_through_the_cli_never_commits(essay):
@@ -116,7 +117,7 @@ def test_apply_through_the_cli_never_commits(essay):
     (("comment", "add", "-s", "conclusion", "-q", "Hubinger", "-m", "x"), "does not occur in section conclusion", 1),
     (("comment", "add", "-q", "not in the essay", "-m", "x"), "does not occur in the draft", 1),
     (("comment", "add", "--suggest", "y", "-m", "x"), "--suggest needs --quote", 2),
-    (("comment", "add", "-m", "   "), "empty comment", 1),
+    (("comment", "add", "-m", "   "), "empty comment", 2),
     (("comment", "add", "no-such-rev", "-m", "x"), "unknown revision: no-such-rev", 1),
     (("comment", "reply", "0123abcd", "-m", "x"), "no comment with id 0123abcd", 1),
     (("comment", "resolve", "0123abcd"), "no comment with id 0123abcd", 1),
@@ -142,6 +143,20 @@ def test_editing_someone_elses_comment_is_refused(essay):
     assert rt(essay, "comment", "reply", cid[:8], "-m", "a reply is fine", env=other).exit_code == 0
 
 
+def test_a_retracted_thread_stays_listed_with_its_replies(essay):
+    cid = ok_json(essay, "comment", "add", "-m", "withdrawn text")["id"]
+    other = {"GIT_AUTHOR_NAME": "Jonas Weber", "GIT_AUTHOR_EMAIL": "jonas@example.org"}
+    assert rt(essay, "comment", "reply", cid[:8], "-m", "an answer worth keeping", env=other).exit_code == 0
+    assert rt(essay, "comment", "retract", cid[:8]).exit_code == 0
+    shown = rt(essay, "comments")
+    assert shown.exit_code == 0
+    assert "retracted" in shown.stdout and "an answer worth keeping" in shown.stdout
+    assert "withdrawn text" not in shown.stdout
+    [t] = threads(essay)
+    assert t["retracted"] is True and [r["body"] for r in t["replies"]] == ["an answer worth keeping"]
+    assert threads(essay, "--status", "open") == [] and threads(essay, "--status", "resolved") == []
+
+
 def test_working_tree_version_is_refused(essay):
     (essay.path / DRAFT).write_text(TEXT + "\nUncommitted.\n")
     result = rt(essay, "comment", "add", "-m", "on the working tree")
@@ -152,25 +167,64 @@ def test_working_tree_version_is_refused(essay):
 
 
 def _editor(tmp_path, content: str) -> str:
+    """An editor that types *content* at the top of the file, above what was there."""
     script = tmp_path / "editor.sh"
-    script.write_text(f"#!/bin/sh\nprintf '%s' '{content}' > \"$1\"\n")
+    (tmp_path / "typed.txt").write_text(content)
+    script.write_text(f"#!/bin/sh\ncat '{tmp_path / 'typed.txt'}' \"$1\" > \"$1.new\" && mv \"$1.new\" \"$1\"\n")
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
     return str(script)
 
 
-def test_editor_supplies_the_body(essay, tmp_path):
-    editor = _editor(tmp_path, "Written in the editor.\n# this line is dropped\n")
+def test_editor_supplies_the_body_and_keeps_its_own_hash_lines(essay, tmp_path):
+    editor = _editor(tmp_path, "# A heading of the comment\nWritten in the editor.\n#1 is kept too\n")
     result = rt(essay, "comment", "add", "-s", "introduction", "--json", env={"EDITOR": editor, "VISUAL": editor})
     assert result.exit_code == 0, result.output
     [t] = threads(essay)
-    assert t["body"] == "Written in the editor."
+    assert t["body"] == "# A heading of the comment\nWritten in the editor.\n#1 is kept too"
+    # Editing shows the current text above the scissors line; what is typed goes on top.
+    editor = _editor(tmp_path, "Sharper: ")
+    result = rt(essay, "comment", "edit", t["id"][:8], env={"EDITOR": editor, "VISUAL": editor})
+    assert result.exit_code == 0, result.output
+    [t] = threads(essay)
+    assert t["body"] == "Sharper: # A heading of the comment\nWritten in the editor.\n#1 is kept too"
 
 
 def test_empty_editor_aborts(essay, tmp_path):
-    editor = _editor(tmp_path, "# only a comment line\n")
+    editor = _editor(tmp_path, "")
     result = rt(essay, "comment", "add", env={"EDITOR": editor, "VISUAL": editor})
-    assert result.exit_code == 1 and "empty comment" in result.stderr
+    assert result.exit_code == 1 and "empty comment: aborted" in result.stderr
     assert notes_tip(essay) == ""
+
+
+@pytest.mark.parametrize("editor", ["false", "/no/such/editor"])
+def test_an_editor_that_fails_is_one_line_and_writes_nothing(essay, editor):
+    result = rt(essay, "comment", "add", env={"EDITOR": editor, "VISUAL": editor})
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("reviewtool: error: ") and "nothing written" in result.stderr
+    assert result.stderr.count("\n") == 1 and "internal error" not in result.stderr
+    assert notes_tip(essay) == ""
+
+
+def test_an_ambiguous_id_prefix_is_a_usage_error(essay):
+    ids = {ok_json(essay, "comment", "add", "-m", f"comment {i}")["id"] for i in range(40)}
+    prefix = next(c for c in "0123456789abcdef" if sum(i.startswith(c) for i in ids) > 1)
+    result = rt(essay, "comment", "resolve", prefix)
+    assert result.exit_code == 2 and "is ambiguous" in result.stderr
+
+
+def test_the_global_draft_option_reaches_every_command(essay):
+    essay.commit("another draft", {"drafts/other.md": "# Other\n\nText.\n"})
+    assert rt(essay, "comments").exit_code == 2  # two drafts: which one?
+    result = rt(essay, "-d", DRAFT, "comment", "add", "-s", "conclusion", "-m", "x", "--json")
+    assert result.exit_code == 0, result.output
+    listing = rt(essay, "-d", DRAFT, "comments", "--json")
+    assert listing.exit_code == 0 and json.loads(listing.stdout)["draft"] == DRAFT
+
+
+def test_a_command_group_without_its_command_shows_its_help(essay):
+    result = rt(essay, "comment")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Usage: ") and "Commands:" in result.stderr
 
 
 # ---------------------------------------------------------------------- the demo's sample reviews

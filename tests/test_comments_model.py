@@ -511,3 +511,33 @@ def test_problems_are_reported_in_note_and_line_order(store):
     _, problems = reviews.load()
     assert [p.line_no for p in problems] == [2, 3]
     assert [e.id for e in reviews.events()[0]] == [first.id]
+
+
+def test_lines_other_tools_may_write_never_break_loading():
+    """Times out of range, NaN and overflowing numbers are malformed lines; a body with an
+    emoji cut in half (a lone surrogate escape, valid JSON) loads with U+FFFD in its place."""
+    commit = "c" * 40
+    head = '{"v":1,"id":"%s","type":"resolve","target":"s1","author":"X","email":"x@x","time":"%s"%s}'
+    lines = [
+        ev("s1", "comment", 1, body="cut \\ud83d here").replace("\\\\ud83d", "\\ud83d"),
+        head % ("t1", "0001-01-01T00:00:00+01:00", ""),
+        head % ("t2", "9999-12-31T23:00:00-01:00", ""),
+        head % ("n1", "2024-01-01T00:00:02.000000Z", ',"x":NaN'),
+        head % ("n2", "2024-01-01T00:00:02.000000Z", ',"x":-Infinity'),
+        head % ("n3", "2024-01-01T00:00:02.000000Z", ',"x":1e999'),
+    ]
+    assert "\\ud83d" in lines[0]
+    for events, problems in (parse_note(commit, "".join(line + "\n" for line in lines).encode()),
+                             parse_events(commit, lines)):
+        assert [(e.id, e.body) for e in events] == [("s1", "cut \ufffd here")]
+        assert [(p.line_no, p.reason.split(" (")[0].split(" '")[0]) for p in problems] == [
+            (2, "invalid time"), (3, "invalid time"), (4, "not JSON"), (5, "not JSON"), (6, "not JSON")]
+        assert "NaN is not JSON" in problems[2].reason and "1e999 is out of range" in problems[4].reason
+
+
+def test_the_next_event_after_the_last_representable_time_does_not_overflow():
+    from reviewtool.comments import _after
+
+    last = "9999-12-31T23:59:59.999999Z"
+    assert _after("2024-01-01T00:00:00.000000Z", last) == last
+    assert _after("2024-01-01T00:00:00.000000Z", "2024-01-01T00:00:00.000000Z") == "2024-01-01T00:00:00.000001Z"

@@ -297,3 +297,29 @@ def test_deltified_notes_are_asked_for_tip_first_and_all_come_back(tmp_path: Pat
     notes = NotesStore(gitrepo).read_all()
     assert len(notes) == len(commits) and len(notes[commits[-1]]) == len(commits)
     assert git_note(repo, commits[5]) == ("\n".join(notes[commits[5]]) + "\n").encode()
+
+
+def test_a_stale_ref_lock_is_named_at_once_and_a_live_one_is_waited_for(drafted: Repo):
+    """A lock file left by a git process that died never goes away: say so (quickly) instead
+    of retrying for a minute. A lock held for a moment by another writer is waited out."""
+    import threading
+    import time
+
+    from reviewtool.errors import ReviewtoolError
+
+    store = NotesStore(GitRepo.open(drafted.path))
+    commit = drafted.head()
+    store.append(commit, ["one"])
+    lock = drafted.path / ".git" / "refs" / "notes" / "reviewtool.lock"
+    lock.write_text("")
+    old = time.time() - 60
+    os.utime(lock, (old, old))
+    t0 = time.monotonic()
+    with pytest.raises(ReviewtoolError, match="reviewtool.lock exists"):
+        store.append(commit, ["two"])
+    assert time.monotonic() - t0 < 10  # not 200 retries
+    assert store.read(commit) == ["one"]
+    lock.write_text("")  # a writer at work: released a moment later
+    threading.Timer(0.3, lock.unlink).start()
+    store.append(commit, ["three"])
+    assert store.read(commit) == ["one", "three"] and store.last_attempts > 1

@@ -392,7 +392,8 @@ class ReviewApp(App[None]):
             self.post_message(PlacementsReady(generation, version, [], self.threads_note))
             return
         try:
-            placed = comments_for_version(history, list(self.threads), version)
+            # Retracted threads stay listed (marked, body hidden) so their replies are not lost.
+            placed = comments_for_version(history, list(self.threads), version, include_retracted=True)
         except ReviewtoolError as exc:
             self.post_message(PlacementsReady(generation, version, [], str(exc)))
             return

@@ -78,8 +78,11 @@ def thread_content(thread: Thread, placement: Placement, section_title: str, now
                                         "italic $text-muted"))
         else:
             lines.append(Content.styled(f"❝{shorten(anchor.exact, SHORT_WIDTH)}❞", "italic $text-muted"))
-    lines.extend(_body(thread.body))
-    if thread.suggestion is not None:
+    if thread.retracted:
+        lines.append(Content.styled("(retracted by its author)", "italic $text-muted"))
+    else:
+        lines.extend(_body(thread.body))
+    if thread.suggestion is not None and not thread.retracted:
         label = "suggested edit (applied): " if thread.applied is not None else "suggested edit: "
         lines.append(Content.assemble((label, "bold $text-accent"),
                                       (shorten(thread.suggestion, SHORT_WIDTH), "$text-success")))

@@ -70,7 +70,10 @@ async def test_reply_resolve_reopen_edit_and_retract(make_app, demo):
         await pilot.press("y")
         await settle(app, pilot)
         assert current().retracted
-        assert all(t.id != thread_id for t, _ in app.query_one(CommentsPane).threads)
+        # Still listed, marked, with its reply; the withdrawn text is no longer shown.
+        assert any(t.id == thread_id for t, _ in app.query_one(CommentsPane).threads)
+        text = screen_text(app)
+        assert "(retracted by its author)" in text and "A reply" in text and "Second thought" not in text
 
 
 async def test_editing_someone_elses_comment_is_refused_with_a_notification(make_app, demo):
