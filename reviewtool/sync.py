@@ -208,16 +208,40 @@ def sync(repo: GitRepo, remote: str = "origin", notes_ref: str | None = None,
                           f"({max_rounds} attempts); run `reviewtool sync` again")
 
 
+#: Attempts at fetching while another sync of this repository holds the tracking ref.
+FETCH_ATTEMPTS = 8
+
+
 def _fetch(repo: GitRepo, store: NotesStore, remote: str, tracking: str) -> str | None:
-    """Fetch the remote's notes ref into *tracking*; its commit, or None when the remote has none."""
-    code, _, err = repo.try_run("fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote,
-                                f"+{store.ref}:{tracking}")
-    if code != 0:
+    """Fetch the remote's notes ref into *tracking*; its commit, or None when the remote has none.
+
+    ``--refmap=`` (empty) keeps the remote's configured fetch refspecs out of it: a common
+    recipe, ``+refs/notes/*:refs/notes/*``, would otherwise make git force our own notes
+    ref to the remote's as a side effect (an "opportunistic update"), dropping every
+    local comment not yet pushed. Only the tracking ref is written.
+    """
+    for attempt in range(1, FETCH_ATTEMPTS + 1):
+        code, _, err = repo.try_run("fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--refmap=",
+                                    remote, f"+{store.ref}:{tracking}")
+        if code == 0:
+            return store.resolve(tracking)
         if "couldn't find remote ref" in err:
             return None
-        line = next((x.strip() for x in err.splitlines() if x.strip()), "git fetch failed")
-        raise ReviewtoolError(f"cannot fetch from {remote}: {line.removeprefix('fatal: ')}")
-    return store.resolve(tracking)
+        if "cannot lock ref" in err and tracking in err and attempt < FETCH_ATTEMPTS:
+            backoff(attempt, base=0.02, cap=0.5)  # another sync here is moving the tracking ref
+            continue
+        break
+    line = next((x.strip() for x in err.splitlines() if x.strip()), "git fetch failed")
+    raise ReviewtoolError(f"cannot fetch from {remote}: {_git_message(line)}")
+
+
+def _git_message(line: str) -> str:
+    """A line of git's stderr without its ``fatal:`` / ``error:`` prefixes."""
+    while True:
+        stripped = line.removeprefix("fatal: ").removeprefix("error: ")
+        if stripped == line:
+            return line
+        line = stripped
 
 
 def _push(repo: GitRepo, store: NotesStore, remote: str) -> bool:
@@ -232,7 +256,7 @@ def _push(repo: GitRepo, store: NotesStore, remote: str) -> bool:
         return False
     line = status or next((x.strip() for x in err.splitlines() if x.strip() and not x.startswith("hint:")),
                           "git push failed")
-    raise ReviewtoolError(f"cannot push to {remote}: {line.removeprefix('fatal: ').removeprefix('error: ')}")
+    raise ReviewtoolError(f"cannot push to {remote}: {_git_message(line)}")
 
 
 def _is_ancestor(repo: GitRepo, a: str, b: str) -> bool:

@@ -325,3 +325,32 @@ def test_comment_on_a_commit_that_is_gone_still_loads(repo: Repo):
     assert thread.anchor.commit == v2 and thread.anchor.blob == blob
     # The blob lives on in the amended commit, so the text the comment was made on is still readable.
     assert GitRepo.open(repo.path).read_blob(thread.anchor.blob).decode().endswith("One more line.\n")
+
+
+def test_a_notes_fetch_refspec_of_the_remote_never_drops_unsynced_comments(world):
+    """``+refs/notes/*:refs/notes/*`` is a common recipe; a plain fetch with it would force
+    our notes ref to the remote's (git's opportunistic update) and lose what is not pushed."""
+    remote, ada, ben = world
+    comment(ada, "alice 1")
+    do_sync(ada)
+    ben.git("config", "--add", "remote.origin.fetch", "+refs/notes/*:refs/notes/*")
+    do_sync(ben)
+    comment(ben, "bob, not synced yet")
+    comment(ada, "alice 2")
+    do_sync(ada)
+    result = do_sync(ben)
+    assert result.merge == "merge" and result.pushed == 1
+    assert bodies(ben) == remote_bodies(remote) == {"alice 1", "alice 2", "bob, not synced yet"}
+
+
+def test_a_sync_waits_while_another_sync_here_holds_the_tracking_ref(world):
+    remote, ada, ben = world
+    comment(ada, "base")
+    do_sync(ada)
+    lock = ada.path / ".git" / "refs" / "notes" / "remotes" / "origin" / "reviewtool.lock"
+    lock.write_text("")
+    threading.Timer(0.3, lock.unlink).start()
+    comment(ben, "from ben")
+    do_sync(ben)
+    do_sync(ada)  # the fetch finds the tracking ref locked, waits, then goes on
+    assert bodies(ada) == {"base", "from ben"}
