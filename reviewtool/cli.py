@@ -652,7 +652,12 @@ def init_command(ctx: Context, remote: str | None, as_json: bool) -> None:
         render.print_text(f"{verb} {change['key']} {change['value']}")
     if not result.changes:
         render.print_text("already set up: nothing changed")
-    if result.remote is None:
+    for warning in result.warnings:
+        click.echo(f"reviewtool: warning: {one_line(warning)}", err=True)
+    if result.remote is None and result.remotes:
+        render.print_text(f"no remote named origin: review notes stay local (remotes here: "
+                          f"{', '.join(result.remotes)}; run `reviewtool init {result.remotes[0]}`)")
+    elif result.remote is None:
         render.print_text("no remote configured: notes stay local (run `reviewtool init REMOTE` after adding one)")
 
 

@@ -357,7 +357,7 @@ def to_markdown(data: dict[str, Any]) -> str:
 
 def _md_thread(t: dict[str, Any]) -> list[str]:
     out = [f"### {t['status'].capitalize()}: {md_escape(_who(t['author'], t['email']))}, {_date(t['created'])}", ""]
-    out.append(f"*Anchor: {md_escape(_state_label(t['anchor']))}; id {t['id'][:8]}*")
+    out.append(f"*Anchor: {md_escape(_state_label(t['anchor']))}; id {md_escape(t['id'][:8])}*")
     out.append("")
     if t["quote"]:
         out += md_block(t["quote"], "> ")

@@ -283,6 +283,9 @@ class DraftHistory:
             if n >= len(committed):
                 raise ReviewtoolError(f"{self.draft} has only {len(committed)} versions")
             return committed[n]
+        if rev.startswith("/") and Path(rev).exists():
+            raise UsageError(f"{rev!r} is a path, not a revision: an unquoted ~N is expanded by the shell "
+                             f"(~0 becomes the current directory); quote it: '~0'")
         sha = self.repo.resolve_commit(rev)
         for v in vs:
             if v.commit == sha:

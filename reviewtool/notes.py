@@ -347,6 +347,10 @@ class NotesStore:
         code, _, err = self.repo.try_run("update-ref", "-m", message, self.ref, new, old or zero)
         if code == 0:
             return True
+        clash = _REF_CLASH.search(err)
+        if clash is not None:  # refs/notes/a and refs/notes/a/b cannot both exist: no retry helps
+            raise ReviewtoolError(f"cannot create {self.ref}: {clash.group(1)} exists "
+                                  f"(choose another git config {NOTES_REF_CONFIG})")
         if "cannot lock ref" in err or "but expected" in err or "already exists" in err:
             _check_stale_lock(err)
             return False
@@ -498,6 +502,7 @@ class NotesStore:
 
 #: git holds a ref's lock file for milliseconds; one older than this was left behind.
 STALE_LOCK_SECONDS = 10.0
+_REF_CLASH = re.compile(r"'([^']+)' exists; cannot create '")
 _LOCK_FILE = re.compile(r"Unable to create '([^']+\.lock)': File exists")
 
 

@@ -50,6 +50,21 @@ def fingerprint() -> str:
     return _fingerprint
 
 
+#: What an entry holds (Document.stats): a line without all of them, or with another
+#: type, is skipped like a torn one, and the version is parsed again.
+_FIELDS = {"words": int, "sections": int, "prose_sections": int, "outline_sections": int, "prose_share": float}
+
+
+def _valid(stats: Any) -> bool:
+    if type(stats) is not dict:
+        return False
+    for key, kind in _FIELDS.items():
+        value = stats.get(key)
+        if not (type(value) is kind or (kind is float and type(value) is int)):
+            return False
+    return True
+
+
 class StatsCache:
     """The statistics of draft blobs already parsed in this repository (see the module docs)."""
 
@@ -92,7 +107,7 @@ class StatsCache:
                 blob, stats = item["blob"], item["stats"]
             except (ValueError, TypeError, KeyError):
                 continue  # a torn or foreign line: skip it
-            if type(blob) is str and type(stats) is dict:
+            if type(blob) is str and _valid(stats):
                 entries[blob] = stats
         return entries
 

@@ -16,6 +16,7 @@ line order, and readers order events by time, so both merge paths read back alik
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -71,16 +72,21 @@ def _check_remote(repo: GitRepo, remote: str) -> str:
 
 @dataclass
 class InitResult:
-    """What :func:`init_repo` configured: ``changes`` made, ``unchanged`` settings already right."""
+    """What :func:`init_repo` configured: ``changes`` made, ``unchanged`` settings already right,
+    the repository's ``remotes``, and ``warnings`` about settings it left alone but that work
+    against the review notes (one line each)."""
 
     ref: str
     remote: str | None
     changes: list[dict[str, str]] = field(default_factory=list)
     unchanged: list[dict[str, str]] = field(default_factory=list)
+    remotes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"ref": self.ref, "remote": self.remote, "changed": bool(self.changes),
-                "changes": self.changes, "unchanged": self.unchanged}
+                "changes": self.changes, "unchanged": self.unchanged, "remotes": self.remotes,
+                "warnings": self.warnings}
 
 
 def init_repo(repo: GitRepo, remote: str | None = None, notes_ref: str | None = None) -> InitResult:
@@ -95,11 +101,12 @@ def init_repo(repo: GitRepo, remote: str | None = None, notes_ref: str | None = 
       ``push.default``, and without it a plain ``git push`` would stop pushing the current branch.
     """
     ref = NotesStore(repo, notes_ref).ref
+    remotes = _remotes(repo)
     if remote is not None:
         _check_remote(repo, remote)
-    elif "origin" in _remotes(repo):
+    elif "origin" in remotes:
         remote = "origin"
-    result = InitResult(ref, remote)
+    result = InitResult(ref, remote, remotes=remotes)
 
     def get_all(key: str) -> list[str]:
         code, out, _ = repo.try_run("config", "--get-all", key)
@@ -132,8 +139,25 @@ def init_repo(repo: GitRepo, remote: str | None = None, notes_ref: str | None = 
         have_push = any(spec.lstrip("+") in (f"{ref}:{ref}", push_refspec(ref)) for spec in push)
         if not have_push and not push:
             ensure(f"remote.{remote}.push", "HEAD", False, add=True)
+            default = repo.config_get("push.default") or "simple"
+            if default in ("upstream", "tracking", "matching", "nothing"):
+                result.warnings.append(
+                    f"push.default is {default}, but a push refspec replaces it: a plain `git push` to "
+                    f"{remote} now pushes HEAD to the branch of the same name (and the review notes)")
         ensure(f"remote.{remote}.push", push_refspec(ref), have_push, add=True)
+        for spec in fetch:
+            src, _, dst = spec.lstrip("+").partition(":")
+            if dst == ref or (dst.endswith("/*") and ref.startswith(dst[:-1]) and src.endswith("/*")):
+                result.warnings.append(
+                    f"remote.{remote}.fetch has {spec}: a plain `git fetch` overwrites your review notes "
+                    f"with {remote}'s, dropping comments not yet synced (reviewtool sync ignores it); "
+                    f"remove it with git config --unset remote.{remote}.fetch '{_config_pattern(spec)}'")
     return result
+
+
+def _config_pattern(value: str) -> str:
+    """*value* as an exact-match regex for ``git config --unset`` (which takes a value pattern)."""
+    return "^" + re.escape(value) + "$"
 
 
 # ---------------------------------------------------------------------------- sync

@@ -107,6 +107,11 @@ def test_unknown_revision(one_draft):
     assert reviewtool("show", before, cwd=one_draft.path).stdout == TEXT
 
 
+def test_a_shell_expanded_tilde_revision_gets_a_hint(one_draft):
+    """``reviewtool show ~0`` reaches us as the current directory."""
+    assert_error(reviewtool("show", str(one_draft.path), cwd=one_draft.path), "quote it: '~0'", code=2)
+
+
 def test_revisions_and_paths_starting_with_a_dash(one_draft, tmp_path):
     target = tmp_path / "x"
     assert_error(reviewtool("show", "--", f"--output={target}", cwd=one_draft.path),

@@ -212,6 +212,17 @@ def test_markdown_escapes_bodies_names_and_quotes(reviewed):
     assert row.count(" | ") == 4
 
 
+def test_markdown_escapes_ids_from_other_tools(reviewed):
+    """An id is any non-empty string (notes-format §2): one holding HTML or a line break
+    must not become markup or a heading."""
+    thread = reviewed["items"][0][0]
+    thread.id = "<b>x</b>\n# Injected"
+    text = run_export(reviewed, "markdown")
+    rendered = _md_html(text)
+    assert "<b>x" not in rendered and "<h1>Injected" not in rendered
+    assert any("id <b>x</b" in t for t in _md_texts(text))
+
+
 def test_markdown_quote_is_a_blockquote_with_every_line_prefixed(reviewed):
     thread, _ = next((t, p) for t, p in reviewed["items"] if t.anchor.exact and t.suggestion is None)
     thread.anchor = dataclasses.replace(thread.anchor, exact="line one *a*\nline two\n\nline four")

@@ -323,3 +323,18 @@ def test_a_stale_ref_lock_is_named_at_once_and_a_live_one_is_waited_for(drafted:
     threading.Timer(0.3, lock.unlink).start()
     store.append(commit, ["three"])
     assert store.read(commit) == ["one", "three"] and store.last_attempts > 1
+
+
+def test_a_notes_ref_that_clashes_with_an_existing_one_is_refused_at_once(drafted: Repo):
+    """refs/notes/reviewtool and refs/notes/reviewtool/team cannot both exist."""
+    import time
+
+    from reviewtool.errors import ReviewtoolError
+
+    NotesStore(GitRepo.open(drafted.path)).append(drafted.head(), ["one"])
+    drafted.git("config", "reviewtool.notesRef", "refs/notes/reviewtool/team")
+    store = NotesStore(GitRepo.open(drafted.path))
+    t0 = time.monotonic()
+    with pytest.raises(ReviewtoolError, match="'?refs/notes/reviewtool'? exists"):
+        store.append(drafted.head(), ["two"])
+    assert time.monotonic() - t0 < 5 and store.last_attempts == 1

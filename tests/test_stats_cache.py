@@ -53,12 +53,15 @@ def test_log_parses_each_version_once_and_then_reads_the_same_numbers(repo, monk
     assert log_json(repo) == first  # recomputed: the same numbers
 
 
-def test_torn_and_foreign_lines_are_skipped(repo):
+def test_torn_foreign_and_incomplete_lines_are_skipped(repo):
     log_json(repo)
     (path,) = cache_files(repo)
     good = path.read_text().splitlines()
     blob = json.loads(good[0])["blob"]
-    path.write_text('{"blob": "' + blob + '", "stats": {"wor\n[1, 2]\nnot json\n' + good[1] + "\n")
+    path.write_text('{"blob": "' + blob + '", "stats": {"wor\n[1, 2]\nnot json\n' + good[1] + "\n"
+                    + '{"blob": "' + blob + '", "stats": {}}\n'
+                    + '{"blob": "' + blob + '", "stats": {"words": "12", "sections": 1, "prose_sections": 1, '
+                    '"outline_sections": 0, "prose_share": "1"}}\n')
     history = DraftHistory(GitRepo.open(repo.path), DRAFT)
     v = next(v for v in history.versions if v.blob == blob)
     assert history.stats(v) == json.loads(good[0])["stats"]  # recomputed, and appended again

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import stat
+import subprocess
 import threading
 from pathlib import Path
 
@@ -354,3 +355,21 @@ def test_a_sync_waits_while_another_sync_here_holds_the_tracking_ref(world):
     do_sync(ben)
     do_sync(ada)  # the fetch finds the tracking ref locked, waits, then goes on
     assert bodies(ada) == {"base", "from ben"}
+
+
+def test_init_names_other_remotes_and_warns_about_settings_against_the_notes(world):
+    remote, ada, ben = world
+    ben.git("remote", "rename", "origin", "upstream")
+    result = CliRunner().invoke(main, ["-C", str(ben.path), "init"])
+    assert result.exit_code == 0 and "no remote named origin" in result.stdout and "upstream" in result.stdout
+    ada.git("config", "--add", "remote.origin.fetch", "+refs/notes/*:refs/notes/*")
+    ada.git("config", "push.default", "upstream")
+    result = CliRunner().invoke(main, ["-C", str(ada.path), "init"])
+    assert result.exit_code == 0
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("reviewtool: warning: ")]
+    assert len(warnings) == 2
+    assert "push.default is upstream" in warnings[0] and "overwrites your review notes" in warnings[1]
+    # The command it suggests removes exactly that refspec.
+    command = warnings[1].split("remove it with ")[1]
+    subprocess.run(command, shell=True, cwd=ada.path, check=True)
+    assert "+refs/notes/*:refs/notes/*" not in ada.git("config", "--get-all", "remote.origin.fetch")
