@@ -146,6 +146,10 @@ def resolve_draft(repo: GitRepo, draft: str | None = None, cwd: Path | None = No
     return drafts[0]
 
 
+#: The status _parse_log gives a merge listed with an empty combined diff (resolved by versions()).
+_EMPTY_MERGE = "="
+
+
 def _parse_log(out: str) -> list[Version]:
     """Parse ``git log -z --raw --format=_LOG_FORMAT`` output.
 
@@ -197,13 +201,11 @@ def _parse_log(out: str) -> list[Version]:
                 deleted = status == "D" or not new_blob.strip("0")
                 entry = ("D" if deleted else status, None if deleted else new_blob, path, old_path)
         if entry is None:
-            if " " in parents:
-                # A merge whose draft equals one parent's (git log --follow --cc
-                # lists it with an empty combined diff): not a new version.
-                continue
-            entry = ("M", None, "", None)
+            # No raw entry. For a merge, git found the draft equal to a parent's (an empty
+            # combined diff); versions() keeps it only when that text is no version's.
+            entry = (_EMPTY_MERGE if " " in parents else "M", None, "", None)
         versions.append(Version(sha, tuple(parents.split()), name, email, datetime.fromisoformat(date), subject,
-                                entry[2], entry[1], entry[0] if entry[2] else "M", entry[3]))
+                                entry[2], entry[1], entry[0] if entry[2] or entry[0] == _EMPTY_MERGE else "M", entry[3]))
     return versions
 
 
@@ -408,10 +410,19 @@ def versions(repo: GitRepo, draft: str, start: str = "HEAD", include_worktree: b
             path = (newer.old_path or newer.path) if newer and newer.status == "R" else (newer.path if newer else draft)
             specs.append((i, path))
         blobs = repo.blob_ids([f"{result[i].commit}:{p}" for i, p in specs])
+        known = {v.blob for v in result if v.blob}
+        drop: set[int] = set()
         for (i, path), blob in zip(specs, blobs):
             v = result[i]
+            if v.status == _EMPTY_MERGE and (blob is None or blob in known):
+                # The merged text is a version already (the merge took one side's): nothing new.
+                # When it is no version's (the walk followed the other side, e.g. the side that
+                # renamed the draft while this one edited it), the merge is the version that has it.
+                drop.add(i)
+                continue
             result[i] = Version(v.commit, v.parents, v.author, v.email, v.date, v.subject, path, blob,
                                 status="M" if blob else "D")
+        result = [v for i, v in enumerate(result) if i not in drop]
     if include_worktree and not repo.bare and result and start == "HEAD":
         head = result[0]
         wt = repo.root / draft

@@ -203,6 +203,25 @@ def test_merge_after_a_rename_uses_the_old_path(repo):
     assert vs[1].path == "drafts/old.md" and vs[1].blob is not None
 
 
+def test_merge_of_a_rename_into_an_edit_is_the_version_with_the_merged_text(repo):
+    """One branch renames the draft, the other edits it; the merge has the edited text at
+    the new path. `git log --follow` walks the renaming side (the edit is not on it) and
+    lists the merge with an empty combined diff: its text is no listed version's, so the
+    merge is the version that has it, and the newest version is HEAD's text."""
+    start = repo.commit("Start", {"drafts/old.md": essay(1)})
+    repo.git("checkout", "-q", "-b", "rename")
+    renamed = repo.mv("drafts/old.md", "drafts/new.md", "Rename")
+    repo.git("checkout", "-q", "main")
+    repo.commit("Edit", {"drafts/old.md": essay(1).replace("Version 1.", "Version edited.")})
+    m = merge(repo, "rename", "Merge the rename")
+    vs = versions(GitRepo.open(repo.path), "drafts/new.md")
+    assert [v.commit for v in vs] == [m, renamed, start]
+    assert (vs[0].path, vs[0].status) == ("drafts/new.md", "M")
+    hist = DraftHistory(GitRepo.open(repo.path), "drafts/new.md")
+    assert hist.text(hist.find()) == (repo.path / "drafts/new.md").read_text()
+    assert "Version edited." in hist.text(vs[0]) and "Version edited." not in hist.text(vs[1])
+
+
 def test_deleted_and_restored_draft(repo):
     repo.commit("Start", {ESSAY: essay(1)})
     repo.git("rm", "-q", ESSAY)
