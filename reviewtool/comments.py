@@ -38,6 +38,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 from reviewtool.errors import ReviewtoolError, UsageError
 from reviewtool.gitrepo import GitRepo
 from reviewtool.notes import NotesStore, split_note
+from reviewtool.textsafe import unsafe_characters
 
 #: The event format version written by this module.
 FORMAT_VERSION = 1
@@ -1186,6 +1187,10 @@ class ReviewStore:
             suffix = suffix_in if suffix_in is not None else text[end:end + CONTEXT_CHARS]
         if suggestion is not None and quote is None:
             raise UsageError("a suggestion needs a quoted passage to replace")
+        if suggestion is not None and unsafe_characters(suggestion):
+            raise UsageError(f"the suggestion holds characters a reader would not see "
+                             f"({unsafe_characters(suggestion)}): control characters, bidirectional "
+                             f"overrides or zero-width characters")
         anchor = Anchor(commit, path, blob, section_key, section_title, start, end, exact, prefix, suffix)
         name, email = self.identity()
         event = Event(FORMAT_VERSION, uuid.uuid4().hex, "comment", None, name, email, self._clock(),

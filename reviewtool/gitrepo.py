@@ -64,6 +64,10 @@ class GitRepo:
         self._odb_lock = threading.Lock()
         self._gp_repo = None  # GitPython Repo, created lazily
         self._common_dir: Path | None = None
+        #: Run git away from the terminal (its own session, no controlling tty): set by the
+        #: TUI, where a prompt (ssh's host key question, a passphrase) would freeze the screen
+        #: and read the user's keys. git then fails instead of asking, and the error is shown.
+        self.detached = False
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -132,31 +136,28 @@ class GitRepo:
         env: dict[str, str] | None = None,
     ) -> bytes:
         """Run ``git ARGS`` and return raw stdout; raise :class:`GitError` on failure."""
-        if isinstance(input, str):
-            input = input.encode("utf-8")
-        proc = subprocess.run(
-            ["git", *args],
-            cwd=self.root,
-            input=input,
-            capture_output=True,
-            env={**self._env, **env} if env else self._env,
-        )
+        proc = self._run(args, input, {**self._env, **env} if env else self._env)
         if check and proc.returncode != 0:
             raise GitError(_first_line(proc.stderr.decode("utf-8", errors="replace")))
         return proc.stdout
 
     def try_run(self, *args: str, input: bytes | str | None = None) -> tuple[int, str, str]:
         """Run git and return ``(returncode, stdout, stderr)`` without raising."""
-        if isinstance(input, str):
-            input = input.encode("utf-8")
-        proc = subprocess.run(
-            ["git", *args], cwd=self.root, input=input, capture_output=True, env=self._env
-        )
+        proc = self._run(args, input, self._env)
         return (
             proc.returncode,
             proc.stdout.decode("utf-8", errors="replace"),
             proc.stderr.decode("utf-8", errors="replace"),
         )
+
+    def _run(self, args: tuple[str, ...], input: bytes | str | None,
+             env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
+        # Never the terminal's stdin: a git (or ssh) reading it would take the user's keys.
+        if isinstance(input, str):
+            input = input.encode("utf-8")
+        return subprocess.run(["git", *args], cwd=self.root, input=input, capture_output=True, env=env,
+                              stdin=subprocess.DEVNULL if input is None else None,
+                              start_new_session=self.detached)
 
     # ------------------------------------------------------------------ revisions
     def has_commits(self) -> bool:

@@ -20,6 +20,7 @@ from reviewtool.anchoring import BlobDocuments, reanchor
 from reviewtool.document import parse
 from reviewtool.errors import ReviewtoolError
 from reviewtool.history import decode_draft
+from reviewtool.textsafe import unsafe_characters
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -92,6 +93,10 @@ def apply_suggestion(history: Any, store: Any, thread_id: str) -> ApplyResult:
     anchor = thread.anchor
     if not anchor.exact:
         raise ReviewtoolError(f"comment {short} does not quote a passage to replace")
+    hidden = unsafe_characters(thread.suggestion)
+    if hidden:
+        raise ReviewtoolError(f"cannot apply comment {short}: its suggestion holds characters a reader "
+                              f"would not see ({hidden}); edit the draft by hand")
     repo = history.repo
     if repo.bare:
         raise ReviewtoolError("a bare repository has no working tree to apply a suggestion to")

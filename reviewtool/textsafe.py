@@ -69,3 +69,18 @@ def json_text(data: Any, default: Callable[[Any], Any] | None = None) -> str:
     """
     text = json.dumps(data, indent=2, ensure_ascii=False, default=default)
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+#: What a suggestion may not put into a draft (nor a comment propose): control characters
+#: other than tab and newline (escape sequences hide or restyle text in a terminal),
+#: bidirectional overrides and isolates (they reorder what is shown), zero-width space, word
+#: joiner and BOM, and lone surrogates: none of it shows where a reviewer looks. (Zero-width
+#: joiners and directional marks stay allowed: emoji sequences and right-to-left text need them.)
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u2028\u2029\u202a-\u202e"
+                     "\u2060\u2066-\u2069\ufeff\ud800-\udfff]")
+
+
+def unsafe_characters(text: str) -> str:
+    """The characters of *text* a suggestion may not carry into a draft, as ``U+XXXX`` (empty: none)."""
+    found = dict.fromkeys(_UNSAFE.findall(text or ""))
+    return ", ".join(f"U+{ord(ch):04X}" for ch in found)

@@ -7,9 +7,10 @@ import pytest
 from reviewtool import anchoring
 from reviewtool.anchoring import make_anchor
 from reviewtool.comments import ReviewStore
-from reviewtool.errors import ReviewtoolError
+from reviewtool.errors import ReviewtoolError, UsageError
 from reviewtool.gitrepo import GitRepo
 from reviewtool.history import DraftHistory
+from reviewtool.notes import NotesStore
 from reviewtool.suggestions import apply_suggestion
 
 DRAFT = "drafts/essay.md"
@@ -138,3 +139,21 @@ def test_refuses_a_retracted_comment(repo):
     with pytest.raises(ReviewtoolError, match="retracted"):
         apply_suggestion(fresh_history(git_repo), store, cid)
     assert (repo.path / DRAFT).read_text() == TEXT
+
+
+def test_a_suggestion_with_hidden_characters_is_refused_when_written_and_when_applied(repo):
+    """An escape sequence (or a bidi override) would land in the essay where nobody sees it."""
+    import json
+
+    git_repo, store, cid = setup(repo)
+    with pytest.raises(UsageError, match="U\\+001B"):
+        store.comment_on(store.threads()[0].anchor, "hidden", "ALPHA\x1b[8m hidden\x1b[0m")
+    # Another tool wrote one anyway: applying it is refused, the draft untouched.
+    thread = store.threads()[0]
+    line = json.loads(thread.root.raw)
+    line.update(id="f" * 32, suggestion="Hubinger\u202e et al")
+    NotesStore(git_repo).append(thread.root.note_commit, [json.dumps(line)])
+    before = (repo.path / DRAFT).read_bytes()
+    with pytest.raises(ReviewtoolError, match="U\\+202E"):
+        apply_suggestion(fresh_history(git_repo), store, "f" * 8)
+    assert (repo.path / DRAFT).read_bytes() == before

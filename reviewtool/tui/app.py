@@ -221,6 +221,7 @@ class ReviewApp(App[None]):
             except ReviewtoolError as exc:
                 self.post_message(HistoryFailed(str(exc), "not-a-repo"))
                 return
+            repo.detached = True  # git must never prompt on (or read) the app's terminal
         try:
             draft = resolve_draft(repo, self.draft)
         except ReviewtoolError as exc:

@@ -240,6 +240,9 @@ def start_sync(app: "ReviewApp", remote: str = "origin") -> None:
     if app.repo is None:
         app.notify("no repository open", title="sync", severity="warning")
         return
+    if any(w.group == "sync" and not w.is_finished for w in app.workers):
+        app.notify("a sync is already running", title="sync", severity="warning")
+        return
     repo = app.repo
 
     def call(progress: Callable[[str], None]) -> str:
