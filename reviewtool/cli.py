@@ -714,7 +714,7 @@ def _run_tui(ctx: Context, draft: str | None) -> None:
 @pass_ctx
 def tui_command(ctx: Context, draft: str | None) -> None:
     """Open the terminal UI on the current repository."""
-    _run_tui(ctx, draft)
+    _run_tui(ctx, draft or ctx.default_draft)
 
 
 def run(argv: list[str] | None = None) -> int:

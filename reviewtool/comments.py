@@ -1227,14 +1227,30 @@ class ReviewStore:
         """Withdraw your own comment or reply (it stays in the notes, shown as retracted)."""
         return self._event("retract", target_id, None, own=True)
 
+    def toggle_resolved(self, target_id: str) -> Event:
+        """Resolve the thread of *target_id* when it is open, reopen it when resolved: decided
+        on the notes as they are now (a ``resolve`` or ``reopen`` event)."""
+        threads = self.threads()
+        item = self._find(threads, target_id)
+        thread = item if isinstance(item, Thread) else next(t for t in threads if t.id == item.thread_id)
+        if thread.status == "resolved":
+            return self._event("reopen", target_id, None, status="resolved", threads=threads)
+        return self._event("resolve", target_id, None, status="open", threads=threads)
+
+    def is_mine(self, item: Thread | Reply) -> bool:
+        """Whether *item* was written by the identity that writes here (who may edit or retract it)."""
+        name, email = self.identity()
+        return _same_person(item.author, item.email, name, email)
+
     def mark_applied(self, target_id: str, body: str | None = None) -> Event:
         """Record that a thread's suggestion was applied (e.g. in a later version)."""
         return self._event("applied", target_id, _optional_body(body), needs_suggestion=True)
 
     # ------------------------------------------------------------------ internals
     def _event(self, etype: str, target_id: str, body: str | None, own: bool = False,
-               status: str | None = None, needs_suggestion: bool = False) -> Event:
-        threads = self.threads()
+               status: str | None = None, needs_suggestion: bool = False,
+               threads: list[Thread] | None = None) -> Event:
+        threads = self.threads() if threads is None else threads
         item = self._find(threads, target_id)
         thread = item if isinstance(item, Thread) else next(t for t in threads if t.id == item.thread_id)
         what = "comment" if isinstance(item, Thread) else "reply"

@@ -136,6 +136,11 @@ def resolve_draft(repo: GitRepo, draft: str | None = None, cwd: Path | None = No
         raise ReviewtoolError(f"no such draft at HEAD: {path}")
     drafts = find_drafts(repo)
     if not drafts:
+        staged = [] if repo.bare else [p for p in repo.ls_files(f"{DRAFTS_DIR}/")
+                                       if p.lower().endswith(MARKDOWN_SUFFIXES)]
+        if staged:
+            raise ReviewtoolError(f"draft not committed yet: {', '.join(staged[:3])}"
+                                  f"{', ...' if len(staged) > 3 else ''} (commit it first)")
         raise ReviewtoolError(
             f"no drafts: no Markdown files under {DRAFTS_DIR}/ (name one with -d PATH)"
         )

@@ -67,6 +67,10 @@ def test_no_drafts(repo):
     proc = reviewtool("drafts", cwd=repo.path)
     assert proc.returncode == 0 and "no drafts under drafts/" in proc.stdout
     assert json.loads(reviewtool("drafts", "--json", cwd=repo.path).stdout) == {"drafts": []}
+    # A draft only staged (git add) is named, with what to do.
+    (repo.path / "drafts" / "new.md").write_text("# New\n")
+    repo.git("add", "drafts/new.md")
+    assert_error(reviewtool("log", cwd=repo.path), "draft not committed yet: drafts/new.md (commit it first)")
 
 
 def test_ambiguous_drafts_list_them(one_draft):

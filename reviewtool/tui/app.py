@@ -18,12 +18,14 @@ quickly cancels stale work. The UI thread never waits on git.
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import deque
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -147,6 +149,10 @@ class ReviewApp(App[None]):
         self._stats_timer: Timer | None = None
         self._coverage_requested = -1
         self._task_step: dict[str, TaskProgress] = {}  # the current step of each running task
+        self._writes: deque[tuple[str, Callable[[], str], bool]] = deque()  # see write_review
+        self._writes_lock = threading.Lock()
+        self._writing = False
+        self._growth_auto = True  # the growth view follows the screen height until toggled
 
     # ------------------------------------------------------------------ setup
     def now(self) -> datetime:
@@ -186,9 +192,17 @@ class ReviewApp(App[None]):
         self.content_pane.border_title = "Content"
         self.comments_pane.border_title = "Comments"
         self.history_pane.focus()
-        if self.size.height < SHORT_SCREEN_ROWS:
-            self.growth_view.display = False  # room for history rows first; w shows it
+        self._fit_growth(self.size.height)
         self.load_history()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_growth(event.size.height)
+
+    def _fit_growth(self, height: int) -> None:
+        """On a short screen the history rows come first: the growth sparklines hide (``w``
+        shows them again, and from then on the user decides)."""
+        if self._growth_auto:
+            self.growth_view.display = height >= SHORT_SCREEN_ROWS
 
     def on_unmount(self) -> None:
         self.workers.cancel_all()
@@ -431,12 +445,17 @@ class ReviewApp(App[None]):
 
     def _marks(self) -> SectionMarks:
         open_by_section: dict[str, int] = {}
+        total = 0
         for thread, placement in self.placements:
-            if thread.status == "open" and placement.section_key:
-                open_by_section[placement.section_key] = open_by_section.get(placement.section_key, 0) + 1
+            if thread.status == "open" and not thread.retracted:
+                total += 1  # the top node counts whole-version comments too
+                if placement.section_key:
+                    open_by_section[placement.section_key] = open_by_section.get(placement.section_key, 0) + 1
         if self.selection is None:
-            return SectionMarks(comments=open_by_section)
-        return view_models.section_marks(self.selection, self.base, open_by_section)
+            return SectionMarks(comments=open_by_section, total_open=total)
+        marks = view_models.section_marks(self.selection, self.base, open_by_section)
+        marks.total_open = total
+        return marks
 
     @on(SectionsPane.SectionHighlighted)
     def on_section_highlighted(self, event: SectionsPane.SectionHighlighted) -> None:
@@ -571,20 +590,39 @@ class ReviewApp(App[None]):
         titles = {s.key: s.title for s in doc.sections}
         note = self.placements_note or self.threads_note
         self.comments_pane.show(placed, titles, note)
-        open_count = sum(1 for t, _ in placed if t.status == "open")
+        open_count = sum(1 for t, _ in placed if t.status == "open" and not t.retracted)
         self.comments_pane.border_title = Content.assemble(
             ("Comments", "bold"), (f"  {open_count} open, {len(placed)} shown", "$text-muted"))
 
     # ------------------------------------------------------------------ workers: writes and tasks
-    @work(thread=True, exclusive=True, group="notes", exit_on_error=False)
     def write_review(self, action: str, call: Callable[[], str], reload_history: bool = False) -> None:
-        """Run one review write (comment, reply, resolve...) against the notes; report the outcome."""
-        try:
-            message = call()
-        except ReviewtoolError as exc:
-            self.post_message(ReviewWritten(action, False, str(exc)))
-            return
-        self.post_message(ReviewWritten(action, True, message, reload_history=reload_history))
+        """Queue one review write (comment, reply, resolve...). Writes run one at a time in a
+        worker, in the order they were asked for, each reporting its outcome: a write is never
+        dropped because another was asked for meanwhile (quick keys, a burst of pastes)."""
+        with self._writes_lock:
+            self._writes.append((action, call, reload_history))
+            if self._writing:
+                return
+            self._writing = True
+        self._run_writes()
+
+    @work(thread=True, group="notes", exit_on_error=False)
+    def _run_writes(self) -> None:
+        while True:
+            with self._writes_lock:
+                if not self._writes:
+                    self._writing = False
+                    return
+                action, call, reload_history = self._writes.popleft()
+            try:
+                message = call()
+            except ReviewtoolError as exc:
+                self.post_message(ReviewWritten(action, False, str(exc)))
+                continue
+            except Exception as exc:  # a bug: report it, and keep the queue going
+                self.post_message(ReviewWritten(action, False, f"{type(exc).__name__}: {exc}"))
+                continue
+            self.post_message(ReviewWritten(action, True, message, reload_history=reload_history))
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def run_export(self, call: Callable[[], str]) -> None:
@@ -697,6 +735,7 @@ class ReviewApp(App[None]):
         """Show or hide the growth sparklines."""
         growth = self.growth_view
         growth.display = not growth.display
+        self._growth_auto = False
 
     def action_reload(self) -> None:
         """Re-read the history and the review notes."""

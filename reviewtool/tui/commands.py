@@ -73,11 +73,18 @@ def catalog(keymap: dict[str, str] | None = None) -> list[KeyEntry]:
     keymap = keymap or {}
     entries = []
     for group, bindings in _groups():
+        # A key the keymap gives to one binding is taken from the others of its group (the
+        # remapped binding is the one that runs), so each key is shown where it works.
+        taken = {key.strip() for b in bindings if b.id in keymap for key in keymap[b.id].split(",")}
         for b in bindings:
             if not b.id:
                 continue
-            keys = keymap.get(b.id, b.key)
-            entries.append(KeyEntry(group, b.id, display_keys(keys), b.action, b.description))
+            if b.id in keymap:
+                keys = keymap[b.id]
+            else:
+                keys = ",".join(k for k in (key.strip() for key in b.key.split(",")) if k not in taken)
+            entries.append(KeyEntry(group, b.id, display_keys(keys) if keys else "(no key)", b.action,
+                                    b.description))
     return entries
 
 

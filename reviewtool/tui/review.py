@@ -93,6 +93,19 @@ def _store(app: "ReviewApp"):
     return ReviewStore(app.repo)
 
 
+def _mine(app: "ReviewApp", thread: Any, verb: str) -> bool:
+    """Whether *thread* is the user's own; otherwise say so now, before anything is typed."""
+    try:
+        if _store(app).is_mine(thread):
+            return True
+        message = (f"cannot {verb} comment {_id(thread)}: it was written by "
+                   f"{one_line(thread.author or thread.email)}, not by you")
+    except ReviewtoolError as exc:
+        message = str(exc)
+    app.notify(message, title=verb, severity="error", markup=False)
+    return False
+
+
 def start_reply(app: "ReviewApp") -> None:
     """Reply to the highlighted thread."""
     thread = _current_thread(app)
@@ -117,6 +130,8 @@ def start_edit(app: "ReviewApp") -> None:
     """Edit the highlighted comment (your own)."""
     thread = _current_thread(app)
     if thread is None:
+        return
+    if not _mine(app, thread, "edit"):
         return
     title = Content.assemble("Edit your comment ", (_id(thread), "$text-muted"))
 
@@ -147,18 +162,23 @@ def simple_action(app: "ReviewApp", action: str) -> None:
 
 
 def toggle_resolved(app: "ReviewApp") -> None:
-    """Resolve an open thread, reopen a resolved one."""
-    current = app.comments_pane.current
-    if current is not None and current[0].status == "resolved":
-        simple_action(app, "reopen")
-    else:
-        simple_action(app, "resolve")
+    """Resolve an open thread, reopen a resolved one: decided when the write runs, on the
+    notes as they are then, so that quick presses alternate instead of repeating."""
+    thread = _current_thread(app)
+    if thread is None:
+        return
+
+    def call() -> str:
+        event = _store(app).toggle_resolved(thread.id)
+        return f"thread {_id(thread)} {'resolved' if event.type == 'resolve' else 'reopened'}"
+
+    app.write_review("resolve", call)
 
 
 def start_retract(app: "ReviewApp") -> None:
     """Retract the highlighted comment (your own), after confirming."""
     thread = _current_thread(app)
-    if thread is None:
+    if thread is None or not _mine(app, thread, "retract"):
         return
 
     def answer(yes: bool | None) -> None:

@@ -48,6 +48,7 @@ class SectionMarks:
     status: dict[str, list[str]] = field(default_factory=dict)  # new key -> statuses
     removed: list[Section] = field(default_factory=list)  # base sections with no counterpart
     comments: dict[str, int] = field(default_factory=dict)  # key -> open threads
+    total_open: int = 0  # open threads on the version, whole-version comments included
     base_label: str = ""  # e.g. "vs 3f2a1b0c" (empty: no base)
     note: str = ""  # why statuses are missing
 
@@ -124,7 +125,7 @@ class SectionsPane(Tree[str]):
         label.append(f"  {doc.words:,} words", style="bright_black")
         if self.marks.base_label:
             label.append(f"  {self.marks.base_label}", style="bright_black")
-        total = sum(self.marks.comments.values())
+        total = max(self.marks.total_open, sum(self.marks.comments.values()))
         if total:
             label.append(f" ●{total}", style="bold cyan")
         return label

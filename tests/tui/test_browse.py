@@ -103,6 +103,26 @@ async def test_growth_view_plots_every_version(make_app):
         assert growth.display
 
 
+async def test_shrinking_the_terminal_gives_the_history_rows_the_room(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        growth = app.query_one(GrowthView)
+        pane = app.query_one(HistoryPane)
+        assert growth.display
+        await pilot.resize_terminal(60, 20)
+        await settle(app, pilot)
+        assert not growth.display and pane.content_region.height >= 3
+        await pilot.resize_terminal(120, 40)
+        await settle(app, pilot)
+        assert growth.display
+        # Once toggled with w, the user decides: a resize no longer changes it.
+        await pilot.press("w")
+        await pilot.resize_terminal(100, 36)
+        await settle(app, pilot)
+        assert not growth.display
+
+
 async def test_long_history_streams_rows_and_stats(tmp_path, make_app):
     body = "\n\n".join(f"## Part {i}\n\n" + " ".join(["word"] * 30) for i in range(5))
     contents = [f"# Essay\n\n{body}\n\nVersion {n} ends here.\n" for n in range(300)]

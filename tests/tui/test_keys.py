@@ -103,6 +103,18 @@ async def test_keymap_file_remaps_bindings_by_id(make_app):
         assert "ctrl+b" in line
 
 
+async def test_a_key_remapped_to_another_action_is_shown_only_there(make_app):
+    write_keymap('"app.sync" = "x"\n')
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        text = app.screen.query_one("#help-body").render().plain
+        sync = next(line for line in text.splitlines() if "app.sync" in line)
+        resolve = next(line for line in text.splitlines() if "app.resolve" in line)
+        assert sync.split()[0] == "x" and "(no key)" in resolve
+
+
 def test_keymap_json_and_table_forms(tmp_path):
     path = tmp_path / "keymap.json"
     path.write_text('{"app.sync": ["ctrl+y", "F9"], "app.help": ""}', encoding="utf-8")

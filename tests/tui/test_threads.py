@@ -86,13 +86,16 @@ async def test_editing_someone_elses_comment_is_refused_with_a_notification(make
         pane.focus()
         pane.highlighted = others[0]
         thread = pane.threads[others[0]][0]
+        # Refused at once, before anything is typed (no editor opens), and retract likewise.
         await pilot.press("e")
         await settle(app, pilot)
-        app.screen.query_one("#body", TextArea).text = "hijacked"
-        await pilot.press("ctrl+s")
+        assert not isinstance(app.screen, CommentEditor)
+        assert any("cannot edit" in str(n.message) and "not by you" in str(n.message) for n in app._notifications)
+        await pilot.press("D")
         await settle(app, pilot)
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert any("cannot retract" in str(n.message) for n in app._notifications)
         assert next(t for t in threads(demo) if t.id == thread.id).body == thread.body
-        assert any("cannot edit" in str(n.message) for n in app._notifications)
 
 
 async def test_apply_a_suggested_edit_to_the_working_tree(make_app, demo):
@@ -146,3 +149,30 @@ async def test_export_asks_before_overwriting(make_app, demo):
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert out.read_text(encoding="utf-8") != "keep me"
+
+
+async def test_quick_review_keys_all_land_in_order(make_app, demo):
+    """Writes queue: a burst of x j x j x resolves three threads (none is dropped), and x
+    pressed four times on one thread alternates resolve and reopen."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        pane = app.query_one(CommentsPane)
+        await pilot.press("4")
+        await settle(app, pilot)
+        start = next(i for i in range(len(pane.threads) - 2)
+                     if all(pane.threads[j][0].status == "open" for j in range(i, i + 3)))
+        ids = [pane.threads[j][0].id for j in range(start, start + 3)]
+        pane.highlighted = start
+        await pilot.press("x", "j", "x", "j", "x")
+        await app.workers.wait_for_complete()
+        await settle(app, pilot)
+        assert {t.id: t.status for t in threads(demo) if t.id in ids} == dict.fromkeys(ids, "resolved")
+        pane.highlighted = next(i for i, (t, _) in enumerate(pane.threads) if t.id == ids[0])
+        await pilot.press("x", "x", "x", "x")
+        await app.workers.wait_for_complete()
+        await settle(app, pilot)
+        (thread,) = [t for t in threads(demo) if t.id == ids[0]]
+        assert thread.status == "resolved"
+        kinds = [e.type for e in thread.events if e.type in ("resolve", "reopen")]
+        assert kinds == ["resolve", "reopen", "resolve", "reopen", "resolve"]
