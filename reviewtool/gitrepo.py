@@ -84,8 +84,8 @@ class GitRepo:
         # --show-cdup (unlike --show-toplevel) does not fail in a bare repository:
         # it prints nothing there, and a (possibly empty) line in a work tree.
         proc = subprocess.run(
-            ["git", "rev-parse", "--is-bare-repository", "--absolute-git-dir", "--is-inside-work-tree",
-             "--show-cdup"],
+            ["git", "rev-parse", "--show-object-format", "--is-bare-repository", "--absolute-git-dir",
+             "--is-inside-work-tree", "--show-cdup"],
             cwd=where,
             capture_output=True,
             text=True,
@@ -96,7 +96,10 @@ class GitRepo:
             if "not a git repository" in message.lower() or not proc.stderr.strip():
                 raise ReviewtoolError(f"not a git repository: {where}")
             raise ReviewtoolError(message)  # e.g. git's "detected dubious ownership" advice
-        lines = proc.stdout.splitlines()
+        object_format, *lines = proc.stdout.splitlines()
+        if object_format.strip() not in ("sha1", "--show-object-format"):  # the latter: git < 2.25
+            raise ReviewtoolError(f"{object_format.strip()} repositories are not supported yet "
+                                  "(GitPython reads SHA-1 objects only): " + str(where))
         bare = lines[0].strip() == "true"
         git_dir = Path(lines[1].strip())
         if bare:

@@ -111,6 +111,12 @@ def test_unknown_revision(one_draft):
     assert reviewtool("show", before, cwd=one_draft.path).stdout == TEXT
 
 
+def test_a_sha256_repository_is_refused_in_one_line(tmp_path):
+    path = tmp_path / "sha256"
+    subprocess.run(["git", "init", "-q", "--object-format=sha256", str(path)], check=True)
+    assert_error(reviewtool("log", cwd=path), "sha256 repositories are not supported yet")
+
+
 def test_a_shell_expanded_tilde_revision_gets_a_hint(one_draft):
     """``reviewtool show ~0`` reaches us as the current directory."""
     assert_error(reviewtool("show", str(one_draft.path), cwd=one_draft.path), "quote it: '~0'", code=2)
