@@ -415,7 +415,11 @@ def _message(message: str | None, what: str, template: str = "") -> str:
                                 "below it is kept.\n# An empty text aborts.\n")
         except click.ClickException as exc:
             raise ReviewtoolError(f"{exc.format_message()}: nothing written") from None
-        lines = (edited or "").splitlines()
+        except ValueError as exc:  # $EDITOR cannot be split into words (an unbalanced quote)
+            raise ReviewtoolError(f"cannot run $EDITOR ({exc}): nothing written") from None
+        if edited is None:  # the editor closed without saving
+            raise ReviewtoolError(f"{what} not saved in the editor: nothing written")
+        lines = edited.splitlines()
         message = "\n".join(lines[:lines.index(SCISSORS)] if SCISSORS in lines else lines)
         if not message.strip():
             raise ReviewtoolError(f"empty {what}: aborted, nothing written")
@@ -496,7 +500,10 @@ def comment_edit_command(ctx: Context, comment_id: str, message: str | None, as_
     """Replace the text of your own comment or reply ID (the old text stays in the history)."""
     store = _review_store(ctx)
     item = store.find(comment_id)
-    _emit_event(store.edit(comment_id, _message(message, "comment", template=item.body + "\n")), "edited", as_json)
+    body = _message(message, "comment", template=item.body + "\n")
+    if body == item.body:
+        raise ReviewtoolError(f"the text of {item.id[:8]} is unchanged: nothing written")
+    _emit_event(store.edit(comment_id, body), "edited", as_json)
 
 
 def _simple_comment_command(name: str, verb: str, doc: str, with_message: bool = False) -> None:
@@ -701,6 +708,9 @@ def demo_command(ctx: Context, path: str | None, no_tui: bool) -> None:
 
 
 def _run_tui(ctx: Context, draft: str | None) -> None:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError("the terminal UI needs a terminal on stdin and stdout; "
+                         "for scripts, use the commands (reviewtool --help)")
     try:
         from reviewtool.tui.app import ReviewApp
     except ImportError as exc:  # pragma: no cover - the TUI ships with the package

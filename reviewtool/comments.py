@@ -584,7 +584,10 @@ def _decode_lines(lines: list[str]) -> list[Any]:
             _STRICT.decode(text)
             decoded.append(_Malformed("not one JSON value"))
         except ValueError as exc:
-            decoded.append(_Malformed(f"not JSON ({getattr(exc, 'msg', None) or exc})"))
+            reason = getattr(exc, "msg", None) or str(exc)
+            if "int_max_str_digits" in reason:  # Python's own advice is no use to a reader of notes
+                reason = "a number with too many digits"
+            decoded.append(_Malformed(f"not JSON ({reason})"))
         except RecursionError:
             decoded.append(_Malformed("not JSON (nested too deeply)"))
     return decoded
@@ -1189,8 +1192,7 @@ class ReviewStore:
             raise UsageError("a suggestion needs a quoted passage to replace")
         if suggestion is not None and unsafe_characters(suggestion):
             raise UsageError(f"the suggestion holds characters a reader would not see "
-                             f"({unsafe_characters(suggestion)}): control characters, bidirectional "
-                             f"overrides or zero-width characters")
+                             f"({unsafe_characters(suggestion)}: control or invisible format characters)")
         anchor = Anchor(commit, path, blob, section_key, section_title, start, end, exact, prefix, suffix)
         name, email = self.identity()
         event = Event(FORMAT_VERSION, uuid.uuid4().hex, "comment", None, name, email, self._clock(),

@@ -62,8 +62,10 @@ def _remotes(repo: GitRepo) -> list[str]:
 def _check_remote(repo: GitRepo, remote: str) -> str:
     if not remote or remote.startswith("-") or any(c in remote for c in " \t\n\0"):
         raise UsageError(f"invalid remote name {remote!r}")
-    if remote not in _remotes(repo):
-        raise ReviewtoolError(f"no such remote: {remote} (see `git remote -v`)")
+    remotes = _remotes(repo)
+    if remote not in remotes:
+        there = f"remotes here: {', '.join(remotes)}" if remotes else "this repository has no remote"
+        raise ReviewtoolError(f"no such remote: {remote} ({there}; see `git remote -v`)")
     return remote
 
 
@@ -145,14 +147,32 @@ def init_repo(repo: GitRepo, remote: str | None = None, notes_ref: str | None = 
                     f"push.default is {default}, but a push refspec replaces it: a plain `git push` to "
                     f"{remote} now pushes HEAD to the branch of the same name (and the review notes)")
         ensure(f"remote.{remote}.push", push_refspec(ref), have_push, add=True)
+        for spec in get_all(f"remote.{remote}.push"):
+            src, _, dst = spec.lstrip("+").partition(":")
+            if spec.startswith("+") and _covers(dst or src, ref):
+                result.warnings.append(
+                    f"remote.{remote}.push has {spec}: a plain `git push` force-overwrites {remote}'s review "
+                    f"notes with yours, dropping comments others pushed (reviewtool sync never forces); "
+                    f"remove it with git config --unset remote.{remote}.push '{_config_pattern(spec)}'")
+        if repo.config_get(f"remote.{remote}.mirror") == "true":
+            result.warnings.append(f"remote.{remote}.mirror is true: a plain `git push` force-overwrites "
+                                   f"{remote}'s review notes with yours")
         for spec in fetch:
             src, _, dst = spec.lstrip("+").partition(":")
-            if dst == ref or (dst.endswith("/*") and ref.startswith(dst[:-1]) and src.endswith("/*")):
+            if _covers(dst, ref) and src.endswith(("/*", ref)):
                 result.warnings.append(
                     f"remote.{remote}.fetch has {spec}: a plain `git fetch` overwrites your review notes "
                     f"with {remote}'s, dropping comments not yet synced (reviewtool sync ignores it); "
                     f"remove it with git config --unset remote.{remote}.fetch '{_config_pattern(spec)}'")
     return result
+
+
+def _covers(pattern: str, ref: str) -> bool:
+    """Whether the refspec side *pattern* (a ref, or a glob with one ``*``) names *ref*."""
+    if "*" not in pattern:
+        return pattern == ref
+    head, _, tail = pattern.partition("*")
+    return ref.startswith(head) and ref.endswith(tail) and len(ref) >= len(head) + len(tail)
 
 
 def _config_pattern(value: str) -> str:

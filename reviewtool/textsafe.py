@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from typing import Any, Callable
 
 # CSI / OSC / other ESC sequences first, then any remaining C0/C1 control
@@ -71,16 +72,24 @@ def json_text(data: Any, default: Callable[[Any], Any] | None = None) -> str:
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-#: What a suggestion may not put into a draft (nor a comment propose): control characters
-#: other than tab and newline (escape sequences hide or restyle text in a terminal),
-#: bidirectional overrides and isolates (they reorder what is shown), zero-width space, word
-#: joiner and BOM, and lone surrogates: none of it shows where a reviewer looks. (Zero-width
-#: joiners and directional marks stay allowed: emoji sequences and right-to-left text need them.)
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u2028\u2029\u202a-\u202e"
-                     "\u2060\u2066-\u2069\ufeff\ud800-\udfff]")
+#: Invisible format characters a suggestion may keep: zero-width joiner and non-joiner
+#: (emoji sequences and several scripts need them).
+_ALLOWED_FORMAT = frozenset("\u200c\u200d")
 
 
 def unsafe_characters(text: str) -> str:
-    """The characters of *text* a suggestion may not carry into a draft, as ``U+XXXX`` (empty: none)."""
-    found = dict.fromkeys(_UNSAFE.findall(text or ""))
+    """The characters of *text* a suggestion may not carry into a draft, as ``U+XXXX`` (empty: none).
+
+    None of them shows where a reviewer looks: control characters other than tab and newline
+    (escape sequences hide or restyle text in a terminal), format characters (bidirectional
+    overrides and marks, zero-width space, word joiner, tag characters, BOM; Unicode category
+    Cf, but for the zero-width joiners), line and paragraph separators, lone surrogates, and
+    U+FFFD (a character that was damaged on the way).
+    """
+    found: dict[str, None] = {}
+    for ch in text or "":
+        if ch < " " and ch not in "\t\n" or ch == "\ufffd" or (
+                ch >= "\x7f" and ch not in _ALLOWED_FORMAT
+                and unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp")):
+            found[ch] = None
     return ", ".join(f"U+{ord(ch):04X}" for ch in found)

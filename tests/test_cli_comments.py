@@ -196,13 +196,23 @@ def test_empty_editor_aborts(essay, tmp_path):
     assert notes_tip(essay) == ""
 
 
-@pytest.mark.parametrize("editor", ["false", "/no/such/editor"])
+@pytest.mark.parametrize("editor", ["false", "/no/such/editor", "vim 'unbalanced"])
 def test_an_editor_that_fails_is_one_line_and_writes_nothing(essay, editor):
     result = rt(essay, "comment", "add", env={"EDITOR": editor, "VISUAL": editor})
     assert result.exit_code == 1, result.output
     assert result.stderr.startswith("reviewtool: error: ") and "nothing written" in result.stderr
     assert result.stderr.count("\n") == 1 and "internal error" not in result.stderr
     assert notes_tip(essay) == ""
+
+
+def test_an_editor_closed_without_saving_or_an_unchanged_edit_writes_nothing(essay, tmp_path):
+    cid = ok_json(essay, "comment", "add", "-m", "the text")["id"]
+    before = notes_tip(essay)
+    result = rt(essay, "comment", "edit", cid[:8], env={"EDITOR": "true", "VISUAL": "true"})
+    assert result.exit_code == 1 and "not saved in the editor" in result.stderr
+    result = rt(essay, "comment", "edit", cid[:8], "-m", "the text")
+    assert result.exit_code == 1 and "unchanged" in result.stderr
+    assert notes_tip(essay) == before
 
 
 def test_an_ambiguous_id_prefix_is_a_usage_error(essay):
@@ -219,6 +229,12 @@ def test_the_global_draft_option_reaches_every_command(essay):
     assert result.exit_code == 0, result.output
     listing = rt(essay, "-d", DRAFT, "comments", "--json")
     assert listing.exit_code == 0 and json.loads(listing.stdout)["draft"] == DRAFT
+
+
+def test_the_terminal_ui_without_a_terminal_is_a_usage_error(essay):
+    for args in ((), ("tui",)):
+        result = rt(essay, *args)
+        assert result.exit_code == 2 and "needs a terminal" in result.stderr
 
 
 def test_a_command_group_without_its_command_shows_its_help(essay):

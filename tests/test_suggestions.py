@@ -146,8 +146,13 @@ def test_a_suggestion_with_hidden_characters_is_refused_when_written_and_when_ap
     import json
 
     git_repo, store, cid = setup(repo)
-    with pytest.raises(UsageError, match="U\\+001B"):
-        store.comment_on(store.threads()[0].anchor, "hidden", "ALPHA\x1b[8m hidden\x1b[0m")
+    anchor = store.threads()[0].anchor
+    for hidden, code in [("ALPHA\x1b[8m hidden\x1b[0m", "001B"), ("A\u200f rlm", "200F"),
+                         ("A\U000E0041 tag", "E0041"), ("damaged \ufffd", "FFFD")]:
+        with pytest.raises(UsageError, match=f"U\\+{code}"):
+            store.comment_on(anchor, "hidden", hidden)
+    # Joiners stay allowed: emoji sequences and several scripts need them.
+    store.comment_on(anchor, "family", "Hubinger \U0001F468\u200d\U0001F469 et al")
     # Another tool wrote one anyway: applying it is refused, the draft untouched.
     thread = store.threads()[0]
     line = json.loads(thread.root.raw)

@@ -231,7 +231,7 @@ def test_sync_errors_are_one_line(world, tmp_path: Path):
     assert "\n" not in str(info.value)
     result = CliRunner().invoke(main, ["-C", str(ada.path), "sync", "upstream"])
     assert result.exit_code == 1 and result.stderr.strip() == \
-        "reviewtool: error: no such remote: upstream (see `git remote -v`)"
+        "reviewtool: error: no such remote: upstream (remotes here: gone, origin; see `git remote -v`)"
 
 
 def test_sync_cli_json(world):
@@ -369,6 +369,10 @@ def test_init_names_other_remotes_and_warns_about_settings_against_the_notes(wor
     warnings = [line for line in result.stderr.splitlines() if line.startswith("reviewtool: warning: ")]
     assert len(warnings) == 2
     assert "push.default is upstream" in warnings[0] and "overwrites your review notes" in warnings[1]
+    ben.git("remote", "rename", "upstream", "origin")
+    ben.git("config", "--add", "remote.origin.push", "+refs/notes/*:refs/notes/*")
+    result = CliRunner().invoke(main, ["-C", str(ben.path), "init"])
+    assert "force-overwrites origin's review notes" in result.stderr
     # The command it suggests removes exactly that refspec.
     command = warnings[1].split("remove it with ")[1]
     subprocess.run(command, shell=True, cwd=ada.path, check=True)

@@ -233,7 +233,8 @@ class ReviewApp(App[None]):
             try:
                 repo = GitRepo.open(self.repo_path)
             except ReviewtoolError as exc:
-                self.post_message(HistoryFailed(str(exc), "not-a-repo"))
+                kind = "not-a-repo" if str(exc).startswith("not a git repository") else "error"
+                self.post_message(HistoryFailed(str(exc), kind))
                 return
             repo.detached = True  # git must never prompt on (or read) the app's terminal
         try:

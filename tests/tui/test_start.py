@@ -43,3 +43,16 @@ async def test_not_a_repository_is_a_screen_not_a_traceback(tmp_path, make_app):
         text = screen_text(app)
         assert "not a git repository" in text
         assert "git init" in text
+
+
+async def test_a_repository_reviewtool_cannot_read_says_why_not_that_it_is_no_repository(tmp_path, make_app):
+    import subprocess
+
+    folder = tmp_path / "sha256"
+    subprocess.run(["git", "init", "-q", "--object-format=sha256", str(folder)], check=True)
+    app = make_app(folder)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "sha256 repositories are not supported" in text
+        assert "not a git repository" not in text and "git init" not in text
