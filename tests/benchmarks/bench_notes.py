@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -122,23 +123,35 @@ def build(path: Path, versions: int, comments: int, seed: int = 7) -> tuple[int,
     return events, sum(1 for v in notes.values() if v)
 
 
-def interleaved(ours, theirs, runs: int) -> tuple[list[float], list[float], list[float]]:
+def _cpu() -> float:
+    """CPU seconds (user + system) of this process and of its finished children."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def interleaved(ours, theirs, runs: int, cpu: list[tuple[float, float]] | None = None
+                ) -> tuple[list[float], list[float], list[float]]:
     """Time *ours* and *theirs* alternately, so both see the same machine load.
 
     Returns the times of *ours* including freeing its result (as a command that loads,
-    prints and exits pays it), of *ours* until it returned, and of *theirs*.
+    prints and exits pays it), of *ours* until it returned, and of *theirs*. When *cpu* is
+    a list, ``(ours, theirs)`` CPU seconds of every process involved are added to it per run.
     """
     t_ours, t_returned, t_theirs = [], [], []
     for _ in range(runs):
+        c0 = _cpu()
         t0 = time.perf_counter()
         theirs()
         t_theirs.append(time.perf_counter() - t0)
+        c1 = _cpu()
         t0 = time.perf_counter()
         result = ours()
         t1 = time.perf_counter()
         del result
         t_ours.append(time.perf_counter() - t0)
         t_returned.append(t1 - t0)
+        if cpu is not None:
+            cpu.append((_cpu() - c1, c1 - c0))
     return t_ours, t_returned, t_theirs
 
 
@@ -183,7 +196,8 @@ def main() -> int:
         del first, out
         print(f"first load in this process: {t_first * 1000:.1f} ms (git log: {t_git_first * 1000:.1f} ms)")
         med = statistics.median
-        t_ours, t_returned, t_git = interleaved(ours, theirs, args.runs)
+        cpu: list[tuple[float, float]] = []
+        t_ours, t_returned, t_git = interleaved(ours, theirs, args.runs, cpu)
         ratios = [a / b for a, b in zip(t_ours, t_git)]
         ratio = med(ratios)
         print(f"ReviewStore.load(): median {med(t_ours) * 1000:7.1f} ms, min {min(t_ours) * 1000:7.1f} ms | "
@@ -193,6 +207,10 @@ def main() -> int:
         print(f"  of which freeing the result: median {med(a - b for a, b in zip(t_ours, t_returned)) * 1000:.1f} ms "
               f"(until load() returned: ratio {med(a / b for a, b in zip(t_returned, t_git)):.2f}x; "
               f"the verdict counts the freeing)")
+        # CPU time is less sensitive than wall time to other load on the machine (which
+        # slows our two-process pipeline more than git's one process); shown, not judged.
+        print(f"  CPU time of every process involved: ours median {med(c for c, _ in cpu) * 1000:.1f} ms, "
+              f"git {med(g for _, g in cpu) * 1000:.1f} ms, ratio {med(c / g for c, g in cpu if g):.2f}x")
         # The same, with the stdlib JSON decoder alone (orjson is a dependency, but the
         # stdlib path is what runs where orjson has no wheel; shown, not judged).
         if comments._orjson is not None:
