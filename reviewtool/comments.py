@@ -38,7 +38,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 from reviewtool.errors import ReviewtoolError, UsageError
 from reviewtool.gitrepo import GitRepo
 from reviewtool.notes import NotesStore, split_note
-from reviewtool.textsafe import unsafe_characters
+from reviewtool.textsafe import unsafe_characters, without_lone_surrogates
 
 #: The event format version written by this module.
 FORMAT_VERSION = 1
@@ -441,7 +441,6 @@ _STRICT = json.JSONDecoder(parse_constant=_not_json, parse_float=_finite)
 _scan_once = _STRICT.scan_once
 #: A JSON escape of a surrogate: the decoded string may hold a lone one (an emoji cut in half).
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _without_lone_surrogates(value: Any) -> Any:
@@ -449,7 +448,7 @@ def _without_lone_surrogates(value: Any) -> Any:
     or written anywhere; a valid pair was already joined into one character by the decoder)."""
     kind = type(value)
     if kind is str:
-        return _SURROGATE.sub("\ufffd", value)
+        return without_lone_surrogates(value)
     if kind is list:
         return [_without_lone_surrogates(item) for item in value]
     if kind is dict:

@@ -308,7 +308,7 @@ class NotesStore:
             yield
             return
         try:
-            fd = os.open(os.path.join(self.common_dir(), "reviewtool-notes-write.lock"),
+            fd = os.open(os.path.join(self.repo.common_dir(), "reviewtool-notes-write.lock"),
                          os.O_RDWR | os.O_CREAT, 0o644)
         except OSError:
             yield
@@ -332,10 +332,6 @@ class NotesStore:
                     fcntl.flock(fd, fcntl.LOCK_UN)
         finally:
             os.close(fd)
-
-    def common_dir(self) -> str:
-        """The repository's common git directory (shared by linked worktrees; refs live there)."""
-        return str(self.repo.common_dir())
 
     def compare_and_swap(self, new: str, old: str | None, message: str = "reviewtool") -> bool:
         """Move the ref to *new* only if it still points at *old* (``None``: must not exist).

@@ -43,10 +43,15 @@ def clean(text: str, keep_newlines: bool = True) -> str:
     text = text.replace("\r\n", "\n")
     text = _ESCAPES.sub("", text)
     text = _CONTROLS.sub("", text)
-    text = _SURROGATES.sub("\ufffd", text)
+    text = without_lone_surrogates(text)
     if not keep_newlines:
         text = " ".join(text.split("\n"))
     return text
+
+
+def without_lone_surrogates(text: str) -> str:
+    """*text* with every lone surrogate (which no encoding can write) replaced by U+FFFD."""
+    return _SURROGATES.sub("\ufffd", text)
 
 
 def one_line(text: str) -> str:
