@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 # CSI / OSC / other ESC sequences first, then any remaining C0/C1 control
 # character except newline and tab.
@@ -93,7 +94,7 @@ def unsafe_characters(text: str) -> str:
     """
     found: dict[str, None] = {}
     for ch in text or "":
-        if ch < " " and ch not in "\t\n" or ch == "\ufffd" or (
+        if (ch < " " and ch not in "\t\n") or ch == "\ufffd" or (
                 ch >= "\x7f" and ch not in _ALLOWED_FORMAT
                 and unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp")):
             found[ch] = None

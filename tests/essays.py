@@ -6,7 +6,7 @@ Tests build versions of it by choosing, ordering and editing sections:
 
 from __future__ import annotations
 
-from reviewtool.document import Document, parse
+from reviewtool.draft.document import Document, parse
 
 FM = "---\ntitle: Riding to work\n---\n"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import random
 
-from reviewtool.align import (
+from reviewtool.diff.align import (
     MATCH_THRESHOLD,
     STATUSES,
     _weighted_lis,
@@ -14,7 +14,7 @@ from reviewtool.align import (
     max_weight_matching,
     title_similarity,
 )
-from reviewtool.document import parse
+from reviewtool.draft.document import parse
 from tests.essays import FM, HEALTH, INTRO, MONEY, SAFETY, WEATHER, doc
 
 

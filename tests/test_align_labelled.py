@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from reviewtool.align import align
-from reviewtool.document import Document, parse
+from reviewtool.diff.align import align
+from reviewtool.draft.document import Document, parse
 
 DATA = Path(__file__).parent / "data" / "alignment_cases"
 
@@ -110,7 +110,7 @@ def test_labelled_set_is_large_enough():
 
 @pytest.mark.parametrize("case", labelled_cases(), ids=lambda c: c[0])
 def test_labels_cover_every_section(case):
-    name, old_text, new_text, listed = case
+    _name, old_text, new_text, listed = case
     expected_pairs(parse(old_text), parse(new_text), listed)  # raises on an incomplete label
 
 

@@ -1,4 +1,4 @@
-"""Properties of :func:`reviewtool.align.align` on generated documents (hypothesis)."""
+"""Properties of :func:`reviewtool.diff.align.align` on generated documents (hypothesis)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,11 @@ from collections import Counter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reviewtool.align import align, unchanged_in_place
-from reviewtool.document import parse
+from reviewtool.diff.align import align, unchanged_in_place
+from reviewtool.draft.document import parse
 
-WORDS = ("river bridge lantern harvest copper meadow violin glacier orchard compass falcon ember quarry "
-         "thistle harbor saddle pepper marble canyon walnut beacon timber velvet oyster").split()
-TITLES = ("Origins Methods Results Harvest Bridges Lanterns Notes Summary Tools Weather Costs Travel "
-          "Copper Meadows").split()
+WORDS = ["river", "bridge", "lantern", "harvest", "copper", "meadow", "violin", "glacier", "orchard", "compass", "falcon", "ember", "quarry", "thistle", "harbor", "saddle", "pepper", "marble", "canyon", "walnut", "beacon", "timber", "velvet", "oyster"]
+TITLES = ["Origins", "Methods", "Results", "Harvest", "Bridges", "Lanterns", "Notes", "Summary", "Tools", "Weather", "Costs", "Travel", "Copper", "Meadows"]
 
 paragraph = st.lists(st.sampled_from(WORDS), min_size=1, max_size=12).map(lambda ws: " ".join(ws) + ".")
 bullet = st.tuples(st.lists(st.sampled_from(WORDS), min_size=1, max_size=4),

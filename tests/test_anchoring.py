@@ -6,8 +6,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from reviewtool import anchoring
-from reviewtool.anchoring import (
+from reviewtool.draft.document import parse
+from reviewtool.draft.history import DraftHistory
+from reviewtool.errors import ReviewtoolError
+from reviewtool.git.repo import GitRepo
+from reviewtool.review import anchoring
+from reviewtool.review.anchoring import (
     CONTEXT_CHARS,
     Placement,
     anchor_scope,
@@ -17,11 +21,7 @@ from reviewtool.anchoring import (
     reanchor,
     section_map,
 )
-from reviewtool.comments import ReviewStore
-from reviewtool.document import parse
-from reviewtool.errors import ReviewtoolError
-from reviewtool.gitrepo import GitRepo
-from reviewtool.history import DraftHistory
+from reviewtool.review.comments import ReviewStore
 
 DRAFT = "drafts/essay.md"
 

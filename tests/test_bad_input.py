@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewtool.history import MAX_DRAFT_BYTES
+from reviewtool.draft.history import MAX_DRAFT_BYTES
 from tests.gitutil import make_repo
 
 EXE = Path(sys.executable).with_name("reviewtool")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewtool.document import parse
+from reviewtool.draft.document import parse
 
 EXE = Path(sys.executable).with_name("reviewtool")
 ESSAY = "drafts/essay.md"

@@ -8,9 +8,9 @@ import stat
 import pytest
 from click.testing import CliRunner
 
-from reviewtool import anchoring
-from reviewtool.cli import main
-from reviewtool.demo import SAMPLE_REVIEWS, build_demo
+from reviewtool.cli.commands import main
+from reviewtool.demo.builder import SAMPLE_REVIEWS, build_demo
+from reviewtool.review import anchoring
 
 DRAFT = "drafts/essay.md"
 TEXT = """---

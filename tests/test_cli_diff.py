@@ -9,7 +9,7 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from reviewtool.cli import main
+from reviewtool.cli.commands import main
 from tests.gitutil import Repo, make_repo
 
 DRAFT = "drafts/essay.md"
@@ -105,7 +105,7 @@ def test_explicit_revisions_and_moved_section_counts(essay_repo):
 
 
 def test_json_shape(essay_repo):
-    repo, shas = essay_repo
+    repo, _shas = essay_repo
     result = run(repo, "--json")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
@@ -145,7 +145,7 @@ def test_unknown_section_is_one_line_error(essay_repo):
 
 
 def test_markdown_format_uses_critic_markup(essay_repo):
-    repo, shas = essay_repo
+    repo, _shas = essay_repo
     result = run(repo, "--format", "markdown")
     assert result.exit_code == 0, result.stderr
     out = result.stdout
@@ -197,8 +197,8 @@ def test_worktree_changes_are_the_newest_version(essay_repo):
 
 
 def _change(old_body: str, new_body: str):
-    from reviewtool.document import parse
-    from reviewtool.sectiondiff import diff_documents
+    from reviewtool.diff.section_diff import diff_documents
+    from reviewtool.draft.document import parse
 
     diff = diff_documents(parse(f"## Part\n\n{old_body}\n"), parse(f"## Part\n\n{new_body}\n"))
     [change] = diff.changes
@@ -206,7 +206,7 @@ def _change(old_body: str, new_body: str):
 
 
 def test_redline_styles_and_untrusted_markup_stays_literal():
-    from reviewtool import render
+    from reviewtool.cli import render
 
     _, change = _change("Keep [bold]this[/bold] and drop that word here.",
                         "Keep [bold]this[/bold] and add that word here.")
@@ -220,7 +220,7 @@ def test_redline_styles_and_untrusted_markup_stays_literal():
 def test_side_by_side_table_has_one_row_per_paragraph():
     from rich.console import Console
 
-    from reviewtool import render
+    from reviewtool.cli import render
 
     _, change = _change("First paragraph stays.\n\nSecond one has an old word.",
                         "First paragraph stays.\n\nSecond one has a new word.")
@@ -232,7 +232,7 @@ def test_side_by_side_table_has_one_row_per_paragraph():
 
 
 def test_markdown_marks_are_escaped_and_never_span_paragraphs():
-    from reviewtool import render
+    from reviewtool.cli import render
 
     # A delimiter inside a mark is broken up with a backslash (Markdown still shows it).
     _, change = _change("Alpha beta gamma delta --} epsilon zeta eta.\n\nTheta iota kappa lambda mu.",
@@ -253,9 +253,9 @@ def test_markdown_marks_are_escaped_and_never_span_paragraphs():
 
 
 def test_terminal_output_prints_summary_table_and_redline(essay_repo, monkeypatch, capsys):
-    from reviewtool import render
-    from reviewtool.document import parse
-    from reviewtool.sectiondiff import diff_documents
+    from reviewtool.cli import render
+    from reviewtool.diff.section_diff import diff_documents
+    from reviewtool.draft.document import parse
 
     monkeypatch.setattr(render, "is_terminal", lambda: True)
     diff = diff_documents(parse(V1), parse(V2))

@@ -6,11 +6,14 @@ import json
 
 import pytest
 
-from reviewtool.comments import (
+from reviewtool.errors import ReviewtoolError, UsageError
+from reviewtool.git.notes_ref import DEFAULT_NOTES_REF, NotesStore
+from reviewtool.git.repo import GitRepo
+from reviewtool.review.comments import (
     Anchor,
     Event,
-    ReviewStore,
     Reply,
+    ReviewStore,
     Thread,
     encode_line,
     fold,
@@ -19,9 +22,6 @@ from reviewtool.comments import (
     parse_note,
     parse_notes,
 )
-from reviewtool.errors import ReviewtoolError, UsageError
-from reviewtool.gitrepo import GitRepo
-from reviewtool.notes import DEFAULT_NOTES_REF, NotesStore
 from tests.gitutil import Repo
 
 ESSAY = ("---\ntitle: Essay\n---\n\n# Intro\n\nThe first paragraph makes a claim about gardens.\n\n"
@@ -279,7 +279,7 @@ def test_store_writes_one_line_per_event_to_the_thread_note(store):
 
 
 def test_whole_version_and_unicode_offsets(store):
-    repo, reviews, head, blob = store
+    _repo, reviews, head, blob = store
     whole = reviews.add_comment(head, "drafts/essay.md", blob, "Overall: good.")
     assert whole.anchor.to_json() == {"commit": head, "path": "drafts/essay.md", "blob": blob}
     start = ESSAY.index("word.")  # after the non-ASCII word: code points and bytes differ here
@@ -291,7 +291,7 @@ def test_whole_version_and_unicode_offsets(store):
 
 
 def test_find_by_unique_prefix(store):
-    repo, reviews, head, blob = store
+    _repo, reviews, head, blob = store
     # 17 ids over 16 hex digits: at least two share their first character.
     made = [reviews.add_comment(head, "drafts/essay.md", blob, f"c{i}") for i in range(17)]
     r = reviews.reply(made[0].id, "reply")
@@ -355,7 +355,7 @@ def test_editing_or_retracting_someone_elses_comment_is_refused(store):
 
 
 def test_foreign_edit_written_by_another_tool_is_shown_as_refused(store):
-    repo, reviews, head, blob = store
+    _repo, reviews, head, blob = store
     c = reviews.add_comment(head, "drafts/essay.md", blob, "original")
     forged = Event(1, "f" * 32, "edit", c.id, *BEN, "2999-01-01T00:00:00.000000Z", "forged")
     NotesStore(reviews.repo).append(head, [forged.to_line()])
@@ -364,7 +364,7 @@ def test_foreign_edit_written_by_another_tool_is_shown_as_refused(store):
 
 
 def test_dangling_events_are_reported(store):
-    repo, reviews, head, blob = store
+    _repo, reviews, head, _blob = store
     NotesStore(reviews.repo).append(head, [ev("r9", "reply", 1, target="gone", body="orphan")])
     threads, problems = reviews.load()
     assert threads == [] and len(problems) == 1 and "unknown target" in problems[0].reason
@@ -403,10 +403,10 @@ MISALIGNED = [
 
 
 def test_whole_note_decoding_gives_what_line_by_line_decoding_gives():
-    from reviewtool.comments import _decode_notes
+    from reviewtool.review.comments import _decode_notes
 
     commit = "c" * 40
-    for lines in (MISALIGNED, MISALIGNED[:1] + [ev("x", "comment", 9, body="has 9007199254740993 in it")],
+    for lines in (MISALIGNED, [*MISALIGNED[:1], ev("x", "comment", 9, body="has 9007199254740993 in it")],
                   [MISALIGNED[0], MISALIGNED[5], MISALIGNED[6]]):
         data = "".join(line + "\n" for line in lines).encode()
         good, bad = _per_line(lines)
@@ -431,7 +431,7 @@ def test_notes_decoded_together_stay_apart():
     raw = [(commit, "".join(line + "\n" for line in lines).encode()) for commit, lines in notes]
     raw.append(("f" * 40, ev("c4", "comment", 5, body="no final newline").encode()))
     for size in (1, 1 << 20):  # one note per json call / all of them in one
-        import reviewtool.comments as comments
+        import reviewtool.review.comments as comments
         old, comments._BATCH_BYTES = comments._BATCH_BYTES, size
         try:
             parsed = {commit: (evs, probs) for commit, evs, probs in parse_notes(raw)}
@@ -473,7 +473,7 @@ def _random_events(rnd) -> list[Event]:
         if kind == "comment" or not ids:
             lines.append(ev(eid, "comment", t, who=who, body=f"c{n}"))
         else:
-            target = rnd.choice(ids + ["nowhere", eid])
+            target = rnd.choice([*ids, "nowhere", eid])
             lines.append(ev(eid, kind, t, who=who, target=target, body=f"b{n}"))
         ids.append(eid)
     events, problems = parse_events("c" * 40, lines)
@@ -484,7 +484,7 @@ def _random_events(rnd) -> list[Event]:
 def test_one_pass_fold_matches_the_any_order_fold():
     import random
 
-    from reviewtool.comments import _fold, _fold_any_order, _key
+    from reviewtool.review.comments import _fold, _fold_any_order, _key
 
     for seed in range(400):
         events = _random_events(random.Random(seed))
@@ -505,7 +505,7 @@ def test_one_pass_fold_matches_the_any_order_fold():
 
 
 def test_problems_are_reported_in_note_and_line_order(store):
-    repo, reviews, head, blob = store
+    _repo, reviews, head, blob = store
     first = reviews.add_comment(head, "drafts/essay.md", blob, "one")
     NotesStore(reviews.repo).append(head, ["{broken", "[1]"])
     _, problems = reviews.load()
@@ -536,7 +536,7 @@ def test_lines_other_tools_may_write_never_break_loading():
 
 
 def test_the_next_event_after_the_last_representable_time_does_not_overflow():
-    from reviewtool.comments import _after
+    from reviewtool.review.comments import _after
 
     last = "9999-12-31T23:59:59.999999Z"
     assert _after("2024-01-01T00:00:00.000000Z", last) == last

@@ -6,12 +6,12 @@ import json
 
 import pytest
 
-from reviewtool.cli import run
-from reviewtool.coverage import coverage, paragraphs, pick_outline_version
-from reviewtool.demo import demo_version
-from reviewtool.document import parse
-from reviewtool.gitrepo import GitRepo
-from reviewtool.history import DraftHistory
+from reviewtool.cli.commands import run
+from reviewtool.demo.builder import demo_version
+from reviewtool.diff.coverage import coverage, paragraphs, pick_outline_version
+from reviewtool.draft.document import parse
+from reviewtool.draft.history import DraftHistory
+from reviewtool.git.repo import GitRepo
 from tests.gitutil import fast_import_history
 
 FM = "---\ntitle: Riding to work\n---\n"
@@ -229,7 +229,7 @@ def test_cli_coverage_without_outline_is_an_error(tmp_path, capsys):
 
 @pytest.mark.parametrize("terminal", [False, True], ids=["piped", "rich-terminal"])
 def test_cli_coverage_prints_hostile_text_literally(repo, monkeypatch, capsys, terminal):
-    from reviewtool import render
+    from reviewtool.cli import render
 
     hostile = "[bold]fuel[/bold] \x1b[31mparking\x1b[0m"
     repo.commit("outline", {"drafts/essay.md": FM + f"## Plan\n\n- {hostile}\n  - {hostile} costs\n- Later\n"})

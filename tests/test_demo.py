@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewtool.demo import build_demo, demo_steps, demo_version
+from reviewtool.demo.builder import build_demo, demo_steps, demo_version
 from reviewtool.errors import ReviewtoolError
 
 ROOT = Path(__file__).resolve().parents[1]

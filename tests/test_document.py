@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from reviewtool.document import MAX_TITLE_WORDS, count_words, is_title_like, parse, slugify
+from reviewtool.draft.document import MAX_TITLE_WORDS, count_words, is_title_like, parse, slugify
 
 SEED_OWNER = "were-not-in-the-best-of-all-possible-worlds"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reviewtool.document import parse
+from reviewtool.draft.document import parse
 
 WORDS = ["alpha", "beta", "gamma", "Costs", "plan", "why?", "end.", "café", "日本語", "🙂", "x_y",
          "don't", "#", "*", "`code`", "[link](http://e.org)", "**bold**", "-", "1.", ">", "---", "~~~"]

@@ -5,21 +5,21 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
-from datetime import datetime, timedelta, timezone
 
 import pytest
 from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
-from reviewtool import anchoring
-from reviewtool.anchoring import comments_for_version, make_anchor
-from reviewtool.cli import main
-from reviewtool.comments import ReviewStore
+from reviewtool.cli.commands import main
+from reviewtool.draft.history import DraftHistory
 from reviewtool.errors import UsageError
-from reviewtool.export import export, filter_threads, md_escape
-from reviewtool.gitrepo import GitRepo
-from reviewtool.history import DraftHistory
+from reviewtool.git.repo import GitRepo
+from reviewtool.review import anchoring
+from reviewtool.review.anchoring import comments_for_version, make_anchor
+from reviewtool.review.comments import ReviewStore
+from reviewtool.review.export import export, filter_threads, md_escape
 
 DRAFT = "drafts/essay.md"
 V1 = """---
@@ -130,7 +130,7 @@ def test_filters(reviewed):
     assert len(filter_threads(items, "open")) == 3
     assert [t.id for t, _ in filter_threads(items, "resolved")] == [reviewed["ids"]["intro"]]
     assert {t.email for t, _ in filter_threads(items, author="PRIYA@example.org")} == {"priya@example.org"}
-    tomorrow = (datetime.now(timezone.utc) + timedelta(days=1)).date().isoformat()
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
     assert filter_threads(items, since=tomorrow) == []
     assert len(filter_threads(items, since="2000-01-01")) == 4
     data = json.loads(run_export(reviewed, "json", status="open", author="jonas@example.org"))

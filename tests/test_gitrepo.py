@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from reviewtool.gitrepo import GitRepo
+from reviewtool.git.repo import GitRepo
 
 
 def _alias(repo, name: str, code: str) -> None:

@@ -7,9 +7,9 @@ import subprocess
 
 import pytest
 
+from reviewtool.draft.history import WORKTREE, DraftHistory, find_drafts, resolve_draft, versions
 from reviewtool.errors import ReviewtoolError, UsageError
-from reviewtool.gitrepo import GitRepo
-from reviewtool.history import WORKTREE, DraftHistory, find_drafts, resolve_draft, versions
+from reviewtool.git.repo import GitRepo
 from tests.gitutil import Repo, fast_import_history
 
 ESSAY = "drafts/essay.md"
@@ -313,7 +313,7 @@ def five(repo):
 def test_find(five):
     repo, shas = five
     hist = DraftHistory(GitRepo.open(repo.path), ESSAY)
-    v1, v2, v3, unrelated, v4, v5 = shas
+    _v1, _v2, v3, unrelated, v4, v5 = shas
     assert hist.find(v3).commit == v3
     assert hist.find(v3[:7]).commit == v3
     assert hist.find("HEAD").commit == v5
@@ -330,7 +330,7 @@ def test_find(five):
 
 
 def test_find_errors(five):
-    repo, shas = five
+    repo, _shas = five
     hist = DraftHistory(GitRepo.open(repo.path), ESSAY)
     with pytest.raises(UsageError, match="cannot start with '-'"):
         hist.find("-x")

@@ -9,8 +9,9 @@ import pytest
 from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
-from reviewtool import anchoring, render
-from reviewtool.cli import main
+from reviewtool.cli import render
+from reviewtool.cli.commands import main
+from reviewtool.review import anchoring
 
 DRAFT = "drafts/essay.md"
 TEXT = "## Introduction\n\nWe are probably already living with mesa-optimizers.\n"

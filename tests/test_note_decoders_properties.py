@@ -1,6 +1,6 @@
 """Property: loading notes gives the same events and problems with orjson as with the stdlib.
 
-orjson is the fast decoder of :mod:`reviewtool.comments`; the stdlib ``json`` decoder is
+orjson is the fast decoder of :mod:`reviewtool.review.comments`; the stdlib ``json`` decoder is
 the reference. The two differ on some input (orjson refuses NaN, lone surrogates and
 invalid UTF-8, and turns integers beyond 64 bits into floats), and the loader must hide
 every difference: a batch orjson refuses goes to the stdlib, and a note where a float
@@ -18,8 +18,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import reviewtool.comments as comments
-from reviewtool.comments import encode_line, parse_notes
+import reviewtool.review.comments as comments
+from reviewtool.review.comments import encode_line, parse_notes
 
 pytestmark = pytest.mark.skipif(comments._orjson is None, reason="orjson is not installed")
 

@@ -5,7 +5,7 @@ others, resolve/reopen, retractions) are split between two clones with overlaps,
 top of a shared base notes commit or as unrelated histories holding some identical lines.
 Merging A into B and B into A must fold to the same threads as folding every event at
 once, lose no event id, and merging again must change nothing. Both "clones" are notes refs
-of one real repository, merged with :func:`reviewtool.sync.merge_notes`.
+of one real repository, merged with :func:`reviewtool.review.sync.merge_notes`.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reviewtool.comments import encode_line, fold, parse_events
-from reviewtool.gitrepo import GitRepo
-from reviewtool.notes import NotesStore
-from reviewtool.sync import merge_notes
+from reviewtool.git.notes_ref import NotesStore
+from reviewtool.git.repo import GitRepo
+from reviewtool.review.comments import encode_line, fold, parse_events
+from reviewtool.review.sync import merge_notes
 from tests.gitutil import make_repo
 
 PEOPLE = [("Ada Author", "ada@example.org"), ("Ben Reviewer", "ben@example.org")]
@@ -118,8 +118,8 @@ def test_merge_is_an_order_independent_idempotent_union(gitrepo: GitRepo, data, 
     ids_before = _ids(a) | _ids(b)
     a_tip, b_tip = a.head(), b.head()
 
-    ab, kind_ab, _ = merge_notes(a, b_tip, "b")
-    ba, kind_ba, _ = merge_notes(b, a_tip, "a")
+    ab, _kind_ab, _ = merge_notes(a, b_tip, "b")
+    ba, _kind_ba, _ = merge_notes(b, a_tip, "a")
     assert _threads(a) == _threads(b) == expected
     assert _ids(a) == _ids(b) == ids_before == {e.id for e in fold_all(events)}
     # Idempotent: merging the same side again, or each other's merge results, adds nothing.

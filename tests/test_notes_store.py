@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from reviewtool.comments import ReviewStore
 from reviewtool.errors import UsageError
-from reviewtool.gitrepo import GitRepo
-from reviewtool.notes import DEFAULT_NOTES_REF, FANOUT_SPLIT, NotesStore, note_path
+from reviewtool.git.notes_ref import DEFAULT_NOTES_REF, FANOUT_SPLIT, NotesStore, note_path
+from reviewtool.git.repo import GitRepo
+from reviewtool.review.comments import ReviewStore
 from tests.gitutil import GIT_ENV, Repo, fast_import_history, git
 
 ESSAY = "---\ntitle: Essay\n---\n\n# Intro\n\nThe first paragraph says something.\n"
@@ -269,7 +269,7 @@ def test_notes_at_two_fanouts_and_shared_blobs_read_once_each(drafted: Repo):
 def test_deltified_notes_are_asked_for_tip_first_and_all_come_back(tmp_path: Path):
     """Notes fast-imported as delta chains: DeltaOrder puts every blob before its delta base
     (so git rebuilds each chain once), and reading in that order loses nothing."""
-    from reviewtool.notes import DELTA_ORDER_MIN, DeltaOrder
+    from reviewtool.git.notes_ref import DELTA_ORDER_MIN, DeltaOrder
 
     repo = fast_import_history(tmp_path / "r", [f"# V{i}\n\ntext {i}\n" for i in range(120)])
     commits = repo.git("rev-list", "--reverse", "main").split()

@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from reviewtool.cli import run
+from reviewtool.cli.commands import run
+from reviewtool.diff.section_history import section_history
+from reviewtool.draft.history import DraftHistory
 from reviewtool.errors import ReviewtoolError
-from reviewtool.gitrepo import GitRepo
-from reviewtool.history import DraftHistory
-from reviewtool.section_history import section_history
+from reviewtool.git.repo import GitRepo
 from tests.gitutil import fast_import_history
 
 FM = "---\ntitle: Riding to work\n---\n"
@@ -159,7 +159,7 @@ def test_cli_history_errors(story, capsys):
 
 @pytest.mark.parametrize("terminal", [False, True], ids=["piped", "rich-terminal"])
 def test_cli_history_prints_hostile_titles_literally(repo, monkeypatch, capsys, terminal):
-    from reviewtool import render
+    from reviewtool.cli import render
 
     repo.commit("one", {"drafts/essay.md": doc(FM, "## [bold]Costs[/bold] \x1b[31mred\x1b[0m\n\n" + MONEY_PROSE)})
     repo.commit("two", {"drafts/essay.md": doc(FM, "## [bold]Costs[/bold] \x1b[31mred\x1b[0m\n\n" +

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from reviewtool.document import parse
-from reviewtool.sectiondiff import diff_documents, pair_texts
+from reviewtool.diff.section_diff import diff_documents, pair_texts
+from reviewtool.draft.document import parse
 from tests.benchmarks.bench_diff import edit_essay, make_essay
 from tests.essays import FM, HEALTH, INTRO, MONEY, WEATHER, doc
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reviewtool import stats_cache
-from reviewtool.cli import main
-from reviewtool.gitrepo import GitRepo
-from reviewtool.history import DraftHistory
-from reviewtool.stats_cache import StatsCache
+from reviewtool.cli.commands import main
+from reviewtool.draft import stats_cache
+from reviewtool.draft.history import DraftHistory
+from reviewtool.draft.stats_cache import StatsCache
+from reviewtool.git.repo import GitRepo
 from tests.gitutil import Repo, make_repo
 
 DRAFT = "drafts/essay.md"
@@ -46,7 +46,7 @@ def test_log_parses_each_version_once_and_then_reads_the_same_numbers(repo, monk
     def no_parsing(*args, **kwargs):
         raise AssertionError("parsed although the stats were cached")
 
-    monkeypatch.setattr("reviewtool.history.parse", no_parsing)
+    monkeypatch.setattr("reviewtool.draft.history.parse", no_parsing)
     assert log_json(repo) == first
     monkeypatch.undo()
     path.unlink()

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from reviewtool import anchoring
-from reviewtool.anchoring import make_anchor
-from reviewtool.comments import ReviewStore
+from reviewtool.draft.history import DraftHistory
 from reviewtool.errors import ReviewtoolError, UsageError
-from reviewtool.gitrepo import GitRepo
-from reviewtool.history import DraftHistory
-from reviewtool.notes import NotesStore
-from reviewtool.suggestions import apply_suggestion
+from reviewtool.git.notes_ref import NotesStore
+from reviewtool.git.repo import GitRepo
+from reviewtool.review import anchoring
+from reviewtool.review.anchoring import make_anchor
+from reviewtool.review.comments import ReviewStore
+from reviewtool.review.suggestions import apply_suggestion
 
 DRAFT = "drafts/essay.md"
 TEXT = """---
@@ -145,7 +145,7 @@ def test_a_suggestion_with_hidden_characters_is_refused_when_written_and_when_ap
     """An escape sequence (or a bidi override) would land in the essay where nobody sees it."""
     import json
 
-    git_repo, store, cid = setup(repo)
+    git_repo, store, _cid = setup(repo)
     anchor = store.threads()[0].anchor
     for hidden, code in [("ALPHA\x1b[8m hidden\x1b[0m", "001B"), ("A\u200f rlm", "200F"),
                          ("A\U000E0041 tag", "E0041"), ("damaged \ufffd", "FFFD")]:

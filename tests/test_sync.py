@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reviewtool.cli import main
-from reviewtool.comments import ReviewStore
+from reviewtool.cli.commands import main
 from reviewtool.errors import ReviewtoolError
-from reviewtool.gitrepo import GitRepo
-from reviewtool.notes import DEFAULT_NOTES_REF, NotesStore
-from reviewtool.sync import init_repo, sync, tracking_ref
+from reviewtool.git.notes_ref import DEFAULT_NOTES_REF, NotesStore
+from reviewtool.git.repo import GitRepo
+from reviewtool.review.comments import ReviewStore
+from reviewtool.review.sync import init_repo, sync, tracking_ref
 from tests.gitutil import Repo, git, make_repo
 
 DRAFT = "drafts/essay.md"
@@ -158,7 +158,7 @@ def test_rejected_push_is_retried_after_fetch_and_merge(world):
 
 
 def test_push_refused_by_the_remote_gives_one_clear_error(world):
-    remote, ada, ben = world
+    remote, ada, _ben = world
     comment(ada, "x")
     hook = remote.path / "hooks" / "pre-receive"
     hook.write_text("#!/bin/sh\necho 'no notes today' >&2\nexit 1\n")
@@ -170,7 +170,7 @@ def test_push_refused_by_the_remote_gives_one_clear_error(world):
 
 def test_push_rejected_every_round_gives_up_with_one_line(world):
     """Ben pushes before each of Ada's pushes (her pre-push hook): after max_rounds, one clear error."""
-    remote, ada, ben = world
+    _remote, ada, ben = world
     comment(ada, "base")
     do_sync(ada)
     do_sync(ben)
@@ -222,7 +222,7 @@ def test_remote_merged_with_plain_git_reads_back_identically(world, tmp_path: Pa
 
 
 def test_sync_errors_are_one_line(world, tmp_path: Path):
-    remote, ada, ben = world
+    _remote, ada, _ben = world
     with pytest.raises(ReviewtoolError, match="no such remote: upstream"):
         sync(GitRepo.open(ada.path), "upstream")
     ada.git("remote", "add", "gone", str(tmp_path / "does-not-exist.git"))
@@ -235,7 +235,7 @@ def test_sync_errors_are_one_line(world, tmp_path: Path):
 
 
 def test_sync_cli_json(world):
-    remote, ada, ben = world
+    _remote, ada, ben = world
     comment(ada, "via the CLI")
     result = CliRunner().invoke(main, ["-C", str(ada.path), "sync", "--json"])
     assert result.exit_code == 0, result.output
@@ -345,7 +345,7 @@ def test_a_notes_fetch_refspec_of_the_remote_never_drops_unsynced_comments(world
 
 
 def test_a_sync_waits_while_another_sync_here_holds_the_tracking_ref(world):
-    remote, ada, ben = world
+    _remote, ada, ben = world
     comment(ada, "base")
     do_sync(ada)
     lock = ada.path / ".git" / "refs" / "notes" / "remotes" / "origin" / "reviewtool.lock"
@@ -358,7 +358,7 @@ def test_a_sync_waits_while_another_sync_here_holds_the_tracking_ref(world):
 
 
 def test_init_names_other_remotes_and_warns_about_settings_against_the_notes(world):
-    remote, ada, ben = world
+    _remote, ada, ben = world
     ben.git("remote", "rename", "origin", "upstream")
     result = CliRunner().invoke(main, ["-C", str(ben.path), "init"])
     assert result.exit_code == 0 and "no remote named origin" in result.stdout and "upstream" in result.stdout

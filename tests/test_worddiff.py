@@ -8,7 +8,7 @@ from difflib import SequenceMatcher
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reviewtool.worddiff import WordDiff, count_words, inline_segments, tokenize, word_diff
+from reviewtool.diff.word_diff import WordDiff, count_words, inline_segments, tokenize, word_diff
 
 # Text built from pieces that exercise words, punctuation, Markdown markup,
 # every kind of whitespace run and non-ASCII letters.

@@ -21,9 +21,10 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from textual import events, on, work
 from textual.app import App, ComposeResult
@@ -35,11 +36,11 @@ from textual.timer import Timer
 from textual.widgets import Footer, Tree
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from reviewtool.anchoring import Placement, VersionIndex, comments_for_version
-from reviewtool.comments import ReviewStore, Thread
+from reviewtool.draft.history import DraftHistory, Version, find_drafts, resolve_draft
 from reviewtool.errors import ReviewtoolError, UsageError
-from reviewtool.gitrepo import GitRepo
-from reviewtool.history import DraftHistory, Version, find_drafts, resolve_draft
+from reviewtool.git.repo import GitRepo
+from reviewtool.review.anchoring import Placement, VersionIndex, comments_for_version
+from reviewtool.review.comments import ReviewStore, Thread
 from reviewtool.textsafe import one_line
 from reviewtool.tui import view_models
 from reviewtool.tui.commands import ReviewCommands
@@ -158,7 +159,7 @@ class ReviewApp(App[None]):
     def now(self) -> datetime:
         """The time relative dates are measured from (frozen in tests)."""
         if self._now is None:
-            return datetime.now(timezone.utc)
+            return datetime.now(UTC)
         return self._now() if callable(self._now) else self._now
 
     def compose(self) -> ComposeResult:

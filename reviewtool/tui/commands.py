@@ -36,9 +36,9 @@ def _groups() -> list[tuple[str, list[Binding]]]:
     from reviewtool.tui.comment_editor import CommentEditor
     from reviewtool.tui.comments_pane import CommentsPane
     from reviewtool.tui.content_pane import ContentPane
-    from reviewtool.tui.history_pane import HistoryPane
     from reviewtool.tui.dialogs import ConfirmScreen, ExportScreen
     from reviewtool.tui.help_screen import HelpScreen
+    from reviewtool.tui.history_pane import HistoryPane
     from reviewtool.tui.search_screen import SearchScreen
     from reviewtool.tui.sections_pane import SectionsPane
     from reviewtool.tui.start_screen import StartScreen

@@ -8,18 +8,18 @@ body, a suggested edit, and the replies. Every piece of user text goes in as
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from reviewtool.anchoring import Placement
-from reviewtool.comments import Thread
-from reviewtool.render import relative_date
+from reviewtool.review.anchoring import Placement
+from reviewtool.review.comments import Thread
 from reviewtool.textsafe import clean, one_line, shorten
+from reviewtool.wording import relative_date
 
 STATE_STYLES = {
     "exact": "$text-success",

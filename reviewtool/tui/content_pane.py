@@ -10,7 +10,7 @@ Modes (switched with keys by the app):
 ``side``
     the same diff side by side, base on the left, selected version on the right;
 ``coverage``
-    which outline bullets the prose covers (from :mod:`reviewtool.coverage`).
+    which outline bullets the prose covers (from :mod:`reviewtool.diff.coverage`).
 
 Diffs are built as :class:`~textual.content.Content` spans from the core's
 word-diff operations, so essay text is never parsed as markup. Markdown is laid
@@ -21,8 +21,8 @@ never blocks the UI thread.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from textual import work
 from textual.app import ComposeResult
@@ -36,10 +36,10 @@ from textual.style import Style
 from textual.widgets import ContentSwitcher, Static
 from textual.worker import get_current_worker
 
-from reviewtool.document import Document, Section
-from reviewtool.history import Version
+from reviewtool.diff.word_diff import WordOp
+from reviewtool.draft.document import Document, Section
+from reviewtool.draft.history import Version
 from reviewtool.textsafe import clean, one_line
-from reviewtool.worddiff import WordOp
 from reviewtool.tui.lines_view import LinesView, StyleResolver, content_lines, markdown_lines
 
 MODES = ("text", "diff", "side", "coverage")
@@ -246,7 +246,7 @@ class ContentPane(Vertical, can_focus=True):
         message.keep_scroll = keep_scroll  # type: ignore[attr-defined]
         self.post_message(message)
 
-    def on_content_pane_rendered(self, message: "ContentPane.Rendered") -> None:
+    def on_content_pane_rendered(self, message: ContentPane.Rendered) -> None:
         message.stop()
         if message.generation != self.generation:
             return

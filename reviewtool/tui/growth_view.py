@@ -8,7 +8,7 @@ for more versions than it has columns.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from textual import events
 from textual.content import Content
@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from reviewtool.history import Version
+from reviewtool.draft.history import Version
 from reviewtool.tui.history_pane import RowStats
 
 BLOCKS = " ▁▂▃▄▅▆▇█"

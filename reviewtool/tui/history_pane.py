@@ -11,9 +11,9 @@ which rows to compute first.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
 
 from rich.segment import Segment
 from textual import events
@@ -26,9 +26,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.style import Style
 
-from reviewtool.history import Version
-from reviewtool.render import relative_date
+from reviewtool.draft.history import Version
 from reviewtool.textsafe import one_line
+from reviewtool.wording import relative_date
 
 
 @dataclass(frozen=True)
@@ -87,14 +87,14 @@ class HistoryPane(ScrollView, can_focus=True):
     class Highlighted(Message):
         """The cursor moved to another version."""
 
-        def __init__(self, pane: "HistoryPane", index: int, version: Version) -> None:
+        def __init__(self, pane: HistoryPane, index: int, version: Version) -> None:
             super().__init__()
             self.pane = pane
             self.index = index
             self.version = version
 
         @property
-        def control(self) -> "HistoryPane":
+        def control(self) -> HistoryPane:
             return self.pane
 
     class Selected(Highlighted):

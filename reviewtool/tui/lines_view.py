@@ -12,7 +12,7 @@ nothing to scroll.
 from __future__ import annotations
 
 import io
-from typing import Mapping
+from collections.abc import Mapping
 
 from rich.console import Console
 from rich.markdown import Markdown as RichMarkdown
@@ -83,13 +83,13 @@ class LinesView(ScrollView, can_focus=False):
     class WidthChanged(Message):
         """The view's width changed: lines must be rendered again."""
 
-        def __init__(self, view: "LinesView", width: int) -> None:
+        def __init__(self, view: LinesView, width: int) -> None:
             super().__init__()
             self.view = view
             self.width = width
 
         @property
-        def control(self) -> "LinesView":
+        def control(self) -> LinesView:
             return self.view
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:

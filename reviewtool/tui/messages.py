@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
-from reviewtool.anchoring import Placement
-from reviewtool.comments import Thread
-from reviewtool.coverage import Coverage
-from reviewtool.document import Document
-from reviewtool.history import DraftHistory, Version
-from reviewtool.sectiondiff import DocumentDiff
+from reviewtool.diff.coverage import Coverage
+from reviewtool.diff.section_diff import DocumentDiff
+from reviewtool.draft.document import Document
+from reviewtool.draft.history import DraftHistory, Version
+from reviewtool.review.anchoring import Placement
+from reviewtool.review.comments import Thread
 
 
 @dataclass

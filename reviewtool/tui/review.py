@@ -4,20 +4,21 @@ Each ``start_*`` function checks that the action makes sense for the current
 selection (telling the user why not in a notification), opens a dialog, and
 passes a closure to one of the app's thread workers (:meth:`ReviewApp.write_review`,
 ``run_export``, ``run_sync``). The closures call the core modules
-(:mod:`reviewtool.comments`, :mod:`reviewtool.anchoring`, :mod:`reviewtool.export`,
-:mod:`reviewtool.sync`) and return the line to show when they succeed.
+(:mod:`reviewtool.review.comments`, :mod:`reviewtool.review.anchoring`, :mod:`reviewtool.review.export`,
+:mod:`reviewtool.review.sync`) and return the line to show when they succeed.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from textual.content import Content
 
-from reviewtool import export, suggestions, sync
-from reviewtool.anchoring import make_anchor
-from reviewtool.comments import ReviewStore
 from reviewtool.errors import ReviewtoolError
+from reviewtool.review import export, suggestions, sync
+from reviewtool.review.anchoring import make_anchor
+from reviewtool.review.comments import ReviewStore
 from reviewtool.textsafe import one_line, shorten
 from reviewtool.tui.comment_editor import CommentDraft, CommentEditor
 from reviewtool.tui.dialogs import ConfirmScreen, ExportRequest, ExportScreen
@@ -36,7 +37,7 @@ def _id(item: Any) -> str:
     return one_line(item.id[:8])
 
 
-def _current_thread(app: "ReviewApp") -> Any | None:
+def _current_thread(app: ReviewApp) -> Any | None:
     current = app.comments_pane.current
     if current is None:
         app.notify("no comment highlighted: pick one in the comments pane (4, then j/k)",
@@ -48,7 +49,7 @@ def _current_thread(app: "ReviewApp") -> Any | None:
 # ---------------------------------------------------------------- comment
 
 
-def start_comment(app: "ReviewApp") -> None:
+def start_comment(app: ReviewApp) -> None:
     """Comment on the selected version / section / passage."""
     sel, version = app.selection, app.version
     if sel is None or version is None or app.repo is None:
@@ -89,11 +90,11 @@ def start_comment(app: "ReviewApp") -> None:
 # ---------------------------------------------------------------- thread actions
 
 
-def _store(app: "ReviewApp"):
+def _store(app: ReviewApp):
     return ReviewStore(app.repo)
 
 
-def _mine(app: "ReviewApp", thread: Any, verb: str) -> bool:
+def _mine(app: ReviewApp, thread: Any, verb: str) -> bool:
     """Whether *thread* is the user's own; otherwise say so now, before anything is typed."""
     try:
         if _store(app).is_mine(thread):
@@ -106,7 +107,7 @@ def _mine(app: "ReviewApp", thread: Any, verb: str) -> bool:
     return False
 
 
-def start_reply(app: "ReviewApp") -> None:
+def start_reply(app: ReviewApp) -> None:
     """Reply to the highlighted thread."""
     thread = _current_thread(app)
     if thread is None:
@@ -126,7 +127,7 @@ def start_reply(app: "ReviewApp") -> None:
     app.push_screen(CommentEditor(title, placeholder="Write your reply…"), save)
 
 
-def start_edit(app: "ReviewApp") -> None:
+def start_edit(app: ReviewApp) -> None:
     """Edit the highlighted comment (your own)."""
     thread = _current_thread(app)
     if thread is None:
@@ -148,7 +149,7 @@ def start_edit(app: "ReviewApp") -> None:
     app.push_screen(CommentEditor(title, body=thread.body), save)
 
 
-def simple_action(app: "ReviewApp", action: str) -> None:
+def simple_action(app: ReviewApp, action: str) -> None:
     """Resolve or reopen the highlighted thread."""
     thread = _current_thread(app)
     if thread is None:
@@ -161,7 +162,7 @@ def simple_action(app: "ReviewApp", action: str) -> None:
     app.write_review(action, call)
 
 
-def toggle_resolved(app: "ReviewApp") -> None:
+def toggle_resolved(app: ReviewApp) -> None:
     """Resolve an open thread, reopen a resolved one: decided when the write runs, on the
     notes as they are then, so that quick presses alternate instead of repeating."""
     thread = _current_thread(app)
@@ -175,7 +176,7 @@ def toggle_resolved(app: "ReviewApp") -> None:
     app.write_review("resolve", call)
 
 
-def start_retract(app: "ReviewApp") -> None:
+def start_retract(app: ReviewApp) -> None:
     """Retract the highlighted comment (your own), after confirming."""
     thread = _current_thread(app)
     if thread is None or not _mine(app, thread, "retract"):
@@ -195,7 +196,7 @@ def start_retract(app: "ReviewApp") -> None:
                                                    (_short(thread.body), "italic"))), answer)
 
 
-def start_apply(app: "ReviewApp") -> None:
+def start_apply(app: ReviewApp) -> None:
     """Apply the highlighted thread's suggested edit to the draft in the working tree."""
     thread = _current_thread(app)
     if thread is None:
@@ -224,7 +225,7 @@ def start_apply(app: "ReviewApp") -> None:
 # ---------------------------------------------------------------- export and sync
 
 
-def start_export(app: "ReviewApp") -> None:
+def start_export(app: ReviewApp) -> None:
     """Ask for a format and a file, then write the review summary of the selected version there."""
     sel, version, history = app.selection, app.version, app.history
     if app.repo is None or history is None or sel is None or version is None:
@@ -255,7 +256,7 @@ def start_export(app: "ReviewApp") -> None:
     app.push_screen(ExportScreen(app.repo.root), chosen)
 
 
-def start_sync(app: "ReviewApp", remote: str = "origin") -> None:
+def start_sync(app: ReviewApp, remote: str = "origin") -> None:
     """Fetch, merge and push the review notes with *remote*."""
     if app.repo is None:
         app.notify("no repository open", title="sync", severity="warning")

@@ -18,8 +18,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from reviewtool.document import Document
-from reviewtool.history import Version
+from reviewtool.draft.document import Document
+from reviewtool.draft.history import Version
 from reviewtool.textsafe import one_line
 
 MAX_RESULTS = 200

@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from reviewtool.document import Document, Section
+from reviewtool.draft.document import Document, Section
 from reviewtool.textsafe import one_line
 
 #: Icons per section kind.
@@ -72,13 +72,13 @@ class SectionsPane(Tree[str]):
     class SectionHighlighted(Message):
         """The cursor is on a section (key ``""`` is the whole document)."""
 
-        def __init__(self, pane: "SectionsPane", key: str) -> None:
+        def __init__(self, pane: SectionsPane, key: str) -> None:
             super().__init__()
             self.pane = pane
             self.key = key
 
         @property
-        def control(self) -> "SectionsPane":
+        def control(self) -> SectionsPane:
             return self.pane
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:

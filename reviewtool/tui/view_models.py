@@ -2,7 +2,7 @@
 
 Nothing here decides anything about essays: statistics, alignments, word
 diffs, coverage and comment placement all come from the core modules
-(:mod:`reviewtool.sectiondiff`, :mod:`reviewtool.coverage`...). These
+(:mod:`reviewtool.diff.section_diff`, :mod:`reviewtool.diff.coverage`...). These
 functions only select, order and format their results for the panes, and they
 never touch widgets, so they are safe to call from worker threads.
 """
@@ -13,17 +13,16 @@ from typing import Any
 
 from textual.content import Content
 
-from reviewtool import coverage as coverage_module
-from reviewtool.comments import Thread
-from reviewtool.document import Document, Section
-from reviewtool.history import DraftHistory, Version
-from reviewtool.render import change_label
-from reviewtool.sectiondiff import DocumentDiff, diff_documents
+from reviewtool.diff import coverage as coverage_module
+from reviewtool.diff.section_diff import DocumentDiff, diff_documents
+from reviewtool.draft.document import Document, Section
+from reviewtool.draft.history import DraftHistory, Version
+from reviewtool.review.comments import Thread
 from reviewtool.textsafe import clean, one_line
 from reviewtool.tui.content_pane import DiffPiece
 from reviewtool.tui.history_pane import RowStats
 from reviewtool.tui.sections_pane import SectionMarks
-
+from reviewtool.wording import change_label
 
 # ---------------------------------------------------------------- history rows
 
@@ -160,7 +159,7 @@ def compute_coverage(history: DraftHistory, version: Version,
     """Coverage of *version*'s prose against an outline version.
 
     The outline is *outline* (the marked comparison base) when given, else the
-    core's default (:func:`reviewtool.coverage.pick_outline_version`). Returns
+    core's default (:func:`reviewtool.diff.coverage.pick_outline_version`). Returns
     ``(None, None)`` when no version has outline bullets.
     """
     if outline is None:

@@ -42,12 +42,12 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from reviewtool.align import align, clear_cache  # noqa: E402
-from reviewtool.coverage import coverage  # noqa: E402
-from reviewtool.document import parse  # noqa: E402
-from reviewtool.gitrepo import GitRepo  # noqa: E402
-from reviewtool.history import DraftHistory  # noqa: E402
-from reviewtool.section_history import section_history  # noqa: E402
+from reviewtool.diff.align import align, clear_cache  # noqa: E402
+from reviewtool.diff.coverage import coverage  # noqa: E402
+from reviewtool.diff.section_history import section_history  # noqa: E402
+from reviewtool.draft.document import parse  # noqa: E402
+from reviewtool.draft.history import DraftHistory  # noqa: E402
+from reviewtool.git.repo import GitRepo  # noqa: E402
 from tests.gitutil import fast_import_history  # noqa: E402
 
 

@@ -9,7 +9,7 @@ the version they are made on, spread evenly over the history, and are written
 into the notes ref with one ``git fast-import``.
 
 The job: show the newest version with all its comments, i.e.
-:func:`reviewtool.anchoring.comments_for_version` from a cold start (new
+:func:`reviewtool.review.anchoring.comments_for_version` from a cold start (new
 ``DraftHistory``, caches cleared: every old version the comments were made on is
 read, parsed and aligned with the newest). git's nearest equivalent -- what a
 diff-based porter such as Gerrit's does -- is one ``git diff -U0`` from each
@@ -31,19 +31,19 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from reviewtool import anchoring  # noqa: E402
-from reviewtool.anchoring import comments_for_version, make_anchor  # noqa: E402
-from reviewtool.comments import ReviewStore, encode_line  # noqa: E402
-from reviewtool.document import parse  # noqa: E402
-from reviewtool.gitrepo import GitRepo  # noqa: E402
-from reviewtool.history import DraftHistory  # noqa: E402
+from reviewtool.draft.document import parse  # noqa: E402
+from reviewtool.draft.history import DraftHistory  # noqa: E402
+from reviewtool.git.repo import GitRepo  # noqa: E402
+from reviewtool.review import anchoring  # noqa: E402
+from reviewtool.review.anchoring import comments_for_version, make_anchor  # noqa: E402
+from reviewtool.review.comments import ReviewStore, encode_line  # noqa: E402
 from tests.gitutil import GIT_ENV, fast_import_history, git  # noqa: E402
 
 DRAFT = "drafts/essay.md"
@@ -80,7 +80,7 @@ def build(path: Path, versions: int, comments: int, rng: random.Random) -> int:
     log = git(path, "log", "--reverse", "--format=%H", "main").split()
     blobs = git(path, "cat-file", "--batch-check=%(objectname)",
                 input="".join(f"{c}:{DRAFT}\n" for c in log)).split()
-    start = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2024, 1, 1, tzinfo=UTC)
     notes: dict[str, list[str]] = collections.defaultdict(list)
     for n in range(comments):
         vi = n * len(log) // comments

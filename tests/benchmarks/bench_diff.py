@@ -30,25 +30,25 @@ import argparse
 import functools
 import gc
 import random
-import resource
 import re
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from reviewtool import document  # noqa: E402
-from reviewtool.align import align, clear_cache  # noqa: E402
-from reviewtool.document import parse  # noqa: E402
-from reviewtool.sectiondiff import diff_documents, diff_pairs  # noqa: E402
+from reviewtool.diff.align import align, clear_cache  # noqa: E402
+from reviewtool.diff.section_diff import diff_documents, diff_pairs  # noqa: E402
+from reviewtool.draft import document  # noqa: E402
+from reviewtool.draft.document import parse  # noqa: E402
 
 #: Corpus tokens that are exactly one word: letters with inner apostrophes or
 #: hyphens, optionally wrapped in quotes/brackets and followed by punctuation.
@@ -75,7 +75,7 @@ def corpus_tokens() -> list[str]:
     if licence.is_file():
         texts.append(licence.read_text(encoding="utf-8", errors="replace"))
     with contextlib.redirect_stdout(io.StringIO()):
-        import this  # noqa: F401  (prints the Zen of Python)
+        import this
     texts.append(codecs.decode(this.s, "rot13"))
     demo = ROOT / "reviewtool" / "demo_history"
     for path in sorted(demo.glob("v*.md")):
@@ -87,7 +87,7 @@ def corpus_tokens() -> list[str]:
 
 
 @functools.lru_cache(maxsize=1)
-def _chain() -> "Markov":
+def _chain() -> Markov:
     return Markov(corpus_tokens())
 
 

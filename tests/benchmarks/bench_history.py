@@ -39,13 +39,11 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from reviewtool.gitrepo import GitRepo  # noqa: E402
-from reviewtool.history import _LOG_FORMAT, DraftHistory, versions  # noqa: E402
+from reviewtool.draft.history import _LOG_FORMAT, DraftHistory, versions  # noqa: E402
+from reviewtool.git.repo import GitRepo  # noqa: E402
 from tests.gitutil import GIT_ENV, git, make_repo  # noqa: E402
 
-VOCAB = ("the of and to a in is that for it as was with be by on not this are or from at which but have an "
-         "they you were their has would when if so no will more can out up who essay argument model optimizer "
-         "training behaviour system inner outer alignment objective mesa learned evidence reason claim").split()
+VOCAB = ["the", "of", "and", "to", "a", "in", "is", "that", "for", "it", "as", "was", "with", "be", "by", "on", "not", "this", "are", "or", "from", "at", "which", "but", "have", "an", "they", "you", "were", "their", "has", "would", "when", "if", "so", "no", "will", "more", "can", "out", "up", "who", "essay", "argument", "model", "optimizer", "training", "behaviour", "system", "inner", "outer", "alignment", "objective", "mesa", "learned", "evidence", "reason", "claim"]
 DRAFT = "drafts/essay.md"
 RENAMED = "drafts/renamed-essay.md"
 
@@ -197,7 +195,7 @@ def bench_log(repo_path: Path, runs: int, limit: int) -> None:
         subprocess.run(argv, cwd=repo_path, capture_output=True, check=True)
         return time.perf_counter() - t0
 
-    one = cmd[:-1] + ["1"]
+    one = [*cmd[:-1], "1"]
     cold, warm, git, start = [], [], [], []
     for _ in range(max(1, runs // 2)):
         for f in cache.glob("stats-*.jsonl"):

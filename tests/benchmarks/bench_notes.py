@@ -32,20 +32,19 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from reviewtool import comments  # noqa: E402
-from reviewtool.comments import ReviewStore, encode_line  # noqa: E402
-from reviewtool.gitrepo import GitRepo  # noqa: E402
+from reviewtool.git.repo import GitRepo  # noqa: E402
+from reviewtool.review import comments  # noqa: E402
+from reviewtool.review.comments import ReviewStore, encode_line  # noqa: E402
 from tests.gitutil import GIT_ENV, fast_import_history, git  # noqa: E402
 
 REF = "refs/notes/reviewtool"
-WORDS = ("essay draft argument evidence section claim reader paragraph outline revise "
-         "clarity structure example thesis conclusion tone transition citation").split()
+WORDS = ["essay", "draft", "argument", "evidence", "section", "claim", "reader", "paragraph", "outline", "revise", "clarity", "structure", "example", "thesis", "conclusion", "tone", "transition", "citation"]
 
 
 def make_texts(n: int, rng: random.Random) -> list[str]:
@@ -71,7 +70,7 @@ def build(path: Path, versions: int, comments: int, seed: int = 7) -> tuple[int,
     log = git(path, "log", "--reverse", "--format=%H", "main").split()
     blobs = git(path, "cat-file", "--batch-check=%(objectname)",
                 input="".join(f"{c}:drafts/essay.md\n" for c in log)).split()
-    start = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2024, 1, 1, tzinfo=UTC)
     people = [("Ada Author", "ada@example.org"), ("Ben Reviewer", "ben@example.org"),
               ("Cy Editor", "cy@example.org")]
     notes: dict[str, list[str]] = {c: [] for c in log}
@@ -161,7 +160,7 @@ def main() -> int:
     parser.add_argument("--comments", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=21)
     args = parser.parse_args()
-    os.environ.update({k: v for k, v in GIT_ENV.items()})
+    os.environ.update(dict(GIT_ENV.items()))
     with tempfile.TemporaryDirectory(prefix="bench-notes-") as tmp:
         path = Path(tmp) / "repo"
         t0 = time.perf_counter()

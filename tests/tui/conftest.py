@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from reviewtool.demo import build_demo
+from reviewtool.demo.builder import build_demo
 from reviewtool.tui.app import ReviewApp
 
 #: Relative dates in the app are measured from this instant in tests.
-FIXED_NOW = datetime(2023, 6, 1, 12, 0, tzinfo=timezone.utc)
+FIXED_NOW = datetime(2023, 6, 1, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="session")

@@ -37,8 +37,8 @@ async def settle(app: App, pilot, rounds: int = 3) -> None:
 
 def threads(repo_path):
     """The review threads stored in the repository at *repo_path* (read back from the notes)."""
-    from reviewtool.comments import ReviewStore
-    from reviewtool.gitrepo import GitRepo
+    from reviewtool.git.repo import GitRepo
+    from reviewtool.review.comments import ReviewStore
 
     repo = GitRepo.open(repo_path)
     try:

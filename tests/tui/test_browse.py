@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reviewtool.demo import demo_steps
+from reviewtool.demo.builder import demo_steps
 from reviewtool.tui.content_pane import ContentPane
 from reviewtool.tui.growth_view import GrowthView
 from reviewtool.tui.history_pane import HistoryPane

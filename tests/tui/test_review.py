@@ -66,7 +66,7 @@ async def test_comment_on_a_passage_selected_with_shift_arrows_and_a_suggestion(
         doc = app.history.document(app.version)
         assert doc.text[anchor.start:anchor.end] == selected
         assert new[0].suggestion == "In short,"
-        placement = dict((t.id, p) for t, p in app.placements)[new[0].id]
+        placement = {t.id: p for t, p in app.placements}[new[0].id]
         assert placement.state == "exact"
 
 

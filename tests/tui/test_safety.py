@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from reviewtool.comments import ReviewStore
-from reviewtool.gitrepo import GitRepo
+from reviewtool.git.repo import GitRepo
+from reviewtool.review.comments import ReviewStore
 from reviewtool.tui.comments_pane import CommentsPane
 from reviewtool.tui.history_pane import HistoryPane
 from reviewtool.tui.sections_pane import SectionsPane
@@ -30,7 +30,7 @@ def build(tmp_path, monkeypatch):
         env.setenv("GIT_AUTHOR_EMAIL", "eve@example.org")
         git_repo = GitRepo.open(repo.path)
     store = ReviewStore(git_repo)
-    from reviewtool.history import DraftHistory
+    from reviewtool.draft.history import DraftHistory
 
     history = DraftHistory(git_repo, "drafts/essay.md")
     newest = history.versions[0]

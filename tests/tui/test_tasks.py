@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import subprocess
 
-from reviewtool.comments import ReviewStore
-from reviewtool.gitrepo import GitRepo
-from reviewtool.history import DraftHistory
-from reviewtool.sync import sync
+from reviewtool.draft.history import DraftHistory
+from reviewtool.git.repo import GitRepo
+from reviewtool.review.comments import ReviewStore
+from reviewtool.review.sync import sync
 from reviewtool.tui.content_pane import ContentPane
 from reviewtool.tui.history_pane import HistoryPane
 from tests.gitutil import make_repo

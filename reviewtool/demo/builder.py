@@ -1,6 +1,6 @@
 """The bundled demo: one essay's history, replayed into a fresh git repository.
 
-``reviewtool/demo_history/`` holds ten versions of one Markdown essay
+``reviewtool/demo/history/`` holds ten versions of one Markdown essay
 (``v01.md`` ... ``v10.md``) and ``history.json``, the manifest that says which
 version is committed at which path, by whom, when, with what message, and
 which structural changes (promoted bullet, renamed / moved / split section,
@@ -19,7 +19,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 
@@ -41,8 +41,8 @@ _GIT_ENV = {
 
 
 def _history_dir():
-    """The packaged ``demo_history`` directory (a Traversable; works when installed)."""
-    return resources.files("reviewtool") / "demo_history"
+    """The packaged ``demo/history`` directory (a Traversable; works when installed)."""
+    return resources.files("reviewtool.demo") / "history"
 
 
 def demo_steps() -> list[dict]:
@@ -110,8 +110,8 @@ def _fast_import_stream(steps: list[dict]) -> bytes:
         if previous_path is not None and previous_path != path:
             # Delete the old path in the same commit that adds the new one:
             # git's rename detection then reports an R entry.
-            out.append(f"D {previous_path}\n".encode("utf-8"))
-        out.append(f"M 100644 :{blob_mark} {path}\n".encode("utf-8"))
+            out.append(f"D {previous_path}\n".encode())
+        out.append(f"M 100644 :{blob_mark} {path}\n".encode())
         out.append(b"\n")
         previous_path = path
     out.append(b"done\n")
@@ -273,11 +273,11 @@ class _DemoClock:
     each later event a little after the previous one, so the demo reads like a real review."""
 
     def __init__(self) -> None:
-        self.current = datetime(2000, 1, 1, tzinfo=timezone.utc)
+        self.current = datetime(2000, 1, 1, tzinfo=UTC)
 
     def start_at(self, when: datetime) -> None:
         """Continue from *when*, unless earlier events already went past it."""
-        self.current = max(self.current, when.astimezone(timezone.utc))
+        self.current = max(self.current, when.astimezone(UTC))
 
     def __call__(self) -> str:
         self.current += timedelta(hours=2, minutes=17)
@@ -286,10 +286,10 @@ class _DemoClock:
 
 def _add_sample_reviews(repo: Path) -> None:
     """Write :data:`SAMPLE_REVIEWS` into the demo repository's notes, as their reviewers."""
-    from reviewtool.anchoring import make_anchor
-    from reviewtool.comments import ReviewStore
-    from reviewtool.gitrepo import GitRepo
-    from reviewtool.history import DraftHistory
+    from reviewtool.draft.history import DraftHistory
+    from reviewtool.git.repo import GitRepo
+    from reviewtool.review.anchoring import make_anchor
+    from reviewtool.review.comments import ReviewStore
 
     clock = _DemoClock()
     git_repo = GitRepo.open(repo)

@@ -1,7 +1,7 @@
 """Word-level diff of two texts, cleaned up so that a rewrite reads as a rewrite.
 
 Tokens are words (the product's one word definition,
-:data:`reviewtool.document.WORD_PATTERN`: letters/digits with combining marks,
+:data:`reviewtool.draft.document.WORD_PATTERN`: letters/digits with combining marks,
 inner apostrophes and hyphens), single punctuation marks (Markdown markup
 characters included) and whitespace runs.
 The diff compares the non-whitespace tokens with :class:`difflib.SequenceMatcher`
@@ -28,7 +28,7 @@ difflib sees it (a single section of 100,000 words diffs in about 0.3 s):
 This replaces the paragraph-by-hash pre-alignment: an unchanged paragraph is an
 unchanged stretch between anchors, found at the same cost. Paragraphs moved
 inside one section are not detected as moves (sections moved in a document are:
-see :mod:`reviewtool.sectiondiff`).
+see :mod:`reviewtool.diff.section_diff`).
 
 Then the raw operations are cleaned up for reading:
 
@@ -51,15 +51,15 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from itertools import compress
 from operator import ne, sub
 from typing import Any, NamedTuple
 
-from reviewtool.document import WORD_PATTERN, count_words
+from reviewtool.draft.document import WORD_PATTERN, count_words
 
 #: A sentence with more than this share of its words changed is shown replaced whole.
 REWRITE_SHARE = 0.6
@@ -87,13 +87,7 @@ _PARAGRAPH_SPLIT = re.compile(r"(\s*\n[ \t]*\n\s*)")
 
 #: Function words that never hold a rewrite apart on their own.
 STOPWORDS = frozenset(
-    """a an the and or but nor so yet for of in on at to by from with as into onto upon over under
-    about above after before between through during without within than then that this these those
-    it its it's is are was were be been being am do does did done have has had having will would
-    shall should can could may might must not no i me my we us our you your he him his she her they
-    them their there here what which who whom whose when where why how all any both each few more
-    most other some such only own same too very just also if while because until again further once
-    s t""".split()
+    ["a", "an", "the", "and", "or", "but", "nor", "so", "yet", "for", "of", "in", "on", "at", "to", "by", "from", "with", "as", "into", "onto", "upon", "over", "under", "about", "above", "after", "before", "between", "through", "during", "without", "within", "than", "then", "that", "this", "these", "those", "it", "its", "it's", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "done", "have", "has", "had", "having", "will", "would", "shall", "should", "can", "could", "may", "might", "must", "not", "no", "i", "me", "my", "we", "us", "our", "you", "your", "he", "him", "his", "she", "her", "they", "them", "their", "there", "here", "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "all", "any", "both", "each", "few", "more", "most", "other", "some", "such", "only", "own", "same", "too", "very", "just", "also", "if", "while", "because", "until", "again", "further", "once", "s", "t"]
 )
 
 

@@ -10,16 +10,17 @@ from __future__ import annotations
 import re
 import shutil
 import sys
-from datetime import datetime, timezone
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from reviewtool.export import md_escape
+from reviewtool.review.export import md_escape
 from reviewtool.textsafe import clean, json_text, one_line
+from reviewtool.wording import change_label
 
 
 def make_console(stderr: bool = False) -> Console:
@@ -34,24 +35,6 @@ def is_terminal() -> bool:
 def emit_json(data: Any) -> None:
     """Write *data* as JSON to stdout, safe for a terminal (:func:`reviewtool.textsafe.json_text`)."""
     sys.stdout.write(json_text(data, default=str) + "\n")
-
-
-def relative_date(when: datetime, now: datetime | None = None) -> str:
-    """``3 days ago``-style date, like ``git log --date=relative``."""
-    now = now or datetime.now(timezone.utc)
-    seconds = int((now - when).total_seconds())
-    if seconds < 0:
-        return when.strftime("%Y-%m-%d")
-    for unit, size in (("year", 365 * 86400), ("month", 30 * 86400), ("week", 7 * 86400),
-                       ("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size:
-            n = seconds // size
-            return f"{n} {unit}{'s' if n != 1 else ''} ago"
-    return "just now"
-
-
-def short_date(when: datetime) -> str:
-    return when.strftime("%Y-%m-%d %H:%M")
 
 
 def table(
@@ -141,16 +124,6 @@ _CRITIC_CLOSERS = re.compile(r"(--\}|\+\+\}|~~\}|~>|==\}|<<\}|\{--|\{\+\+|\{~~|\
 _CRITIC_OPENERS = re.compile(r"(\{--|\{\+\+|\{~~|\{==|\{>>)")
 
 
-def change_label(change: Any) -> str:
-    """``Title`` or ``Old title → New title`` for a section change."""
-    old, new = change.old_title, change.new_title
-    if old is None:
-        return one_line(new or "")
-    if new is None or old == new:
-        return one_line(old)
-    return f"{one_line(old)} → {one_line(new)}"
-
-
 def _status_text(change: Any) -> Text:
     styles = {"added": "green", "removed": "red", "moved": "cyan", "renamed": "magenta",
               "split": "yellow", "merged": "yellow", "promoted": "blue", "condensed": "blue"}
@@ -184,7 +157,7 @@ def render_diff_summary(diff: Any) -> Table:
 
 def _segments(change: Any) -> list[tuple[str, str]]:
     """Inline redline segments of a change, without the blank lines that open a body."""
-    from reviewtool.worddiff import inline_segments
+    from reviewtool.diff.word_diff import inline_segments
 
     segments = inline_segments(change.word_diff.ops) if change.word_diff is not None else []
     if segments and segments[0][0] == "equal":

@@ -3,7 +3,7 @@
 Review data lives in a notes ref (``refs/notes/reviewtool`` unless
 ``git config reviewtool.notesRef`` names another ``refs/notes/...`` ref). The
 note on a commit is a sequence of lines, one self-contained event each (the
-event format is :mod:`reviewtool.comments`); this module only knows lines.
+event format is :mod:`reviewtool.review.comments`); this module only knows lines.
 
 Writes never use ``git notes add/append``: those update the ref without checking
 its old value, so concurrent writers silently lose each other's notes (20
@@ -31,11 +31,11 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Mapping
 
 from reviewtool.errors import ReviewtoolError, UsageError
-from reviewtool.gitrepo import GitError, GitRepo
+from reviewtool.git.repo import GitError, GitRepo
 
 #: The notes ref used when ``reviewtool.notesRef`` is not configured.
 DEFAULT_NOTES_REF = "refs/notes/reviewtool"
@@ -400,7 +400,7 @@ class NotesStore:
         index_info: list[str] = []
         zero = "0" * (len(old) if old else 40)
         if old is None:
-            fanout_for = {obj: 0 for obj in updates}
+            fanout_for = dict.fromkeys(updates, 0)
             existing: dict[str, tuple[bytes | None, list[str]]] = {obj: (None, []) for obj in updates}
             splits: dict[str, list[str]] = {}
         else:
@@ -652,7 +652,7 @@ class CatFile:
         except (ImportError, OSError):
             pass
 
-    def __enter__(self) -> "CatFile":
+    def __enter__(self) -> CatFile:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -676,10 +676,8 @@ class CatFile:
         """Stop git (if still running) and release the pipes."""
         proc = self.proc
         for pipe in (proc.stdin, proc.stdout):
-            try:
+            with contextlib.suppress(OSError):
                 pipe.close()
-            except OSError:
-                pass
         if proc.poll() is None:
             proc.kill()
         proc.wait()

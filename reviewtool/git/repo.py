@@ -11,8 +11,8 @@ from __future__ import annotations
 import os
 import subprocess
 import threading
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from reviewtool.errors import ReviewtoolError, UsageError
 
@@ -71,7 +71,7 @@ class GitRepo:
 
     # ------------------------------------------------------------------ opening
     @classmethod
-    def open(cls, path: str | os.PathLike[str] | None = None) -> "GitRepo":
+    def open(cls, path: str | os.PathLike[str] | None = None) -> GitRepo:
         """Open the repository containing *path* (default: the current directory).
 
         Raises :class:`ReviewtoolError` when *path* is not inside a git repository.

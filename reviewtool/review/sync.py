@@ -18,12 +18,13 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from reviewtool.errors import ReviewtoolError, UsageError
-from reviewtool.gitrepo import GitRepo
-from reviewtool.notes import FANOUT_SPLIT, NotesStore, NotesTree, backoff, note_path, union_note
+from reviewtool.git.notes_ref import FANOUT_SPLIT, NotesStore, NotesTree, backoff, note_path, union_note
+from reviewtool.git.repo import GitRepo
 
 #: How many fetch-merge-push rounds :func:`sync` tries when pushes keep being rejected.
 MAX_ROUNDS = 10

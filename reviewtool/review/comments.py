@@ -1,7 +1,7 @@
 """Review events and the threads they fold into.
 
 Every review action is an *event*: one JSON object on one line of a git note
-(:mod:`reviewtool.notes`). Events are never rewritten or deleted; an edit, a
+(:mod:`reviewtool.git.notes_ref`). Events are never rewritten or deleted; an edit, a
 resolution or a retraction is a new event that names its ``target``. Folding
 the events of all notes (:func:`fold`) gives the current threads. The format is
 specified in ``docs/notes-format.md``.
@@ -28,16 +28,17 @@ import json
 import math
 import re
 import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from itertools import islice, repeat
 from operator import attrgetter, eq, itemgetter
 from types import MappingProxyType
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any
 
 from reviewtool.errors import ReviewtoolError, UsageError
-from reviewtool.gitrepo import GitRepo
-from reviewtool.notes import NotesStore, split_note
+from reviewtool.git.notes_ref import NotesStore, split_note
+from reviewtool.git.repo import GitRepo
 from reviewtool.textsafe import unsafe_characters, without_lone_surrogates
 
 #: The event format version written by this module.
@@ -59,7 +60,7 @@ _KNOWN = frozenset(("v", "id", "type", "target", "author", "email", "time", "bod
 
 def now_iso() -> str:
     """The current time as ``YYYY-MM-DDTHH:MM:SS.ffffffZ`` (UTC, microseconds)."""
-    return datetime.now(timezone.utc).strftime(_TIME_FORMAT)
+    return datetime.now(UTC).strftime(_TIME_FORMAT)
 
 
 def normalize_time(value: str) -> str:
@@ -74,7 +75,7 @@ def normalize_time(value: str) -> str:
     if when.tzinfo is None:
         raise ValueError(f"time without a time zone: {value!r}")
     try:
-        when = when.astimezone(timezone.utc)
+        when = when.astimezone(UTC)
     except OverflowError:  # 0001-01-01T00:00+01:00 is before year 1 in UTC
         raise ValueError(f"time out of range: {value!r}") from None
     if not 1000 <= when.year <= 9999:  # keeps every canonical time 27 characters long
@@ -87,7 +88,7 @@ def _after(stamp: str, floor: str | None) -> str:
     if floor is None or stamp > floor:
         return stamp
     try:
-        when = datetime.strptime(floor, _TIME_FORMAT).replace(tzinfo=timezone.utc) + timedelta(microseconds=1)
+        when = datetime.strptime(floor, _TIME_FORMAT).replace(tzinfo=UTC) + timedelta(microseconds=1)
     except (ValueError, OverflowError):  # the last representable time, or not a real date
         return floor
     return when.strftime(_TIME_FORMAT)
@@ -144,7 +145,7 @@ class Anchor:
         return data
 
     @classmethod
-    def from_json(cls, data: Any) -> "Anchor":
+    def from_json(cls, data: Any) -> Anchor:
         """Parse a stored anchor; raises :class:`ValueError` with the reason when malformed."""
         return _anchor(data, {}.setdefault)
 
@@ -223,13 +224,29 @@ class Event:
     problems need it), instead of keeping every line twice.
     """
 
-    __slots__ = ("v", "id", "type", "target", "author", "email", "time", "body", "anchor", "suggestion",
-                 "extra", "_raw", "note_commit", "notes", "_note", "_line")
+    __slots__ = (
+        "_line",
+        "_note",
+        "_raw",
+        "anchor",
+        "author",
+        "body",
+        "email",
+        "extra",
+        "id",
+        "note_commit",
+        "notes",
+        "suggestion",
+        "target",
+        "time",
+        "type",
+        "v",
+    )
 
     def __init__(self, v: int, id: str, type: str, target: str | None, author: str, email: str, time: str,
                  body: str | None = None, anchor: Anchor | None = None, suggestion: str | None = None,
                  extra: Mapping[str, Any] | None = None, raw: str | None = "", note_commit: str = "",
-                 notes: tuple[str, ...] = (), _note: "_NoteText | None" = None, _line: int = 0) -> None:
+                 notes: tuple[str, ...] = (), _note: _NoteText | None = None, _line: int = 0) -> None:
         self.v = v
         self.id = id
         self.type = type
@@ -302,7 +319,7 @@ _EVENT_FIELDS = ("v", "id", "type", "target", "author", "email", "time", "body",
 class _NoteText:
     """The bytes of one note, split into lines only when a line is asked for (:attr:`Event.raw`)."""
 
-    __slots__ = ("data", "_lines")
+    __slots__ = ("_lines", "data")
 
     def __init__(self, data: bytes) -> None:
         self.data = data
@@ -1200,7 +1217,7 @@ class ReviewStore:
         return event
 
     def comment_on(self, anchor: Anchor, body: str, suggestion: str | None = None) -> Event:
-        """Start a thread at *anchor* (as :func:`reviewtool.anchoring.make_anchor` builds it);
+        """Start a thread at *anchor* (as :func:`reviewtool.review.anchoring.make_anchor` builds it);
         checked against the repository like :meth:`add_comment`."""
         section = (anchor.section_key, anchor.section_title or "") if anchor.section_key is not None else None
         quote = (anchor.start, anchor.end, anchor.exact, anchor.prefix, anchor.suffix) if anchor.has_quote else None

@@ -1,7 +1,7 @@
 """The section diff of two versions of a draft: align sections, then word-diff each pair.
 
-:func:`diff_documents` aligns the sections (:func:`reviewtool.align.align`) and
-runs :func:`reviewtool.worddiff.word_diff` on every pair that is not
+:func:`diff_documents` aligns the sections (:func:`reviewtool.diff.align.align`) and
+runs :func:`reviewtool.diff.word_diff.word_diff` on every pair that is not
 ``unchanged``. What is compared:
 
 * a section's own source body (:meth:`Document.body_text`, after its heading
@@ -20,12 +20,14 @@ reports only the edits made inside it, not a deletion plus an insertion.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
-from reviewtool.align import STATUSES, Alignment, SectionPair, align
-from reviewtool.document import Document, Section
-from reviewtool.worddiff import WordDiff, word_diff
+from reviewtool.diff.align import STATUSES, Alignment, SectionPair, align
+from reviewtool.diff.word_diff import WordDiff, word_diff
+from reviewtool.draft.document import Document, Section
+
 
 def section_text(doc: Document, section: Section, plain: bool = False) -> str:
     """The text of *section* that the diff compares (see the module docstring)."""
@@ -151,7 +153,7 @@ class DocumentDiff:
                 counts[s] = counts.get(s, 0) + 1
         return {s: counts[s] for s in STATUSES if s in counts}
 
-    def only(self, key: str) -> "DocumentDiff":
+    def only(self, key: str) -> DocumentDiff:
         """The same diff limited to the pairs that involve section *key* (or its subsections)."""
         return DocumentDiff(self.old, self.new, self.alignment,
                             [c for c in self.changes if c.involves(key)],

@@ -2,7 +2,7 @@
 
 :func:`section_history` starts at a version where the section exists and walks
 back one version at a time, aligning each adjacent pair
-(:func:`reviewtool.align.align`) and following the section to its counterpart
+(:func:`reviewtool.diff.align.align`) and following the section to its counterpart
 in the older version:
 
 * renamed or moved (even under a new parent): the paired section;
@@ -18,7 +18,7 @@ last entry; the oldest version of the draft counts as adding everything in it.
 
 Every version's document comes from :meth:`DraftHistory.document` (cached);
 versions whose text is identical to the newer one, or where the section and
-its siblings are identical (:func:`reviewtool.align.unchanged_in_place`), are
+its siblings are identical (:func:`reviewtool.diff.align.unchanged_in_place`), are
 stepped over without aligning. Core module: no Textual, no Rich.
 """
 
@@ -27,12 +27,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from reviewtool.align import SectionPair, align, unchanged_in_place
-from reviewtool.document import Document, Section
+from reviewtool.diff.align import SectionPair, align, unchanged_in_place
+from reviewtool.diff.section_diff import pair_texts
+from reviewtool.diff.word_diff import word_diff
+from reviewtool.draft.document import Document, Section
+from reviewtool.draft.history import DraftHistory, Version
 from reviewtool.errors import ReviewtoolError
-from reviewtool.history import DraftHistory, Version
-from reviewtool.sectiondiff import pair_texts
-from reviewtool.worddiff import word_diff
 
 
 @dataclass

@@ -6,7 +6,7 @@ develops it, with a score from 0 to 1, or marks it "not written yet".
 
 How a bullet is placed:
 
-1. The two versions are aligned (:func:`reviewtool.align.align`). When the
+1. The two versions are aligned (:func:`reviewtool.diff.align.align`). When the
    alignment pairs the bullet with prose (promoted, or merged into a prose
    section), those prose sections and their descendants are the candidates.
 2. Otherwise every prose section is a candidate, and the bar is higher
@@ -14,7 +14,7 @@ How a bullet is placed:
 3. A candidate's score is the containment of the bullet's content words
    (title and sub-points; stopwords removed, light stemming) in the section's
    own words (title included) and those of its descendants. Outside the
-   alignment, bullets with fewer than :data:`reviewtool.align.MIN_TOKENS`
+   alignment, bullets with fewer than :data:`reviewtool.diff.align.MIN_TOKENS`
    content words are scaled down: one word is thin evidence.
 4. The bullet is covered when the best score reaches the bar
    (:data:`BULLET_THRESHOLD` for the alignment's candidates).
@@ -34,11 +34,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from reviewtool.align import MIN_TOKENS, align, content_words
-from reviewtool.document import MARKDOWN, Document, Section, inline_plain
+from reviewtool.diff.align import MIN_TOKENS, align, content_words
+from reviewtool.draft.document import MARKDOWN, Document, Section, inline_plain
 
 if TYPE_CHECKING:
-    from reviewtool.history import DraftHistory, Version
+    from reviewtool.draft.history import DraftHistory, Version
 
 #: A bullet counts as written when at least this share of its content words
 #: (title and sub-points) occur in the prose section found for it. Half is the
@@ -409,7 +409,7 @@ def outline_words(doc: Document) -> int:
     return sum(s.words for s in doc.sections if s.kind == "outline")
 
 
-def pick_outline_version(history: "DraftHistory", prose_version: "Version") -> "Version | None":
+def pick_outline_version(history: DraftHistory, prose_version: Version) -> Version | None:
     """The default outline to measure *prose_version* against.
 
     Among the versions up to and including *prose_version*, the one whose
@@ -418,7 +418,7 @@ def pick_outline_version(history: "DraftHistory", prose_version: "Version") -> "
     """
     versions = history.versions
     start = history.index(prose_version)
-    best: tuple[int, "Version"] | None = None
+    best: tuple[int, Version] | None = None
     for v in versions[start:]:
         if v.blob is None and not v.is_worktree:
             continue

@@ -1,6 +1,6 @@
 """Export a draft's review: a summary, then the threads grouped by section, as Markdown, JSON or HTML.
 
-Input: ``(Thread, Placement)`` pairs as :func:`reviewtool.anchoring.comments_for_version`
+Input: ``(Thread, Placement)`` pairs as :func:`reviewtool.review.anchoring.comments_for_version`
 returns them (document order). :func:`export` filters them (status, author,
 date), counts them (open/resolved, by reviewer, by section, by anchor state)
 and renders one document:
@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
-from typing import Any, Iterable, Sequence
+from datetime import UTC, date, datetime, time
+from typing import Any
 
 from reviewtool.errors import UsageError
 from reviewtool.textsafe import clean, json_text, one_line
@@ -56,15 +57,15 @@ def parse_since(value: str | None) -> datetime | None:
             when = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise UsageError(f"invalid date {value!r}: use an ISO date such as 2023-05-01") from None
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def _when(stamp: str) -> datetime:
     try:
         when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
     except ValueError:
-        return datetime.min.replace(tzinfo=timezone.utc)
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+        return datetime.min.replace(tzinfo=UTC)
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def filter_threads(items: Iterable[tuple[Any, Any]], status: str = "all", author: str | None = None,
@@ -189,7 +190,7 @@ def build(items: Sequence[tuple[Any, Any]], *, draft: str, version: Any, title: 
         return reviewers.setdefault(key, {"name": name, "email": email, "threads": 0, "open": 0,
                                           "resolved": 0, "replies": 0})
 
-    states = {s: 0 for s in _STATE_NOTES}
+    states = dict.fromkeys(_STATE_NOTES, 0)
     for thread, placement in kept:
         r = reviewer(thread.author, thread.email)
         r["threads"] += 1
@@ -255,7 +256,7 @@ def _date(stamp: str | None) -> str:
     if not stamp:
         return ""
     when = _when(stamp)
-    return when.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _state_label(anchor: dict[str, Any]) -> str:

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
-from reviewtool.document import Document, parse
+from reviewtool.draft.document import Document, parse
+from reviewtool.draft.stats_cache import StatsCache
 from reviewtool.errors import ReviewtoolError, UsageError
-from reviewtool.gitrepo import GitRepo, check_revision_argument
-from reviewtool.stats_cache import StatsCache
+from reviewtool.git.repo import GitRepo, check_revision_argument
 
 #: Where drafts live by default.
 DRAFTS_DIR = "drafts"

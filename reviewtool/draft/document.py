@@ -29,11 +29,12 @@ import gc
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import accumulate, filterfalse
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 from markdown_it import MarkdownIt
@@ -66,7 +67,7 @@ def _mark_class() -> str:
 
 _MARKS = _mark_class()
 #: What a word is, for the whole product (word counts here, word diffs in
-#: :mod:`reviewtool.worddiff`): starts with a letter or digit; may hold combining
+#: :mod:`reviewtool.diff.word_diff`): starts with a letter or digit; may hold combining
 #: marks, inner apostrophes and hyphens; ends with a letter, digit or mark.
 WORD_PATTERN = rf"[^\W_](?:[\w{_MARKS}’'\-]*(?:[^\W_]|[{_MARKS}]))?"
 _WORD = re.compile(WORD_PATTERN)
@@ -213,7 +214,7 @@ class Section:
     def path(self) -> list[str]:
         return self.key.split("/")
 
-    def to_dict(self, doc: "Document", with_text: bool = False) -> dict[str, Any]:
+    def to_dict(self, doc: Document, with_text: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {
             "key": self.key,
             "title": self.title,

@@ -1,6 +1,6 @@
 """Draft statistics remembered by blob, so each version is parsed once per repository, not once per run.
 
-The statistics of a version of a draft (:meth:`reviewtool.document.Document.stats`:
+The statistics of a version of a draft (:meth:`reviewtool.draft.document.Document.stats`:
 words, sections, prose share) depend only on its bytes, that is its blob, and on the
 parser. ``reviewtool log`` and the history pane need them for every version, and
 parsing is the slow part (about 5 ms for a 10,000-word draft), so they are kept in
@@ -19,6 +19,7 @@ everything works as before, only slower.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -26,7 +27,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from reviewtool.gitrepo import GitRepo
+from reviewtool.git.repo import GitRepo
 
 #: Bump when the meaning of the stored numbers changes without any source change.
 CACHE_FORMAT = 1
@@ -41,7 +42,7 @@ def fingerprint() -> str:
         import markdown_it
         import yaml
 
-        from reviewtool import document, history
+        from reviewtool.draft import document, history
 
         digest = hashlib.sha256(f"{CACHE_FORMAT} {markdown_it.__version__} {yaml.__version__}".encode())
         for module in (document, history):
@@ -131,7 +132,5 @@ class StatsCache:
         """Remove the files of other fingerprints (written by another version of the parser)."""
         for other in self.path.parent.glob("stats-*.jsonl"):
             if other != self.path:
-                try:
+                with contextlib.suppress(OSError):
                     other.unlink()
-                except OSError:
-                    pass

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 from rich.text import Text
 
+from reviewtool.cli import render
+from reviewtool.draft.history import DraftHistory, Version, find_drafts, history_of_path, resolve_draft
 from reviewtool.errors import ReviewtoolError, UsageError
-from reviewtool.gitrepo import GitRepo
-from reviewtool.history import DraftHistory, Version, find_drafts, history_of_path, resolve_draft
+from reviewtool.git.repo import GitRepo
 from reviewtool.textsafe import one_line
-from reviewtool import render
+from reviewtool.wording import short_date
 
 
 class Context:
@@ -190,7 +192,7 @@ def log_command(ctx: Context, draft: str | None, max_count: int | None, as_json:
     for v, e in zip(versions, entries):
         rows.append((
             Text(v.short, style="yellow"),
-            render.short_date(v.date),
+            short_date(v.date),
             v.author,
             v.subject + (f" (renamed from {v.old_path})" if v.old_path else ""),
             e["words"],
@@ -286,7 +288,7 @@ def diff_command(ctx: Context, rev_a: str | None, rev_b: str | None, draft: str 
     aligned first, so moved, renamed, split and merged sections show only the
     words that changed in them.
     """
-    from reviewtool.sectiondiff import diff_documents
+    from reviewtool.diff.section_diff import diff_documents
 
     hist = ctx.history(draft)
     new_v = hist.find(rev_b)
@@ -331,7 +333,7 @@ def coverage_command(ctx: Context, outline_rev: str | None, prose_rev: str | Non
     fullest outline up to PROSE_REV: the version whose outline bullets hold the
     most words (ties: the newest).
     """
-    from reviewtool.coverage import coverage, pick_outline_version
+    from reviewtool.diff.coverage import coverage, pick_outline_version
 
     hist = ctx.history(draft)
     prose_v = hist.find(prose_rev)
@@ -365,7 +367,7 @@ def coverage_command(ctx: Context, outline_rev: str | None, prose_rev: str | Non
 def history_command(ctx: Context, rev: str | None, section_key: str, draft: str | None, as_json: bool) -> None:
     """The versions in which section KEY changed, newest first, followed through renames,
     moves, promotion from an outline bullet, splits and merges, back to where it was created."""
-    from reviewtool.section_history import section_history
+    from reviewtool.diff.section_history import section_history
 
     hist = ctx.history(draft)
     start = hist.find(rev)
@@ -379,7 +381,7 @@ def history_command(ctx: Context, rev: str | None, section_key: str, draft: str 
         status_style = "green" if e.created else ("yellow" if "moved" in e.status or "renamed" in e.status else "")
         rows.append((
             Text(e.version.short, style="yellow"),
-            render.short_date(e.version.date),
+            short_date(e.version.date),
             e.version.author,
             Text(one_line(e.title)) if e.key == section_key
             else Text.assemble(one_line(e.title), (f" [{one_line(e.key)}]", "grey50")),
@@ -397,7 +399,7 @@ def history_command(ctx: Context, rev: str | None, section_key: str, draft: str 
 
 
 def _review_store(ctx: Context):
-    from reviewtool.comments import ReviewStore
+    from reviewtool.review.comments import ReviewStore
 
     return ReviewStore(ctx.repo)
 
@@ -461,7 +463,7 @@ def comment_group() -> None:
 def comment_add_command(ctx: Context, rev: str | None, draft: str | None, section_key: str | None,
                         quote: str | None, suggestion: str | None, message: str | None, as_json: bool) -> None:
     """Comment on version REV (default: the newest), a section of it, or a quoted passage."""
-    from reviewtool.anchoring import make_anchor
+    from reviewtool.review.anchoring import make_anchor
 
     if suggestion is not None and quote is None:
         raise UsageError("--suggest needs --quote: the passage the suggestion replaces")
@@ -544,7 +546,7 @@ def _history_for_thread(ctx: Context, draft: str | None, thread: Any) -> DraftHi
 @pass_ctx
 def comment_apply_command(ctx: Context, comment_id: str, draft: str | None, as_json: bool) -> None:
     """Apply the suggested edit of comment ID to the working-tree draft (never commits)."""
-    from reviewtool.suggestions import apply_suggestion, thread_of
+    from reviewtool.review.suggestions import apply_suggestion, thread_of
 
     store = _review_store(ctx)
     thread = thread_of(store, comment_id)
@@ -559,7 +561,7 @@ def comment_apply_command(ctx: Context, comment_id: str, draft: str | None, as_j
 
 def _threads_on(ctx: Context, draft: str | None, rev: str | None,
                 include_retracted: bool = False) -> tuple[DraftHistory, Version, list, list]:
-    from reviewtool.anchoring import comments_for_version
+    from reviewtool.review.anchoring import comments_for_version
 
     hist = ctx.history(draft)
     v = hist.find(rev)
@@ -576,7 +578,7 @@ def _threads_on(ctx: Context, draft: str | None, rev: str | None,
 @pass_ctx
 def comments_command(ctx: Context, rev: str | None, draft: str | None, status: str, as_json: bool) -> None:
     """The review threads carried onto REV (default: the newest version), with their anchor state."""
-    from reviewtool.export import filter_threads
+    from reviewtool.review.export import filter_threads
 
     # Retracted threads stay visible (marked, with their replies) among all threads.
     hist, v, items, problems = _threads_on(ctx, draft, rev, include_retracted=status == "all")
@@ -614,7 +616,7 @@ def comments_command(ctx: Context, rev: str | None, draft: str | None, status: s
 def export_command(ctx: Context, rev: str | None, draft: str | None, fmt: str, output: str | None, force: bool,
                    status: str, author: str | None, since: str | None, as_json: bool) -> None:
     """Export the review of the draft at REV (default: newest) as Markdown, JSON or HTML."""
-    from reviewtool.export import export, parse_since
+    from reviewtool.review.export import export, parse_since
 
     parse_since(since)  # a bad date fails before anything else
     target = (ctx.cwd / output) if output else None
@@ -648,7 +650,7 @@ def export_command(ctx: Context, rev: str | None, draft: str | None, fmt: str, o
 @pass_ctx
 def init_command(ctx: Context, remote: str | None, as_json: bool) -> None:
     """Set up review notes: keep them through amend/rebase, fetch and push them with REMOTE (default: origin)."""
-    from reviewtool.sync import init_repo
+    from reviewtool.review.sync import init_repo
 
     result = init_repo(ctx.repo, remote)
     if as_json:
@@ -674,7 +676,7 @@ def init_command(ctx: Context, remote: str | None, as_json: bool) -> None:
 @pass_ctx
 def sync_command(ctx: Context, remote: str, as_json: bool) -> None:
     """Fetch review notes from REMOTE (default: origin), merge them with yours, push the result."""
-    from reviewtool.sync import sync
+    from reviewtool.review.sync import sync
 
     # Steps go to stderr, and only on a terminal: stdout stays the result (and --json clean).
     progress = (lambda line: click.echo(one_line(line), err=True)) if sys.stderr.isatty() else None
@@ -695,7 +697,7 @@ def sync_command(ctx: Context, remote: str, as_json: bool) -> None:
 @pass_ctx
 def demo_command(ctx: Context, path: str | None, no_tui: bool) -> None:
     """Build the bundled demo history into a fresh repository and open the UI on it."""
-    from reviewtool.demo import build_demo
+    from reviewtool.demo.builder import build_demo
 
     where = build_demo(Path(path) if path else None)
     click.echo(f"demo repository: {where}")

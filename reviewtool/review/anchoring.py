@@ -1,6 +1,6 @@
 """Comment anchors: build them on one version, re-anchor them onto any other.
 
-An anchor (see :mod:`reviewtool.comments`) names the version a comment was made
+An anchor (see :mod:`reviewtool.review.comments`) names the version a comment was made
 on (``commit``, ``path``, ``blob``) and optionally a section (``key``, ``title``)
 and a quoted passage: code point offsets ``start``/``end`` (end exclusive) into
 the whole draft text at that blob, the ``exact`` text, and up to
@@ -22,7 +22,7 @@ The rules (documented in ``docs/anchoring.md``):
   suffix + 2 nearness, normalised to 0..1) with minimum quote *and* context
   scores, so that a lookalike sentence elsewhere does not win: ``fuzzy``;
 * else, when the section still exists (followed through renames, moves and
-  splits by :func:`reviewtool.align.align`): ``outdated``, placed at the section;
+  splits by :func:`reviewtool.diff.align.align`): ``outdated``, placed at the section;
 * else ``orphaned``: still shown, with its stored quote.
 
 When the section kept its key and the quote (verbatim or fuzzy) is found
@@ -42,14 +42,15 @@ import functools
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
-from reviewtool.align import align
-from reviewtool.comments import CONTEXT_CHARS, Anchor
-from reviewtool.document import Document, Section, parse
+from reviewtool.diff.align import align
+from reviewtool.draft.document import Document, Section, parse
+from reviewtool.draft.history import decode_draft
 from reviewtool.errors import ReviewtoolError
-from reviewtool.history import decode_draft
+from reviewtool.review.comments import CONTEXT_CHARS, Anchor
 
 #: The states a placement can have, best first.
 STATES = ("exact", "moved", "fuzzy", "outdated", "orphaned")
@@ -86,7 +87,7 @@ TITLE_SIMILARITY = 0.8
 BODY_SIMILARITY = 0.5
 
 #: Search keys, deliberately finer than the product's words
-#: (:data:`reviewtool.document.WORD_PATTERN`): runs of word characters, cut at
+#: (:data:`reviewtool.draft.document.WORD_PATTERN`): runs of word characters, cut at
 #: apostrophes and hyphens, so that a quote whose hyphenation or contractions
 #: were edited still finds its passage (candidate windows of the approximate
 #: search, body similarity in :class:`SectionMap`'s fallback).
@@ -144,7 +145,7 @@ def make_anchor(doc: Document, version: Any, section_key: str | None = None,
                 quote: str | None = None, at: int | None = None) -> Anchor:
     """Validate a new comment's target on *version* (whose parsed text is *doc*).
 
-    *version* is a :class:`reviewtool.history.Version` (``commit``, ``path``,
+    *version* is a :class:`reviewtool.draft.history.Version` (``commit``, ``path``,
     ``blob``, ``short``). The section must exist; the quote must occur inside the
     section (with its children), or anywhere when no section is given. Several
     occurrences: the one starting at offset *at* when given (a passage the user
@@ -486,7 +487,7 @@ def _candidate_windows(text: str, index: dict[str, list[int]], quote: str, hint:
 class SectionMap:
     """Follows sections of an old document into a new one.
 
-    Uses :func:`reviewtool.align.align` when the old document is known and has
+    Uses :func:`reviewtool.diff.align.align` when the old document is known and has
     the section (renames, moves, splits: the biggest part of a split wins);
     otherwise key equality, then a unique equal body, a unique equal title, or
     the most similar title.
@@ -971,8 +972,8 @@ def comments_for_version(history: Any, threads: Iterable[Any], version: Any,
                          include_retracted: bool = False) -> list[tuple[Any, Placement]]:
     """Every thread made on *version* or an earlier one, re-anchored onto *version*.
 
-    *history* is a :class:`reviewtool.history.DraftHistory`, *threads* are
-    :class:`reviewtool.comments.Thread` objects (any draft: the others are
+    *history* is a :class:`reviewtool.draft.history.DraftHistory`, *threads* are
+    :class:`reviewtool.review.comments.Thread` objects (any draft: the others are
     skipped). A thread whose commit is no longer in the history is matched by its
     blob; when neither matches (but its path was the draft's) it counts as older
     than every version. Retracted threads are left out unless asked for.

@@ -34,10 +34,11 @@ import math
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
-from reviewtool.document import Document, Section
+from reviewtool.draft.document import Document, Section
 
 #: Every status a pair can carry, in the order they are listed in ``SectionPair.status``.
 STATUSES = ("added", "removed", "split", "merged", "promoted", "condensed", "renamed", "moved", "edited",
@@ -87,21 +88,14 @@ MAX_PARTS = 8
 # ---------------------------------------------------------------- words
 
 #: Similarity tokens, deliberately not the product's words
-#: (:data:`reviewtool.document.WORD_PATTERN`): runs of letters and digits, cut at
+#: (:data:`reviewtool.draft.document.WORD_PATTERN`): runs of letters and digits, cut at
 #: apostrophes and hyphens, so that "well-known" meets "known" and contraction
 #: fragments fall into :data:`STOPWORDS`.
 _TOKEN = re.compile(r"[^\W_]+")
 _INF = float("inf")
 #: Function words (and contraction fragments, since tokens split on apostrophes).
 STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before being
-    below between both but by can could did do does doing down during each either few for from further
-    had has have having he her here hers herself him himself his how i if in into is it its itself just
-    me more most my myself no nor not now of off on once only or other our ours ourselves out over own
-    same she should so some such than that the their theirs them themselves then there these they this
-    those through to too under until up very was we were what when where which while who whom why will
-    with would you your yours yourself yourselves re ll ve don doesn didn isn aren wasn weren won wouldn
-    shouldn couldn hasn haven hadn may might must shall us one also yet still even much many""".split()
+    ["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "either", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself", "yourselves", "re", "ll", "ve", "don", "doesn", "didn", "isn", "aren", "wasn", "weren", "won", "wouldn", "shouldn", "couldn", "hasn", "haven", "hadn", "may", "might", "must", "shall", "us", "one", "also", "yet", "still", "even", "much", "many"]
 )
 #: Stems are cut to this many characters (truncation stemming): "diverse" and
 #: "diversity", "model" and "modeling", "optimizer" and "optimization" meet.

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reviewtool.anchoring import BlobDocuments, reanchor
-from reviewtool.document import parse
+from reviewtool.draft.document import parse
+from reviewtool.draft.history import decode_draft
 from reviewtool.errors import ReviewtoolError
-from reviewtool.history import decode_draft
+from reviewtool.review.anchoring import BlobDocuments, reanchor
 from reviewtool.textsafe import unsafe_characters
 
 _BOM = b"\xef\xbb\xbf"
@@ -73,8 +73,8 @@ def _write_bytes(path: Path, data: bytes) -> None:
 def apply_suggestion(history: Any, store: Any, thread_id: str) -> ApplyResult:
     """Apply the suggestion of thread *thread_id* (a unique id prefix) to the working tree.
 
-    *history* is the draft's :class:`reviewtool.history.DraftHistory`, *store* a
-    :class:`reviewtool.comments.ReviewStore`. Refuses with one clear line, writing
+    *history* is the draft's :class:`reviewtool.draft.history.DraftHistory`, *store* a
+    :class:`reviewtool.review.comments.ReviewStore`. Refuses with one clear line, writing
     nothing, when the thread has no suggestion, is retracted or already applied,
     the working-tree file is missing, or the quoted passage is no longer found
     verbatim (fuzzy, outdated, orphaned). On success the file is rewritten and

@@ -1,0 +1,40 @@
+"""Wording both front ends share (the CLI and the TUI): dates and section-change labels.
+
+Ground floor: every layer may use it; it imports nothing but :mod:`reviewtool.textsafe`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from reviewtool.textsafe import one_line
+
+
+def relative_date(when: datetime, now: datetime | None = None) -> str:
+    """``3 days ago``-style date, like ``git log --date=relative``."""
+    now = now or datetime.now(UTC)
+    seconds = int((now - when).total_seconds())
+    if seconds < 0:
+        return when.strftime("%Y-%m-%d")
+    for unit, size in (("year", 365 * 86400), ("month", 30 * 86400), ("week", 7 * 86400),
+                       ("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            n = seconds // size
+            return f"{n} {unit}{'s' if n != 1 else ''} ago"
+    return "just now"
+
+
+def short_date(when: datetime) -> str:
+    """``2023-05-05 14:03``: a date with minutes, for tables."""
+    return when.strftime("%Y-%m-%d %H:%M")
+
+
+def change_label(change: Any) -> str:
+    """``Title`` or ``Old title → New title`` for a section change."""
+    old, new = change.old_title, change.new_title
+    if old is None:
+        return one_line(new or "")
+    if new is None or old == new:
+        return one_line(old)
+    return f"{one_line(old)} → {one_line(new)}"
