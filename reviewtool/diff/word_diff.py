@@ -60,6 +60,7 @@ from operator import ne, sub
 from typing import Any, NamedTuple
 
 from reviewtool.draft.document import WORD_PATTERN, count_words
+from reviewtool.draft.text_rules import SENTENCE_BREAK, SENTENCE_TAIL, STOPWORDS
 
 #: A sentence with more than this share of its words changed is shown replaced whole.
 REWRITE_SHARE = 0.6
@@ -77,18 +78,10 @@ _TAIL_WORDS = 4
 _WORD = re.compile(WORD_PATTERN)
 _TOKEN = re.compile(r"\s+|" + WORD_PATTERN + r"|.", re.S)
 _WS_SPLIT = re.compile(r"(\s+)")
-# A sentence boundary inside unchanged text: sentence punctuation (with closing
-# quotes, brackets or emphasis marks) followed by whitespace, or a line break.
-_BREAK = re.compile(r"[.!?][\"'”’)\]*_]*\s+|\n\s*")
-_SENTENCE_TAIL = re.compile(r"[.!?][\"'”’)\]*_]*$")
 _LEADING_WS = re.compile(r"\s+")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _PARAGRAPH_SPLIT = re.compile(r"(\s*\n[ \t]*\n\s*)")
 
-#: Function words that never hold a rewrite apart on their own.
-STOPWORDS = frozenset(
-    ["a", "an", "the", "and", "or", "but", "nor", "so", "yet", "for", "of", "in", "on", "at", "to", "by", "from", "with", "as", "into", "onto", "upon", "over", "under", "about", "above", "after", "before", "between", "through", "during", "without", "within", "than", "then", "that", "this", "these", "those", "it", "its", "it's", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "done", "have", "has", "had", "having", "will", "would", "shall", "should", "can", "could", "may", "might", "must", "not", "no", "i", "me", "my", "we", "us", "our", "you", "your", "he", "him", "his", "she", "her", "they", "them", "their", "there", "here", "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "all", "any", "both", "each", "few", "more", "most", "other", "some", "such", "only", "own", "same", "too", "very", "just", "also", "if", "while", "because", "until", "again", "further", "once", "s", "t"]
-)
 
 
 def tokenize(text: str) -> list[str]:
@@ -589,9 +582,9 @@ def _first_break(op: WordOp, prev: WordOp | None, side: int = 0) -> int:
     *side* 0 looks at the old texts, 1 at the new ones.
     """
     text = op.old if side == 0 else op.new
-    if prev is not None and text[:1].isspace() and _SENTENCE_TAIL.search(prev.old if side == 0 else prev.new):
+    if prev is not None and text[:1].isspace() and SENTENCE_TAIL.search(prev.old if side == 0 else prev.new):
         return _LEADING_WS.match(text).end()  # type: ignore[union-attr]
-    m = _BREAK.search(text)
+    m = SENTENCE_BREAK.search(text)
     return m.end() if m else -1
 
 
@@ -601,7 +594,7 @@ def _last_break(op: WordOp, prev: WordOp | None, side: int = 0) -> int:
     start = max(0, len(text) - 300)
     while True:
         end = -1
-        for m in _BREAK.finditer(text, start):
+        for m in SENTENCE_BREAK.finditer(text, start):
             end = m.end()
         if end >= 0 or start == 0:
             break
@@ -640,7 +633,7 @@ def _context_words(op: WordOp, prev: WordOp | None, side: int, limit: float, bac
         if backward:
             window = text if whole else text[-width:]
             end = -1
-            for m in _BREAK.finditer(window):
+            for m in SENTENCE_BREAK.finditer(window):
                 end = m.end()
             if end < 0 and whole:
                 end = _first_break(op, prev, side)  # the leading-whitespace rule

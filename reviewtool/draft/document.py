@@ -40,10 +40,10 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from reviewtool.draft.text_rules import CLAUSE_TAIL
+
 #: Top-level list items with more words than this are prose, not outline titles.
 MAX_TITLE_WORDS = 12
-#: A list item whose first line ends like a sentence is prose, not an outline title.
-_SENTENCE_END = re.compile(r"[.!?;:][\"'”’)\]]*$")
 _NEWLINE = re.compile(r"\r\n?|\n")
 _SLUG_DROP = re.compile(r"[^\w\s-]")
 _SLUG_DASHES = re.compile(r"[\s-]+")
@@ -156,7 +156,7 @@ def is_title_like(text: str) -> bool:
         return False
     if count_words(text) > MAX_TITLE_WORDS or count_words(text) == 0:
         return False
-    return not _SENTENCE_END.search(text)
+    return not CLAUSE_TAIL.search(text)
 
 
 @dataclass

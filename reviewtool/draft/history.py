@@ -7,8 +7,6 @@ of each version is read lazily through :meth:`GitRepo.read_blob` (one persistent
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +17,7 @@ from reviewtool.draft.document import Document, parse
 from reviewtool.draft.stats_cache import StatsCache
 from reviewtool.errors import ReviewtoolError, UsageError
 from reviewtool.git.repo import GitRepo, check_revision_argument
+from reviewtool.lru import LRU
 
 #: Where drafts live by default.
 DRAFTS_DIR = "drafts"
@@ -225,9 +224,7 @@ class DraftHistory:
         self._versions: list[Version] | None = None
         self._positions: dict[str, int] | None = None
         self._include_worktree = include_worktree
-        self._docs: OrderedDict[str, Document] = OrderedDict()
-        self._lock = threading.Lock()
-        self.cache_size = 64
+        self._docs: LRU[str, Document] = LRU(64)
         self._stats: StatsCache | None = None
 
     # -------------------------------------------------------------- versions
@@ -349,17 +346,7 @@ class DraftHistory:
     def document(self, version: Version) -> Document:
         """The parsed draft at *version* (an LRU cache keyed by blob)."""
         key = version.blob or f"{version.commit}:{version.path}"
-        with self._lock:
-            doc = self._docs.get(key)
-            if doc is not None:
-                self._docs.move_to_end(key)
-                return doc
-        doc = parse(self.text(version), path=version.path)
-        with self._lock:
-            self._docs[key] = doc
-            while len(self._docs) > self.cache_size:
-                self._docs.popitem(last=False)
-        return doc
+        return self._docs.get_or_compute(key, lambda: parse(self.text(version), path=version.path))
 
 
 def decode_draft(data: bytes, what: str) -> str:
