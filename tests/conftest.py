@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import os
+
 import pytest
+from hypothesis import HealthCheck, settings
 
 from tests.gitutil import Repo, make_repo
+
+# Property tests: derandomized in CI and under `make test` (the same examples every run,
+# no example database, so a failure found once cannot haunt later runs); random exploration
+# with the database when a developer asks for it (HYPOTHESIS_PROFILE=explore).
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("explore", print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "drafts" / "2023-05-05-seri-mats-problem-2.md"
