@@ -16,12 +16,12 @@ from reviewtool.review.anchoring import (
     Placement,
     anchor_scope,
     comments_for_version,
-    edit_distance,
     make_anchor,
     reanchor,
-    section_map,
 )
 from reviewtool.review.comments import ReviewStore
+from reviewtool.review.quote_search import FUZZY_THRESHOLD, edit_distance
+from reviewtool.review.section_follow import section_map
 
 DRAFT = "drafts/essay.md"
 
@@ -164,7 +164,7 @@ def test_small_edit_inside_the_quote_is_fuzzy():
     p = place(a, new, "v2", BASE)
     assert p.state == "fuzzy"
     assert p.section_key == "evidence"
-    assert anchoring.FUZZY_THRESHOLD <= p.score < 1.0
+    assert FUZZY_THRESHOLD <= p.score < 1.0
     assert p.quote_found == quote.replace("appears", "emerges")
     assert new[p.start:p.end] == p.quote_found
 

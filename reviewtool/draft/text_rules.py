@@ -2,7 +2,7 @@
 
 One home for each rule, so the parser (:mod:`reviewtool.draft.document`), the word diff
 (:mod:`reviewtool.diff.word_diff`), the aligner (:mod:`reviewtool.diff.align`) and quote
-anchoring (:mod:`reviewtool.review.anchoring`) agree on them.
+search (:mod:`reviewtool.review.quote_search`) agree on them.
 """
 
 from __future__ import annotations

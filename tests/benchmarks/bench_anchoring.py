@@ -44,6 +44,7 @@ from reviewtool.git.repo import GitRepo  # noqa: E402
 from reviewtool.review import anchoring  # noqa: E402
 from reviewtool.review.anchoring import comments_for_version, make_anchor  # noqa: E402
 from reviewtool.review.comments import ReviewStore, encode_line  # noqa: E402
+from reviewtool.review.section_follow import section_at  # noqa: E402
 from tests.gitutil import GIT_ENV, fast_import_history, git  # noqa: E402
 
 DRAFT = "drafts/essay.md"
@@ -88,7 +89,7 @@ def build(path: Path, versions: int, comments: int, rng: random.Random) -> int:
         m = rng.choice(list(_SENTENCE.finditer(texts[vi])))
         from types import SimpleNamespace
         v = SimpleNamespace(commit=log[vi], path=DRAFT, blob=blobs[vi], short=log[vi][:8], is_worktree=False)
-        sec = anchoring.section_at(doc, m.start())
+        sec = section_at(doc, m.start())
         a = make_anchor(doc, v, sec.key if sec else None, m.group())
         event = {"v": 1, "id": uuid.UUID(int=rng.getrandbits(128)).hex, "type": "comment",
                  "author": "Ben Reviewer", "email": "ben@example.org",
