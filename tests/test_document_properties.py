@@ -7,6 +7,8 @@ inside their parent's span) and word counts add up.
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -112,7 +114,7 @@ def check_document(text: str) -> None:
     if sections:
         assert sections[0].start == 0
         assert sections[-1].end == len(text)
-    for a, b in zip(sections, sections[1:]):
+    for a, b in itertools.pairwise(sections):
         assert a.end == b.start
         assert a.line_end == b.line_start
     for s in sections:

@@ -171,7 +171,7 @@ def test_malformed_and_unknown_lines_kept_and_reported_once(drafted: Repo):
     reviews.reply(comment.id, "Done.")
     threads, problems = reviews.load()
     assert [p.text for p in problems] == ["{broken json", '["an array"]']
-    assert [p.line_no for p in problems] == [l for l, x in enumerate(NotesStore(gitrepo).read(head), 1)
+    assert [p.line_no for p in problems] == [n for n, x in enumerate(NotesStore(gitrepo).read(head), 1)
                                             if x in ("{broken json", '["an array"]')]
     assert len(threads) == 1 and [r.body for r in threads[0].replies] == ["Done."]
     note = git_note(drafted, head).decode()

@@ -126,7 +126,7 @@ def test_refuses_when_the_quote_is_not_there_verbatim(repo, edit, why):
 def test_refuses_when_the_file_is_missing(repo):
     git_repo, store, cid = setup(repo)
     hist = fresh_history(git_repo)
-    hist.versions  # the history is read while the file exists
+    assert hist.versions  # the history is read while the file exists
     (repo.path / DRAFT).unlink()
     with pytest.raises(ReviewtoolError, match=f"working-tree file {DRAFT} is missing"):
         apply_suggestion(hist, store, cid)

@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.text import Text
@@ -21,6 +21,9 @@ from reviewtool.errors import ReviewtoolError, UsageError
 from reviewtool.git.repo import GitRepo
 from reviewtool.textsafe import one_line
 from reviewtool.wording import short_date
+
+if TYPE_CHECKING:
+    from reviewtool.review.comments import ReviewStore
 
 
 class Context:
@@ -84,9 +87,9 @@ class ReviewtoolGroup(click.Group):
         except BrokenPipeError:
             # `reviewtool log | head`: stop quietly like git does.
             sys.stderr.close()
-            raise SystemExit(0)
+            raise SystemExit(0) from None
         except KeyboardInterrupt:
-            raise SystemExit(130)
+            raise SystemExit(130) from None
         except (click.exceptions.Exit, click.exceptions.Abort, SystemExit):
             raise
         except Exception as exc:  # a bug: one line, the traceback on request
@@ -106,8 +109,8 @@ def _usage_fail(exc: click.UsageError) -> None:
 
     A command group run without its subcommand shows its help instead (on stderr, exit 2).
     """
-    if isinstance(exc, getattr(click.exceptions, "NoArgsIsHelpError", ())) or (
-            exc.ctx is not None and exc.format_message() == exc.ctx.get_help()):
+    if exc.ctx is not None and (isinstance(exc, getattr(click.exceptions, "NoArgsIsHelpError", ()))
+                                or exc.format_message() == exc.ctx.get_help()):
         click.echo(exc.ctx.get_help(), err=True)
         raise SystemExit(2)
     hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
@@ -148,7 +151,7 @@ def drafts_command(ctx: Context, as_json: bool) -> None:
     if not repo.has_commits():
         raise ReviewtoolError("the repository has no commits yet: commit a draft under drafts/ first")
     paths = find_drafts(repo)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for path in paths:
         hist = DraftHistory(repo, path, include_worktree=False)
         newest = hist.versions[0] if hist.versions else None
@@ -398,7 +401,7 @@ def history_command(ctx: Context, rev: str | None, section_key: str, draft: str 
 # ------------------------------------------------------------------ comments
 
 
-def _review_store(ctx: Context):
+def _review_store(ctx: Context) -> ReviewStore:
     from reviewtool.review.comments import ReviewStore
 
     return ReviewStore(ctx.repo)
@@ -560,7 +563,7 @@ def comment_apply_command(ctx: Context, comment_id: str, draft: str | None, as_j
 
 
 def _threads_on(ctx: Context, draft: str | None, rev: str | None,
-                include_retracted: bool = False) -> tuple[DraftHistory, Version, list, list]:
+                include_retracted: bool = False) -> tuple[DraftHistory, Version, list[Any], list[Any]]:
     from reviewtool.review.anchoring import comments_for_version
 
     hist = ctx.history(draft)
@@ -605,7 +608,8 @@ def comments_command(ctx: Context, rev: str | None, draft: str | None, status: s
 @draft_option
 @click.option("-f", "--format", "fmt", type=click.Choice(["markdown", "json", "html"]), default="markdown",
               show_default=True, help="Output format.")
-@click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False), help="Write to FILE (default: stdout).")
+@click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Write to FILE (default: stdout).")
 @click.option("--force", is_flag=True, help="Overwrite FILE when it exists.")
 @click.option("--status", type=click.Choice(["open", "resolved", "all"]), default="all", show_default=True,
               help="Which threads to export.")
@@ -692,7 +696,8 @@ def sync_command(ctx: Context, remote: str, as_json: bool) -> None:
 
 
 @main.command("demo")
-@click.option("--path", type=click.Path(file_okay=False), help="Where to build the demo repository (default: a temp dir).")
+@click.option("--path", type=click.Path(file_okay=False),
+              help="Where to build the demo repository (default: a temp dir).")
 @click.option("--no-tui", is_flag=True, help="Only build the repository; do not open the UI.")
 @pass_ctx
 def demo_command(ctx: Context, path: str | None, no_tui: bool) -> None:

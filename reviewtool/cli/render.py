@@ -11,10 +11,10 @@ import re
 import shutil
 import sys
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from rich import box
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.table import Table
 from rich.text import Text
 
@@ -63,7 +63,7 @@ def _rich_table(columns: Sequence[tuple[str, str]], rows: Iterable[Sequence[Any]
     tbl = Table(title=Text(one_line(title)) if title else None, box=None, header_style="bold",
                 pad_edge=False, show_edge=False)
     for header, justify in columns:
-        tbl.add_column(header, justify=justify, no_wrap=justify == "right")
+        tbl.add_column(header, justify=cast(JustifyMethod, justify), no_wrap=justify == "right")
     for row in rows:
         tbl.add_row(*(_rich_cell(c) for c in row))
     return tbl

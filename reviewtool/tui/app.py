@@ -18,9 +18,7 @@ quickly cancels stale work. The UI thread never waits on git.
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,7 +26,6 @@ from typing import Any
 
 from textual import events, on, work
 from textual.app import App, ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.reactive import var
@@ -42,7 +39,7 @@ from reviewtool.git.repo import GitRepo
 from reviewtool.review.anchoring import Placement, VersionIndex, comments_for_version
 from reviewtool.review.comments import ReviewStore, Thread
 from reviewtool.textsafe import one_line
-from reviewtool.tui import view_models
+from reviewtool.tui import bindings, review, view_models
 from reviewtool.tui.commands import ReviewCommands
 from reviewtool.tui.comments_pane import CommentsPane
 from reviewtool.tui.content_pane import ContentPane, ContentView
@@ -63,6 +60,7 @@ from reviewtool.tui.messages import (
     ThreadsLoaded,
 )
 from reviewtool.tui.sections_pane import SectionMarks, SectionsPane
+from reviewtool.tui.write_queue import WriteQueue
 
 #: Statistics are announced to the UI at most this often while a worker computes them.
 STATS_FLUSH_SECONDS = 0.05
@@ -79,43 +77,20 @@ class ReviewApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "reviewtool"
     COMMANDS = App.COMMANDS | {ReviewCommands}
-    BINDINGS = [
-        Binding("q", "back_or_quit", "Quit", id="app.quit"),
-        Binding("question_mark,f1", "help", "Help", key_display="?", id="app.help"),
-        Binding("slash", "search", "Search", key_display="/", id="app.search"),
-        Binding("n", "next_match(1)", "Next match", show=False, id="app.next_match"),
-        Binding("N", "next_match(-1)", "Previous match", show=False, id="app.previous_match"),
-        Binding("tab", "focus_next", "Next pane", show=False, id="app.focus_next"),
-        Binding("shift+tab", "focus_previous", "Previous pane", show=False, id="app.focus_previous"),
-        Binding("1", "focus_pane('history')", "Focus history", show=False, id="app.focus_history"),
-        Binding("2", "focus_pane('sections')", "Focus sections", show=False, id="app.focus_sections"),
-        Binding("3", "focus_pane('content')", "Focus content", show=False, id="app.focus_content"),
-        Binding("4", "focus_pane('comments')", "Focus comments", show=False, id="app.focus_comments"),
-        Binding("b", "mark_base", "Mark base", id="app.mark_base"),
-        Binding("B", "clear_base", "Clear base", show=False, id="app.clear_base"),
-        Binding("m", "mode('text')", "Show text", show=False, id="app.mode_text"),
-        Binding("d", "mode('diff')", "Diff", id="app.mode_diff"),
-        Binding("s", "mode('side')", "Side-by-side diff", show=False, id="app.mode_side"),
-        Binding("o", "mode('coverage')", "Outline coverage", show=False, id="app.mode_coverage"),
-        Binding("w", "toggle_growth", "Toggle growth view", show=False, id="app.growth"),
-        Binding("c", "comment", "Comment", id="app.comment"),
-        Binding("r", "reply", "Reply to thread", show=False, id="app.reply"),
-        Binding("e", "edit_comment", "Edit comment", show=False, id="app.edit"),
-        Binding("x", "toggle_resolved", "Resolve or reopen", show=False, id="app.resolve"),
-        Binding("X", "reopen", "Reopen thread", show=False, id="app.reopen"),
-        Binding("D", "retract", "Retract comment", show=False, id="app.retract"),
-        Binding("a", "apply_suggestion", "Apply suggestion", show=False, id="app.apply"),
-        Binding("E", "export", "Export summary", show=False, id="app.export"),
-        Binding("S", "sync", "Sync notes", show=False, id="app.sync"),
-        Binding("ctrl+r,f5", "reload", "Reload history", show=False, id="app.reload"),
-    ]
+    BINDINGS = bindings.APP
 
     #: A step of a long task (sync, export) is shown only when it takes longer than this
     #: (seconds): a quick sync shows its outcome alone, a slow one what it is waiting for.
     PROGRESS_DELAY = 0.5
 
-    base_commit: var[str | None] = var(None)
+    version: var[Version | None] = var(None, init=False, always_update=True)
+    """The selected version (the history cursor); setting it loads the version and its comparison."""
+    base_commit: var[str | None] = var(None, init=False)
     """The version marked as comparison base (None: each version against its previous one)."""
+    section_key: var[str] = var("", init=False)
+    """The selected section's key ("": the whole document)."""
+    mode: var[str] = var("text", init=False)
+    """How the content pane shows the selection: text, diff, side (by side) or coverage."""
 
     def __init__(self, repo_path: Path | str, draft: str | None = None, *,
                  now: datetime | Callable[[], datetime] | None = None,
@@ -135,24 +110,23 @@ class ReviewApp(App[None]):
         self.versions: list[Version] = []
         self.stats: dict[str, RowStats] = {}
         self.threads: list[Thread] = []
+        #: The user as git config names them (read by the threads worker, so that asking
+        #: "is this comment mine?" never runs git on the UI thread). None: not configured.
+        self.identity: tuple[str, str] | None = None
         self.threads_note = ""
         self.thread_problems: list[str] = []
         self.open_by_commit: dict[str, int] = {}
         self.placements: list[tuple[Thread, Placement]] = []
         self.placements_note = ""
         self.selection: dict[str, Any] | None = None
-        self.version: Version | None = None
         self.base: Version | None = None
-        self.section_key = ""
         self.generation = 0
         self.coverage: Any = None
         self.coverage_note = ""
         self._stats_timer: Timer | None = None
         self._coverage_requested = -1
         self._task_step: dict[str, TaskProgress] = {}  # the current step of each running task
-        self._writes: deque[tuple[str, Callable[[], str], bool]] = deque()  # see write_review
-        self._writes_lock = threading.Lock()
-        self._writing = False
+        self._writes = WriteQueue(self)
         self._growth_auto = True  # the growth view follows the screen height until toggled
 
     # ------------------------------------------------------------------ setup
@@ -212,9 +186,7 @@ class ReviewApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While a dialog or another screen is on top, the main screen's keys are off (but ``q``)."""
-        if action in _MAIN_SCREEN_ACTIONS and len(self.screen_stack) > 1:
-            return False
-        return True
+        return not (action in bindings.MAIN_SCREEN_ACTIONS and len(self.screen_stack) > 1)
 
     # ------------------------------------------------------------------ lookups
     def stats_for(self, version: Version) -> RowStats | None:
@@ -380,11 +352,18 @@ class ReviewApp(App[None]):
         return marked if marked is not None else self.history.previous(version)
 
     def select_version(self, version: Version) -> None:
+        """Select *version* (loads it and its comparison)."""
+        self.version = version
+
+    def watch_version(self, version: Version | None) -> None:
+        if version is not None:
+            self._start_selection(version)
+
+    def _start_selection(self, version: Version) -> None:
         """Start loading *version* and its comparison (cancels the previous selection's work)."""
         if self.history is None:
             return
         self.generation += 1
-        self.version = version
         self.base = self.effective_base(version)
         self.load_selection(self.generation, self.history, version, self.base)
 
@@ -425,7 +404,8 @@ class ReviewApp(App[None]):
         self.coverage_note = ""
         doc = message.doc
         if self.section_key and doc.get(self.section_key) is None:
-            self.section_key = self._follow_section(message) or ""
+            # Follow the section to its new key; the panes are rebuilt just below.
+            self.set_reactive(ReviewApp.section_key, self._follow_section(message) or "")
         self.sections_pane.show(doc, self._marks(), keep=self.section_key)
         self.refresh_content()
         self.show_comments()
@@ -461,14 +441,14 @@ class ReviewApp(App[None]):
 
     @on(SectionsPane.SectionHighlighted)
     def on_section_highlighted(self, event: SectionsPane.SectionHighlighted) -> None:
-        if event.key == self.section_key:
-            return
         self.section_key = event.key
+
+    def watch_section_key(self) -> None:
         self.refresh_content()
         self.show_comments()
 
     @on(Tree.NodeSelected)
-    def on_section_selected(self, event: Tree.NodeSelected) -> None:
+    def on_section_selected(self, event: Tree.NodeSelected[str]) -> None:
         self.content_pane.focus()
 
     # ------------------------------------------------------------------ content
@@ -481,7 +461,7 @@ class ReviewApp(App[None]):
         section = doc.get(self.section_key) if self.section_key else None
         view = ContentView(version=sel["version"], base=sel["base"], doc=doc, section=section,
                            markdown=view_models.markdown_for(doc, section))
-        mode = self.content_pane.mode
+        mode = self.mode
         if mode in ("diff", "side"):
             try:
                 view.pieces, view.diff_note = view_models.diff_pieces(sel, self.section_key)
@@ -501,6 +481,7 @@ class ReviewApp(App[None]):
         if self.coverage_note:
             return [], self.coverage_note
         coverage, outline = self.coverage
+        assert self.selection is not None  # coverage is computed for a loaded selection
         return view_models.coverage_lines(coverage, outline, self.selection["doc"], self.section_key), ""
 
     def marked_base(self) -> Version | None:
@@ -518,7 +499,7 @@ class ReviewApp(App[None]):
         except ReviewtoolError as exc:
             self.post_message(CoverageReady(generation, None, str(exc)))
             return
-        if cov is None:
+        if cov is None or outline is None:
             self.post_message(CoverageReady(generation, None, "no version up to this one has outline bullets "
                                                               "(mark one with b to measure against it)"))
             return
@@ -529,7 +510,7 @@ class ReviewApp(App[None]):
             return
         self.coverage = message.coverage
         self.coverage_note = message.note
-        if self.content_pane.mode == "coverage":
+        if self.mode == "coverage":
             self.refresh_content()
 
     # ------------------------------------------------------------------ comments
@@ -539,14 +520,19 @@ class ReviewApp(App[None]):
         if self.repo is None:
             return
         try:
+            identity: tuple[str, str] | None = self.repo.identity()
+        except ReviewtoolError:
+            identity = None  # no user.name/email: reading works, writing says "who are you?"
+        try:
             threads, problems = ReviewStore(self.repo).load()
         except ReviewtoolError as exc:
-            self.post_message(ThreadsLoaded([], [], f"cannot read review notes: {exc}"))
+            self.post_message(ThreadsLoaded([], [], f"cannot read review notes: {exc}", identity))
             return
-        self.post_message(ThreadsLoaded(threads, [str(p) for p in problems]))
+        self.post_message(ThreadsLoaded(threads, [str(p) for p in problems], identity=identity))
 
     def on_threads_loaded(self, message: ThreadsLoaded) -> None:
         self.threads = message.threads
+        self.identity = message.identity
         self.threads_note = message.note
         if message.problems and message.problems != self.thread_problems:
             self.notify(f"{len(message.problems)} problem(s) in the review notes: {message.problems[0]}",
@@ -598,33 +584,8 @@ class ReviewApp(App[None]):
 
     # ------------------------------------------------------------------ workers: writes and tasks
     def write_review(self, action: str, call: Callable[[], str], reload_history: bool = False) -> None:
-        """Queue one review write (comment, reply, resolve...). Writes run one at a time in a
-        worker, in the order they were asked for, each reporting its outcome: a write is never
-        dropped because another was asked for meanwhile (quick keys, a burst of pastes)."""
-        with self._writes_lock:
-            self._writes.append((action, call, reload_history))
-            if self._writing:
-                return
-            self._writing = True
-        self._run_writes()
-
-    @work(thread=True, group="notes", exit_on_error=False)
-    def _run_writes(self) -> None:
-        while True:
-            with self._writes_lock:
-                if not self._writes:
-                    self._writing = False
-                    return
-                action, call, reload_history = self._writes.popleft()
-            try:
-                message = call()
-            except ReviewtoolError as exc:
-                self.post_message(ReviewWritten(action, False, str(exc)))
-                continue
-            except Exception as exc:  # a bug: report it, and keep the queue going
-                self.post_message(ReviewWritten(action, False, f"{type(exc).__name__}: {exc}"))
-                continue
-            self.post_message(ReviewWritten(action, True, message, reload_history=reload_history))
+        """Queue one review write (comment, reply, resolve...): see :class:`WriteQueue`."""
+        self._writes.put(action, call, reload_history)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def run_export(self, call: Callable[[], str]) -> None:
@@ -640,7 +601,10 @@ class ReviewApp(App[None]):
     def run_sync(self, remote: str, call: Callable[[Callable[[str], None]], str]) -> None:
         """Sync the review notes with *remote*, posting progress lines."""
         try:
-            message = call(lambda line: self.post_message(TaskProgress("sync", line)))
+            def progress(line: str) -> None:
+                self.post_message(TaskProgress("sync", line))
+
+            message = call(progress)
         except ReviewtoolError as exc:
             self.post_message(TaskFinished("sync", False, str(exc)))
             return
@@ -745,12 +709,10 @@ class ReviewApp(App[None]):
 
     # ------------------------------------------------------------------ actions: comparison
     def watch_base_commit(self, old: str | None, new: str | None) -> None:
-        if not self.is_mounted:
-            return
         self.history_pane.base_commit = new
         self.history_pane.refresh_rows()
         if self.version is not None:
-            self.select_version(self.version)
+            self._start_selection(self.version)
 
     def action_mark_base(self) -> None:
         """Mark the highlighted version as the comparison base (again: clear it)."""
@@ -761,7 +723,8 @@ class ReviewApp(App[None]):
             self.action_clear_base()
             return
         self.base_commit = v.commit
-        self.notify(Content.assemble("comparing against ", (v.short, "bold"),
+        # Content renders in a toast as it does anywhere (notify's annotation says str only).
+        self.notify(Content.assemble("comparing against ", (v.short, "bold"),  # type: ignore[arg-type]
                                      "; move the cursor to compare any version with it"),
                     title="base marked")
 
@@ -773,68 +736,46 @@ class ReviewApp(App[None]):
 
     def action_mode(self, mode: str) -> None:
         """Show the section as text, inline diff, side-by-side diff or outline coverage."""
+        self.mode = mode
+
+    def watch_mode(self, mode: str) -> None:
         self.content_pane.mode = mode
         self.refresh_content()
 
     # ------------------------------------------------------------------ actions: review
     def action_comment(self) -> None:
         """Comment on the selected version, section, or a passage of it."""
-        from reviewtool.tui import review
-
         review.start_comment(self)
 
     def action_reply(self) -> None:
         """Reply to the highlighted thread."""
-        from reviewtool.tui import review
-
         review.start_reply(self)
 
     def action_edit_comment(self) -> None:
         """Edit your own highlighted comment."""
-        from reviewtool.tui import review
-
         review.start_edit(self)
 
     def action_toggle_resolved(self) -> None:
         """Resolve the highlighted thread (reopen it when resolved)."""
-        from reviewtool.tui import review
-
         review.toggle_resolved(self)
 
     def action_reopen(self) -> None:
         """Reopen the highlighted resolved thread."""
-        from reviewtool.tui import review
-
         review.simple_action(self, "reopen")
 
     def action_retract(self) -> None:
         """Retract your own highlighted comment (asks first)."""
-        from reviewtool.tui import review
-
         review.start_retract(self)
 
     def action_apply_suggestion(self) -> None:
         """Apply the highlighted thread's suggested edit to the working tree."""
-        from reviewtool.tui import review
-
         review.start_apply(self)
 
     def action_export(self) -> None:
         """Export the review summary to a file."""
-        from reviewtool.tui import review
-
         review.start_export(self)
 
     def action_sync(self) -> None:
         """Fetch, merge and push the review notes."""
-        from reviewtool.tui import review
-
         review.start_sync(self)
 
-
-#: Actions of the main screen, disabled while a dialog is open (``q`` still closes it, and
-#: ``tab``/``shift+tab`` move between the dialog's fields).
-_MAIN_SCREEN_ACTIONS = frozenset(
-    b.action.split("(", 1)[0] for b in ReviewApp.BINDINGS
-    if b.action not in ("back_or_quit", "focus_next", "focus_previous")
-)

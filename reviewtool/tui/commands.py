@@ -16,6 +16,8 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
+from reviewtool.tui import bindings
+
 if TYPE_CHECKING:
     from textual.app import App
 
@@ -32,33 +34,7 @@ class KeyEntry:
 
 
 def _groups() -> list[tuple[str, list[Binding]]]:
-    from reviewtool.tui.app import ReviewApp
-    from reviewtool.tui.comment_editor import CommentEditor
-    from reviewtool.tui.comments_pane import CommentsPane
-    from reviewtool.tui.content_pane import ContentPane
-    from reviewtool.tui.dialogs import ConfirmScreen, ExportScreen
-    from reviewtool.tui.help_screen import HelpScreen
-    from reviewtool.tui.history_pane import HistoryPane
-    from reviewtool.tui.search_screen import SearchScreen
-    from reviewtool.tui.sections_pane import SectionsPane
-    from reviewtool.tui.start_screen import StartScreen
-
-    def own(bindings) -> list[Binding]:
-        return [b for b in bindings if isinstance(b, Binding)]
-
-    return [
-        ("everywhere", own(ReviewApp.BINDINGS)),
-        ("history", own(HistoryPane.BINDINGS)),
-        ("sections", own(SectionsPane.BINDINGS)),
-        ("content", own(ContentPane.BINDINGS)),
-        ("comments", own(CommentsPane.BINDINGS)),
-        ("comment editor", own(CommentEditor.BINDINGS)),
-        ("search", own(SearchScreen.BINDINGS)),
-        ("export dialog", own(ExportScreen.BINDINGS)),
-        ("confirmation", own(ConfirmScreen.BINDINGS)),
-        ("help", own(HelpScreen.BINDINGS)),
-        ("start screen", own(StartScreen.BINDINGS)),
-    ]
+    return [(group, [b for b in items if isinstance(b, Binding)]) for group, items in bindings.GROUPS]
 
 
 def display_keys(keys: str) -> str:
@@ -72,11 +48,11 @@ def catalog(keymap: dict[str, str] | None = None) -> list[KeyEntry]:
     """Every binding with an id, in display order, with *keymap* overrides applied."""
     keymap = keymap or {}
     entries = []
-    for group, bindings in _groups():
+    for group, group_bindings in _groups():
         # A key the keymap gives to one binding is taken from the others of its group (the
         # remapped binding is the one that runs), so each key is shown where it works.
-        taken = {key.strip() for b in bindings if b.id in keymap for key in keymap[b.id].split(",")}
-        for b in bindings:
+        taken = {key.strip() for b in group_bindings if b.id in keymap for key in keymap[b.id].split(",")}
+        for b in group_bindings:
             if not b.id:
                 continue
             if b.id in keymap:
@@ -92,7 +68,7 @@ class ReviewCommands(Provider):
     """Every app action as a palette command (shown with its keys)."""
 
     def _commands(self) -> list[KeyEntry]:
-        app: App = self.app
+        app: App[object] = self.app
         return [e for e in catalog(getattr(app, "_keymap", {})) if e.group == "everywhere"]
 
     def _run(self, action: str) -> None:

@@ -12,11 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
+from textual.document._document import Document
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static, TextArea
+
+from reviewtool.tui import bindings
 
 
 @dataclass(frozen=True)
@@ -33,10 +35,7 @@ class CommentDraft:
 class CommentEditor(ModalScreen[CommentDraft | None]):
     """Write a comment, reply or edit. Dismisses with a :class:`CommentDraft`, or None when cancelled."""
 
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="editor.save"),
-        Binding("escape", "cancel", "Cancel", id="editor.cancel"),
-    ]
+    BINDINGS = bindings.COMMENT_EDITOR
 
     DEFAULT_CSS = """
     CommentEditor { align: center middle; }
@@ -91,8 +90,10 @@ class CommentEditor(ModalScreen[CommentDraft | None]):
         if selection.start == selection.end:
             return None
         start_loc, end_loc = sorted((selection.start, selection.end))
-        start = area.document.get_index_from_location(start_loc)
-        end = area.document.get_index_from_location(end_loc)
+        document = area.document
+        assert isinstance(document, Document)  # a plain TextArea holds a Document
+        start = document.get_index_from_location(start_loc)
+        end = document.get_index_from_location(end_loc)
         text = area.selected_text
         return text, start, end
 
@@ -114,7 +115,8 @@ class CommentEditor(ModalScreen[CommentDraft | None]):
         if quote is not None and not quote[0].strip():
             error.update(Content("The selected passage is blank."))
             return
-        self.dismiss(CommentDraft(body, *(quote or (None, None, None)), suggestion=suggestion))
+        text, start, end = quote or (None, None, None)
+        self.dismiss(CommentDraft(body, text, start, end, suggestion=suggestion))
 
     def action_cancel(self) -> None:
         """Close without saving."""

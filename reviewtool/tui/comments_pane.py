@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -19,6 +18,7 @@ from textual.widgets.option_list import Option
 from reviewtool.review.anchoring import Placement
 from reviewtool.review.comments import Thread
 from reviewtool.textsafe import clean, one_line, shorten
+from reviewtool.tui import bindings
 from reviewtool.wording import relative_date
 
 STATE_STYLES = {
@@ -99,12 +99,7 @@ def thread_content(thread: Thread, placement: Placement, section_title: str, now
 class CommentsPane(OptionList):
     """Threads on the selection; the highlighted thread is the target of reply, resolve..."""
 
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="comments.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="comments.up"),
-        Binding("g", "first", "First", show=False, id="comments.first"),
-        Binding("G", "last", "Last", show=False, id="comments.last"),
-    ]
+    BINDINGS = bindings.COMMENTS
 
     DEFAULT_CSS = """
     CommentsPane { height: 1fr; }

@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
@@ -40,6 +39,7 @@ from reviewtool.diff.word_diff import WordOp
 from reviewtool.draft.document import Document, Section
 from reviewtool.draft.history import Version
 from reviewtool.textsafe import clean, one_line
+from reviewtool.tui import bindings
 from reviewtool.tui.lines_view import LinesView, StyleResolver, content_lines, markdown_lines
 
 MODES = ("text", "diff", "side", "coverage")
@@ -129,14 +129,7 @@ def piece_header(piece: DiffPiece) -> Content:
 class ContentPane(Vertical, can_focus=True):
     """Shows the selected section in one of :data:`MODES`."""
 
-    BINDINGS = [
-        Binding("j,down", "scroll_down", "Scroll down", show=False, id="content.down"),
-        Binding("k,up", "scroll_up", "Scroll up", show=False, id="content.up"),
-        Binding("g,home", "scroll_top", "Top", show=False, id="content.top"),
-        Binding("G,end", "scroll_bottom", "Bottom", show=False, id="content.bottom"),
-        Binding("pagedown,space", "page_down", "Page down", show=False, id="content.page_down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="content.page_up"),
-    ]
+    BINDINGS = bindings.CONTENT
 
     DEFAULT_CSS = """
     ContentPane { height: 1fr; }

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Select, Static
+
+from reviewtool.tui import bindings
 
 EXPORT_FORMATS = (("Markdown", "markdown"), ("JSON", "json"), ("HTML", "html"))
 EXPORT_SUFFIXES = {"markdown": ".md", "json": ".json", "html": ".html"}
@@ -20,10 +21,7 @@ EXPORT_STATUSES = (("All threads", "all"), ("Open threads", "open"), ("Resolved 
 class ConfirmScreen(ModalScreen[bool]):
     """Ask a yes/no question: ``y``/enter confirms, ``n``/escape declines."""
 
-    BINDINGS = [
-        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
-    ]
+    BINDINGS = bindings.CONFIRM
 
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
@@ -69,10 +67,7 @@ class ExportRequest:
 class ExportScreen(ModalScreen[ExportRequest | None]):
     """Choose the format and file of the review summary; refuses to overwrite unless ticked."""
 
-    BINDINGS = [
-        Binding("ctrl+s", "export", "Export", id="export.save"),
-        Binding("escape", "cancel", "Cancel", id="export.cancel"),
-    ]
+    BINDINGS = bindings.EXPORT
 
     DEFAULT_CSS = """
     ExportScreen { align: center middle; }

@@ -123,11 +123,11 @@ class GrowthView(Widget):
                     style += " reverse"
                 parts.append((ch * width, style))
             if current is not None and not current.deleted:
-                value = {"words": f"{current.words:,}", "sections": str(current.sections),
+                shown = {"words": f"{current.words:,}", "sections": str(current.sections),
                          "prose": f"{current.prose_share * 100:.0f}%"}[metric]
             else:
-                value = "…"
-            parts.append((f"  {value:>9}", "bold"))
+                shown = "…"
+            parts.append((f"  {shown:>9}", "bold"))
             lines.append(Content.assemble(*parts))
         return Content("\n").join(lines)
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from reviewtool.tui import bindings
 from reviewtool.tui.commands import catalog
 from reviewtool.tui.keymap import keymap_path
 
@@ -45,11 +45,7 @@ def help_content(keymap: dict[str, str] | None = None) -> Content:
 class HelpScreen(ModalScreen[None]):
     """A scrollable key reference; any of q, escape, ? or F1 closes it."""
 
-    BINDINGS = [
-        Binding("escape,q,question_mark,f1", "close", "Close", id="help.close"),
-        Binding("j,down", "scroll_down", "Down", show=False, id="help.down"),
-        Binding("k,up", "scroll_up", "Up", show=False, id="help.up"),
-    ]
+    BINDINGS = bindings.HELP
 
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }

@@ -17,7 +17,6 @@ from datetime import datetime
 
 from rich.segment import Segment
 from textual import events
-from textual.binding import Binding
 from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message
@@ -28,6 +27,7 @@ from textual.style import Style
 
 from reviewtool.draft.history import Version
 from reviewtool.textsafe import one_line
+from reviewtool.tui import bindings
 from reviewtool.wording import relative_date
 
 
@@ -58,15 +58,7 @@ def change_cells(n: int, most: int = 5) -> int:
 class HistoryPane(ScrollView, can_focus=True):
     """Versions newest first: sha, date, author, subject, words, change bar, open comments."""
 
-    BINDINGS = [
-        Binding("j,down", "cursor_down", "Down", show=False, id="history.down"),
-        Binding("k,up", "cursor_up", "Up", show=False, id="history.up"),
-        Binding("g,home", "first", "Newest", show=False, id="history.first"),
-        Binding("G,end", "last", "Oldest", show=False, id="history.last"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="history.page_down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="history.page_up"),
-        Binding("enter", "select", "Open", id="history.open"),
-    ]
+    BINDINGS = bindings.HISTORY
 
     DEFAULT_CSS = """
     HistoryPane {
@@ -75,7 +67,9 @@ class HistoryPane(ScrollView, can_focus=True):
     }
     HistoryPane > .history--header { text-style: bold; color: $text-muted; }
     HistoryPane > .history--cursor { background: $block-cursor-blurred-background; }
-    HistoryPane:focus > .history--cursor { background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold; }
+    HistoryPane:focus > .history--cursor {
+        background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold;
+    }
     HistoryPane > .history--base { background: $warning-muted; }
     """
 

@@ -75,6 +75,7 @@ class ThreadsLoaded(Message):
     threads: list[Thread]
     problems: list[str]
     note: str = ""  # why there are none (the notes could not be read)
+    identity: tuple[str, str] | None = None  # the user (git's user.name/email); None: not set
 
 
 @dataclass

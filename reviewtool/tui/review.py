@@ -73,6 +73,7 @@ def start_comment(app: ReviewApp) -> None:
         if draft is None:
             return
         repo, key = app.repo, (section.key if section is not None else None)
+        assert repo is not None  # a version is shown, so the repository is open
         at = offset + draft.quote_start if draft.quote_start is not None else None
 
         def call() -> str:
@@ -90,19 +91,21 @@ def start_comment(app: ReviewApp) -> None:
 # ---------------------------------------------------------------- thread actions
 
 
-def _store(app: ReviewApp):
-    return ReviewStore(app.repo)
+def _store(app: ReviewApp) -> ReviewStore:
+    """The review store as the user, with the identity the threads worker read (no git here)."""
+    assert app.repo is not None
+    return ReviewStore(app.repo, identity=app.identity)
 
 
 def _mine(app: ReviewApp, thread: Any, verb: str) -> bool:
     """Whether *thread* is the user's own; otherwise say so now, before anything is typed."""
-    try:
-        if _store(app).is_mine(thread):
-            return True
+    if app.identity is None:
+        message = "who are you? set git config user.name and user.email"
+    elif _store(app).is_mine(thread):
+        return True
+    else:
         message = (f"cannot {verb} comment {_id(thread)}: it was written by "
                    f"{one_line(thread.author or thread.email)}, not by you")
-    except ReviewtoolError as exc:
-        message = str(exc)
     app.notify(message, title=verb, severity="error", markup=False)
     return False
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -21,6 +20,7 @@ from textual.widgets.option_list import Option
 from reviewtool.draft.document import Document
 from reviewtool.draft.history import Version
 from reviewtool.textsafe import one_line
+from reviewtool.tui import bindings
 
 MAX_RESULTS = 200
 
@@ -49,11 +49,7 @@ def search(versions: list[Version], doc: Document | None, query: str) -> list[tu
 class SearchScreen(ModalScreen[tuple[str, Any, list[int]] | None]):
     """Incremental search over versions and sections."""
 
-    BINDINGS = [
-        Binding("escape", "close", "Close", id="search.close"),
-        Binding("down", "move(1)", "Next result", show=False, id="search.next"),
-        Binding("up", "move(-1)", "Previous result", show=False, id="search.previous"),
-    ]
+    BINDINGS = bindings.SEARCH
 
     DEFAULT_CSS = """
     SearchScreen { align: center top; }

@@ -12,13 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rich.text import Text
-from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from reviewtool.draft.document import Document, Section
 from reviewtool.textsafe import one_line
+from reviewtool.tui import bindings
 
 #: Icons per section kind.
 KIND_ICONS = {"frontmatter": "⚙", "preamble": "¶", "heading": "§", "outline": "•"}
@@ -56,14 +56,7 @@ class SectionMarks:
 class SectionsPane(Tree[str]):
     """The section tree of one version of the draft (node data: the section key)."""
 
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="sections.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="sections.up"),
-        Binding("g", "scroll_home", "Top", show=False, id="sections.top"),
-        Binding("G", "scroll_end", "Bottom", show=False, id="sections.bottom"),
-        Binding("h", "collapse", "Collapse", show=False, id="sections.collapse"),
-        Binding("l", "expand", "Expand", show=False, id="sections.expand"),
-    ]
+    BINDINGS = bindings.SECTIONS
 
     DEFAULT_CSS = """
     SectionsPane { height: 1fr; overflow-x: hidden; }
@@ -91,7 +84,7 @@ class SectionsPane(Tree[str]):
         self._key_nodes: dict[str, TreeNode[str]] = {}
         self._pending_key: str | None = None
 
-    def process_label(self, label) -> Text:
+    def process_label(self, label: str | Text) -> Text:
         """Labels are never parsed as markup: a ``str`` is taken literally."""
         if isinstance(label, str):
             return Text(one_line(label))
@@ -194,7 +187,7 @@ class SectionsPane(Tree[str]):
         return node.data
 
     # ------------------------------------------------------------ events
-    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[str]) -> None:
         event.stop()
         if event.node.data is not None and self._pending_key is None:
             self.post_message(self.SectionHighlighted(self, event.node.data))

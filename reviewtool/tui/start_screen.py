@@ -8,7 +8,6 @@ drafts are listed to choose from).
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
@@ -16,6 +15,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reviewtool.textsafe import one_line
+from reviewtool.tui import bindings
 
 HOW_TO_START = (
     "To start a draft:\n\n"
@@ -40,11 +40,7 @@ TITLES = {
 class StartScreen(Screen[str | None]):
     """Explains how to start, or lets the user pick one of several drafts (dismisses with its path)."""
 
-    BINDINGS = [
-        Binding("q,escape", "quit_app", "Quit", id="start.quit"),
-        Binding("j", "cursor_down", "Down", show=False, id="start.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="start.up"),
-    ]
+    BINDINGS = bindings.START
 
     DEFAULT_CSS = """
     StartScreen { align: center middle; }

@@ -118,8 +118,8 @@ def diff_pieces(selection: dict[str, Any], key: str) -> tuple[list[DiffPiece], s
             continue
         pieces.append(DiffPiece(title, list(change.status), list(wd.ops), change.words_added,
                                 change.words_removed, similarity))
-    if not pieces and key and doc.get(key) is not None:
-        section = doc.get(key)
+    section = doc.get(key) if key else None
+    if not pieces and section is not None:
         pieces.append(DiffPiece(section.title, ["unchanged"], None, note="unchanged since the base",
                                 text=clean(doc.full_text(section))))
     return pieces, ""

@@ -175,7 +175,7 @@ def _title(rng: random.Random, vocab: list[str], used: set[str]) -> str:
 def make_essay(n_words: int, seed: int = 1) -> Essay:
     """A deterministic essay of *n_words* body words in sections of about 200 words."""
     rng = random.Random(seed)
-    tokens = corpus_tokens()
+    corpus_tokens()  # warms the shared corpus cache
     chain = _chain()
     vocab = _vocab()
     used: set[str] = set()

@@ -208,7 +208,7 @@ async def measure_app(repo: Path) -> tuple[float, list[float], int]:
             before = time.perf_counter()
             await pilot.press("j")
             target = pane.versions[pane.cursor].commit
-            if not await wait_for(lambda: target in probe.diff_drawn, 30):
+            if not await wait_for(lambda target=target: target in probe.diff_drawn, 30):
                 raise SystemExit("bench_tui: the diff never showed")
             latencies.append(probe.diff_drawn[target] - before)
             await asyncio.sleep(0.02)  # a reader's pause between moves

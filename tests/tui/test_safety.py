@@ -59,7 +59,7 @@ async def test_markup_in_untrusted_text_shows_literally_and_does_nothing(tmp_pat
         assert "[b]not bold[/b]" in content
 
         # Clicking on every piece of untrusted text runs no action.
-        comments = app.query_one(CommentsPane)
+        assert app.query_one(CommentsPane).is_mounted
         for y in range(0, 4):
             await pilot.click(CommentsPane, offset=(4, y))
         history = app.query_one(HistoryPane)
