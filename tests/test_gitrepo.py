@@ -23,3 +23,62 @@ def test_git_never_reads_our_stdin_and_runs_in_its_own_session_when_detached(rep
     assert int(sid) != os.getsid(0) and stdin.strip() == "''"  # its own session: no terminal to prompt on
     code, out, _ = git_repo.try_run("probe")
     assert code == 0 and int(out.split()[0]) != os.getsid(0)
+
+
+# ---------------------------------------------------------------- discovery
+
+
+def test_open_in_a_linked_worktree_finds_its_own_tree_and_the_main_common_dir(repo, tmp_path):
+    first = repo.commit("v1", {"drafts/essay.md": "# Essay\n\nOne.\n"})
+    linked = tmp_path / "linked"
+    repo.git("worktree", "add", "-q", "-b", "side", str(linked))
+    (linked / "drafts" / "sub").mkdir()
+    for where in (linked, linked / "drafts" / "sub"):
+        git_repo = GitRepo.open(where)
+        assert not git_repo.bare
+        assert git_repo.root == linked.resolve()
+        assert git_repo.git_dir == (repo.path / ".git" / "worktrees" / "linked").resolve()
+        assert git_repo.common_dir() == (repo.path / ".git").resolve()
+        assert git_repo.resolve_commit("HEAD") == first
+        assert git_repo.read_blob(git_repo.blob_ids([f"{first}:drafts/essay.md"])[0] or "") == b"# Essay\n\nOne.\n"
+        git_repo.close()
+    # The main work tree's repository shares the common dir (notes, caches, locks live there).
+    main = GitRepo.open(repo.path)
+    assert main.common_dir() == main.git_dir == (repo.path / ".git").resolve()
+
+
+def test_open_in_a_bare_repository_and_below_it(repo, tmp_path):
+    commit = repo.commit("v1", {"drafts/essay.md": "# Essay\n"})
+    bare = tmp_path / "remote.git"
+    repo.git("clone", "-q", "--bare", str(repo.path), str(bare))
+    for where in (bare, bare / "refs"):
+        git_repo = GitRepo.open(where)
+        assert git_repo.bare and git_repo.root == git_repo.git_dir == bare.resolve()
+        assert git_repo.common_dir() == bare.resolve()
+        assert git_repo.resolve_commit("main") == commit
+        assert git_repo.read_blobs(git_repo.blob_ids([f"{commit}:drafts/essay.md"])) != {}
+        git_repo.close()
+
+
+# ---------------------------------------------------------------- creating
+
+
+def test_init_and_fast_import_ignore_the_global_config(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    # A global config that would change the result: another default branch, CRLF checkouts.
+    (home / ".gitconfig").write_text("[init]\n\tdefaultBranch = trunk\n[core]\n\tautocrlf = true\n")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("GIT_CONFIG_GLOBAL", raising=False)
+    target = tmp_path / "made"
+    target.mkdir()
+    made = GitRepo.init(target, branch="main")
+    made.fast_import(b"blob\nmark :1\ndata 4\na\nb\n\n"
+                     b"commit refs/heads/main\nmark :2\ncommitter A <a@example.org> 1700000000 +0000\n"
+                     b"data 3\nv1\nM 100644 :1 essay.md\n\ndone\n")
+    made.run("reset", "--hard", "-q", "HEAD")
+    assert made.run("symbolic-ref", "HEAD").strip() == "refs/heads/main"
+    assert (target / "essay.md").read_bytes() == b"a\nb\n"  # no CRLF from the global autocrlf
+    opened = GitRepo.open(target)
+    assert opened.run("log", "--format=%s").strip() == "v1"
+    made.close()

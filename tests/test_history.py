@@ -438,7 +438,7 @@ def test_open_refuses_non_repositories(tmp_path, repo):
 
 
 class ProcessCounter:
-    """Counts every process started (subprocess.run and GitPython both go through Popen)."""
+    """Counts every process started (subprocess.run and the object reader both go through Popen)."""
 
     def __init__(self, monkeypatch) -> None:
         self.commands: list[list[str]] = []
@@ -482,7 +482,7 @@ def test_reading_every_version_starts_at_most_a_couple_of_processes(long_repos, 
     vs = hist.versions
     counter = ProcessCounter(monkeypatch)
     docs = [hist.document(v) for v in vs]
-    assert len(counter) <= 2, counter.commands  # GitPython's persistent cat-file
+    assert len(counter) <= 2, counter.commands  # the persistent cat-file
     assert len(docs) == 500
     assert [d.sections[1].key for d in docs[:1]] == ["essay"]
     assert "Version 499." in docs[0].text and "Version 0." in docs[-1].text

@@ -269,7 +269,7 @@ def test_notes_at_two_fanouts_and_shared_blobs_read_once_each(drafted: Repo):
 def test_deltified_notes_are_asked_for_tip_first_and_all_come_back(tmp_path: Path):
     """Notes fast-imported as delta chains: DeltaOrder puts every blob before its delta base
     (so git rebuilds each chain once), and reading in that order loses nothing."""
-    from reviewtool.git.notes_ref import DELTA_ORDER_MIN, DeltaOrder
+    from reviewtool.git.object_reader import DELTA_ORDER_MIN, DeltaOrder
 
     repo = fast_import_history(tmp_path / "r", [f"# V{i}\n\ntext {i}\n" for i in range(120)])
     commits = repo.git("rev-list", "--reverse", "main").split()

@@ -8,51 +8,42 @@ renamed file) each step makes.
 
 :func:`build_demo` turns that into a real repository with a single
 ``git fast-import`` run, so the result has genuine authors, dates and a file
-rename that ``git log --follow`` detects. This module only talks to git through
-subprocesses; it never imports the UI.
+rename that ``git log --follow`` detects. Its git work goes through
+:class:`~reviewtool.git.repo.GitRepo` (``init``, ``fast_import``); it never imports the UI.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 import tempfile
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import Any
 
 from reviewtool.errors import ReviewtoolError
+from reviewtool.git.repo import GitError, GitRepo
 
 #: Branch the demo history is written to.
 DEMO_BRANCH = "main"
 
-#: Environment for the git calls: stable output, no prompts, no pager, and no
-#: global or system configuration (hooks, templates, autocrlf) leaking into the demo.
-_GIT_ENV = {
-    "LC_ALL": "C",
-    "LANG": "C",
-    "GIT_PAGER": "cat",
-    "GIT_TERMINAL_PROMPT": "0",
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-}
-
-
-def _history_dir():
+def _history_dir() -> Traversable:
     """The packaged ``demo/history`` directory (a Traversable; works when installed)."""
     return resources.files("reviewtool.demo") / "history"
 
 
-def demo_steps() -> list[dict]:
+def demo_steps() -> list[dict[str, Any]]:
     """The manifest: one dict per commit, in commit order (a fresh copy each call).
 
     Keys: ``file`` (version file name), ``path`` (path in the repository),
     ``author``, ``email``, ``date`` (ISO 8601 with offset), ``message`` and
     ``events`` (structural changes versus the previous step).
     """
-    return json.loads((_history_dir() / "history.json").read_text(encoding="utf-8"))
+    steps: list[dict[str, Any]] = json.loads((_history_dir() / "history.json").read_text(encoding="utf-8"))
+    return steps
 
 
 def demo_version(file: str) -> bytes:
@@ -75,7 +66,7 @@ def _git_date(iso: str) -> str:
     return f"{int(when.timestamp())} {sign}{hours:02d}{mins:02d}"
 
 
-def _ident(step: dict) -> str:
+def _ident(step: dict[str, Any]) -> str:
     name, email = step["author"], step["email"]
     for part in (name, email):
         if any(ch in part for ch in "<>\n"):
@@ -88,7 +79,7 @@ def _data(payload: bytes) -> bytes:
     return b"data %d\n" % len(payload) + payload + b"\n"
 
 
-def _fast_import_stream(steps: list[dict]) -> bytes:
+def _fast_import_stream(steps: list[dict[str, Any]]) -> bytes:
     """The whole history as one fast-import stream: a blob, then a commit, per step."""
     out: list[bytes] = []
     previous_path: str | None = None
@@ -118,21 +109,12 @@ def _fast_import_stream(steps: list[dict]) -> bytes:
     return b"".join(out)
 
 
-def _git(repo: Path, *args: str, stdin: bytes | None = None) -> None:
+def _git_step(what: str, run: Callable[[], object]) -> None:
+    """Run one git step of the build; its failure is one clear line."""
     try:
-        proc = subprocess.run(
-            ["git", *args],
-            cwd=repo,
-            input=stdin,
-            capture_output=True,
-            env={**os.environ, **_GIT_ENV},
-        )
-    except FileNotFoundError as exc:
-        raise ReviewtoolError("git is not installed (or not on PATH)") from exc
-    if proc.returncode != 0:
-        err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        detail = err[0] if err else f"exit status {proc.returncode}"
-        raise ReviewtoolError(f"building the demo failed: git {args[0]}: {detail}")
+        run()
+    except GitError as exc:
+        raise ReviewtoolError(f"building the demo failed: git {what}: {exc}") from None
 
 
 def _prepare_target(path: Path | None) -> tuple[Path, bool]:
@@ -164,10 +146,14 @@ def build_demo(path: Path | None = None) -> Path:
     """
     repo, created = _prepare_target(path)
     try:
-        _git(repo, "init", "-q", "-b", DEMO_BRANCH)
-        _git(repo, "fast-import", "--quiet", "--done", stdin=_fast_import_stream(demo_steps()))
+        # No system or global git configuration (hooks, templates, autocrlf) leaks into the demo.
+        try:
+            git_repo = GitRepo.init(repo, branch=DEMO_BRANCH, isolated=True)
+        except GitError as exc:
+            raise ReviewtoolError(f"building the demo failed: git init: {exc}") from None
+        _git_step("fast-import", lambda: git_repo.fast_import(_fast_import_stream(demo_steps())))
         # fast-import wrote objects and the branch only: populate index and working tree.
-        _git(repo, "-c", "core.autocrlf=false", "reset", "--hard", "-q", "HEAD")
+        _git_step("reset", lambda: git_repo.run("-c", "core.autocrlf=false", "reset", "--hard", "-q", "HEAD"))
         _add_sample_reviews(repo)
     except BaseException:
         if created:
@@ -195,7 +181,7 @@ REVIEWERS = {
 #: and what happened next. ``then`` lists (who, action, text) with action
 #: ``reply`` or ``resolve``. Every quote must occur in its section at that version
 #: (``make_anchor`` checks, so an edit of the demo texts that breaks one fails loudly).
-SAMPLE_REVIEWS: list[dict] = [
+SAMPLE_REVIEWS: list[dict[str, Any]] = [
     {
         "version": "v04.md", "by": "priya",
         "body": "Three claims in the introduction, but the outline only develops the second one. Decide now "

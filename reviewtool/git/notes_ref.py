@@ -14,9 +14,10 @@ a compare-and-swap; when another writer got there first it starts again from
 the new tip, with jittered backoff.
 
 Reads are bulk, never one process per note: :meth:`NotesStore.iter_raw` walks the
-notes tree and reads every note blob through one ``git cat-file --batch``
-(:class:`CatFile`), asking for the blobs in the order git reads fastest
-(:class:`DeltaOrder`, one ``git cat-file --batch-check``). Notes on commits that no
+notes tree and reads every note blob through the repository's persistent ``git cat-file
+--batch`` (:class:`~reviewtool.git.object_reader.ObjectReader`, shared with the draft's
+blobs), asking for the blobs in the order git reads fastest
+(:class:`~reviewtool.git.object_reader.DeltaOrder`, one ``git cat-file --batch-check``). Notes on commits that no
 longer exist (dropped by amend or rebase) are still in the notes tree and are read
 like any other.
 """
@@ -27,14 +28,13 @@ import contextlib
 import os
 import random
 import re
-import subprocess
 import tempfile
-import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from reviewtool.errors import ReviewtoolError, UsageError
+from reviewtool.git.object_reader import DELTA_ORDER_MIN, DeltaOrder, Found, parse_tree
 from reviewtool.git.repo import GitError, GitRepo
 
 #: The notes ref used when ``reviewtool.notesRef`` is not configured.
@@ -48,8 +48,6 @@ FANOUT_SPLIT = 256
 MAX_FANOUT = 3
 
 _HEX = re.compile(r"^[0-9a-f]+$")
-#: Added to the environment of the streaming ``cat-file`` (as in GitRepo: no locale, no prompts).
-_STREAM_ENV = {"LC_ALL": "C", "LANG": "C", "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"}
 _HEX2 = re.compile(r"^[0-9a-f]{2}$")
 
 
@@ -164,73 +162,69 @@ class NotesStore:
         return result
 
     def read_blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
-        """The contents of many blobs through one ``git cat-file --batch``."""
-        wanted = list(dict.fromkeys(shas))
-        if not wanted:
-            return {}
-        found = cat_file_batch(self.repo, wanted)
-        return {sha: obj[2] for sha, obj in zip(wanted, found) if obj is not None}
+        """The contents of many blobs (those the repository has) through the persistent ``cat-file``."""
+        return self.repo.read_blobs(shas)
 
     def iter_raw(self, commit: str | None = None) -> Iterator[tuple[str, bytes]]:
         """``(annotated object id, raw note bytes)`` for every note of the notes commit *commit*
         (default: the ref; nothing when it does not exist).
 
-        One ``git cat-file --batch`` does all the reading: the notes tree level by level
-        (the fanout directories), then every note blob, streamed as git reads them so the
-        caller's parsing overlaps git's work. The blobs are asked for in the order that
-        suits git (:class:`DeltaOrder`), so the notes come in no particular order.
+        The repository's persistent ``git cat-file --batch`` does all the reading: the notes
+        tree level by level (the fanout directories), then every note blob, streamed as git
+        reads them so the caller's parsing overlaps git's work. The blobs are asked for in the
+        order that suits git (:class:`DeltaOrder`), so the notes come in no particular order.
         """
-        with CatFile(self.repo) as cat:
-            (root,) = cat.ask([f"{commit or self.ref}^{{tree}}"])
-            if root is None or root[1] != "tree":
-                return
-            hexlen = len(root[0])
-            notes: dict[str, list[str]] = {}
-            level = [("", root[2])]
-            ordering: DeltaOrder | None = None
-            try:
-                while level:
-                    subtrees: list[tuple[str, str]] = []
-                    for prefix, data in level:
-                        for mode, sha, name in parse_tree(data, hexlen):
-                            path = prefix + name
-                            if mode == "40000":
-                                if len(name) == 2 and len(path) < hexlen and _HEX.match(name):
-                                    subtrees.append((path, sha))
-                            elif mode != "160000" and len(path) == hexlen and _HEX.match(name):
-                                notes.setdefault(path, []).append(sha)
-                    if ordering is None and (subtrees or len(notes) >= DELTA_ORDER_MIN):
-                        ordering = DeltaOrder(self.repo)  # starts now, while the tree is read
-                    answers = cat.ask([sha for _, sha in subtrees]) if subtrees else ()
-                    level = [(path, found[2]) for (path, _), found in zip(subtrees, answers)
-                             if found is not None and found[1] == "tree"]
-                # Which notes each blob is (part of): the same blob can be the note of several
-                # objects, and an object noted at two fanouts has two blobs.
-                wanted: dict[str, list[str]] = {}
-                for obj in sorted(notes):
-                    for sha in notes[obj]:
-                        wanted.setdefault(sha, []).append(obj)
-                order = list(wanted)
-                if ordering is not None and len(order) >= DELTA_ORDER_MIN:
-                    order = ordering.order(order)
-            finally:
-                if ordering is not None:
-                    ordering.close()
-            parts: dict[str, list[bytes]] = {}
-            for sha, data in zip(order, cat.stream(order)):
-                for obj in wanted[sha]:
-                    entries = notes[obj]
-                    if len(entries) == 1:
-                        yield obj, data or b""
-                        continue
-                    got = parts.setdefault(obj, [])
-                    got.append(data or b"")
-                    if len(got) == len(entries):
-                        # The same object noted at two fanouts: keep both notes' lines.
-                        merged = b""
-                        for piece in got:
-                            merged = union_note(merged, piece)
-                        yield obj, merged
+        cat = self.repo.objects
+        (root,) = cat.ask([f"{commit or self.ref}^{{tree}}"])
+        if root is None or root[1] != "tree":
+            return
+        hexlen = len(root[0])
+        notes: dict[str, list[str]] = {}
+        level = [("", root[2])]
+        ordering: DeltaOrder | None = None
+        try:
+            while level:
+                subtrees: list[tuple[str, str]] = []
+                for prefix, data in level:
+                    for mode, sha, name in parse_tree(data, hexlen):
+                        path = prefix + name
+                        if mode == "40000":
+                            if len(name) == 2 and len(path) < hexlen and _HEX.match(name):
+                                subtrees.append((path, sha))
+                        elif mode != "160000" and len(path) == hexlen and _HEX.match(name):
+                            notes.setdefault(path, []).append(sha)
+                if ordering is None and (subtrees or len(notes) >= DELTA_ORDER_MIN):
+                    ordering = DeltaOrder(self.repo)  # starts now, while the tree is read
+                answers = cat.ask([sha for _, sha in subtrees]) if subtrees else ()
+                level = [(path, found[2]) for (path, _), found in zip(subtrees, answers)
+                         if found is not None and found[1] == "tree"]
+            # Which notes each blob is (part of): the same blob can be the note of several
+            # objects, and an object noted at two fanouts has two blobs.
+            wanted: dict[str, list[str]] = {}
+            for obj in sorted(notes):
+                for sha in notes[obj]:
+                    wanted.setdefault(sha, []).append(obj)
+            order = list(wanted)
+            if ordering is not None and len(order) >= DELTA_ORDER_MIN:
+                order = ordering.order(order)
+        finally:
+            if ordering is not None:
+                ordering.close()
+        parts: dict[str, list[bytes]] = {}
+        for sha, content in zip(order, cat.stream(order)):
+            for obj in wanted[sha]:
+                entries = notes[obj]
+                if len(entries) == 1:
+                    yield obj, content or b""
+                    continue
+                got = parts.setdefault(obj, [])
+                got.append(content or b"")
+                if len(got) == len(entries):
+                    # The same object noted at two fanouts: keep both notes' lines.
+                    merged = b""
+                    for piece in got:
+                        merged = union_note(merged, piece)
+                    yield obj, merged
 
     def read_raw(self, commit: str | None = None) -> dict[str, bytes]:
         """Annotated object id -> raw note bytes, for the notes commit *commit* (default: the ref)."""
@@ -303,8 +297,9 @@ class NotesStore:
         try:
             import fcntl
         except ImportError:  # pragma: no cover - not POSIX
-            fcntl = None
-        if fcntl is None or not self.serialize:
+            yield
+            return
+        if not self.serialize:
             yield
             return
         try:
@@ -381,7 +376,7 @@ class NotesStore:
     def _existing_notes(self, head: str, objs: list[str]) -> dict[str, tuple[bytes | None, list[str]]]:
         """For each object: (its note content or None, the paths holding it) in *head*'s tree."""
         specs = [f"{head}:{note_path(obj, d)}" for obj in objs for d in range(MAX_FANOUT + 1)]
-        found = cat_file_batch(self.repo, specs)
+        found = self.repo.objects.ask(specs)
         result: dict[str, tuple[bytes | None, list[str]]] = {}
         per = MAX_FANOUT + 1
         for i, obj in enumerate(objs):
@@ -421,7 +416,8 @@ class NotesStore:
         tree = self.write_tree(old, index_info)
         return self.commit_tree(tree, [old] if old else [], message)
 
-    def _probe(self, old: str, objs: list[str]):
+    def _probe(self, old: str, objs: list[str]) -> tuple[dict[str, tuple[bytes | None, list[str]]],
+                                                          dict[str, int], dict[str, list[str]]]:
         """One ``cat-file --batch`` for everything an append needs to know about *old*'s tree:
         each object's existing note (at any fanout) and the directories on its path."""
         per = 2 * (MAX_FANOUT + 1)
@@ -431,9 +427,9 @@ class NotesStore:
             specs.append(f"{old}^{{tree}}")
             specs.extend(f"{old}:{'/'.join(obj[2 * i: 2 * i + 2] for i in range(d))}"
                          for d in range(1, MAX_FANOUT + 1))
-        found = cat_file_batch(self.repo, specs)
+        found = self.repo.objects.ask(specs)
         existing: dict[str, tuple[bytes | None, list[str]]] = {}
-        dirs: dict[str, list] = {}
+        dirs: dict[str, list[Found | None]] = {}
         for i, obj in enumerate(objs):
             chunk = found[i * per: (i + 1) * per]
             data: bytes | None = None
@@ -448,7 +444,8 @@ class NotesStore:
         fanouts, splits = self._place_new_notes(old, {o: dirs[o] for o in objs if existing[o][0] is None})
         return existing, fanouts, splits
 
-    def _place_new_notes(self, old: str, dirs: dict[str, list]) -> tuple[dict[str, int], dict[str, list[str]]]:
+    def _place_new_notes(self, old: str, dirs: dict[str, list[Found | None]]
+                         ) -> tuple[dict[str, int], dict[str, list[str]]]:
         """Choose the fanout of new notes; split directory levels that are full.
 
         *dirs* maps each new note's object to the cat-file results for the root tree and the
@@ -533,206 +530,6 @@ def union_note(ours: bytes, theirs: bytes) -> bytes:
     if ours and not ours.endswith(b"\n"):
         ours += b"\n"
     return ours + b"\n".join(extra) + b"\n"
-
-
-def parse_tree(data: bytes, hexlen: int = 40) -> list[tuple[str, str, str]]:
-    """A raw tree object as ``(mode, sha, name)`` entries."""
-    size = hexlen // 2
-    entries: list[tuple[str, str, str]] = []
-    pos = 0
-    while pos < len(data):
-        space = data.index(b" ", pos)
-        nul = data.index(b"\0", space)
-        mode = data[pos:space].decode()
-        name = data[space + 1:nul].decode("utf-8", errors="surrogateescape")
-        sha = data[nul + 1: nul + 1 + size].hex()
-        entries.append((mode, sha, name))
-        pos = nul + 1 + size
-    return entries
-
-
-def cat_file_batch(repo: GitRepo, specs: list[str]) -> list[tuple[str, str, bytes] | None]:
-    """Look up many objects in one ``git cat-file --batch``: ``(sha, type, content)`` or ``None``."""
-    if not specs:
-        return []
-    out = repo.run_bytes("cat-file", "--batch", "--buffer", input="".join(s + "\n" for s in specs))
-    result: list[tuple[str, str, bytes] | None] = []
-    pos = 0
-    for _ in specs:
-        eol = out.index(b"\n", pos)
-        header = out[pos:eol].split(b" ")
-        pos = eol + 1
-        if len(header) != 3 or header[-1] in (b"missing", b"ambiguous") or not header[2].isdigit():
-            result.append(None)
-            continue
-        size = int(header[2])
-        result.append((header[0].decode(), header[1].decode(), out[pos:pos + size]))
-        pos += size + 1
-    return result
-
-
-#: Below this many note blobs, :class:`DeltaOrder` is not worth its process.
-DELTA_ORDER_MIN = 64
-
-
-class DeltaOrder:
-    """Orders blobs so that git reads them fast: a blob stored as a delta against another
-    of them comes before it (and so before the whole chain of its bases).
-
-    git rebuilds a deltified object from its chain of bases and keeps the bases it
-    rebuilt in a cache. Reading the tip of a chain first leaves the rest of the chain in
-    that cache; reading a chain in a random order rebuilds much of it again and again (3
-    to 4 times slower for the first notes of a ``git fast-import``-ed notes pack, where
-    each note is a delta against the one written before). One ``git cat-file
-    --batch-check`` tells each blob's delta base; it is started on construction, so that
-    git's start-up overlaps the caller's work until :meth:`order`. Loose objects and
-    blobs whose base is not among those asked about keep their relative order.
-    """
-
-    def __init__(self, repo: GitRepo) -> None:
-        self.proc = subprocess.Popen(["git", "cat-file", "--batch-check=%(objectname) %(deltabase)"],
-                                     cwd=repo.root, env={**os.environ, **_STREAM_ENV}, stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-
-    def order(self, shas: list[str]) -> list[str]:
-        """*shas*, deltas before their bases (unchanged if git could not tell)."""
-        try:
-            out, _ = self.proc.communicate("".join(sha + "\n" for sha in shas).encode())
-        except OSError:
-            return shas
-        if self.proc.returncode != 0:
-            return shas
-        base_of = dict(line.split(b" ", 1) for line in out.splitlines() if b" " in line)
-        wanted = {sha.encode(): sha for sha in shas}
-        children: dict[str, list[str]] = {}
-        roots: list[str] = []
-        for key, sha in wanted.items():
-            base = wanted.get(base_of.get(key, b""))
-            if base is not None and base != sha:
-                children.setdefault(base, []).append(sha)
-            else:
-                roots.append(sha)
-        # Depth first from the roots (bases before their deltas), then reversed.
-        order: list[str] = []
-        stack = roots[::-1]
-        while stack:
-            sha = stack.pop()
-            order.append(sha)
-            stack.extend(children.get(sha, ())[::-1])
-        if len(order) != len(wanted):  # a cycle (impossible in a pack) would leave some out
-            return shas
-        order.reverse()
-        return order
-
-    def close(self) -> None:
-        """Stop git if :meth:`order` was not called."""
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-        for pipe in (self.proc.stdin, self.proc.stdout):
-            if pipe is not None and not pipe.closed:
-                pipe.close()
-
-
-class CatFile:
-    """One ``git cat-file --batch`` process, asked for objects in rounds.
-
-    :meth:`ask` sends some object names and returns their answers; what it read decides
-    the next round (e.g. walking a tree level by level). :meth:`stream` is the last round:
-    any number of objects, read as git produces them. Use it as a context manager.
-    """
-
-    def __init__(self, repo: GitRepo) -> None:
-        self.proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=repo.root,
-                                     env={**os.environ, **_STREAM_ENV}, stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=1 << 16)
-        try:  # a larger pipe lets git run further ahead of a slow reader (Linux only)
-            import fcntl
-            fcntl.fcntl(self.proc.stdout.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
-        except (ImportError, OSError):
-            pass
-
-    def __enter__(self) -> CatFile:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def ask(self, specs: list[str]) -> list[tuple[str, str, bytes] | None]:
-        """``(sha, type, content)`` of each object named in *specs*, or ``None`` where it is missing."""
-        return [None if found is None else (found[0].decode(), found[1].decode(), found[2])
-                for found in self._answers(specs, last=False)]
-
-    def stream(self, specs: list[str]) -> Iterator[bytes | None]:
-        """The content of each object in *specs* (``None`` where missing), as git sends it.
-        The last request: git is told there are no more and must exit cleanly."""
-        for found in self._answers(specs, last=True):
-            yield None if found is None else found[2]
-        code = self.proc.wait()
-        if code != 0:
-            raise GitError(f"git cat-file failed: {self._stderr()}")
-
-    def close(self) -> None:
-        """Stop git (if still running) and release the pipes."""
-        proc = self.proc
-        for pipe in (proc.stdin, proc.stdout):
-            with contextlib.suppress(OSError):
-                pipe.close()
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()
-        proc.stderr.close()
-
-    def _answers(self, specs: list[str], last: bool) -> Iterator[tuple[bytes, bytes, bytes] | None]:
-        proc = self.proc
-        assert proc.stdin is not None and proc.stdout is not None
-        payload = "".join(spec + "\n" for spec in specs).encode()
-
-        def feed() -> None:
-            try:
-                proc.stdin.write(payload)
-                if last:
-                    proc.stdin.close()
-                else:
-                    proc.stdin.flush()
-            except (OSError, ValueError):  # git exited (or was stopped) early; the reader reports it
-                pass
-
-        # A thread writes while this reads, so neither side can block the other however
-        # many objects are asked for (a short request fits in the pipe: written directly).
-        writer = None
-        if len(payload) > 4096:
-            writer = threading.Thread(target=feed, daemon=True)
-            writer.start()
-        else:
-            feed()
-        out = proc.stdout
-        done = False
-        try:
-            for _ in specs:
-                header = out.readline()
-                if not header.endswith(b"\n"):
-                    raise GitError(f"git cat-file stopped early: {self._stderr()}")
-                parts = header.split()
-                if len(parts) != 3 or not parts[2].isdigit():
-                    yield None  # "<name> missing" / "ambiguous"
-                    continue
-                size = int(parts[2])
-                data = out.read(size)
-                if len(data) != size or out.read(1) != b"\n":
-                    raise GitError(f"git cat-file stopped early: {self._stderr()}")
-                yield parts[0], parts[1], data
-            done = True
-        finally:
-            if writer is not None:
-                if not done and proc.poll() is None:
-                    proc.kill()  # the reader gave up: a writer blocked on a full pipe must not hang
-                writer.join()
-
-    def _stderr(self) -> str:
-        if self.proc.poll() is None:
-            self.proc.kill()
-        return self.proc.stderr.read().decode("utf-8", "replace").strip() or "no message"
 
 
 def backoff(attempt: int, base: float = 0.004, cap: float = 0.25) -> None:

@@ -1,9 +1,11 @@
-"""Access to a git repository: running git, resolving revisions, reading blobs in bulk.
+"""Access to a git repository: discovery, running git, resolving revisions, reading blobs in bulk.
 
-Every other core module talks to git through :class:`GitRepo`. Commands run as
-plain subprocesses with a fixed, locale-independent environment; blobs are read
-through GitPython's object database, which keeps one ``git cat-file --batch``
-process alive, so reading many versions never starts one process per version.
+Every other core module talks to git through :class:`GitRepo`. :meth:`GitRepo.open` finds
+the repository (a work tree, a linked worktree or a bare repository); :meth:`GitRepo.init`
+creates one. Commands run as plain subprocesses with a fixed, locale-independent
+environment; objects are read through the repository's one persistent ``git cat-file
+--batch`` (:class:`~reviewtool.git.object_reader.ObjectReader`), so reading many versions
+and notes never starts one process per object.
 """
 
 from __future__ import annotations
@@ -11,10 +13,13 @@ from __future__ import annotations
 import os
 import subprocess
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from reviewtool.errors import ReviewtoolError, UsageError
+from reviewtool.git.object_reader import GitError, ObjectReader
+
+__all__ = ["EMPTY_TREE", "GitError", "GitRepo", "check_revision_argument"]
 
 #: Environment for every git call: stable output, no pager, no prompts.
 _GIT_ENV = {
@@ -32,8 +37,9 @@ _GIT_ENV = {
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 
 
-class GitError(ReviewtoolError):
-    """A git command failed; the message is git's own first error line."""
+#: Added for git runs that must not depend on the user's setup (see :meth:`GitRepo.init`):
+#: no system or global configuration (hooks, templates, autocrlf).
+_ISOLATED_ENV = {"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
 
 
 def _first_line(stderr: str) -> str:
@@ -56,14 +62,15 @@ def check_revision_argument(rev: str) -> str:
 class GitRepo:
     """One git working tree (or bare repository) and the operations reviewtool needs."""
 
-    def __init__(self, root: Path, git_dir: Path, bare: bool = False) -> None:
+    def __init__(self, root: Path, git_dir: Path, bare: bool = False, common_dir: Path | None = None,
+                 env: Mapping[str, str] | None = None) -> None:
         self.root = root
         self.git_dir = git_dir
         self.bare = bare
-        self._env = {**os.environ, **_GIT_ENV}
-        self._odb_lock = threading.Lock()
-        self._gp_repo = None  # GitPython Repo, created lazily
-        self._common_dir: Path | None = None
+        self._env = {**os.environ, **_GIT_ENV, **(env or {})}
+        self._reader_lock = threading.Lock()
+        self._reader: ObjectReader | None = None  # started on first use
+        self._common_dir = common_dir
         #: Run git away from the terminal (its own session, no controlling tty): set by the
         #: TUI, where a prompt (ssh's host key question, a passphrase) would freeze the screen
         #: and read the user's keys. git then fails instead of asking, and the error is shown.
@@ -85,7 +92,7 @@ class GitRepo:
         # it prints nothing there, and a (possibly empty) line in a work tree.
         proc = subprocess.run(
             ["git", "rev-parse", "--show-object-format", "--is-bare-repository", "--absolute-git-dir",
-             "--is-inside-work-tree", "--show-cdup"],
+             "--git-common-dir", "--is-inside-work-tree", "--show-cdup"],
             cwd=where,
             capture_output=True,
             text=True,
@@ -99,15 +106,41 @@ class GitRepo:
         object_format, *lines = proc.stdout.splitlines()
         if object_format.strip() not in ("sha1", "--show-object-format"):  # the latter: git < 2.25
             raise ReviewtoolError(f"{object_format.strip()} repositories are not supported yet "
-                                  "(GitPython reads SHA-1 objects only): " + str(where))
+                                  "(reviewtool reads SHA-1 objects only): " + str(where))
         bare = lines[0].strip() == "true"
         git_dir = Path(lines[1].strip())
+        # --git-common-dir is relative to where git ran unless absolute; in a linked worktree
+        # it is the main repository's git directory.
+        common_dir = Path(os.path.normpath(where.resolve() / lines[2].strip()))
         if bare:
-            return cls(git_dir, git_dir, bare=True)
-        if len(lines) < 4 or lines[2].strip() != "true":
+            return cls(git_dir, git_dir, bare=True, common_dir=common_dir)
+        if len(lines) < 5 or lines[3].strip() != "true":
             raise ReviewtoolError(f"{where} is inside the .git directory: run reviewtool in the work tree")
-        root = (where / lines[3].strip()).resolve()
-        return cls(root, git_dir, bare=False)
+        root = (where / lines[4].strip()).resolve()
+        return cls(root, git_dir, bare=False, common_dir=common_dir)
+
+    @classmethod
+    def init(cls, path: Path, branch: str = "main", isolated: bool = True) -> GitRepo:
+        """Create a new (non-bare) repository in the existing directory *path*, on *branch*.
+
+        With *isolated*, this and every later git call through the returned repository ignore
+        the system and global git configuration (hooks, templates, ``core.autocrlf``), so what
+        is built does not depend on the user's setup. Raises :class:`GitError` (or
+        :class:`ReviewtoolError` when git is not installed).
+        """
+        env = _ISOLATED_ENV if isolated else {}
+        repo = cls(Path(path), Path(path) / ".git", env=env)
+        repo.run("init", "-q", "-b", branch)
+        return repo
+
+    def fast_import(self, stream: bytes) -> None:
+        """Feed *stream* to ``git fast-import --quiet`` (objects, refs, marks: whatever it says)."""
+        self.run("fast-import", "--quiet", input=stream)
+
+    @property
+    def env(self) -> Mapping[str, str]:
+        """The environment every git process of this repository runs with."""
+        return self._env
 
     def common_dir(self) -> Path:
         """The common git directory: shared by linked worktrees; refs and caches live there."""
@@ -158,9 +191,14 @@ class GitRepo:
         # Never the terminal's stdin: a git (or ssh) reading it would take the user's keys.
         if isinstance(input, str):
             input = input.encode("utf-8")
-        return subprocess.run(["git", *args], cwd=self.root, input=input, capture_output=True, env=env,
-                              stdin=subprocess.DEVNULL if input is None else None,
-                              start_new_session=self.detached)
+        try:
+            return subprocess.run(["git", *args], cwd=self.root, input=input, capture_output=True, env=env,
+                                  stdin=subprocess.DEVNULL if input is None else None,
+                                  start_new_session=self.detached)
+        except FileNotFoundError as exc:
+            if not self.root.is_dir():
+                raise ReviewtoolError(f"cannot change to {str(self.root)!r}: no such directory") from None
+            raise ReviewtoolError("git is not installed (or not on PATH)") from exc
 
     # ------------------------------------------------------------------ revisions
     def has_commits(self) -> bool:
@@ -230,26 +268,25 @@ class GitRepo:
         return rel.as_posix()
 
     # ------------------------------------------------------------------ objects
-    def _gitpython(self):
-        if self._gp_repo is None:
-            import git  # GitPython
-
-            self._gp_repo = git.Repo(self.git_dir if self.bare else self.root)
-        return self._gp_repo
+    @property
+    def objects(self) -> ObjectReader:
+        """The repository's one persistent ``git cat-file --batch`` (started on first use)."""
+        with self._reader_lock:
+            if self._reader is None:
+                self._reader = ObjectReader(self.root, self._env, detached=self.detached)
+            self._reader.detached = self.detached
+            return self._reader
 
     def read_blob(self, sha: str) -> bytes:
         """The content of blob *sha*, through the persistent ``cat-file --batch``."""
-        with self._odb_lock:
-            stream = self._gitpython().odb.stream(bytes.fromhex(sha))
-            return stream.read()
+        return self.objects.read(sha)
 
     def read_blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
-        """Read many blobs through one persistent ``cat-file --batch`` process."""
-        result: dict[str, bytes] = {}
-        for sha in shas:
-            if sha not in result:
-                result[sha] = self.read_blob(sha)
-        return result
+        """The contents of many blobs in one round of the persistent ``cat-file --batch``;
+        blobs the repository lacks are left out."""
+        wanted = list(dict.fromkeys(shas))
+        found = self.objects.ask(wanted)
+        return {sha: obj[2] for sha, obj in zip(wanted, found) if obj is not None}
 
     def blob_ids(self, specs: Sequence[str]) -> list[str | None]:
         """Resolve ``rev:path`` specs to blob ids in one ``cat-file --batch-check`` call."""
@@ -274,8 +311,8 @@ class GitRepo:
         return self.run("hash-object", "--", path).strip()
 
     def close(self) -> None:
-        if self._gp_repo is not None:
-            try:
-                self._gp_repo.close()
-            finally:
-                self._gp_repo = None
+        """Stop the persistent ``cat-file`` process (a later read starts it again)."""
+        with self._reader_lock:
+            reader, self._reader = self._reader, None
+        if reader is not None:
+            reader.close()
