@@ -19,9 +19,9 @@ from reviewtool.review.anchoring import (
     make_anchor,
     reanchor,
 )
-from reviewtool.review.comments import ReviewStore
 from reviewtool.review.quote_search import FUZZY_THRESHOLD, edit_distance
 from reviewtool.review.section_follow import section_map
+from reviewtool.review.store import ReviewStore
 
 DRAFT = "drafts/essay.md"
 

@@ -9,19 +9,10 @@ import pytest
 from reviewtool.errors import ReviewtoolError, UsageError
 from reviewtool.git.notes_ref import DEFAULT_NOTES_REF, NotesStore
 from reviewtool.git.repo import GitRepo
-from reviewtool.review.comments import (
-    Anchor,
-    Event,
-    Reply,
-    ReviewStore,
-    Thread,
-    encode_line,
-    fold,
-    normalize_time,
-    parse_events,
-    parse_note,
-    parse_notes,
-)
+from reviewtool.review.codec import parse_events, parse_note, parse_notes
+from reviewtool.review.events import Anchor, Event, Reply, Thread, encode_line, normalize_time
+from reviewtool.review.fold import fold
+from reviewtool.review.store import ReviewStore
 from tests.gitutil import Repo
 
 ESSAY = ("---\ntitle: Essay\n---\n\n# Intro\n\nThe first paragraph makes a claim about gardens.\n\n"
@@ -403,7 +394,7 @@ MISALIGNED = [
 
 
 def test_whole_note_decoding_gives_what_line_by_line_decoding_gives():
-    from reviewtool.review.comments import _decode_notes
+    from reviewtool.review.codec import _decode_notes
 
     commit = "c" * 40
     for lines in (MISALIGNED, [*MISALIGNED[:1], ev("x", "comment", 9, body="has 9007199254740993 in it")],
@@ -431,12 +422,12 @@ def test_notes_decoded_together_stay_apart():
     raw = [(commit, "".join(line + "\n" for line in lines).encode()) for commit, lines in notes]
     raw.append(("f" * 40, ev("c4", "comment", 5, body="no final newline").encode()))
     for size in (1, 1 << 20):  # one note per json call / all of them in one
-        import reviewtool.review.comments as comments
-        old, comments._BATCH_BYTES = comments._BATCH_BYTES, size
+        import reviewtool.review.codec as codec
+        old, codec._BATCH_BYTES = codec._BATCH_BYTES, size
         try:
             parsed = {commit: (evs, probs) for commit, evs, probs in parse_notes(raw)}
         finally:
-            comments._BATCH_BYTES = old
+            codec._BATCH_BYTES = old
         assert {c: [e.id for e in evs] for c, (evs, _) in parsed.items()} == {
             "a" * 40: ["c1", "r1"], "b" * 40: ["c2"], "d" * 40: ["c3"], "e" * 40: [], "f" * 40: ["c4"]}
         assert [(p.commit, p.line_no, p.text) for p in parsed["d" * 40][1]] == [("d" * 40, 2, "{broken")]
@@ -484,7 +475,7 @@ def _random_events(rnd) -> list[Event]:
 def test_one_pass_fold_matches_the_any_order_fold():
     import random
 
-    from reviewtool.review.comments import _fold, _fold_any_order, _key
+    from reviewtool.review.fold import _fold, _fold_any_order, _key
 
     for seed in range(400):
         events = _random_events(random.Random(seed))
@@ -536,7 +527,7 @@ def test_lines_other_tools_may_write_never_break_loading():
 
 
 def test_the_next_event_after_the_last_representable_time_does_not_overflow():
-    from reviewtool.review.comments import _after
+    from reviewtool.review.store import _after
 
     last = "9999-12-31T23:59:59.999999Z"
     assert _after("2024-01-01T00:00:00.000000Z", last) == last

@@ -18,8 +18,8 @@ from reviewtool.errors import UsageError
 from reviewtool.git.repo import GitRepo
 from reviewtool.review import anchoring
 from reviewtool.review.anchoring import comments_for_version, make_anchor
-from reviewtool.review.comments import ReviewStore
 from reviewtool.review.export import export, filter_threads, md_escape
+from reviewtool.review.store import ReviewStore
 
 DRAFT = "drafts/essay.md"
 V1 = """---

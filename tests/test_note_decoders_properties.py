@@ -1,6 +1,6 @@
 """Property: loading notes gives the same events and problems with orjson as with the stdlib.
 
-orjson is the fast decoder of :mod:`reviewtool.review.comments`; the stdlib ``json`` decoder is
+orjson is the fast decoder of :mod:`reviewtool.review.codec`; the stdlib ``json`` decoder is
 the reference. The two differ on some input (orjson refuses NaN, lone surrogates and
 invalid UTF-8, and turns integers beyond 64 bits into floats), and the loader must hide
 every difference: a batch orjson refuses goes to the stdlib, and a note where a float
@@ -18,10 +18,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import reviewtool.review.comments as comments
-from reviewtool.review.comments import encode_line, parse_notes
+import reviewtool.review.codec as codec
+from reviewtool.review.codec import parse_notes
+from reviewtool.review.events import encode_line
 
-pytestmark = pytest.mark.skipif(comments._orjson is None, reason="orjson is not installed")
+pytestmark = pytest.mark.skipif(codec._orjson is None, reason="orjson is not installed")
 
 COMMIT = "c" * 40
 TIME = "2024-01-01T00:00:01.000000Z"
@@ -84,8 +85,8 @@ def notes(draw) -> list[tuple[str, bytes]]:
 
 
 def _parsed(raw: list[tuple[str, bytes]], batch_bytes: int, use_orjson: bool, monkeypatch) -> list:
-    monkeypatch.setattr(comments, "_BATCH_BYTES", batch_bytes)
-    monkeypatch.setattr(comments, "_orjson", comments._orjson if use_orjson else None)
+    monkeypatch.setattr(codec, "_BATCH_BYTES", batch_bytes)
+    monkeypatch.setattr(codec, "_orjson", codec._orjson if use_orjson else None)
     out = []
     for commit, events, problems in parse_notes(raw):
         out.append((commit,

@@ -19,7 +19,9 @@ from hypothesis import strategies as st
 
 from reviewtool.git.notes_ref import NotesStore
 from reviewtool.git.repo import GitRepo
-from reviewtool.review.comments import encode_line, fold, parse_events
+from reviewtool.review.codec import parse_events
+from reviewtool.review.events import encode_line
+from reviewtool.review.fold import fold
 from reviewtool.review.sync import merge_notes
 from tests.gitutil import make_repo
 

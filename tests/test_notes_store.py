@@ -13,7 +13,7 @@ import pytest
 from reviewtool.errors import UsageError
 from reviewtool.git.notes_ref import DEFAULT_NOTES_REF, FANOUT_SPLIT, NotesStore, note_path
 from reviewtool.git.repo import GitRepo
-from reviewtool.review.comments import ReviewStore
+from reviewtool.review.store import ReviewStore
 from tests.gitutil import GIT_ENV, Repo, fast_import_history, git
 
 ESSAY = "---\ntitle: Essay\n---\n\n# Intro\n\nThe first paragraph says something.\n"

@@ -10,7 +10,7 @@ from reviewtool.git.notes_ref import NotesStore
 from reviewtool.git.repo import GitRepo
 from reviewtool.review import anchoring
 from reviewtool.review.anchoring import make_anchor
-from reviewtool.review.comments import ReviewStore
+from reviewtool.review.store import ReviewStore
 from reviewtool.review.suggestions import apply_suggestion
 
 DRAFT = "drafts/essay.md"

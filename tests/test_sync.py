@@ -17,7 +17,7 @@ from reviewtool.cli.commands import main
 from reviewtool.errors import ReviewtoolError
 from reviewtool.git.notes_ref import DEFAULT_NOTES_REF, NotesStore
 from reviewtool.git.repo import GitRepo
-from reviewtool.review.comments import ReviewStore
+from reviewtool.review.store import ReviewStore
 from reviewtool.review.sync import init_repo, sync, tracking_ref
 from tests.gitutil import Repo, git, make_repo
 

@@ -23,7 +23,7 @@ from reviewtool.textsafe import one_line
 from reviewtool.wording import short_date
 
 if TYPE_CHECKING:
-    from reviewtool.review.comments import ReviewStore
+    from reviewtool.review.store import ReviewStore
 
 
 class Context:
@@ -402,7 +402,7 @@ def history_command(ctx: Context, rev: str | None, section_key: str, draft: str 
 
 
 def _review_store(ctx: Context) -> ReviewStore:
-    from reviewtool.review.comments import ReviewStore
+    from reviewtool.review.store import ReviewStore
 
     return ReviewStore(ctx.repo)
 

@@ -275,7 +275,7 @@ def _add_sample_reviews(repo: Path) -> None:
     from reviewtool.draft.history import DraftHistory
     from reviewtool.git.repo import GitRepo
     from reviewtool.review.anchoring import make_anchor
-    from reviewtool.review.comments import ReviewStore
+    from reviewtool.review.store import ReviewStore
 
     clock = _DemoClock()
     git_repo = GitRepo.open(repo)

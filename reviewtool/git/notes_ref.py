@@ -3,7 +3,7 @@
 Review data lives in a notes ref (``refs/notes/reviewtool`` unless
 ``git config reviewtool.notesRef`` names another ``refs/notes/...`` ref). The
 note on a commit is a sequence of lines, one self-contained event each (the
-event format is :mod:`reviewtool.review.comments`); this module only knows lines.
+event format is :mod:`reviewtool.review.events`); this module only knows lines.
 
 Writes never use ``git notes add/append``: those update the ref without checking
 its old value, so concurrent writers silently lose each other's notes (20

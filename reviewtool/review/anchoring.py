@@ -1,6 +1,6 @@
 """Comment anchors: build them on one version, re-anchor them onto any other.
 
-An anchor (see :mod:`reviewtool.review.comments`) names the version a comment was made
+An anchor (see :mod:`reviewtool.review.events`) names the version a comment was made
 on (``commit``, ``path``, ``blob``) and optionally a section (``key``, ``title``)
 and a quoted passage: code point offsets ``start``/``end`` (end exclusive) into
 the whole draft text at that blob, the ``exact`` text, and up to
@@ -47,7 +47,7 @@ from reviewtool.draft.document import Document, Section, parse
 from reviewtool.draft.history import decode_draft
 from reviewtool.errors import ReviewtoolError
 from reviewtool.lru import LRU
-from reviewtool.review.comments import CONTEXT_CHARS, Anchor
+from reviewtool.review.events import CONTEXT_CHARS, Anchor
 from reviewtool.review.quote_search import QuoteSearch, clear_word_indexes, find_verbatim, within
 from reviewtool.review.section_follow import clear_section_maps, section_at, section_map
 
@@ -402,7 +402,7 @@ def comments_for_version(history: Any, threads: Iterable[Any], version: Any,
     """Every thread made on *version* or an earlier one, re-anchored onto *version*.
 
     *history* is a :class:`reviewtool.draft.history.DraftHistory`, *threads* are
-    :class:`reviewtool.review.comments.Thread` objects (any draft: the others are
+    :class:`reviewtool.review.events.Thread` objects (any draft: the others are
     skipped). A thread whose commit is no longer in the history is matched by its
     blob; when neither matches (but its path was the draft's) it counts as older
     than every version. Retracted threads are left out unless asked for.

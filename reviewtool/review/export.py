@@ -109,7 +109,7 @@ def _version_json(version: Any) -> dict[str, Any]:
     if isinstance(version, str):
         return {"commit": version, "short": version[:8], "subject": None, "date": None}
     is_wt = getattr(version, "is_worktree", False)
-    when = getattr(version, "date", None)
+    when: Any = getattr(version, "date", None)
     return {"commit": None if is_wt else version.commit, "short": version.short,
             "subject": getattr(version, "subject", None),
             "date": when.isoformat() if hasattr(when, "isoformat") else when}
@@ -260,7 +260,7 @@ def _date(stamp: str | None) -> str:
 
 
 def _state_label(anchor: dict[str, Any]) -> str:
-    state = anchor["state"]
+    state: str = anchor["state"]
     if state == "fuzzy":
         return f"fuzzy match ({anchor['score']:.2f})"
     if anchor["scope"] == "version":
@@ -406,7 +406,7 @@ td.n,th.n{text-align:right}.thread{border:1px solid #ddd;border-radius:6px;paddi
 blockquote{margin:.5rem 0;padding:.2rem .8rem;border-left:3px solid #bbb;color:#444;white-space:pre-wrap}
 .body{white-space:pre-wrap;margin:.5rem 0}.before{text-decoration:line-through;color:#a00}.after{color:#070}
 .replies{margin:.4rem 0 0 1rem;padding-left:.8rem;border-left:2px solid #eee}.reply{margin:.4rem 0}
-"""
+"""  # noqa: E501 (one rule set per line)
 
 
 def _h(text: Any) -> str:

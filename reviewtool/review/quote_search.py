@@ -25,7 +25,7 @@ from typing import Any
 from reviewtool.draft.document import Document, Section
 from reviewtool.draft.text_rules import CLOSERS, SENTENCE_END
 from reviewtool.lru import LRU
-from reviewtool.review.comments import CONTEXT_CHARS
+from reviewtool.review.events import CONTEXT_CHARS
 
 #: Hypothesis' weights for scoring an approximate match.
 QUOTE_WEIGHT = 50

@@ -74,7 +74,7 @@ def apply_suggestion(history: Any, store: Any, thread_id: str) -> ApplyResult:
     """Apply the suggestion of thread *thread_id* (a unique id prefix) to the working tree.
 
     *history* is the draft's :class:`reviewtool.draft.history.DraftHistory`, *store* a
-    :class:`reviewtool.review.comments.ReviewStore`. Refuses with one clear line, writing
+    :class:`reviewtool.review.store.ReviewStore`. Refuses with one clear line, writing
     nothing, when the thread has no suggestion, is retracted or already applied,
     the working-tree file is missing, or the quoted passage is no longer found
     verbatim (fuzzy, outdated, orphaned). On success the file is rewritten and

@@ -342,11 +342,15 @@ def merge_notes(store: NotesStore, theirs: str | None, label: str = "remote") ->
     raise ReviewtoolError(f"could not update {store.ref}: other writers kept moving it")
 
 
+#: What :func:`_compare` hands to :func:`_merge_commit`: our tree, their tree, and the notes read.
+_MergeData = tuple[NotesTree, NotesTree, dict[str, bytes]]
+
+
 def _count(data: bytes) -> int:
     return sum(1 for line in data.split(b"\n") if line.strip())
 
 
-def _compare(store: NotesStore, ours: str | None, theirs: str | None):
+def _compare(store: NotesStore, ours: str | None, theirs: str | None) -> tuple[dict[str, int], _MergeData]:
     """Event counts between two notes commits, and everything a merge needs.
 
     Returns ``(counts, (ours_tree, theirs_tree, contents))`` where *contents* maps blob ids
@@ -385,15 +389,13 @@ def _note_data(entries: list[tuple[str, str]], contents: dict[str, bytes]) -> by
     return data
 
 
-def _merge_commit(store: NotesStore, ours: str, theirs: str, merged_data, label: str) -> str:
+def _merge_commit(store: NotesStore, ours: str, theirs: str, merged_data: _MergeData, label: str) -> str:
     """A merge commit (parents: ours, theirs) whose notes are the union of both sides' notes.
 
     For an object noted on both sides with different content: our note byte for byte, then
     their lines we lack (exact duplicates dropped). The tree is written afresh with a uniform
     fanout for the total number of notes; entries that are not notes are kept.
     """
-    ours_tree: NotesTree
-    theirs_tree: NotesTree
     ours_tree, theirs_tree, contents = merged_data
     doubled = [sha for tree in (ours_tree, theirs_tree) for entries in tree.notes.values()
                if len(entries) > 1 for _, sha in entries if sha not in contents]

@@ -37,7 +37,8 @@ from reviewtool.draft.history import DraftHistory, Version, find_drafts, resolve
 from reviewtool.errors import ReviewtoolError, UsageError
 from reviewtool.git.repo import GitRepo
 from reviewtool.review.anchoring import Placement, VersionIndex, comments_for_version
-from reviewtool.review.comments import ReviewStore, Thread
+from reviewtool.review.events import Thread
+from reviewtool.review.store import ReviewStore
 from reviewtool.textsafe import one_line
 from reviewtool.tui import bindings, review, view_models
 from reviewtool.tui.commands import ReviewCommands

@@ -16,7 +16,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from reviewtool.review.anchoring import Placement
-from reviewtool.review.comments import Thread
+from reviewtool.review.events import Thread
 from reviewtool.textsafe import clean, one_line, shorten
 from reviewtool.tui import bindings
 from reviewtool.wording import relative_date

@@ -17,7 +17,7 @@ from reviewtool.diff.section_diff import DocumentDiff
 from reviewtool.draft.document import Document
 from reviewtool.draft.history import DraftHistory, Version
 from reviewtool.review.anchoring import Placement
-from reviewtool.review.comments import Thread
+from reviewtool.review.events import Thread
 
 
 @dataclass

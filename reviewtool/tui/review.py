@@ -4,7 +4,7 @@ Each ``start_*`` function checks that the action makes sense for the current
 selection (telling the user why not in a notification), opens a dialog, and
 passes a closure to one of the app's thread workers (:meth:`ReviewApp.write_review`,
 ``run_export``, ``run_sync``). The closures call the core modules
-(:mod:`reviewtool.review.comments`, :mod:`reviewtool.review.anchoring`, :mod:`reviewtool.review.export`,
+(:mod:`reviewtool.review.store`, :mod:`reviewtool.review.anchoring`, :mod:`reviewtool.review.export`,
 :mod:`reviewtool.review.sync`) and return the line to show when they succeed.
 """
 
@@ -18,7 +18,7 @@ from textual.content import Content
 from reviewtool.errors import ReviewtoolError
 from reviewtool.review import export, suggestions, sync
 from reviewtool.review.anchoring import make_anchor
-from reviewtool.review.comments import ReviewStore
+from reviewtool.review.store import ReviewStore
 from reviewtool.textsafe import one_line, shorten
 from reviewtool.tui.comment_editor import CommentDraft, CommentEditor
 from reviewtool.tui.dialogs import ConfirmScreen, ExportRequest, ExportScreen

@@ -17,7 +17,7 @@ from reviewtool.diff import coverage as coverage_module
 from reviewtool.diff.section_diff import DocumentDiff, diff_documents
 from reviewtool.draft.document import Document, Section
 from reviewtool.draft.history import DraftHistory, Version
-from reviewtool.review.comments import Thread
+from reviewtool.review.events import Thread
 from reviewtool.textsafe import clean, one_line
 from reviewtool.tui.content_pane import DiffPiece
 from reviewtool.tui.history_pane import RowStats

@@ -43,8 +43,9 @@ from reviewtool.draft.history import DraftHistory  # noqa: E402
 from reviewtool.git.repo import GitRepo  # noqa: E402
 from reviewtool.review import anchoring  # noqa: E402
 from reviewtool.review.anchoring import comments_for_version, make_anchor  # noqa: E402
-from reviewtool.review.comments import ReviewStore, encode_line  # noqa: E402
+from reviewtool.review.events import encode_line  # noqa: E402
 from reviewtool.review.section_follow import section_at  # noqa: E402
+from reviewtool.review.store import ReviewStore  # noqa: E402
 from tests.gitutil import GIT_ENV, fast_import_history, git  # noqa: E402
 
 DRAFT = "drafts/essay.md"

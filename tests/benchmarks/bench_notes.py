@@ -39,8 +39,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from reviewtool.git.repo import GitRepo  # noqa: E402
-from reviewtool.review import comments  # noqa: E402
-from reviewtool.review.comments import ReviewStore, encode_line  # noqa: E402
+from reviewtool.review import codec  # noqa: E402
+from reviewtool.review.events import encode_line  # noqa: E402
+from reviewtool.review.store import ReviewStore  # noqa: E402
 from tests.gitutil import GIT_ENV, fast_import_history, git  # noqa: E402
 
 REF = "refs/notes/reviewtool"
@@ -212,16 +213,16 @@ def main() -> int:
               f"git {med(g for _, g in cpu) * 1000:.1f} ms, ratio {med(c / g for c, g in cpu if g):.2f}x")
         # The same, with the stdlib JSON decoder alone (orjson is a dependency, but the
         # stdlib path is what runs where orjson has no wheel; shown, not judged).
-        if comments._orjson is not None:
-            saved, comments._orjson = comments._orjson, None
+        if codec._orjson is not None:
+            saved, codec._orjson = codec._orjson, None
             try:
                 s_ours, _, s_git = interleaved(ours, theirs, max(5, args.runs // 3))
             finally:
-                comments._orjson = saved
+                codec._orjson = saved
             print(f"  with the stdlib JSON decoder instead of orjson: median {med(s_ours) * 1000:.1f} ms, "
                   f"ratio {med(a / b for a, b in zip(s_ours, s_git)):.2f}x")
         print(f"{git_lines} event lines, {args.comments} threads, JSON decoder: "
-              f"{'orjson ' + comments._orjson.__version__ if comments._orjson else 'stdlib'}. "
+              f"{'orjson ' + codec._orjson.__version__ if codec._orjson else 'stdlib'}. "
               f"ratio: {ratio:.2f}x (target <= 3x) -> {'OK' if ratio <= 3 else 'TOO SLOW'}")
         repo.close()
         return 0 if ratio <= 3 else 1

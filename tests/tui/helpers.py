@@ -38,7 +38,7 @@ async def settle(app: App, pilot, rounds: int = 3) -> None:
 def threads(repo_path):
     """The review threads stored in the repository at *repo_path* (read back from the notes)."""
     from reviewtool.git.repo import GitRepo
-    from reviewtool.review.comments import ReviewStore
+    from reviewtool.review.store import ReviewStore
 
     repo = GitRepo.open(repo_path)
     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reviewtool.git.repo import GitRepo
-from reviewtool.review.comments import ReviewStore
+from reviewtool.review.store import ReviewStore
 from reviewtool.tui.comments_pane import CommentsPane
 from reviewtool.tui.history_pane import HistoryPane
 from reviewtool.tui.sections_pane import SectionsPane

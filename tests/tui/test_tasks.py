@@ -6,7 +6,7 @@ import subprocess
 
 from reviewtool.draft.history import DraftHistory
 from reviewtool.git.repo import GitRepo
-from reviewtool.review.comments import ReviewStore
+from reviewtool.review.store import ReviewStore
 from reviewtool.review.sync import sync
 from reviewtool.tui.content_pane import ContentPane
 from reviewtool.tui.history_pane import HistoryPane
