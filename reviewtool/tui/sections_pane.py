@@ -178,14 +178,6 @@ class SectionsPane(Tree[str]):
         self.move_cursor(node, animate=False)
         return True
 
-    @property
-    def current_key(self) -> str:
-        """Key of the section under the cursor (``""``: the whole document)."""
-        node = self.cursor_node
-        if node is None or node.data is None:
-            return ROOT_KEY
-        return node.data
-
     # ------------------------------------------------------------ events
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[str]) -> None:
         event.stop()
