@@ -10,10 +10,9 @@ from reviewtool.diff.align import (
     STATUSES,
     _weighted_lis,
     align,
-    content_words,
-    max_weight_matching,
-    title_similarity,
 )
+from reviewtool.diff.assignment import max_weight_matching
+from reviewtool.diff.lexicon import content_words, title_similarity
 from reviewtool.draft.document import parse
 from tests.essays import FM, HEALTH, INTRO, MONEY, SAFETY, WEATHER, doc
 

@@ -58,7 +58,7 @@ def labelled_cases() -> list[tuple[str, str, str, list[dict]]]:
         expected = json.loads((case / "expected.json").read_text(encoding="utf-8"))
         cases.append((case.name, (case / "old.md").read_text(encoding="utf-8"),
                       (case / "new.md").read_text(encoding="utf-8"), expected["pairs"]))
-    demo_dir = Path(__file__).parents[1] / "reviewtool" / "demo_history"
+    demo_dir = Path(__file__).parents[1] / "reviewtool" / "demo" / "history"
     if (demo_dir / "history.json").exists():
         steps = json.loads((DATA / "demo_expected.json").read_text(encoding="utf-8"))["steps"]
         for name, listed in steps.items():

@@ -11,7 +11,8 @@ reasoning and the thresholds):
 4. **Scored**: everything left is scored pairwise (title similarity combined
    with bag-of-words Jaccard/containment, or containment of an outline bullet
    in the prose that develops it) and solved by optimal assignment (our own
-   sparse Hungarian / Jonker-Volgenant implementation, :func:`max_weight_matching`,
+   sparse Hungarian / Jonker-Volgenant implementation,
+   :func:`reviewtool.diff.assignment.max_weight_matching`,
    on the graph of pairs scoring at least :data:`MATCH_THRESHOLD`; the rest
    stay unmatched).
 5. **Splits and merges**: a window of neighbouring unmatched sections grows
@@ -23,21 +24,33 @@ per group of siblings with a longest increasing subsequence (fewest sections
 moved, then fewest words moved), so a single moved section does not mark its
 neighbours as moved; a changed parent also counts as a move.
 
+This module owns the stages, the thresholds and the result types (:class:`Alignment`,
+:class:`SectionPair`). The words and similarity measures live in
+:mod:`reviewtool.diff.lexicon`, the per-document facts and their cache in
+:mod:`reviewtool.diff.section_facts`, the assignment solver in
+:mod:`reviewtool.diff.assignment`.
+
 The core of reviewtool: no Textual, no Rich.
 """
 
 from __future__ import annotations
 
 import difflib
-import heapq
 import math
-import re
-import threading
-from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from reviewtool.diff.assignment import max_weight_matching
+from reviewtool.diff.lexicon import (
+    MIN_TOKENS,
+    clear_stems,
+    containment,
+    content_words,
+    normalised_title_similarity,
+    plain_similarity,
+    title_similarity,
+)
+from reviewtool.diff.section_facts import clear_facts, document_facts, fingerprint
 from reviewtool.draft.document import Document, Section
 
 #: Every status a pair can carry, in the order they are listed in ``SectionPair.status``.
@@ -58,10 +71,6 @@ W_CONTENT = 1.0 - W_TITLE
 #: we sit at the top of that range because our score also rewards title
 #: similarity.
 MATCH_THRESHOLD = 0.3
-#: Sections with fewer content words than this give weak evidence: their
-#: containment score is scaled down by ``size / MIN_TOKENS`` (a one-word bullet
-#: "Conclusion" is contained in any prose that uses the word).
-MIN_TOKENS = 3
 #: A neighbouring unmatched section joins a split (merge) only if at least this
 #: share of its own content words occur in the section it was split from
 #: (merged into). Docxodus calls a block moved at word Jaccard >= 0.8; a part
@@ -84,112 +93,6 @@ PROBE_WORDS = 40
 CANDIDATES = 12
 #: Most parts in one split or merge (wikidiff2's ``maxSplitSize`` is 3; 10 was proposed).
 MAX_PARTS = 8
-
-# ---------------------------------------------------------------- words
-
-#: Similarity tokens, deliberately not the product's words
-#: (:data:`reviewtool.draft.document.WORD_PATTERN`): runs of letters and digits, cut at
-#: apostrophes and hyphens, so that "well-known" meets "known" and contraction
-#: fragments fall into :data:`STOPWORDS`.
-_TOKEN = re.compile(r"[^\W_]+")
-_INF = float("inf")
-#: Function words (and contraction fragments, since tokens split on apostrophes).
-STOPWORDS = frozenset(
-    ["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "either", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself", "yourselves", "re", "ll", "ve", "don", "doesn", "didn", "isn", "aren", "wasn", "weren", "won", "wouldn", "shouldn", "couldn", "hasn", "haven", "hadn", "may", "might", "must", "shall", "us", "one", "also", "yet", "still", "even", "much", "many"]
-)
-#: Stems are cut to this many characters (truncation stemming): "diverse" and
-#: "diversity", "model" and "modeling", "optimizer" and "optimization" meet.
-STEM_LENGTH = 6
-
-
-def stem(word: str) -> str:
-    """A light stem of a lowercase word: plural/-ing/-ed stripped, then cut to :data:`STEM_LENGTH`."""
-    if len(word) > 4 and word.endswith("ies"):
-        word = word[:-3] + "y"
-    elif len(word) > 5 and word.endswith("ing"):
-        word = word[:-3]
-    elif len(word) > 4 and word.endswith("ed"):
-        word = word[:-2]
-    elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        word = word[:-1]
-    return word[:STEM_LENGTH]
-
-
-class _StemTable(dict):
-    """Lowercase word -> stem ("" for stopwords and one-letter words), filled on demand.
-
-    A missing word is stemmed by ``__missing__``, so lookups never fail and
-    ``map(table.__getitem__, words)`` runs at C speed for every word seen
-    before. Thread-safe: a concurrent clear only costs recomputation.
-    """
-
-    def __missing__(self, word: str) -> str:
-        got = "" if len(word) < 2 or word in STOPWORDS else stem(word)
-        if len(self) >= _STEMS_MAX:
-            self.clear()
-        self[word] = got
-        return got
-
-
-_STEMS_MAX = 200_000
-_STEMS = _StemTable()
-
-
-#: ASCII characters other than letters and digits, mapped to spaces.
-_ASCII_SEPARATORS = str.maketrans({c: " " for c in range(128) if not chr(c).isalnum()})
-
-
-def _tokens(text: str) -> list[str]:
-    """``_TOKEN.findall(text.lower())``: lowercase runs of letters and digits.
-
-    For ASCII text, the separators become spaces and ``str.split`` cuts the
-    runs, which is several times faster than the regex and gives the same list.
-    """
-    text = text.lower()
-    if text.isascii():
-        return text.translate(_ASCII_SEPARATORS).split()
-    return _TOKEN.findall(text)
-
-
-def content_words(text: str) -> list[str]:
-    """Stemmed content words of *text*, in order: lowercase, stopwords and one-letter tokens dropped."""
-    return list(filter(None, map(_STEMS.__getitem__, _tokens(text))))
-
-
-def content_set(text: str) -> frozenset[str]:
-    """The distinct stemmed content words of *text* (what the similarity measures use)."""
-    return frozenset(filter(None, map(_STEMS.__getitem__, _tokens(text))))
-
-
-def normalise_title(title: str) -> str:
-    """Lowercase words of a title joined by single spaces (punctuation dropped)."""
-    return " ".join(_TOKEN.findall(title.lower()))
-
-
-def title_similarity(a: str, b: str) -> float:
-    """Similarity of two titles, 0..1: the mean of difflib's ratio on the normalised
-    titles and the Dice coefficient of their content-word stems."""
-    na, nb = normalise_title(a), normalise_title(b)
-    return _title_similarity(na, nb, content_set(a), content_set(b))
-
-
-def _bigrams(text: str) -> frozenset[str]:
-    padded = f" {text} "
-    return frozenset(padded[k:k + 2] for k in range(len(padded) - 1))
-
-
-def _title_similarity(na: str, nb: str, ta: frozenset[str], tb: frozenset[str],
-                      matcher: difflib.SequenceMatcher | None = None) -> float:
-    if na == nb:
-        return 1.0
-    if matcher is None:
-        matcher = difflib.SequenceMatcher(None, na, nb, autojunk=False)
-    else:
-        matcher.set_seq1(na)  # seq2 (the new title) is already indexed
-    ratio = matcher.ratio()
-    dice = 2 * len(ta & tb) / (len(ta) + len(tb)) if ta and tb else ratio
-    return (ratio + dice) / 2
-
 
 # ---------------------------------------------------------------- result types
 
@@ -294,96 +197,7 @@ class Alignment:
         return {"pairs": [p.to_dict() for p in self.pairs]}
 
 
-# ---------------------------------------------------------------- assignment
-
-
-def max_weight_matching(n_rows: int, n_cols: int, edges: dict[tuple[int, int], float]) -> list[tuple[int, int]]:
-    """Maximum-weight matching of a bipartite graph with positive edge weights (optimal, not greedy).
-
-    This is the linear assignment problem solved by successive shortest
-    augmenting paths with dual potentials -- the Hungarian method in the form
-    Jonker and Volgenant made fast, run on a sparse graph (as in their LAPJVsp)
-    and without their initialisation heuristics. Each row also gets a private
-    zero-cost "stay unmatched" column, so every row can always be assigned and
-    rectangular inputs need no padding. Costs are negated weights; each row's
-    augmentation is a Dijkstra search over reduced costs ``cost - u[row] -
-    v[col]``, which stay non-negative, and the potentials are updated so the
-    matched edges stay tight. Worst case O(n * E log E) for n rows and E edges;
-    with few edges per row it is close to linear.
-
-    Returns ``(row, col)`` pairs sorted by row; unmatched rows are left out.
-    Deterministic: ties go to the lower column index.
-    """
-    adj: list[list[tuple[int, float]]] = [[] for _ in range(n_rows)]
-    for (r, c), w in sorted(edges.items()):
-        adj[r].append((c, -w))
-    for r in range(n_rows):
-        adj[r].append((n_cols + r, 0.0))  # the row's own "unmatched" column
-    n_all = n_cols + n_rows
-    u = [min(a for _, a in adj[r]) for r in range(n_rows)]
-    v = [0.0] * n_all
-    col_of_row = [-1] * n_rows
-    row_of_col = [-1] * n_all
-    for s in range(n_rows):
-        dist: dict[int, float] = {}
-        pred: dict[int, int] = {}
-        final: dict[int, float] = {}
-        heap: list[tuple[float, int]] = []
-        for c, a in adj[s]:
-            d = a - u[s] - v[c]
-            if d < dist.get(c, _INF):
-                dist[c] = d
-                pred[c] = s
-                heapq.heappush(heap, (d, c))
-        target, delta = -1, 0.0
-        while heap:
-            d, c = heapq.heappop(heap)
-            if c in final or d > dist[c]:
-                continue
-            final[c] = d
-            r2 = row_of_col[c]
-            if r2 == -1:
-                target, delta = c, d
-                break
-            ur2 = u[r2]
-            for c2, a in adj[r2]:
-                if c2 in final:
-                    continue
-                nd = d + a - ur2 - v[c2]
-                if nd < dist.get(c2, _INF):
-                    dist[c2] = nd
-                    pred[c2] = r2
-                    heapq.heappush(heap, (nd, c2))
-        # Potentials: keep reduced costs non-negative and matched edges tight.
-        u[s] += delta
-        for c, d in final.items():
-            if c != target:
-                v[c] -= delta - d
-                u[row_of_col[c]] += delta - d
-        # Augment along the shortest path.
-        c = target
-        while True:
-            r = pred[c]
-            previous = col_of_row[r]
-            col_of_row[r] = c
-            row_of_col[c] = r
-            if r == s:
-                break
-            c = previous
-    return [(r, c) for r, c in enumerate(col_of_row) if c < n_cols]
-
-
 # ---------------------------------------------------------------- the aligner
-
-
-def _fingerprint(doc: Document, s: Section) -> str:
-    """Whitespace-normalised source of a section's own body (its title excluded).
-
-    Markup and link targets count (a changed URL is an edit). The front matter
-    uses its whole source.
-    """
-    raw = doc.own_text(s) if s.kind == "frontmatter" else doc.body_text(s)
-    return " ".join(raw.split())
 
 
 @dataclass
@@ -394,140 +208,20 @@ class _Group:
     score: float = 1.0
 
 
-class _Lazy:
-    """A list whose items are computed on first access."""
-
-    def __init__(self, fn: Callable[[int], Any], size: int) -> None:
-        self._fn = fn
-        self._items: list[Any] = [None] * size
-
-    def __getitem__(self, i: int) -> Any:
-        got = self._items[i]
-        if got is None:
-            got = self._items[i] = self._fn(i)
-        return got
-
-
-class _Side:
-    """Facts about the sections of one document, computed once and lazily.
-
-    They depend on that document only, so they are cached across calls
-    (:func:`_side`): walking a history aligns every version twice.
-    """
-
-    def __init__(self, doc: Document) -> None:
-        self.doc = doc
-        self.secs = doc.sections
-        n = len(self.secs)
-        self.index = {s.key: i for i, s in enumerate(self.secs)}
-        self.fp = [_fingerprint(doc, s) for s in self.secs]
-        self.tok = _Lazy(self._tokens, n)
-        self.ntitle = [" ".join(s.title.split()) for s in self.secs]
-        self.title_norm = _Lazy(lambda i: normalise_title(self.secs[i].title), n)
-        self.title_words = _Lazy(lambda i: content_set(self.secs[i].title), n)
-        self.title_grams = _Lazy(lambda i: _bigrams(self.title_norm[i]), n)
-        self._tok_all: dict[int, frozenset[str]] = {}
-        self._tok_eff: dict[int, frozenset[str]] = {}
-        self.outlineish = [self._outlineish(s) for s in self.secs]
-        self.proseish = [s.kind in ("heading", "preamble") and s.body_kind == "prose" for s in self.secs]
-        self.parent = [self.index.get(s.parent) if s.parent else None for s in self.secs]
-
-    def _tokens(self, i: int) -> frozenset[str]:
-        s = self.secs[i]
-        return content_set(self.fp[i] if s.kind == "frontmatter" else s.title + "\n" + s.plain)
-
-    def _outlineish(self, s: Section) -> bool:
-        if s.kind == "outline" or s.body_kind == "outline":
-            return True
-        if s.kind == "heading" and s.body_kind == "empty":
-            return any(self.doc.by_key[k].kind == "outline" for k in s.children)
-        return False
-
-    def tok_all(self, i: int) -> frozenset[str]:
-        """Content words of a section and its descendants, outline bullets excepted
-        (a bullet still in the outline is not prose that develops anything)."""
-        got = self._tok_all.get(i)
-        if got is None:
-            s = self.secs[i]
-            kids = [self.index[k] for k in s.children]
-            got = self.tok[i].union(*(self.tok_all(k) for k in kids if self.secs[k].kind != "outline"))
-            self._tok_all[i] = got
-        return got
-
-    def tok_eff(self, i: int) -> frozenset[str]:
-        """Content words of an outline-ish section including its outline children."""
-        got = self._tok_eff.get(i)
-        if got is None:
-            s = self.secs[i]
-            kids = [self.index[k] for k in s.children if self.secs[self.index[k]].kind == "outline"]
-            got = self.tok[i].union(*(self.tok[k] for k in kids))
-            self._tok_eff[i] = got
-        return got
-
-    def is_descendant(self, i: int, ancestor: int) -> bool:
-        p = self.parent[i]
-        while p is not None:
-            if p == ancestor:
-                return True
-            p = self.parent[p]
-        return False
-
-
-def _containment(part: frozenset[str], whole: frozenset[str]) -> float:
-    """Share of *part*'s words found in *whole*, scaled down for tiny parts."""
-    if not part:
-        return 0.0
-    return len(part & whole) / len(part) * min(1.0, len(part) / MIN_TOKENS)
-
-
-def _plain_similarity(a: frozenset[str], b: frozenset[str]) -> float | None:
-    """Mean of Jaccard and the overlap coefficient; None when both are empty."""
-    if not a and not b:
-        return None
-    if not a or not b:
-        return 0.0
-    inter = len(a & b)
-    small = min(len(a), len(b))
-    jaccard = inter / (len(a) + len(b) - inter)
-    overlap = inter / small * min(1.0, small / MIN_TOKENS)
-    return (jaccard + overlap) / 2
-
-
-_SIDES: OrderedDict[int, tuple[Document, _Side]] = OrderedDict()
-_SIDES_LOCK = threading.Lock()
-#: Documents whose per-section facts stay cached (by identity, most recent first).
-SIDE_CACHE_SIZE = 8
-
-
-def _side(doc: Document) -> _Side:
-    with _SIDES_LOCK:
-        hit = _SIDES.get(id(doc))
-        if hit is not None and hit[0] is doc:
-            _SIDES.move_to_end(id(doc))
-            return hit[1]
-    side = _Side(doc)
-    with _SIDES_LOCK:
-        _SIDES[id(doc)] = (doc, side)
-        while len(_SIDES) > SIDE_CACHE_SIZE:
-            _SIDES.popitem(last=False)
-    return side
-
-
 def clear_cache() -> None:
     """Forget the per-document facts and the word stems kept between calls (for benchmarks and memory)."""
-    with _SIDES_LOCK:
-        _SIDES.clear()
-    _STEMS.clear()
+    clear_facts()
+    clear_stems()
 
 
 class _Aligner:
     def __init__(self, old: Document, new: Document) -> None:
-        self.o = _side(old)
-        self.n = _side(new)
+        self.o = document_facts(old)
+        self.n = document_facts(new)
         self.groups: list[_Group] = []
         self.g_old: dict[int, _Group] = {}
         self.g_new: dict[int, _Group] = {}
-        self._matchers: dict[int, difflib.SequenceMatcher] = {}
+        self._matchers: dict[int, difflib.SequenceMatcher[str]] = {}
 
     # ------------------------------------------------------------ bookkeeping
     def _add(self, group: _Group) -> None:
@@ -554,15 +248,15 @@ class _Aligner:
     def content_similarity(self, i: int, j: int) -> float | None:
         shape = self.shape(i, j)
         if shape == "promoted":
-            return _containment(self.o.tok_eff(i), self.n.tok_all(j))
+            return containment(self.o.tok_eff(i), self.n.tok_all(j))
         if shape == "condensed":
-            return _containment(self.n.tok_eff(j), self.o.tok_all(i))
-        return _plain_similarity(self.o.tok[i], self.n.tok[j])
+            return containment(self.n.tok_eff(j), self.o.tok_all(i))
+        return plain_similarity(self.o.tok[i], self.n.tok[j])
 
     def title_similarity(self, i: int, j: int) -> float:
         o, n = self.o, self.n
         if o.title_norm[i] == n.title_norm[j]:
-            return 1.0  # what _title_similarity says, without building a matcher
+            return 1.0  # what normalised_title_similarity says, without building a matcher
         ga, gb = o.title_grams[i], n.title_grams[j]
         grams = 2 * len(ga & gb) / (len(ga) + len(gb)) if ga and gb else 0.0
         if grams < BIGRAM_FLOOR:
@@ -576,7 +270,8 @@ class _Aligner:
             matcher = difflib.SequenceMatcher(None, autojunk=False)
             matcher.set_seq2(self.n.title_norm[j])
             self._matchers[j] = matcher
-        return _title_similarity(o.title_norm[i], n.title_norm[j], o.title_words[i], n.title_words[j], matcher)
+        return normalised_title_similarity(o.title_norm[i], n.title_norm[j], o.title_words[i], n.title_words[j],
+                                           matcher)
 
     def score(self, i: int, j: int, floor: float = 0.0) -> tuple[float, float, float]:
         """(combined, content, title) similarity of old section *i* and new section *j*.
@@ -725,7 +420,7 @@ class _Aligner:
                 if not 0 <= k < len(this.secs) or k in taken:
                     continue
                 part = this.tok[k]
-                if len(part) < MIN_TOKENS or _containment(part, target) < PART_THRESHOLD:
+                if len(part) < MIN_TOKENS or containment(part, target) < PART_THRESHOLD:
                     continue
                 if target_outline and this.proseish[k]:
                     continue  # prose dwarfs a bullet: containment cannot tell a part from a neighbour
@@ -771,7 +466,7 @@ class _Aligner:
         for k in range(len(this.secs)):
             if k in taken or len(this.tok[k]) < MIN_TOKENS or (other.outlineish[idx] and this.proseish[k]):
                 continue
-            if _containment(this.tok[k], target) >= PART_THRESHOLD:
+            if containment(this.tok[k], target) >= PART_THRESHOLD:
                 seeds.append((-len(this.tok[k] & target), k))
         if not seeds:
             return
@@ -829,18 +524,17 @@ class _Aligner:
     def parent_changed(self, g: _Group) -> bool:
         i, j = self.representative(g)
         op, np = self.o.parent[i], self.n.parent[j]
-        if op is None and np is None:
-            return False
+        go = self.g_old.get(op) if op is not None else None
+        gn = self.g_new.get(np) if np is not None else None
         if op is not None and np is not None:
-            go, gn = self.g_old.get(op), self.g_new.get(np)
             if go is None and gn is None:
                 return False  # both parents are gone/new: the structure around it was replaced
             return go is not gn
         if op is not None:
-            go = self.g_old.get(op)
             return go is not None and bool(go.new)
-        gn = self.g_new.get(np)
-        return gn is not None and bool(gn.old)
+        if np is not None:
+            return gn is not None and bool(gn.old)
+        return False
 
     def moved(self, status: dict[int, list[str]]) -> set[int]:
         """Ids of groups that moved: parent changed, or out of the weighted LIS of their siblings."""
@@ -911,11 +605,11 @@ class _Aligner:
         a = frozenset().union(*(o.tok[i] for i in g.old))
         b = frozenset().union(*(n.tok[j] for j in g.new))
         if "promoted" in status:
-            content = _containment(frozenset().union(*(o.tok_eff(i) for i in g.old)), b)
+            content = containment(frozenset().union(*(o.tok_eff(i) for i in g.old)), b)
         elif "condensed" in status:
-            content = _containment(frozenset().union(*(n.tok_eff(j) for j in g.new)), a)
+            content = containment(frozenset().union(*(n.tok_eff(j) for j in g.new)), a)
         else:
-            content = _plain_similarity(a, b) or 0.0
+            content = plain_similarity(a, b) or 0.0
         titles = max(title_similarity(x.title, y.title) for x in old for y in new)
         return SectionPair(old, new, status, content, titles)
 
@@ -990,14 +684,14 @@ def unchanged_in_place(old: Document, new: Document, key: str) -> bool:
         sib_a = [s for s in old.sections if s.parent is None]
         sib_b = [s for s in new.sections if s.parent is None]
     else:
-        pa, pb = old.by_key[a.parent], new.by_key[b.parent]
-        if pa.kind != pb.kind or pa.title != pb.title or _fingerprint(old, pa) != _fingerprint(new, pb):
+        pa, pb = old.by_key[a.parent], new.by_key[a.parent]  # b.parent == a.parent
+        if pa.kind != pb.kind or pa.title != pb.title or fingerprint(old, pa) != fingerprint(new, pb):
             return False
         sib_a, sib_b = old.children(pa), new.children(pb)
     if len(sib_a) != len(sib_b):
         return False
     return all(x.key == y.key and x.kind == y.kind and x.title == y.title
-               and _fingerprint(old, x) == _fingerprint(new, y) for x, y in zip(sib_a, sib_b))
+               and fingerprint(old, x) == fingerprint(new, y) for x, y in zip(sib_a, sib_b))
 
 
 def align(old: Document, new: Document) -> Alignment:

@@ -14,7 +14,7 @@ How a bullet is placed:
 3. A candidate's score is the containment of the bullet's content words
    (title and sub-points; stopwords removed, light stemming) in the section's
    own words (title included) and those of its descendants. Outside the
-   alignment, bullets with fewer than :data:`reviewtool.diff.align.MIN_TOKENS`
+   alignment, bullets with fewer than :data:`reviewtool.diff.lexicon.MIN_TOKENS`
    content words are scaled down: one word is thin evidence.
 4. The bullet is covered when the best score reaches the bar
    (:data:`BULLET_THRESHOLD` for the alignment's candidates).
@@ -34,7 +34,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from reviewtool.diff.align import MIN_TOKENS, align, content_words
+from reviewtool.diff.align import align
+from reviewtool.diff.lexicon import MIN_TOKENS, content_words
 from reviewtool.draft.document import MARKDOWN, Document, Section, inline_plain
 
 if TYPE_CHECKING:
@@ -370,7 +371,8 @@ def coverage(outline_doc: Document, prose_doc: Document) -> Coverage:
     return Coverage(outline_doc, prose_doc, bullets)
 
 
-def _best_section(prose: _Prose, words: frozenset[str], sections: list[Section], scale: bool) -> tuple[float, Section | None]:
+def _best_section(prose: _Prose, words: frozenset[str], sections: list[Section],
+                  scale: bool) -> tuple[float, Section | None]:
     """The section whose words (with its descendants') contain most of *words*."""
     if not words:
         return 0.0, None

@@ -188,7 +188,8 @@ def _doc_info(doc: Document) -> dict[str, Any]:
     return {"path": doc.path, "title": doc.title, "words": doc.words}
 
 
-def diff_pairs(old: Document, new: Document, pairs: Iterable[SectionPair]) -> tuple[list[SectionChange], list[SectionChange]]:
+def diff_pairs(old: Document, new: Document,
+               pairs: Iterable[SectionPair]) -> tuple[list[SectionChange], list[SectionChange]]:
     """Word-diff each pair; returns ``(changes, unchanged)``."""
     changes: list[SectionChange] = []
     unchanged: list[SectionChange] = []

@@ -55,7 +55,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from itertools import compress
+from itertools import compress, pairwise
 from operator import ne, sub
 from typing import Any, NamedTuple
 
@@ -257,7 +257,7 @@ def _between_anchors(a: list[str], b: list[str], alo: int, ahi: int, blo: int, b
     # Runs of anchors on one diagonal: [starts[r], starts[r + 1]).
     starts = [0, *compress(range(1, len(ai)), map(ne, diagonals[1:], diagonals)), len(ai)]
     pi, pj = alo, blo
-    for s, e in zip(starts, starts[1:]):
+    for s, e in pairwise(starts):
         fi, fj = ai[s], bj[s]
         _gap(a, b, pi, fi, pj, fj, out, depth)
         _diagonal_run(a, b, ai, s, e, diagonals[s], out, depth)
@@ -370,9 +370,10 @@ def _side_texts(parts: list[str], codes: list[tuple[str, int, int, int, int]],
     trail)``, so that a change never starts or ends with them. Each opcode's text
     is a contiguous slice of ``parts`` (gaps at even, units at odd indices).
     """
-    hi_idx = lo_idx + 1
+    # (lo, hi) unit indices of each opcode on this side.
+    spans = [(c[1], c[2]) for c in codes] if lo_idx == 1 else [(c[3], c[4]) for c in codes]
     texts = [""] * len(codes)
-    present = [k for k, c in enumerate(codes) if c[hi_idx] > c[lo_idx]]
+    present = [k for k, (lo, hi) in enumerate(spans) if hi > lo]
     if not present:
         return texts, "", ""
     lead = trail = ""
@@ -385,7 +386,7 @@ def _side_texts(parts: list[str], codes: list[tuple[str, int, int, int, int]],
     prev = present[0]
     for k in present[1:]:
         c = codes[k]
-        lo = c[lo_idx]
+        lo = spans[k][0]
         cut = 2 * lo + 1 if codes[prev][0] == "equal" or c[0] != "equal" else 2 * lo
         texts[prev] = "".join(parts[start:cut])
         start = cut

@@ -567,6 +567,7 @@ def _list_items(block: _Block) -> list[tuple[int, int, str, list[SubPoint], list
         if tok.type == "list_item_close":
             if depth == 1 and current is not None:
                 first = current[0]
+                assert first.map is not None
                 title = ""
                 subpoints: list[SubPoint] = []
                 sub_depth = 0
@@ -584,7 +585,6 @@ def _list_items(block: _Block) -> list[tuple[int, int, str, list[SubPoint], list
                         elif text:
                             line = t.map[0] if t.map else first.map[0]
                             subpoints.append(SubPoint(" ".join(text.split()), max(1, sub_depth), line))
-                assert first.map is not None
                 items.append((first.map[0], first.map[1], title, subpoints, current))
                 current = None
             depth -= 1

@@ -210,7 +210,8 @@ def _parse_log(out: str) -> list[Version]:
             # combined diff); versions() keeps it only when that text is no version's.
             entry = (_EMPTY_MERGE if " " in parents else "M", None, "", None)
         versions.append(Version(sha, tuple(parents.split()), name, email, datetime.fromisoformat(date), subject,
-                                entry[2], entry[1], entry[0] if entry[2] or entry[0] == _EMPTY_MERGE else "M", entry[3]))
+                                entry[2], entry[1], entry[0] if entry[2] or entry[0] == _EMPTY_MERGE else "M",
+                                entry[3]))
     return versions
 
 
@@ -312,16 +313,17 @@ class DraftHistory:
     def stats(self, version: Version) -> dict[str, Any]:
         """:meth:`Document.stats` of the draft at *version*; zeros and ``deleted``
         when the commit deleted the draft."""
-        if version.blob is None and not version.is_worktree:
-            return {"words": 0, "sections": 0, "prose_share": 0.0, "deleted": True}
         if version.is_worktree:
             return self.document(version).stats()
+        blob = version.blob
+        if blob is None:
+            return {"words": 0, "sections": 0, "prose_share": 0.0, "deleted": True}
         if self._stats is None:
             self._stats = StatsCache(self.repo)
-        stats = self._stats.get(version.blob)
+        stats = self._stats.get(blob)
         if stats is None:  # parsed once per repository: see stats_cache
             stats = self.document(version).stats()
-            self._stats.put(version.blob, stats)
+            self._stats.put(blob, stats)
         return stats
 
     def raw(self, version: Version) -> bytes:

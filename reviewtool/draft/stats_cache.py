@@ -46,6 +46,7 @@ def fingerprint() -> str:
 
         digest = hashlib.sha256(f"{CACHE_FORMAT} {markdown_it.__version__} {yaml.__version__}".encode())
         for module in (document, history):
+            assert module.__file__ is not None  # both are imported from source files
             digest.update(Path(module.__file__).read_bytes())
         _fingerprint = digest.hexdigest()[:16]
     return _fingerprint

@@ -1,7 +1,7 @@
 """Text rules every layer shares: stop words and where a sentence ends.
 
 One home for each rule, so the parser (:mod:`reviewtool.draft.document`), the word diff
-(:mod:`reviewtool.diff.word_diff`), the aligner (:mod:`reviewtool.diff.align`) and quote
+(:mod:`reviewtool.diff.word_diff`), the aligner (:mod:`reviewtool.diff.lexicon`) and quote
 search (:mod:`reviewtool.review.quote_search`) agree on them.
 """
 

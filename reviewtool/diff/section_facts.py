@@ -1,0 +1,127 @@
+"""Per-document facts the aligner compares sections on, computed once and cached.
+
+:class:`DocumentFacts` holds, for every section of one document, its content
+fingerprint (:func:`fingerprint`), its content words (alone, with its descendants,
+with its outline children), its normalised title, title words and letter bigrams,
+whether it reads as outline or as prose, and its parent. They depend on that document
+only, so :func:`document_facts` keeps them for the last few documents
+(:data:`FACTS_CACHE_SIZE`, by identity, in a :class:`reviewtool.lru.LRU`): walking a
+history aligns every version twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+from reviewtool.diff.lexicon import bigrams, content_set, normalise_title
+from reviewtool.draft.document import Document, Section
+from reviewtool.lru import LRU
+
+T = TypeVar("T")
+
+#: Documents whose per-section facts stay cached (by identity, most recent first).
+FACTS_CACHE_SIZE = 8
+
+
+def fingerprint(doc: Document, s: Section) -> str:
+    """Whitespace-normalised source of a section's own body (its title excluded).
+
+    Markup and link targets count (a changed URL is an edit). The front matter
+    uses its whole source.
+    """
+    raw = doc.own_text(s) if s.kind == "frontmatter" else doc.body_text(s)
+    return " ".join(raw.split())
+
+
+class _Lazy(Generic[T]):
+    """A list whose items are computed on first access."""
+
+    def __init__(self, fn: Callable[[int], T], size: int) -> None:
+        self._fn = fn
+        self._items: list[T | None] = [None] * size
+
+    def __getitem__(self, i: int) -> T:
+        got = self._items[i]
+        if got is None:
+            got = self._items[i] = self._fn(i)
+        return got
+
+
+class DocumentFacts:
+    """Facts about the sections of one document (indexed by position), computed once and lazily."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.secs = doc.sections
+        n = len(self.secs)
+        self.index = {s.key: i for i, s in enumerate(self.secs)}
+        self.fp = [fingerprint(doc, s) for s in self.secs]
+        self.tok = _Lazy(self._tokens, n)
+        self.ntitle = [" ".join(s.title.split()) for s in self.secs]
+        self.title_norm = _Lazy(lambda i: normalise_title(self.secs[i].title), n)
+        self.title_words = _Lazy(lambda i: content_set(self.secs[i].title), n)
+        self.title_grams = _Lazy(lambda i: bigrams(self.title_norm[i]), n)
+        self._tok_all: dict[int, frozenset[str]] = {}
+        self._tok_eff: dict[int, frozenset[str]] = {}
+        self.outlineish = [self._outlineish(s) for s in self.secs]
+        self.proseish = [s.kind in ("heading", "preamble") and s.body_kind == "prose" for s in self.secs]
+        self.parent = [self.index.get(s.parent) if s.parent else None for s in self.secs]
+
+    def _tokens(self, i: int) -> frozenset[str]:
+        s = self.secs[i]
+        return content_set(self.fp[i] if s.kind == "frontmatter" else s.title + "\n" + s.plain)
+
+    def _outlineish(self, s: Section) -> bool:
+        if s.kind == "outline" or s.body_kind == "outline":
+            return True
+        if s.kind == "heading" and s.body_kind == "empty":
+            return any(self.doc.by_key[k].kind == "outline" for k in s.children)
+        return False
+
+    def tok_all(self, i: int) -> frozenset[str]:
+        """Content words of a section and its descendants, outline bullets excepted
+        (a bullet still in the outline is not prose that develops anything)."""
+        got = self._tok_all.get(i)
+        if got is None:
+            s = self.secs[i]
+            kids = [self.index[k] for k in s.children]
+            got = self.tok[i].union(*(self.tok_all(k) for k in kids if self.secs[k].kind != "outline"))
+            self._tok_all[i] = got
+        return got
+
+    def tok_eff(self, i: int) -> frozenset[str]:
+        """Content words of an outline-ish section including its outline children."""
+        got = self._tok_eff.get(i)
+        if got is None:
+            s = self.secs[i]
+            kids = [self.index[k] for k in s.children if self.secs[self.index[k]].kind == "outline"]
+            got = self.tok[i].union(*(self.tok[k] for k in kids))
+            self._tok_eff[i] = got
+        return got
+
+    def is_descendant(self, i: int, ancestor: int) -> bool:
+        """Whether section *i* sits (at any depth) under section *ancestor*."""
+        p = self.parent[i]
+        while p is not None:
+            if p == ancestor:
+                return True
+            p = self.parent[p]
+        return False
+
+
+#: id(document) -> (the document, its facts); the document is kept to check identity.
+_FACTS: LRU[int, tuple[Document, DocumentFacts]] = LRU(FACTS_CACHE_SIZE)
+
+
+def document_facts(doc: Document) -> DocumentFacts:
+    """The (cached) facts of *doc*."""
+    hit = _FACTS.get(id(doc))
+    if hit is not None and hit[0] is doc:
+        return hit[1]
+    return _FACTS.put(id(doc), (doc, DocumentFacts(doc)))[1]
+
+
+def clear_facts() -> None:
+    """Forget the per-document facts kept between calls."""
+    _FACTS.clear()
