@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint install bench clean snapshots
+.PHONY: demo test lint install bench bench-detail clean snapshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,7 +29,12 @@ lint: $(STAMP)
 snapshots: $(STAMP)
 	$(BIN)/python -m pytest -q tests/tui --snapshot-update
 
+# One table: every speed target beside git doing the nearest job (docs/performance.md).
 bench: $(STAMP)
+	$(BIN)/python tests/benchmarks/run.py $(BENCH_ARGS)
+
+# Each area's own benchmark, with its breakdown (phases, counts, accuracy).
+bench-detail: $(STAMP)
 	for b in tests/benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done
 
 clean:

@@ -9,7 +9,6 @@ Textual ``Content`` or with ``markup=False``, never through markup strings.)
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections.abc import Callable
@@ -69,12 +68,27 @@ def shorten(text: str, width: int) -> str:
 def json_text(data: Any, default: Callable[[Any], Any] | None = None) -> str:
     """*data* as indented JSON that is safe to print (no trailing newline).
 
-    Non-ASCII text stays readable; C0 controls are escaped by :mod:`json` itself,
-    and the C1 controls and bidirectional overrides it leaves raw are written as
-    ``\\uXXXX`` escapes (they only occur inside strings, so the JSON stays valid).
-    *default* is passed to :func:`json.dumps`.
+    Encoded by orjson (a dependency; several times faster than the stdlib), which writes
+    the same text as ``json.dumps(data, indent=2, ensure_ascii=False)`` for the data
+    reviewtool prints; what orjson refuses (lone surrogates, integers beyond 64 bits) is
+    encoded by the stdlib. Non-ASCII text stays readable; C0 controls are escaped by
+    both encoders, and the C1 controls and bidirectional overrides they leave raw are
+    written as ``\\uXXXX`` escapes (they only occur inside strings, so the JSON stays
+    valid). *default* converts what neither encoder knows (datetimes and dataclasses go
+    through it too, as with the stdlib).
     """
-    text = json.dumps(data, indent=2, ensure_ascii=False, default=default)
+    import orjson  # here, not at the top: most commands print no JSON
+
+    options = (orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
+               | orjson.OPT_PASSTHROUGH_DATACLASS)
+    try:
+        text = orjson.dumps(data, default=default, option=options).decode("utf-8")
+    except (TypeError, ValueError):  # orjson.JSONEncodeError is a TypeError
+        import json
+
+        text = json.dumps(data, indent=2, ensure_ascii=False, default=default)
+    if _JSON_UNSAFE.search(text) is None:
+        return text
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 

@@ -120,3 +120,26 @@ def fast_import_history(path: Path, contents: list[str], draft: str = "drafts/es
     git(path, "fast-import", "--quiet", input=b"".join(chunks))
     git(path, "reset", "-q", "--hard", "main")
     return repo
+
+
+def corpus_bundle() -> Path | None:
+    """The real RFC repository bundle, ``<repository root>/../shared/corpus/rust-rfcs-essays.bundle``.
+
+    From a linked worktree the repository root is that of the main worktree (found through
+    the common git directory). ``REVIEWTOOL_CORPUS`` names another bundle. None when absent:
+    tests that need it skip with a clear reason.
+    """
+    named = os.environ.get("REVIEWTOOL_CORPUS")
+    if named:
+        return Path(named) if Path(named).is_file() else None
+    here = Path(__file__).resolve().parents[1]
+    roots = [here]
+    proc = subprocess.run(["git", "rev-parse", "--path-format=absolute", "--git-common-dir"], cwd=here,
+                          capture_output=True, text=True)
+    if proc.returncode == 0 and proc.stdout.strip():
+        roots.append(Path(proc.stdout.strip()).parent)
+    for root in roots:
+        bundle = root.parent / "shared" / "corpus" / "rust-rfcs-essays.bundle"
+        if bundle.is_file():
+            return bundle
+    return None

@@ -6,24 +6,43 @@ non-zero exit status (2 for usage errors); no traceback reaches the user.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import click
-from rich.text import Text
 
-from reviewtool.cli import render
-from reviewtool.draft.history import DraftHistory, Version, find_drafts, history_of_path, resolve_draft
+from reviewtool import __version__
+from reviewtool.cli.output import emit_json
 from reviewtool.errors import ReviewtoolError, UsageError
-from reviewtool.git.repo import GitRepo
 from reviewtool.textsafe import one_line
 from reviewtool.wording import short_date
 
 if TYPE_CHECKING:
+    from reviewtool.draft.history import DraftHistory, Version
+    from reviewtool.git.repo import GitRepo
     from reviewtool.review.store import ReviewStore
+
+
+class _OnFirstUse:
+    """A module imported on first attribute access: every command imports only what it uses
+    (Rich for tables and redlines, the parser for drafts), so start-up stays short."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._module: ModuleType | None = None
+
+    def __getattr__(self, attr: str) -> Any:
+        if self._module is None:
+            self._module = importlib.import_module(self._name)
+        return getattr(self._module, attr)
+
+
+render: Any = _OnFirstUse("reviewtool.cli.render")
 
 
 class Context:
@@ -38,13 +57,19 @@ class Context:
     @property
     def repo(self) -> GitRepo:
         if self._repo is None:
+            from reviewtool.git.repo import GitRepo
+
             self._repo = GitRepo.open(self.cwd)
         return self._repo
 
     def draft(self, draft: str | None) -> str:
+        from reviewtool.draft.history import resolve_draft
+
         return resolve_draft(self.repo, draft or self.default_draft, cwd=self.cwd)
 
     def history(self, draft: str | None) -> DraftHistory:
+        from reviewtool.draft.history import DraftHistory
+
         return DraftHistory(self.repo, self.draft(draft))
 
 
@@ -122,7 +147,7 @@ def _usage_fail(exc: click.UsageError) -> None:
 @click.option("-C", "directory", metavar="PATH", multiple=True, type=click.Path(file_okay=False),
               help="Run as if started in PATH (like git -C).")
 @draft_option
-@click.version_option(package_name="reviewtool")
+@click.version_option(__version__, prog_name="reviewtool")
 @click.pass_context
 def main(click_ctx: click.Context, directory: tuple[str, ...], draft: str | None) -> None:
     """Review Markdown essays kept in git: history, section diffs, comments in git notes.
@@ -147,6 +172,8 @@ def main(click_ctx: click.Context, directory: tuple[str, ...], draft: str | None
 @pass_ctx
 def drafts_command(ctx: Context, as_json: bool) -> None:
     """List the drafts of the repository (Markdown files under drafts/)."""
+    from reviewtool.draft.history import DraftHistory, find_drafts
+
     repo = ctx.repo
     if not repo.has_commits():
         raise ReviewtoolError("the repository has no commits yet: commit a draft under drafts/ first")
@@ -165,7 +192,7 @@ def drafts_command(ctx: Context, as_json: bool) -> None:
             "last_date": newest.date.isoformat() if newest else None,
         })
     if as_json:
-        render.emit_json({"drafts": rows})
+        emit_json({"drafts": rows})
         return
     if not rows:
         render.print_text("no drafts under drafts/ (any tracked Markdown file works with -d PATH)")
@@ -189,8 +216,10 @@ def log_command(ctx: Context, draft: str | None, max_count: int | None, as_json:
     versions = hist.versions[:max_count] if max_count else hist.versions
     entries = [{**v.to_dict(), **hist.stats(v)} for v in versions]
     if as_json:
-        render.emit_json({"draft": hist.draft, "versions": entries})
+        emit_json({"draft": hist.draft, "versions": entries})
         return
+    from rich.text import Text
+
     rows = []
     for v, e in zip(versions, entries):
         rows.append((
@@ -221,8 +250,10 @@ def sections_command(ctx: Context, rev: str | None, draft: str | None, as_json: 
     v = hist.find(rev)
     doc = hist.document(v)
     if as_json:
-        render.emit_json({"draft": hist.draft, "version": v.to_dict(), **doc.to_dict()})
+        emit_json({"draft": hist.draft, "version": v.to_dict(), **doc.to_dict()})
         return
+    from rich.text import Text
+
     for problem in doc.problems:
         click.echo(f"reviewtool: warning: {one_line(problem)}", err=True)
     rows = []
@@ -262,7 +293,7 @@ def show_command(ctx: Context, rev: str | None, draft: str | None, section_key: 
         section = None
         text = hist.text(v)  # the whole text needs no parse
     if as_json:
-        render.emit_json({"draft": hist.draft, "version": v.to_dict(),
+        emit_json({"draft": hist.draft, "version": v.to_dict(),
                           "section": section.to_dict(doc) if section else None, "text": text})
         return
     render.print_text(text)
@@ -310,7 +341,7 @@ def diff_command(ctx: Context, rev_a: str | None, rev_b: str | None, draft: str 
                                   "(see `reviewtool sections`)")
         diff = diff.only(section_key)
     if as_json or fmt == "json":
-        render.emit_json({"draft": hist.draft, **diff.to_dict(old_v.to_dict(), new_v.to_dict())})
+        emit_json({"draft": hist.draft, **diff.to_dict(old_v.to_dict(), new_v.to_dict())})
         return
     title = f"{hist.draft} {old_v.short}..{new_v.short}"
     if fmt == "markdown":
@@ -353,7 +384,7 @@ def coverage_command(ctx: Context, outline_rev: str | None, prose_rev: str | Non
         raise ReviewtoolError(f"{hist.draft} at {outline_v.short} has no outline bullets")
     cov = coverage(outline_doc, hist.document(prose_v))
     if as_json:
-        render.emit_json({"draft": hist.draft, "outline_version": outline_v.to_dict(),
+        emit_json({"draft": hist.draft, "outline_version": outline_v.to_dict(),
                           "prose_version": prose_v.to_dict(), "outline_default": outline_rev is None,
                           **cov.to_dict()})
         return
@@ -376,9 +407,11 @@ def history_command(ctx: Context, rev: str | None, section_key: str, draft: str 
     start = hist.find(rev)
     entries = section_history(hist, section_key, start.commit if not start.is_worktree else "worktree")
     if as_json:
-        render.emit_json({"draft": hist.draft, "key": section_key, "version": start.to_dict(),
+        emit_json({"draft": hist.draft, "key": section_key, "version": start.to_dict(),
                           "entries": [e.to_dict() for e in entries]})
         return
+    from rich.text import Text
+
     rows = []
     for e in entries:
         status_style = "green" if e.created else ("yellow" if "moved" in e.status or "renamed" in e.status else "")
@@ -435,7 +468,7 @@ def _message(message: str | None, what: str, template: str = "") -> str:
 
 def _emit_event(event: Any, verb: str, as_json: bool) -> None:
     if as_json:
-        render.emit_json({"id": event.id, "type": event.type, "target": event.target, "time": event.time})
+        emit_json({"id": event.id, "type": event.type, "target": event.target, "time": event.time})
         return
     target = f" on {event.target[:8]}" if event.target else ""
     render.print_text(f"{verb} {event.id[:8]}{target}")
@@ -477,7 +510,7 @@ def comment_add_command(ctx: Context, rev: str | None, draft: str | None, sectio
     body = _message(message, "comment")
     event = store.comment_on(anchor, body, suggestion)
     if as_json:
-        render.emit_json({"id": event.id, "type": event.type, "time": event.time, "version": v.commit,
+        emit_json({"id": event.id, "type": event.type, "time": event.time, "version": v.commit,
                           "anchor": event.anchor.to_json() if event.anchor else None})
         return
     where = f" section {anchor.section_key}" if anchor.section_key else ""
@@ -533,6 +566,8 @@ _simple_comment_command("retract", "retracted", "Withdraw your own comment or re
 
 def _history_for_thread(ctx: Context, draft: str | None, thread: Any) -> DraftHistory:
     """The history of the draft a thread was made on (its path may have been renamed since)."""
+    from reviewtool.draft.history import history_of_path
+
     if draft is not None or ctx.default_draft is not None:
         return ctx.history(draft)
     hist = history_of_path(ctx.repo, thread.anchor.path)
@@ -556,7 +591,7 @@ def comment_apply_command(ctx: Context, comment_id: str, draft: str | None, as_j
     hist = _history_for_thread(ctx, draft, thread)
     result = apply_suggestion(hist, store, thread.id)
     if as_json:
-        render.emit_json(result.to_json())
+        emit_json(result.to_json())
         return
     render.print_text(f"applied the suggestion of {result.thread_id[:8]} to {result.path} "
                       f"(not committed; review with git diff)")
@@ -587,7 +622,7 @@ def comments_command(ctx: Context, rev: str | None, draft: str | None, status: s
     hist, v, items, problems = _threads_on(ctx, draft, rev, include_retracted=status == "all")
     items = filter_threads(items, status)
     if as_json:
-        render.emit_json({"draft": hist.draft, "version": v.to_dict(),
+        emit_json({"draft": hist.draft, "version": v.to_dict(),
                           "threads": [{**t.to_dict(), "placement": p.to_json()} for t, p in items],
                           "problems": [p.to_dict() for p in problems]})
         return
@@ -640,7 +675,7 @@ def export_command(ctx: Context, rev: str | None, draft: str | None, fmt: str, o
     except OSError as exc:
         raise ReviewtoolError(f"cannot write {output}: {exc.strerror}") from None
     if as_json:
-        render.emit_json({"path": str(target), "format": fmt, "bytes": len(text.encode("utf-8"))})
+        emit_json({"path": str(target), "format": fmt, "bytes": len(text.encode("utf-8"))})
     else:
         render.print_text(f"wrote {output} ({fmt})")
 
@@ -658,7 +693,7 @@ def init_command(ctx: Context, remote: str | None, as_json: bool) -> None:
 
     result = init_repo(ctx.repo, remote)
     if as_json:
-        render.emit_json(result.to_dict())
+        emit_json(result.to_dict())
         return
     for change in result.changes:
         verb = "git config --add" if change["action"] == "add" else "git config"
@@ -686,7 +721,7 @@ def sync_command(ctx: Context, remote: str, as_json: bool) -> None:
     progress = (lambda line: click.echo(one_line(line), err=True)) if sys.stderr.isatty() else None
     result = sync(ctx.repo, remote, progress=progress)
     if as_json:
-        render.emit_json(result.to_dict())
+        emit_json(result.to_dict())
         return
     render.print_text(f"{result.remote}: {result.fetched} events on the remote, {result.new_from_remote} new here, "
                       f"{result.pushed} pushed ({result.merge})")

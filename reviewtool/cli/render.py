@@ -18,8 +18,9 @@ from rich.console import Console, JustifyMethod
 from rich.table import Table
 from rich.text import Text
 
+from reviewtool.cli import output
 from reviewtool.review.export import md_escape
-from reviewtool.textsafe import clean, json_text, one_line
+from reviewtool.textsafe import clean, one_line
 from reviewtool.wording import change_label
 
 
@@ -32,9 +33,7 @@ def is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
-def emit_json(data: Any) -> None:
-    """Write *data* as JSON to stdout, safe for a terminal (:func:`reviewtool.textsafe.json_text`)."""
-    sys.stdout.write(json_text(data, default=str) + "\n")
+emit_json = output.emit_json  # where it lives now: commands print JSON without loading Rich
 
 
 def table(

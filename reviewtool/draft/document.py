@@ -34,13 +34,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import accumulate, filterfalse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-
+from reviewtool.draft.markdown import inline_plain as inline_plain  # re-exported: coverage reads it here
+from reviewtool.draft.markdown import markdown
 from reviewtool.draft.text_rules import CLAUSE_TAIL
+from reviewtool.draft.text_rules import MARKS as _MARKS
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 #: Top-level list items with more words than this are prose, not outline titles.
 MAX_TITLE_WORDS = 12
@@ -49,23 +51,6 @@ _SLUG_DROP = re.compile(r"[^\w\s-]")
 _SLUG_DASHES = re.compile(r"[\s-]+")
 
 
-def _mark_class() -> str:
-    """Ranges of the combining marks (categories Mn, Mc, Me) of the BMP, for a regex class.
-
-    Python's ``\\w`` leaves them out, which would split "हिन्दी" or a decomposed
-    "café" into several words.
-    """
-    ranges: list[tuple[int, int]] = []
-    for cp in range(0x300, 0x10000):
-        if unicodedata.category(chr(cp)).startswith("M"):
-            if ranges and ranges[-1][1] == cp - 1:
-                ranges[-1] = (ranges[-1][0], cp)
-            else:
-                ranges.append((cp, cp))
-    return "".join(f"\\u{a:04x}" if a == b else f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges)
-
-
-_MARKS = _mark_class()
 #: What a word is, for the whole product (word counts here, word diffs in
 #: :mod:`reviewtool.diff.word_diff`): starts with a letter or digit; may hold combining
 #: marks, inner apostrophes and hyphens; ends with a letter, digit or mark.
@@ -81,42 +66,11 @@ _MAX_FIELD_DEPTH = 50
 #: repeated full collections cost ~40% of the time on multi-MB drafts.
 _GC_PAUSE_CHARS = 100_000
 
-#: The Markdown parser (CommonMark, HTML, tables, strikethrough), shared by every module
-#: that reads Markdown; plain inline content skips inline parsing (:func:`inline_plain`).
-MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
-
-#: Characters that can start inline markup under ``MARKDOWN``'s rules (escape, code,
-#: strikethrough, emphasis, link, image, autolink, HTML, entity). Inline content
-#: without any of them parses to plain text and line breaks only.
-_INLINE_SYNTAX = re.compile(r"[\\`~*_\[<&]")
-#: A line break inside inline content, as markdown-it's ``newline`` rule treats it:
-#: trailing spaces before it dropped, leading spaces and tabs after it skipped.
-_INLINE_BREAK = re.compile(r" *\n[ \t]*")
-
-
-def _inline_core_rule(state: Any) -> None:
-    """markdown-it's core ``inline`` rule, with a fast path for plain content.
-
-    Inline content free of :data:`_INLINE_SYNTAX` would parse to text and
-    soft/hard breaks only, so its plain text is computed directly (one regex)
-    and kept in ``token.meta["plain"]``; everything else is parsed as usual.
-    The plain text is the same either way (see :func:`inline_plain`).
-    """
-    md, env = state.md, state.env
-    parse_inline = md.inline.parse
-    syntax = _INLINE_SYNTAX.search
-    for token in state.tokens:
-        if token.type == "inline":
-            content = token.content
-            if syntax(content) is None:
-                token.meta = {"plain": _INLINE_BREAK.sub("\n", content) if "\n" in content else content}
-                continue
-            if token.children is None:
-                token.children = []
-            parse_inline(content, md, env, token.children)
-
-
-MARKDOWN.core.ruler.at("inline", _inline_core_rule)
+def __getattr__(name: str) -> Any:
+    """``document.MARKDOWN``: the shared parser (:func:`reviewtool.draft.markdown.markdown`), built on first use."""
+    if name == "MARKDOWN":
+        return markdown()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def count_words(text: str) -> int:
@@ -410,22 +364,6 @@ class _Lines:
         return max(0, bisect.bisect_right(self.starts, offset) - 1)
 
 
-def inline_plain(token: Token) -> str:
-    """Plain text of an inline token: link text kept, URLs and markup dropped."""
-    children = token.children
-    if not children:
-        return token.meta.get("plain", "") if token.meta else ""  # plain content (see _inline_core_rule)
-    parts: list[str] = []
-    for child in children:
-        if child.type in ("text", "code_inline"):
-            parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
-            parts.append("\n")
-        elif child.type == "image":
-            parts.append("".join(c.content for c in child.children or []))
-    return "".join(parts)
-
-
 def _front_matter(text: str, lines: _Lines) -> tuple[int, dict[str, Any], list[str]] | None:
     """Detect Jekyll front matter: returns (line count, fields, problems) or None."""
     if lines.count == 0 or lines.line(0).removeprefix(_BOM).rstrip() != "---":
@@ -435,6 +373,8 @@ def _front_matter(text: str, lines: _Lines) -> tuple[int, dict[str, Any], list[s
             raw = text[lines.offset(1) : lines.offset(n)]
             problems: list[str] = []
             fields: dict[str, Any] = {}
+            import yaml  # here: only drafts with front matter need it
+
             try:
                 data = yaml.safe_load(raw) if raw.strip() else {}
             except yaml.YAMLError as exc:
@@ -629,7 +569,7 @@ def _parse(text: str, path: str | None) -> Document:
         md_source = "\n" * fm_lines + text[lines.offset(fm_lines):]
     else:
         md_source = text.removeprefix(_BOM)  # no newline in a BOM: line numbers unchanged
-    tokens = MARKDOWN.parse(md_source)
+    tokens = markdown().parse(md_source)
     blocks = _blocks(tokens)
 
     # Raw section starts, in line order: front matter, preamble, headings.

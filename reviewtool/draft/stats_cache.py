@@ -42,11 +42,11 @@ def fingerprint() -> str:
         import markdown_it
         import yaml
 
-        from reviewtool.draft import document, history
+        from reviewtool.draft import document, history, markdown
 
         digest = hashlib.sha256(f"{CACHE_FORMAT} {markdown_it.__version__} {yaml.__version__}".encode())
-        for module in (document, history):
-            assert module.__file__ is not None  # both are imported from source files
+        for module in (document, markdown, history):
+            assert module.__file__ is not None  # all imported from source files
             digest.update(Path(module.__file__).read_bytes())
         _fingerprint = digest.hexdigest()[:16]
     return _fingerprint

@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import functools
 import gc
+import json
 import random
 import re
 import resource
@@ -385,6 +386,19 @@ def phases(old_text: str, new_text: str, runs: int) -> dict[str, float]:
     return {name: statistics.median(values[1:]) for name, values in times.items()}  # first run: warm-up
 
 
+def timings(n_words: int, runs: int, tmp: Path) -> dict[str, float]:
+    """Median wall-clock and CPU seconds of ours and git on the essay of *n_words* words."""
+    essay = make_essay(n_words, seed=n_words)
+    edited, _truth = edit_essay(essay, seed=n_words + 1)
+    old_text, new_text = essay.text(), edited.text()
+    a, b = tmp / f"old-{n_words}.md", tmp / f"new-{n_words}.md"
+    a.write_text(old_text, encoding="utf-8")
+    b.write_text(new_text, encoding="utf-8")
+    timing = measure({"ours": lambda: our_diff(old_text, new_text), "git": lambda: git_word_diff(a, b)}, runs)
+    return {"words": n_words, "ours_wall": timing["ours"].wall, "git_wall": timing["git"].wall,
+            "ours_cpu": timing["ours"].cpu, "git_cpu": timing["git"].cpu}
+
+
 def bench(n_words: int, runs: int, target: float, tmp: Path) -> bool:
     essay = make_essay(n_words, seed=n_words)
     edited, truth = edit_essay(essay, seed=n_words + 1)
@@ -439,7 +453,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="10000,100000", help="comma-separated essay sizes in words")
     parser.add_argument("--runs", type=int, default=0, help="timed runs per tool (default: 15 at 10,000 words, "
                                                               "9 at 100,000)")
+    parser.add_argument("--json", action="store_true", help="only time ours and git; one JSON line per size "
+                                                            "(for tests/benchmarks/run.py)")
     args = parser.parse_args(argv)
+    if args.json:
+        with tempfile.TemporaryDirectory() as tmp:
+            for size in (int(s) for s in args.sizes.split(",")):
+                print(json.dumps(timings(size, args.runs or 9, Path(tmp))), flush=True)
+        return 0
     targets = {10000: (3.0, 15), 100000: (5.0, 9)}
     ok = True
     with tempfile.TemporaryDirectory() as tmp:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import statistics
@@ -239,12 +240,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--versions", type=int, default=10_000)
     parser.add_argument("--words", type=int, default=10_000)
+    parser.add_argument("--json", action="store_true", help="one JSON line of figures (for tests/benchmarks/run.py)")
     args = parser.parse_args()
     repo = repository(args.versions, args.words)
     git_log, git_diff = time_git(repo)
     first_rows, latencies, versions = asyncio.run(measure_app(repo))
     median = statistics.median(latencies)
     worst = max(latencies)
+    if args.json:
+        print(json.dumps({"versions": versions, "first_rows": first_rows, "diff_median": median, "diff_worst": worst,
+                          "git_log": git_log, "git_diff": git_diff}))
+        return
 
     def verdict(ok: bool) -> str:
         return "ok" if ok else "MISSED"

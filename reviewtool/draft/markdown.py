@@ -1,0 +1,78 @@
+"""The Markdown parser every module shares: markdown-it-py configured once, built on first use.
+
+CommonMark with HTML, tables and strikethrough. Parsing uses markdown-it's block tokens
+and their line maps, never regular expressions over Markdown. Inline content free of
+markup skips markdown-it's inline parser (:func:`_inline_core_rule`), and
+:func:`inline_plain` reads the plain text of an inline token either way.
+
+markdown-it is imported when a draft is first parsed, not when this module is, so
+commands that parse nothing start quickly.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+
+@functools.cache
+def markdown() -> MarkdownIt:
+    """The Markdown parser (CommonMark, HTML, tables, strikethrough), shared by every module
+    that reads Markdown; plain inline content skips inline parsing (:func:`inline_plain`)."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    md.core.ruler.at("inline", _inline_core_rule)
+    return md
+
+
+#: Characters that can start inline markup under :func:`markdown`'s rules (escape, code,
+#: strikethrough, emphasis, link, image, autolink, HTML, entity). Inline content
+#: without any of them parses to plain text and line breaks only.
+_INLINE_SYNTAX = re.compile(r"[\\`~*_\[<&]")
+#: A line break inside inline content, as markdown-it's ``newline`` rule treats it:
+#: trailing spaces before it dropped, leading spaces and tabs after it skipped.
+_INLINE_BREAK = re.compile(r" *\n[ \t]*")
+
+
+def _inline_core_rule(state: Any) -> None:
+    """markdown-it's core ``inline`` rule, with a fast path for plain content.
+
+    Inline content free of :data:`_INLINE_SYNTAX` would parse to text and
+    soft/hard breaks only, so its plain text is computed directly (one regex)
+    and kept in ``token.meta["plain"]``; everything else is parsed as usual.
+    The plain text is the same either way (see :func:`inline_plain`).
+    """
+    md, env = state.md, state.env
+    parse_inline = md.inline.parse
+    syntax = _INLINE_SYNTAX.search
+    for token in state.tokens:
+        if token.type == "inline":
+            content = token.content
+            if syntax(content) is None:
+                token.meta = {"plain": _INLINE_BREAK.sub("\n", content) if "\n" in content else content}
+                continue
+            if token.children is None:
+                token.children = []
+            parse_inline(content, md, env, token.children)
+
+
+def inline_plain(token: Token) -> str:
+    """Plain text of an inline token: link text kept, URLs and markup dropped."""
+    children = token.children
+    if not children:
+        return token.meta.get("plain", "") if token.meta else ""  # plain content (see _inline_core_rule)
+    parts: list[str] = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+        elif child.type == "image":
+            parts.append("".join(c.content for c in child.children or []))
+    return "".join(parts)

@@ -1,0 +1,69 @@
+"""Each command imports only what it uses: start-up stays short (docs/performance.md).
+
+Every case runs the real CLI in a fresh interpreter and looks at ``sys.modules`` when the
+command is done: ``--version`` loads no library beyond click, a ``--json`` command loads
+no Rich and no Textual, a draft without front matter loads no YAML, and nothing but the
+TUI loads Textual. (How long start-up takes is measured by ``make bench``, never here.)
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.gitutil import make_repo
+
+PROBE = """
+import json, sys
+from reviewtool.cli.commands import run
+code = run(sys.argv[1:])
+loaded = sorted({m.split('.')[0] for m in sys.modules})
+print(json.dumps({"code": code, "loaded": loaded}), file=sys.stderr)
+"""
+#: GitPython ("git") is left out while blobs are still read through it (issue 10 replaces that).
+LIBRARIES = {"rich", "markdown_it", "yaml", "textual", "orjson"}
+
+
+def loaded_by(args: list[str], cwd: Path) -> set[str]:
+    proc = subprocess.run([sys.executable, "-c", PROBE, *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=120)
+    report = json.loads(proc.stderr.strip().splitlines()[-1])
+    assert report["code"] == 0, proc.stderr
+    return set(report["loaded"]) & LIBRARIES
+
+
+@pytest.fixture
+def plain_repo(tmp_path: Path) -> Path:
+    repo = make_repo(tmp_path / "repo")
+    repo.commit("First", {"drafts/essay.md": "# Essay\n\nSome words here.\n"})
+    repo.commit("Second", {"drafts/essay.md": "# Essay\n\nSome more words here.\n\n## Next\n\nText.\n"})
+    return repo.path
+
+
+def test_version_loads_no_library(tmp_path: Path):
+    assert loaded_by(["--version"], tmp_path) == set()
+
+
+def test_help_loads_no_library(tmp_path: Path):
+    assert loaded_by(["--help"], tmp_path) == set()
+
+
+def test_log_json_loads_the_parser_and_orjson_only(plain_repo: Path):
+    assert loaded_by(["log", "--json"], plain_repo) == {"markdown_it", "orjson"}
+
+
+def test_show_json_parses_nothing(plain_repo: Path):
+    assert loaded_by(["show", "--json"], plain_repo) == {"orjson"}
+
+
+def test_a_table_loads_rich(plain_repo: Path):
+    assert loaded_by(["log"], plain_repo) == {"markdown_it", "rich"}
+
+
+def test_front_matter_loads_yaml(plain_repo: Path):
+    (plain_repo / "drafts" / "essay.md").write_text("---\ntitle: T\n---\n\n# Essay\n", encoding="utf-8")
+    assert "yaml" in loaded_by(["sections", "--json"], plain_repo)
