@@ -24,8 +24,7 @@ code = run(sys.argv[1:])
 loaded = sorted({m.split('.')[0] for m in sys.modules})
 print(json.dumps({"code": code, "loaded": loaded}), file=sys.stderr)
 """
-#: GitPython ("git") is left out while blobs are still read through it (issue 10 replaces that).
-LIBRARIES = {"rich", "markdown_it", "yaml", "textual", "orjson"}
+LIBRARIES = {"rich", "markdown_it", "yaml", "textual", "git", "orjson"}
 
 
 def loaded_by(args: list[str], cwd: Path) -> set[str]:

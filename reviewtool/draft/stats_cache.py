@@ -9,18 +9,19 @@ parsing is the slow part (about 5 ms for a 10,000-word draft), so they are kept 
     {"blob": "<sha>", "stats": {"words": 812, "sections": 9, ...}}
 
 The fingerprint hashes the source of the modules that compute the numbers and the
-versions of markdown-it-py and PyYAML, so a changed parser starts a new file and never
-reads stale numbers (files of other fingerprints are removed). Lines are appended with
-``O_APPEND`` in one ``write`` each (well under ``PIPE_BUF``), so the lines of concurrent
-writers never interleave; a line that cannot be read is skipped. It is only a cache:
-deleting it loses nothing, and where it cannot be written (a read-only repository)
-everything works as before, only slower.
+``__init__.py`` of markdown-it-py and PyYAML (their versions; read, not imported), so a
+changed parser starts a new file and never reads stale numbers (files of other
+fingerprints are removed). Lines are appended with ``O_APPEND`` in one ``write`` each
+(well under ``PIPE_BUF``), so the lines of concurrent writers never interleave; a line
+that cannot be read is skipped. It is only a cache: deleting it loses nothing, and where
+it cannot be written (a read-only repository) everything works as before, only slower.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
 import json
 import os
 import threading
@@ -39,17 +40,20 @@ def fingerprint() -> str:
     """A hash of everything the statistics depend on besides the blob."""
     global _fingerprint
     if _fingerprint is None:
-        import markdown_it
-        import yaml
-
         from reviewtool.draft import document, history, markdown
 
-        digest = hashlib.sha256(f"{CACHE_FORMAT} {markdown_it.__version__} {yaml.__version__}".encode())
-        for module in (document, markdown, history):
-            assert module.__file__ is not None  # all imported from source files
-            digest.update(Path(module.__file__).read_bytes())
+        digest = hashlib.sha256(f"{CACHE_FORMAT}".encode())
+        for module_file in (document.__file__, markdown.__file__, history.__file__,
+                            *map(_package_file, ("markdown_it", "yaml"))):
+            digest.update(Path(module_file or "").read_bytes())
         _fingerprint = digest.hexdigest()[:16]
     return _fingerprint
+
+
+def _package_file(name: str) -> str | None:
+    """The ``__init__.py`` of package *name* (it holds its version), found without importing it."""
+    spec = importlib.util.find_spec(name)
+    return spec.origin if spec is not None else None
 
 
 #: What an entry holds (Document.stats): a line without all of them, or with another
