@@ -6,6 +6,7 @@ import io
 
 from rich.console import Console
 from textual.app import App
+from textual.worker import WorkerCancelled
 
 
 def screen_text(app: App) -> str:
@@ -25,14 +26,25 @@ async def settle(app: App, pilot, rounds: int = 3) -> None:
     """
     for _ in range(rounds):
         await pilot.pause()
-        await app.workers.wait_for_complete()
-    for _ in range(20):
+        await _wait_for_workers(app)
+    # Until nothing is pending, however long a loaded machine takes (a parallel run on two
+    # busy cores can need seconds): a snapshot taken early would show half-computed rows.
+    for _ in range(600):
         if getattr(app, "_stats_timer", None) is None and not any(
-                w.is_running for w in app.workers):
+                w.is_running or w.state.name == "PENDING" for w in app.workers):
             break
         await pilot.pause(0.05)
-        await app.workers.wait_for_complete()
+        await _wait_for_workers(app)
     await pilot.pause()
+
+
+async def _wait_for_workers(app: App) -> None:
+    """Wait for the running workers; one cancelled meanwhile (the cursor moved on, a newer
+    selection replaced it) is an outcome like any other, not a test failure."""
+    try:
+        await app.workers.wait_for_complete()
+    except WorkerCancelled:
+        pass
 
 
 def threads(repo_path):

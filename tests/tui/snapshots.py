@@ -19,6 +19,9 @@ def driver(*steps):
 
     async def run_before(pilot) -> None:
         app = pilot.app
+        # A toast stays until the snapshot is taken, however slowly a loaded machine runs the
+        # steps (with the default 5 s it vanished or not depending on the machine's load).
+        app.NOTIFICATION_TIMEOUT = 3600
         await settle(app, pilot)
         for step in steps:
             if callable(step):
