@@ -643,9 +643,9 @@ def comments_command(ctx: Context, rev: str | None, draft: str | None, status: s
 @draft_option
 @click.option("-f", "--format", "fmt", type=click.Choice(["markdown", "json", "html"]), default="markdown",
               show_default=True, help="Output format.")
-@click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False),
-              help="Write to FILE (default: stdout).")
-@click.option("--force", is_flag=True, help="Overwrite FILE when it exists.")
+@click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Write to FILE ('-' or none: stdout); never through a symbolic link without --force.")
+@click.option("--force", is_flag=True, help="Overwrite FILE when it exists (a symbolic link: write its target).")
 @click.option("--status", type=click.Choice(["open", "resolved", "all"]), default="all", show_default=True,
               help="Which threads to export.")
 @click.option("--author", metavar="EMAIL", help="Only threads by this reviewer.")
@@ -655,13 +655,15 @@ def comments_command(ctx: Context, rev: str | None, draft: str | None, status: s
 def export_command(ctx: Context, rev: str | None, draft: str | None, fmt: str, output: str | None, force: bool,
                    status: str, author: str | None, since: str | None, as_json: bool) -> None:
     """Export the review of the draft at REV (default: newest) as Markdown, JSON or HTML."""
-    from reviewtool.review.export import export, parse_since
+    from reviewtool.review.export import export, parse_since, write_export
 
     parse_since(since)  # a bad date fails before anything else
-    target = (ctx.cwd / output) if output else None
-    if target is not None and target.exists() and not force:
-        raise ReviewtoolError(f"{output} already exists: use --force to overwrite it")
-    if as_json and output is None:
+    if output == "":
+        raise UsageError("empty file name for -o (use -o - for stdout)")
+    target = (ctx.cwd / output) if output and output != "-" else None
+    if target is not None and not force and (target.is_symlink() or target.exists()):
+        write_export(target, "", force=False, shown=output)  # refuses, saying why, before the work
+    if as_json and target is None:
         fmt = "json"
     hist, v, items, _problems = _threads_on(ctx, draft, rev)
     doc = hist.document(v)
@@ -670,12 +672,9 @@ def export_command(ctx: Context, rev: str | None, draft: str | None, fmt: str, o
     if target is None:
         sys.stdout.write(text)
         return
-    try:
-        target.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise ReviewtoolError(f"cannot write {output}: {exc.strerror}") from None
+    size = write_export(target, text, force=force, shown=output)
     if as_json:
-        emit_json({"path": str(target), "format": fmt, "bytes": len(text.encode("utf-8"))})
+        emit_json({"path": str(target), "format": fmt, "bytes": size})
     else:
         render.print_text(f"wrote {output} ({fmt})")
 

@@ -310,6 +310,11 @@ class GitRepo:
         """The blob id the working-tree file *path* would have (with git's filters)."""
         return self.run("hash-object", "--", path).strip()
 
+    def hash_bytes(self, data: bytes, path: str) -> str:
+        """The blob id *data* would have as the working-tree file *path* (with git's filters),
+        without reading the file again (it may have changed since *data* was read)."""
+        return self.run_bytes("hash-object", "--stdin", f"--path={path}", input=data).decode().strip()
+
     def close(self) -> None:
         """Stop the persistent ``cat-file`` process (a later read starts it again)."""
         with self._reader_lock:

@@ -14,19 +14,24 @@ and renders one document:
   backslash-escaped so they render literally; quotes become ``>`` blocks with
   every line prefixed.
 
-No Textual or Rich here: the CLI prints or writes the returned string.
+No Textual or Rich here: the CLI prints or writes the returned string;
+:func:`write_export` is how both front ends write it to a file.
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
+import os
 import re
+import secrets
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from reviewtool.errors import UsageError
+from reviewtool.errors import ReviewtoolError, UsageError
 from reviewtool.textsafe import clean, json_text, one_line
 
 FORMATS = ("markdown", "json", "html")
@@ -480,3 +485,122 @@ def _html_thread(t: dict[str, Any]) -> str:
         out.append("</div>")
     out.append("</div>")
     return "\n".join(out)
+
+
+# ---------------------------------------------------------------------- writing a file
+
+
+def write_export(path: str | os.PathLike[str], text: str, *, force: bool, shown: str | None = None,
+                 force_hint: str = "use --force to {}") -> int:
+    """Write *text* (UTF-8) to the file *path*; returns the number of bytes written.
+
+    Without *force* nothing that exists is touched: an existing file, and a symbolic
+    link even when it points nowhere (writing through it would create a file wherever it
+    points), are refused with one line built from *shown* (the name as the user gave it)
+    and *force_hint*. A new file is created exclusively (``link``/``O_EXCL``: never
+    through a link that appears meanwhile). With *force* a link is followed and its
+    target written; a regular file is replaced atomically (a temporary file beside it,
+    then ``rename``) and keeps its permission bits; anything else (``/dev/stdout``, a
+    FIFO) is written in place.
+    """
+    where = os.fspath(path)
+    shown = where if shown is None else shown
+    data = text.encode("utf-8")
+    try:
+        info = os.lstat(where)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise ReviewtoolError(f"cannot write {shown}: {exc.strerror}") from None
+    if info is not None and stat.S_ISLNK(info.st_mode):
+        target = os.readlink(where)
+        if not force:
+            if not os.path.exists(where):
+                raise ReviewtoolError(f"{shown} is a symbolic link to {target}, which does not exist: "
+                                      + force_hint.format("write there"))
+            raise ReviewtoolError(f"{shown} already exists: " + force_hint.format("overwrite it"))
+        where = os.path.realpath(where)
+        try:
+            info = os.stat(where)
+        except FileNotFoundError:
+            info = None
+        except OSError as exc:
+            raise ReviewtoolError(f"cannot write {shown}: {exc.strerror}") from None
+    try:
+        if info is None:
+            _create_exclusively(where, data)
+        elif not force:
+            raise ReviewtoolError(f"{shown} already exists: " + force_hint.format("overwrite it"))
+        elif stat.S_ISDIR(info.st_mode):
+            raise ReviewtoolError(f"{shown} is a folder")
+        elif stat.S_ISREG(info.st_mode):
+            _replace_atomically(where, data, stat.S_IMODE(info.st_mode))
+        else:  # a device or a FIFO: write into it
+            with open(where, "wb") as handle:
+                handle.write(data)
+    except FileExistsError:
+        raise ReviewtoolError(f"{shown} already exists: " + force_hint.format("overwrite it")) from None
+    except OSError as exc:
+        raise ReviewtoolError(f"cannot write {shown}: {exc.strerror}") from None
+    return len(data)
+
+
+def _temp_beside(where: str) -> tuple[str, int]:
+    folder, name = os.path.split(where)
+    while True:
+        tmp = os.path.join(folder, f".{name}.{secrets.token_hex(6)}.reviewtool")
+        try:
+            return tmp, os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
+        except FileExistsError:  # pragma: no cover - 48 random bits collided
+            continue
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _create_exclusively(where: str, data: bytes) -> None:
+    """A new file *where* holding *data*, appearing whole (a hard link from a temporary file);
+    where hard links are not allowed, created with ``O_EXCL`` and written."""
+    tmp, fd = _temp_beside(where)
+    try:
+        try:
+            _write_all(fd, data)
+        finally:
+            os.close(fd)
+        try:
+            os.link(tmp, where, follow_symlinks=False)
+            return
+        except FileExistsError:
+            raise
+        except OSError:  # no hard links here (some file systems)
+            pass
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+    fd = os.open(where, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
+    try:
+        _write_all(fd, data)
+    except BaseException:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(where)
+        raise
+    os.close(fd)
+
+
+def _replace_atomically(where: str, data: bytes, mode: int) -> None:
+    tmp, fd = _temp_beside(where)
+    try:
+        try:
+            _write_all(fd, data)
+            os.fchmod(fd, mode)
+        finally:
+            os.close(fd)
+        os.replace(tmp, where)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
