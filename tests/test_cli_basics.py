@@ -85,7 +85,8 @@ def test_log_plain(essay_repo):
     lines = out.splitlines()
     assert lines[0] == "drafts/riding.md: 4 versions"
     rows = [line.split("\t") for line in lines[1:]]
-    assert len(rows) == 4 and all(len(r) == 7 for r in rows)
+    assert len(rows) == 4 and all(len(r) == 8 for r in rows)
+    assert rows[-1][7] == "new"  # the first version has no first parent
     assert [r[3] for r in rows[1:]] == ["Rename the draft (renamed from drafts/essay.md)", "Write costs",
                                         "First outline"]
     assert [int(r[4]) for r in rows] == [parse(t).words for t in (TEXT_3, TEXT_2, TEXT_2, TEXT_1)]

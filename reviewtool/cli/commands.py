@@ -67,10 +67,10 @@ class Context:
 
         return resolve_draft(self.repo, draft or self.default_draft, cwd=self.cwd)
 
-    def history(self, draft: str | None) -> DraftHistory:
+    def history(self, draft: str | None, first_parent: bool = False) -> DraftHistory:
         from reviewtool.draft.history import DraftHistory
 
-        return DraftHistory(self.repo, self.draft(draft))
+        return DraftHistory(self.repo, self.draft(draft), first_parent=first_parent)
 
 
 pass_ctx = click.make_pass_decorator(Context)
@@ -208,32 +208,48 @@ def drafts_command(ctx: Context, as_json: bool) -> None:
 @main.command("log")
 @draft_option
 @click.option("-n", "--max-count", type=click.IntRange(min=1), help="Show at most N versions.")
+@click.option("--first-parent", is_flag=True,
+              help="Only the first-parent line (as git): a merge is one version with its branch's change.")
+@click.option("--no-merges", is_flag=True, help="Leave merges out.")
 @json_option
 @pass_ctx
-def log_command(ctx: Context, draft: str | None, max_count: int | None, as_json: bool) -> None:
-    """The draft's versions, newest first, following renames: words, sections, prose share."""
-    hist = ctx.history(draft)
-    versions = hist.versions[:max_count] if max_count else hist.versions
-    entries = [{**v.to_dict(), **hist.stats(v)} for v in versions]
+def log_command(ctx: Context, draft: str | None, max_count: int | None, first_parent: bool, no_merges: bool,
+                as_json: bool) -> None:
+    """The draft's versions, newest first, following renames: words, sections, prose share, and
+    what each version changed against its first parent (as git: a merge's change is against its
+    first parent; `reviewtool diff M^2 M` shows the other side)."""
+    from reviewtool.diff.version_change import version_change
+
+    hist = ctx.history(draft, first_parent=first_parent)
+    versions = [v for v in hist.versions if not (no_merges and v.is_merge)]
+    shown = versions[:max_count] if max_count else versions
+    changes = [version_change(hist, v) for v in shown]
+    entries = [{**v.to_dict(), **hist.stats(v), "change": c.to_dict() if c else None}
+               for v, c in zip(shown, changes)]
     if as_json:
-        emit_json({"draft": hist.draft, "versions": entries})
+        emit_json({"draft": hist.draft, "first_parent": first_parent, "versions": entries})
         return
     from rich.text import Text
 
     rows = []
-    for v, e in zip(versions, entries):
+    for v, e, c in zip(shown, entries, changes):
+        subject = v.subject + (f" (renamed from {v.old_path})" if v.old_path else "")
         rows.append((
             Text(v.short, style="yellow"),
             short_date(v.date),
             v.author,
-            v.subject + (f" (renamed from {v.old_path})" if v.old_path else ""),
+            Text.assemble(("[merge] ", "magenta"), subject) if v.is_merge else subject,
             e["words"],
             e["sections"],
             render.share_cell(e["prose_share"]),
+            render.change_cell(c.counts if c else None, deleted=bool(e.get("deleted")), renamed=v.status == "R"),
         ))
+    line = " (first-parent line)" if first_parent else ""
+    hidden = len(hist.versions) - len(versions)
+    more = f", {hidden} merges hidden" if hidden else ""
     render.table([("version", "left"), ("date", "left"), ("author", "left"), ("subject", "left"),
-                  ("words", "right"), ("sections", "right"), ("prose", "left")], rows,
-                 title=f"{hist.draft}: {len(hist.versions)} versions")
+                  ("words", "right"), ("sections", "right"), ("prose", "left"), ("change", "left")], rows,
+                 title=f"{hist.draft}: {len(versions)} versions{line}{more}")
 
 
 # ------------------------------------------------------------------ sections / show
@@ -318,21 +334,26 @@ def diff_command(ctx: Context, rev_a: str | None, rev_b: str | None, draft: str 
                  side_by_side: bool, fmt: str, as_json: bool) -> None:
     """Section-level diff of the draft from version A to version B, word by word.
 
-    B defaults to the newest version, A to the version before B. Sections are
-    aligned first, so moved, renamed, split and merged sections show only the
-    words that changed in them.
+    Without revisions: the newest version against its first parent (what it changed,
+    as git sees it); ``X^!``: version X against its first parent. With A alone: A
+    against the newest version. Sections are aligned
+    first, so moved, renamed, split and merged sections show only the words that
+    changed in them; markup changes (heading levels, link targets...) are named.
     """
     from reviewtool.diff.section_diff import diff_documents
 
     hist = ctx.history(draft)
+    if rev_a and rev_a.endswith("^!") and rev_b is None:  # git's X^!: X against its first parent
+        rev_b, rev_a = rev_a[:-2], None
     new_v = hist.find(rev_b)
     if rev_a:
         old_v = hist.find(rev_a)
     else:
-        prev = hist.previous(new_v)
-        if prev is None:
-            raise ReviewtoolError(f"{hist.draft} has no version before {new_v.short}: nothing to compare")
-        old_v = prev
+        base = hist.first_parent(new_v)
+        if base is None:
+            raise ReviewtoolError(f"{new_v.short} added {new_v.path}: nothing to compare it with "
+                                  "(no first parent had the draft; name two versions)")
+        old_v = base
     old_doc, new_doc = hist.document(old_v), hist.document(new_v)
     diff = diff_documents(old_doc, new_doc)
     if section_key is not None:

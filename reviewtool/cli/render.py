@@ -110,6 +110,39 @@ def share_cell(share: float) -> Text | str:
     return share_bar(share) if is_terminal() else f"{share * 100:.0f}%"
 
 
+def change_text(counts: Any, deleted: bool = False, renamed: bool = False) -> str:
+    """What a version changed, in words: ``+9 -1 in 2 sections (1 markup)``, ``markup in 49
+    sections``, ``new`` (no first parent: *counts* is None), ``deleted``, ``renamed`` (the
+    same text at a new path), ``no change``."""
+    if deleted:
+        return "deleted"
+    if renamed and counts is not None and counts.is_empty:
+        return "renamed"
+    if counts is None:
+        return "new"
+    n = counts.sections_changed
+    where = f"{n} section{'s' if n != 1 else ''}"
+    if not counts.words_added and not counts.words_removed:
+        if counts.markup_changed:
+            return f"markup in {where}"
+        return f"{where} moved or renamed" if n else "no change"
+    markup = f" ({counts.markup_changed} markup)" if counts.markup_changed else ""
+    return f"+{counts.words_added} -{counts.words_removed} in {where}{markup}"
+
+
+def change_cell(counts: Any, deleted: bool = False, renamed: bool = False) -> Text:
+    """:func:`change_text` styled for a table: additions green, removals red, markup cyan."""
+    text = change_text(counts, deleted, renamed)
+    if deleted:
+        return Text(text, style="red")
+    if counts is None:
+        return Text(text, style="green")
+    if text.startswith("+"):
+        plus, minus, rest = text.split(" ", 2)
+        return Text.assemble((plus, "green"), " ", (minus, "red"), " ", (rest, "grey50"))
+    return Text(text, style="cyan" if counts.markup_changed else "grey50")
+
+
 # ------------------------------------------------------------------ section diffs
 # (reviewtool diff). Essay text is untrusted: it is cleaned of control characters
 # and appended to Rich Text objects with explicit styles, never parsed as markup.
@@ -124,7 +157,7 @@ _CRITIC_OPENERS = re.compile(r"(\{--|\{\+\+|\{~~|\{==|\{>>)")
 
 
 def _status_text(change: Any) -> Text:
-    styles = {"added": "green", "removed": "red", "moved": "cyan", "renamed": "magenta",
+    styles = {"added": "green", "removed": "red", "moved": "cyan", "renamed": "magenta", "markup": "cyan",
               "split": "yellow", "merged": "yellow", "promoted": "blue", "condensed": "blue"}
     text = Text()
     for i, status in enumerate(change.status):
@@ -309,9 +342,10 @@ def render_markdown_diff(diff: Any, title: str | None = None) -> str:
               f"({summary['sections_unchanged']} unchanged).", ""]
     for change in diff.changes:
         head = md_escape(change_label(change)) or "(untitled)"
+        markup = f"; markup: {md_escape(', '.join(change.markup))}" if change.markup else ""
         lines += [f"## {head}", "",
                   f"*{', '.join(change.status)}; +{change.words_added} / -{change.words_removed} words, "
-                  f"{change.changed_share * 100:.0f}% changed*", ""]
+                  f"{change.changed_share * 100:.0f}% changed{markup}*", ""]
         if change.word_diff is None or change.word_diff.is_equal:
             continue  # moved or renamed only
         if any(s.kind == "frontmatter" for s in (*change.pair.old, *change.pair.new)):
@@ -333,7 +367,8 @@ def print_diff(diff: Any, title: str, side_by_side: bool = False) -> None:
     """
     summary = diff.summary()
     head = (f"{one_line(title)}: +{summary['words_added']} -{summary['words_removed']} words, "
-            f"{summary['sections_changed']} sections changed")
+            f"{summary['sections_changed']} sections changed"
+            + (f" ({summary['markup_changed']} with markup changes)" if summary["markup_changed"] else ""))
     if not diff.changes:
         print_text(head + " (no changes)")
         return
@@ -386,6 +421,9 @@ def _change_header(change: Any) -> Text:
     text.append(f"+{change.words_added}", style="green")
     text.append(" ")
     text.append(f"-{change.words_removed}", style="red")
+    if change.markup:
+        prefix = "" if change.status == ["markup"] else "markup: "
+        text.append(f" {prefix}{', '.join(change.markup)}", style="cyan")
     return text
 
 
