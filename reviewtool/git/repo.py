@@ -215,6 +215,30 @@ class GitRepo:
             raise ReviewtoolError(f"unknown revision: {rev}")
         return out.strip()
 
+    def first_parent_line(self, start: str = "HEAD") -> list[str]:
+        """The commits of the first-parent line from *start*, newest first (``git rev-list
+        --first-parent``): the line along which "later" means "descends from"."""
+        check_revision_argument(start)
+        return self.run("rev-list", "--first-parent", "--end-of-options", start, "--").split()
+
+    def descendants_on(self, commit: str, start: str = "HEAD") -> list[str]:
+        """The commits that descend from *commit* and are ancestors of *start* (inclusive),
+        newest first (``git rev-list --ancestry-path COMMIT..START``); empty when *commit*
+        is *start* or is not one of its ancestors."""
+        check_revision_argument(commit)
+        check_revision_argument(start)
+        return self.run("rev-list", "--ancestry-path", f"{commit}..{start}", "--").split()
+
+    def is_ancestor(self, ancestor: str, descendant: str) -> bool:
+        """Whether commit *ancestor* is *descendant* or one of its ancestors (``git merge-base
+        --is-ancestor``)."""
+        check_revision_argument(ancestor)
+        check_revision_argument(descendant)
+        code, _, err = self.try_run("merge-base", "--is-ancestor", ancestor, descendant)
+        if code not in (0, 1):
+            raise GitError(_first_line(err))
+        return code == 0
+
     def config_get(self, key: str, default: str | None = None) -> str | None:
         code, out, _ = self.try_run("config", "--get", key)
         return out.strip() if code == 0 and out.strip() else default

@@ -230,6 +230,8 @@ def _apply_event(thread: Thread, item: Thread | Reply, ev: Event, etype: str) ->
         if etype == "edit":
             item.body = ev.body or ""
             item.edits.append(ev)
+            if ev.suggestion is not None and item is thread and thread.anchor.has_quote:
+                thread.suggestion = ev.suggestion  # an edit may carry a new suggestion
         else:
             item.retracted = True
         if ev.time > item.updated:
