@@ -261,12 +261,17 @@ def log_command(ctx: Context, draft: str | None, max_count: int | None, first_pa
 @json_option
 @pass_ctx
 def sections_command(ctx: Context, rev: str | None, draft: str | None, as_json: bool) -> None:
-    """The section tree of the draft at REV (default: the newest version)."""
+    """The section tree of the draft at REV (default: the newest version), with your viewed
+    marks (`reviewtool review viewed`) and how many of the sections that hold text you viewed."""
     hist = ctx.history(draft)
     v = hist.find(rev)
     doc = hist.document(v)
+    marks = _my_viewed_marks(ctx, hist, v)
     if as_json:
-        emit_json({"draft": hist.draft, "version": v.to_dict(), **doc.to_dict()})
+        data = doc.to_dict()
+        for entry in data.get("sections", []):
+            entry["viewed"] = marks.is_viewed(entry["key"])
+        emit_json({"draft": hist.draft, "version": v.to_dict(), **data, "viewed": marks.to_json()})
         return
     from rich.text import Text
 
@@ -282,11 +287,26 @@ def sections_command(ctx: Context, rev: str | None, draft: str | None, as_json: 
             Text(s.body_kind, style=kind_style),
             s.words,
             s.words_all,
+            Text("viewed", style="green") if marks.is_viewed(s.key) else Text("-", style="grey50"),
             s.key,
         ))
     render.table([("section", "left"), ("kind", "left"), ("body", "left"), ("words", "right"),
-                  ("with children", "right"), ("key", "left")], rows,
-                 title=f"{hist.draft} at {v.short}: {doc.words} words, prose share {doc.prose_share * 100:.0f}%")
+                  ("with children", "right"), ("viewed", "left"), ("key", "left")], rows,
+                 title=f"{hist.draft} at {v.short}: {doc.words} words, prose share {doc.prose_share * 100:.0f}%, "
+                       f"{marks.summary}")
+
+
+def _my_viewed_marks(ctx: Context, hist: DraftHistory, v: Version) -> Any:
+    """My (git's user.email) viewed marks on version *v*; none when git names nobody."""
+    from reviewtool.review.status import load_review_data
+    from reviewtool.review.viewed import viewed_sections
+
+    try:
+        _, email = ctx.repo.identity()
+    except ReviewtoolError:
+        email = ""
+    marks = load_review_data(ctx.repo).workflow.marks if email else []
+    return viewed_sections(hist, marks, v, email)
 
 
 @main.command("show")
@@ -466,7 +486,7 @@ def _review_store(ctx: Context) -> ReviewStore:
 SCISSORS = "# ------------------------ >8 ------------------------"
 
 
-def _message(message: str | None, what: str, template: str = "") -> str:
+def message_text(message: str | None, what: str, template: str = "") -> str:
     """The text of ``-m``, or what is written in ``$EDITOR`` above the scissors line; empty aborts."""
     if message is None:
         try:
@@ -485,6 +505,9 @@ def _message(message: str | None, what: str, template: str = "") -> str:
     if not message.strip():
         raise UsageError(f"empty {what}: give some text with -m, or leave -m out to use $EDITOR")
     return message.strip("\n")
+
+
+_message = message_text
 
 
 def _emit_event(event: Any, verb: str, as_json: bool) -> None:
@@ -796,3 +819,7 @@ def run(argv: list[str] | None = None) -> int:
     except SystemExit as exc:
         return int(exc.code or 0) if not isinstance(exc.code, str) else 1
     return 0
+
+
+# The review workflow's commands (review request|submit|viewed, status) register on `main`.
+from reviewtool.cli import review_commands  # noqa: E402,F401

@@ -229,3 +229,12 @@ def last_reviewed(history: Any, workflow: WorkflowEvents, email: str,
     except ReviewtoolError:
         raise ReviewtoolError(f"the version {anchor.commit[:8]} reviewed by {email} is no longer in this "
                               "repository (fetch it, or compare two versions by name)") from None
+
+
+def load_review_data(repo: Any) -> Any:
+    """Every thread and workflow event of *repo*'s notes, read once
+    (:meth:`reviewtool.review.workflow_store.WorkflowStore.load`)."""
+    from reviewtool.review.store import ReviewStore
+    from reviewtool.review.workflow_store import WorkflowStore
+
+    return WorkflowStore(ReviewStore(repo)).load()
