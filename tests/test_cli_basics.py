@@ -131,6 +131,8 @@ def test_sections_json_and_plain(essay_repo):
     assert "riding-to-work/plan/costs" in [s["key"] for s in data["sections"]]
     assert data["words"] == doc.words and data["title"] == "Riding to work"
     assert data["front_matter"] == {"title": "Riding to work"}
+    assert all(s["viewed"] is False for s in data["sections"])  # nobody marked anything viewed
+    assert data["viewed"]["viewed"] == 0 and data["viewed"]["sections"] >= 1
     costs = next(s for s in data["sections"] if s["key"] == "riding-to-work/plan/costs")
     assert costs["kind"] == "outline" and costs["body_kind"] == "outline"
     assert set(costs["span"]) == {"start", "end", "end_with_children", "line_start", "line_end"}
@@ -140,8 +142,8 @@ def test_sections_json_and_plain(essay_repo):
     assert old["version"]["path"] == ESSAY and old["words"] == parse(TEXT_1).words
     out = reviewtool("sections", cwd=essay_repo.path).stdout.splitlines()
     assert out[0].startswith(f"drafts/riding.md at {essay_repo.head()[:8]}: {doc.words} words")
-    assert out[1].split("\t") == ["Front matter", "frontmatter", "empty", "0", "0", "front-matter"]
-    assert "Plan\theading\tempty\t0\t2\triding-to-work/plan" in out  # the key carries the depth
+    assert out[1].split("\t") == ["Front matter", "frontmatter", "empty", "0", "0", "-", "front-matter"]
+    assert "Plan\theading\tempty\t0\t2\t-\triding-to-work/plan" in out  # the key carries the depth
 
 
 def test_show(essay_repo):

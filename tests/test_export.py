@@ -93,7 +93,7 @@ def run_export(r, fmt, **kw) -> str:
 
 def test_json_export_schema_and_summary(reviewed):
     data = json.loads(run_export(reviewed, "json"))
-    assert set(data) == {"schema", "title", "draft", "version", "filters", "summary", "sections"}
+    assert set(data) == {"schema", "title", "draft", "version", "scope", "filters", "summary", "sections"}
     assert data["draft"] == DRAFT and data["version"]["commit"] == reviewed["version"].commit
     s = data["summary"]
     assert (s["threads"], s["open"], s["resolved"], s["replies"], s["suggestions"]) == (4, 3, 1, 1, 1)

@@ -344,6 +344,10 @@ def show_command(ctx: Context, rev: str | None, draft: str | None, section_key: 
 @draft_option
 @click.option("-s", "--section", "section_key", metavar="KEY",
               help="Only the pairs involving section KEY (old or new) or its subsections.")
+@click.option("--since-review", is_flag=True,
+              help="From the version of the last verdict of --reviewer (default: you) to the newest.")
+@click.option("--reviewer", metavar="EMAIL",
+              help="With --since-review: whose last verdict (default: git's user.email).")
 @click.option("--side-by-side", is_flag=True, help="Old and new text in two columns.")
 @click.option("--format", "fmt", type=click.Choice(["rich", "markdown", "json"]), default="rich",
               show_default=True, help="rich: redline (plain [-old-]{+new+} when piped); "
@@ -351,7 +355,7 @@ def show_command(ctx: Context, rev: str | None, draft: str | None, section_key: 
 @json_option
 @pass_ctx
 def diff_command(ctx: Context, rev_a: str | None, rev_b: str | None, draft: str | None, section_key: str | None,
-                 side_by_side: bool, fmt: str, as_json: bool) -> None:
+                 since_review: bool, reviewer: str | None, side_by_side: bool, fmt: str, as_json: bool) -> None:
     """Section-level diff of the draft from version A to version B, word by word.
 
     Without revisions: the newest version against its first parent (what it changed,
@@ -359,14 +363,28 @@ def diff_command(ctx: Context, rev_a: str | None, rev_b: str | None, draft: str 
     against the newest version. Sections are aligned
     first, so moved, renamed, split and merged sections show only the words that
     changed in them; markup changes (heading levels, link targets...) are named.
+
+    With --since-review: from the version a reviewer (default: you) last gave a verdict
+    on to the newest committed version, the changes a returning reviewer has not seen.
     """
     from reviewtool.diff.section_diff import diff_documents
 
+    since: dict[str, Any] | None = None
+    if reviewer is not None and not since_review:
+        raise UsageError("--reviewer goes with --since-review")
     hist = ctx.history(draft)
-    if rev_a and rev_a.endswith("^!") and rev_b is None:  # git's X^!: X against its first parent
-        rev_b, rev_a = rev_a[:-2], None
-    new_v = hist.find(rev_b)
-    if rev_a:
+    if since_review:
+        if rev_a or rev_b:
+            raise UsageError("--since-review compares from the last review to the newest version: "
+                             "give no revisions with it")
+        old_v, new_v, since = _since_review(ctx, hist, reviewer)
+    else:
+        if rev_a and rev_a.endswith("^!") and rev_b is None:  # git's X^!: X against its first parent
+            rev_b, rev_a = rev_a[:-2], None
+        new_v = hist.find(rev_b)
+    if since is not None:
+        pass
+    elif rev_a:
         old_v = hist.find(rev_a)
     else:
         base = hist.first_parent(new_v)
@@ -382,13 +400,40 @@ def diff_command(ctx: Context, rev_a: str | None, rev_b: str | None, draft: str 
                                   "(see `reviewtool sections`)")
         diff = diff.only(section_key)
     if as_json or fmt == "json":
-        emit_json({"draft": hist.draft, **diff.to_dict(old_v.to_dict(), new_v.to_dict())})
+        extra = {"since_review": since} if since is not None else {}
+        emit_json({"draft": hist.draft, **extra, **diff.to_dict(old_v.to_dict(), new_v.to_dict())})
         return
     title = f"{hist.draft} {old_v.short}..{new_v.short}"
+    if since is not None:
+        who = since["reviewer"]["name"] or since["reviewer"]["email"]
+        title += f" (since the review by {who}: {since['verdict'].replace('_', ' ')})"
     if fmt == "markdown":
         sys.stdout.write(render.render_markdown_diff(diff, title=title))
         return
     render.print_diff(diff, title, side_by_side=side_by_side)
+
+
+def _since_review(ctx: Context, hist: DraftHistory, reviewer: str | None) -> tuple[Version, Version, dict[str, Any]]:
+    """``(reviewed version, newest committed version, what --json says about the review)``."""
+    from reviewtool.review.status import last_reviewed, load_review_data, newest_committed
+    from reviewtool.review.workflow import valid_email
+
+    if reviewer is not None:
+        email = reviewer.strip()
+        if not valid_email(email):
+            raise UsageError(f"invalid reviewer {reviewer!r}: give an email address")
+    else:
+        email = ctx.repo.identity()[1]
+        if not email:
+            raise ReviewtoolError("git names no user.email: say whose review with --reviewer EMAIL")
+    found = last_reviewed(hist, load_review_data(ctx.repo).workflow, email)
+    if found is None:
+        who = "you have" if reviewer is None else f"{email} has"
+        raise ReviewtoolError(f"{who} given no verdict on {hist.draft} (see `reviewtool status`)")
+    verdict, old_v = found
+    new_v = newest_committed(hist)
+    return old_v, new_v, {"reviewer": verdict.reviewer.to_dict(), "verdict": verdict.verdict,
+                          "version": verdict.version.commit, "time": verdict.time}
 
 
 # ------------------------------------------------------------------ coverage / section history
@@ -694,14 +739,31 @@ def comments_command(ctx: Context, rev: str | None, draft: str | None, status: s
               help="Which threads to export.")
 @click.option("--author", metavar="EMAIL", help="Only threads by this reviewer.")
 @click.option("--since", metavar="DATE", help="Only threads with activity on or after DATE (ISO date).")
+@click.option("--version", "version_rev", metavar="REV", help="Only version REV (as REV does).")
+@click.option("--from", "from_rev", metavar="REV", help="From version REV to the newest.")
 @json_option
 @pass_ctx
 def export_command(ctx: Context, rev: str | None, draft: str | None, fmt: str, output: str | None, force: bool,
-                   status: str, author: str | None, since: str | None, as_json: bool) -> None:
-    """Export the review of the draft at REV (default: newest) as Markdown, JSON or HTML."""
+                   status: str, author: str | None, since: str | None, version_rev: str | None,
+                   from_rev: str | None, as_json: bool) -> None:
+    """Export the review of the draft as Markdown, JSON or HTML: threads, verdicts, open
+    review requests and viewed coverage.
+
+    Scope: the whole draft (every version; the default), one version (REV or --version
+    REV), or --from REV to the newest. Threads are shown on the newest version (on REV
+    for one version).
+    """
+    from reviewtool.draft.history import DraftHistory
     from reviewtool.review.export import export, parse_since, write_export
+    from reviewtool.review.status import review_summary, version_line
+    from reviewtool.review.workflow_store import WorkflowStore
 
     parse_since(since)  # a bad date fails before anything else
+    if rev is not None and version_rev is not None:
+        raise UsageError("name the version once: REV or --version REV")
+    version_rev = version_rev if version_rev is not None else rev
+    if version_rev is not None and from_rev is not None:
+        raise UsageError("--version and --from are two scopes: give one")
     if output == "":
         raise UsageError("empty file name for -o (use -o - for stdout)")
     target = (ctx.cwd / output) if output and output != "-" else None
@@ -709,10 +771,31 @@ def export_command(ctx: Context, rev: str | None, draft: str | None, fmt: str, o
         write_export(target, "", force=False, shown=output)  # refuses, saying why, before the work
     if as_json and target is None:
         fmt = "json"
-    hist, v, items, _problems = _threads_on(ctx, draft, rev)
+    hist, v, items, _problems = _threads_on(ctx, draft, version_rev)
+    committed = DraftHistory(ctx.repo, hist.draft, include_worktree=False)
+    line = version_line(committed)
+    in_scope: Callable[[Any], bool] | None
+    if version_rev is not None:
+        kind, first = "version", None
+        in_scope = lambda anchor: anchor.commit == v.commit  # noqa: E731
+    elif from_rev is not None:
+        kind, first = "from", hist.find(from_rev)
+        if first.is_worktree:
+            raise ReviewtoolError("--from needs a committed version")
+        start = first
+
+        def in_scope(anchor: Any) -> bool:
+            return line.at_or_after(anchor.commit, anchor.blob, start.commit, start.blob)
+
+        items = [(t, p) for t, p in items if in_scope(t.anchor)]
+    else:
+        kind, first, in_scope = "draft", None, None
+    data = WorkflowStore(_review_store(ctx)).load()
+    review = review_summary(committed, data.workflow, v, in_scope, line)
     doc = hist.document(v)
     text = export(items, fmt, title=doc.title, draft=hist.draft, version=v, document=doc,
-                  status=status, author=author, since=since)
+                  status=status, author=author, since=since,
+                  scope={"kind": kind, "from": first.commit if first is not None else None}, review=review)
     if target is None:
         sys.stdout.write(text)
         return

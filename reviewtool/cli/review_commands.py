@@ -7,12 +7,10 @@ Registered on the main group by :mod:`reviewtool.cli.commands`. Each command als
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.text import Text
 
-from reviewtool.cli import render
 from reviewtool.cli.commands import (
     Context,
     ReviewtoolGroup,
@@ -21,12 +19,18 @@ from reviewtool.cli.commands import (
     main,
     message_text,
     pass_ctx,
+    render,
     revision_argument,
 )
-from reviewtool.draft.history import DraftHistory, Version
+from reviewtool.cli.output import emit_json
 from reviewtool.errors import ReviewtoolError, UsageError
 from reviewtool.textsafe import one_line
 from reviewtool.wording import short_date
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+    from reviewtool.draft.history import DraftHistory, Version
 
 
 def workflow_store(ctx: Context) -> Any:
@@ -38,6 +42,8 @@ def workflow_store(ctx: Context) -> Any:
 
 def committed_history(ctx: Context, draft: str | None) -> DraftHistory:
     """The draft's committed versions (reviews are of commits, not of the working tree)."""
+    from reviewtool.draft.history import DraftHistory
+
     return DraftHistory(ctx.repo, ctx.draft(draft), include_worktree=False)
 
 
@@ -69,7 +75,7 @@ def request_command(ctx: Context, rev: str | None, draft: str | None, reviewers:
     event = workflow_store(ctx).request_review(v, list(reviewers), message)
     asked = event.extra["reviewers"]
     if as_json:
-        render.emit_json({"id": event.id, "type": event.type, "time": event.time, "draft": hist.draft,
+        emit_json({"id": event.id, "type": event.type, "time": event.time, "draft": hist.draft,
                           "version": v.commit, "reviewers": asked, "body": event.body})
         return
     render.print_text(f"asked {', '.join(asked)} to review {hist.draft} at {v.short}")
@@ -78,22 +84,24 @@ def request_command(ctx: Context, rev: str | None, draft: str | None, reviewers:
 @review_group.command("submit")
 @revision_argument()
 @draft_option
-@click.option("--approve", "verdict", flag_value="approved", help="Approve the version.")
-@click.option("--request-changes", "verdict", flag_value="changes_requested",
-              help="Ask for changes before it can be approved.")
-@click.option("--comment", "verdict", flag_value="commented", help="A review without a decision (needs text).")
+@click.option("--approve", is_flag=True, help="Approve the version.")
+@click.option("--request-changes", is_flag=True, help="Ask for changes before it can be approved.")
+@click.option("--comment", is_flag=True, help="A review without a decision (needs text).")
 @click.option("-m", "--message", metavar="TEXT",
               help="The summary (optional with --approve/--request-changes; --comment without it opens $EDITOR).")
 @json_option
 @pass_ctx
-def submit_command(ctx: Context, rev: str | None, draft: str | None, verdict: str | None, message: str | None,
-                   as_json: bool) -> None:
+def submit_command(ctx: Context, rev: str | None, draft: str | None, approve: bool, request_changes: bool,
+                   comment: bool, message: str | None, as_json: bool) -> None:
     """Give your verdict on version REV (default: the newest committed one).
 
     A later verdict of yours (on this version or a later one) supersedes it.
     """
-    if verdict is None:
-        raise UsageError("say what your review is: --approve, --request-changes or --comment")
+    chosen = [v for v, on in (("approved", approve), ("changes_requested", request_changes),
+                              ("commented", comment)) if on]
+    if len(chosen) != 1:
+        raise UsageError("give exactly one of --approve, --request-changes or --comment")
+    verdict = chosen[0]
     hist = committed_history(ctx, draft)
     v = review_version(hist, rev)
     store = workflow_store(ctx)
@@ -101,7 +109,7 @@ def submit_command(ctx: Context, rev: str | None, draft: str | None, verdict: st
         message = message_text(None, "review summary")
     event = store.submit_verdict(v, verdict, message)
     if as_json:
-        render.emit_json({"id": event.id, "type": event.type, "time": event.time, "draft": hist.draft,
+        emit_json({"id": event.id, "type": event.type, "time": event.time, "draft": hist.draft,
                           "version": v.commit, "verdict": verdict, "body": event.body})
         return
     from reviewtool.review.workflow import VERDICT_LABELS
@@ -133,7 +141,7 @@ def viewed_command(ctx: Context, rev: str | None, draft: str | None, section_key
     _, email = store.store.identity()
     marks = viewed_sections(hist, store.load().workflow.marks, v, email)
     if as_json:
-        render.emit_json({"id": event.id if event else None, "type": event.type if event else None,
+        emit_json({"id": event.id if event else None, "type": event.type if event else None,
                           "written": event is not None, "draft": hist.draft, "version": v.commit,
                           "section": section_key, "viewed": marks.is_viewed(section_key), **marks.to_json()})
         return
@@ -167,7 +175,7 @@ def status_command(ctx: Context, draft: str | None, as_json: bool) -> None:
     data = store.load()
     report = review_status(hist, data.threads, data.workflow, me)
     if as_json:
-        render.emit_json(report.to_json())
+        emit_json(report.to_json())
         return
     for problem in data.problems:
         click.echo(f"reviewtool: warning: {one_line(str(problem))}", err=True)
@@ -180,6 +188,8 @@ def _who(person: Any) -> str:
 
 def status_text(report: Any) -> Text:
     """The status report as text (untrusted strings cleaned, never markup)."""
+    from rich.text import Text
+
     v = report.version
     out = Text()
     out.append(f"{one_line(report.draft)}", style="bold")

@@ -5,8 +5,9 @@ returns them (document order). :func:`export` filters them (status, author,
 date), counts them (open/resolved, by reviewer, by section, by anchor state)
 and renders one document:
 
-* ``json``: ``{"draft", "version", "filters", "summary", "sections": [{"kind", "key",
-  "title", "threads": [...]}]}``; strings are JSON-escaped, and the C1 control
+* ``json``: ``{"draft", "version", "scope", "filters", "summary", "sections": [{"kind",
+  "key", "title", "threads": [...]}]}``, the review state (verdicts, open requests,
+  viewed coverage) in ``summary.review``; strings are JSON-escaped, and the C1 control
   and bidirectional characters that JSON leaves raw are escaped too;
 * ``html``: one self-contained file (inline CSS, no scripts, no external
   resources); every user string goes through :func:`html.escape`;
@@ -158,8 +159,14 @@ def thread_json(thread: Any, placement: Any) -> dict[str, Any]:
 
 def build(items: Sequence[tuple[Any, Any]], *, draft: str, version: Any, title: str | None = None,
           document: Any = None, status: str = "all", author: str | None = None,
-          since: str | None = None) -> dict[str, Any]:
-    """The export as a JSON-ready dict (what ``fmt="json"`` prints)."""
+          since: str | None = None, scope: dict[str, Any] | None = None,
+          review: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The export as a JSON-ready dict (what ``fmt="json"`` prints).
+
+    *scope* says which versions the export covers (``{"kind": "draft"|"version"|"from",
+    "from": commit or None}``); *review* is the review state
+    (:func:`reviewtool.review.status.review_summary`), put in the summary as ``review``.
+    """
     kept = filter_threads(items, status, author, since)
     groups: dict[tuple[str, str | None], _Group] = {}
     for thread, placement in kept:
@@ -215,12 +222,15 @@ def build(items: Sequence[tuple[Any, Any]], *, draft: str, version: Any, title: 
         "sections": [{"kind": g.kind, "key": g.key, "title": g.title, "threads": len(g.threads),
                       "open": sum(1 for t in g.threads if t["status"] == "open"),
                       "resolved": sum(1 for t in g.threads if t["status"] == "resolved")} for g in ordered],
+        "review": review if review is not None else {"verdicts": [], "requests": [], "viewed": [],
+                                                     "viewed_version": None},
     }
     return {
         "schema": SCHEMA_VERSION,
         "title": title,
         "draft": draft,
         "version": _version_json(version),
+        "scope": scope if scope is not None else {"kind": "version", "from": None},
         "filters": {"status": status, "author": author, "since": since},
         "summary": summary,
         "sections": [{"kind": g.kind, "key": g.key, "title": g.title, "threads": g.threads} for g in ordered],
@@ -229,17 +239,19 @@ def build(items: Sequence[tuple[Any, Any]], *, draft: str, version: Any, title: 
 
 def export(items: Sequence[tuple[Any, Any]], fmt: str, *, title: str | None = None, draft: str,
            version: Any, document: Any = None, status: str = "all", author: str | None = None,
-           since: str | None = None) -> str:
+           since: str | None = None, scope: dict[str, Any] | None = None,
+           review: dict[str, Any] | None = None) -> str:
     """Render the review of *draft* at *version* as ``markdown``, ``json`` or ``html``.
 
     *items* are ``(Thread, Placement)`` pairs in document order; *document* (the
     parsed draft at *version*) supplies section titles and order. Filters:
     *status* (``open``/``resolved``/``all``), *author* (email), *since* (ISO date).
+    *scope* and *review*: see :func:`build`.
     """
     if fmt not in FORMATS:
         raise UsageError(f"invalid format {fmt!r}: use markdown, json or html")
     data = build(items, draft=draft, version=version, title=title, document=document,
-                 status=status, author=author, since=since)
+                 status=status, author=author, since=since, scope=scope, review=review)
     if fmt == "json":
         return to_json(data)
     if fmt == "html":
@@ -281,6 +293,45 @@ def _summary_line(s: dict[str, Any]) -> str:
     return (f"{_plural(s['threads'], 'thread')}: {s['open']} open, {s['resolved']} resolved; "
             f"{_plural(s['replies'], 'reply', 'replies')}; "
             f"{_plural(s['suggestions'], 'suggested edit')} ({s['applied']} applied).")
+
+
+_VERDICT_WORDS = {"approved": "approved", "changes_requested": "changes requested", "commented": "commented"}
+
+
+def _scope_words(data: dict[str, Any]) -> str:
+    """What the export covers, in words: the whole draft, one version, or from a version on."""
+    scope = data.get("scope") or {}
+    v = data["version"]
+    at = f" (threads shown on version {v['short']})" if v.get("short") else ""
+    if scope.get("kind") == "draft":
+        return f"Scope: the whole draft, every version{at}."
+    if scope.get("kind") == "from":
+        return f"Scope: from version {str(scope.get('from') or '')[:8]} to the newest{at}."
+    return f"Scope: version {v.get('short') or ''} only."
+
+
+def _review_lines(review: dict[str, Any]) -> list[tuple[str, str]]:
+    """The review state as ``(label, text)`` lines (plain, unescaped)."""
+    lines: list[tuple[str, str]] = []
+    for v in review.get("verdicts", []):
+        who = _who(v["reviewer"]["name"], v["reviewer"]["email"])
+        state = "current" if v["current"] else "stale: the draft changed since"
+        text = f"{_VERDICT_WORDS.get(v['verdict'], v['verdict'])} on {str(v['version'])[:8]} ({state})"
+        if v.get("body"):
+            text += f": {one_line(v['body'])}"
+        lines.append((who, text))
+    return lines
+
+
+def _request_lines(review: dict[str, Any]) -> list[str]:
+    return [f"{_who(r['reviewer']['name'], r['reviewer']['email'])}, asked by "
+            f"{_who(r['requested_by']['name'], r['requested_by']['email'])} on {str(r['version'])[:8]}"
+            for r in review.get("requests", [])]
+
+
+def _viewed_lines(review: dict[str, Any]) -> list[str]:
+    return [f"{_who(r['reviewer']['name'], r['reviewer']['email'])}: {r['viewed']}/{r['sections']} sections viewed"
+            for r in review.get("viewed", [])]
 
 
 def _who(name: str, email: str) -> str:
@@ -338,7 +389,19 @@ def to_markdown(data: dict[str, Any]) -> str:
             where += f" ({md_escape(v['subject'])})"
     out.append(where + ".")
     out.append("")
+    out.append(md_escape(_scope_words(data)))
+    out.append("")
     out.append(f"**{_summary_line(s)}**")
+    out.append("")
+    review = s.get("review") or {}
+    verdicts = _review_lines(review)
+    out += ["**Verdicts:**", ""]
+    out += [f"- {md_escape(who)}: {md_escape(text)}" for who, text in verdicts] or ["- none"]
+    out += ["", "**Open review requests:**", ""]
+    out += [f"- {md_escape(line)}" for line in _request_lines(review)] or ["- none"]
+    out += ["", "**Viewed sections**" + (f" (at {md_escape(str(review['viewed_version'])[:8])})"
+                                         if review.get("viewed_version") else "") + ":", ""]
+    out += [f"- {md_escape(line)}" for line in _viewed_lines(review)] or ["- none"]
     out.append("")
     if s["reviewers"]:
         out += ["| Reviewer | Threads | Open | Resolved | Replies |", "|---|---:|---:|---:|---:|"]
@@ -430,7 +493,16 @@ def to_html(data: dict[str, Any]) -> str:
              f'<p class="meta">Draft <code>{_h(data["draft"])}</code>'
              + (f' at version <code>{_h(v.get("short"))}</code>' if v.get("short") else "")
              + (f" ({_h(v.get('subject'))})" if v.get("subject") else "") + "</p>",
+             f'<p class="meta">{_h(_scope_words(data))}</p>',
              f"<p><strong>{_h(_summary_line(s))}</strong></p>"]
+    review = s.get("review") or {}
+    parts.append("<h3>Verdicts</h3><ul>" + ("".join(f"<li><strong>{_h(who)}</strong>: {_h(text)}</li>"
+                                                    for who, text in _review_lines(review)) or "<li>none</li>")
+                 + "</ul>")
+    parts.append("<h3>Open review requests</h3><ul>"
+                 + ("".join(f"<li>{_h(line)}</li>" for line in _request_lines(review)) or "<li>none</li>") + "</ul>")
+    parts.append("<h3>Viewed sections</h3><ul>"
+                 + ("".join(f"<li>{_h(line)}</li>" for line in _viewed_lines(review)) or "<li>none</li>") + "</ul>")
     if s["reviewers"]:
         parts.append('<table><tr><th>Reviewer</th><th class="n">Threads</th><th class="n">Open</th>'
                      '<th class="n">Resolved</th><th class="n">Replies</th></tr>')

@@ -22,6 +22,7 @@ from reviewtool.errors import ReviewtoolError
 from reviewtool.review.anchoring import BlobDocuments
 from reviewtool.review.events import Thread, same_person
 from reviewtool.review.lineage import VersionLine
+from reviewtool.review.viewed import viewed_sections
 from reviewtool.review.workflow import (
     Person,
     RequestState,
@@ -152,11 +153,13 @@ def review_status(history: Any, threads: Iterable[Thread], workflow: WorkflowEve
     line = line or version_line(history)
     newest = newest_committed(history)
     reviews = review_entries(history, mine, line)
-    people = [Person(v.author, v.email) for v in history.versions if not v.is_worktree]
-    states = request_states(mine.requests, mine.verdicts, line, known_names(mine, people))
     name, email = me
     person = Person(name, email)
     draft_threads = [t for t in threads if t.anchor.path in paths and not t.retracted]
+    people = [Person(v.author, v.email) for v in history.versions if not v.is_worktree]
+    people += [Person(t.author, t.email) for t in draft_threads]
+    people += [Person(r.author, r.email) for t in draft_threads for r in t.replies]
+    states = request_states(mine.requests, mine.verdicts, line, known_names(mine, [*people, person]))
     is_author = (any(v.email and person.is_(v.email) for v in history.versions if not v.is_worktree)
                  or any(r.author.is_(email) for r in mine.requests))
     for_me = ForMe(
@@ -238,3 +241,36 @@ def load_review_data(repo: Any) -> Any:
     from reviewtool.review.workflow_store import WorkflowStore
 
     return WorkflowStore(ReviewStore(repo)).load()
+
+
+def review_summary(history: Any, workflow: WorkflowEvents, at_version: Any,
+                   in_scope: Any = None, line: VersionLine | None = None) -> dict[str, Any]:
+    """The review state for an export, JSON-ready: ``verdicts`` (each reviewer's latest verdict
+    among those *in_scope*, with its version and whether it is current), ``requests`` (the
+    standing requests in scope not answered yet) and ``viewed`` (each reviewer's viewed
+    coverage of *at_version*). *in_scope* is a predicate on a version
+    :class:`~reviewtool.review.events.Anchor` (None: every version of the draft)."""
+    line = line or version_line(history)
+    mine = workflow.for_paths(history.paths)
+    keep = in_scope or (lambda anchor: True)
+    newest = newest_committed(history)
+    verdicts = [v for v in mine.verdicts if keep(v.version)]
+    names = known_names(mine, [Person(v.author, v.email) for v in history.versions if not v.is_worktree])
+    docs = BlobDocuments(history)
+    reviewers: dict[str, Person] = {}
+    for mark in mine.marks:
+        reviewers.setdefault(mark.reviewer.key, mark.reviewer)
+    viewed = []
+    for person in reviewers.values():
+        marks = viewed_sections(history, mine.marks, at_version, person.email, docs)
+        viewed.append({"reviewer": person.to_dict(), "viewed": marks.count, "sections": marks.total})
+    viewed.sort(key=lambda r: (-r["viewed"], r["reviewer"]["email"]))
+    return {
+        "verdicts": [{"reviewer": v.reviewer.to_dict(), "verdict": v.verdict, "version": v.version.commit,
+                      "current": v.version.blob == newest.blob, "body": v.body, "time": v.time}
+                     for v in latest_verdicts(verdicts, line)],
+        "requests": [s.to_json() for s in request_states(mine.requests, mine.verdicts, line, names)
+                     if not s.answered and keep(s.request.version)],
+        "viewed": viewed,
+        "viewed_version": None if at_version.is_worktree else at_version.commit,
+    }
