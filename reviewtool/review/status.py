@@ -260,7 +260,7 @@ def review_summary(history: Any, workflow: WorkflowEvents, at_version: Any,
     reviewers: dict[str, Person] = {}
     for mark in mine.marks:
         reviewers.setdefault(mark.reviewer.key, mark.reviewer)
-    viewed = []
+    viewed: list[dict[str, Any]] = []
     for person in reviewers.values():
         marks = viewed_sections(history, mine.marks, at_version, person.email, docs)
         viewed.append({"reviewer": person.to_dict(), "viewed": marks.count, "sections": marks.total})
