@@ -304,9 +304,8 @@ def test_a_stale_ref_lock_is_named_at_once_and_a_live_one_is_waited_for(drafted:
     of retrying for a minute. A lock held for a moment by another writer is waited out."""
     import time
 
-    from reviewtool.git import notes_ref
-
     from reviewtool.errors import ReviewtoolError
+    from reviewtool.git import notes_ref
 
     store = NotesStore(GitRepo.open(drafted.path))
     commit = drafted.head()
