@@ -314,10 +314,9 @@ def test_a_stale_ref_lock_is_named_at_once_and_a_live_one_is_waited_for(drafted:
     lock.write_text("")
     old = time.time() - 60
     os.utime(lock, (old, old))
-    t0 = time.monotonic()
     with pytest.raises(ReviewtoolError, match="reviewtool.lock exists"):
         store.append(commit, ["two"])
-    assert time.monotonic() - t0 < 10  # not 200 retries
+    assert store.last_attempts == 1  # named at once, not after 200 retries
     assert store.read(commit) == ["one"]
     lock.write_text("")  # a writer at work: it finishes while we back off after our first try
     real_backoff = notes_ref.backoff
@@ -333,14 +332,12 @@ def test_a_stale_ref_lock_is_named_at_once_and_a_live_one_is_waited_for(drafted:
 
 def test_a_notes_ref_that_clashes_with_an_existing_one_is_refused_at_once(drafted: Repo):
     """refs/notes/reviewtool and refs/notes/reviewtool/team cannot both exist."""
-    import time
 
     from reviewtool.errors import ReviewtoolError
 
     NotesStore(GitRepo.open(drafted.path)).append(drafted.head(), ["one"])
     drafted.git("config", "reviewtool.notesRef", "refs/notes/reviewtool/team")
     store = NotesStore(GitRepo.open(drafted.path))
-    t0 = time.monotonic()
     with pytest.raises(ReviewtoolError, match="'?refs/notes/reviewtool'? exists"):
         store.append(drafted.head(), ["two"])
-    assert time.monotonic() - t0 < 5 and store.last_attempts == 1
+    assert store.last_attempts == 1
