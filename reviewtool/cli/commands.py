@@ -312,18 +312,19 @@ def _my_viewed_marks(ctx: Context, hist: DraftHistory, v: Version) -> Any:
 @main.command("show")
 @revision_argument()
 @draft_option
-@click.option("-s", "--section", "section_key", metavar="KEY", help="Only this section (with its children).")
+@click.option("-s", "--section", "section_key", metavar="NAME",
+              help="Only this section (with its children): its key, the end of its key or its title.")
 @json_option
 @pass_ctx
 def show_command(ctx: Context, rev: str | None, draft: str | None, section_key: str | None, as_json: bool) -> None:
     """The draft's text at REV, or one section of it."""
+    from reviewtool.draft.section_names import find_section
+
     hist = ctx.history(draft)
     v = hist.find(rev)
     if section_key is not None:
         doc = hist.document(v)
-        section = doc.get(section_key)
-        if section is None:
-            raise ReviewtoolError(f"no section {section_key!r} at {v.short} (see `reviewtool sections`)")
+        section = find_section(doc, section_key, v.short)
         text = doc.full_text(section)
     else:
         section = None
@@ -342,8 +343,9 @@ def show_command(ctx: Context, rev: str | None, draft: str | None, section_key: 
 @click.argument("rev_a", required=False, metavar="[A]")
 @click.argument("rev_b", required=False, metavar="[B]")
 @draft_option
-@click.option("-s", "--section", "section_key", metavar="KEY",
-              help="Only the pairs involving section KEY (old or new) or its subsections.")
+@click.option("-s", "--section", "section_key", metavar="NAME",
+              help="Only the pairs involving this section (old or new) or its subsections: its key, the end "
+                   "of its key or its title, as at B (else as at A).")
 @click.option("--since-review", is_flag=True,
               help="From the version of the last verdict of --reviewer (default: you) to the newest.")
 @click.option("--reviewer", metavar="EMAIL",
@@ -395,10 +397,11 @@ def diff_command(ctx: Context, rev_a: str | None, rev_b: str | None, draft: str 
     old_doc, new_doc = hist.document(old_v), hist.document(new_v)
     diff = diff_documents(old_doc, new_doc)
     if section_key is not None:
-        if old_doc.get(section_key) is None and new_doc.get(section_key) is None:
-            raise ReviewtoolError(f"no section {section_key!r} at {old_v.short} or {new_v.short} "
-                                  "(see `reviewtool sections`)")
-        diff = diff.only(section_key)
+        from reviewtool.draft.section_names import find_section_in
+
+        # Named as at B (the newer side), else as at A (a section B removed).
+        key = find_section_in([(new_doc, new_v.short), (old_doc, old_v.short)], section_key).key
+        diff = diff.only(key)
     if as_json or fmt == "json":
         extra = {"since_review": since} if since is not None else {}
         emit_json({"draft": hist.draft, **extra, **diff.to_dict(old_v.to_dict(), new_v.to_dict())})
@@ -479,8 +482,8 @@ def coverage_command(ctx: Context, outline_rev: str | None, prose_rev: str | Non
 
 @main.command("history")
 @revision_argument()
-@click.option("-s", "--section", "section_key", metavar="KEY", required=True,
-              help="The section to follow (its key at REV; see `reviewtool sections`).")
+@click.option("-s", "--section", "section_key", metavar="NAME", required=True,
+              help="The section to follow, as named at REV: its key, the end of its key or its title.")
 @draft_option
 @json_option
 @pass_ctx
@@ -488,9 +491,11 @@ def history_command(ctx: Context, rev: str | None, section_key: str, draft: str 
     """The versions in which section KEY changed, newest first, followed through renames,
     moves, promotion from an outline bullet, splits and merges, back to where it was created."""
     from reviewtool.diff.section_history import section_history
+    from reviewtool.draft.section_names import find_section
 
     hist = ctx.history(draft)
     start = hist.find(rev)
+    section_key = find_section(hist.document(start), section_key, start.short).key
     entries = section_history(hist, section_key, start.commit if not start.is_worktree else "worktree")
     if as_json:
         emit_json({"draft": hist.draft, "key": section_key, "version": start.to_dict(),
@@ -507,7 +512,7 @@ def history_command(ctx: Context, rev: str | None, section_key: str, draft: str 
             e.version.author,
             Text(one_line(e.title)) if e.key == section_key
             else Text.assemble(one_line(e.title), (f" [{one_line(e.key)}]", "grey50")),
-            Text(", ".join(e.status), style=status_style),
+            Text(", ".join(e.status) + (f": {', '.join(e.markup)}" if e.markup else ""), style=status_style),
             Text(f"+{e.words_added}", style="green"),
             Text(f"-{e.words_removed}", style="red"),
             e.version.subject,
@@ -579,7 +584,8 @@ def comment_group() -> None:
 @comment_group.command("add")
 @revision_argument()
 @draft_option
-@click.option("-s", "--section", "section_key", metavar="KEY", help="Comment on this section (see `sections`).")
+@click.option("-s", "--section", "section_key", metavar="NAME",
+              help="Comment on this section: its key, the end of its key or its title (see `sections`).")
 @click.option("-q", "--quote", metavar="TEXT", help="Comment on this passage (it must occur in the section).")
 @click.option("--suggest", "suggestion", metavar="TEXT", help="Suggested replacement for the quoted passage.")
 @click.option("-m", "--message", metavar="BODY", help="The comment (without it, $EDITOR opens).")

@@ -44,7 +44,7 @@ from reviewtool.diff.markup import markup_changes
 from reviewtool.diff.section_diff import diff_pairs
 from reviewtool.draft.document import Document, Section
 from reviewtool.draft.history import DraftHistory, Version
-from reviewtool.errors import ReviewtoolError
+from reviewtool.draft.section_names import find_section
 
 
 @dataclass
@@ -101,16 +101,16 @@ def _entry(version: Version, section: Section, pair: SectionPair, old_doc: Docum
 
 def section_history(history: DraftHistory, key: str, rev: str | None = None) -> list[SectionChangeEntry]:
     """The versions, newest first, whose change (against their first parent) touched section
-    *key* (as named at *rev*).
+    *key* (as named at *rev*: a key, the end of a key or a title, see
+    :func:`reviewtool.draft.section_names.find_section`).
 
     *rev* defaults to the newest version. Raises :class:`ReviewtoolError` when
-    the section does not exist at that version. The last entry is the version
+    no section has that name at that version. The last entry is the version
     that created the section (on the line of first parents that leads to *rev*,
     usually the only one).
     """
     start = history.find(rev)
-    if history.document(start).get(key) is None:
-        raise ReviewtoolError(f"no section {key!r} at {start.short} (see `reviewtool sections`)")
+    key = find_section(history.document(start), key, start.short).key
     #: The section's key in each text (by blob) known to hold it.
     keys: dict[str, str] = {_text_id(start): key}
     listed = {_text_id(v) for v in history.versions if v.blob is not None}
