@@ -17,7 +17,10 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from reviewtool import __version__
+from reviewtool.cli import output
 from reviewtool.cli.output import emit_json
+from reviewtool.cli.pager import PAGED_COMMANDS, paged
+from reviewtool.diff.hunks import DEFAULT_CONTEXT
 from reviewtool.errors import ReviewtoolError, UsageError
 from reviewtool.textsafe import one_line
 from reviewtool.wording import short_date
@@ -61,6 +64,13 @@ class Context:
 
             self._repo = GitRepo.open(self.cwd)
         return self._repo
+
+    def core_pager(self) -> str | None:
+        """``git config core.pager`` (None when unset, or outside a repository)."""
+        try:
+            return self.repo.config_get("core.pager")
+        except ReviewtoolError:
+            return None
 
     def draft(self, draft: str | None) -> str:
         from reviewtool.draft.history import resolve_draft
@@ -147,9 +157,12 @@ def _usage_fail(exc: click.UsageError) -> None:
 @click.option("-C", "directory", metavar="PATH", multiple=True, type=click.Path(file_okay=False),
               help="Run as if started in PATH (like git -C).")
 @draft_option
+@click.option("-P", "--no-pager", is_flag=True,
+              help="Do not pipe output into a pager (by default: $GIT_PAGER, core.pager, $PAGER or less -FRX "
+                   "when stdout is a terminal).")
 @click.version_option(__version__, prog_name="reviewtool")
 @click.pass_context
-def main(click_ctx: click.Context, directory: tuple[str, ...], draft: str | None) -> None:
+def main(click_ctx: click.Context, directory: tuple[str, ...], draft: str | None, no_pager: bool) -> None:
     """Review Markdown essays kept in git: history, section diffs, comments in git notes.
 
     Without a command, opens the terminal UI on the current repository.
@@ -159,7 +172,9 @@ def main(click_ctx: click.Context, directory: tuple[str, ...], draft: str | None
         cwd = (cwd / d) if not os.path.isabs(d) else Path(d)
         if not cwd.is_dir():
             fail(f"cannot change to {d!r}: no such directory", 1)
-    click_ctx.obj = Context(cwd, draft)
+    ctx = click_ctx.obj = Context(cwd, draft)
+    if not no_pager and click_ctx.invoked_subcommand in PAGED_COMMANDS and sys.stdout.isatty():
+        click_ctx.with_resource(paged(ctx.core_pager))
     if click_ctx.invoked_subcommand is None:
         click_ctx.invoke(tui_command, draft=draft)
 
@@ -350,14 +365,18 @@ def show_command(ctx: Context, rev: str | None, draft: str | None, section_key: 
               help="From the version of the last verdict of --reviewer (default: you) to the newest.")
 @click.option("--reviewer", metavar="EMAIL",
               help="With --since-review: whose last verdict (default: git's user.email).")
-@click.option("--side-by-side", is_flag=True, help="Old and new text in two columns.")
+@click.option("--side-by-side", is_flag=True, help="Old and new text in two columns, paragraph by paragraph.")
+@click.option("-U", "--context", "context", type=click.IntRange(min=0), default=DEFAULT_CONTEXT, show_default=True,
+              metavar="N", help="Unchanged paragraphs shown around each change; longer runs collapse to one line.")
+@click.option("--full", is_flag=True, help="Show every paragraph of a changed section (no collapsing).")
 @click.option("--format", "fmt", type=click.Choice(["rich", "markdown", "json"]), default="rich",
               show_default=True, help="rich: redline (plain [-old-]{+new+} when piped); "
                                       "markdown: CriticMarkup; json: same as --json.")
 @json_option
 @pass_ctx
 def diff_command(ctx: Context, rev_a: str | None, rev_b: str | None, draft: str | None, section_key: str | None,
-                 since_review: bool, reviewer: str | None, side_by_side: bool, fmt: str, as_json: bool) -> None:
+                 since_review: bool, reviewer: str | None, side_by_side: bool, context: int, full: bool, fmt: str,
+                 as_json: bool) -> None:
     """Section-level diff of the draft from version A to version B, word by word.
 
     Without revisions: the newest version against its first parent (what it changed,
@@ -365,6 +384,8 @@ def diff_command(ctx: Context, rev_a: str | None, rev_b: str | None, draft: str 
     against the newest version. Sections are aligned
     first, so moved, renamed, split and merged sections show only the words that
     changed in them; markup changes (heading levels, link targets...) are named.
+    Unchanged paragraphs farther than N (--context) from a change collapse into one
+    line, like git's -U.
 
     With --since-review: from the version a reviewer (default: you) last gave a verdict
     on to the newest committed version, the changes a returning reviewer has not seen.
@@ -410,10 +431,13 @@ def diff_command(ctx: Context, rev_a: str | None, rev_b: str | None, draft: str 
     if since is not None:
         who = since["reviewer"]["name"] or since["reviewer"]["email"]
         title += f" (since the review by {who}: {since['verdict'].replace('_', ' ')})"
+    shown = None if full else context
+    from reviewtool.cli import diff_render
+
     if fmt == "markdown":
-        sys.stdout.write(render.render_markdown_diff(diff, title=title))
+        output.out().write(diff_render.render_markdown_diff(diff, title=title, context=shown))
         return
-    render.print_diff(diff, title, side_by_side=side_by_side)
+    diff_render.print_diff(diff, title, side_by_side=side_by_side, context=shown)
 
 
 def _since_review(ctx: Context, hist: DraftHistory, reviewer: str | None) -> tuple[Version, Version, dict[str, Any]]:
@@ -803,7 +827,7 @@ def export_command(ctx: Context, rev: str | None, draft: str | None, fmt: str, o
                   status=status, author=author, since=since,
                   scope={"kind": kind, "from": first.commit if first is not None else None}, review=review)
     if target is None:
-        sys.stdout.write(text)
+        output.out().write(text)
         return
     size = write_export(target, text, force=force, shown=output)
     if as_json:

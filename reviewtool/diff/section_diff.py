@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reviewtool.diff.align import STATUSES, Alignment, SectionPair, align
+from reviewtool.diff.heading_moves import absorb_headings
 from reviewtool.diff.markup import edge_whitespace_changed, markup_changes
 from reviewtool.diff.word_diff import WordDiff, word_diff
 from reviewtool.draft.document import Document, Section
@@ -237,11 +238,12 @@ def diff_pairs(old: Document, new: Document,
 def diff_documents(old: Document, new: Document) -> DocumentDiff:
     """Align the sections of *old* and *new* and word-diff every changed pair.
 
-    When the texts differ but no pair changed, the pairs whose sources differ in the
-    blank lines at their edges are changes (``whitespace``): a changed text is never
-    "no change".
+    A heading removed over text that stays reads as a merge with the section above, not
+    as words removed (:func:`reviewtool.diff.heading_moves.absorb_headings`). When the
+    texts differ but no pair changed, the pairs whose sources differ in the blank lines
+    at their edges are changes (``whitespace``): a changed text is never "no change".
     """
-    alignment = align(old, new)
+    alignment = absorb_headings(align(old, new))
     changes, unchanged = diff_pairs(old, new, alignment.pairs)
     if not changes and old.text != new.text:
         edges = [c for c in unchanged if edge_whitespace_changed(old, c.pair.old, new, c.pair.new)]
