@@ -154,3 +154,26 @@ def test_plain_marks_never_run_words_together(old, new):
     as_new = re.sub(r"\{\+(.*?)\+\}", r"\1", re.sub(r"\[-.*?-\]", "", marked, flags=re.S), flags=re.S)
     assert _words(as_old) == _words(old)
     assert _words(as_new) == _words(new)
+
+
+def test_plain_text_rows_are_lines():
+    # An outline bullet compared with the prose it became: plain text, one block per line.
+    ops = word_diff("Why now\nthe cost", "Why now is the question.\nThe cost is known.\nA third line.").ops
+    rows = paragraph_rows(ops, plain=True)
+    assert [r.new_text for r in rows] == ["Why now is the question.", "The cost is known.", "A third line."]
+    assert all(r.blank_before for r in rows[1:])
+
+
+def test_heading_note_only_for_headings():
+    from reviewtool.diff.heading_moves import heading_note
+    from reviewtool.diff.section_diff import diff_documents
+    from reviewtool.draft.document import parse
+
+    body = "Cycling to work changed how I think about distance and time in the city."
+    rest = "The route is eleven kilometres along the canal, past the old brewery and the market."
+    old = parse(f"# Essay\n\n## Intro\n\n{body}\n\n### More\n\n{rest}\n")
+    new = parse(f"# Essay\n\n## Intro\n\n{body}\n\n{rest}\n")
+    diff = diff_documents(old, new)
+    [change] = diff.changes
+    assert heading_note(change.pair, old, new) == "heading “More” removed: 15 words moved into “Intro”"
+    assert change.words_added == change.words_removed == 0

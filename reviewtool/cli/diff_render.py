@@ -34,8 +34,8 @@ from rich.text import Text
 
 from reviewtool.cli import output, render
 from reviewtool.diff.hunks import DEFAULT_CONTEXT, Gap
-from reviewtool.diff.paragraphs import Segment, paragraph_rows
-from reviewtool.diff.view import SectionView, section_view, section_views
+from reviewtool.diff.paragraphs import Segment
+from reviewtool.diff.view import SectionView, change_view, section_view, section_views
 from reviewtool.review.export import md_escape
 from reviewtool.textsafe import clean, one_line
 from reviewtool.wording import change_label
@@ -158,17 +158,12 @@ def inline_lines(view: SectionView, context: int | None = DEFAULT_CONTEXT, plain
 
 def render_redline(change: Any, context: int | None = None) -> Text:
     """A change as one styled redline (all of it unless *context* is given)."""
-    return Text("\n").join(inline_lines(_view(change), context))
+    return Text("\n").join(inline_lines(change_view(change), context))
 
 
 def render_plain_redline(change: Any, context: int | None = None) -> str:
     """A change with ``[-deleted-]`` and ``{+inserted+}`` marks, like ``git diff --word-diff=plain``."""
-    return "\n".join(line.plain.rstrip() for line in inline_lines(_view(change), context, plain=True))
-
-
-def _view(change: Any) -> SectionView:
-    wd = change.word_diff
-    return SectionView(change, paragraph_rows(wd.ops) if wd is not None and not wd.is_equal else [])
+    return "\n".join(line.plain.rstrip() for line in inline_lines(change_view(change), context, plain=True))
 
 
 # ------------------------------------------------------------------ side by side
@@ -224,7 +219,7 @@ def side_by_side_lines(view: SectionView, width: int, context: int | None = DEFA
 
 def render_side_by_side(change: Any, width: int, context: int | None = None, plain: bool = False) -> Text:
     """A change side by side in *width* cells (all of it unless *context* is given)."""
-    return Text("\n").join(side_by_side_lines(_view(change), width, context, plain))
+    return Text("\n").join(side_by_side_lines(change_view(change), width, context, plain))
 
 
 # ------------------------------------------------------------------ Markdown (CriticMarkup)
@@ -285,7 +280,7 @@ def render_markdown_change(change: Any, context: int | None = None) -> str:
     if context is None:
         ops = change.word_diff.ops if change.word_diff is not None else []
         return _markdown_ops(ops).lstrip("\r\n").rstrip() + "\n"
-    return _markdown_items(_view(change), context)
+    return _markdown_items(change_view(change), context)
 
 
 def _markdown_items(view: SectionView, context: int | None) -> str:

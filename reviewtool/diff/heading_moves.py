@@ -111,6 +111,8 @@ def heading_note(pair: SectionPair, old_doc: Document, new_doc: Document) -> str
         gone, into, doc, verb, where = pair.new[1:], pair.old[0], new_doc, "added", "from"
     else:
         return None
+    if any(s.kind != "heading" for s in gone):
+        return None
     words = sum(count_words(_body(doc, s)) for s in gone)
     titles = ", ".join(f"“{s.title}”" for s in gone)
     heading = "heading" if len(gone) == 1 else "headings"

@@ -41,6 +41,8 @@ from reviewtool.diff.word_diff import WordOp, inline_segments
 #: A paragraph break: blank lines, or the line break before a list item or a table row.
 #: A row starts where the match ends (a list item keeps its indentation).
 PARAGRAPH_BREAK = re.compile(r"\n(?:[ \t]*\n)+|\n(?=[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]|\|))")
+#: In plain text (markup stripped, one block per line) every line is a paragraph.
+LINE_BREAK = re.compile(r"\n(?:[ \t]*\n)*")
 _NON_WS = re.compile(r"\S")
 
 #: One piece of displayed text: ``equal``, ``delete`` or ``insert``, and the text.
@@ -127,9 +129,11 @@ class _Break(NamedTuple):
     blank: bool
 
 
-def _breaks(text: str) -> dict[int, bool]:
-    """Offsets where a paragraph starts in *text* (after a break), mapped to "after a blank line"."""
-    return {m.end(): m.group(0).count("\n") > 1 for m in PARAGRAPH_BREAK.finditer(text)}
+def _breaks(text: str, pattern: re.Pattern[str]) -> dict[int, bool]:
+    """Offsets where a paragraph starts in *text* (after a break), mapped to "after a blank line"
+    (always in plain text, where every line is a paragraph of its own)."""
+    plain = pattern is LINE_BREAK
+    return {m.end(): plain or m.group(0).count("\n") > 1 for m in pattern.finditer(text)}
 
 
 def _cut(text: str, start: int, breaks: dict[int, bool]) -> list[tuple[str, bool | None]]:
@@ -244,9 +248,9 @@ def _change_piece(kind: str, old: str, new: str) -> WordOp:
     return WordOp("equal", old, new)  # whitespace alone is never a change
 
 
-def _stream(ops: Sequence[WordOp]) -> list[WordOp | _Break]:
-    old_breaks = _breaks("".join(op.old for op in ops))
-    new_breaks = _breaks("".join(op.new for op in ops))
+def _stream(ops: Sequence[WordOp], pattern: re.Pattern[str]) -> list[WordOp | _Break]:
+    old_breaks = _breaks("".join(op.old for op in ops), pattern)
+    new_breaks = _breaks("".join(op.new for op in ops), pattern)
     out: list[WordOp | _Break] = []
     oa = ob = 0
     for op in ops:
@@ -259,9 +263,13 @@ def _stream(ops: Sequence[WordOp]) -> list[WordOp | _Break]:
     return out
 
 
-def paragraph_rows(ops: Iterable[WordOp]) -> list[Row]:
-    """The word-diff operations *ops* cut into paragraph rows (see the module docstring)."""
-    stream = _stream(list(ops))
+def paragraph_rows(ops: Iterable[WordOp], plain: bool = False) -> list[Row]:
+    """The word-diff operations *ops* cut into paragraph rows (see the module docstring).
+
+    *plain*: the texts are plain text, one block per line (an outline bullet compared
+    with the prose it became): every line is a paragraph.
+    """
+    stream = _stream(list(ops), LINE_BREAK if plain else PARAGRAPH_BREAK)
     # For each break: does the old (new) side have text after it, before its next break?
     old_ahead = [False] * len(stream)
     new_ahead = [False] * len(stream)

@@ -101,13 +101,19 @@ def moved_from(pair: SectionPair, old_doc: Document, new_doc: Document) -> str |
     return f"moved from the start of “{old_parent.title}”"
 
 
-def section_view(diff: DocumentDiff, change: SectionChange) -> SectionView:
-    """The view of one changed section of *diff*."""
+def change_view(change: SectionChange) -> SectionView:
+    """The rows of one section change, without notes (they need the documents)."""
     wd = change.word_diff
-    rows = paragraph_rows(wd.ops) if wd is not None and not wd.is_equal else []
-    notes = [note for note in (heading_note(change.pair, diff.old, diff.new),
-                               moved_from(change.pair, diff.old, diff.new)) if note]
-    return SectionView(change, rows, notes)
+    plain = "promoted" in change.status or "condensed" in change.status  # as section_diff compares them
+    return SectionView(change, paragraph_rows(wd.ops, plain) if wd is not None and not wd.is_equal else [])
+
+
+def section_view(diff: DocumentDiff, change: SectionChange) -> SectionView:
+    """The view of one changed section of *diff*, with its notes."""
+    view = change_view(change)
+    view.notes = [note for note in (heading_note(change.pair, diff.old, diff.new),
+                                    moved_from(change.pair, diff.old, diff.new)) if note]
+    return view
 
 
 def section_views(diff: DocumentDiff) -> list[SectionView]:
