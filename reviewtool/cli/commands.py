@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from reviewtool import __version__
-from reviewtool.cli import output
 from reviewtool.cli.output import emit_json
+from reviewtool.cli.output import out as output_stream
 from reviewtool.cli.pager import PAGED_COMMANDS, paged
 from reviewtool.diff.hunks import DEFAULT_CONTEXT
 from reviewtool.errors import ReviewtoolError, UsageError
@@ -435,7 +435,7 @@ def diff_command(ctx: Context, rev_a: str | None, rev_b: str | None, draft: str 
     from reviewtool.cli import diff_render
 
     if fmt == "markdown":
-        output.out().write(diff_render.render_markdown_diff(diff, title=title, context=shown))
+        output_stream().write(diff_render.render_markdown_diff(diff, title=title, context=shown))
         return
     diff_render.print_diff(diff, title, side_by_side=side_by_side, context=shown)
 
@@ -827,7 +827,7 @@ def export_command(ctx: Context, rev: str | None, draft: str | None, fmt: str, o
                   status=status, author=author, since=since,
                   scope={"kind": kind, "from": first.commit if first is not None else None}, review=review)
     if target is None:
-        output.out().write(text)
+        output_stream().write(text)
         return
     size = write_export(target, text, force=force, shown=output)
     if as_json:
