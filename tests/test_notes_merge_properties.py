@@ -5,7 +5,7 @@ others, resolve/reopen, retractions) are split between two clones with overlaps,
 top of a shared base notes commit or as unrelated histories holding some identical lines.
 Merging A into B and B into A must fold to the same threads as folding every event at
 once, lose no event id, and merging again must change nothing. Both "clones" are notes refs
-of one real repository, merged with :func:`reviewtool.review.sync.merge_notes`.
+of one real repository, merged with :func:`reviewtool.review.notes_merge.merge_notes`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from reviewtool.git.repo import GitRepo
 from reviewtool.review.codec import parse_events
 from reviewtool.review.events import encode_line
 from reviewtool.review.fold import fold
-from reviewtool.review.sync import merge_notes
+from reviewtool.review.notes_merge import merge_notes
 from tests.gitutil import make_repo
 
 PEOPLE = [("Ada Author", "ada@example.org"), ("Ben Reviewer", "ben@example.org")]
@@ -127,7 +127,7 @@ def test_merge_is_an_order_independent_idempotent_union(gitrepo: GitRepo, data, 
     # Idempotent: merging the same side again, or each other's merge results, adds nothing.
     lines_a = {k: sorted(v) for k, v in a.read_all().items()}
     again, kind_again, counts = merge_notes(a, b_tip, "b")
-    assert again == ab and kind_again in ("ours", "up-to-date") and counts["new_from_remote"] == 0
+    assert again == ab and kind_again in ("ours", "up-to-date") and counts.new_from_remote == 0
     merge_notes(a, ba, "b")
     merge_notes(b, a.head(), "a")
     assert {k: sorted(v) for k, v in a.read_all().items()} == lines_a

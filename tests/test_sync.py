@@ -149,9 +149,9 @@ def test_rejected_push_is_retried_after_fetch_and_merge(world):
     result = sync(GitRepo.open(ada.path), progress=steps.append)
     assert marker.exists()
     assert steps == ["fetching review notes from origin…", "merging review notes from origin…",
-                     "pushing 1 event(s) to origin…",
+                     "pushing 1 event to origin…",
                      "origin changed while we pushed: fetching again (round 2 of 10)…",
-                     "merging review notes from origin…", "pushing 1 event(s) to origin…"]
+                     "merging review notes from origin…", "pushing 1 event to origin…"]
     assert result.rounds == 2 and result.merge == "merge"
     assert result.new_from_remote == 1 and result.pushed == 1
     assert remote_bodies(remote) == {"base", "ben, pushed in between", "ada, rejected once"}

@@ -34,6 +34,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from reviewtool.errors import ReviewtoolError, UsageError
+from reviewtool.git.notes_damage import DamagedNotesRef, check_tip, missing, wait_for_gc
 from reviewtool.git.object_reader import DELTA_ORDER_MIN, DeltaOrder, Found, parse_tree
 from reviewtool.git.repo import GitError, GitRepo
 
@@ -133,8 +134,13 @@ class NotesStore:
 
     # ------------------------------------------------------------------ reading
     def head(self) -> str | None:
-        """The commit the notes ref points at, or ``None`` when it does not exist yet."""
-        return self.resolve(self.ref)
+        """The commit the notes ref points at, or ``None`` when it does not exist yet.
+
+        Raises :class:`~reviewtool.git.notes_damage.DamagedNotesRef` when the ref names a
+        missing object, something other than a commit, or a commit whose tree is missing.
+        """
+        tip = check_tip(self.repo, self.ref)
+        return tip.commit if tip is not None else None
 
     def resolve(self, ref: str) -> str | None:
         """The commit *ref* points at, or ``None``."""
@@ -173,11 +179,23 @@ class NotesStore:
         tree level by level (the fanout directories), then every note blob, streamed as git
         reads them so the caller's parsing overlaps git's work. The blobs are asked for in the
         order that suits git (:class:`DeltaOrder`), so the notes come in no particular order.
+
+        Damage is never read as "fewer notes": a missing tree, fanout directory or note blob
+        raises :class:`~reviewtool.git.notes_damage.DamagedNotesRef` (after the notes that
+        could be read were yielded).
         """
         cat = self.repo.objects
-        (root,) = cat.ask([f"{commit or self.ref}^{{tree}}"])
+        label = self.ref if commit is None else f"notes commit {commit}"
+        root: Found | None
+        if commit is None:
+            tip = check_tip(self.repo, self.ref)
+            if tip is None:
+                return
+            commit, root = tip.commit, (tip.tree, "tree", tip.tree_data)
+        else:
+            (root,) = cat.ask([f"{commit}^{{tree}}"])
         if root is None or root[1] != "tree":
-            return
+            raise DamagedNotesRef(label, f"the tree of its commit {commit} is missing")
         hexlen = len(root[0])
         notes: dict[str, list[str]] = {}
         level = [("", root[2])]
@@ -196,8 +214,13 @@ class NotesStore:
                 if ordering is None and (subtrees or len(notes) >= DELTA_ORDER_MIN):
                     ordering = DeltaOrder(self.repo)  # starts now, while the tree is read
                 answers = cat.ask([sha for _, sha in subtrees]) if subtrees else ()
-                level = [(path, found[2]) for (path, _), found in zip(subtrees, answers)
-                         if found is not None and found[1] == "tree"]
+                gone = [(path, sha) for (path, sha), found in zip(subtrees, answers)
+                        if found is None or found[1] != "tree"]
+                if gone:
+                    raise DamagedNotesRef(label, f"{_count_of(len(gone), 'directory', 'directories')} of its "
+                                                 f"commit {commit} {'is' if len(gone) == 1 else 'are'} missing "
+                                                 f"(first: {gone[0][0]}, tree {gone[0][1]})")
+                level = [(path, found[2]) for (path, _), found in zip(subtrees, answers) if found is not None]
             # Which notes each blob is (part of): the same blob can be the note of several
             # objects, and an object noted at two fanouts has two blobs.
             wanted: dict[str, list[str]] = {}
@@ -211,20 +234,28 @@ class NotesStore:
             if ordering is not None:
                 ordering.close()
         parts: dict[str, list[bytes]] = {}
+        lost: list[tuple[str, str]] = []
         for sha, content in zip(order, cat.stream(order)):
+            if content is None:
+                lost.append((sha, wanted[sha][0]))
+                continue
             for obj in wanted[sha]:
                 entries = notes[obj]
                 if len(entries) == 1:
-                    yield obj, content or b""
+                    yield obj, content
                     continue
                 got = parts.setdefault(obj, [])
-                got.append(content or b"")
+                got.append(content)
                 if len(got) == len(entries):
                     # The same object noted at two fanouts: keep both notes' lines.
                     merged = b""
                     for piece in got:
                         merged = union_note(merged, piece)
                     yield obj, merged
+        if lost:
+            raise DamagedNotesRef(label, f"{_count_of(len(lost), 'note blob')} of its commit {commit} "
+                                         f"{'is' if len(lost) == 1 else 'are'} missing (first: {lost[0][0]}, "
+                                         f"the note on {lost[0][1]})")
 
     def read_raw(self, commit: str | None = None) -> dict[str, bytes]:
         """Annotated object id -> raw note bytes, for the notes commit *commit* (default: the ref)."""
@@ -259,7 +290,14 @@ class NotesStore:
         self.append_many({commit: lines})
 
     def append_many(self, updates: Mapping[str, list[str]]) -> None:
-        """Append lines to the notes of several commits in one notes commit (all or nothing)."""
+        """Append lines to the notes of several commits in one notes commit (all or nothing).
+
+        Returns once the write is *acknowledged*: the ref moved to the new notes commit and,
+        with no ``git gc`` running any more, every object the write made (commit, trees on
+        the notes' paths, note blobs) was found on disk by a fresh ``git cat-file``. Raises
+        :class:`~reviewtool.git.notes_damage.DamagedNotesRef` when the ref is damaged before
+        the write, or when ``git gc --prune=now`` deleted the write's objects under it.
+        """
         updates = {obj: list(lines) for obj, lines in updates.items() if lines}
         if not updates:
             return
@@ -277,12 +315,19 @@ class NotesStore:
             for attempt in range(1, self.max_attempts + 1):
                 self.last_attempts = attempt
                 old = self.head()
-                new = self._build_append(old, updates, message)
+                try:
+                    new, made = self._build_append(old, updates, message)
+                except GitError as exc:
+                    if old is not None and any(m in str(exc) for m in _DAMAGE_MESSAGES):
+                        raise DamagedNotesRef(self.ref, f"git cannot read its commit {old}: {exc}") from None
+                    raise
                 if self.compare_and_swap(new, old, message):
-                    return
+                    break
                 backoff(attempt)
-        raise ReviewtoolError(
-            f"could not update {self.ref}: other writers kept moving it ({self.max_attempts} attempts)")
+            else:
+                raise ReviewtoolError(
+                    f"could not update {self.ref}: other writers kept moving it ({self.max_attempts} attempts)")
+        self.acknowledge(new, made)  # outside the lock: other writers need not wait for it
 
     @contextlib.contextmanager
     def writer_lock(self, timeout: float = 20.0) -> Iterator[None]:
@@ -328,6 +373,20 @@ class NotesStore:
         finally:
             os.close(fd)
 
+    def acknowledge(self, new: str, made: list[str]) -> None:
+        """Check, after the ref moved to *new*, that the objects a write made are on disk: the
+        commit, its tree, and *made* (``COMMIT:path`` names of new directories and blobs).
+
+        ``git gc --prune=now`` racing the write may have judged them unreachable before the
+        ref moved and delete them afterwards; once no gc runs, what is present stays.
+        """
+        wait_for_gc(self.repo.common_dir())
+        gone = missing(self.repo, [new, f"{new}^{{tree}}", *made])
+        if gone:
+            raise DamagedNotesRef(self.ref, f"git gc deleted objects of this write as it was made "
+                                            f"({gone[0].rpartition(':')[2] or gone[0]} is missing); the write "
+                                            "was not saved")
+
     def compare_and_swap(self, new: str, old: str | None, message: str = "reviewtool") -> bool:
         """Move the ref to *new* only if it still points at *old* (``None``: must not exist).
 
@@ -344,6 +403,8 @@ class NotesStore:
                                   f"(choose another git config {NOTES_REF_CONFIG})")
         if "cannot lock ref" in err or "but expected" in err or "already exists" in err:
             _check_stale_lock(err)
+            return False
+        if "nonexistent object" in err:  # git gc deleted the new commit before the ref pointed at it
             return False
         raise GitError(err.strip().splitlines()[0] if err.strip() else "git update-ref failed")
 
@@ -390,8 +451,9 @@ class NotesStore:
             result[obj] = (data, paths)
         return result
 
-    def _build_append(self, old: str | None, updates: dict[str, list[str]], message: str) -> str:
-        """The notes commit that appends *updates* on top of *old* (not yet on the ref)."""
+    def _build_append(self, old: str | None, updates: dict[str, list[str]], message: str) -> tuple[str, list[str]]:
+        """The notes commit that appends *updates* on top of *old* (not yet on the ref), and the
+        ``COMMIT:path`` names of the trees and note blobs the write changed (to check them)."""
         index_info: list[str] = []
         zero = "0" * (len(old) if old else 40)
         if old is None:
@@ -402,6 +464,12 @@ class NotesStore:
             existing, fanout_for, splits = self._probe(old, list(updates))
         for moves in splits.values():
             index_info.extend(moves)
+        changed: set[str] = set()
+        for moves in splits.values():  # notes moved a level down: their new directories
+            for line in moves:
+                if not line.startswith("0 "):
+                    parts = line.partition("\t")[2].split("/")
+                    changed.update("/".join(parts[:i]) for i in range(1, len(parts)))
         for obj, lines in updates.items():
             data, paths = existing[obj]
             content = join_lines(data or b"", lines)
@@ -413,8 +481,11 @@ class NotesStore:
             else:
                 path = note_path(obj, fanout_for[obj])
             index_info.append(f"100644 {blob}\t{path}")
+            parts = path.split("/")
+            changed.update("/".join(parts[:i]) for i in range(1, len(parts) + 1))
         tree = self.write_tree(old, index_info)
-        return self.commit_tree(tree, [old] if old else [], message)
+        new = self.commit_tree(tree, [old] if old else [], message)
+        return new, [f"{new}:{path}" for path in sorted(changed)]
 
     def _probe(self, old: str, objs: list[str]) -> tuple[dict[str, tuple[bytes | None, list[str]]],
                                                           dict[str, int], dict[str, list[str]]]:
@@ -430,6 +501,7 @@ class NotesStore:
         found = self.repo.objects.ask(specs)
         existing: dict[str, tuple[bytes | None, list[str]]] = {}
         dirs: dict[str, list[Found | None]] = {}
+        listings: dict[str, dict[str, str]] = {}  # tree id -> {name: mode}
         for i, obj in enumerate(objs):
             chunk = found[i * per: (i + 1) * per]
             data: bytes | None = None
@@ -439,10 +511,31 @@ class NotesStore:
                 if entry is not None and entry[1] == "blob":
                     paths.append(note_path(obj, d))
                     data = entry[2] if data is None else union_note(data, entry[2])
+            self._check_probe(old, obj, chunk, listings)
             existing[obj] = (data, paths)
             dirs[obj] = chunk[MAX_FANOUT + 1:]
         fanouts, splits = self._place_new_notes(old, {o: dirs[o] for o in objs if existing[o][0] is None})
         return existing, fanouts, splits
+
+    def _check_probe(self, old: str, obj: str, chunk: list[Found | None], listings: dict[str, dict[str, str]]) -> None:
+        """Raise :class:`DamagedNotesRef` when a directory of *old*'s tree lists the note on *obj*
+        (or the next fanout directory on its path) but the object it names is missing."""
+        hexlen = len(old)
+        for d in range(MAX_FANOUT + 1):
+            listing = chunk[MAX_FANOUT + 1 + d]
+            if listing is None or listing[1] != "tree":
+                return
+            names = listings.get(listing[0])
+            if names is None:
+                names = listings[listing[0]] = {name: mode for mode, _, name in parse_tree(listing[2], hexlen)}
+            if chunk[d] is None and names.get(obj[2 * d:]) in ("100644", "100755"):
+                raise DamagedNotesRef(self.ref, f"the note on {obj} in its commit {old} is missing "
+                                                f"({note_path(obj, d)})")
+            if d == MAX_FANOUT or names.get(obj[2 * d: 2 * d + 2]) != "40000":
+                return
+            if chunk[MAX_FANOUT + 2 + d] is None:
+                where = "/".join(obj[2 * i: 2 * i + 2] for i in range(d + 1))
+                raise DamagedNotesRef(self.ref, f"the directory {where} of its commit {old} is missing")
 
     def _place_new_notes(self, old: str, dirs: dict[str, list[Found | None]]
                          ) -> tuple[dict[str, int], dict[str, list[str]]]:
@@ -493,6 +586,8 @@ class NotesStore:
         return fanouts, splits
 
 
+#: git's words for an object that is not there (read-tree, write-tree on a damaged notes tree).
+_DAMAGE_MESSAGES = ("unable to read", "invalid object", "missing", "bad object", "not a tree object")
 #: git holds a ref's lock file for milliseconds; one older than this was left behind.
 STALE_LOCK_SECONDS = 10.0
 _REF_CLASH = re.compile(r"'([^']+)' exists; cannot create '")
@@ -513,6 +608,11 @@ def _check_stale_lock(err: str) -> None:
     if age >= STALE_LOCK_SECONDS:
         raise ReviewtoolError(f"{found.group(1)} exists (for {age:.0f} s): a git process that stopped left it; "
                               "if no git command is running, remove it and try again")
+
+
+def _count_of(n: int, one: str, many: str | None = None) -> str:
+    """``1 note blob``, ``3 note blobs``: *n* and the right form of the noun."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def union_note(ours: bytes, theirs: bytes) -> bytes:

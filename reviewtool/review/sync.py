@@ -15,22 +15,23 @@ line order, and readers order events by time, so both merge paths read back alik
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from reviewtool.errors import ReviewtoolError, UsageError
-from reviewtool.git.notes_ref import FANOUT_SPLIT, NotesStore, NotesTree, backoff, note_path, union_note
+from reviewtool.git.notes_ref import NotesStore, backoff
 from reviewtool.git.repo import GitRepo
+from reviewtool.review.notes_merge import MERGE_RANK, MergeCounts, merge_notes
+from reviewtool.textsafe import one_line
+
+__all__ = ["InitResult", "MergeCounts", "SyncResult", "fetch_refspec", "init_repo", "merge_notes",
+           "push_refspec", "refetch", "sync", "tracking_ref"]
 
 #: How many fetch-merge-push rounds :func:`sync` tries when pushes keep being rejected.
 MAX_ROUNDS = 10
 
-#: When rounds differ, the result reports the most significant kind of merge.
-_MERGE_RANK = {"empty": 0, "up-to-date": 1, "ours": 2, "fast-forward": 3, "merge": 4}
 #: Push failures that mean "the remote ref moved": fetch, merge and push again.
 _PUSH_RETRYABLE = ("[rejected]", "fetch first", "non-fast-forward", "stale info", "cannot lock ref",
                    "failed to lock", "failed to update ref", "incorrect old value")
@@ -186,13 +187,18 @@ def _config_pattern(value: str) -> str:
 
 @dataclass
 class SyncResult:
-    """What :func:`sync` did. Counts are event lines (one event per line).
+    """What :func:`sync` did. Counts are *events* (distinct event ids); malformed lines are
+    counted apart (they are kept and travel like events, but are no events).
 
-    ``fetched``: events in the remote's notes; ``new_from_remote``: events we did not have;
-    ``pushed``: events the remote did not have; ``merge``: ``up-to-date``, ``fast-forward``,
-    ``merge``, ``ours`` (we were ahead, or the remote had no notes) or ``empty`` (no notes
-    on either side);
-    ``rounds``: fetch-merge-push rounds (more than 1 when a push was rejected).
+    ``fetched``: events in the remote's notes; ``new_from_remote``: events we got that we
+    never had; ``restored_here``: events our notes had held and lost (a hand edit, ``git notes
+    prune``), taken back from the remote or from our own history; ``pushed``: events the
+    remote got that it never had; ``restored_there``: events the remote's notes had lost, given
+    back; ``malformed``: malformed lines on the remote (``fetched``), added here (``new``) and
+    pushed (``pushed``). ``merge``: ``empty`` (no notes on either side), ``up-to-date``,
+    ``ours`` (we held everything), ``fast-forward``, ``restore`` (a commit giving back lost
+    lines on top of the side that contained the other) or ``merge``; ``rounds``:
+    fetch-merge-push rounds (more than 1 when a push was rejected).
     """
 
     remote: str
@@ -200,51 +206,111 @@ class SyncResult:
     tracking_ref: str
     fetched: int = 0
     new_from_remote: int = 0
+    restored_here: int = 0
     pushed: int = 0
+    restored_there: int = 0
+    restored_lines: dict[str, int] = field(default_factory=lambda: {"here": 0, "there": 0})
+    malformed: dict[str, int] = field(default_factory=lambda: {"fetched": 0, "new": 0, "pushed": 0})
     merge: str = "empty"
     rounds: int = 0
     before: str | None = None
     after: str | None = None
 
+    def add_round(self, kind: str, counts: MergeCounts) -> None:
+        """Take in the merge of one round: what arrived accumulates, the rest is the last round's."""
+        self.fetched = counts.fetched
+        self.new_from_remote += counts.new_from_remote
+        self.restored_here += counts.restored_here
+        self.pushed, self.restored_there = counts.pushed, counts.restored_there
+        self.restored_lines = {"here": self.restored_lines["here"] + counts.restored_lines_here,
+                               "there": counts.restored_lines_there}
+        self.malformed = {"fetched": counts.fetched_malformed, "new": self.malformed["new"] + counts.malformed_new,
+                          "pushed": counts.malformed_pushed}
+        if MERGE_RANK[kind] > MERGE_RANK[self.merge]:
+            self.merge = kind
+
+    def summary(self) -> str:
+        """One line: what the remote holds, what came, what went, and the kind of merge."""
+        bad = self.malformed["fetched"]
+        return (f"{self.remote}: {_events(self.fetched)} on the remote"
+                + (f" (and {_lines(bad)})" if bad else "")
+                + f", {self.new_from_remote} new here, {self.pushed} pushed ({self.merge})")
+
+    def notices(self) -> list[str]:
+        """Lines worth telling beside the summary: restored events and lines, malformed lines that moved."""
+        lines = []
+        for count, lost_lines, whose in ((self.restored_here, self.restored_lines["here"], "your notes"),
+                                         (self.restored_there, self.restored_lines["there"],
+                                          f"{self.remote}'s notes")):
+            other = lost_lines - count
+            if count:
+                lines.append(f"restored {_events(count)} that {whose} had lost"
+                             + (f" (and {other} other line{'s' if other != 1 else ''})" if other > 0 else ""))
+            elif lost_lines:
+                lines.append(f"restored {lost_lines} line{'s' if lost_lines != 1 else ''} that {whose} had lost "
+                             "(events still there in another form, or malformed lines)")
+        if self.malformed["new"]:
+            lines.append(f"kept {_lines(self.malformed['new'])} from {self.remote} that "
+                         f"{'are' if self.malformed['new'] != 1 else 'is'} no event "
+                         "(malformed; see `reviewtool comments`)")
+        if self.malformed["pushed"]:
+            lines.append(f"pushed {_lines(self.malformed['pushed'])} that "
+                         f"{'are' if self.malformed['pushed'] != 1 else 'is'} no event (malformed)")
+        return lines
+
     def to_dict(self) -> dict[str, Any]:
         return {"remote": self.remote, "ref": self.ref, "tracking_ref": self.tracking_ref,
-                "fetched": self.fetched, "new_from_remote": self.new_from_remote, "pushed": self.pushed,
-                "merge": self.merge, "rounds": self.rounds, "before": self.before, "after": self.after}
+                "fetched": self.fetched, "new_from_remote": self.new_from_remote,
+                "restored_here": self.restored_here, "pushed": self.pushed, "restored_there": self.restored_there,
+                "restored_lines": dict(self.restored_lines), "malformed": dict(self.malformed),
+                "merge": self.merge, "rounds": self.rounds,
+                "before": self.before, "after": self.after, "notices": self.notices()}
+
+
+def _events(n: int) -> str:
+    return f"{n} event{'s' if n != 1 else ''}"
+
+
+def _lines(n: int) -> str:
+    return f"{n} malformed line{'s' if n != 1 else ''}"
+
 
 
 def sync(repo: GitRepo, remote: str = "origin", notes_ref: str | None = None,
          max_rounds: int = MAX_ROUNDS, progress: Callable[[str], None] | None = None) -> SyncResult:
     """Fetch the remote's review notes, merge them with ours (union of events), push the result.
 
+    The merge (:func:`~reviewtool.review.notes_merge.merge_notes`) never takes a copy that
+    lost lines as it is: it keeps the union of both sides and of every line either held since
+    they diverged, so a deletion made by hand in one clone does not spread, and is undone.
+
     *progress*, when given, is called with one line as each step starts (fetching,
     merging, pushing, and a retry when the push was rejected); it may be called from
     the thread running :func:`sync`.
 
-    Raises :class:`ReviewtoolError` (one line) for an unknown or unreachable remote, or when
-    the push is still rejected after *max_rounds* rounds.
+    Raises :class:`ReviewtoolError` (one line) for an unknown or unreachable remote, when the
+    push is refused (quoting what the server said) or still rejected after *max_rounds* rounds,
+    and :class:`~reviewtool.git.notes_damage.DamagedNotesRef` when our notes ref is damaged.
     """
     report = progress or (lambda line: None)
     _check_remote(repo, remote)
     store = NotesStore(repo, notes_ref)
     tracking = tracking_ref(store.ref, remote)
     result = SyncResult(remote, store.ref, tracking, before=store.head())
+    synced = store.resolve(tracking)  # what we last fetched (and merged) from this remote
     for round_no in range(1, max_rounds + 1):
         result.rounds = round_no
         report(f"fetching review notes from {remote}…" if round_no == 1 else
                f"{remote} changed while we pushed: fetching again (round {round_no} of {max_rounds})…")
         theirs = _fetch(repo, store, remote, tracking)
         report(f"merging review notes from {remote}…" if theirs else f"{remote} has no review notes yet")
-        ours, kind, counts = merge_notes(store, theirs, remote)
-        result.fetched = counts["theirs"]
-        result.new_from_remote += counts["new_from_remote"]
-        result.pushed = counts["pushed"]
-        if _MERGE_RANK[kind] > _MERGE_RANK[result.merge]:
-            result.merge = kind
+        ours, kind, counts = merge_notes(store, theirs, remote, synced)
+        result.add_round(kind, counts)
         result.after = ours
         if ours is None or ours == theirs:
-            result.pushed = 0
+            result.pushed = result.restored_there = result.malformed["pushed"] = result.restored_lines["there"] = 0
             return result
-        report(f"pushing {counts['pushed']} event(s) to {remote}…")
+        report(f"pushing {_events(counts.pushed + counts.restored_there)} to {remote}…")
         if _push(repo, store, remote):
             repo.run("update-ref", "-m", "reviewtool sync: pushed", tracking, ours)
             return result
@@ -257,7 +323,15 @@ def sync(repo: GitRepo, remote: str = "origin", notes_ref: str | None = None,
 FETCH_ATTEMPTS = 8
 
 
-def _fetch(repo: GitRepo, store: NotesStore, remote: str, tracking: str) -> str | None:
+def refetch(repo: GitRepo, store: NotesStore, remote: str) -> str | None:
+    """Fetch the remote's notes ref into its tracking ref *again*, every object of its history
+    (``git fetch --refetch``: no negotiation, so objects this repository lost come back even
+    where a ref still names them). The tracking ref's commit, or None when the remote has no
+    notes. Raises :class:`ReviewtoolError` when the fetch fails."""
+    return _fetch(repo, store, _check_remote(repo, remote), tracking_ref(store.ref, remote), refetch=True)
+
+
+def _fetch(repo: GitRepo, store: NotesStore, remote: str, tracking: str, refetch: bool = False) -> str | None:
     """Fetch the remote's notes ref into *tracking*; its commit, or None when the remote has none.
 
     ``--refmap=`` (empty) keeps the remote's configured fetch refspecs out of it: a common
@@ -267,7 +341,10 @@ def _fetch(repo: GitRepo, store: NotesStore, remote: str, tracking: str) -> str 
     """
     for attempt in range(1, FETCH_ATTEMPTS + 1):
         code, _, err = repo.try_run("fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--refmap=",
-                                    remote, f"+{store.ref}:{tracking}")
+                                    *(["--refetch"] if refetch else []), remote, f"+{store.ref}:{tracking}")
+        if refetch and code != 0 and "--refetch" in err:  # git before 2.36: an ordinary fetch
+            refetch = False
+            continue
         if code == 0:
             return store.resolve(tracking)
         if "couldn't find remote ref" in err:
@@ -299,148 +376,20 @@ def _push(repo: GitRepo, store: NotesStore, remote: str) -> bool:
     if any(marker in status for marker in _PUSH_RETRYABLE) or (
             not status and any(marker in err for marker in _PUSH_RETRYABLE)):
         return False
-    line = status or next((x.strip() for x in err.splitlines() if x.strip() and not x.startswith("hint:")),
+    line = status or next((x.strip() for x in err.splitlines() if x.strip() and not x.startswith(("hint:", "remote:"))),
                           "git push failed")
-    raise ReviewtoolError(f"cannot push to {remote}: {_git_message(line)}")
+    said = _remote_said(err)
+    raise ReviewtoolError(f"cannot push to {remote}: {_git_message(line)}"
+                          + (f"; the remote said: {said}" if said else ""))
 
 
-def _is_ancestor(repo: GitRepo, a: str, b: str) -> bool:
-    code, _, _ = repo.try_run("merge-base", "--is-ancestor", a, b)
-    return code == 0
+#: How much of the remote's own message (a hook's refusal) an error quotes.
+REMOTE_MESSAGE_CHARS = 400
 
 
-def merge_notes(store: NotesStore, theirs: str | None, label: str = "remote") -> tuple[str | None, str, dict[str, int]]:
-    """Merge the notes commit *theirs* into *store*'s ref: the union of both sides' event lines.
-
-    A fast-forward when our ref is an ancestor of *theirs*, nothing when it contains *theirs*,
-    else a two-parent merge commit (see :func:`_merge_commit`). The ref moves with a
-    compare-and-swap, retried while local writers move it. Returns ``(our ref afterwards,
-    kind, counts)`` with *kind* as in :class:`SyncResult` and *counts* ``{"theirs",
-    "new_from_remote", "pushed"}`` (event lines). *label* names the other side in the
-    merge commit's message.
-    """
-    with store.writer_lock():
-        for attempt in range(1, store.max_attempts + 1):
-            ours = store.head()
-            counts, merged_data = _compare(store, ours, theirs)
-            if ours is None and theirs is None:
-                return None, "empty", counts
-            if theirs is None:
-                return ours, "ours", counts
-            if ours == theirs:
-                return ours, "up-to-date", counts
-            if ours is None or _is_ancestor(store.repo, ours, theirs):
-                new, kind = theirs, "fast-forward"
-            elif _is_ancestor(store.repo, theirs, ours):
-                return ours, "ours", counts
-            else:
-                new = _merge_commit(store, ours, theirs, merged_data, label)
-                kind = "merge"
-            if store.compare_and_swap(new, ours, f"reviewtool sync: {kind} with {label}"):
-                return new, kind, counts
-            backoff(attempt)
-    raise ReviewtoolError(f"could not update {store.ref}: other writers kept moving it")
-
-
-#: What :func:`_compare` hands to :func:`_merge_commit`: our tree, their tree, and the notes read.
-_MergeData = tuple[NotesTree, NotesTree, dict[str, bytes]]
-
-
-def _count(data: bytes) -> int:
-    return sum(1 for line in data.split(b"\n") if line.strip())
-
-
-def _compare(store: NotesStore, ours: str | None, theirs: str | None) -> tuple[dict[str, int], _MergeData]:
-    """Event counts between two notes commits, and everything a merge needs.
-
-    Returns ``(counts, (ours_tree, theirs_tree, contents))`` where *contents* maps blob ids
-    to bytes for every note of *theirs* and every note of *ours* that differs.
-    """
-    ours_tree, theirs_tree = store.tree(ours), store.tree(theirs)
-    want: list[str] = []
-    for obj, entries in theirs_tree.notes.items():
-        want.extend(sha for _, sha in entries)
-        mine = ours_tree.notes.get(obj)
-        if mine and [s for _, s in mine] != [s for _, s in entries]:
-            want.extend(sha for _, sha in mine)
-    contents = store.read_blobs(want)
-    counts = {"theirs": 0, "new_from_remote": 0, "pushed": 0}
-    for obj, entries in theirs_tree.notes.items():
-        data = _note_data(entries, contents)
-        counts["theirs"] += _count(data)
-        mine = ours_tree.notes.get(obj)
-        if mine is None:
-            counts["new_from_remote"] += _count(data)
-        elif [s for _, s in mine] != [s for _, s in entries]:
-            ours_data = _note_data(mine, contents)
-            counts["new_from_remote"] += _count(union_note(ours_data, data)) - _count(ours_data)
-            counts["pushed"] += _count(union_note(data, ours_data)) - _count(data)
-    missing = [entries for obj, entries in ours_tree.notes.items() if obj not in theirs_tree.notes]
-    if missing:
-        extra = store.read_blobs(sha for entries in missing for _, sha in entries)
-        counts["pushed"] += sum(_count(_note_data(entries, extra)) for entries in missing)
-    return counts, (ours_tree, theirs_tree, contents)
-
-
-def _note_data(entries: list[tuple[str, str]], contents: dict[str, bytes]) -> bytes:
-    data = contents.get(entries[0][1], b"")
-    for _, sha in entries[1:]:
-        data = union_note(data, contents.get(sha, b""))
-    return data
-
-
-def _merge_commit(store: NotesStore, ours: str, theirs: str, merged_data: _MergeData, label: str) -> str:
-    """A merge commit (parents: ours, theirs) whose notes are the union of both sides' notes.
-
-    For an object noted on both sides with different content: our note byte for byte, then
-    their lines we lack (exact duplicates dropped). The tree is written afresh with a uniform
-    fanout for the total number of notes; entries that are not notes are kept.
-    """
-    ours_tree, theirs_tree, contents = merged_data
-    doubled = [sha for tree in (ours_tree, theirs_tree) for entries in tree.notes.values()
-               if len(entries) > 1 for _, sha in entries if sha not in contents]
-    if doubled:  # an object noted at two fanouts (hand-made trees): its notes are folded into one
-        contents = {**contents, **store.read_blobs(doubled)}
-    total = len(set(ours_tree.notes) | set(theirs_tree.notes))
-    fanout = 0
-    while total >= FANOUT_SPLIT * (256 ** fanout) and fanout < 3:
-        fanout += 1
-    index_info: list[str] = []
-    new_blobs: dict[str, bytes] = {}
-    for obj in sorted(set(ours_tree.notes) | set(theirs_tree.notes)):
-        mine, other = ours_tree.notes.get(obj), theirs_tree.notes.get(obj)
-        if mine is not None and other is not None and [s for _, s in mine] != [s for _, s in other]:
-            data = union_note(_note_data(mine, contents), _note_data(other, contents))
-            new_blobs[obj] = data
-            continue
-        entries = mine if mine is not None else other
-        assert entries is not None
-        if len(entries) > 1:
-            new_blobs[obj] = _note_data(entries, contents)
-            continue
-        index_info.append(f"100644 {entries[0][1]}\t{note_path(obj, fanout)}")
-    if new_blobs:
-        shas = _hash_many(store, list(new_blobs.values()))
-        for obj, sha in zip(new_blobs, shas):
-            index_info.append(f"100644 {sha}\t{note_path(obj, fanout)}")
-    seen_paths = set()
-    for mode, otype, sha, path in ours_tree.other + theirs_tree.other:
-        if path not in seen_paths and otype != "tree":
-            seen_paths.add(path)
-            index_info.append(f"{mode} {sha}\t{path}")
-    tree = store.write_tree(None, index_info)
-    return store.commit_tree(tree, [ours, theirs], f"Notes merged by 'reviewtool sync' from {label}")
-
-
-def _hash_many(store: NotesStore, blobs: list[bytes]) -> list[str]:
-    """Write many blobs with one ``git hash-object -w --stdin-paths``."""
-    with tempfile.TemporaryDirectory(prefix="reviewtool-merge-") as tmp:
-        paths = []
-        for i, data in enumerate(blobs):
-            path = os.path.join(tmp, str(i))
-            with open(path, "wb") as fh:
-                fh.write(data)
-            paths.append(path)
-        out = store.repo.run("hash-object", "-w", "--no-filters", "--stdin-paths",
-                             input="".join(p + "\n" for p in paths))
-    return out.split()
+def _remote_said(err: str) -> str:
+    """What the remote printed (``remote: ...`` lines: a pre-receive or update hook's refusal),
+    as one line of plain text (control characters removed, lines joined with " / ")."""
+    said = [one_line(line[len("remote:"):]) for line in err.splitlines() if line.startswith("remote:")]
+    text = " / ".join(line for line in said if line)
+    return text if len(text) <= REMOTE_MESSAGE_CHARS else text[:REMOTE_MESSAGE_CHARS - 1] + "…"

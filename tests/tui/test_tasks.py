@@ -95,7 +95,7 @@ async def test_a_slow_sync_step_is_shown_while_it_lasts(tmp_path, make_app, demo
         await pilot.press("S")
         await pilot.pause(app.PROGRESS_DELAY + 0.4)
         shown = [str(n.message) for n in app._notifications]
-        assert shown[-1] == "pushing 15 event(s) to origin…", shown
+        assert shown[-1] == "pushing 15 events to origin…", shown
         await app.workers.wait_for_complete()
         await settle(app, pilot)
         messages = [str(n.message) for n in app._notifications]
