@@ -143,3 +143,56 @@ def corpus_bundle() -> Path | None:
         if bundle.is_file():
             return bundle
     return None
+
+
+@dataclass
+class Commit:
+    """One commit of :func:`fast_import_graph`: its parents (names of earlier commits, the
+    first parent first), the files it sets (``None`` deletes), and the branch it is on."""
+
+    name: str
+    parents: list[str] = field(default_factory=list)
+    files: dict[str, str | None] = field(default_factory=dict)
+    branch: str = "main"
+    message: str = ""
+    author: tuple[str, str] = ("Ada Author", "ada@example.org")
+
+
+def fast_import_graph(path: Path, commits: list[Commit], start: int = 1_600_000_000,
+                      checkout: str = "main") -> tuple[Repo, dict[str, str]]:
+    """Build a history with branches and merges in one ``git fast-import``.
+
+    *commits* come in order (parents before children); each one's tree is its first
+    parent's with ``files`` applied (a merge takes nothing from its other parents but
+    what ``files`` says). Commit dates increase in list order. Returns the repository
+    (checked out at *checkout*) and the commit id of each name.
+    """
+    repo = make_repo(path)
+    marks = {c.name: i + 1 for i, c in enumerate(commits)}
+    chunks: list[bytes] = []
+    for i, c in enumerate(commits):
+        name, email = c.author
+        msg = (c.message or c.name).encode()
+        when = start + i * 600
+        lines = [f"commit refs/heads/{c.branch}".encode(), f"mark :{i + 1}".encode(),
+                 f"author {name} <{email}> {when} +0000".encode(),
+                 f"committer {name} <{email}> {when} +0000".encode(),
+                 b"data " + str(len(msg)).encode(), msg]
+        if c.parents:
+            lines.append(f"from :{marks[c.parents[0]]}".encode())
+            lines += [f"merge :{marks[p]}".encode() for p in c.parents[1:]]
+        body = b"\n".join(lines) + b"\n"
+        for rel, content in c.files.items():
+            if content is None:
+                body += f"D {rel}\n".encode()
+            else:
+                data = content.encode("utf-8")
+                body += f"M 100644 inline {rel}\ndata {len(data)}\n".encode() + data + b"\n"
+        chunks.append(body)
+    marks_file = path / ".git" / "test-marks"
+    git(path, "fast-import", "--quiet", f"--export-marks={marks_file}", input=b"".join(chunks))
+    pairs = (line.split() for line in marks_file.read_text().splitlines() if line.strip())
+    by_mark = {int(m.lstrip(":")): sha for m, sha in pairs}
+    marks_file.unlink()
+    git(path, "reset", "-q", "--hard", checkout)
+    return repo, {c.name: by_mark[marks[c.name]] for c in commits}

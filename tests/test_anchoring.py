@@ -86,7 +86,7 @@ def test_make_anchor_takes_the_first_occurrence_inside_the_section():
 
 
 def test_make_anchor_refuses_unknown_section_and_missing_quote():
-    with pytest.raises(ReviewtoolError, match="no section nowhere at v1"):
+    with pytest.raises(ReviewtoolError, match="no section 'nowhere' at v1"):
         anchor_on(BASE, section="nowhere")
     with pytest.raises(ReviewtoolError, match="does not occur in section conclusion"):
         anchor_on(BASE, section="conclusion", quote="Double descent")

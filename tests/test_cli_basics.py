@@ -85,7 +85,8 @@ def test_log_plain(essay_repo):
     lines = out.splitlines()
     assert lines[0] == "drafts/riding.md: 4 versions"
     rows = [line.split("\t") for line in lines[1:]]
-    assert len(rows) == 4 and all(len(r) == 7 for r in rows)
+    assert len(rows) == 4 and all(len(r) == 8 for r in rows)
+    assert rows[-1][7] == "new"  # the first version has no first parent
     assert [r[3] for r in rows[1:]] == ["Rename the draft (renamed from drafts/essay.md)", "Write costs",
                                         "First outline"]
     assert [int(r[4]) for r in rows] == [parse(t).words for t in (TEXT_3, TEXT_2, TEXT_2, TEXT_1)]
@@ -130,6 +131,8 @@ def test_sections_json_and_plain(essay_repo):
     assert "riding-to-work/plan/costs" in [s["key"] for s in data["sections"]]
     assert data["words"] == doc.words and data["title"] == "Riding to work"
     assert data["front_matter"] == {"title": "Riding to work"}
+    assert all(s["viewed"] is False for s in data["sections"])  # nobody marked anything viewed
+    assert data["viewed"]["viewed"] == 0 and data["viewed"]["sections"] >= 1
     costs = next(s for s in data["sections"] if s["key"] == "riding-to-work/plan/costs")
     assert costs["kind"] == "outline" and costs["body_kind"] == "outline"
     assert set(costs["span"]) == {"start", "end", "end_with_children", "line_start", "line_end"}
@@ -139,8 +142,8 @@ def test_sections_json_and_plain(essay_repo):
     assert old["version"]["path"] == ESSAY and old["words"] == parse(TEXT_1).words
     out = reviewtool("sections", cwd=essay_repo.path).stdout.splitlines()
     assert out[0].startswith(f"drafts/riding.md at {essay_repo.head()[:8]}: {doc.words} words")
-    assert out[1].split("\t") == ["Front matter", "frontmatter", "empty", "0", "0", "front-matter"]
-    assert "Plan\theading\tempty\t0\t2\triding-to-work/plan" in out  # the key carries the depth
+    assert out[1].split("\t") == ["Front matter", "frontmatter", "empty", "0", "0", "-", "front-matter"]
+    assert "Plan\theading\tempty\t0\t2\t-\triding-to-work/plan" in out  # the key carries the depth
 
 
 def test_show(essay_repo):

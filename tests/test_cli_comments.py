@@ -113,7 +113,7 @@ def test_apply_through_the_cli_never_commits(essay):
 
 
 @pytest.mark.parametrize("args, message, code", [
-    (("comment", "add", "-s", "nowhere", "-m", "x"), "no section nowhere at", 1),
+    (("comment", "add", "-s", "nowhere", "-m", "x"), "no section 'nowhere' at", 1),
     (("comment", "add", "-s", "conclusion", "-q", "Hubinger", "-m", "x"), "does not occur in section conclusion", 1),
     (("comment", "add", "-q", "not in the essay", "-m", "x"), "does not occur in the draft", 1),
     (("comment", "add", "--suggest", "y", "-m", "x"), "--suggest needs --quote", 2),

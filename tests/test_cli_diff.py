@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import re
 
@@ -206,7 +205,7 @@ def _change(old_body: str, new_body: str):
 
 
 def test_redline_styles_and_untrusted_markup_stays_literal():
-    from reviewtool.cli import render
+    from reviewtool.cli import diff_render as render
 
     _, change = _change("Keep [bold]this[/bold] and drop that word here.",
                         "Keep [bold]this[/bold] and add that word here.")
@@ -217,22 +216,24 @@ def test_redline_styles_and_untrusted_markup_stays_literal():
     assert render.render_plain_redline(change) == "Keep [bold]this[/bold] and [-drop-]{+add+} that word here."
 
 
-def test_side_by_side_table_has_one_row_per_paragraph():
-    from rich.console import Console
-
-    from reviewtool.cli import render
+def test_side_by_side_lines_up_paragraphs():
+    from reviewtool.cli import diff_render
 
     _, change = _change("First paragraph stays.\n\nSecond one has an old word.",
-                        "First paragraph stays.\n\nSecond one has a new word.")
-    table = render.render_side_by_side(change, 80)
-    assert len(table.columns) == 2 and table.row_count == 2
-    console = Console(width=80, record=True, color_system=None, file=io.StringIO())
-    console.print(table)
-    assert "Second one has an old word." in console.export_text()
+                        "First paragraph stays.\n\nA new paragraph in between.\n\nSecond one has a new word.")
+    lines = diff_render.render_side_by_side(change, 80, plain=True).plain.splitlines()
+    # Title row and rule, then: both sides, a blank row, filler | added, a blank row, both sides.
+    assert lines[0].split("│")[0].strip() == "Part"
+    rows = [[cell.strip() for cell in line.split(" │ ")] for line in lines[2:]]
+    assert rows == [["First paragraph stays.", "First paragraph stays."], ["", ""],
+                    ["", "{+A new paragraph in between.+}"], ["", ""],
+                    ["Second one has [-an old-] word.", "Second one has {+a new+} word."]]
+    # Every line has the column rule at the same place.
+    assert len({line.index("│") for line in lines if "│" in line}) == 1
 
 
 def test_markdown_marks_are_escaped_and_never_span_paragraphs():
-    from reviewtool.cli import render
+    from reviewtool.cli import diff_render as render
 
     # A delimiter inside a mark is broken up with a backslash (Markdown still shows it).
     _, change = _change("Alpha beta gamma delta --} epsilon zeta eta.\n\nTheta iota kappa lambda mu.",
@@ -253,17 +254,19 @@ def test_markdown_marks_are_escaped_and_never_span_paragraphs():
 
 
 def test_terminal_output_prints_summary_table_and_redline(essay_repo, monkeypatch, capsys):
-    from reviewtool.cli import render
+    from reviewtool.cli import diff_render, render
     from reviewtool.diff.section_diff import diff_documents
     from reviewtool.draft.document import parse
 
     monkeypatch.setattr(render, "is_terminal", lambda: True)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
     diff = diff_documents(parse(V1), parse(V2))
-    assert render.render_diff_summary(diff).row_count == len(diff.changes)
-    render.print_diff(diff, "essay v1..v2")
+    assert diff_render.render_diff_summary(diff).row_count == len(diff.changes)
+    diff_render.print_diff(diff, "essay v1..v2")
     out = capsys.readouterr().out
     assert "essay v1..v2: +1 -1 words" in out
     assert "Weather → Rain and cold" in out
     assert "For sixseven years" in out  # deletion then insertion, styled (no marks) on a terminal
-    render.print_diff(diff, "essay v1..v2", side_by_side=True)
+    diff_render.print_diff(diff, "essay v1..v2", side_by_side=True)
     assert "Rain and cold" in capsys.readouterr().out

@@ -93,7 +93,7 @@ def run_export(r, fmt, **kw) -> str:
 
 def test_json_export_schema_and_summary(reviewed):
     data = json.loads(run_export(reviewed, "json"))
-    assert set(data) == {"schema", "title", "draft", "version", "filters", "summary", "sections"}
+    assert set(data) == {"schema", "title", "draft", "version", "scope", "filters", "summary", "sections"}
     assert data["draft"] == DRAFT and data["version"]["commit"] == reviewed["version"].commit
     s = data["summary"]
     assert (s["threads"], s["open"], s["resolved"], s["replies"], s["suggestions"]) == (4, 3, 1, 1, 1)
@@ -272,3 +272,59 @@ def test_cli_export_to_stdout_with_filters(reviewed):
     assert md.stdout.startswith("# Review: Mesa-optimizers \\& friends\n")
     assert "**2 threads: 1 open, 1 resolved;" in md.stdout  # Jonas's two threads only
     assert "The essay needs a thesis" not in md.stdout
+
+
+def test_cli_export_refuses_a_dangling_symlink_without_force(reviewed, tmp_path):
+    """`-o FILE` where FILE is a link to nowhere: writing would create a file wherever the
+    link points (another folder, another user's file name). Refused unless --force."""
+    path = reviewed["repo"].path
+    target = tmp_path / "elsewhere" / "planted.md"
+    target.parent.mkdir()
+    link = path / "review.md"
+    link.symlink_to(target)
+    runner = CliRunner()
+    refused = runner.invoke(main, ["-C", str(path), "export", "-o", str(link)])
+    assert refused.exit_code == 1
+    assert refused.stderr == (f"reviewtool: error: {link} is a symbolic link to {target}, which does not exist: "
+                              "use --force to write there\n")
+    assert not target.exists() and link.is_symlink()
+    forced = runner.invoke(main, ["-C", str(path), "export", "-o", str(link), "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert link.is_symlink() and target.read_text().startswith("# Review: ")
+
+
+def test_cli_export_through_a_symlink_to_an_existing_file_needs_force(reviewed, tmp_path):
+    path = reviewed["repo"].path
+    target = tmp_path / "existing.md"
+    target.write_text("keep me")
+    link = path / "review.md"
+    link.symlink_to(target)
+    refused = CliRunner().invoke(main, ["-C", str(path), "export", "-o", "review.md"])
+    assert refused.exit_code == 1 and "review.md already exists" in refused.stderr
+    assert target.read_text() == "keep me"
+
+
+def test_cli_export_dash_is_stdout_and_empty_is_a_usage_error(reviewed):
+    path = reviewed["repo"].path
+    runner = CliRunner()
+    dash = runner.invoke(main, ["-C", str(path), "export", "--format", "json", "-o", "-"])
+    assert dash.exit_code == 0, dash.output
+    assert json.loads(dash.stdout)["summary"]["threads"] == 4
+    assert not (path / "-").exists()
+    empty = runner.invoke(main, ["-C", str(path), "export", "-o", ""])
+    assert empty.exit_code == 2 and empty.stdout == ""
+    assert empty.stderr.startswith("reviewtool: error: empty file name for -o")
+    assert not any(p.name == "" for p in path.iterdir())
+
+
+def test_cli_export_keeps_the_mode_of_a_file_it_overwrites_and_leaves_no_temporary(reviewed):
+    import stat
+
+    path = reviewed["repo"].path
+    out = path / "review.md"
+    out.write_text("old")
+    out.chmod(0o640)
+    forced = CliRunner().invoke(main, ["-C", str(path), "export", "-o", "review.md", "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert stat.S_IMODE(out.stat().st_mode) == 0o640 and out.read_text().startswith("# Review: ")
+    assert not [p.name for p in path.iterdir() if p.name.startswith(".review.md")]

@@ -234,7 +234,8 @@ def test_deleted_and_restored_draft(repo):
     hist = DraftHistory(GitRepo.open(repo.path), ESSAY)
     with pytest.raises(ReviewtoolError, match="was deleted"):
         hist.text(vs[1])
-    assert hist.previous(vs[0]).commit == start  # deletions are skipped
+    assert hist.first_parent(vs[0]) is None  # restored: the draft was not there at its parent
+    assert hist.first_parent(vs[1]).commit == start  # the deletion's change is against the start
 
 
 def test_separators_in_subjects_and_names_do_not_break_parsing(repo):
@@ -290,7 +291,7 @@ def test_worktree_version_only_when_the_file_differs(repo):
     assert committed(vs) == git_follow(repo, ESSAY)
     hist = DraftHistory(git_repo, ESSAY)
     assert hist.text(hist.find("worktree")) == essay(3)
-    assert hist.previous(wt).commit == head
+    assert hist.first_parent(wt).commit == head
     assert wt.to_dict()["commit"] is None and wt.to_dict()["worktree"] is True
     # Without the working tree, or when the file is gone, there is no pseudo-version.
     assert versions(git_repo, ESSAY, include_worktree=False)[0].commit == head

@@ -19,6 +19,9 @@ import click
 from reviewtool import __version__
 from reviewtool.cli.doctor_cli import doctor_command
 from reviewtool.cli.output import emit_json
+from reviewtool.cli.output import out as output_stream
+from reviewtool.cli.pager import PAGED_COMMANDS, paged
+from reviewtool.diff.hunks import DEFAULT_CONTEXT
 from reviewtool.errors import ReviewtoolError, UsageError
 from reviewtool.textsafe import one_line
 from reviewtool.wording import short_date
@@ -63,15 +66,22 @@ class Context:
             self._repo = GitRepo.open(self.cwd)
         return self._repo
 
+    def core_pager(self) -> str | None:
+        """``git config core.pager`` (None when unset, or outside a repository)."""
+        try:
+            return self.repo.config_get("core.pager")
+        except ReviewtoolError:
+            return None
+
     def draft(self, draft: str | None) -> str:
         from reviewtool.draft.history import resolve_draft
 
         return resolve_draft(self.repo, draft or self.default_draft, cwd=self.cwd)
 
-    def history(self, draft: str | None) -> DraftHistory:
+    def history(self, draft: str | None, first_parent: bool = False) -> DraftHistory:
         from reviewtool.draft.history import DraftHistory
 
-        return DraftHistory(self.repo, self.draft(draft))
+        return DraftHistory(self.repo, self.draft(draft), first_parent=first_parent)
 
 
 pass_ctx = click.make_pass_decorator(Context)
@@ -148,9 +158,12 @@ def _usage_fail(exc: click.UsageError) -> None:
 @click.option("-C", "directory", metavar="PATH", multiple=True, type=click.Path(file_okay=False),
               help="Run as if started in PATH (like git -C).")
 @draft_option
+@click.option("-P", "--no-pager", is_flag=True,
+              help="Do not pipe output into a pager (by default: $GIT_PAGER, core.pager, $PAGER or less -FRX "
+                   "when stdout is a terminal).")
 @click.version_option(__version__, prog_name="reviewtool")
 @click.pass_context
-def main(click_ctx: click.Context, directory: tuple[str, ...], draft: str | None) -> None:
+def main(click_ctx: click.Context, directory: tuple[str, ...], draft: str | None, no_pager: bool) -> None:
     """Review Markdown essays kept in git: history, section diffs, comments in git notes.
 
     Without a command, opens the terminal UI on the current repository.
@@ -160,7 +173,9 @@ def main(click_ctx: click.Context, directory: tuple[str, ...], draft: str | None
         cwd = (cwd / d) if not os.path.isabs(d) else Path(d)
         if not cwd.is_dir():
             fail(f"cannot change to {d!r}: no such directory", 1)
-    click_ctx.obj = Context(cwd, draft)
+    ctx = click_ctx.obj = Context(cwd, draft)
+    if not no_pager and click_ctx.invoked_subcommand in PAGED_COMMANDS and sys.stdout.isatty():
+        click_ctx.with_resource(paged(ctx.core_pager))
     if click_ctx.invoked_subcommand is None:
         click_ctx.invoke(tui_command, draft=draft)
 
@@ -209,32 +224,48 @@ def drafts_command(ctx: Context, as_json: bool) -> None:
 @main.command("log")
 @draft_option
 @click.option("-n", "--max-count", type=click.IntRange(min=1), help="Show at most N versions.")
+@click.option("--first-parent", is_flag=True,
+              help="Only the first-parent line (as git): a merge is one version with its branch's change.")
+@click.option("--no-merges", is_flag=True, help="Leave merges out.")
 @json_option
 @pass_ctx
-def log_command(ctx: Context, draft: str | None, max_count: int | None, as_json: bool) -> None:
-    """The draft's versions, newest first, following renames: words, sections, prose share."""
-    hist = ctx.history(draft)
-    versions = hist.versions[:max_count] if max_count else hist.versions
-    entries = [{**v.to_dict(), **hist.stats(v)} for v in versions]
+def log_command(ctx: Context, draft: str | None, max_count: int | None, first_parent: bool, no_merges: bool,
+                as_json: bool) -> None:
+    """The draft's versions, newest first, following renames: words, sections, prose share, and
+    what each version changed against its first parent (as git: a merge's change is against its
+    first parent; `reviewtool diff M^2 M` shows the other side)."""
+    from reviewtool.diff.version_change import version_change
+
+    hist = ctx.history(draft, first_parent=first_parent)
+    versions = [v for v in hist.versions if not (no_merges and v.is_merge)]
+    shown = versions[:max_count] if max_count else versions
+    changes = [version_change(hist, v) for v in shown]
+    entries = [{**v.to_dict(), **hist.stats(v), "change": c.to_dict() if c else None}
+               for v, c in zip(shown, changes)]
     if as_json:
-        emit_json({"draft": hist.draft, "versions": entries})
+        emit_json({"draft": hist.draft, "first_parent": first_parent, "versions": entries})
         return
     from rich.text import Text
 
     rows = []
-    for v, e in zip(versions, entries):
+    for v, e, c in zip(shown, entries, changes):
+        subject = v.subject + (f" (renamed from {v.old_path})" if v.old_path else "")
         rows.append((
             Text(v.short, style="yellow"),
             short_date(v.date),
             v.author,
-            v.subject + (f" (renamed from {v.old_path})" if v.old_path else ""),
+            Text.assemble(("[merge] ", "magenta"), subject) if v.is_merge else subject,
             e["words"],
             e["sections"],
             render.share_cell(e["prose_share"]),
+            render.change_cell(c.counts if c else None, deleted=bool(e.get("deleted")), renamed=v.status == "R"),
         ))
+    line = " (first-parent line)" if first_parent else ""
+    hidden = len(hist.versions) - len(versions)
+    more = f", {hidden} merges hidden" if hidden else ""
     render.table([("version", "left"), ("date", "left"), ("author", "left"), ("subject", "left"),
-                  ("words", "right"), ("sections", "right"), ("prose", "left")], rows,
-                 title=f"{hist.draft}: {len(hist.versions)} versions")
+                  ("words", "right"), ("sections", "right"), ("prose", "left"), ("change", "left")], rows,
+                 title=f"{hist.draft}: {len(versions)} versions{line}{more}")
 
 
 # ------------------------------------------------------------------ sections / show
@@ -246,12 +277,17 @@ def log_command(ctx: Context, draft: str | None, max_count: int | None, as_json:
 @json_option
 @pass_ctx
 def sections_command(ctx: Context, rev: str | None, draft: str | None, as_json: bool) -> None:
-    """The section tree of the draft at REV (default: the newest version)."""
+    """The section tree of the draft at REV (default: the newest version), with your viewed
+    marks (`reviewtool review viewed`) and how many of the sections that hold text you viewed."""
     hist = ctx.history(draft)
     v = hist.find(rev)
     doc = hist.document(v)
+    marks = _my_viewed_marks(ctx, hist, v)
     if as_json:
-        emit_json({"draft": hist.draft, "version": v.to_dict(), **doc.to_dict()})
+        data = doc.to_dict()
+        for entry in data.get("sections", []):
+            entry["viewed"] = marks.is_viewed(entry["key"])
+        emit_json({"draft": hist.draft, "version": v.to_dict(), **data, "viewed": marks.to_json()})
         return
     from rich.text import Text
 
@@ -267,28 +303,44 @@ def sections_command(ctx: Context, rev: str | None, draft: str | None, as_json: 
             Text(s.body_kind, style=kind_style),
             s.words,
             s.words_all,
+            Text("viewed", style="green") if marks.is_viewed(s.key) else Text("-", style="grey50"),
             s.key,
         ))
     render.table([("section", "left"), ("kind", "left"), ("body", "left"), ("words", "right"),
-                  ("with children", "right"), ("key", "left")], rows,
-                 title=f"{hist.draft} at {v.short}: {doc.words} words, prose share {doc.prose_share * 100:.0f}%")
+                  ("with children", "right"), ("viewed", "left"), ("key", "left")], rows,
+                 title=f"{hist.draft} at {v.short}: {doc.words} words, prose share {doc.prose_share * 100:.0f}%, "
+                       f"{marks.summary}")
+
+
+def _my_viewed_marks(ctx: Context, hist: DraftHistory, v: Version) -> Any:
+    """My (git's user.email) viewed marks on version *v*; none when git names nobody."""
+    from reviewtool.review.status import load_review_data
+    from reviewtool.review.viewed import viewed_sections
+
+    try:
+        _, email = ctx.repo.identity()
+    except ReviewtoolError:
+        email = ""
+    marks = load_review_data(ctx.repo).workflow.marks if email else []
+    return viewed_sections(hist, marks, v, email)
 
 
 @main.command("show")
 @revision_argument()
 @draft_option
-@click.option("-s", "--section", "section_key", metavar="KEY", help="Only this section (with its children).")
+@click.option("-s", "--section", "section_key", metavar="NAME",
+              help="Only this section (with its children): its key, the end of its key or its title.")
 @json_option
 @pass_ctx
 def show_command(ctx: Context, rev: str | None, draft: str | None, section_key: str | None, as_json: bool) -> None:
     """The draft's text at REV, or one section of it."""
+    from reviewtool.draft.section_names import find_section
+
     hist = ctx.history(draft)
     v = hist.find(rev)
     if section_key is not None:
         doc = hist.document(v)
-        section = doc.get(section_key)
-        if section is None:
-            raise ReviewtoolError(f"no section {section_key!r} at {v.short} (see `reviewtool sections`)")
+        section = find_section(doc, section_key, v.short)
         text = doc.full_text(section)
     else:
         section = None
@@ -307,48 +359,109 @@ def show_command(ctx: Context, rev: str | None, draft: str | None, section_key: 
 @click.argument("rev_a", required=False, metavar="[A]")
 @click.argument("rev_b", required=False, metavar="[B]")
 @draft_option
-@click.option("-s", "--section", "section_key", metavar="KEY",
-              help="Only the pairs involving section KEY (old or new) or its subsections.")
-@click.option("--side-by-side", is_flag=True, help="Old and new text in two columns.")
+@click.option("-s", "--section", "section_key", metavar="NAME",
+              help="Only the pairs involving this section (old or new) or its subsections: its key, the end "
+                   "of its key or its title, as at B (else as at A).")
+@click.option("--since-review", is_flag=True,
+              help="From the version of the last verdict of --reviewer (default: you) to the newest.")
+@click.option("--reviewer", metavar="EMAIL",
+              help="With --since-review: whose last verdict (default: git's user.email).")
+@click.option("--side-by-side", is_flag=True, help="Old and new text in two columns, paragraph by paragraph.")
+@click.option("-U", "--context", "context", type=click.IntRange(min=0), default=DEFAULT_CONTEXT, show_default=True,
+              metavar="N", help="Unchanged paragraphs shown around each change; longer runs collapse to one line.")
+@click.option("--full", is_flag=True, help="Show every paragraph of a changed section (no collapsing).")
 @click.option("--format", "fmt", type=click.Choice(["rich", "markdown", "json"]), default="rich",
               show_default=True, help="rich: redline (plain [-old-]{+new+} when piped); "
                                       "markdown: CriticMarkup; json: same as --json.")
 @json_option
 @pass_ctx
 def diff_command(ctx: Context, rev_a: str | None, rev_b: str | None, draft: str | None, section_key: str | None,
-                 side_by_side: bool, fmt: str, as_json: bool) -> None:
+                 since_review: bool, reviewer: str | None, side_by_side: bool, context: int, full: bool, fmt: str,
+                 as_json: bool) -> None:
     """Section-level diff of the draft from version A to version B, word by word.
 
-    B defaults to the newest version, A to the version before B. Sections are
-    aligned first, so moved, renamed, split and merged sections show only the
-    words that changed in them.
+    Without revisions: the newest version against its first parent (what it changed,
+    as git sees it); ``X^!``: version X against its first parent. With A alone: A
+    against the newest version. Sections are aligned
+    first, so moved, renamed, split and merged sections show only the words that
+    changed in them; markup changes (heading levels, link targets...) are named.
+    Unchanged paragraphs farther than N (--context) from a change collapse into one
+    line, like git's -U.
+
+    With --since-review: from the version a reviewer (default: you) last gave a verdict
+    on to the newest committed version, the changes a returning reviewer has not seen.
     """
     from reviewtool.diff.section_diff import diff_documents
 
+    since: dict[str, Any] | None = None
+    if reviewer is not None and not since_review:
+        raise UsageError("--reviewer goes with --since-review")
     hist = ctx.history(draft)
-    new_v = hist.find(rev_b)
-    if rev_a:
+    if since_review:
+        if rev_a or rev_b:
+            raise UsageError("--since-review compares from the last review to the newest version: "
+                             "give no revisions with it")
+        old_v, new_v, since = _since_review(ctx, hist, reviewer)
+    else:
+        if rev_a and rev_a.endswith("^!") and rev_b is None:  # git's X^!: X against its first parent
+            rev_b, rev_a = rev_a[:-2], None
+        new_v = hist.find(rev_b)
+    if since is not None:
+        pass
+    elif rev_a:
         old_v = hist.find(rev_a)
     else:
-        prev = hist.previous(new_v)
-        if prev is None:
-            raise ReviewtoolError(f"{hist.draft} has no version before {new_v.short}: nothing to compare")
-        old_v = prev
+        base = hist.first_parent(new_v)
+        if base is None:
+            raise ReviewtoolError(f"{new_v.short} added {new_v.path}: nothing to compare it with "
+                                  "(no first parent had the draft; name two versions)")
+        old_v = base
     old_doc, new_doc = hist.document(old_v), hist.document(new_v)
     diff = diff_documents(old_doc, new_doc)
     if section_key is not None:
-        if old_doc.get(section_key) is None and new_doc.get(section_key) is None:
-            raise ReviewtoolError(f"no section {section_key!r} at {old_v.short} or {new_v.short} "
-                                  "(see `reviewtool sections`)")
-        diff = diff.only(section_key)
+        from reviewtool.draft.section_names import find_section_in
+
+        # Named as at B (the newer side), else as at A (a section B removed).
+        key = find_section_in([(new_doc, new_v.short), (old_doc, old_v.short)], section_key).key
+        diff = diff.only(key)
     if as_json or fmt == "json":
-        emit_json({"draft": hist.draft, **diff.to_dict(old_v.to_dict(), new_v.to_dict())})
+        extra = {"since_review": since} if since is not None else {}
+        emit_json({"draft": hist.draft, **extra, **diff.to_dict(old_v.to_dict(), new_v.to_dict())})
         return
     title = f"{hist.draft} {old_v.short}..{new_v.short}"
+    if since is not None:
+        who = since["reviewer"]["name"] or since["reviewer"]["email"]
+        title += f" (since the review by {who}: {since['verdict'].replace('_', ' ')})"
+    shown = None if full else context
+    from reviewtool.cli import diff_render
+
     if fmt == "markdown":
-        sys.stdout.write(render.render_markdown_diff(diff, title=title))
+        output_stream().write(diff_render.render_markdown_diff(diff, title=title, context=shown))
         return
-    render.print_diff(diff, title, side_by_side=side_by_side)
+    diff_render.print_diff(diff, title, side_by_side=side_by_side, context=shown)
+
+
+def _since_review(ctx: Context, hist: DraftHistory, reviewer: str | None) -> tuple[Version, Version, dict[str, Any]]:
+    """``(reviewed version, newest committed version, what --json says about the review)``."""
+    from reviewtool.review.status import last_reviewed, load_review_data, newest_committed
+    from reviewtool.review.workflow import valid_email
+
+    if reviewer is not None:
+        email = reviewer.strip()
+        if not valid_email(email):
+            raise UsageError(f"invalid reviewer {reviewer!r}: give an email address")
+    else:
+        email = ctx.repo.identity()[1]
+        if not email:
+            raise ReviewtoolError("git names no user.email: say whose review with --reviewer EMAIL")
+    found = last_reviewed(hist, load_review_data(ctx.repo).workflow, email)
+    if found is None:
+        who = "you have" if reviewer is None else f"{email} has"
+        raise ReviewtoolError(f"{who} given no verdict on {hist.draft} (see `reviewtool status`)")
+    verdict, old_v = found
+    new_v = newest_committed(hist)
+    return old_v, new_v, {"reviewer": verdict.reviewer.to_dict(), "verdict": verdict.verdict,
+                          "version": verdict.version.commit, "time": verdict.time}
 
 
 # ------------------------------------------------------------------ coverage / section history
@@ -394,8 +507,8 @@ def coverage_command(ctx: Context, outline_rev: str | None, prose_rev: str | Non
 
 @main.command("history")
 @revision_argument()
-@click.option("-s", "--section", "section_key", metavar="KEY", required=True,
-              help="The section to follow (its key at REV; see `reviewtool sections`).")
+@click.option("-s", "--section", "section_key", metavar="NAME", required=True,
+              help="The section to follow, as named at REV: its key, the end of its key or its title.")
 @draft_option
 @json_option
 @pass_ctx
@@ -403,9 +516,11 @@ def history_command(ctx: Context, rev: str | None, section_key: str, draft: str 
     """The versions in which section KEY changed, newest first, followed through renames,
     moves, promotion from an outline bullet, splits and merges, back to where it was created."""
     from reviewtool.diff.section_history import section_history
+    from reviewtool.draft.section_names import find_section
 
     hist = ctx.history(draft)
     start = hist.find(rev)
+    section_key = find_section(hist.document(start), section_key, start.short).key
     entries = section_history(hist, section_key, start.commit if not start.is_worktree else "worktree")
     if as_json:
         emit_json({"draft": hist.draft, "key": section_key, "version": start.to_dict(),
@@ -422,7 +537,7 @@ def history_command(ctx: Context, rev: str | None, section_key: str, draft: str 
             e.version.author,
             Text(one_line(e.title)) if e.key == section_key
             else Text.assemble(one_line(e.title), (f" [{one_line(e.key)}]", "grey50")),
-            Text(", ".join(e.status), style=status_style),
+            Text(", ".join(e.status) + (f": {', '.join(e.markup)}" if e.markup else ""), style=status_style),
             Text(f"+{e.words_added}", style="green"),
             Text(f"-{e.words_removed}", style="red"),
             e.version.subject,
@@ -446,7 +561,7 @@ def _review_store(ctx: Context) -> ReviewStore:
 SCISSORS = "# ------------------------ >8 ------------------------"
 
 
-def _message(message: str | None, what: str, template: str = "") -> str:
+def message_text(message: str | None, what: str, template: str = "") -> str:
     """The text of ``-m``, or what is written in ``$EDITOR`` above the scissors line; empty aborts."""
     if message is None:
         try:
@@ -465,6 +580,9 @@ def _message(message: str | None, what: str, template: str = "") -> str:
     if not message.strip():
         raise UsageError(f"empty {what}: give some text with -m, or leave -m out to use $EDITOR")
     return message.strip("\n")
+
+
+_message = message_text
 
 
 def _emit_event(event: Any, verb: str, as_json: bool) -> None:
@@ -491,7 +609,8 @@ def comment_group() -> None:
 @comment_group.command("add")
 @revision_argument()
 @draft_option
-@click.option("-s", "--section", "section_key", metavar="KEY", help="Comment on this section (see `sections`).")
+@click.option("-s", "--section", "section_key", metavar="NAME",
+              help="Comment on this section: its key, the end of its key or its title (see `sections`).")
 @click.option("-q", "--quote", metavar="TEXT", help="Comment on this passage (it must occur in the section).")
 @click.option("--suggest", "suggestion", metavar="TEXT", help="Suggested replacement for the quoted passage.")
 @click.option("-m", "--message", metavar="BODY", help="The comment (without it, $EDITOR opens).")
@@ -644,39 +763,76 @@ def comments_command(ctx: Context, rev: str | None, draft: str | None, status: s
 @draft_option
 @click.option("-f", "--format", "fmt", type=click.Choice(["markdown", "json", "html"]), default="markdown",
               show_default=True, help="Output format.")
-@click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False),
-              help="Write to FILE (default: stdout).")
-@click.option("--force", is_flag=True, help="Overwrite FILE when it exists.")
+@click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Write to FILE ('-' or none: stdout); never through a symbolic link without --force.")
+@click.option("--force", is_flag=True, help="Overwrite FILE when it exists (a symbolic link: write its target).")
 @click.option("--status", type=click.Choice(["open", "resolved", "all"]), default="all", show_default=True,
               help="Which threads to export.")
 @click.option("--author", metavar="EMAIL", help="Only threads by this reviewer.")
 @click.option("--since", metavar="DATE", help="Only threads with activity on or after DATE (ISO date).")
+@click.option("--version", "version_rev", metavar="REV", help="Only version REV (as REV does).")
+@click.option("--from", "from_rev", metavar="REV", help="From version REV to the newest.")
 @json_option
 @pass_ctx
 def export_command(ctx: Context, rev: str | None, draft: str | None, fmt: str, output: str | None, force: bool,
-                   status: str, author: str | None, since: str | None, as_json: bool) -> None:
-    """Export the review of the draft at REV (default: newest) as Markdown, JSON or HTML."""
-    from reviewtool.review.export import export, parse_since
+                   status: str, author: str | None, since: str | None, version_rev: str | None,
+                   from_rev: str | None, as_json: bool) -> None:
+    """Export the review of the draft as Markdown, JSON or HTML: threads, verdicts, open
+    review requests and viewed coverage.
+
+    Scope: the whole draft (every version; the default), one version (REV or --version
+    REV), or --from REV to the newest. Threads are shown on the newest version (on REV
+    for one version).
+    """
+    from reviewtool.draft.history import DraftHistory
+    from reviewtool.review.export import export, parse_since, write_export
+    from reviewtool.review.status import review_summary, version_line
+    from reviewtool.review.workflow_store import WorkflowStore
 
     parse_since(since)  # a bad date fails before anything else
-    target = (ctx.cwd / output) if output else None
-    if target is not None and target.exists() and not force:
-        raise ReviewtoolError(f"{output} already exists: use --force to overwrite it")
-    if as_json and output is None:
+    if rev is not None and version_rev is not None:
+        raise UsageError("name the version once: REV or --version REV")
+    version_rev = version_rev if version_rev is not None else rev
+    if version_rev is not None and from_rev is not None:
+        raise UsageError("--version and --from are two scopes: give one")
+    if output == "":
+        raise UsageError("empty file name for -o (use -o - for stdout)")
+    target = (ctx.cwd / output) if output and output != "-" else None
+    if target is not None and not force and (target.is_symlink() or target.exists()):
+        write_export(target, "", force=False, shown=output)  # refuses, saying why, before the work
+    if as_json and target is None:
         fmt = "json"
-    hist, v, items, _problems = _threads_on(ctx, draft, rev)
+    hist, v, items, _problems = _threads_on(ctx, draft, version_rev)
+    committed = DraftHistory(ctx.repo, hist.draft, include_worktree=False)
+    line = version_line(committed)
+    in_scope: Callable[[Any], bool] | None
+    if version_rev is not None:
+        kind, first = "version", None
+        in_scope = lambda anchor: anchor.commit == v.commit  # noqa: E731
+    elif from_rev is not None:
+        kind, first = "from", hist.find(from_rev)
+        if first.is_worktree:
+            raise ReviewtoolError("--from needs a committed version")
+        start = first
+
+        def in_scope(anchor: Any) -> bool:
+            return line.at_or_after(anchor.commit, anchor.blob, start.commit, start.blob)
+
+        items = [(t, p) for t, p in items if in_scope(t.anchor)]
+    else:
+        kind, first, in_scope = "draft", None, None
+    data = WorkflowStore(_review_store(ctx)).load()
+    review = review_summary(committed, data.workflow, v, in_scope, line)
     doc = hist.document(v)
     text = export(items, fmt, title=doc.title, draft=hist.draft, version=v, document=doc,
-                  status=status, author=author, since=since)
+                  status=status, author=author, since=since,
+                  scope={"kind": kind, "from": first.commit if first is not None else None}, review=review)
     if target is None:
-        sys.stdout.write(text)
+        output_stream().write(text)
         return
-    try:
-        target.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise ReviewtoolError(f"cannot write {output}: {exc.strerror}") from None
+    size = write_export(target, text, force=force, shown=output)
     if as_json:
-        emit_json({"path": str(target), "format": fmt, "bytes": len(text.encode("utf-8"))})
+        emit_json({"path": str(target), "format": fmt, "bytes": size})
     else:
         render.print_text(f"wrote {output} ({fmt})")
 
@@ -781,3 +937,7 @@ def run(argv: list[str] | None = None) -> int:
     except SystemExit as exc:
         return int(exc.code or 0) if not isinstance(exc.code, str) else 1
     return 0
+
+
+# The review workflow's commands (review request|submit|viewed, status) register on `main`.
+from reviewtool.cli import review_commands  # noqa: E402,F401

@@ -7,30 +7,43 @@ objects; nothing user-supplied is ever parsed as markup.
 
 from __future__ import annotations
 
-import re
 import shutil
 import sys
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
-from rich import box
 from rich.console import Console, JustifyMethod
 from rich.table import Table
 from rich.text import Text
 
 from reviewtool.cli import output
-from reviewtool.review.export import md_escape
 from reviewtool.textsafe import clean, one_line
-from reviewtool.wording import change_label
 
 
 def make_console(stderr: bool = False) -> Console:
-    """A console that never interprets markup, emoji codes or highlighting."""
-    return Console(stderr=stderr, markup=False, emoji=False, highlight=False, soft_wrap=False)
+    """A console that never interprets markup, emoji codes or highlighting (on the pager's
+    buffer while output is collected for it, laid out for its terminal)."""
+    dest = output.destination()
+    if stderr or dest is None:
+        return Console(stderr=stderr, markup=False, emoji=False, highlight=False, soft_wrap=False)
+    return Console(file=dest.file, force_terminal=True, width=dest.width,
+                   color_system=cast(Any, dest.color_system), markup=False, emoji=False, highlight=False,
+                   soft_wrap=False)
 
 
 def is_terminal() -> bool:
-    return sys.stdout.isatty()
+    """Whether output ends up on a terminal (directly, or through the pager)."""
+    return output.is_terminal()
+
+
+def output_width() -> int:
+    """The width to lay output out for: the terminal's (``COLUMNS``, else 120 when piped)."""
+    dest = output.destination()
+    if dest is not None:
+        return dest.width
+    if sys.stdout.isatty():
+        return make_console().width
+    return max(40, shutil.get_terminal_size((120, 24)).columns)
 
 
 emit_json = output.emit_json  # where it lives now: commands print JSON without loading Rich
@@ -48,16 +61,16 @@ def table(
     """
     rows = list(rows)
     if not is_terminal():
-        out = sys.stdout
+        stream = output.out()
         if title:
-            out.write(one_line(title) + "\n")
+            stream.write(one_line(title) + "\n")
         for row in rows:
-            out.write(_plain_row(row) + "\n")
+            stream.write(plain_row(row) + "\n")
         return
-    make_console().print(_rich_table(columns, rows, title))
+    make_console().print(rich_table(columns, rows, title))
 
 
-def _rich_table(columns: Sequence[tuple[str, str]], rows: Iterable[Sequence[Any]],
+def rich_table(columns: Sequence[tuple[str, str]], rows: Iterable[Sequence[Any]],
                 title: str | None = None) -> Table:
     tbl = Table(title=Text(one_line(title)) if title else None, box=None, header_style="bold",
                 pad_edge=False, show_edge=False)
@@ -68,7 +81,7 @@ def _rich_table(columns: Sequence[tuple[str, str]], rows: Iterable[Sequence[Any]
     return tbl
 
 
-def _plain_row(row: Sequence[Any]) -> str:
+def plain_row(row: Sequence[Any]) -> str:
     return "\t".join(_plain_cell(c) for c in row)
 
 
@@ -90,12 +103,12 @@ def print_text(text: str | Text, style: str | None = None) -> None:
         if is_terminal():
             make_console().print(text)
         else:
-            sys.stdout.write(clean(text.plain) + "\n")
+            output.out().write(clean(text.plain) + "\n")
         return
     if is_terminal():
         make_console().print(Text(clean(text), style=style or ""))
     else:
-        sys.stdout.write(clean(text) + ("" if text.endswith("\n") else "\n"))
+        output.out().write(clean(text) + ("" if text.endswith("\n") else "\n"))
 
 
 def share_bar(share: float, width: int = 10) -> Text:
@@ -110,283 +123,37 @@ def share_cell(share: float) -> Text | str:
     return share_bar(share) if is_terminal() else f"{share * 100:.0f}%"
 
 
-# ------------------------------------------------------------------ section diffs
-# (reviewtool diff). Essay text is untrusted: it is cleaned of control characters
-# and appended to Rich Text objects with explicit styles, never parsed as markup.
-
-DELETE_STYLE = "red strike"
-INSERT_STYLE = "green underline"
-_STYLES = {"equal": "", "delete": DELETE_STYLE, "insert": INSERT_STYLE}
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
-# CriticMarkup delimiters that must not appear literally inside a mark.
-_CRITIC_CLOSERS = re.compile(r"(--\}|\+\+\}|~~\}|~>|==\}|<<\}|\{--|\{\+\+|\{~~|\{==|\{>>)")
-_CRITIC_OPENERS = re.compile(r"(\{--|\{\+\+|\{~~|\{==|\{>>)")
-
-
-def _status_text(change: Any) -> Text:
-    styles = {"added": "green", "removed": "red", "moved": "cyan", "renamed": "magenta",
-              "split": "yellow", "merged": "yellow", "promoted": "blue", "condensed": "blue"}
-    text = Text()
-    for i, status in enumerate(change.status):
-        if i:
-            text.append(", ")
-        text.append(status, style=styles.get(status, ""))
-    return text
+def change_text(counts: Any, deleted: bool = False, renamed: bool = False) -> str:
+    """What a version changed, in words: ``+9 -1 in 2 sections (1 markup)``, ``markup in 49
+    sections``, ``new`` (no first parent: *counts* is None), ``deleted``, ``renamed`` (the
+    same text at a new path), ``no change``."""
+    if deleted:
+        return "deleted"
+    if renamed and counts is not None and counts.is_empty:
+        return "renamed"
+    if counts is None:
+        return "new"
+    n = counts.sections_changed
+    where = f"{n} section{'s' if n != 1 else ''}"
+    if not counts.words_added and not counts.words_removed:
+        if counts.markup_changed:
+            return f"markup in {where}"
+        return f"{where} moved or renamed" if n else "no change"
+    markup = f" ({counts.markup_changed} markup)" if counts.markup_changed else ""
+    return f"+{counts.words_added} -{counts.words_removed} in {where}{markup}"
 
 
-def diff_summary_rows(diff: Any) -> list[tuple[Any, ...]]:
-    """One row per changed pair: status, titles, change share, words added, words removed."""
-    rows = []
-    for change in diff.changes:
-        rows.append((_status_text(change), change_label(change),
-                     share_cell(change.changed_share),
-                     Text(f"+{change.words_added}", style="green"),
-                     Text(f"-{change.words_removed}", style="red")))
-    return rows
-
-
-_SUMMARY_COLUMNS = [("status", "left"), ("section", "left"), ("changed", "left"), ("added", "right"),
-                    ("removed", "right")]
-
-
-def render_diff_summary(diff: Any) -> Table:
-    """A Rich table of the changed sections: status, old → new title, change share bar, +/- words."""
-    return _rich_table(_SUMMARY_COLUMNS, diff_summary_rows(diff))
-
-
-def _segments(change: Any) -> list[tuple[str, str]]:
-    """Inline redline segments of a change, without the blank lines that open a body."""
-    from reviewtool.diff.word_diff import inline_segments
-
-    segments = inline_segments(change.word_diff.ops) if change.word_diff is not None else []
-    if segments and segments[0][0] == "equal":
-        first = segments[0][1].lstrip("\r\n")
-        segments[0] = ("equal", first)
-    return segments
-
-
-def render_redline(change: Any) -> Text:
-    """The change as one inline redline: deletions red and struck through, insertions
-    green and underlined, unchanged text plain."""
-    text = Text()
-    for kind, part in _segments(change):
-        text.append(clean(part), style=_STYLES[kind])
-    text.rstrip()
-    return text
-
-
-def _plain_mark(kind: str, part: str) -> str:
-    """*part* (cleaned) with the ``[-…-]``/``{+…+}`` mark of its *kind* (none when equal)."""
-    part = clean(part)
-    if kind == "delete":
-        return f"[-{part}-]"
-    if kind == "insert":
-        return f"{{+{part}+}}"
-    return part
-
-
-def render_plain_redline(change: Any) -> str:
-    """The change as plain text with ``[-deleted-]`` and ``{+inserted+}`` marks
-    (like ``git diff --word-diff=plain``)."""
-    return "".join(_plain_mark(kind, part) for kind, part in _segments(change)).rstrip()
-
-
-def _side_rows(change: Any) -> list[tuple[list[tuple[str, str]], list[tuple[str, str]]]]:
-    """Rows of (old pieces, new pieces), cut at paragraph breaks both sides share."""
-    rows: list[tuple[list[tuple[str, str]], list[tuple[str, str]]]] = []
-    old: list[tuple[str, str]] = []
-    new: list[tuple[str, str]] = []
-    ops = change.word_diff.ops if change.word_diff is not None else []
-    for op in ops:
-        if op.op != "equal":
-            if op.old:
-                old.append(("delete", op.old))
-            if op.new:
-                new.append(("insert", op.new))
-            continue
-        if op.old != op.new:
-            old.append(("equal", op.old))
-            new.append(("equal", op.new))
-            continue
-        pieces = _PARAGRAPH_BREAK.split(op.old)
-        for k, piece in enumerate(pieces):
-            if k:
-                rows.append((old, new))
-                old, new = [], []
-            if piece:
-                old.append(("equal", piece))
-                new.append(("equal", piece))
-    if old or new:
-        rows.append((old, new))
-    return [(o, n) for o, n in rows if any(p.strip() for _, p in (*o, *n))]
-
-
-def _side_cell(pieces: list[tuple[str, str]], plain: bool) -> Text:
-    if pieces and pieces[0][0] == "equal":
-        pieces = [("equal", pieces[0][1].lstrip("\r\n")), *pieces[1:]]
-    text = Text()
-    for kind, part in pieces:
-        if plain:
-            text.append(_plain_mark(kind, part))
-        else:
-            text.append(clean(part), style=_STYLES[kind])
-    text.rstrip()
-    return text
-
-
-def render_side_by_side(change: Any, width: int | None = None, plain: bool = False) -> Table:
-    """The change as two columns: the old text with deletions marked, the new text with
-    insertions marked; one row per paragraph. *plain* marks changes with
-    ``[-…-]``/``{+…+}`` instead of styles (for output without colour)."""
-    tbl = Table(width=width, expand=width is not None, show_header=True, header_style="bold",
-                box=box.SIMPLE_HEAD, pad_edge=False)
-    tbl.add_column(Text(one_line(change.old_title or "(added)")), ratio=1, overflow="fold")
-    tbl.add_column(Text(one_line(change.new_title or "(removed)")), ratio=1, overflow="fold")
-    for old, new in _side_rows(change):
-        tbl.add_row(_side_cell(old, plain), _side_cell(new, plain))
-    return tbl
-
-
-def _critic_escape(text: str) -> str:
-    """Markdown source made safe inside a CriticMarkup mark: a backslash breaks up any
-    delimiter (``--}`` becomes ``-\\-}``; Markdown still renders ``--}``)."""
-    return _CRITIC_CLOSERS.sub(lambda m: m.group(0)[0] + "\\" + m.group(0)[1:], text)
-
-
-def _critic(mark: str, text: str) -> str:
-    """Wrap *text* in a CriticMarkup *mark* (``--`` or ``++``), one mark per paragraph,
-    whitespace kept outside the marks."""
-    out = []
-    pos = 0
-    for m in _PARAGRAPH_BREAK.finditer(text):
-        out.append(_critic_piece(mark, text[pos:m.start()]))
-        out.append(m.group(0))
-        pos = m.end()
-    out.append(_critic_piece(mark, text[pos:]))
-    return "".join(out)
-
-
-def _critic_piece(mark: str, text: str) -> str:
-    core = text.strip()
-    if not core:
-        return text
-    lead = text[: len(text) - len(text.lstrip())]
-    trail = text[len(text.rstrip()):]
-    return f"{lead}{{{mark}{_critic_escape(core)}{mark}}}{trail}"
-
-
-def render_markdown_change(change: Any) -> str:
-    """The changed text as Markdown with CriticMarkup: ``{--deleted--}``, ``{++inserted++}``
-    and ``{~~old~>new~~}`` (marks never span a paragraph break)."""
-    out = []
-    ops = change.word_diff.ops if change.word_diff is not None else []
-    for op in ops:
-        old, new = clean(op.old), clean(op.new)
-        if op.op == "equal":
-            # Unchanged text must not open a mark of its own.
-            out.append(_CRITIC_OPENERS.sub(lambda m: m.group(0)[0] + "\\" + m.group(0)[1:], new))
-        elif op.op == "delete":
-            out.append(_critic("--", old))
-        elif op.op == "insert":
-            out.append(_critic("++", new))
-        elif _PARAGRAPH_BREAK.search(old) or _PARAGRAPH_BREAK.search(new) or not old.strip() or not new.strip():
-            out.append(_critic("--", old) + (" " if old.strip() else "") + _critic("++", new))
-        else:
-            lead = old[: len(old) - len(old.lstrip())]
-            trail = new[len(new.rstrip()):]
-            out.append(f"{lead}{{~~{_critic_escape(old.strip())}~>{_critic_escape(new.strip())}~~}}{trail}")
-    return "".join(out).lstrip("\r\n").rstrip() + "\n"
-
-
-def render_markdown_diff(diff: Any, title: str | None = None) -> str:
-    """The whole section diff as a Markdown document (CriticMarkup marks, one heading per change)."""
-    lines = []
-    if title:
-        lines += [f"# {md_escape(title)}", ""]
-    summary = diff.summary()
-    lines += [f"**+{summary['words_added']} / -{summary['words_removed']} words** in "
-              f"{summary['sections_changed']} changed sections "
-              f"({summary['sections_unchanged']} unchanged).", ""]
-    for change in diff.changes:
-        head = md_escape(change_label(change)) or "(untitled)"
-        lines += [f"## {head}", "",
-                  f"*{', '.join(change.status)}; +{change.words_added} / -{change.words_removed} words, "
-                  f"{change.changed_share * 100:.0f}% changed*", ""]
-        if change.word_diff is None or change.word_diff.is_equal:
-            continue  # moved or renamed only
-        if any(s.kind == "frontmatter" for s in (*change.pair.old, *change.pair.new)):
-            # YAML, not Markdown: a fenced block with plain marks (no setext headings).
-            plain = render_plain_redline(change)
-            fence = "`" * max(3, max((len(r) for r in re.findall(r"`+", plain)), default=0) + 1)
-            body = f"{fence}\n{plain}\n{fence}\n"
-        else:
-            body = render_markdown_change(change)
-        if body.strip():
-            lines += [body.rstrip(), ""]
-    return "\n".join(lines).rstrip() + "\n"
-
-
-def print_diff(diff: Any, title: str, side_by_side: bool = False) -> None:
-    """Print a section diff: a summary, then each change as a redline (or side by side).
-
-    On a terminal with Rich styles; piped, as plain text with ``[-…-]``/``{+…+}`` marks.
-    """
-    summary = diff.summary()
-    head = (f"{one_line(title)}: +{summary['words_added']} -{summary['words_removed']} words, "
-            f"{summary['sections_changed']} sections changed")
-    if not diff.changes:
-        print_text(head + " (no changes)")
-        return
-    if is_terminal():
-        console = make_console()
-        console.print(Text(head, style="bold"))
-        console.print(render_diff_summary(diff))
-        for change in diff.changes:
-            console.print()
-            console.print(_change_header(change))
-            if change.word_diff is None or change.word_diff.is_equal:
-                continue  # moved or renamed only: the header says it all
-            if side_by_side:
-                console.print(render_side_by_side(change, console.width))
-            else:
-                console.print(render_redline(change))
-        return
-    out = sys.stdout
-    out.write(head + "\n")
-    for row in diff_summary_rows(diff):
-        out.write(_plain_row(row) + "\n")
-    for change in diff.changes:
-        out.write("\n" + _change_header(change).plain + "\n")
-        if change.word_diff is None or change.word_diff.is_equal:
-            continue
-        if side_by_side:
-            console = Console(file=out, width=_plain_width(), markup=False, emoji=False, highlight=False,
-                              color_system=None)
-            console.print(render_side_by_side(change, _plain_width(), plain=True))
-        else:
-            body = render_plain_redline(change)
-            if body:
-                out.write(body + "\n")
-
-
-def _plain_width() -> int:
-    return max(40, shutil.get_terminal_size((120, 24)).columns)
-
-
-def _change_header(change: Any) -> Text:
-    text = Text()
-    text.append("@@ ", style="cyan")
-    text.append_text(_status_text(change))
-    text.append(": ")
-    text.append(change_label(change), style="bold")
-    keys = " + ".join(change.pair.old_keys) or "-"
-    new_keys = " + ".join(change.pair.new_keys) or "-"
-    text.append(f" ({keys if keys == new_keys else keys + ' -> ' + new_keys})", style="grey50")
-    text.append(" ")
-    text.append(f"+{change.words_added}", style="green")
-    text.append(" ")
-    text.append(f"-{change.words_removed}", style="red")
-    return text
+def change_cell(counts: Any, deleted: bool = False, renamed: bool = False) -> Text:
+    """:func:`change_text` styled for a table: additions green, removals red, markup cyan."""
+    text = change_text(counts, deleted, renamed)
+    if deleted:
+        return Text(text, style="red")
+    if counts is None:
+        return Text(text, style="green")
+    if text.startswith("+"):
+        plus, minus, rest = text.split(" ", 2)
+        return Text.assemble((plus, "green"), " ", (minus, "red"), " ", (rest, "grey50"))
+    return Text(text, style="cyan" if counts.markup_changed else "grey50")
 
 
 # ------------------------------------------------------------------ coverage and comments

@@ -414,14 +414,13 @@ def outline_words(doc: Document) -> int:
 def pick_outline_version(history: DraftHistory, prose_version: Version) -> Version | None:
     """The default outline to measure *prose_version* against.
 
-    Among the versions up to and including *prose_version*, the one whose
-    outline bullets hold the most words (the fullest plan); ties go to the
-    newest. None when no such version has outline bullets.
+    Among the versions up to and including *prose_version* (its ancestors: on a
+    history with branches, not the versions of other branches), the one whose
+    outline bullets hold the most words (the fullest plan); ties go to the newest.
+    None when no such version has outline bullets.
     """
-    versions = history.versions
-    start = history.index(prose_version)
     best: tuple[int, Version] | None = None
-    for v in versions[start:]:
+    for v in history.ancestors(prose_version):
         if v.blob is None and not v.is_worktree:
             continue
         words = outline_words(history.document(v))

@@ -16,6 +16,13 @@ runs :func:`reviewtool.diff.word_diff.word_diff` on every pair that is not
 
 Because pairs are aligned first, a moved section is diffed against itself and
 reports only the edits made inside it, not a deletion plus an insertion.
+
+Markup is a change too (:mod:`reviewtool.diff.markup`): every pair whose source
+differs gets its markup changes named (``heading level 1→2``, ``link target``,
+``emphasis``, ``list markers``...). A pair the aligner found ``unchanged`` (same
+title, same words) whose source still differs, e.g. a heading moved one level down,
+is a change with the status ``markup``; so a version that changed the file never
+reads as "no change". ``markup_changed`` counts the pairs with markup changes.
 """
 
 from __future__ import annotations
@@ -25,6 +32,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reviewtool.diff.align import STATUSES, Alignment, SectionPair, align
+from reviewtool.diff.heading_moves import absorb_headings
+from reviewtool.diff.markup import edge_whitespace_changed, markup_changes
 from reviewtool.diff.word_diff import WordDiff, word_diff
 from reviewtool.draft.document import Document, Section
 
@@ -53,16 +62,21 @@ def _titles(sections: list[Section]) -> str | None:
 
 @dataclass
 class SectionChange:
-    """One aligned pair with the word diff of its texts.
+    """One aligned pair with the word diff of its texts and its markup changes.
 
     ``word_diff`` is ``None`` for an ``unchanged`` pair (nothing was compared).
+    ``markup`` names the markup changes (:func:`reviewtool.diff.markup.markup_changes`).
     """
 
     pair: SectionPair
     word_diff: WordDiff | None
+    markup: list[str] = field(default_factory=list)
 
     @property
     def status(self) -> list[str]:
+        """The pair's statuses; ``["markup"]`` for a pair whose words are unchanged but not its markup."""
+        if self.markup and not self.pair.changed:
+            return ["markup"]
         return list(self.pair.status)
 
     @property
@@ -118,6 +132,7 @@ class SectionChange:
             "words_added": self.words_added,
             "words_removed": self.words_removed,
             "changed_share": round(self.changed_share, 4),
+            "markup": list(self.markup),
             "ops": [op.to_dict() for op in self.word_diff.ops] if self.word_diff else [],
         }
 
@@ -145,13 +160,19 @@ class DocumentDiff:
         return sum(c.words_removed for c in self.changes)
 
     @property
+    def markup_changed(self) -> int:
+        """Changed pairs with markup changes (markup-only ones included)."""
+        return sum(1 for c in self.changes if c.markup)
+
+    @property
     def by_status(self) -> dict[str, int]:
         """How many pairs carry each status (a pair may carry several)."""
         counts: dict[str, int] = {}
         for c in (*self.changes, *self.unchanged):
             for s in c.status:
                 counts[s] = counts.get(s, 0) + 1
-        return {s: counts[s] for s in STATUSES if s in counts}
+        order = (*STATUSES[:-1], "markup", STATUSES[-1])
+        return {s: counts[s] for s in order if s in counts}
 
     def only(self, key: str) -> DocumentDiff:
         """The same diff limited to the pairs that involve section *key* (or its subsections)."""
@@ -170,6 +191,7 @@ class DocumentDiff:
             "sections_new": len(self.new.content_sections),
             "sections_changed": len(self.changes),
             "sections_unchanged": len(self.unchanged),
+            "markup_changed": self.markup_changed,
             "by_status": self.by_status,
         }
 
@@ -190,20 +212,41 @@ def _doc_info(doc: Document) -> dict[str, Any]:
 
 def diff_pairs(old: Document, new: Document,
                pairs: Iterable[SectionPair]) -> tuple[list[SectionChange], list[SectionChange]]:
-    """Word-diff each pair; returns ``(changes, unchanged)``."""
+    """Word-diff each pair and name its markup changes; returns ``(changes, unchanged)``.
+
+    An ``unchanged`` pair whose source differs (markup only) is a change.
+    """
     changes: list[SectionChange] = []
     unchanged: list[SectionChange] = []
     for pair in pairs:
         if not pair.changed:
-            unchanged.append(SectionChange(pair, None))
+            markup = markup_changes(old, pair.old, new, pair.new)
+            if not markup:
+                unchanged.append(SectionChange(pair, None))
+                continue
+            a, b = pair_texts(old, new, pair)
+            changes.append(SectionChange(pair, word_diff(a, b), markup))
             continue
         a, b = pair_texts(old, new, pair)
-        changes.append(SectionChange(pair, word_diff(a, b)))
+        wd = word_diff(a, b)
+        structural = "promoted" in pair.status or "condensed" in pair.status
+        markup = [] if structural else markup_changes(old, pair.old, new, pair.new)
+        changes.append(SectionChange(pair, wd, markup))
     return changes, unchanged
 
 
 def diff_documents(old: Document, new: Document) -> DocumentDiff:
-    """Align the sections of *old* and *new* and word-diff every changed pair."""
-    alignment = align(old, new)
+    """Align the sections of *old* and *new* and word-diff every changed pair.
+
+    A heading removed over text that stays reads as a merge with the section above, not
+    as words removed (:func:`reviewtool.diff.heading_moves.absorb_headings`). When the
+    texts differ but no pair changed, the pairs whose sources differ in the blank lines
+    at their edges are changes (``whitespace``): a changed text is never "no change".
+    """
+    alignment = absorb_headings(align(old, new))
     changes, unchanged = diff_pairs(old, new, alignment.pairs)
+    if not changes and old.text != new.text:
+        edges = [c for c in unchanged if edge_whitespace_changed(old, c.pair.old, new, c.pair.new)]
+        changes = [SectionChange(c.pair, word_diff(*pair_texts(old, new, c.pair)), ["whitespace"]) for c in edges]
+        unchanged = [c for c in unchanged if c not in edges]
     return DocumentDiff(old, new, alignment, changes, unchanged)

@@ -605,6 +605,33 @@ def _last_break(op: WordOp, prev: WordOp | None, side: int = 0) -> int:
     return end
 
 
+def _shared_break(op: WordOp, prev: WordOp | None, last: bool) -> int:
+    """The sentence break of equal *op* nearest to the change beside it (its last break when
+    *op* comes before the change, else its first), as an offset in the old text; -1 if none.
+
+    Both texts are looked at: they differ only in whitespace, and a break often shows on
+    one side only (the blank line before a paragraph added at the end belongs to the new
+    text alone). A break found on the new side is carried to the same word of the old side.
+    """
+    best: int | None = None
+    for side in (0, 1):
+        at = _last_break(op, prev, side) if last else _first_break(op, prev, side)
+        if at < 0:
+            continue
+        head = (op.old if side == 0 else op.new)[:at]
+        p = len(head) - sum(map(str.isspace, head))  # non-whitespace characters before the break
+        best = p if best is None else (max(best, p) if last else min(best, p))
+    if best is None:
+        return -1
+    text = op.old
+    i = n = 0
+    while i < len(text) and n < best:
+        if not text[i].isspace():
+            n += 1
+        i += 1
+    return len(text) - len(text[i:].lstrip())
+
+
 def _ends_with_words(text: str, k: int) -> bool:
     """Whether *text* ends with *k* words, each one all-alphanumeric chunk, joined and
     followed by single spaces, all within the last 160 characters.
@@ -665,7 +692,7 @@ def _rewrite_sentences(ops: list[WordOp]) -> list[WordOp]:
             k += 1
             continue
         first = last = k
-        while last + 2 < n and ops[last + 2].op != "equal" and _first_break(ops[last + 1], ops[last]) < 0:
+        while last + 2 < n and ops[last + 2].op != "equal" and _shared_break(ops[last + 1], ops[last], last=False) < 0:
             last += 2
         groups.append((first, last))
         k = last + 1
@@ -679,10 +706,10 @@ def _rewrite_sentences(ops: list[WordOp]) -> list[WordOp]:
         after = ops[last + 1] if last + 1 < len(ops) else None
         lead = trail = None
         if before is not None:
-            left = max(0, _last_break(before, ops[first - 2] if first > 1 else None))
+            left = max(0, _shared_break(before, ops[first - 2] if first > 1 else None, last=True))
             lead = _split_equal(before, left)
         if after is not None:
-            right = _first_break(after, ops[last])
+            right = _shared_break(after, ops[last], last=False)
             trail = _split_equal(after, right if right >= 0 else len(after.old))
         region = ([lead[1]] if lead else []) + ops[first:last + 1] + ([trail[0]] if trail else [])
         new_ops = ([lead[0]] if lead else []) + _collapse(region) + ([trail[1]] if trail else [])

@@ -33,29 +33,24 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import accumulate, filterfalse
-from typing import TYPE_CHECKING, Any
+from itertools import accumulate
+from typing import Any
 
+from reviewtool.draft.chunks import read_blocks
 from reviewtool.draft.markdown import inline_plain as inline_plain  # re-exported: coverage reads it here
 from reviewtool.draft.markdown import markdown
-from reviewtool.draft.text_rules import CLAUSE_TAIL
-from reviewtool.draft.text_rules import MARKS as _MARKS
 
-if TYPE_CHECKING:
-    from markdown_it.token import Token
+# Re-exported: the word rules live in text_rules; many modules know them from here.
+from reviewtool.draft.text_rules import MAX_TITLE_WORDS as MAX_TITLE_WORDS
+from reviewtool.draft.text_rules import WORD_PATTERN as WORD_PATTERN
+from reviewtool.draft.text_rules import count_words as count_words
+from reviewtool.draft.text_rules import is_title_like as is_title_like
 
-#: Top-level list items with more words than this are prose, not outline titles.
-MAX_TITLE_WORDS = 12
 _NEWLINE = re.compile(r"\r\n?|\n")
 _SLUG_DROP = re.compile(r"[^\w\s-]")
 _SLUG_DASHES = re.compile(r"[\s-]+")
 
 
-#: What a word is, for the whole product (word counts here, word diffs in
-#: :mod:`reviewtool.diff.word_diff`): starts with a letter or digit; may hold combining
-#: marks, inner apostrophes and hyphens; ends with a letter, digit or mark.
-WORD_PATTERN = rf"[^\W_](?:[\w{_MARKS}’'\-]*(?:[^\W_]|[{_MARKS}]))?"
-_WORD = re.compile(WORD_PATTERN)
 _BOM = "\ufeff"
 #: Front matter whose fields expand to more values than this (YAML aliases can
 #: blow up exponentially) or nest deeper than _MAX_FIELD_DEPTH is ignored.
@@ -73,23 +68,6 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def count_words(text: str) -> int:
-    """Words in plain text: runs of letters/digits, with inner apostrophes and hyphens
-    (:data:`WORD_PATTERN`); punctuation, markup characters and whitespace are not words."""
-    if text.isalnum():
-        return 1  # the common case in word diffs: one word
-    if len(text) < 40:
-        return len(_WORD.findall(text))  # short: one regex pass is quickest
-    # A word never spans whitespace, and a whitespace-separated chunk made only of
-    # letters and digits (``str.isalnum``, the same test as the regex's ``[^\W_]``)
-    # is exactly one word: count those at C speed, run the regex on the rest only.
-    chunks = text.split()
-    simple = sum(map(str.isalnum, chunks))
-    if simple == len(chunks):
-        return simple
-    return simple + len(_WORD.findall(" ".join(filterfalse(str.isalnum, chunks))))
-
-
 def slugify(title: str) -> str:
     """A GitHub-style slug: lowercase, punctuation dropped, spaces to hyphens."""
     text = unicodedata.normalize("NFKC", title).lower().strip()
@@ -97,20 +75,6 @@ def slugify(title: str) -> str:
     # run of whitespace and hyphens becomes one hyphen.
     slug = _SLUG_DASHES.sub("-", _SLUG_DROP.sub("", text)).strip("-")
     return slug or "section"
-
-
-def is_title_like(text: str) -> bool:
-    """Whether a list item's first line reads as a title rather than a sentence.
-
-    Title-like: at most :data:`MAX_TITLE_WORDS` words, one line, and no
-    sentence-ending punctuation at the end (``.``, ``!``, ``?``, ``;``, ``:``).
-    """
-    text = text.strip()
-    if not text or "\n" in text:
-        return False
-    if count_words(text) > MAX_TITLE_WORDS or count_words(text) == 0:
-        return False
-    return not CLAUSE_TAIL.search(text)
 
 
 @dataclass
@@ -398,139 +362,6 @@ def _front_matter(text: str, lines: _Lines) -> tuple[int, dict[str, Any], list[s
     return 0, {}, ["front matter is not closed: no '---' line after the opening one"]
 
 
-@dataclass
-class _Block:
-    """A top-level block token group with its line range and word counts."""
-
-    kind: str  # paragraph | list | other | heading
-    line_start: int
-    line_end: int
-    prose_words: int = 0
-    outline_words: int = 0
-    other_words: int = 0
-    plain: str = ""
-    tokens: list[Token] = field(default_factory=list)
-
-
-_BLOCK_KINDS = {
-    "heading_open": "heading",
-    "paragraph_open": "paragraph",
-    "bullet_list_open": "list",
-    "ordered_list_open": "list",
-}
-
-
-def _blocks(tokens: list[Token]) -> list[_Block]:
-    """Group level-0 tokens into blocks."""
-    blocks: list[_Block] = []
-    i = 0
-    n = len(tokens)
-    while i < n:
-        tok = tokens[i]
-        if tok.level != 0 or tok.map is None:
-            i += 1
-            continue
-        if tok.nesting == 1:
-            # The matching close token: the next level-0 token (markdown-it nests
-            # everything between an opening token and its close one level deeper).
-            j = i + 1
-            while j < n and tokens[j].level:
-                j += 1
-            group = tokens[i : j + 1]
-        else:
-            j = i
-            group = [tok]
-        blocks.append(_Block(_BLOCK_KINDS.get(tok.type, "other"), tok.map[0], tok.map[1], tokens=group))
-        i = j + 1
-    for block in blocks:
-        _count_block(block)
-    return blocks
-
-
-def _count_block(block: _Block) -> None:
-    if block.kind == "heading":
-        return  # a heading's words are its title's: neither counted nor part of a body
-    if block.kind == "paragraph" and len(block.tokens) == 3:
-        # The common case: paragraph_open, inline, paragraph_close.
-        text = inline_plain(block.tokens[1])
-        block.prose_words = count_words(text)
-        block.plain = text
-        return
-    texts: list[str] = []
-    if block.kind == "list":
-        # Each list item: title-like items are outline words, sentences are prose.
-        stack: list[bool] = []
-        for k, tok in enumerate(block.tokens):
-            if tok.type == "list_item_open":
-                stack.append(False)
-            elif tok.type == "list_item_close":
-                stack.pop()
-            elif tok.type == "inline":
-                text = inline_plain(tok)
-                texts.append(text)
-                n = count_words(text)
-                first_of_item = bool(stack) and block.tokens[k - 2].type == "list_item_open"
-                if first_of_item and is_title_like(text):
-                    block.outline_words += n
-                else:
-                    block.prose_words += n
-            elif tok.type in ("fence", "code_block", "html_block"):
-                texts.append(tok.content)
-                block.other_words += count_words(tok.content)
-    else:
-        for tok in block.tokens:
-            if tok.type == "inline":
-                texts.append(inline_plain(tok))
-            elif tok.type in ("fence", "code_block", "html_block"):
-                texts.append(tok.content)
-        n = sum(count_words(t) for t in texts)
-        if block.kind == "paragraph":
-            block.prose_words = n
-        elif block.kind != "heading":
-            block.other_words = n
-    block.plain = "\n".join(t for t in texts if t)
-
-
-def _list_items(block: _Block) -> list[tuple[int, int, str, list[SubPoint], list[Token]]]:
-    """Top-level items of a list block: (line_start, line_end, title, subpoints, tokens)."""
-    items = []
-    depth = 0
-    current: list[Token] | None = None
-    for tok in block.tokens:
-        if tok.type == "list_item_open":
-            depth += 1
-            if depth == 1:
-                current = [tok]
-                continue
-        if current is not None:
-            current.append(tok)
-        if tok.type == "list_item_close":
-            if depth == 1 and current is not None:
-                first = current[0]
-                assert first.map is not None
-                title = ""
-                subpoints: list[SubPoint] = []
-                sub_depth = 0
-                seen_title = False
-                for t in current[1:]:
-                    if t.type in ("bullet_list_open", "ordered_list_open"):
-                        sub_depth += 1
-                    elif t.type in ("bullet_list_close", "ordered_list_close"):
-                        sub_depth -= 1
-                    elif t.type == "inline":
-                        text = inline_plain(t).strip()
-                        if not seen_title and sub_depth == 0:
-                            title = text
-                            seen_title = True
-                        elif text:
-                            line = t.map[0] if t.map else first.map[0]
-                            subpoints.append(SubPoint(" ".join(text.split()), max(1, sub_depth), line))
-                items.append((first.map[0], first.map[1], title, subpoints, current))
-                current = None
-            depth -= 1
-    return items
-
-
 @contextmanager
 def _gc_paused(pause: bool) -> Iterator[None]:
     """Pause the cyclic garbage collector (if *pause* and it is enabled)."""
@@ -569,8 +400,7 @@ def _parse(text: str, path: str | None) -> Document:
         md_source = "\n" * fm_lines + text[lines.offset(fm_lines):]
     else:
         md_source = text.removeprefix(_BOM)  # no newline in a BOM: line numbers unchanged
-    tokens = markdown().parse(md_source)
-    blocks = _blocks(tokens)
+    blocks = read_blocks(md_source)
 
     # Raw section starts, in line order: front matter, preamble, headings.
     raw: list[dict[str, Any]] = []
@@ -581,11 +411,8 @@ def _parse(text: str, path: str | None) -> Document:
         raw.append({"line": fm_lines, "kind": "preamble", "level": 0, "title": "Preamble", "body_line": fm_lines})
     for block in blocks:
         if block.kind == "heading":
-            open_tok = block.tokens[0]
-            inline = block.tokens[1]
-            title = " ".join(inline_plain(inline).split()) or "(untitled)"
-            raw.append({"line": block.line_start, "kind": "heading", "level": int(open_tok.tag[1]),
-                        "title": title, "body_line": block.line_end})
+            raw.append({"line": block.line_start, "kind": "heading", "level": block.level,
+                        "title": block.title, "body_line": block.line_end})
     if not raw and text:
         # Only blank lines or link reference definitions: one empty preamble.
         raw.append({"line": 0, "kind": "preamble", "level": 0, "title": "Preamble", "body_line": 0})
@@ -608,18 +435,19 @@ def _parse(text: str, path: str | None) -> Document:
             if blocks[b_index].kind != "list":
                 break
             trailing.insert(0, b_index)
-        items = [it for b_index in trailing for it in _list_items(blocks[b_index])]
+        items = [it for b_index in trailing for it in blocks[b_index].items]
         if not items:
             continue
-        if not all(is_title_like(it[2]) for it in items):
+        if not all(is_title_like(it.title) for it in items):
             continue
-        if len(items) < 2 and not any(it[3] for it in items):
+        if len(items) < 2 and not any(it.subpoints for it in items):
             continue
         cut.update(trailing)
         base_level = owner["level"] if owner["kind"] == "heading" else 0
-        for line_start, _line_end, title, subpoints, _toks in items:
-            outline_raw.append({"line": line_start, "kind": "outline", "level": base_level + 1,
-                                "title": " ".join(title.split()), "subpoints": subpoints,
+        for item in items:
+            outline_raw.append({"line": item.line_start, "kind": "outline", "level": base_level + 1,
+                                "title": " ".join(item.title.split()),
+                                "subpoints": [SubPoint(*p) for p in item.subpoints],
                                 "owner_line": owner["line"]})
     raw.extend(outline_raw)
     raw.sort(key=lambda r: (r["line"], 0 if r["kind"] == "frontmatter" else 1))

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from reviewtool.draft.document import Document, parse
 from reviewtool.draft.stats_cache import StatsCache
@@ -29,6 +29,8 @@ MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 MAX_DRAFT_BYTES = 20 * 1024 * 1024
 #: Sha shown for the working-tree pseudo-version.
 WORKTREE = "WORKTREE"
+#: The status of a :class:`Version` made for a parent commit that is not a listed version.
+PARENT = "P"
 
 _RS, _US = "\x1e", "\x1f"
 # The fixed-format fields come first; the free-text ones (which could contain
@@ -50,12 +52,23 @@ class Version:
     subject: str
     path: str  # the draft's path at this version
     blob: str | None  # None when the commit deleted the draft
-    status: str = "M"  # A, M, R, D, or W (working tree)
+    status: str = "M"  # A, M, R, D, W (working tree), or P (a parent that is no listed version)
     old_path: str | None = None  # set on renames
 
     @property
     def is_worktree(self) -> bool:
         return self.commit == WORKTREE
+
+    @property
+    def is_merge(self) -> bool:
+        """Whether the commit has several parents (its change is still against the first)."""
+        return len(self.parents) > 1
+
+    @property
+    def listed(self) -> bool:
+        """False for the draft at a parent commit that is none of the history's versions
+        (:meth:`DraftHistory.first_parent` of a version whose parent did not touch the draft)."""
+        return self.status != PARENT
 
     @property
     def short(self) -> str:
@@ -75,6 +88,7 @@ class Version:
             "blob": self.blob,
             "status": self.status,
             "old_path": self.old_path,
+            "merge": self.is_merge,
         }
 
 
@@ -218,22 +232,28 @@ def _parse_log(out: str) -> list[Version]:
 class DraftHistory:
     """The versions of one draft and their parsed documents (cached)."""
 
-    def __init__(self, repo: GitRepo, draft: str, start: str = "HEAD", include_worktree: bool = True) -> None:
+    def __init__(self, repo: GitRepo, draft: str, start: str = "HEAD", include_worktree: bool = True,
+                 first_parent: bool = False) -> None:
         self.repo = repo
         self.draft = draft
         self.start = start
+        #: Only the first-parent line (``git log --first-parent``): a merge is one version,
+        #: its change the whole branch it brought; the branch's own commits are not listed.
+        self.first_parent_only = first_parent
         self._versions: list[Version] | None = None
         self._positions: dict[str, int] | None = None
         self._include_worktree = include_worktree
         self._docs: LRU[str, Document] = LRU(64)
         self._stats: StatsCache | None = None
+        self._parents: dict[tuple[str, int], Version | None] = {}
 
     # -------------------------------------------------------------- versions
     @property
     def versions(self) -> list[Version]:
         if self._versions is None:
             self._versions = versions(self.repo, self.draft, start=self.start,
-                                      include_worktree=self._include_worktree)
+                                      include_worktree=self._include_worktree,
+                                      first_parent=self.first_parent_only)
         return self._versions
 
     def __iter__(self) -> Iterator[Version]:
@@ -252,13 +272,97 @@ class DraftHistory:
                     seen.append(p)
         return seen
 
-    def previous(self, version: Version) -> Version | None:
-        """The version before *version* in the list (older), skipping deletions."""
+    def first_parent(self, version: Version) -> Version | None:
+        """The draft at *version*'s first parent: what *version* changed is its difference from it.
+
+        As in git, a commit's change is its diff against its first parent (a merge's too),
+        for the draft at the path it had there (renames included); the working-tree
+        version's parent is ``HEAD``. The listed version when the parent is one, else a
+        :class:`Version` with status :data:`PARENT` for the parent commit (a merge, or a
+        commit that did not touch the draft), whose text is the draft there. None for a
+        root version: a root commit, or one that added the draft. Resolved for every
+        listed version at once (one ``cat-file --batch-check``, and one ``git log`` for
+        the parents that are no version), then cached.
+        """
+        return self.parent(version, 1)
+
+    def parent(self, version: Version, n: int = 1) -> Version | None:
+        """The draft at *version*'s *n*-th parent (``n=2``: the other side of a merge); see
+        :meth:`first_parent`. None when the commit has no such parent or the draft was not there."""
+        if n < 1:
+            raise ValueError("parents are numbered from 1")
+        key = (version.commit, n)
+        if key not in self._parents:
+            todo = [version]
+            if n == 1 and version.listed:  # one batch for the whole list
+                todo = [v for v in self.versions if (v.commit, 1) not in self._parents]
+                if version not in todo:
+                    todo.append(version)
+            self._parents.update(self._resolve_parents(todo, n))
+        return self._parents[key]
+
+    def _resolve_parents(self, todo: list[Version], n: int) -> dict[tuple[str, int], Version | None]:
+        """The draft at the *n*-th parent of each of *todo* (see :meth:`first_parent`)."""
+        result: dict[tuple[str, int], Version | None] = {}
+        asks: list[tuple[Version, str]] = []
+        for v in todo:
+            if len(v.parents) < n:
+                result[(v.commit, n)] = None
+            else:
+                asks.append((v, v.parents[n - 1]))
+        # The path the draft had at the parent: the old path of a rename, else the same path;
+        # where that is missing (a merge with a rename on one side), any path the draft has had.
+        first = [(v.old_path if v.status in ("R", "C") and v.old_path and n == 1 else v.path) or self.draft
+                 for v, _ in asks]
+        blobs = self.repo.blob_ids([f"{p}:{path}" for (_, p), path in zip(asks, first)])
+        found: list[tuple[str, str] | None] = [
+            (path, blob) if blob else None for path, blob in zip(first, blobs)]
+        missing = [i for i, f in enumerate(found) if f is None]
+        if missing:
+            others = self.paths or [self.draft]
+            specs = [(i, path) for i in missing for path in others if path != first[i]]
+            more = self.repo.blob_ids([f"{asks[i][1]}:{path}" for i, path in specs])
+            for (i, path), blob in zip(specs, more):
+                if blob and found[i] is None:
+                    found[i] = (path, blob)
+        by_commit = {v.commit: v for v in self.versions if not v.is_worktree}
+        unlisted: dict[str, tuple[str, str]] = {}
+        for (v, p), f in zip(asks, found):
+            if f is None:
+                result[(v.commit, n)] = None
+                continue
+            listed = by_commit.get(p)
+            if listed is not None and listed.blob == f[1]:
+                result[(v.commit, n)] = listed
+            else:
+                unlisted[p] = f
+        if unlisted:
+            for commit, meta in _commit_metadata(self.repo, list(unlisted)).items():
+                path, blob = unlisted[commit]
+                unlisted_version = Version(commit, meta.parents, meta.author, meta.email, meta.date, meta.subject,
+                                           path, blob, status=PARENT)
+                for v, p in asks:
+                    if p == commit and (v.commit, n) not in result:
+                        result[(v.commit, n)] = unlisted_version
+        for v, _ in asks:
+            result.setdefault((v.commit, n), None)
+        return result
+
+    def ancestors(self, version: Version) -> list[Version]:
+        """The listed versions *version* descends from, itself included, newest first.
+
+        On a history with branches, "the versions up to X" are X's ancestors, not the rows
+        below X in the list (some are on other branches). One ``rev-list`` bounded by the
+        draft's oldest version.
+        """
         vs = self.versions
-        for i in range(self.index(version) + 1, len(vs)):
-            if vs[i].blob is not None or vs[i].is_worktree:
-                return vs[i]
-        return None
+        committed = [v for v in vs if not v.is_worktree]
+        if not committed:
+            return [version] if version.is_worktree else []
+        tips = list(version.parents) if version.is_worktree else [version.commit]
+        bounds = [f"^{p}" for p in committed[-1].parents]
+        reachable = set(self.repo.run("rev-list", *tips, *bounds, "--").split())
+        return [v for v in vs if v.commit in reachable or v == version]
 
     def index(self, version: Version) -> int:
         """Position of *version* in :attr:`versions` (0 = newest); O(1)."""
@@ -296,17 +400,26 @@ class DraftHistory:
         for v in vs:
             if v.commit == sha:
                 return v
-        # A commit that did not touch the draft: the newest version among its
-        # ancestors. One rev-list, bounded by the draft's oldest version.
+        # A commit that did not touch the draft: the version whose text the draft has
+        # there, i.e. the newest version among its ancestors with the same blob (on a
+        # history with merges the newest-dated ancestor may be on a branch whose text the
+        # merge did not keep). One rev-list bounded by the oldest version, one batch-check.
         committed = [v for v in vs if not v.is_worktree]
         oldest = committed[-1]
         bounds = [f"^{p}" for p in oldest.parents]
         ancestors = set(self.repo.run("rev-list", sha, *bounds, "--").split())
-        for v in committed:
-            if v.commit in ancestors:
-                if v.blob is None:
-                    break
+        candidates = [v for v in committed if v.commit in ancestors]
+        paths = self.paths or [self.draft]
+        blob = next((b for b in self.repo.blob_ids([f"{sha}:{p}" for p in paths]) if b), None)
+        if blob is None:
+            raise ReviewtoolError(f"{self.draft} does not exist at {rev}")
+        for v in candidates:
+            if v.blob == blob:
                 return v
+        for v in candidates:  # a text no ancestor version has (not expected): the newest ancestor
+            if v.blob is None:
+                break
+            return v
         raise ReviewtoolError(f"{self.draft} does not exist at {rev}")
 
     # -------------------------------------------------------------- content
@@ -375,7 +488,32 @@ def _check_size(size: int, what: str) -> None:
         )
 
 
-def versions(repo: GitRepo, draft: str, start: str = "HEAD", include_worktree: bool = True) -> list[Version]:
+class _CommitInfo(NamedTuple):
+    parents: tuple[str, ...]
+    author: str
+    email: str
+    date: datetime
+    subject: str
+
+
+def _commit_metadata(repo: GitRepo, commits: list[str]) -> dict[str, _CommitInfo]:
+    """Parents, author, date and subject of each of *commits*, in one ``git log --no-walk``."""
+    out = repo.run("log", "--no-walk=unsorted", "--stdin", "-z", "--no-color", "--no-show-signature",
+                   f"--format={_LOG_FORMAT}", input="\n".join(commits) + "\n")
+    result: dict[str, _CommitInfo] = {}
+    for tok in out.split("\0"):
+        tok = tok.lstrip("\n")
+        if not tok.startswith(_RS):
+            continue
+        fields = tok[1:].split(_US, 5)
+        fields += [""] * (6 - len(fields))
+        sha, parents, date, name, email, subject = fields
+        result[sha] = _CommitInfo(tuple(parents.split()), name, email, datetime.fromisoformat(date), subject)
+    return result
+
+
+def versions(repo: GitRepo, draft: str, start: str = "HEAD", include_worktree: bool = True,
+             first_parent: bool = False) -> list[Version]:
     """Every commit that changed *draft*, newest first, following renames.
 
     The commits of ``git log --follow --cc START -- DRAFT``: those of plain
@@ -384,13 +522,18 @@ def versions(repo: GitRepo, draft: str, start: str = "HEAD", include_worktree: b
     (both branches edited the draft, or a conflict was resolved by hand).
     Without them the merged text would belong to no version.
 
+    With *first_parent*, the commits of ``git log --first-parent``: the line of
+    first parents from START, where a merge that changed the draft (against its
+    first parent) is one version.
+
     When the working-tree file differs from ``HEAD``'s, a pseudo-version with
     commit :data:`WORKTREE` comes first. One ``git log``, one ``git diff
     --quiet``, and a ``git hash-object`` only when the file differs.
     """
     if start != "HEAD":
         check_revision_argument(start)
-    out = repo.run("log", "--follow", "--cc", "--raw", "--no-abbrev", "-z", "--no-color",
+    merges = ("--first-parent", "--diff-merges=first-parent") if first_parent else ("--cc",)
+    out = repo.run("log", "--follow", *merges, "--raw", "--no-abbrev", "-z", "--no-color",
                    "--no-show-signature", "--no-ext-diff", "--no-textconv", f"--format={_LOG_FORMAT}",
                    start, "--", draft)
     result = _parse_log(out)
@@ -427,7 +570,8 @@ def versions(repo: GitRepo, draft: str, start: str = "HEAD", include_worktree: b
             current = repo.hash_file(draft)
             name, email = _identity_or_blank(repo)
             mtime = datetime.fromtimestamp(wt.stat().st_mtime).astimezone()
-            result.insert(0, Version(WORKTREE, (head.commit,), name, email, mtime,
+            # Its parent is HEAD (which need not be the newest-dated version).
+            result.insert(0, Version(WORKTREE, (repo.resolve_commit("HEAD"),), name, email, mtime,
                                      "Uncommitted changes", draft, current, status="W"))
     return result
 

@@ -1,4 +1,5 @@
-"""Text rules every layer shares: stop words, where a sentence ends, the marks inside words.
+"""Text rules every layer shares: what a word is, stop words, where a sentence ends, what
+reads as a title.
 
 One home for each rule, so the parser (:mod:`reviewtool.draft.document`), the word diff
 (:mod:`reviewtool.diff.word_diff`), the aligner (:mod:`reviewtool.diff.lexicon`) and quote
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import filterfalse
 
 #: English function words (and the fragments contractions split into: "don", "ll", "s"):
 #: they never make two sections similar, nor hold a rewrite apart on their own.
@@ -94,3 +96,43 @@ _MARKS_UNICODE_14 = (
 )
 #: The combining marks as a regex class body (``[...]`` contents): letters may carry them.
 MARKS = _MARKS_UNICODE_14 if unicodedata.unidata_version == "14.0.0" else mark_class()
+#: What a word is, for the whole product (word counts in the parser, word diffs in
+#: :mod:`reviewtool.diff.word_diff`): starts with a letter or digit; may hold combining
+#: marks, inner apostrophes and hyphens; ends with a letter, digit or mark.
+WORD_PATTERN = rf"[^\W_](?:[\w{MARKS}’'\-]*(?:[^\W_]|[{MARKS}]))?"
+_WORD = re.compile(WORD_PATTERN)
+
+
+def count_words(text: str) -> int:
+    """Words in plain text: runs of letters/digits, with inner apostrophes and hyphens
+    (:data:`WORD_PATTERN`); punctuation, markup characters and whitespace are not words."""
+    if text.isalnum():
+        return 1  # the common case in word diffs: one word
+    if len(text) < 40:
+        return len(_WORD.findall(text))  # short: one regex pass is quickest
+    # A word never spans whitespace, and a whitespace-separated chunk made only of
+    # letters and digits (``str.isalnum``, the same test as the regex's ``[^\W_]``)
+    # is exactly one word: count those at C speed, run the regex on the rest only.
+    chunks = text.split()
+    simple = sum(map(str.isalnum, chunks))
+    if simple == len(chunks):
+        return simple
+    return simple + len(_WORD.findall(" ".join(filterfalse(str.isalnum, chunks))))
+
+
+#: Top-level list items with more words than this are prose, not outline titles.
+MAX_TITLE_WORDS = 12
+
+
+def is_title_like(text: str) -> bool:
+    """Whether a list item's first line reads as a title rather than a sentence.
+
+    Title-like: at most :data:`MAX_TITLE_WORDS` words, one line, and no
+    sentence-ending punctuation at the end (``.``, ``!``, ``?``, ``;``, ``:``).
+    """
+    text = text.strip()
+    if not text or "\n" in text:
+        return False
+    if count_words(text) > MAX_TITLE_WORDS or count_words(text) == 0:
+        return False
+    return not CLAUSE_TAIL.search(text)

@@ -215,6 +215,30 @@ class GitRepo:
             raise ReviewtoolError(f"unknown revision: {rev}")
         return out.strip()
 
+    def first_parent_line(self, start: str = "HEAD") -> list[str]:
+        """The commits of the first-parent line from *start*, newest first (``git rev-list
+        --first-parent``): the line along which "later" means "descends from"."""
+        check_revision_argument(start)
+        return self.run("rev-list", "--first-parent", "--end-of-options", start, "--").split()
+
+    def descendants_on(self, commit: str, start: str = "HEAD") -> list[str]:
+        """The commits that descend from *commit* and are ancestors of *start* (inclusive),
+        newest first (``git rev-list --ancestry-path COMMIT..START``); empty when *commit*
+        is *start* or is not one of its ancestors."""
+        check_revision_argument(commit)
+        check_revision_argument(start)
+        return self.run("rev-list", "--ancestry-path", f"{commit}..{start}", "--").split()
+
+    def is_ancestor(self, ancestor: str, descendant: str) -> bool:
+        """Whether commit *ancestor* is *descendant* or one of its ancestors (``git merge-base
+        --is-ancestor``)."""
+        check_revision_argument(ancestor)
+        check_revision_argument(descendant)
+        code, _, err = self.try_run("merge-base", "--is-ancestor", ancestor, descendant)
+        if code not in (0, 1):
+            raise GitError(_first_line(err))
+        return code == 0
+
     def config_get(self, key: str, default: str | None = None) -> str | None:
         code, out, _ = self.try_run("config", "--get", key)
         return out.strip() if code == 0 and out.strip() else default
@@ -309,6 +333,11 @@ class GitRepo:
     def hash_file(self, path: str) -> str:
         """The blob id the working-tree file *path* would have (with git's filters)."""
         return self.run("hash-object", "--", path).strip()
+
+    def hash_bytes(self, data: bytes, path: str) -> str:
+        """The blob id *data* would have as the working-tree file *path* (with git's filters),
+        without reading the file again (it may have changed since *data* was read)."""
+        return self.run_bytes("hash-object", "--stdin", f"--path={path}", input=data).decode().strip()
 
     def close(self) -> None:
         """Stop the persistent ``cat-file`` process (a later read starts it again)."""

@@ -45,6 +45,7 @@ from typing import Any
 
 from reviewtool.draft.document import Document, Section, parse
 from reviewtool.draft.history import decode_draft
+from reviewtool.draft.section_names import find_section
 from reviewtool.errors import ReviewtoolError
 from reviewtool.lru import LRU
 from reviewtool.review.events import CONTEXT_CHARS, Anchor
@@ -123,9 +124,7 @@ def make_anchor(doc: Document, version: Any, section_key: str | None = None,
     anchor = Anchor(version.commit, version.path, version.blob)
     section: Section | None = None
     if section_key is not None:
-        section = doc.get(section_key)
-        if section is None:
-            raise ReviewtoolError(f"no section {section_key} at {version.short} (see `reviewtool sections`)")
+        section = find_section(doc, section_key, version.short)  # a key, the end of a key, or a title
         anchor.section_key, anchor.section_title = section.key, section.title
     if quote is not None:
         if not quote.strip():

@@ -14,7 +14,9 @@ Event types: ``comment`` (starts a thread, carries the :class:`Anchor`),
 ``reply`` (to a comment or to a reply), ``edit`` (new body; only the target's
 author), ``retract`` (withdraw; only the target's author), ``resolve`` /
 ``reopen`` (anyone; applied in time order), ``applied`` (a suggestion was
-applied). Unknown fields and unknown types are kept and ignored; malformed
+applied). An ``edit`` of a comment may carry a new ``suggestion``. The review workflow's
+events (``request``, ``verdict``, ``viewed``, ``unviewed``) are not thread events: they
+are read by :mod:`reviewtool.review.workflow`. Unknown fields and unknown types are kept and ignored; malformed
 lines are reported as :class:`Problem` and skipped, never deleted.
 """
 
@@ -24,7 +26,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from operator import itemgetter
 from typing import Any
 
@@ -70,6 +72,18 @@ def normalize_time(value: str) -> str:
         raise ValueError(f"time out of range: {value!r}")
     return when.strftime(TIME_FORMAT)
 
+
+
+def time_after(stamp: str, floor: str | None) -> str:
+    """*stamp*, moved to one microsecond after *floor* when it is not later (causal order:
+    a writer makes each new event later than the events it follows, whatever the clock says)."""
+    if floor is None or stamp > floor:
+        return stamp
+    try:
+        when = datetime.strptime(floor, TIME_FORMAT).replace(tzinfo=UTC) + timedelta(microseconds=1)
+    except (ValueError, OverflowError):  # the last representable time, or not a real date
+        return floor
+    return when.strftime(TIME_FORMAT)
 
 
 def same_person(name_a: str, email_a: str, name_b: str, email_b: str) -> bool:

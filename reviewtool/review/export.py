@@ -5,8 +5,9 @@ returns them (document order). :func:`export` filters them (status, author,
 date), counts them (open/resolved, by reviewer, by section, by anchor state)
 and renders one document:
 
-* ``json``: ``{"draft", "version", "filters", "summary", "sections": [{"kind", "key",
-  "title", "threads": [...]}]}``; strings are JSON-escaped, and the C1 control
+* ``json``: ``{"draft", "version", "scope", "filters", "summary", "sections": [{"kind",
+  "key", "title", "threads": [...]}]}``, the review state (verdicts, open requests,
+  viewed coverage) in ``summary.review``; strings are JSON-escaped, and the C1 control
   and bidirectional characters that JSON leaves raw are escaped too;
 * ``html``: one self-contained file (inline CSS, no scripts, no external
   resources); every user string goes through :func:`html.escape`;
@@ -14,19 +15,24 @@ and renders one document:
   backslash-escaped so they render literally; quotes become ``>`` blocks with
   every line prefixed.
 
-No Textual or Rich here: the CLI prints or writes the returned string.
+No Textual or Rich here: the CLI prints or writes the returned string;
+:func:`write_export` is how both front ends write it to a file.
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
+import os
 import re
+import secrets
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from reviewtool.errors import UsageError
+from reviewtool.errors import ReviewtoolError, UsageError
 from reviewtool.textsafe import clean, json_text, one_line
 
 FORMATS = ("markdown", "json", "html")
@@ -153,8 +159,14 @@ def thread_json(thread: Any, placement: Any) -> dict[str, Any]:
 
 def build(items: Sequence[tuple[Any, Any]], *, draft: str, version: Any, title: str | None = None,
           document: Any = None, status: str = "all", author: str | None = None,
-          since: str | None = None) -> dict[str, Any]:
-    """The export as a JSON-ready dict (what ``fmt="json"`` prints)."""
+          since: str | None = None, scope: dict[str, Any] | None = None,
+          review: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The export as a JSON-ready dict (what ``fmt="json"`` prints).
+
+    *scope* says which versions the export covers (``{"kind": "draft"|"version"|"from",
+    "from": commit or None}``); *review* is the review state
+    (:func:`reviewtool.review.status.review_summary`), put in the summary as ``review``.
+    """
     kept = filter_threads(items, status, author, since)
     groups: dict[tuple[str, str | None], _Group] = {}
     for thread, placement in kept:
@@ -210,12 +222,15 @@ def build(items: Sequence[tuple[Any, Any]], *, draft: str, version: Any, title: 
         "sections": [{"kind": g.kind, "key": g.key, "title": g.title, "threads": len(g.threads),
                       "open": sum(1 for t in g.threads if t["status"] == "open"),
                       "resolved": sum(1 for t in g.threads if t["status"] == "resolved")} for g in ordered],
+        "review": review if review is not None else {"verdicts": [], "requests": [], "viewed": [],
+                                                     "viewed_version": None},
     }
     return {
         "schema": SCHEMA_VERSION,
         "title": title,
         "draft": draft,
         "version": _version_json(version),
+        "scope": scope if scope is not None else {"kind": "version", "from": None},
         "filters": {"status": status, "author": author, "since": since},
         "summary": summary,
         "sections": [{"kind": g.kind, "key": g.key, "title": g.title, "threads": g.threads} for g in ordered],
@@ -224,17 +239,19 @@ def build(items: Sequence[tuple[Any, Any]], *, draft: str, version: Any, title: 
 
 def export(items: Sequence[tuple[Any, Any]], fmt: str, *, title: str | None = None, draft: str,
            version: Any, document: Any = None, status: str = "all", author: str | None = None,
-           since: str | None = None) -> str:
+           since: str | None = None, scope: dict[str, Any] | None = None,
+           review: dict[str, Any] | None = None) -> str:
     """Render the review of *draft* at *version* as ``markdown``, ``json`` or ``html``.
 
     *items* are ``(Thread, Placement)`` pairs in document order; *document* (the
     parsed draft at *version*) supplies section titles and order. Filters:
     *status* (``open``/``resolved``/``all``), *author* (email), *since* (ISO date).
+    *scope* and *review*: see :func:`build`.
     """
     if fmt not in FORMATS:
         raise UsageError(f"invalid format {fmt!r}: use markdown, json or html")
     data = build(items, draft=draft, version=version, title=title, document=document,
-                 status=status, author=author, since=since)
+                 status=status, author=author, since=since, scope=scope, review=review)
     if fmt == "json":
         return to_json(data)
     if fmt == "html":
@@ -276,6 +293,45 @@ def _summary_line(s: dict[str, Any]) -> str:
     return (f"{_plural(s['threads'], 'thread')}: {s['open']} open, {s['resolved']} resolved; "
             f"{_plural(s['replies'], 'reply', 'replies')}; "
             f"{_plural(s['suggestions'], 'suggested edit')} ({s['applied']} applied).")
+
+
+_VERDICT_WORDS = {"approved": "approved", "changes_requested": "changes requested", "commented": "commented"}
+
+
+def _scope_words(data: dict[str, Any]) -> str:
+    """What the export covers, in words: the whole draft, one version, or from a version on."""
+    scope = data.get("scope") or {}
+    v = data["version"]
+    at = f" (threads shown on version {v['short']})" if v.get("short") else ""
+    if scope.get("kind") == "draft":
+        return f"Scope: the whole draft, every version{at}."
+    if scope.get("kind") == "from":
+        return f"Scope: from version {str(scope.get('from') or '')[:8]} to the newest{at}."
+    return f"Scope: version {v.get('short') or ''} only."
+
+
+def _review_lines(review: dict[str, Any]) -> list[tuple[str, str]]:
+    """The review state as ``(label, text)`` lines (plain, unescaped)."""
+    lines: list[tuple[str, str]] = []
+    for v in review.get("verdicts", []):
+        who = _who(v["reviewer"]["name"], v["reviewer"]["email"])
+        state = "current" if v["current"] else "stale: the draft changed since"
+        text = f"{_VERDICT_WORDS.get(v['verdict'], v['verdict'])} on {str(v['version'])[:8]} ({state})"
+        if v.get("body"):
+            text += f": {one_line(v['body'])}"
+        lines.append((who, text))
+    return lines
+
+
+def _request_lines(review: dict[str, Any]) -> list[str]:
+    return [f"{_who(r['reviewer']['name'], r['reviewer']['email'])}, asked by "
+            f"{_who(r['requested_by']['name'], r['requested_by']['email'])} on {str(r['version'])[:8]}"
+            for r in review.get("requests", [])]
+
+
+def _viewed_lines(review: dict[str, Any]) -> list[str]:
+    return [f"{_who(r['reviewer']['name'], r['reviewer']['email'])}: {r['viewed']}/{r['sections']} sections viewed"
+            for r in review.get("viewed", [])]
 
 
 def _who(name: str, email: str) -> str:
@@ -333,7 +389,19 @@ def to_markdown(data: dict[str, Any]) -> str:
             where += f" ({md_escape(v['subject'])})"
     out.append(where + ".")
     out.append("")
+    out.append(md_escape(_scope_words(data)))
+    out.append("")
     out.append(f"**{_summary_line(s)}**")
+    out.append("")
+    review = s.get("review") or {}
+    verdicts = _review_lines(review)
+    out += ["**Verdicts:**", ""]
+    out += [f"- {md_escape(who)}: {md_escape(text)}" for who, text in verdicts] or ["- none"]
+    out += ["", "**Open review requests:**", ""]
+    out += [f"- {md_escape(line)}" for line in _request_lines(review)] or ["- none"]
+    out += ["", "**Viewed sections**" + (f" (at {md_escape(str(review['viewed_version'])[:8])})"
+                                         if review.get("viewed_version") else "") + ":", ""]
+    out += [f"- {md_escape(line)}" for line in _viewed_lines(review)] or ["- none"]
     out.append("")
     if s["reviewers"]:
         out += ["| Reviewer | Threads | Open | Resolved | Replies |", "|---|---:|---:|---:|---:|"]
@@ -425,7 +493,16 @@ def to_html(data: dict[str, Any]) -> str:
              f'<p class="meta">Draft <code>{_h(data["draft"])}</code>'
              + (f' at version <code>{_h(v.get("short"))}</code>' if v.get("short") else "")
              + (f" ({_h(v.get('subject'))})" if v.get("subject") else "") + "</p>",
+             f'<p class="meta">{_h(_scope_words(data))}</p>',
              f"<p><strong>{_h(_summary_line(s))}</strong></p>"]
+    review = s.get("review") or {}
+    parts.append("<h3>Verdicts</h3><ul>" + ("".join(f"<li><strong>{_h(who)}</strong>: {_h(text)}</li>"
+                                                    for who, text in _review_lines(review)) or "<li>none</li>")
+                 + "</ul>")
+    parts.append("<h3>Open review requests</h3><ul>"
+                 + ("".join(f"<li>{_h(line)}</li>" for line in _request_lines(review)) or "<li>none</li>") + "</ul>")
+    parts.append("<h3>Viewed sections</h3><ul>"
+                 + ("".join(f"<li>{_h(line)}</li>" for line in _viewed_lines(review)) or "<li>none</li>") + "</ul>")
     if s["reviewers"]:
         parts.append('<table><tr><th>Reviewer</th><th class="n">Threads</th><th class="n">Open</th>'
                      '<th class="n">Resolved</th><th class="n">Replies</th></tr>')
@@ -480,3 +557,122 @@ def _html_thread(t: dict[str, Any]) -> str:
         out.append("</div>")
     out.append("</div>")
     return "\n".join(out)
+
+
+# ---------------------------------------------------------------------- writing a file
+
+
+def write_export(path: str | os.PathLike[str], text: str, *, force: bool, shown: str | None = None,
+                 force_hint: str = "use --force to {}") -> int:
+    """Write *text* (UTF-8) to the file *path*; returns the number of bytes written.
+
+    Without *force* nothing that exists is touched: an existing file, and a symbolic
+    link even when it points nowhere (writing through it would create a file wherever it
+    points), are refused with one line built from *shown* (the name as the user gave it)
+    and *force_hint*. A new file is created exclusively (``link``/``O_EXCL``: never
+    through a link that appears meanwhile). With *force* a link is followed and its
+    target written; a regular file is replaced atomically (a temporary file beside it,
+    then ``rename``) and keeps its permission bits; anything else (``/dev/stdout``, a
+    FIFO) is written in place.
+    """
+    where = os.fspath(path)
+    shown = where if shown is None else shown
+    data = text.encode("utf-8")
+    try:
+        info = os.lstat(where)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise ReviewtoolError(f"cannot write {shown}: {exc.strerror}") from None
+    if info is not None and stat.S_ISLNK(info.st_mode):
+        target = os.readlink(where)
+        if not force:
+            if not os.path.exists(where):
+                raise ReviewtoolError(f"{shown} is a symbolic link to {target}, which does not exist: "
+                                      + force_hint.format("write there"))
+            raise ReviewtoolError(f"{shown} already exists: " + force_hint.format("overwrite it"))
+        where = os.path.realpath(where)
+        try:
+            info = os.stat(where)
+        except FileNotFoundError:
+            info = None
+        except OSError as exc:
+            raise ReviewtoolError(f"cannot write {shown}: {exc.strerror}") from None
+    try:
+        if info is None:
+            _create_exclusively(where, data)
+        elif not force:
+            raise ReviewtoolError(f"{shown} already exists: " + force_hint.format("overwrite it"))
+        elif stat.S_ISDIR(info.st_mode):
+            raise ReviewtoolError(f"{shown} is a folder")
+        elif stat.S_ISREG(info.st_mode):
+            _replace_atomically(where, data, stat.S_IMODE(info.st_mode))
+        else:  # a device or a FIFO: write into it
+            with open(where, "wb") as handle:
+                handle.write(data)
+    except FileExistsError:
+        raise ReviewtoolError(f"{shown} already exists: " + force_hint.format("overwrite it")) from None
+    except OSError as exc:
+        raise ReviewtoolError(f"cannot write {shown}: {exc.strerror}") from None
+    return len(data)
+
+
+def _temp_beside(where: str) -> tuple[str, int]:
+    folder, name = os.path.split(where)
+    while True:
+        tmp = os.path.join(folder, f".{name}.{secrets.token_hex(6)}.reviewtool")
+        try:
+            return tmp, os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
+        except FileExistsError:  # pragma: no cover - 48 random bits collided
+            continue
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _create_exclusively(where: str, data: bytes) -> None:
+    """A new file *where* holding *data*, appearing whole (a hard link from a temporary file);
+    where hard links are not allowed, created with ``O_EXCL`` and written."""
+    tmp, fd = _temp_beside(where)
+    try:
+        try:
+            _write_all(fd, data)
+        finally:
+            os.close(fd)
+        try:
+            os.link(tmp, where, follow_symlinks=False)
+            return
+        except FileExistsError:
+            raise
+        except OSError:  # no hard links here (some file systems)
+            pass
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+    fd = os.open(where, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
+    try:
+        _write_all(fd, data)
+    except BaseException:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(where)
+        raise
+    os.close(fd)
+
+
+def _replace_atomically(where: str, data: bytes, mode: int) -> None:
+    tmp, fd = _temp_beside(where)
+    try:
+        try:
+            _write_all(fd, data)
+            os.fchmod(fd, mode)
+        finally:
+            os.close(fd)
+        os.replace(tmp, where)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

@@ -4,7 +4,9 @@
 :func:`fold` turns unique events into :class:`~reviewtool.review.events.Thread` objects in
 one pass in (time, id) order (:func:`_fold`, handing over to :func:`_fold_any_order` when
 clocks were skewed); :func:`_apply_event` is the one home of the folding rules; and
-:func:`dangling` reports events whose target is unknown.
+:func:`dangling_problems` says why events were set aside (an unknown target, or a reply
+chain that never reaches a comment). Folding is linear in the events whatever they target:
+reply chains are settled once each (:func:`_chain_ends`), so loops cost no more than threads.
 """
 
 from __future__ import annotations
@@ -144,20 +146,7 @@ def _fold_any_order(unique: list[Event], dangling_out: list[Event] | None = None
             parent[ev.id] = ev.target
             reply_events.append(ev)
     # Each reply's chain of targets leads to a thread root (chains that do not are dropped).
-    root_of: dict[str, str] = {}
-    for rid, cur in parent.items():
-        if rid in root_of:
-            continue
-        chain = [rid]
-        seen = {rid}
-        while cur in parent and cur not in seen and cur not in root_of:
-            chain.append(cur)
-            seen.add(cur)
-            cur = parent[cur]
-        root = root_of.get(cur, cur)
-        if root in threads:
-            for node in chain:
-                root_of[node] = root
+    root_of = {rid: end for rid, end in _chain_ends(parent).items() if end in threads}
     replies: dict[str, Reply] = {}
     for ev in reply_events:
         thread_id = root_of.get(ev.id)
@@ -203,6 +192,31 @@ def _fold_any_order(unique: list[Event], dangling_out: list[Event] | None = None
     return list(threads.values())
 
 
+def _chain_ends(parent: dict[str, str]) -> dict[str, str | None]:
+    """Where each reply's chain of targets ends: the first id that is not a reply of *parent*
+    (id -> target), or ``None`` when the chain loops.
+
+    Linear in the replies whatever the shape: every reply is settled exactly once, the first
+    time a walk passes it, and a walk stops at the first reply already settled or already on
+    the walk (a loop), so hostile data (long rings, chains running into loops) costs no more
+    than a healthy thread.
+    """
+    end_of: dict[str, str | None] = {}
+    for rid, cur in parent.items():
+        if rid in end_of:
+            continue
+        chain = [rid]
+        on_walk = {rid}
+        while cur in parent and cur not in end_of and cur not in on_walk:
+            chain.append(cur)
+            on_walk.add(cur)
+            cur = parent[cur]
+        end = end_of.get(cur, None if cur in parent else cur)
+        for node in chain:
+            end_of[node] = end
+    return end_of
+
+
 def _apply_event(thread: Thread, item: Thread | Reply, ev: Event, etype: str) -> None:
     """Apply an edit, retract, resolve, reopen or applied event to *thread* (*item*: its target).
 
@@ -216,6 +230,8 @@ def _apply_event(thread: Thread, item: Thread | Reply, ev: Event, etype: str) ->
         if etype == "edit":
             item.body = ev.body or ""
             item.edits.append(ev)
+            if ev.suggestion is not None and item is thread and thread.anchor.has_quote:
+                thread.suggestion = ev.suggestion  # an edit may carry a new suggestion
         else:
             item.retracted = True
         if ev.time > item.updated:
@@ -233,13 +249,38 @@ def _apply_event(thread: Thread, item: Thread | Reply, ev: Event, etype: str) ->
 def dangling(events: Iterable[Event], threads: list[Thread]) -> list[Problem]:
     """Events of known types whose target is neither a thread nor a reply in *threads*."""
     ids = {t.id for t in threads} | {r.id for t in threads for r in t.replies}
-    return dangling_problems(ev for ev in events if ev.type in EVENT_TYPES and ev.type != "comment"
-                              and ev.target not in ids and ev.id not in ids)
+    return dangling_problems([ev for ev in events if ev.type in EVENT_TYPES and ev.type != "comment"
+                              and ev.target not in ids and ev.id not in ids])
+
+
+#: Why a reply whose chain of targets leads nowhere is not shown.
+NEVER_REACHES = "reply chain never reaches a comment"
 
 
 def dangling_problems(events: Iterable[Event]) -> list[Problem]:
-    return [Problem(ev.note_commit, ev._line, ev.raw, f"{ev.type} {ev.id}: unknown target {ev.target}")
-            for ev in events]
+    """One problem per event that folding set aside (*events*: those events), saying why.
+
+    A reply whose target is unknown: ``unknown target X``. A reply whose target is a
+    reply that is itself set aside: its chain of targets never reaches a comment, because
+    it loops or because it ends at an unknown target (named). Any other event aimed at
+    such a reply says so. Linear in *events*, like folding (:func:`_chain_ends`).
+    """
+    events = list(events)
+    parent = {ev.id: ev.target or "" for ev in events if ev.type == "reply"}
+    fate = _chain_ends(parent)
+    problems = []
+    for ev in events:
+        target = ev.target
+        if ev.type == "reply" and target in parent:
+            end = fate[ev.id]
+            how = "it loops" if end is None else f"it ends at unknown target {end}"
+            reason = f"{NEVER_REACHES} ({how})"
+        elif target in parent:
+            reason = f"its target {target} is a reply whose chain never reaches a comment"
+        else:
+            reason = f"unknown target {target}"
+        problems.append(Problem(ev.note_commit, ev._line, ev.raw, f"{ev.type} {ev.id}: {reason}"))
+    return problems
 
 
 def _key(ev: Event) -> str:

@@ -12,7 +12,6 @@ import gc
 import re
 import uuid
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime, timedelta
 from operator import attrgetter
 
 from reviewtool.errors import ReviewtoolError, UsageError
@@ -22,7 +21,6 @@ from reviewtool.review.codec import parse_notes
 from reviewtool.review.events import (
     CONTEXT_CHARS,
     FORMAT_VERSION,
-    TIME_FORMAT,
     Anchor,
     Event,
     Problem,
@@ -31,22 +29,12 @@ from reviewtool.review.events import (
     now_iso,
     same_person,
 )
+from reviewtool.review.events import time_after as _after
 from reviewtool.review.fold import _fold, dangling_problems, dedupe
 from reviewtool.textsafe import unsafe_characters
 
 _HEXID = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 _PROBLEM_ORDER = attrgetter("commit", "line_no")
-
-
-def _after(stamp: str, floor: str | None) -> str:
-    """*stamp*, moved to one microsecond after *floor* when it is not later (causal order)."""
-    if floor is None or stamp > floor:
-        return stamp
-    try:
-        when = datetime.strptime(floor, TIME_FORMAT).replace(tzinfo=UTC) + timedelta(microseconds=1)
-    except (ValueError, OverflowError):  # the last representable time, or not a real date
-        return floor
-    return when.strftime(TIME_FORMAT)
 
 
 
@@ -102,6 +90,10 @@ class ReviewStore:
     @property
     def ref(self) -> str:
         return self.notes.ref
+
+    def now(self) -> str:
+        """The time for a new event: the *clock* given at construction, else now (UTC)."""
+        return self._clock()
 
     def identity(self) -> tuple[str, str]:
         """Who writes: the *identity* given at construction, else git config's user."""
@@ -206,9 +198,8 @@ class ReviewStore:
             suffix = suffix_in if suffix_in is not None else text[end:end + CONTEXT_CHARS]
         if suggestion is not None and quote is None:
             raise UsageError("a suggestion needs a quoted passage to replace")
-        if suggestion is not None and unsafe_characters(suggestion):
-            raise UsageError(f"the suggestion holds characters a reader would not see "
-                             f"({unsafe_characters(suggestion)}: control or invisible format characters)")
+        if suggestion is not None:
+            _check_suggestion(suggestion)
         anchor = Anchor(commit, path, blob, section_key, section_title, start, end, exact, prefix, suffix)
         name, email = self.identity()
         event = Event(FORMAT_VERSION, uuid.uuid4().hex, "comment", None, name, email, self._clock(),
@@ -228,10 +219,17 @@ class ReviewStore:
         body = _check_body(body, "reply")
         return self._event("reply", target_id, body)
 
-    def edit(self, target_id: str, body: str) -> Event:
-        """Replace the text of your own comment or reply (the old text stays in the history)."""
+    def edit(self, target_id: str, body: str, suggestion: str | None = None) -> Event:
+        """Replace the text of your own comment or reply (the old text stays in the history).
+
+        *suggestion*, for a comment that has a quote, replaces its suggested text too (the
+        event carries it; the folded thread's ``suggestion`` becomes it). ``None`` keeps the
+        suggestion as it is.
+        """
         body = _check_body(body, "edit")
-        return self._event("edit", target_id, body, own=True)
+        if suggestion is not None:
+            _check_suggestion(suggestion)
+        return self._event("edit", target_id, body, own=True, suggestion=suggestion)
 
     def resolve(self, target_id: str, body: str | None = None) -> Event:
         """Mark a thread resolved (a reply id resolves its thread)."""
@@ -267,7 +265,7 @@ class ReviewStore:
     # ------------------------------------------------------------------ internals
     def _event(self, etype: str, target_id: str, body: str | None, own: bool = False,
                status: str | None = None, needs_suggestion: bool = False,
-               threads: list[Thread] | None = None) -> Event:
+               threads: list[Thread] | None = None, suggestion: str | None = None) -> Event:
         threads = self.threads() if threads is None else threads
         item = self._find(threads, target_id)
         thread = item if isinstance(item, Thread) else next(t for t in threads if t.id == item.thread_id)
@@ -284,11 +282,13 @@ class ReviewStore:
             raise ReviewtoolError(f"thread {thread.id[:12]} is already {thread.status}")
         if needs_suggestion and thread.suggestion is None:
             raise ReviewtoolError(f"thread {thread.id[:12]} has no suggestion to apply")
+        if suggestion is not None and (not isinstance(item, Thread) or not item.anchor.has_quote):
+            raise UsageError(f"{what} {item.id[:12]} has no quoted passage: a suggestion replaces a quote")
         latest = max((e.time for e in thread.events), default=None)
         # Thread-level events name the thread; replies, edits and retractions their item.
         target = thread.id if etype in ("resolve", "reopen", "applied") else item.id
         event = Event(FORMAT_VERSION, uuid.uuid4().hex, etype, target, name, email,
-                      _after(self._clock(), latest), body)
+                      _after(self._clock(), latest), body, suggestion=suggestion)
         self._write(event, thread.root.notes or (thread.root.note_commit,))
         return event
 
@@ -306,6 +306,12 @@ def _check_body(body: str | None, what: str) -> str:
     if body is None or not body.strip():
         raise UsageError(f"empty {what}: give some text")
     return body
+
+
+def _check_suggestion(suggestion: str) -> None:
+    if unsafe_characters(suggestion):
+        raise UsageError(f"the suggestion holds characters a reader would not see "
+                         f"({unsafe_characters(suggestion)}: control or invisible format characters)")
 
 
 def _optional_body(body: str | None) -> str | None:

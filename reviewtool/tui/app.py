@@ -347,10 +347,10 @@ class ReviewApp(App[None]):
         self.history_pane.cursor = event.index
 
     def effective_base(self, version: Version) -> Version | None:
-        """The comparison base of *version*: the marked base, else its previous version."""
+        """The comparison base of *version*: the marked base, else its first parent (what it changed)."""
         assert self.history is not None
         marked = self.marked_base() if self.base_commit != version.commit else None
-        return marked if marked is not None else self.history.previous(version)
+        return marked if marked is not None else self.history.first_parent(version)
 
     def select_version(self, version: Version) -> None:
         """Select *version* (loads it and its comparison)."""

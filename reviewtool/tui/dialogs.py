@@ -125,6 +125,10 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         if path.is_dir():
             error.update(Content(f"{path.name} is a directory."))
             return
+        if path.is_symlink() and not path.exists() and not overwrite:
+            error.update(Content(f"{value} is a symbolic link to a file that does not exist: "
+                                 "tick 'Overwrite' (space) to write where it points."))
+            return
         if path.exists() and not overwrite:
             error.update(Content(f"{value} exists: tick 'Overwrite' (space) to replace it."))
             return

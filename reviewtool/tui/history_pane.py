@@ -38,9 +38,11 @@ class RowStats:
     words: int
     sections: int
     prose_share: float
-    added: int | None = None  # words added vs the previous version (None: not computed)
+    added: int | None = None  # words added vs the first parent (None: not computed)
     removed: int | None = None
     deleted: bool = False  # the commit deleted the draft
+    sections_changed: int = 0
+    markup_changed: int = 0  # sections with markup changes (a version may change only markup)
 
     @property
     def complete(self) -> bool:
@@ -246,6 +248,12 @@ class HistoryPane(ScrollView, can_focus=True):
         bar = Content.assemble(("▮" * plus, "green"), ("▮" * minus, "red"),
                                " " * (bar_width - plus - minus))
         label = f"+{stats.added} -{stats.removed}"
+        if not stats.added and not stats.removed and stats.sections_changed:
+            # Markup only (heading levels, link targets...), or sections moved: still a change.
+            what = "markup" if stats.markup_changed else "moved"
+            n = stats.markup_changed or stats.sections_changed
+            label = f"{what} {n}§" if width - bar_width - 1 >= len(what) + 4 else what
+            bar = Content.assemble(("▮", "$accent"), " " * (bar_width - 1))
         if width - bar_width - 1 >= 6:
             return Content.assemble(self._cell(label, width - bar_width - 1, "", right=True), " ", bar)
         return bar
@@ -259,6 +267,8 @@ class HistoryPane(ScrollView, can_focus=True):
         words = "…" if stats is None else ("" if stats.deleted else f"{stats.words:,}")
         comments = self.open_comments(v)
         subject = v.subject
+        if v.is_merge:
+            subject = "[merge] " + subject
         if v.old_path:
             subject += f"  (renamed from {v.old_path})"
         parts = [

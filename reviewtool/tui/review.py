@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from textual.content import Content
 
-from reviewtool.errors import ReviewtoolError
 from reviewtool.review import export, suggestions, sync
 from reviewtool.review.anchoring import make_anchor
 from reviewtool.review.store import ReviewStore
@@ -244,12 +243,8 @@ def start_export(app: ReviewApp) -> None:
         def call() -> str:
             text = export.export(placements, request.fmt, title=doc.title, draft=history.draft,
                                  version=version, document=doc, status=request.status)
-            mode = "w" if request.overwrite else "x"
-            try:
-                with open(request.path, mode, encoding="utf-8") as handle:
-                    handle.write(text)
-            except FileExistsError:
-                raise ReviewtoolError(f"{request.path.name} exists (tick overwrite to replace it)") from None
+            export.write_export(request.path, text, force=request.overwrite, shown=request.path.name,
+                                force_hint="tick overwrite to {}")
             shown = len(export.filter_threads(placements, request.status))
             return (f"review summary of {version.short} ({request.fmt}, {shown} thread"
                     f"{'s' if shown != 1 else ''}) written to {request.path}")

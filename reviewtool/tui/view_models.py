@@ -15,6 +15,7 @@ from textual.content import Content
 
 from reviewtool.diff import coverage as coverage_module
 from reviewtool.diff.section_diff import DocumentDiff, diff_documents
+from reviewtool.diff.version_change import version_change
 from reviewtool.draft.document import Document, Section
 from reviewtool.draft.history import DraftHistory, Version
 from reviewtool.review.events import Thread
@@ -29,21 +30,21 @@ from reviewtool.wording import change_label
 
 def row_stats(history: DraftHistory, version: Version, with_change: bool = True) -> RowStats:
     """Words, sections, prose share (:meth:`DraftHistory.stats`) and (unless *with_change* is
-    False) the change against the previous version. Without the change only *version* is
-    parsed (for the growth view)."""
+    False) what the version changed against its first parent
+    (:func:`reviewtool.diff.version_change.version_change`; a root version adds all its
+    words). Without the change only *version* is parsed (for the growth view)."""
     stats = history.stats(version)
     if stats.get("deleted"):
         return RowStats(0, 0, 0.0, deleted=True)
     words, sections, share = stats["words"], stats["sections"], stats["prose_share"]
     if not with_change:
         return RowStats(words, sections, share)
-    previous = history.previous(version)
-    if previous is None:
-        added, removed = words, 0
-    else:
-        diff = diff_documents(history.document(previous), history.document(version))
-        added, removed = diff.words_added, diff.words_removed
-    return RowStats(words, sections, share, added, removed)
+    change = version_change(history, version)
+    if change is None:
+        return RowStats(words, sections, share, words, 0, sections_changed=sections)
+    c = change.counts
+    return RowStats(words, sections, share, c.words_added, c.words_removed,
+                    sections_changed=c.sections_changed, markup_changed=c.markup_changed)
 
 
 # ---------------------------------------------------------------- selection
@@ -113,8 +114,8 @@ def diff_pieces(selection: dict[str, Any], key: str) -> tuple[list[DiffPiece], s
         title = change_label(change) or "(untitled)"
         wd = change.word_diff
         if wd is None or (not change.words_added and not change.words_removed):
-            pieces.append(DiffPiece(title, list(change.status), None, similarity=similarity,
-                                    note="the text is unchanged"))
+            note = f"markup changed: {', '.join(change.markup)}" if change.markup else "the text is unchanged"
+            pieces.append(DiffPiece(title, list(change.status), None, similarity=similarity, note=note))
             continue
         pieces.append(DiffPiece(title, list(change.status), list(wd.ops), change.words_added,
                                 change.words_removed, similarity))
@@ -134,8 +135,9 @@ def section_marks(selection: dict[str, Any], base: Version | None,
     diff: DocumentDiff | None = selection.get("diff")
     if diff is None:
         return marks
-    for pair in diff.alignment.pairs:
-        statuses = list(pair.status)
+    for change in (*diff.changes, *diff.unchanged):
+        pair = change.pair
+        statuses = change.status  # "markup" for a pair whose words are unchanged but not its markup
         for s in pair.new:
             marks.status.setdefault(s.key, [])
             for st in statuses:

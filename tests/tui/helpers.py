@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 
 from rich.console import Console
@@ -41,10 +42,8 @@ async def settle(app: App, pilot, rounds: int = 3) -> None:
 async def _wait_for_workers(app: App) -> None:
     """Wait for the running workers; one cancelled meanwhile (the cursor moved on, a newer
     selection replaced it) is an outcome like any other, not a test failure."""
-    try:
+    with contextlib.suppress(WorkerCancelled):
         await app.workers.wait_for_complete()
-    except WorkerCancelled:
-        pass
 
 
 def threads(repo_path):

@@ -151,6 +151,27 @@ async def test_export_asks_before_overwriting(make_app, demo):
         assert out.read_text(encoding="utf-8") != "keep me"
 
 
+async def test_export_never_writes_through_a_dangling_link_unless_asked(make_app, demo, tmp_path):
+    planted = tmp_path / "planted.md"
+    (demo / "summary.md").symlink_to(planted)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("E")
+        await settle(app, pilot)
+        app.screen.query_one("#export-path", Input).value = "summary.md"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ExportScreen)  # refused: still asking
+        assert "symbolic link to a file that does not exist" in screen_text(app)
+        assert not planted.exists()
+        app.screen.query_one("#export-overwrite", Checkbox).value = True
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        await app.workers.wait_for_complete()
+        assert (demo / "summary.md").is_symlink() and planted.read_text(encoding="utf-8").startswith("# Review")
+
+
 async def test_quick_review_keys_all_land_in_order(make_app, demo):
     """Writes queue: a burst of x j x j x resolves three threads (none is dropped), and x
     pressed four times on one thread alternates resolve and reopen."""

@@ -1,0 +1,208 @@
+"""Markup changes of an aligned section pair: what changed in the source besides the words.
+
+A word diff counts words, so a commit that only moved every heading one level
+down, changed a link's target, or turned ``-`` bullets into ``*`` would read as
+"+0 -0, unchanged". :func:`markup_changes` names such changes for one pair of
+sections (old parts, new parts), from the Markdown structure (markdown-it tokens,
+never regular expressions over Markdown):
+
+``heading level 1→2``
+    a heading's level changed (its title did not);
+``heading markup``
+    the heading line changed but not its title or level (``## T ##``, setext to ATX,
+    emphasis in the title);
+``link target``
+    a link (or image, or reference definition) with the same text points elsewhere;
+``links``
+    links were added or removed around unchanged words;
+``emphasis``
+    emphasis, strong or strikethrough added, removed or moved;
+``code``
+    code spans added or removed around unchanged words, a fence's language or fence;
+``list markers``
+    a list's bullet (``-``, ``*``, ``+``) or numbering style (``1.``, ``1)``) changed;
+``HTML``
+    inline or block HTML tags changed;
+``whitespace``
+    only whitespace or line breaks changed (a reflowed paragraph); blank lines at a
+    section's edges only count when nothing else in the document changed;
+``markup``
+    any other change of the source that changed no word (a table's alignment row).
+
+The last two are reported only when no word changed and nothing more specific
+was found, so that every pair whose source differs says something, and a version
+that changed the file never reads as "no change".
+
+When words changed too, only the markup that the edit of words cannot explain is
+named: heading level and markup, a link text pointing elsewhere, the same number of
+list items with other markers, the same fences with another language. New text with
+emphasis or HTML in it is a change of words, which the word diff shows.
+Core module: no Textual, no Rich.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from markdown_it.token import Token
+
+from reviewtool.draft.document import MARKDOWN, Document, Section
+
+_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
+_EMPHASIS = {"em_open": "em", "strong_open": "strong", "s_open": "s"}
+_EMPHASIS_CLOSE = {"em_close", "strong_close", "s_close"}
+
+
+@dataclass
+class _Features:
+    """The markup of a Markdown text that a word diff cannot see."""
+
+    links: list[tuple[str, str]] = field(default_factory=list)  # (text, target)
+    references: dict[str, str] = field(default_factory=dict)  # label -> target
+    emphasis: list[tuple[str, str]] = field(default_factory=list)  # (kind, text)
+    code: list[str] = field(default_factory=list)  # code span contents
+    fences: list[tuple[str, str]] = field(default_factory=list)  # (fence, info)
+    list_markers: list[str] = field(default_factory=list)  # one per list item
+    tags: list[str] = field(default_factory=list)  # HTML tag names, in order
+
+
+def _features(text: str) -> _Features:
+    found = _Features()
+    env: dict[str, Any] = {}
+    tokens = MARKDOWN.parse(text, env)
+    for label, ref in (env.get("references") or {}).items():
+        found.references[label] = str(ref.get("href", ""))
+    for token in tokens:
+        if token.type == "list_item_open":
+            ordered = token.info != ""
+            found.list_markers.append(f"1{token.markup}" if ordered else token.markup)
+        elif token.type == "fence":
+            found.fences.append((token.markup[:1], token.info.strip()))
+        elif token.type == "html_block":
+            found.tags.extend(m.group(1).lower() for m in _TAG.finditer(token.content))
+        elif token.type == "inline" and token.children:
+            _inline_features(token.children, found)
+    return found
+
+
+def _inline_features(children: list[Token], found: _Features) -> None:
+    open_spans: list[tuple[str, list[str]]] = []  # (kind, collected text) of open links and emphasis
+    for child in children:
+        kind = child.type
+        if kind in ("text", "code_inline"):
+            for _, parts in open_spans:
+                parts.append(child.content)
+            if kind == "code_inline":
+                found.code.append(child.content)
+        elif kind == "link_open":
+            open_spans.append(("link:" + str(child.attrs.get("href", "")), []))
+        elif kind in _EMPHASIS:
+            open_spans.append((_EMPHASIS[kind], []))
+        elif (kind == "link_close" or kind in _EMPHASIS_CLOSE) and open_spans:
+            span, parts = open_spans.pop()
+            text = " ".join("".join(parts).split())
+            for _, outer in open_spans:
+                outer.extend(parts)
+            if span.startswith("link:"):
+                found.links.append((text, span[5:]))
+            else:
+                found.emphasis.append((span, text))
+        elif kind == "image":
+            alt = "".join(c.content for c in child.children or [])
+            found.links.append((alt, str(child.attrs.get("src", ""))))
+        elif kind == "html_inline":
+            found.tags.extend(m.group(1).lower() for m in _TAG.finditer(child.content))
+
+
+def _heading_line(doc: Document, section: Section) -> str:
+    return " ".join(doc.text[section.start:section.body_start].split())
+
+
+def _retargeted(old: Iterable[tuple[str, str]], new: Iterable[tuple[str, str]]) -> bool:
+    """Whether a link text present on both sides points to different targets."""
+    old_targets: dict[str, set[str]] = {}
+    new_targets: dict[str, set[str]] = {}
+    for text, target in old:
+        old_targets.setdefault(text, set()).add(target)
+    for text, target in new:
+        new_targets.setdefault(text, set()).add(target)
+    return any(old_targets[t] != new_targets[t] for t in old_targets.keys() & new_targets.keys())
+
+
+def _bodies(doc: Document, sections: list[Section]) -> str:
+    return "\n\n".join(doc.body_text(s) for s in sections if s.kind != "frontmatter")
+
+
+def edge_whitespace_changed(old_doc: Document, old: list[Section], new_doc: Document, new: list[Section]) -> bool:
+    """Whether the pair's sources differ only in the blank lines at their edges."""
+    old_src = "".join(old_doc.own_text(s) for s in old)
+    new_src = "".join(new_doc.own_text(s) for s in new)
+    return old_src != new_src and old_src.strip() == new_src.strip()
+
+
+def _words(doc: Document, sections: list[Section]) -> list[str]:
+    """What a word diff and the aligner see as words: titles and plain bodies (the front
+    matter's whole source)."""
+    return " ".join(doc.own_text(s) if s.kind == "frontmatter" else f"{s.title} {s.plain}"
+                    for s in sections).split()
+
+
+def markup_changes(old_doc: Document, old: list[Section], new_doc: Document, new: list[Section]) -> list[str]:
+    """The markup changes of the pair *old* → *new* (see the module docstring); ``[]`` when
+    the sources are equal. Words changed when the plain texts (no markup, no URLs, no
+    tags) differ: then only markup that the words do not explain is reported."""
+    # Blank lines at a section's edges separate it from its neighbours: adding a section
+    # after this one may add one here. Not a change of this section (see diff_documents).
+    old_src = "".join(old_doc.own_text(s) for s in old).strip()
+    new_src = "".join(new_doc.own_text(s) for s in new).strip()
+    if old_src == new_src or not old or not new:
+        return []
+    words_changed = _words(old_doc, old) != _words(new_doc, new)
+    kinds: list[str] = []
+    if len(old) == 1 and len(new) == 1 and old[0].kind == new[0].kind and old[0].kind in ("heading", "outline"):
+        a, b = old[0], new[0]
+        if a.kind == "heading" and a.level != b.level:
+            kinds.append(f"heading level {a.level}→{b.level}")
+        elif a.kind == "heading" and a.title == b.title and _heading_line(old_doc, a) != _heading_line(new_doc, b):
+            kinds.append("heading markup")
+    kinds.extend(_body_kinds(_bodies(old_doc, old), _bodies(new_doc, new), words_changed, old, new,
+                             old_doc, new_doc))
+    if not kinds and not words_changed:
+        kinds.append("whitespace" if old_src.split() == new_src.split() else "markup")
+    return kinds
+
+
+def _body_kinds(old_text: str, new_text: str, words_changed: bool, old: list[Section], new: list[Section],
+                old_doc: Document, new_doc: Document) -> list[str]:
+    outline = any(s.kind == "outline" for s in (*old, *new))
+    if outline:
+        # An outline item's own span starts with its bullet: its marker is part of the title line.
+        old_text = "".join(old_doc.own_text(s) for s in old if s.kind != "frontmatter")
+        new_text = "".join(new_doc.own_text(s) for s in new if s.kind != "frontmatter")
+    if old_text == new_text:
+        return []
+    a, b = _features(old_text), _features(new_text)
+    kinds: list[str] = []
+    refs_moved = any(a.references[k] != b.references[k] for k in a.references.keys() & b.references.keys())
+    if _retargeted(a.links, b.links) or refs_moved:
+        kinds.append("link target")
+    elif not words_changed and [t for t, _ in a.links] != [t for t, _ in b.links]:
+        kinds.append("links")
+    if words_changed:
+        # Words changed too: only markup that the edit of words cannot explain, i.e. the
+        # same items with other markers and the same fences with another language. New
+        # text with emphasis or HTML in it is a change of words, shown by the word diff.
+        emphasis = tags = False
+        markers = len(a.list_markers) == len(b.list_markers) and a.list_markers != b.list_markers
+        code = len(a.fences) == len(b.fences) and a.fences != b.fences
+    else:
+        emphasis = a.emphasis != b.emphasis
+        markers = a.list_markers != b.list_markers
+        tags = a.tags != b.tags
+        code = a.fences != b.fences or a.code != b.code
+    kinds += [name for name, changed in (("emphasis", emphasis), ("code", code), ("list markers", markers),
+                                         ("HTML", tags)) if changed]
+    return kinds
