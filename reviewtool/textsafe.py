@@ -1,10 +1,27 @@
-"""Make untrusted text safe for a terminal: strip control characters and escape sequences.
+"""Make untrusted text safe to show: strip control characters, show invisible ones.
 
 Essay text, commit messages, author names and comment bodies can hold ANSI
 escapes or other control characters; printed raw they can rewrite the screen or
-the window title. CLI output passes every untrusted string through
-:func:`clean`. (Markup safety is separate: render through Rich ``Text`` /
-Textual ``Content`` or with ``markup=False``, never through markup strings.)
+the window title. They can also hold characters that print as nothing or reorder
+what is around them (zero-width spaces and joiners, bidirectional marks and
+overrides, tag characters, a soft hyphen, a byte order mark): a reviewer would read
+one text and the notes would hold another. Everything the CLI, the TUI and the
+exports show passes through :func:`clean`, which removes the controls and shows
+each invisible character as ``<U+200B>`` (:func:`reveal`), the way GitHub reveals
+hidden characters; JSON output escapes the same characters (``\\u200b``,
+:func:`json_text`) so the data stays exact. The stored text is never changed.
+
+The rule lives here and only here (:func:`hidden_at`): every character of Unicode
+category Cf except the prepended concatenation marks (which print a glyph), the line
+and paragraph separators, and the Hangul fillers; but a zero-width joiner inside an
+emoji sequence, a zero-width (non-)joiner between letters of scripts that need them
+(Arabic, Persian, Indic: letters of category Lo and combining marks), and the tag
+characters of an emoji tag sequence (the flags of England, Scotland, Wales) are part
+of what they join and stay as they are. :func:`unsafe_characters` (what a suggestion
+may not carry into a draft) uses the same rule.
+
+(Markup safety is separate: render through Rich ``Text`` / Textual ``Content`` or
+with ``markup=False``, never through markup strings.)
 """
 
 from __future__ import annotations
@@ -23,20 +40,97 @@ _ESCAPES = re.compile(
     r"|\x1b[@-Z\\-_]?"  # two-byte sequences and a lone ESC
     r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
 )
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 #: Lone surrogates (from a JSON escape such as \ud83d cut from its pair) cannot be encoded.
 _SURROGATES = re.compile("[\ud800-\udfff]")
-#: Characters json.dumps(ensure_ascii=False) leaves raw that a terminal would act on, or
-#: that cannot be encoded at all (lone surrogates).
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+#: Characters that print as nothing or act on the text around them (see the module
+#: docstring): Unicode category Cf without the prepended concatenation marks (U+0600-0605,
+#: U+06DD, U+070F, U+0890-0891, U+08E2, U+110BD, U+110CD print a glyph), the line and
+#: paragraph separators, and the Hangul fillers (letters that print blank).
+_HIDDEN_CLASS = (
+    "\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f"
+    "\u3164\ufeff\uffa0\ufff9-\ufffb\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+)
+#: An emoji tag sequence (a black flag and tag characters up to CANCEL TAG) stays whole;
+#: any other hidden character is a candidate (joiners are then judged by their neighbours).
+_HIDDEN = re.compile("(\U0001f3f4[\U000e0020-\U000e007e]+\U000e007f)|[" + _HIDDEN_CLASS + "]")
+_JOINERS = "\u200c\u200d"
+#: Variation selectors and the keycap mark may sit between an emoji and a joiner.
+_EMOJI_MODIFIERS = "\ufe0e\ufe0f\u20e3"
+#: Letters and marks of the scripts whose words take joiners (Latin, Greek and Cyrillic
+#: letters are Lu/Ll: a joiner inside an English word stays visible).
+_JOINING_CATEGORIES = frozenset(("Lo", "Mn", "Mc"))
+#: JSON escapes for the characters a terminal would act on or a reader would not see,
+#: beside the hidden ones: C1 controls and lone surrogates.
+_JSON_ALSO = re.compile("[\x7f-\x9f\ud800-\udfff]")
+
+
+def _pictographic(ch: str) -> bool:
+    """Whether *ch* is an emoji (Extended_Pictographic, approximated by its blocks)."""
+    cp = ord(ch)
+    return (0x1F000 <= cp <= 0x1FAFF or 0x2600 <= cp <= 0x27BF or 0x2190 <= cp <= 0x21FF
+            or 0x2300 <= cp <= 0x23FF or 0x2B00 <= cp <= 0x2BFF or 0x25A0 <= cp <= 0x25FF
+            or cp in (0xA9, 0xAE, 0x203C, 0x2049, 0x2122, 0x2139, 0x24C2, 0x2934, 0x2935, 0x3030,
+                      0x303D, 0x3297, 0x3299))
+
+
+def _joins(text: str, i: int) -> bool:
+    """Whether the joiner at *text[i]* is part of what it joins: an emoji sequence (ZWJ
+    between two emoji), or a word of a script that uses joiners."""
+    if i == 0 or i + 1 >= len(text):
+        return False
+    j = i - 1
+    while j > 0 and text[j] in _EMOJI_MODIFIERS:
+        j -= 1
+    before, after = text[j], text[i + 1]
+    if text[i] == "\u200d" and _pictographic(before) and _pictographic(after):
+        return True
+    return (unicodedata.category(text[i - 1]) in _JOINING_CATEGORIES
+            and unicodedata.category(after) in _JOINING_CATEGORIES)
+
+
+def _hidden_matches(text: str) -> list[re.Match[str]]:
+    """The hidden characters of *text* (see :func:`hidden_at`), as regex matches."""
+    return [m for m in _HIDDEN.finditer(text)
+            if m.group(1) is None and not (m.group() in _JOINERS and _joins(text, m.start()))]
+
+
+def hidden_at(text: str) -> list[int]:
+    """Offsets of the characters of *text* a reader would not see (the module's one rule)."""
+    return [m.start() for m in _hidden_matches(text)]
+
+
+def visible_form(ch: str) -> str:
+    """How a hidden character is shown: ``<U+200B>``."""
+    return f"<U+{ord(ch):04X}>"
+
+
+#: A shown hidden character, for front ends that style them (Rich, Textual, HTML).
+REVEALED = re.compile(r"<U\+[0-9A-F]{4,6}>")
+
+
+def reveal(text: str) -> str:
+    """*text* with each hidden character shown as ``<U+XXXX>`` (everything else unchanged)."""
+    if not text or _HIDDEN.search(text) is None:
+        return text
+    out: list[str] = []
+    last = 0
+    for m in _hidden_matches(text):
+        out.append(text[last:m.start()])
+        out.append(visible_form(m.group()))
+        last = m.end()
+    out.append(text[last:])
+    return "".join(out)
 
 
 def clean(text: str, keep_newlines: bool = True) -> str:
-    """Remove escape sequences and control characters (newline and tab are kept).
+    """Remove escape sequences and control characters (newline and tab are kept), and
+    show invisible and bidirectional characters as ``<U+XXXX>`` (:func:`reveal`).
 
-    Carriage returns are dropped (CRLF becomes LF), bidirectional overrides
-    are removed so text cannot visually reorder itself, and a lone surrogate
-    (which no encoding can write) becomes U+FFFD.
+    Carriage returns are dropped (CRLF becomes LF), and a lone surrogate (which no
+    encoding can write) becomes U+FFFD.
     """
     if not text:
         return text
@@ -44,6 +138,7 @@ def clean(text: str, keep_newlines: bool = True) -> str:
     text = _ESCAPES.sub("", text)
     text = _CONTROLS.sub("", text)
     text = without_lone_surrogates(text)
+    text = reveal(text)
     if not keep_newlines:
         text = " ".join(text.split("\n"))
     return text
@@ -72,10 +167,11 @@ def json_text(data: Any, default: Callable[[Any], Any] | None = None) -> str:
     the same text as ``json.dumps(data, indent=2, ensure_ascii=False)`` for the data
     reviewtool prints; what orjson refuses (lone surrogates, integers beyond 64 bits) is
     encoded by the stdlib. Non-ASCII text stays readable; C0 controls are escaped by
-    both encoders, and the C1 controls and bidirectional overrides they leave raw are
-    written as ``\\uXXXX`` escapes (they only occur inside strings, so the JSON stays
-    valid). *default* converts what neither encoder knows (datetimes and dataclasses go
-    through it too, as with the stdlib).
+    both encoders, and the C1 controls, lone surrogates and hidden characters
+    (:func:`hidden_at`) they leave raw are written as ``\\uXXXX`` escapes (a surrogate
+    pair beyond the BMP). They only occur inside strings, so the JSON stays valid and
+    decodes to the exact text. *default* converts what neither encoder knows (datetimes
+    and dataclasses go through it too, as with the stdlib).
     """
     import orjson  # here, not at the top: most commands print no JSON
 
@@ -87,29 +183,45 @@ def json_text(data: Any, default: Callable[[Any], Any] | None = None) -> str:
         import json
 
         text = json.dumps(data, indent=2, ensure_ascii=False, default=default)
-    if _JSON_UNSAFE.search(text) is None:
+    if _JSON_ALSO.search(text) is not None:
+        text = _JSON_ALSO.sub(_json_escape, text)
+    if _HIDDEN.search(text) is None:
         return text
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    out: list[str] = []
+    last = 0
+    for m in _hidden_matches(text):
+        out.append(text[last:m.start()])
+        out.append(_json_escape(m))
+        last = m.end()
+    out.append(text[last:])
+    return "".join(out)
 
 
-#: Invisible format characters a suggestion may keep: zero-width joiner and non-joiner
-#: (emoji sequences and several scripts need them).
-_ALLOWED_FORMAT = frozenset("\u200c\u200d")
+def _json_escape(m: re.Match[str]) -> str:
+    """One character as a JSON ``\\uXXXX`` escape (two, a surrogate pair, beyond the BMP)."""
+    cp = ord(m.group())
+    if cp < 0x10000:
+        return f"\\u{cp:04x}"
+    cp -= 0x10000
+    return f"\\u{0xD800 + (cp >> 10):04x}\\u{0xDC00 + (cp & 0x3FF):04x}"
 
 
 def unsafe_characters(text: str) -> str:
     """The characters of *text* a suggestion may not carry into a draft, as ``U+XXXX`` (empty: none).
 
-    None of them shows where a reviewer looks: control characters other than tab and newline
-    (escape sequences hide or restyle text in a terminal), format characters (bidirectional
-    overrides and marks, zero-width space, word joiner, tag characters, BOM; Unicode category
-    Cf, but for the zero-width joiners), line and paragraph separators, lone surrogates, and
-    U+FFFD (a character that was damaged on the way).
+    None of them shows where a reviewer looks: control characters other than tab and
+    newline (escape sequences hide or restyle text in a terminal), the hidden characters
+    of :func:`hidden_at` (bidirectional marks and overrides, zero-width spaces, joiners
+    outside emoji and the scripts that need them, tag characters, BOM, soft hyphen), lone
+    surrogates, and U+FFFD (a character that was damaged on the way).
     """
+    if not text:
+        return ""
     found: dict[str, None] = {}
-    for ch in text or "":
-        if (ch < " " and ch not in "\t\n") or ch == "\ufffd" or (
-                ch >= "\x7f" and ch not in _ALLOWED_FORMAT
-                and unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp")):
+    for ch in text:
+        if (ch < " " and ch not in "\t\n") or "\x7f" <= ch <= "\x9f" or ch == "\ufffd" or "\ud800" <= ch <= "\udfff":
             found[ch] = None
-    return ", ".join(f"U+{ord(ch):04X}" for ch in found)
+    for i in hidden_at(text):
+        found[text[i]] = None
+    ordered = sorted(found, key=text.index)
+    return ", ".join(f"U+{ord(ch):04X}" for ch in ordered)

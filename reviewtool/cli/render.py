@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from reviewtool.cli import output
-from reviewtool.textsafe import clean, one_line
+from reviewtool.textsafe import REVEALED, clean, one_line
 
 
 def make_console(stderr: bool = False) -> Console:
@@ -202,6 +202,10 @@ def coverage_text(cov: Any, draft: str, outline_version: Any, prose_version: Any
     return out
 
 
+#: How a hidden character shown as ``<U+XXXX>`` is marked (it was not typed as such).
+HIDDEN_STYLE = "reverse red"
+
+
 def thread_text(thread: Any, placement: Any, doc: Any, version: Any) -> Text:
     """One review thread with its placement on *version* (``reviewtool comments``)."""
     state_style = {"exact": "green", "moved": "cyan", "fuzzy": "yellow", "outdated": "red",
@@ -246,4 +250,5 @@ def thread_text(thread: Any, placement: Any, doc: Any, version: Any) -> Text:
     for event in thread.refused:  # kept in the notes, shown, without effect
         text.append(f"\n  refused: {one_line(event.type)} by {one_line(event.author or event.email)} "
                     f"(only the author may {one_line(event.type)} a comment)", style="grey50 italic")
+    text.highlight_regex(REVEALED, style=HIDDEN_STYLE)  # hidden characters, shown: marked
     return text

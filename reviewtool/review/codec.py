@@ -277,7 +277,7 @@ def _note_events(commit: str, values: list[Any], lines: Iterable[str | None],
             except KeyError:
                 v, ev_id, etype = get("v", FORMAT_VERSION), get("id"), get("type")
                 author, email, stamp = get("author", ""), get("email", ""), get("time")
-            if type(ev_id) is not str or not ev_id:
+            if type(ev_id) is not str or not ev_id or ev_id.strip() != ev_id:  # blank or padded: no id
                 raise ValueError("missing or invalid id")
             if type(etype) is not str or not etype:
                 raise ValueError("missing or invalid type")

@@ -7,13 +7,15 @@ and renders one document:
 
 * ``json``: ``{"draft", "version", "scope", "filters", "summary", "sections": [{"kind",
   "key", "title", "threads": [...]}]}``, the review state (verdicts, open requests,
-  viewed coverage) in ``summary.review``; strings are JSON-escaped, and the C1 control
-  and bidirectional characters that JSON leaves raw are escaped too;
+  viewed coverage) in ``summary.review``; strings are JSON-escaped, and the C1 controls
+  and hidden characters (:func:`reviewtool.textsafe.hidden_at`) that JSON leaves raw
+  are escaped too (``\\u200b``), so the text decodes exactly;
 * ``html``: one self-contained file (inline CSS, no scripts, no external
-  resources); every user string goes through :func:`html.escape`;
-* ``markdown``: user strings are cleaned of control characters and
-  backslash-escaped so they render literally; quotes become ``>`` blocks with
-  every line prefixed.
+  resources); every user string goes through :func:`html.escape`, and hidden
+  characters are shown as ``<U+XXXX>`` marked and named (``title``);
+* ``markdown``: user strings are cleaned of control characters, hidden
+  characters shown as ``<U+XXXX>``, and backslash-escaped so they render
+  literally; quotes become ``>`` blocks with every line prefixed.
 
 No Textual or Rich here: the CLI prints or writes the returned string;
 :func:`write_export` is how both front ends write it to a file.
@@ -27,6 +29,7 @@ import os
 import re
 import secrets
 import stat
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -474,11 +477,25 @@ td.n,th.n{text-align:right}.thread{border:1px solid #ddd;border-radius:6px;paddi
 blockquote{margin:.5rem 0;padding:.2rem .8rem;border-left:3px solid #bbb;color:#444;white-space:pre-wrap}
 .body{white-space:pre-wrap;margin:.5rem 0}.before{text-decoration:line-through;color:#a00}.after{color:#070}
 .replies{margin:.4rem 0 0 1rem;padding-left:.8rem;border-left:2px solid #eee}.reply{margin:.4rem 0}
+.hidden-char{font:.8em monospace;background:#fde2e1;color:#8a1c1c;border-radius:3px;padding:0 .15em}
 """  # noqa: E501 (one rule set per line)
 
 
+_HTML_REVEALED = re.compile(r"&lt;U\+([0-9A-F]{4,6})&gt;")
+
+
 def _h(text: Any) -> str:
-    return html.escape(clean("" if text is None else str(text)), quote=True)
+    """Untrusted text as HTML: controls removed, escaped, hidden characters shown and named."""
+    escaped = html.escape(clean("" if text is None else str(text)), quote=True)
+    if "&lt;U+" not in escaped:
+        return escaped
+    return _HTML_REVEALED.sub(_html_hidden, escaped)
+
+
+def _html_hidden(m: re.Match[str]) -> str:
+    name = unicodedata.name(chr(int(m.group(1), 16)), "")
+    title = f' title="{name}"' if name else ""
+    return f'<span class="hidden-char"{title}>{m.group()}</span>'
 
 
 def to_html(data: dict[str, Any]) -> str:

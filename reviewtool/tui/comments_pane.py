@@ -3,7 +3,8 @@
 One option per thread: anchor state on this version (exact, moved, fuzzy,
 outdated, orphaned), open or resolved, author, age, the quoted passage, the
 body, a suggested edit, and the replies. Every piece of user text goes in as
-:class:`~textual.content.Content`, never as markup.
+:class:`~textual.content.Content`, never as markup; invisible characters are shown as
+``<U+XXXX>`` (:func:`reviewtool.textsafe.clean`) and marked.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from textual.widgets.option_list import Option
 
 from reviewtool.review.anchoring import Placement
 from reviewtool.review.events import Thread
-from reviewtool.textsafe import clean, one_line, shorten
+from reviewtool.textsafe import REVEALED, clean, one_line, shorten
 from reviewtool.tui import bindings
 from reviewtool.wording import relative_date
 
@@ -29,6 +30,9 @@ STATE_STYLES = {
     "orphaned": "$text-error",
 }
 MAX_BODY_LINES = 8
+#: A hidden character, shown as ``<U+XXXX>`` by textsafe.clean, is marked so it does not
+#: read as typed text.
+HIDDEN_STYLE = "reverse $text-error"
 
 
 def _when(stamp: str | None, now: datetime | None) -> str:
@@ -93,7 +97,7 @@ def thread_content(thread: Thread, placement: Placement, section_title: str, now
                                       ("  (retracted)" if reply.retracted else "", "$text-muted italic")))
         if not reply.retracted:
             lines.extend(_body(reply.body, indent="    "))
-    return Content("\n").join(lines)
+    return Content("\n").join(lines).highlight_regex(REVEALED, style=HIDDEN_STYLE)
 
 
 class CommentsPane(OptionList):

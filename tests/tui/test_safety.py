@@ -91,3 +91,33 @@ async def test_search_results_and_notifications_keep_brackets(tmp_path, monkeypa
         toasts = [n for n in app._notifications if "written by" in str(n.message)]
         assert toasts and not toasts[0].markup  # shown as plain text, never parsed
         assert app.is_running
+
+
+async def test_hidden_characters_in_comments_are_shown_and_marked(tmp_path, monkeypatch, make_app):
+    """A zero-width space in a body and a right-to-left override in a name are shown as
+    <U+XXXX>, marked (reverse video); an emoji with joiners stays one emoji."""
+    from reviewtool.tui.comments_pane import HIDDEN_STYLE, thread_content
+
+    repo = make_repo(tmp_path / "hidden")
+    repo.commit("First", {"drafts/essay.md": "# Title\n\n## Part\n\nIntro.\n"})
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    with monkeypatch.context() as env:
+        env.setenv("GIT_AUTHOR_NAME", "Eve\u202e reviewer")
+        env.setenv("GIT_AUTHOR_EMAIL", "eve@example.org")
+        git_repo = GitRepo.open(repo.path)
+    store = ReviewStore(git_repo)
+    head = repo.head()
+    blob = repo.git("rev-parse", "HEAD:drafts/essay.md").strip()
+    store.add_comment(head, "drafts/essay.md", blob, f"zero\u200bwidth and {family}", section=("title/part", "Part"))
+    git_repo.close()
+    app = make_app(repo.path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "zero<U+200B>width" in text and "Eve<U+202E> reviewer" in text
+        assert "\u200b" not in text and "\u202e" not in text
+        thread, placement = app.comments_pane.threads[0]
+        content = thread_content(thread, placement, "Part", None)
+        marked = {content.plain[s.start:s.end] for s in content.spans if s.style == HIDDEN_STYLE}
+        assert marked == {"<U+200B>", "<U+202E>"}
+        assert family in content.plain
