@@ -66,7 +66,8 @@ def test_no_drafts(repo):
     # `drafts` itself is not an error: it says there are none.
     proc = reviewtool("drafts", cwd=repo.path)
     assert proc.returncode == 0 and "no drafts under drafts/" in proc.stdout
-    assert json.loads(reviewtool("drafts", "--json", cwd=repo.path).stdout) == {"drafts": []}
+    assert json.loads(reviewtool("drafts", "--json", cwd=repo.path).stdout) == {"drafts": [], "where": None,
+                                                                              "configured": None}
     # A draft only staged (git add) is named, with what to do.
     (repo.path / "drafts" / "new.md").write_text("# New\n")
     repo.git("add", "drafts/new.md")
@@ -77,7 +78,8 @@ def test_ambiguous_drafts_list_them(one_draft):
     one_draft.commit("Another", {"drafts/b-side.md": TEXT})
     for args in (["log"], ["show"]):
         line = assert_error(reviewtool(*args, cwd=one_draft.path), "2 drafts under drafts/", code=2)
-        assert line.endswith("pick one with -d: drafts/b-side.md, drafts/essay.md")
+        assert line.endswith("pick one with -d (or git config reviewtool.draft PATH): "
+                             "drafts/b-side.md, drafts/essay.md")
 
 
 def test_draft_not_tracked_not_committed_missing(one_draft):

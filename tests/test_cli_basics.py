@@ -72,7 +72,8 @@ def essay_repo(repo):
 def test_drafts(essay_repo):
     out = reviewtool("drafts", cwd=essay_repo.path).stdout
     day = essay_repo.git("log", "-1", "--format=%aI").strip()[:10]
-    assert out.splitlines() == [f"drafts/riding.md\tRiding to work\t4\t{parse(TEXT_3).words}\t{day}"]
+    assert out.splitlines() == ["drafts under drafts/",
+                                f"drafts/riding.md\tRiding to work\t4\t{parse(TEXT_3).words}\t{day}"]
     data = json.loads(reviewtool("drafts", "--json", cwd=essay_repo.path).stdout)
     (row,) = data["drafts"]
     assert row["path"] == "drafts/riding.md" and row["title"] == "Riding to work"

@@ -7,7 +7,8 @@ import subprocess
 
 import pytest
 
-from reviewtool.draft.history import WORKTREE, DraftHistory, find_drafts, resolve_draft, versions
+from reviewtool.draft.discovery import find_drafts, resolve_draft
+from reviewtool.draft.history import WORKTREE, DraftHistory, versions
 from reviewtool.errors import ReviewtoolError, UsageError
 from reviewtool.git.repo import GitRepo
 from tests.gitutil import Repo, fast_import_history
@@ -381,7 +382,8 @@ def test_resolve_draft(repo):
     repo.commit("Second draft", {"drafts/b.markdown": essay(2), "drafts/notes.txt": "not markdown\n"})
     with pytest.raises(UsageError) as err:
         resolve_draft(git_repo)
-    assert str(err.value) == "2 drafts under drafts/; pick one with -d: drafts/b.markdown, drafts/essay.md"
+    assert str(err.value) == ("2 drafts under drafts/; pick one with -d (or git config reviewtool.draft PATH): "
+                              "drafts/b.markdown, drafts/essay.md")
     assert find_drafts(git_repo) == ["drafts/b.markdown", ESSAY]
 
 

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from reviewtool import __version__
+from reviewtool.cli import output
 from reviewtool.cli.doctor_cli import doctor_command
-from reviewtool.cli.output import emit_json
 from reviewtool.cli.output import out as output_stream
 from reviewtool.cli.pager import PAGED_COMMANDS, paged
 from reviewtool.diff.hunks import DEFAULT_CONTEXT
@@ -27,6 +27,7 @@ from reviewtool.textsafe import one_line
 from reviewtool.wording import short_date
 
 if TYPE_CHECKING:
+    from reviewtool.draft.discovery import DraftChoice
     from reviewtool.draft.history import DraftHistory, Version
     from reviewtool.git.repo import GitRepo
     from reviewtool.review.store import ReviewStore
@@ -52,10 +53,14 @@ render: Any = _OnFirstUse("reviewtool.cli.render")
 class Context:
     """Per-invocation state: where we run and the repository, opened lazily."""
 
-    def __init__(self, cwd: Path, draft: str | None = None) -> None:
+    def __init__(self, cwd: Path, draft: str | None = None, as_json: bool = False) -> None:
         self.cwd = cwd
         #: ``reviewtool -d PATH``: the draft of every command that does not name its own.
         self.default_draft = draft
+        #: ``reviewtool --json COMMAND``: every command prints JSON.
+        self.as_json = as_json
+        #: How the draft in use was chosen (set by :meth:`draft`).
+        self.draft_choice: DraftChoice | None = None
         self._repo: GitRepo | None = None
 
     @property
@@ -74,9 +79,18 @@ class Context:
             return None
 
     def draft(self, draft: str | None) -> str:
-        from reviewtool.draft.history import resolve_draft
+        """The draft to work on (``-d``, ``git config reviewtool.draft``, the conventional folders).
 
-        return resolve_draft(self.repo, draft or self.default_draft, cwd=self.cwd)
+        When it was not named with ``-d``, which one is in use is said on stderr when that is
+        a terminal (and in the JSON output as ``draft_source``).
+        """
+        from reviewtool.draft.discovery import choose_draft
+
+        choice = choose_draft(self.repo, draft or self.default_draft, cwd=self.cwd)
+        if choice.how != "option" and self.draft_choice != choice and sys.stderr.isatty():
+            click.echo(f"reviewtool: draft: {one_line(choice.describe())}", err=True)
+        self.draft_choice = choice
+        return choice.path
 
     def history(self, draft: str | None, first_parent: bool = False) -> DraftHistory:
         from reviewtool.draft.history import DraftHistory
@@ -87,13 +101,30 @@ class Context:
 pass_ctx = click.make_pass_decorator(Context)
 
 
+def emit_json(data: dict[str, Any]) -> None:
+    """Print *data* as JSON; with the draft in use, how it was chosen (``draft_source``)."""
+    ctx = click.get_current_context(silent=True)
+    state = ctx.find_object(Context) if ctx is not None else None
+    choice = state.draft_choice if state is not None else None
+    if choice is not None and data.get("draft") == choice.path and "draft_source" not in data:
+        data = {**data, "draft_source": choice.to_dict()}
+    output.emit_json(data)
+
+
 def draft_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("-d", "--draft", "draft", metavar="PATH",
                         help="The draft to use (optional when the repository has one draft).")(f)
 
 
+def _json_wanted(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    """A command's ``--json``, or the global one (``reviewtool --json log``)."""
+    state = ctx.find_object(Context)
+    return bool(value or (state is not None and state.as_json))
+
+
 def json_option(f: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(f)
+    return click.option("--json", "as_json", is_flag=True, callback=_json_wanted,
+                        help="Print JSON for scripts (also a global option: reviewtool --json COMMAND).")(f)
 
 
 def revision_argument(name: str = "rev", required: bool = False) -> Callable[..., Any]:
@@ -161,9 +192,11 @@ def _usage_fail(exc: click.UsageError) -> None:
 @click.option("-P", "--no-pager", is_flag=True,
               help="Do not pipe output into a pager (by default: $GIT_PAGER, core.pager, $PAGER or less -FRX "
                    "when stdout is a terminal).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts, whatever the command.")
 @click.version_option(__version__, prog_name="reviewtool")
 @click.pass_context
-def main(click_ctx: click.Context, directory: tuple[str, ...], draft: str | None, no_pager: bool) -> None:
+def main(click_ctx: click.Context, directory: tuple[str, ...], draft: str | None, no_pager: bool,
+         as_json: bool) -> None:
     """Review Markdown essays kept in git: history, section diffs, comments in git notes.
 
     Without a command, opens the terminal UI on the current repository.
@@ -173,7 +206,9 @@ def main(click_ctx: click.Context, directory: tuple[str, ...], draft: str | None
         cwd = (cwd / d) if not os.path.isabs(d) else Path(d)
         if not cwd.is_dir():
             fail(f"cannot change to {d!r}: no such directory", 1)
-    ctx = click_ctx.obj = Context(cwd, draft)
+    ctx = click_ctx.obj = Context(cwd, draft, as_json)
+    if click_ctx.invoked_subcommand is None and as_json:
+        raise UsageError("--json goes with a command (the terminal UI has no JSON): e.g. reviewtool --json log")
     if not no_pager and click_ctx.invoked_subcommand in PAGED_COMMANDS and sys.stdout.isatty():
         click_ctx.with_resource(paged(ctx.core_pager))
     if click_ctx.invoked_subcommand is None:
@@ -187,13 +222,16 @@ def main(click_ctx: click.Context, directory: tuple[str, ...], draft: str | None
 @json_option
 @pass_ctx
 def drafts_command(ctx: Context, as_json: bool) -> None:
-    """List the drafts of the repository (Markdown files under drafts/)."""
-    from reviewtool.draft.history import DraftHistory, find_drafts
+    """List the drafts to choose from: the Markdown files under drafts/ (else _drafts/ and
+    _posts/, content/, docs/: the first of them that has any)."""
+    from reviewtool.draft.discovery import CONFIG_KEY, draft_candidates
+    from reviewtool.draft.history import DraftHistory
 
     repo = ctx.repo
     if not repo.has_commits():
         raise ReviewtoolError("the repository has no commits yet: commit a draft under drafts/ first")
-    paths = find_drafts(repo)
+    where, paths = draft_candidates(repo)
+    configured = repo.config_get(CONFIG_KEY)
     rows: list[dict[str, Any]] = []
     for path in paths:
         hist = DraftHistory(repo, path, include_worktree=False)
@@ -208,14 +246,18 @@ def drafts_command(ctx: Context, as_json: bool) -> None:
             "last_date": newest.date.isoformat() if newest else None,
         })
     if as_json:
-        emit_json({"drafts": rows})
+        emit_json({"drafts": rows, "where": where or None, "configured": configured})
         return
+    if configured:
+        render.print_text(f"git config {CONFIG_KEY}: {configured} (the draft when -d is not given)")
     if not rows:
-        render.print_text("no drafts under drafts/ (any tracked Markdown file works with -d PATH)")
+        render.print_text("no drafts under drafts/, _drafts/, _posts/, content/ or docs/ "
+                          "(any tracked Markdown file works with -d PATH)")
         return
     render.table([("path", "left"), ("title", "left"), ("versions", "right"), ("words", "right"),
                   ("last change", "left")],
-                 [(r["path"], r["title"], r["versions"], r["words"], (r["last_date"] or "")[:10]) for r in rows])
+                 [(r["path"], r["title"], r["versions"], r["words"], (r["last_date"] or "")[:10]) for r in rows],
+                 title=f"drafts under {where}")
 
 
 # ------------------------------------------------------------------ log
@@ -265,7 +307,7 @@ def log_command(ctx: Context, draft: str | None, max_count: int | None, first_pa
     more = f", {hidden} merges hidden" if hidden else ""
     render.table([("version", "left"), ("date", "left"), ("author", "left"), ("subject", "left"),
                   ("words", "right"), ("sections", "right"), ("prose", "left"), ("change", "left")], rows,
-                 title=f"{hist.draft}: {len(versions)} versions{line}{more}")
+                 title=f"{hist.draft}: {len(versions)} version{'s' if len(versions) != 1 else ''}{line}{more}")
 
 
 # ------------------------------------------------------------------ sections / show
@@ -686,7 +728,7 @@ _simple_comment_command("retract", "retracted", "Withdraw your own comment or re
 
 def _history_for_thread(ctx: Context, draft: str | None, thread: Any) -> DraftHistory:
     """The history of the draft a thread was made on (its path may have been renamed since)."""
-    from reviewtool.draft.history import history_of_path
+    from reviewtool.draft.discovery import history_of_path
 
     if draft is not None or ctx.default_draft is not None:
         return ctx.history(draft)

@@ -19,8 +19,6 @@ from reviewtool.errors import ReviewtoolError, UsageError
 from reviewtool.git.repo import GitRepo, check_revision_argument
 from reviewtool.lru import LRU
 
-#: Where drafts live by default.
-DRAFTS_DIR = "drafts"
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 #: Drafts larger than this are refused with a reason. Parsing is linear, but a
 #: realistic 20 MB draft already takes ~5-7 s (9-13 s on a loaded machine) and
@@ -90,79 +88,6 @@ class Version:
             "old_path": self.old_path,
             "merge": self.is_merge,
         }
-
-
-def find_drafts(repo: GitRepo, under: str = DRAFTS_DIR) -> list[str]:
-    """Markdown files committed under *under* (default ``drafts/``) at ``HEAD``.
-
-    Drafts are files with a history: a file only staged (``git add``) is not a
-    draft yet. Works in bare repositories too.
-    """
-    if not repo.has_commits():
-        return []
-    return sorted(p for p in repo.ls_tree("HEAD", under) if p.lower().endswith(MARKDOWN_SUFFIXES))
-
-
-def history_of_path(repo: GitRepo, path: str) -> DraftHistory | None:
-    """The history of the draft that is, or once was, at *path*.
-
-    The draft at *path* when it is one at ``HEAD``; else the first draft whose
-    history (through renames) passes through *path*, one ``git log`` per draft
-    looked at; None when no draft does.
-    """
-    drafts = find_drafts(repo)
-    if path in drafts:
-        return DraftHistory(repo, path)
-    for candidate in drafts:
-        history = DraftHistory(repo, candidate)
-        if path in history.paths:
-            return history
-    return None
-
-
-def resolve_draft(repo: GitRepo, draft: str | None = None, cwd: Path | None = None) -> str:
-    """The repository path of the draft to work on.
-
-    With *draft* given it must be a file committed at ``HEAD`` (any path works,
-    e.g. a README at the root); *draft* is relative to *cwd* (default: the
-    repository root). Without it the repository must have exactly one draft
-    under ``drafts/``.
-    """
-    if not repo.has_commits():
-        raise ReviewtoolError("the repository has no commits yet: commit a draft under drafts/ first")
-    if draft is not None:
-        if draft.startswith("-"):
-            raise UsageError(f"invalid draft path {draft!r}: a path cannot start with '-'")
-        if not draft.strip():
-            raise UsageError("invalid draft path: empty")
-        path = repo.relpath(draft, cwd=cwd)
-        if Path(path).is_absolute() or path == ".." or path.startswith("../"):
-            raise ReviewtoolError(f"{draft} is outside the repository {repo.root}")
-        if repo.in_head(path):
-            return path
-        full = repo.root / path
-        if not repo.bare and full.is_dir():
-            raise ReviewtoolError(f"{path} is a directory, not a draft (name a Markdown file)")
-        if repo.is_tracked(path):
-            raise ReviewtoolError(f"draft not committed yet: {path} (commit it first)")
-        if not repo.bare and full.exists():
-            raise ReviewtoolError(f"draft not tracked by git: {path} (git add and commit it first)")
-        raise ReviewtoolError(f"no such draft at HEAD: {path}")
-    drafts = find_drafts(repo)
-    if not drafts:
-        staged = [] if repo.bare else [p for p in repo.ls_files(f"{DRAFTS_DIR}/")
-                                       if p.lower().endswith(MARKDOWN_SUFFIXES)]
-        if staged:
-            raise ReviewtoolError(f"draft not committed yet: {', '.join(staged[:3])}"
-                                  f"{', ...' if len(staged) > 3 else ''} (commit it first)")
-        raise ReviewtoolError(
-            f"no drafts: no Markdown files under {DRAFTS_DIR}/ (name one with -d PATH)"
-        )
-    if len(drafts) > 1:
-        raise UsageError(
-            f"{len(drafts)} drafts under {DRAFTS_DIR}/; pick one with -d: " + ", ".join(drafts)
-        )
-    return drafts[0]
 
 
 #: The status _parse_log gives a merge listed with an empty combined diff (resolved by versions()).

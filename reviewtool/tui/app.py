@@ -33,7 +33,8 @@ from textual.timer import Timer
 from textual.widgets import Footer, Tree
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from reviewtool.draft.history import DraftHistory, Version, find_drafts, resolve_draft
+from reviewtool.draft.discovery import find_drafts, resolve_draft
+from reviewtool.draft.history import DraftHistory, Version
 from reviewtool.errors import ReviewtoolError, UsageError
 from reviewtool.git.repo import GitRepo
 from reviewtool.review.anchoring import Placement, VersionIndex, comments_for_version
