@@ -61,6 +61,7 @@ from reviewtool.tui.messages import (
     TaskProgress,
     ThreadsLoaded,
 )
+from reviewtool.tui.passages import Passage, passages_in
 from reviewtool.tui.sections_pane import SectionMarks, SectionsPane
 from reviewtool.tui.write_queue import WriteQueue
 
@@ -119,6 +120,7 @@ class ReviewApp(App[None]):
         self.thread_problems: list[str] = []
         self.open_by_commit: dict[str, int] = {}
         self.placements: list[tuple[Thread, Placement]] = []
+        self.placements_commit: str | None = None  # the version the placements are for
         self.placements_note = ""
         self.selection: dict[str, Any] | None = None
         self.base: Version | None = None
@@ -454,15 +456,18 @@ class ReviewApp(App[None]):
         self.content_pane.focus()
 
     # ------------------------------------------------------------------ content
-    def refresh_content(self) -> None:
+    def refresh_content(self, keep_scroll: bool = False) -> None:
         """Rebuild the content pane for the current version, base, section and mode."""
         sel = self.selection
         if sel is None:
             return
         doc = sel["doc"]
         section = doc.get(self.section_key) if self.section_key else None
+        passages: list[Passage] = []
+        if self.mode == "text" and self.placements_commit == sel["version"].commit:
+            passages = passages_in(self.placements, *view_models.passage_range(doc, section))
         view = ContentView(version=sel["version"], base=sel["base"], doc=doc, section=section,
-                           markdown=view_models.markdown_for(doc, section))
+                           markdown=view_models.markdown_for(doc, section, passages), passages=passages)
         mode = self.mode
         if mode in ("diff", "side"):
             try:
@@ -471,7 +476,7 @@ class ReviewApp(App[None]):
                 view.diff_note = str(exc)
         if mode == "coverage":
             view.coverage_lines, view.coverage_note = self._coverage_view()
-        self.content_pane.show(view)
+        self.content_pane.show(view, keep_scroll=keep_scroll)
 
     def _coverage_view(self) -> tuple[list[Content], str]:
         if self.coverage is None and not self.coverage_note:
@@ -565,9 +570,12 @@ class ReviewApp(App[None]):
         if message.generation != self.generation:
             return
         self.placements = message.placements
+        self.placements_commit = message.version.commit
         self.placements_note = message.note
         self.sections_pane.update_marks(self._marks())
         self.show_comments()
+        if self.mode == "text":
+            self.refresh_content(keep_scroll=True)  # highlight the commented passages
 
     def show_comments(self) -> None:
         """Show the threads on the selected section (all of them on the whole document)."""
@@ -743,6 +751,29 @@ class ReviewApp(App[None]):
     def watch_mode(self, mode: str) -> None:
         self.content_pane.mode = mode
         self.refresh_content()
+
+    # ------------------------------------------------------------------ commented passages
+    def action_next_passage(self, step: int = 1) -> None:
+        """Move to the next (``{``: previous) commented passage of the text; its thread shows below."""
+        if self.mode != "text":
+            self.mode = "text"
+        if not self.content_pane.move_passage(step):
+            where = "this section" if self.section_key else "this version"
+            self.notify(f"no commented passage in {where} (a comment on a quoted passage is highlighted)",
+                        title="comments", severity="warning")
+
+    @on(ContentPane.PassageFocused)
+    def on_passage_focused(self, event: ContentPane.PassageFocused) -> None:
+        self.comments_pane.highlight_thread(event.thread_id)
+
+    @on(CommentsPane.OptionHighlighted, "#comments")
+    def on_thread_highlighted(self, event: CommentsPane.OptionHighlighted) -> None:
+        """Moving through the threads scrolls the text to the highlighted thread's passage."""
+        thread_id = event.option.id
+        if self.focused is not self.comments_pane:
+            return  # the list was refilled, not moved through by the reader
+        if thread_id and self.mode == "text" and thread_id != self.content_pane.current_thread_id:
+            self.content_pane.focus_thread(thread_id)
 
     # ------------------------------------------------------------------ actions: review
     def action_comment(self) -> None:

@@ -40,7 +40,8 @@ def _groups() -> list[tuple[str, list[Binding]]]:
 def display_keys(keys: str) -> str:
     """``question_mark,f1`` -> ``? f1`` (readable key names)."""
     names = {"question_mark": "?", "slash": "/", "shift+tab": "shift+tab", "pagedown": "pgdn",
-             "pageup": "pgup"}
+             "pageup": "pgup", "left_curly_bracket": "{", "right_curly_bracket": "}",
+             "left_square_bracket": "[", "right_square_bracket": "]"}
     return " ".join(names.get(k.strip(), k.strip()) for k in keys.split(","))
 
 

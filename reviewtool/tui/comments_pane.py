@@ -142,6 +142,14 @@ class CommentsPane(OptionList):
                     break
         self.highlighted = index
 
+    def highlight_thread(self, thread_id: str) -> bool:
+        """Highlight *thread_id*'s thread (scrolled into view); False when it is not listed."""
+        for i, (thread, _) in enumerate(self.threads):
+            if thread.id == thread_id:
+                self.highlighted = i
+                return True
+        return False
+
     @property
     def current_thread_id(self) -> str | None:
         """The id of the highlighted thread."""

@@ -41,12 +41,16 @@ from reviewtool.draft.history import Version
 from reviewtool.textsafe import clean, one_line
 from reviewtool.tui import bindings
 from reviewtool.tui.lines_view import LinesView, StyleResolver, content_lines, markdown_lines
+from reviewtool.tui.passages import Highlighted, Passage, highlight_lines
 
 MODES = ("text", "diff", "side", "coverage")
 MODE_TITLES = {"text": "text", "diff": "diff (inline)", "side": "diff (side by side)",
                "coverage": "outline coverage"}
 
 DELETE_STYLE = "strike $text-error on $error-muted"
+#: Commented passages in the text view, and the current one (whose thread the comments pane shows).
+PASSAGE_STYLE = "on $warning-muted"
+CURRENT_PASSAGE_STYLE = "bold reverse"
 INSERT_STYLE = "underline $text-success on $success-muted"
 
 
@@ -77,6 +81,7 @@ class ContentView:
     diff_note: str = ""  # why there is no diff
     coverage_lines: list[Content] = field(default_factory=list)
     coverage_note: str = ""
+    passages: list[Passage] = field(default_factory=list)  # commented passages, marked in markdown
 
 
 def redline(ops: Iterable[WordOp]) -> Content:
@@ -146,18 +151,30 @@ class ContentPane(Vertical, can_focus=True):
     class Rendered(Message):
         """Lines for the current view are ready (posted by the render worker)."""
 
-        def __init__(self, generation: int, mode: str, lines: list[list[Strip]], width: int) -> None:
+        def __init__(self, generation: int, mode: str, lines: list[list[Strip]], width: int,
+                     highlighted: Highlighted | None = None) -> None:
             super().__init__()
             self.generation = generation
             self.mode = mode
             self.lines = lines
             self.width = width
+            self.highlighted = highlighted  # where the commented passages are (text mode)
+
+    class PassageFocused(Message):
+        """The current commented passage changed (keys or a click): its thread is *thread_id*."""
+
+        def __init__(self, thread_id: str) -> None:
+            super().__init__()
+            self.thread_id = thread_id
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         """An empty pane; :meth:`show` fills it."""
         super().__init__(id=id, classes=classes)
         self.view = ContentView()
         self.generation = 0
+        self.passage_rows: dict[int, tuple[int, int]] = {}  # passage -> first and last line shown
+        self.current_passage: int | None = None
+        self._pending_step = 0  # a passage move asked for before the text was laid out
 
     def compose(self) -> ComposeResult:
         yield Static(Content("no version selected"), id="content-title", markup=False)
@@ -168,10 +185,14 @@ class ContentPane(Vertical, can_focus=True):
                 yield LinesView(id="side-new")
 
     # ------------------------------------------------------------ showing
-    def show(self, view: ContentView) -> None:
-        """Display *view* in the current mode (rendered in a worker)."""
+    def show(self, view: ContentView, keep_scroll: bool = False) -> None:
+        """Display *view* in the current mode (rendered in a worker); *keep_scroll*: stay where
+        the reader is (the same text, redrawn because its comments changed)."""
+        current = self.current_thread_id
         self.view = view
-        self._render_mode()
+        self.current_passage = next((i for i, p in enumerate(view.passages) if p.thread_id == current), None) \
+            if keep_scroll else None
+        self._render_mode(keep_scroll=keep_scroll)
 
     def watch_mode(self, old: str, new: str) -> None:
         self._render_mode()
@@ -220,12 +241,14 @@ class ContentPane(Vertical, can_focus=True):
             widths = [w or (fallback // len(widths)) for w in widths]
         resolve = StyleResolver(getattr(self.app, "theme_variables", {}) or self.app.get_css_variables())
         base = self.get_visual_style()
-        self.layout_view(self.generation, mode, sources, widths, base, resolve, keep_scroll)
+        self.layout_view(self.generation, mode, sources, widths, base, resolve, keep_scroll,
+                         bool(self.view.passages) and mode == "text")
 
     @work(thread=True, exclusive=True, group="content-render", exit_on_error=False)
     def layout_view(self, generation: int, mode: str, sources: list[Content | str], widths: list[int],
-                     base: Style, resolve: StyleResolver, keep_scroll: bool) -> None:
-        """Lay out the view's text for the pane's width (Markdown or Content), off the UI thread."""
+                     base: Style, resolve: StyleResolver, keep_scroll: bool, passages: bool = False) -> None:
+        """Lay out the view's text for the pane's width (Markdown or Content), off the UI thread;
+        with *passages*, the commented passages marked in the Markdown are highlighted."""
         worker = get_current_worker()
         rendered: list[list[Strip]] = []
         for source, width in zip(sources, widths):
@@ -235,7 +258,11 @@ class ContentPane(Vertical, can_focus=True):
                 rendered.append(markdown_lines(source, width, base) if source else [])
             else:
                 rendered.append(content_lines(source, width, base, resolve))
-        message = self.Rendered(generation, mode, rendered, widths[0])
+        highlighted = None
+        if passages and rendered:
+            highlighted = highlight_lines(rendered[0], resolve(PASSAGE_STYLE).rich_style)
+            rendered[0] = highlighted.lines
+        message = self.Rendered(generation, mode, rendered, widths[0], highlighted)
         message.keep_scroll = keep_scroll  # type: ignore[attr-defined]
         self.post_message(message)
 
@@ -249,8 +276,14 @@ class ContentPane(Vertical, can_focus=True):
             self.query_one("#side-old", LinesView).set_lines(old, message.width, message.generation, keep)
             self.query_one("#side-new", LinesView).set_lines(new, message.width, message.generation, keep)
         else:
-            self.query_one("#content-single", LinesView).set_lines(message.lines[0], message.width,
-                                                                   message.generation, keep)
+            single = self.query_one("#content-single", LinesView)
+            single.set_lines(message.lines[0], message.width, message.generation, keep)
+            highlighted = message.highlighted
+            self.passage_rows = highlighted.rows if highlighted is not None else {}
+            single.set_overlay(highlighted.spans if highlighted is not None else {}, self.current_passage)
+            if self._pending_step:
+                step, self._pending_step = self._pending_step, 0
+                self.move_passage(step)
 
     def diff_content(self) -> Content:
         """The inline redline of the current view (or why there is none)."""
@@ -309,6 +342,74 @@ class ContentPane(Vertical, can_focus=True):
             return (self.query_one("#side-old", LinesView).text + "\n" +
                     self.query_one("#side-new", LinesView).text)
         return self.query_one("#content-single", LinesView).text
+
+    # ------------------------------------------------------------ commented passages
+    @property
+    def current_thread_id(self) -> str | None:
+        """The thread of the current passage (None: no passage is current)."""
+        index = self.current_passage
+        if index is None or not 0 <= index < len(self.view.passages):
+            return None
+        return self.view.passages[index].thread_id
+
+    def _laid_out(self) -> bool:
+        single = self.query_one("#content-single", LinesView)
+        return self.mode == "text" and single.shown_generation == self.generation
+
+    def move_passage(self, step: int) -> bool:
+        """Make the next (*step* > 0) or previous commented passage current, scrolling to it.
+
+        Without a current passage, the first one from the top of the view (or the last one
+        above its bottom) is next. Returns False when the view shows no commented passage;
+        asked before the text is laid out, the move waits for it.
+        """
+        if not self._laid_out():
+            self._pending_step = step
+            return bool(self.view.passages)
+        shown = sorted(self.passage_rows, key=lambda i: (self.passage_rows[i][0], i))
+        if not shown:
+            return False
+        if self.current_passage in shown:
+            position = shown.index(self.current_passage) + (1 if step > 0 else -1)
+            target = shown[position % len(shown)]
+        else:
+            view = self.query_one("#content-single", LinesView)
+            top = int(view.scroll_offset.y)
+            bottom = top + max(1, view.scrollable_content_region.height) - 1
+            if step > 0:
+                target = next((i for i in shown if self.passage_rows[i][0] >= top), shown[0])
+            else:
+                target = next((i for i in reversed(shown) if self.passage_rows[i][0] <= bottom), shown[-1])
+        self._set_current(target, announce=True)
+        return True
+
+    def focus_thread(self, thread_id: str) -> bool:
+        """Make *thread_id*'s passage current and scroll to it (no announcement: the caller
+        already shows the thread). False when the view does not show that passage."""
+        index = next((i for i, p in enumerate(self.view.passages) if p.thread_id == thread_id), None)
+        if index is None or index not in self.passage_rows or not self._laid_out():
+            return False
+        if index != self.current_passage:
+            self._set_current(index, announce=False)
+        return True
+
+    def _set_current(self, index: int, announce: bool) -> None:
+        self.current_passage = index
+        view = self.query_one("#content-single", LinesView)
+        view.set_current(index)
+        first, last = self.passage_rows.get(index, (0, 0))
+        top = int(view.scroll_offset.y)
+        height = max(1, view.scrollable_content_region.height)
+        if first < top or last >= top + height:
+            view.scroll_to(y=max(0, first - min(3, height // 4)), animate=False, immediate=True)
+        if announce:
+            self.post_message(self.PassageFocused(self.view.passages[index].thread_id))
+
+    def on_lines_view_passage_clicked(self, event: LinesView.PassageClicked) -> None:
+        event.stop()
+        if self.mode == "text" and 0 <= event.passage < len(self.view.passages):
+            self.focus()
+            self._set_current(event.passage, announce=True)
 
     # ------------------------------------------------------------ actions
     def _views(self) -> list[LinesView]:

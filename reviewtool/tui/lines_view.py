@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from rich.console import Console
 from rich.markdown import Markdown as RichMarkdown
 from rich.segment import Segment
+from rich.style import Style as RichStyle
 from textual import events
 from textual.content import Content
 from textual.geometry import Size
@@ -25,6 +26,11 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.style import Style
+
+from reviewtool.tui.passages import overlay
+
+#: How the current commented passage stands out from the others.
+CURRENT_PASSAGE = RichStyle(bold=True, reverse=True)
 
 
 class StyleResolver:
@@ -92,12 +98,26 @@ class LinesView(ScrollView, can_focus=False):
         def control(self) -> LinesView:
             return self.view
 
+    class PassageClicked(Message):
+        """A highlighted passage was clicked."""
+
+        def __init__(self, view: LinesView, passage: int) -> None:
+            super().__init__()
+            self.view = view
+            self.passage = passage
+
+        @property
+        def control(self) -> LinesView:
+            return self.view
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         """An empty view."""
         super().__init__(id=id, classes=classes)
         self.lines: list[Strip] = []
         self.rendered_width = 0
         self.shown_generation = -1
+        self.spans: dict[int, list[tuple[int, int, int]]] = {}  # line -> (x0, x1, passage)
+        self.current: int | None = None
 
     def set_lines(self, lines: list[Strip], width: int, generation: int, keep_scroll: bool = False) -> None:
         """Show *lines* (rendered for *width* cells)."""
@@ -105,6 +125,7 @@ class LinesView(ScrollView, can_focus=False):
         self.rendered_width = width
         self.shown_generation = generation
         self.virtual_size = Size(width, len(lines))
+        self.spans = {}
         if not keep_scroll:
             self.scroll_to(0, 0, animate=False, immediate=True)
         self.refresh()
@@ -114,13 +135,35 @@ class LinesView(ScrollView, can_focus=False):
         """The plain text of all lines (for tests and search)."""
         return "\n".join("".join(seg.text for seg in strip).rstrip() for strip in self.lines)
 
+    def set_overlay(self, spans: dict[int, list[tuple[int, int, int]]], current: int | None) -> None:
+        """Where the passages are on the lines (from :func:`~reviewtool.tui.passages.highlight_lines`),
+        and which one is current (drawn reversed)."""
+        self.spans = spans
+        self.current = current
+        self.refresh()
+
+    def set_current(self, current: int | None) -> None:
+        """Draw passage *current* as the current one."""
+        if current != self.current:
+            self.current = current
+            self.refresh()
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         index = int(self.scroll_offset.y) + y
         base = self.get_visual_style().rich_style
         if 0 <= index < len(self.lines):
-            return self.lines[index].crop_extend(0, width, base).apply_style(base)
+            line = self.lines[index]
+            if self.current is not None and index in self.spans:
+                line = overlay(line, self.spans[index], self.current, CURRENT_PASSAGE)
+            return line.crop_extend(0, width, base).apply_style(base)
         return Strip.blank(width, base)
+
+    def on_click(self, event: events.Click) -> None:
+        passage = event.style.meta.get("passage") if event.style else None
+        if isinstance(passage, int):
+            event.stop()
+            self.post_message(self.PassageClicked(self, passage))
 
     def on_resize(self, event: events.Resize) -> None:
         width = self.scrollable_content_region.width

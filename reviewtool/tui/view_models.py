@@ -9,6 +9,7 @@ never touch widgets, so they are safe to call from worker threads.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from textual.content import Content
@@ -22,6 +23,7 @@ from reviewtool.review.events import Thread
 from reviewtool.textsafe import clean, one_line
 from reviewtool.tui.content_pane import DiffPiece
 from reviewtool.tui.history_pane import RowStats
+from reviewtool.tui.passages import Passage, mark_source
 from reviewtool.tui.sections_pane import SectionMarks
 from reviewtool.wording import change_label
 
@@ -77,10 +79,12 @@ def _fence(text: str) -> str:
     return "`" * max(3, longest + 1)
 
 
-def markdown_for(doc: Document, section: Section | None) -> str:
+def markdown_for(doc: Document, section: Section | None, passages: Sequence[Passage] = ()) -> str:
     """Markdown source to render for *section* (None: the whole document).
 
     Front matter is shown as a YAML code block rather than parsed as Markdown.
+    *passages* (commented passages, offsets in ``doc.text``) are marked for
+    :func:`reviewtool.tui.passages.highlight_lines` (never in the front matter).
     """
     def front(s: Section) -> str:
         inner = doc.own_text(s).strip("\n")
@@ -90,11 +94,18 @@ def markdown_for(doc: Document, section: Section | None) -> str:
     if section is None:
         out = []
         for s in doc.sections:
-            out.append(front(s) if s.kind == "frontmatter" else doc.own_text(s))
+            out.append(front(s) if s.kind == "frontmatter" else mark_source(doc.own_text(s), s.start, passages))
         return clean("".join(out))
     if section.kind == "frontmatter":
         return clean(front(section))
-    return clean(doc.full_text(section))
+    return clean(mark_source(doc.full_text(section), section.start, passages))
+
+
+def passage_range(doc: Document, section: Section | None) -> tuple[int, int]:
+    """The span of ``doc.text`` the text view shows for *section* (None: the whole document)."""
+    if section is None:
+        return 0, len(doc.text)
+    return section.start, section.end_all
 
 
 def diff_pieces(selection: dict[str, Any], key: str) -> tuple[list[DiffPiece], str]:

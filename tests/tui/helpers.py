@@ -105,3 +105,8 @@ def git_notes(repo, *args: str) -> str:
 
     return subprocess.run(["git", "notes", "--ref", "refs/notes/reviewtool", *args], cwd=repo,
                           capture_output=True, text=True, check=True).stdout
+
+
+def notifications(app) -> list[str]:
+    """The messages of the notifications the app has shown (and not yet expired)."""
+    return [str(n.message) for n in app._notifications]

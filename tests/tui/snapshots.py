@@ -30,6 +30,9 @@ def driver(*steps):
                 await pilot.press(step)
             await settle(app, pilot)
         freeze_cursors(app)
+        # A toast expires after a few seconds: whether it is still up would depend on the
+        # machine's speed, so snapshots never show one.
+        app.clear_notifications()
         await pilot.pause()
 
     return run_before
