@@ -132,6 +132,8 @@ class ReviewApp(App[None]):
         self._task_step: dict[str, TaskProgress] = {}  # the current step of each running task
         self._writes = WriteQueue(self)
         self._growth_auto = True  # the growth view follows the screen height until toggled
+        self._search_every_version = False  # the text scope of the last search
+        self._pending_thread: str | None = None  # a thread to show once the placements are ready
 
     # ------------------------------------------------------------------ setup
     def now(self) -> datetime:
@@ -576,6 +578,9 @@ class ReviewApp(App[None]):
         self.show_comments()
         if self.mode == "text":
             self.refresh_content(keep_scroll=True)  # highlight the commented passages
+        if self._pending_thread is not None:
+            thread_id, self._pending_thread = self._pending_thread, None
+            self._reveal_thread(thread_id)
 
     def show_comments(self) -> None:
         """Show the threads on the selected section (all of them on the whole document)."""
@@ -674,18 +679,24 @@ class ReviewApp(App[None]):
         self.push_screen(HelpScreen())
 
     def action_search(self) -> None:
-        """Search version subjects and authors, and section titles."""
+        """Search section titles, versions, the essay's text (this version or every version) and comments."""
         from reviewtool.tui.search_screen import SearchScreen
 
         doc = self.selection["doc"] if self.selection else None
-        self.push_screen(SearchScreen(self.versions, doc), self._search_result)
+        def remember(every_version: bool) -> None:
+            self._search_every_version = every_version
 
-    def _search_result(self, result: tuple[str, Any, list[int]] | None) -> None:
-        if result is None:
+        self.push_screen(SearchScreen(self.versions, doc, history=self.history, threads=list(self.threads),
+                                      every_version=self._search_every_version, on_scope=remember),
+                         self._search_result)
+
+    def _search_result(self, choice: Any) -> None:
+        if choice is None:
             return
-        kind, value, matches = result
+        kind, value = choice.kind, choice.value
+        self.content_pane.find = None
         pane = self.history_pane
-        pane.matches = set(matches)
+        pane.matches = set(choice.matches)
         pane.refresh_rows()
         if kind == "version":
             pane.cursor = value
@@ -693,6 +704,56 @@ class ReviewApp(App[None]):
         elif kind == "section":
             self.sections_pane.select_key(value)
             self.sections_pane.focus()
+        elif kind == "text":
+            self._find(choice.query, value.section_key, value.nth, self.version.commit if self.version else "")
+            self.sections_pane.select_key(value.section_key)
+            self.content_pane.focus()
+        elif kind == "version-text":
+            self._find(choice.query, "", 0, self.versions[value.index].commit)
+            if pane.cursor == value.index:
+                self.sections_pane.select_key("")
+            else:
+                self.set_reactive(ReviewApp.section_key, "")  # the whole version, once it loads
+                pane.cursor = value.index
+            self.content_pane.focus()
+        elif kind == "comment":
+            self._show_thread(value.thread)
+
+    def _find(self, query: str, key: str, nth: int, commit: str) -> None:
+        """Show the text with *query* highlighted, scrolled to its *nth* occurrence in section *key*
+        of version *commit*."""
+        if self.mode != "text":
+            self.mode = "text"
+        self.content_pane.show_find(query, key, nth, commit)
+
+    def _show_thread(self, thread: Thread) -> None:
+        """Show *thread* in the comments pane: on the selected version when it is placed there,
+        else on the version it was made on."""
+        if self.placements_commit == (self.version.commit if self.version else None) and \
+                any(t.id == thread.id for t, _ in self.placements):
+            self._reveal_thread(thread.id)
+            return
+        index = VersionIndex(self.history).index_of(thread.anchor) if self.history is not None else None
+        if index is None:
+            self.notify("the version this comment was made on is not in the draft's history",
+                        title="search", severity="warning")
+            return
+        self._pending_thread = thread.id
+        self.history_pane.cursor = index
+
+    def _reveal_thread(self, thread_id: str) -> None:
+        """Select the section *thread_id* is placed in and highlight the thread in the comments pane."""
+        placement = next((p for t, p in self.placements if t.id == thread_id), None)
+        if placement is None:
+            return
+        key = placement.section_key or ""
+        if key != self.section_key:
+            self.sections_pane.select_key(key)
+            self.section_key = key
+        self.comments_pane.highlight_thread(thread_id)
+        self.comments_pane.focus()
+        if self.mode == "text":
+            self.content_pane.focus_thread(thread_id)
 
     def action_next_match(self, step: int = 1) -> None:
         """Move to the next (older) version that matched the last search (``N``: newer)."""
@@ -751,6 +812,41 @@ class ReviewApp(App[None]):
     def watch_mode(self, mode: str) -> None:
         self.content_pane.mode = mode
         self.refresh_content()
+
+    # ------------------------------------------------------------------ section history
+    def action_section_history(self) -> None:
+        """Show the versions in which the selected section changed (through renames)."""
+        from reviewtool.tui.section_history_screen import SectionHistoryScreen
+
+        sel = self.selection
+        if sel is None or self.history is None:
+            self.notify("no version loaded yet", title="section history", severity="warning")
+            return
+        section = sel["doc"].get(self.section_key) if self.section_key else None
+        if section is None:
+            self.notify("select a section first (2, then j/k): the history pane is the whole draft's history",
+                        title="section history", severity="warning")
+            return
+        self.push_screen(SectionHistoryScreen(self.history, sel["version"], section.key, section.title,
+                                              now=self.now()), self._open_section_change)
+
+    def _open_section_change(self, choice: Any) -> None:
+        """Show the chosen version's diff against its previous version, on the followed section."""
+        if choice is None:
+            return
+        if self.base_commit is not None:
+            self.base_commit = None
+            self.notify("base cleared: the diff is against the previous version", title="section history")
+        index = next((i for i, v in enumerate(self.versions) if v.commit == choice.version.commit), None)
+        if index is None:
+            return
+        self.mode = "diff"
+        if self.version is not None and self.version.commit == choice.version.commit:
+            self.sections_pane.select_key(choice.key)
+        else:
+            self.set_reactive(ReviewApp.section_key, choice.key)  # kept when the version loads
+            self.history_pane.cursor = index
+        self.content_pane.focus()
 
     # ------------------------------------------------------------------ commented passages
     def action_next_passage(self, step: int = 1) -> None:

@@ -33,6 +33,7 @@ APP: list[BindingType] = [
             key_display="}", id="app.next_passage"),
     Binding("left_curly_bracket", "next_passage(-1)", "Previous commented passage", show=False,
             key_display="{", id="app.previous_passage"),
+    Binding("H", "section_history", "Section history", show=False, id="app.section_history"),
     Binding("c", "comment", "Comment", id="app.comment"),
     Binding("r", "reply", "Reply to thread", show=False, id="app.reply"),
     Binding("e", "edit_comment", "Edit comment", show=False, id="app.edit"),
@@ -89,6 +90,18 @@ SEARCH: list[BindingType] = [
     Binding("escape", "close", "Close", id="search.close"),
     Binding("down", "move(1)", "Next result", show=False, id="search.next"),
     Binding("up", "move(-1)", "Previous result", show=False, id="search.previous"),
+    Binding("ctrl+t", "toggle_every_version", "Text of every version", id="search.every_version"),
+]
+
+SECTION_HISTORY: list[BindingType] = [
+    Binding("escape", "close", "Close", id="section_history.close"),
+    Binding("enter", "open", "Open that version's diff", id="section_history.open"),
+    Binding("j,down", "move(1)", "Older change", show=False, id="section_history.down"),
+    Binding("k,up", "move(-1)", "Newer change", show=False, id="section_history.up"),
+    Binding("J,ctrl+d", "scroll_change(5)", "Scroll the change down", show=False,
+            id="section_history.scroll_down"),
+    Binding("K,ctrl+u", "scroll_change(-5)", "Scroll the change up", show=False,
+            id="section_history.scroll_up"),
 ]
 
 CONFIRM: list[BindingType] = [
@@ -122,6 +135,7 @@ GROUPS: list[tuple[str, list[BindingType]]] = [
     ("comments", COMMENTS),
     ("comment editor", COMMENT_EDITOR),
     ("search", SEARCH),
+    ("section history", SECTION_HISTORY),
     ("confirmation", CONFIRM),
     ("export dialog", EXPORT),
     ("help", HELP),

@@ -4,7 +4,8 @@ Passage selection works with keys: the section's text sits in a read-only
 ``TextArea``; move with the arrows and select with ``shift+arrows`` (or drag
 with the mouse). Whatever is selected when saving becomes the quoted passage;
 with nothing selected the comment is on the whole section (or version).
-``tab`` moves to the comment body, ``ctrl+s`` saves, ``escape`` cancels.
+``tab`` moves to the comment body, ``ctrl+s`` saves, ``escape`` cancels (asking first when
+something was typed: ``y`` discards it, ``n`` or ``escape`` goes back to the editor).
 """
 
 from __future__ import annotations
@@ -51,14 +52,21 @@ class CommentEditor(ModalScreen[CommentDraft | None]):
     """
 
     def __init__(self, title: Content | str, *, passage: str | None = None, body: str = "",
-                 allow_suggestion: bool = False, placeholder: str = "Write your comment…") -> None:
-        """*title* says what is commented; *passage* (optional) is the text to quote from."""
+                 allow_suggestion: bool = False, placeholder: str = "Write your comment…",
+                 suggestion: str | None = None, quoted: bool = False) -> None:
+        """*title* says what is commented; *passage* (optional) is the text to quote from.
+
+        Editing: *body* and *suggestion* are the current texts; *quoted* says the comment
+        already quotes a passage (so a suggestion needs no selection).
+        """
         super().__init__()
         self.title_content = title if isinstance(title, Content) else Content(title)
         self.passage = passage
         self.initial_body = body
+        self.initial_suggestion = suggestion
         self.allow_suggestion = allow_suggestion
         self.placeholder = placeholder
+        self.quoted = quoted
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -74,7 +82,7 @@ class CommentEditor(ModalScreen[CommentDraft | None]):
             if self.allow_suggestion:
                 yield Static(Content("Suggested replacement for the quoted passage (optional)"),
                              classes="editor-label")
-                yield Input(placeholder="replacement text", id="suggestion")
+                yield Input(self.initial_suggestion or "", placeholder="replacement text", id="suggestion")
             yield Static(Content("ctrl+s save · escape cancel · tab next field"), id="editor-hint")
 
     def on_mount(self) -> None:
@@ -109,15 +117,40 @@ class CommentEditor(ModalScreen[CommentDraft | None]):
         suggestion = None
         if self.allow_suggestion:
             suggestion = self.query_one("#suggestion", Input).value or None
-            if suggestion is not None and quote is None:
+            if suggestion is not None and quote is None and not self.quoted:
                 error.update(Content("A suggested edit replaces a quoted passage: select one first."))
                 return
+            if suggestion is None and self.initial_suggestion:
+                error.update(Content("A suggestion cannot be removed, only changed (the notes keep no "
+                                     "'no suggestion' edit): write a new one, or retract the comment."))
+                self.query_one("#suggestion").focus()
+                return
+            if suggestion == self.initial_suggestion:
+                suggestion = None  # unchanged: the edit does not carry it
         if quote is not None and not quote[0].strip():
             error.update(Content("The selected passage is blank."))
             return
         text, start, end = quote or (None, None, None)
         self.dismiss(CommentDraft(body, text, start, end, suggestion=suggestion))
 
+    def typed(self) -> bool:
+        """Whether anything was typed (the body or the suggestion differs from how it opened)."""
+        if self.query_one("#body", TextArea).text != self.initial_body:
+            return True
+        if self.allow_suggestion:
+            return self.query_one("#suggestion", Input).value != (self.initial_suggestion or "")
+        return False
+
     def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(None)
+        """Close without saving; asks first when text was typed (escape again, or n, keeps editing)."""
+        if not self.typed():
+            self.dismiss(None)
+            return
+        from reviewtool.tui.dialogs import ConfirmScreen
+
+        def answer(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen(Content("Discard what you typed? (y discards, n or escape "
+                                                   "goes back to the editor)")), answer)

@@ -41,7 +41,7 @@ from reviewtool.draft.history import Version
 from reviewtool.textsafe import clean, one_line
 from reviewtool.tui import bindings
 from reviewtool.tui.lines_view import LinesView, StyleResolver, content_lines, markdown_lines
-from reviewtool.tui.passages import Highlighted, Passage, highlight_lines
+from reviewtool.tui.passages import Highlighted, Passage, find_in_lines, highlight_lines
 
 MODES = ("text", "diff", "side", "coverage")
 MODE_TITLES = {"text": "text", "diff": "diff (inline)", "side": "diff (side by side)",
@@ -51,6 +51,8 @@ DELETE_STYLE = "strike $text-error on $error-muted"
 #: Commented passages in the text view, and the current one (whose thread the comments pane shows).
 PASSAGE_STYLE = "on $warning-muted"
 CURRENT_PASSAGE_STYLE = "bold reverse"
+#: Occurrences of the searched text (``/``, a text result) in the text view.
+FIND_STYLE = "bold $text-accent on $accent-muted"
 INSERT_STYLE = "underline $text-success on $success-muted"
 
 
@@ -159,6 +161,7 @@ class ContentPane(Vertical, can_focus=True):
             self.lines = lines
             self.width = width
             self.highlighted = highlighted  # where the commented passages are (text mode)
+            self.found: list[tuple[int, int, int]] = []  # where the searched text is (line, x0, x1)
 
     class PassageFocused(Message):
         """The current commented passage changed (keys or a click): its thread is *thread_id*."""
@@ -175,6 +178,12 @@ class ContentPane(Vertical, can_focus=True):
         self.passage_rows: dict[int, tuple[int, int]] = {}  # passage -> first and last line shown
         self.current_passage: int | None = None
         self._pending_step = 0  # a passage move asked for before the text was laid out
+        self._pending_thread: str | None = None  # a thread to show once the text is laid out
+        #: The searched text to highlight in the text view, and which occurrence to scroll to:
+        #: (query, section key, n-th occurrence in that section). None: nothing searched.
+        self.find: tuple[str, str, int] | None = None
+        self._scroll_to_find = False
+        self._find_commit = ""
 
     def compose(self) -> ComposeResult:
         yield Static(Content("no version selected"), id="content-title", markup=False)
@@ -213,6 +222,8 @@ class ContentPane(Vertical, can_focus=True):
             parts += ["  ", (f"{base} → {view.version.short}", "$text-muted")]
         else:
             parts += ["  ", (f"at {view.version.short}", "$text-muted")]
+        if self.mode == "text" and self.find is not None:
+            parts += ["  ", ("found: ", "$text-muted"), (one_line(self.find[0]), FIND_STYLE)]
         return Content.assemble(*parts)
 
     def _render_mode(self, keep_scroll: bool = False) -> None:
@@ -241,12 +252,14 @@ class ContentPane(Vertical, can_focus=True):
             widths = [w or (fallback // len(widths)) for w in widths]
         resolve = StyleResolver(getattr(self.app, "theme_variables", {}) or self.app.get_css_variables())
         base = self.get_visual_style()
+        find = self.find[0] if self.find is not None and mode == "text" else ""
         self.layout_view(self.generation, mode, sources, widths, base, resolve, keep_scroll,
-                         bool(self.view.passages) and mode == "text")
+                         bool(self.view.passages) and mode == "text", find)
 
     @work(thread=True, exclusive=True, group="content-render", exit_on_error=False)
     def layout_view(self, generation: int, mode: str, sources: list[Content | str], widths: list[int],
-                     base: Style, resolve: StyleResolver, keep_scroll: bool, passages: bool = False) -> None:
+                     base: Style, resolve: StyleResolver, keep_scroll: bool, passages: bool = False,
+                     find: str = "") -> None:
         """Lay out the view's text for the pane's width (Markdown or Content), off the UI thread;
         with *passages*, the commented passages marked in the Markdown are highlighted."""
         worker = get_current_worker()
@@ -263,6 +276,8 @@ class ContentPane(Vertical, can_focus=True):
             highlighted = highlight_lines(rendered[0], resolve(PASSAGE_STYLE).rich_style)
             rendered[0] = highlighted.lines
         message = self.Rendered(generation, mode, rendered, widths[0], highlighted)
+        if find and rendered:
+            rendered[0], message.found = find_in_lines(rendered[0], find, resolve(FIND_STYLE).rich_style)
         message.keep_scroll = keep_scroll  # type: ignore[attr-defined]
         self.post_message(message)
 
@@ -284,6 +299,12 @@ class ContentPane(Vertical, can_focus=True):
             if self._pending_step:
                 step, self._pending_step = self._pending_step, 0
                 self.move_passage(step)
+            if self._pending_thread is not None:
+                thread_id, self._pending_thread = self._pending_thread, None
+                self.focus_thread(thread_id)
+            self.found = message.found
+            if self._scroll_to_find and message.mode == "text" and self._shows_find_target():
+                self._scroll_to_occurrence()
 
     def diff_content(self) -> Content:
         """The inline redline of the current view (or why there is none)."""
@@ -387,7 +408,12 @@ class ContentPane(Vertical, can_focus=True):
         """Make *thread_id*'s passage current and scroll to it (no announcement: the caller
         already shows the thread). False when the view does not show that passage."""
         index = next((i for i, p in enumerate(self.view.passages) if p.thread_id == thread_id), None)
-        if index is None or index not in self.passage_rows or not self._laid_out():
+        if index is None:
+            return False
+        if not self._laid_out():
+            self._pending_thread = thread_id
+            return True
+        if index not in self.passage_rows:
             return False
         if index != self.current_passage:
             self._set_current(index, announce=False)
@@ -410,6 +436,33 @@ class ContentPane(Vertical, can_focus=True):
         if self.mode == "text" and 0 <= event.passage < len(self.view.passages):
             self.focus()
             self._set_current(event.passage, announce=True)
+
+    # ------------------------------------------------------------ searched text
+    def show_find(self, query: str, key: str, nth: int, commit: str) -> None:
+        """Highlight *query* in the text view and scroll to its *nth* occurrence in section *key*
+        (``""``: the whole version) once the view shows that section of version *commit*."""
+        self.find = (query, key, nth)
+        self._find_commit = commit
+        self._scroll_to_find = True
+        self._render_mode(keep_scroll=True)
+
+    def _shows_find_target(self) -> bool:
+        view = self.view
+        if self.find is None or view.version is None or view.version.commit != self._find_commit:
+            return False
+        return (view.section.key if view.section is not None else "") == self.find[1]
+
+    def _scroll_to_occurrence(self) -> None:
+        if not self.found or self.find is None:
+            return
+        _, _key, nth = self.find
+        y = self.found[min(nth, len(self.found) - 1)][0]
+        # Laid out at another width (the pane was not sized yet), an occurrence may be missing:
+        # try again on the next layout.
+        self._scroll_to_find = nth >= len(self.found)
+        view = self.query_one("#content-single", LinesView)
+        height = max(1, view.scrollable_content_region.height)
+        view.scroll_to(y=max(0, y - min(3, height // 4)), animate=False, immediate=True)
 
     # ------------------------------------------------------------ actions
     def _views(self) -> list[LinesView]:

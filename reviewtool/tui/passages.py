@@ -229,16 +229,74 @@ def _close_run(spans: list[tuple[int, int, int]], owner: int | None, start: int,
 
 def overlay(strip: Strip, spans: Iterable[tuple[int, int, int]], passage: int, style: RichStyle) -> Strip:
     """*strip* with *style* laid over the cells of *passage* (the current one)."""
-    ranges = [(x0, x1) for x0, x1, index in spans if index == passage]
-    if not ranges:
-        return strip
+    return style_cells(strip, [(x0, x1) for x0, x1, index in spans if index == passage], style)
+
+
+def style_cells(strip: Strip, ranges: Iterable[tuple[int, int]], style: RichStyle) -> Strip:
+    """*strip* with *style* laid over the cells of each ``(first, end)`` range (sorted, disjoint)."""
     parts: list[Strip] = []
     cursor = 0
     for x0, x1 in ranges:
+        if x1 <= cursor:
+            continue
+        x0 = max(x0, cursor)
         if x0 > cursor:
             parts.append(strip.crop(cursor, x0))
         parts.append(Strip([Segment(seg.text, (seg.style or RichStyle()) + style, seg.control)
                             for seg in strip.crop(x0, x1)]))
         cursor = x1
+    if not parts:
+        return strip
     parts.append(strip.crop(cursor, strip.cell_length))
     return Strip.join(parts)
+
+
+def find_in_lines(lines: Sequence[Strip], query: str,
+                  style: RichStyle) -> tuple[list[Strip], list[tuple[int, int, int]]]:
+    """*lines* with every case-insensitive occurrence of *query* styled, and where each starts
+    (``(line, first cell, end cell)`` of its first part, in order). Lines are read as one text
+    (a wrapped line continues the one above after a space), so an occurrence broken over two
+    lines is found, and styled on both."""
+    words = query.split()
+    if not words:
+        return list(lines), []
+    needle = re.compile(r"\s+".join(re.escape(w) for w in words), re.IGNORECASE)
+    texts = ["".join(seg.text for seg in strip) for strip in lines]
+    # One text: each line's visible part, joined by a space; starts[y] = where line y begins in it.
+    parts: list[str] = []
+    starts: list[int] = []
+    leads: list[int] = []
+    pos = 0
+    for text in texts:
+        visible = text.rstrip()
+        lead = len(visible) - len(visible.lstrip())
+        starts.append(pos)
+        leads.append(lead)
+        parts.append(visible[lead:])
+        pos += len(visible) - lead + 1
+    joined = " ".join(parts)
+    ranges: dict[int, list[tuple[int, int]]] = {}
+    hits: list[tuple[int, int, int]] = []
+    y = 0
+    for match in needle.finditer(joined):
+        while y + 1 < len(starts) and starts[y + 1] <= match.start():
+            y += 1
+        first = True
+        line = y
+        lo = match.start()
+        while line < len(starts) and lo < match.end():
+            line_end = starts[line] + len(parts[line])
+            hi = min(match.end(), line_end)
+            if hi > lo:
+                text = texts[line]
+                a = leads[line] + lo - starts[line]
+                b = leads[line] + hi - starts[line]
+                x0, x1 = cell_len(text[:a]), cell_len(text[:b])
+                ranges.setdefault(line, []).append((x0, x1))
+                if first:
+                    hits.append((line, x0, x1))
+                    first = False
+            line += 1
+            lo = starts[line] if line < len(starts) else match.end()
+    out = [style_cells(strip, ranges[y], style) if y in ranges else strip for y, strip in enumerate(lines)]
+    return out, hits

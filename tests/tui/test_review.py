@@ -6,6 +6,7 @@ from textual.widgets import TextArea
 
 from reviewtool.tui.comment_editor import CommentEditor
 from reviewtool.tui.comments_pane import CommentsPane
+from reviewtool.tui.dialogs import ConfirmScreen
 from tests.tui.helpers import git_notes, open_section, screen_text, settle, threads, type_text
 
 
@@ -87,9 +88,38 @@ async def test_a_suggestion_needs_a_quote_and_a_body_is_required(make_app, demo)
         await pilot.press("ctrl+s")
         assert isinstance(app.screen, CommentEditor)
         assert "select one first" in screen_text(app)
-        await pilot.press("escape")
+        await pilot.press("escape", "y")  # typed text: escape asks before discarding it
         await settle(app, pilot)
         assert not isinstance(app.screen, CommentEditor)
+    assert {t.id for t in threads(demo)} == before
+
+
+async def test_escape_asks_before_discarding_typed_text(make_app, demo):
+    before = {t.id for t in threads(demo)}
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("c")
+        await settle(app, pilot)
+        await pilot.press("escape")  # nothing typed: closes at once
+        await settle(app, pilot)
+        assert not isinstance(app.screen, CommentEditor)
+        await pilot.press("c", "tab")
+        await type_text(pilot, "Half a thought")
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Discard what you typed?" in screen_text(app)
+        await pilot.press("escape")  # no: back to the editor, the text kept
+        await settle(app, pilot)
+        assert isinstance(app.screen, CommentEditor)
+        assert app.screen.query_one("#body", TextArea).text == "Half a thought"
+        await pilot.press("escape", "n")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CommentEditor)
+        await pilot.press("escape", "y")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, (CommentEditor, ConfirmScreen))
     assert {t.id for t in threads(demo)} == before
 
 

@@ -24,3 +24,18 @@ def test_help_screen(snap_compare, make_app):
 def test_marked_base_and_search(snap_compare, make_app):
     steps = driver("G", "b", "g", "d", "slash", "s", "e", "c", "t")
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=steps)
+
+
+def test_search_over_the_text_and_comments(snap_compare, make_app):
+    steps = driver("slash", *"inner alignment")
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=steps)
+
+
+def test_section_history(snap_compare, make_app):
+    steps = driver(to_section("Introduction"), "H", "j")
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=steps)
+
+
+def test_commented_passage_in_the_text(snap_compare, make_app):
+    steps = driver(to_section("Why large language models are likely mesa-optimizers"), "right_curly_bracket")
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=steps)
