@@ -187,7 +187,7 @@ class SectionHistoryScreen(ModalScreen[SectionHistoryChoice | None]):
     def show_change(self, index: int, entry: SectionChangeEntry, width: int, base: Style,
                     resolve: StyleResolver) -> None:
         """The section's word diff at *entry* against the version before it, laid out."""
-        older = self.history.previous(entry.version)
+        older = self.history.first_parent(entry.version)
         title = Content.assemble(("change  ", "bold $accent"),
                                  (f"{older.short if older else 'nothing'} → {entry.version.short}", "$text-muted"))
         try:

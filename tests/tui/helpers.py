@@ -110,3 +110,16 @@ def git_notes(repo, *args: str) -> str:
 def notifications(app) -> list[str]:
     """The messages of the notifications the app has shown (and not yet expired)."""
     return [str(n.message) for n in app._notifications]
+
+
+def record_notifications(app) -> list[str]:
+    """Every message *app* notifies from now on (toasts expire; this list does not)."""
+    seen: list[str] = []
+    notify = app.notify
+
+    def recording(message, *args, **kwargs):
+        seen.append(str(message))
+        return notify(message, *args, **kwargs)
+
+    app.notify = recording
+    return seen

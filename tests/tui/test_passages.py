@@ -10,7 +10,7 @@ from reviewtool.tui.comments_pane import CommentsPane
 from reviewtool.tui.content_pane import ContentPane
 from reviewtool.tui.lines_view import LinesView, markdown_lines
 from reviewtool.tui.passages import Passage, highlight_lines, mark_source
-from tests.tui.helpers import notifications, open_section, settle
+from tests.tui.helpers import open_section, record_notifications, settle
 
 HIGHLIGHT = RichStyle(bgcolor="yellow")
 
@@ -142,6 +142,7 @@ async def test_a_click_on_a_passage_shows_its_thread(make_app):
 
 async def test_braces_in_a_diff_switch_to_the_text_and_say_when_there_is_nothing(make_app):
     app = make_app()
+    seen = record_notifications(app)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         await pilot.press("d")
@@ -153,4 +154,4 @@ async def test_braces_in_a_diff_switch_to_the_text_and_say_when_there_is_nothing
         await open_section(app, pilot, "Prompt")
         await pilot.press("right_curly_bracket")
         await settle(app, pilot)
-        assert any("no commented passage in this section" in m for m in notifications(app))
+        assert any("no commented passage in this section" in m for m in seen)

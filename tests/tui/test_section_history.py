@@ -6,7 +6,7 @@ from __future__ import annotations
 from reviewtool.diff.section_history import section_history
 from reviewtool.tui.content_pane import ContentPane
 from reviewtool.tui.section_history_screen import SectionHistoryScreen
-from tests.tui.helpers import notifications, open_section, screen_text, settle
+from tests.tui.helpers import open_section, record_notifications, screen_text, settle
 
 
 async def test_section_history_lists_the_changes_through_a_rename_and_opens_one(make_app):
@@ -42,18 +42,19 @@ async def test_section_history_lists_the_changes_through_a_rename_and_opens_one(
         assert app.version.commit == target.version.commit
         assert app.mode == "diff"
         assert app.section_key == target.key
-        assert app.base is not None and app.base.commit == app.history.previous(target.version).commit
+        assert app.base is not None and app.base.commit == app.history.first_parent(target.version).commit
         assert "Risks from Learned Optimization" in app.query_one(ContentPane).rendered_text()
 
 
 async def test_section_history_clears_a_marked_base_and_needs_a_section(make_app):
     app = make_app()
+    seen = record_notifications(app)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         await pilot.press("H")
         await settle(app, pilot)
         assert not isinstance(app.screen, SectionHistoryScreen)
-        assert any("select a section first" in m for m in notifications(app))
+        assert any("select a section first" in m for m in seen)
         await pilot.press("G", "b", "g")  # mark the oldest version as the base
         await settle(app, pilot)
         await open_section(app, pilot, "Conclusion")
@@ -71,4 +72,4 @@ async def test_section_history_clears_a_marked_base_and_needs_a_section(make_app
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.base_commit is None
-        assert any("base cleared" in m for m in notifications(app))
+        assert any("base cleared" in m for m in seen)
