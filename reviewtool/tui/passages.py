@@ -33,6 +33,8 @@ from rich.segment import Segment
 from rich.style import Style as RichStyle
 from textual.strip import Strip
 
+from reviewtool.textsafe import clean
+
 MARK = "\U000e0001"
 OPEN = "\U000e0002"
 CLOSE = "\U000e0003"
@@ -100,11 +102,14 @@ def _end_position(text: str, start: int, end: int) -> int:
 
 
 def mark_source(text: str, offset: int, passages: Sequence[Passage]) -> str:
-    """*text* (the version's text from *offset* on) with the markers of *passages* inserted.
+    """*text* (the version's text from *offset* on), made safe with :func:`~reviewtool.textsafe.clean`,
+    with the markers of *passages* inserted.
 
     Passage numbers are their indices in *passages*; passages outside *text* are skipped.
+    The text between markers is cleaned piece by piece (cleaning shows hidden characters
+    as ``<U+XXXX>``, which would show the markers too, and moves offsets).
     """
-    text = text.replace(MARK, "")  # never in real text; a stray one must not start a marker
+    text = text.replace(MARK, "")  # a stray one must never start a marker
     inserts: list[tuple[int, int, str]] = []
     for index, passage in enumerate(passages):
         start, end = passage.start - offset, passage.end - offset
@@ -119,15 +124,15 @@ def mark_source(text: str, offset: int, passages: Sequence[Passage]) -> str:
         inserts.append((start, 1, _marker(OPEN, index)))
         inserts.append((end, 0, _marker(CLOSE, index)))
     if not inserts:
-        return text
+        return clean(text)
     inserts.sort(key=lambda item: (item[0], item[1]))
     parts: list[str] = []
     last = 0
     for pos, _, marker in inserts:
-        parts.append(text[last:pos])
+        parts.append(clean(text[last:pos]))
         parts.append(marker)
         last = pos
-    parts.append(text[last:])
+    parts.append(clean(text[last:]))
     return "".join(parts)
 
 

@@ -94,11 +94,13 @@ def markdown_for(doc: Document, section: Section | None, passages: Sequence[Pass
     if section is None:
         out = []
         for s in doc.sections:
-            out.append(front(s) if s.kind == "frontmatter" else mark_source(doc.own_text(s), s.start, passages))
-        return clean("".join(out))
+            # mark_source cleans the text around its markers (clean() would show them).
+            out.append(clean(front(s)) if s.kind == "frontmatter" else
+                       mark_source(doc.own_text(s), s.start, passages))
+        return "".join(out)
     if section.kind == "frontmatter":
         return clean(front(section))
-    return clean(mark_source(doc.full_text(section), section.start, passages))
+    return mark_source(doc.full_text(section), section.start, passages)
 
 
 def passage_range(doc: Document, section: Section | None) -> tuple[int, int]:

@@ -155,3 +155,13 @@ async def test_braces_in_a_diff_switch_to_the_text_and_say_when_there_is_nothing
         await pilot.press("right_curly_bracket")
         await settle(app, pilot)
         assert any("no commented passage in this section" in m for m in seen)
+
+
+def test_hidden_characters_are_shown_but_the_markers_are_not():
+    text = "A zero\u200bwidth space, then the quoted words here."
+    out = mark_source(text, 0, [Passage("x", text.index("quoted"), text.index(" here"))])
+    lines = highlight_lines(markdown_lines(out, 80, Style()), HIGHLIGHT)
+    shown = "".join(s.text for s in lines.lines)
+    assert "<U+200B>" in shown  # textsafe.clean shows hidden characters...
+    assert "<U+E00" not in shown and "\U000e0001" not in shown  # ...but not our markers
+    assert _highlighted_text(lines.lines, lines.spans, 0) == "quoted words"

@@ -17,7 +17,8 @@ from tests.tui.helpers import settle, type_text
 
 
 def test_text_hits_name_their_section_and_count_within_it(demo):
-    from reviewtool.draft.history import DraftHistory, resolve_draft
+    from reviewtool.draft.discovery import resolve_draft
+    from reviewtool.draft.history import DraftHistory
     from reviewtool.git.repo import GitRepo
 
     repo = GitRepo.open(demo)
