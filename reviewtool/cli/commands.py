@@ -128,7 +128,8 @@ def json_option(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def revision_argument(name: str = "rev", required: bool = False) -> Callable[..., Any]:
-    return click.argument(name, required=required, metavar=name.upper())
+    metavar = name.upper() if required else f"[{name.upper()}]"  # optional: in brackets, as click's own
+    return click.argument(name, required=required, metavar=metavar)
 
 
 class ReviewtoolGroup(click.Group):
@@ -510,8 +511,8 @@ def _since_review(ctx: Context, hist: DraftHistory, reviewer: str | None) -> tup
 
 
 @main.command("coverage")
-@click.argument("outline_rev", required=False, metavar="OUTLINE_REV")
-@click.argument("prose_rev", required=False, metavar="PROSE_REV")
+@click.argument("outline_rev", required=False, metavar="[OUTLINE_REV]")
+@click.argument("prose_rev", required=False, metavar="[PROSE_REV]")
 @draft_option
 @json_option
 @pass_ctx
@@ -732,7 +733,7 @@ def _history_for_thread(ctx: Context, draft: str | None, thread: Any) -> DraftHi
 
     if draft is not None or ctx.default_draft is not None:
         return ctx.history(draft)
-    hist = history_of_path(ctx.repo, thread.anchor.path)
+    hist = history_of_path(ctx.repo, thread.anchor.path, thread.anchor.blob)
     if hist is None:
         raise ReviewtoolError(f"the draft of comment {thread.id[:8]} ({thread.anchor.path}) is not in the "
                               "working tree; name it with -d")
@@ -883,7 +884,7 @@ def export_command(ctx: Context, rev: str | None, draft: str | None, fmt: str, o
 
 
 @main.command("init")
-@click.argument("remote", required=False, metavar="REMOTE")
+@click.argument("remote", required=False, metavar="[REMOTE]")
 @json_option
 @pass_ctx
 def init_command(ctx: Context, remote: str | None, as_json: bool) -> None:
@@ -909,7 +910,7 @@ def init_command(ctx: Context, remote: str | None, as_json: bool) -> None:
 
 
 @main.command("sync")
-@click.argument("remote", required=False, default="origin", metavar="REMOTE")
+@click.argument("remote", required=False, default="origin", metavar="[REMOTE]")
 @json_option
 @pass_ctx
 def sync_command(ctx: Context, remote: str, as_json: bool) -> None:

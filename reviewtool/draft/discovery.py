@@ -80,20 +80,24 @@ def find_drafts(repo: GitRepo) -> list[str]:
     return draft_candidates(repo)[1]
 
 
-def history_of_path(repo: GitRepo, path: str) -> DraftHistory | None:
+def history_of_path(repo: GitRepo, path: str, blob: str | None = None) -> DraftHistory | None:
     """The history of the draft that is, or once was, at *path*.
 
     The draft at *path* when it is one at ``HEAD``; else the first draft whose
     history (through renames) passes through *path*, one ``git log`` per draft
-    looked at; None when no draft does.
+    looked at. Failing that, when *blob* is given (and *path* is no file at ``HEAD``),
+    the first draft that had that text: a draft renamed by a history rewrite (its
+    commits and old path are gone, its texts are not). None when no draft does.
     """
     if repo.in_head(path):
         return DraftHistory(repo, path)
-    for candidate in find_drafts(repo):
-        history = DraftHistory(repo, candidate)
+    histories = [DraftHistory(repo, candidate) for candidate in find_drafts(repo)]
+    for history in histories:
         if path in history.paths:
             return history
-    return None
+    if blob is None:
+        return None
+    return next((h for h in histories if any(v.blob == blob for v in h.versions if not v.is_worktree)), None)
 
 
 def published_post(repo: GitRepo, path: str) -> str | None:

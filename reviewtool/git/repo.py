@@ -206,9 +206,21 @@ class GitRepo:
         return code == 0
 
     def resolve_commit(self, rev: str) -> str:
-        """Resolve *rev* to a full commit id, or fail with one clear line."""
+        """Resolve *rev* to a full commit id, or fail with one clear line.
+
+        Any revision git knows works, ``:/text`` (the newest commit whose message matches)
+        included: git reads everything after ``:/`` as the pattern, so it cannot take the
+        ``^{commit}`` suffix; it is resolved first and peeled after. A revision that names
+        something else (``:path``, a tree) says what it names.
+        """
         check_revision_argument(rev)
-        code, out, _ = self.try_run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
+        code, out, _ = self.try_run("rev-parse", "--verify", "--quiet", "--end-of-options",
+                                    rev if rev.startswith(":") else f"{rev}^{{commit}}")
+        if code == 0 and rev.startswith(":") and out.strip():
+            code, out, _ = self.try_run("rev-parse", "--verify", "--quiet", f"{out.strip()}^{{commit}}")
+            if code != 0:
+                kind = self.run("cat-file", "-t", rev).strip()
+                raise ReviewtoolError(f"{rev} names a {kind}, not a commit")
         if code != 0 or not out.strip():
             if not self.has_commits():
                 raise ReviewtoolError("the repository has no commits yet")

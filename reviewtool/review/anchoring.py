@@ -39,7 +39,8 @@ This module never imports Textual or Rich.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+import weakref
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -152,11 +153,16 @@ _AnchorKey = tuple[str, str | None, str | None, int | None, int | None, str | No
 _placements: LRU[tuple[str, _AnchorKey, bool], Placement] = LRU(4096)  # (new blob, anchor, old text given)
 
 
+#: Per history: which old paths of renamed-away comments are files at its start (HEAD).
+_AT_HEAD: weakref.WeakKeyDictionary[Any, dict[str, bool]] = weakref.WeakKeyDictionary()
+
+
 def clear_caches() -> None:
     """Forget cached alignments, word indexes and placements."""
     clear_section_maps()
     clear_word_indexes()
     _placements.clear()
+    _AT_HEAD.clear()
 
 
 # ---------------------------------------------------------------------- re-anchoring
@@ -345,9 +351,11 @@ def placement_order(placement: Placement, doc: Document) -> tuple[int, int]:
 
 
 class VersionIndex:
-    """Which version of a history each comment was made on (see :meth:`index_of`)."""
+    """Which comments are on a draft (:meth:`claims`) and which version of its history
+    each was made on (:meth:`index_of`)."""
 
     def __init__(self, history: Any) -> None:
+        self.history = history
         self.paths = set(history.paths)
         self._by_commit: dict[str, int] = {}
         self._by_blob: dict[str, int] = {}
@@ -355,6 +363,35 @@ class VersionIndex:
             self._by_commit.setdefault(v.commit, i)
             if v.blob is not None and not v.is_worktree:
                 self._by_blob[v.blob] = i  # the oldest version with this blob wins
+
+    def claims(self, anchors: Sequence[Any]) -> list[bool]:
+        """Whether each of *anchors* is on this draft.
+
+        It is when its path is one the draft has had. It is too when its path is no file
+        at ``HEAD`` (the history's start) any more but its text (blob) is one of the draft's versions: the draft
+        was renamed by a history rewrite (``filter-repo``, a rebase that renamed it all
+        along), so its comments' commits and path are gone while their texts are still
+        here. A file that still exists at the old path keeps its comments, even when its
+        text is the same as one of ours (a copy). One ``git ls-tree`` for all anchors
+        that need it, none usually.
+        """
+        result = [a.path in self.paths for a in anchors]
+        maybe = {a.path for a, ok in zip(anchors, result) if not ok and a.blob in self._by_blob}
+        if not maybe:
+            return result
+        present = self._present_at_head(maybe)
+        return [ok or (a.blob in self._by_blob and a.path not in present) for a, ok in zip(anchors, result)]
+
+    def _present_at_head(self, paths: set[str]) -> set[str]:
+        repo = self.history.repo
+        start = getattr(self.history, "start", "HEAD")
+        known: dict[str, bool] = _AT_HEAD.setdefault(self.history, {})
+        ask = sorted(p for p in paths if p not in known)
+        if ask:
+            found = set(repo.ls_tree(start, *ask)) if repo.has_commits() else set()
+            for p in ask:
+                known[p] = p in found
+        return {p for p in paths if known[p]}
 
     def index_of(self, anchor: Any) -> int | None:
         """The index in ``history.versions`` (newest first) of the anchor's version.
@@ -402,7 +439,8 @@ def comments_for_version(history: Any, threads: Iterable[Any], version: Any,
 
     *history* is a :class:`reviewtool.draft.history.DraftHistory`, *threads* are
     :class:`reviewtool.review.events.Thread` objects (any draft: the others are
-    skipped). A thread whose commit is no longer in the history is matched by its
+    skipped, see :meth:`VersionIndex.claims`, which follows a draft renamed by a history
+    rewrite). A thread whose commit is no longer in the history is matched by its
     blob; when neither matches (but its path was the draft's) it counts as older
     than every version. Retracted threads are left out unless asked for.
     Returns ``(thread, placement)`` pairs in document order.
@@ -413,12 +451,13 @@ def comments_for_version(history: Any, threads: Iterable[Any], version: Any,
     old_docs = BlobDocuments(history)
     versions = VersionIndex(history)
     result: list[tuple[Any, Placement, tuple[int, int, str]]] = []
-    for thread in threads:
-        if getattr(thread, "retracted", False) and not include_retracted:
+    shown = [t for t in threads if include_retracted or not getattr(t, "retracted", False)]
+    # Another draft's threads are skipped (a commit can touch several drafts).
+    claimed = versions.claims([t.anchor for t in shown])
+    for thread, ours in zip(shown, claimed):
+        if not ours:
             continue
         anchor = thread.anchor
-        if anchor.path not in versions.paths:
-            continue  # another draft (a commit can touch several)
         index = versions.index_of(anchor)
         if index is not None and index < target_index:
             continue  # made on a newer version

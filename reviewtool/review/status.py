@@ -19,7 +19,7 @@ from typing import Any
 
 from reviewtool.diff.section_diff import diff_documents
 from reviewtool.errors import ReviewtoolError
-from reviewtool.review.anchoring import BlobDocuments
+from reviewtool.review.anchoring import BlobDocuments, VersionIndex
 from reviewtool.review.events import Thread, same_person
 from reviewtool.review.lineage import VersionLine
 from reviewtool.review.viewed import viewed_sections
@@ -155,7 +155,8 @@ def review_status(history: Any, threads: Iterable[Thread], workflow: WorkflowEve
     reviews = review_entries(history, mine, line)
     name, email = me
     person = Person(name, email)
-    draft_threads = [t for t in threads if t.anchor.path in paths and not t.retracted]
+    live = [t for t in threads if not t.retracted]
+    draft_threads = [t for t, ours in zip(live, VersionIndex(history).claims([t.anchor for t in live])) if ours]
     people = [Person(v.author, v.email) for v in history.versions if not v.is_worktree]
     people += [Person(t.author, t.email) for t in draft_threads]
     people += [Person(r.author, r.email) for t in draft_threads for r in t.replies]

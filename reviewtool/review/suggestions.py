@@ -20,7 +20,7 @@ from reviewtool.draft.document import parse
 from reviewtool.draft.history import decode_draft
 from reviewtool.draft.worktree_file import WorktreeFile, edit_worktree_file
 from reviewtool.errors import ReviewtoolError
-from reviewtool.review.anchoring import BlobDocuments, reanchor
+from reviewtool.review.anchoring import BlobDocuments, VersionIndex, reanchor
 from reviewtool.textsafe import unsafe_characters
 
 _BOM = b"\xef\xbb\xbf"
@@ -80,7 +80,7 @@ def apply_suggestion(history: Any, store: Any, thread_id: str) -> ApplyResult:
     repo = history.repo
     if repo.bare:
         raise ReviewtoolError("a bare repository has no working tree to apply a suggestion to")
-    if thread.anchor.path not in history.paths:
+    if not VersionIndex(history).claims([thread.anchor])[0]:
         raise ReviewtoolError(f"comment {short} is on {thread.anchor.path}, not on {history.draft}")
     path = history.draft
 

@@ -99,6 +99,8 @@ def init_repo(repo: GitRepo, remote: str | None = None, notes_ref: str | None = 
     * ``notes.rewriteRef`` += the notes ref (added next to existing values, never replacing);
       ``notes.rewrite.amend`` and ``notes.rewrite.rebase`` = true;
       ``notes.<name>.mergeStrategy`` = cat_sort_uniq (for people merging with plain git).
+      A ``notes.rewriteMode`` of ``overwrite`` or ``ignore`` (which keep one note of the
+      commits a rebase squashes) is warned about, not changed: it is the user's, for every notes ref.
     * For *remote* (default ``origin`` when it exists): a fetch refspec into
       ``refs/notes/remotes/REMOTE/<name>`` and a push refspec for the ref. When the remote had
       no push refspec at all, ``HEAD`` is added first: any configured push refspec replaces
@@ -133,6 +135,13 @@ def init_repo(repo: GitRepo, remote: str | None = None, notes_ref: str | None = 
         ensure(key, "true", code == 0 and out.strip() == "true", add=False)
     strategy_key = f"notes.{ref.removeprefix('refs/notes/')}.mergeStrategy"
     ensure(strategy_key, "cat_sort_uniq", repo.config_get(strategy_key) == "cat_sort_uniq", add=False)
+    mode = (repo.config_get("notes.rewriteMode") or "concatenate").lower()
+    if mode in ("overwrite", "ignore"):
+        kept = "the last one's" if mode == "overwrite" else "the first one's"
+        result.warnings.append(
+            f"notes.rewriteMode is {mode}: when a rebase squashes commits that carry review notes, the new "
+            f"commit keeps only {kept} events (the others stay only on the dropped commits, where "
+            f"`git notes prune` deletes them); run git config notes.rewriteMode concatenate")
     if remote is not None:
         fetch = get_all(f"remote.{remote}.fetch")
         tracking = tracking_ref(ref, remote)
