@@ -42,7 +42,9 @@ Core module: no Textual, no Rich.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -69,7 +71,9 @@ class _Features:
     tags: list[str] = field(default_factory=list)  # HTML tag names, in order
 
 
+@functools.lru_cache(maxsize=256)
 def _features(text: str) -> _Features:
+    """The markup of *text* (cached: the new text of one version is the old text of the next)."""
     found = _Features()
     env: dict[str, Any] = {}
     tokens = MARKDOWN.parse(text, env)
@@ -175,6 +179,31 @@ def markup_changes(old_doc: Document, old: list[Section], new_doc: Document, new
     return kinds
 
 
+_BLANK_LINES = re.compile(r"\n[ \t]*\n")
+
+
+def _changed_blocks(old_text: str, new_text: str) -> tuple[str, str]:
+    """The blocks (cut at blank lines) of each text that the other does not have, in order.
+
+    Blocks present on both sides add the same markup to both, so only the others are
+    parsed: a one-word edit in a long section parses one paragraph, not the section.
+    """
+    old_blocks, new_blocks = _BLANK_LINES.split(old_text), _BLANK_LINES.split(new_text)
+    common = Counter(old_blocks) & Counter(new_blocks)
+    return _without(old_blocks, common), _without(new_blocks, common)
+
+
+def _without(blocks: list[str], common: Counter[str]) -> str:
+    left = Counter(common)
+    kept: list[str] = []
+    for block in blocks:
+        if left[block] > 0:
+            left[block] -= 1
+        else:
+            kept.append(block)
+    return "\n\n".join(kept)
+
+
 def _body_kinds(old_text: str, new_text: str, words_changed: bool, old: list[Section], new: list[Section],
                 old_doc: Document, new_doc: Document) -> list[str]:
     outline = any(s.kind == "outline" for s in (*old, *new))
@@ -184,6 +213,7 @@ def _body_kinds(old_text: str, new_text: str, words_changed: bool, old: list[Sec
         new_text = "".join(new_doc.own_text(s) for s in new if s.kind != "frontmatter")
     if old_text == new_text:
         return []
+    old_text, new_text = _changed_blocks(old_text, new_text)
     a, b = _features(old_text), _features(new_text)
     kinds: list[str] = []
     refs_moved = any(a.references[k] != b.references[k] for k in a.references.keys() & b.references.keys())
