@@ -89,7 +89,7 @@ class ReviewApp(App[None]):
     version: var[Version | None] = var(None, init=False, always_update=True)
     """The selected version (the history cursor); setting it loads the version and its comparison."""
     base_commit: var[str | None] = var(None, init=False)
-    """The version marked as comparison base (None: each version against its previous one)."""
+    """The version marked as comparison base (None: each version against its first parent)."""
     section_key: var[str] = var("", init=False)
     """The selected section's key ("": the whole document)."""
     mode: var[str] = var("text", init=False)
@@ -800,10 +800,10 @@ class ReviewApp(App[None]):
                     title="base marked")
 
     def action_clear_base(self) -> None:
-        """Compare each version with its previous one again."""
+        """Compare each version with its first parent again."""
         if self.base_commit is not None:
             self.base_commit = None
-            self.notify("each version is compared with its previous one", title="base cleared")
+            self.notify("each version is compared with its first parent", title="base cleared")
 
     def action_mode(self, mode: str) -> None:
         """Show the section as text, inline diff, side-by-side diff or outline coverage."""

@@ -15,7 +15,7 @@ from reviewtool.tui.keymap import keymap_path
 INTRO = (
     "Panes: history (top), sections (left), content (right), comments (below content). "
     "tab / shift+tab or 1-4 move between them; the mouse works too. "
-    "The comparison base is the previous version unless you mark one with b."
+    "The comparison base is the first parent (what the version changed) unless you mark one with b."
 )
 
 

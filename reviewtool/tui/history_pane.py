@@ -46,7 +46,7 @@ class RowStats:
 
     @property
     def complete(self) -> bool:
-        """Whether the change against the previous version is known (or moot: a deletion)."""
+        """Whether the change against the first parent is known (or moot: a deletion)."""
         return self.deleted or self.added is not None
 
 
