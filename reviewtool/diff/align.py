@@ -35,6 +35,7 @@ The core of reviewtool: no Textual, no Rich.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import math
 from dataclasses import dataclass, field
@@ -65,6 +66,11 @@ _STATUS_ORDER = {s: i for i, s in enumerate(STATUSES)}
 W_TITLE = 0.3
 #: Weight of the content (bag of words) in the combined score.
 W_CONTENT = 1.0 - W_TITLE
+#: Weight of the structural context in the scored stage's assignment (not in the
+#: threshold): when two candidates are about as similar, the one whose parent and
+#: children are paired with its own wins (see ``_Aligner.context``). Small next to
+#: real differences of similarity: a pair must be within 0.05 of the best to win on place.
+W_CONTEXT = 0.05
 #: Below this combined score a leftover pair is not matched: the sections are
 #: reported as removed and added. wikidiff2 treats paragraphs as moved when 0.2
 #: to 0.3 of their words are unchanged (0.3 was preferred on 5,304 revisions);
@@ -222,6 +228,8 @@ class _Aligner:
         self.g_old: dict[int, _Group] = {}
         self.g_new: dict[int, _Group] = {}
         self._matchers: dict[int, difflib.SequenceMatcher[str]] = {}
+        self._anchored_old: list[list[int]] = []
+        self._anchored_new: list[int] = []
 
     # ------------------------------------------------------------ bookkeeping
     def _add(self, group: _Group) -> None:
@@ -230,6 +238,13 @@ class _Aligner:
             self.g_old[i] = group
         for j in group.new:
             self.g_new[j] = group
+
+    def _remove(self, group: _Group) -> None:
+        self.groups.remove(group)
+        for i in group.old:
+            del self.g_old[i]
+        for j in group.new:
+            del self.g_new[j]
 
     def _left_old(self) -> list[int]:
         return [i for i in range(len(self.o.secs)) if i not in self.g_old]
@@ -246,11 +261,17 @@ class _Aligner:
         return "plain"
 
     def content_similarity(self, i: int, j: int) -> float | None:
+        o, n = self.o, self.n
+        if o.fp[i] and o.fp[i] == n.fp[j] and o.secs[i].kind == n.secs[j].kind:
+            return 1.0  # the same body, word for word (the sets of words cannot tell "a a" from "a")
         shape = self.shape(i, j)
         if shape == "promoted":
             return containment(self.o.tok_eff(i), self.n.tok_all(j))
         if shape == "condensed":
             return containment(self.n.tok_eff(j), self.o.tok_all(i))
+        if self.o.outlineish[i] and self.n.outlineish[j]:
+            # Two outlines: a heading whose content is its bullets is compared with them.
+            return plain_similarity(self.o.tok_eff(i), self.n.tok_eff(j))
         return plain_similarity(self.o.tok[i], self.n.tok[j])
 
     def title_similarity(self, i: int, j: int) -> float:
@@ -295,7 +316,8 @@ class _Aligner:
         o, n = self.o, self.n
         for i, s in enumerate(o.secs):
             j = n.index.get(s.key)
-            if j is not None and j not in self.g_new and o.fp[i] == n.fp[j] and o.secs[i].kind == n.secs[j].kind:
+            if j is not None and j not in self.g_new and o.trusted[i] and n.trusted[j] and o.fp[i] == n.fp[j] \
+                    and o.secs[i].kind == n.secs[j].kind:
                 self._add(_Group([i], [j], "exact"))
 
     def stage_hash(self) -> None:
@@ -315,19 +337,26 @@ class _Aligner:
             if len(olds) == 1 and len(news) == 1:
                 self._add(_Group(olds, news, "hash"))
                 continue
-            # Duplicated content: only pairs with the same title, in document order.
-            free = list(news)
+            # Duplicated content: only a title that is unique among the copies on both
+            # sides identifies a section; namesakes with the same body are left to the
+            # scored stage, where their parents and children tell them apart.
+            by_title_old: dict[str, list[int]] = {}
+            by_title_new: dict[str, list[int]] = {}
             for i in olds:
-                for j in free:
-                    if o.ntitle[i] == n.ntitle[j]:
-                        self._add(_Group([i], [j], "hash"))
-                        free.remove(j)
-                        break
+                by_title_old.setdefault(o.ntitle[i], []).append(i)
+            for j in news:
+                by_title_new.setdefault(n.ntitle[j], []).append(j)
+            for title, same_old in by_title_old.items():
+                same_new = by_title_new.get(title, [])
+                if len(same_old) == 1 and len(same_new) == 1:
+                    self._add(_Group(same_old, same_new, "hash"))
 
     def stage_key(self) -> None:
         for i in self._left_old():
+            if not self.o.trusted[i]:
+                continue
             j = self.n.index.get(self.o.secs[i].key)
-            if j is not None and j not in self.g_new:
+            if j is not None and j not in self.g_new and self.n.trusted[j]:
                 self._add(_Group([i], [j], "key"))
 
     def candidates(self, olds: list[int], news: list[int]) -> dict[int, list[int]]:
@@ -373,14 +402,83 @@ class _Aligner:
             result[i] = sorted(j for j, _ in best)
         return result
 
+    def context(self, i: int, j: int) -> float:
+        """How well old section *i* and new section *j* sit in corresponding places, 0..1.
+
+        The mean of three agreements. The kinds: 1 for the same kind at the same level,
+        0.5 at another level, 0 for another kind. The parents: 1 when both are roots or the parents
+        are paired with each other, 0 when they are paired elsewhere or only one is a
+        root, 0.5 while a parent is unpaired. The descendants: the mean of the similarity
+        of the content words of all descendants and the Dice coefficient of their
+        shapes (the multisets of their titles and bodies; both 1 when neither has
+        descendants), averaged, when
+        either has descendants the earlier stages paired (exact, same content, same
+        key), with the Dice coefficient of those paired with each other. Two sections
+        alike on their own (say two ``## Copper`` headings with empty bodies) are told
+        apart by this.
+        """
+        o, n = self.o, self.n
+        op, np = o.parent[i], n.parent[j]
+        if op is None and np is None:
+            parent = 1.0
+        elif op is None or np is None:
+            known = self.g_old.get(op) if op is not None else self.g_new.get(np) if np is not None else None
+            parent = 0.0 if known is not None else 0.5
+        else:
+            go, gn = self.g_old.get(op), self.g_new.get(np)
+            parent = 0.5 if go is None or gn is None else (1.0 if go is gn else 0.0)
+        desc = plain_similarity(o.tok_desc(i), n.tok_desc(j))
+        shape_o, shape_n = o.shape_desc(i), n.shape_desc(j)
+        sizes = shape_o.total() + shape_n.total()
+        shape = 2 * (shape_o & shape_n).total() / sizes if sizes else 1.0
+        children = ((1.0 if desc is None else desc) + shape) / 2
+        # Only pairs of the earlier stages count: a descendant paired by this very
+        # stage may have been told apart from a namesake by its parent, which would be circular.
+        partners = self._anchored_old[i]
+        held_new = self._anchored_new[j]
+        if partners or held_new:
+            end = n.subtree_end[j]
+            agree = bisect.bisect_left(partners, end) - bisect.bisect_right(partners, j)
+            children = (children + 2 * agree / (len(partners) + held_new)) / 2
+        a, b = o.secs[i], n.secs[j]
+        kind = (1.0 if a.level == b.level else 0.5) if a.kind == b.kind else 0.0
+        return (parent + children + kind) / 3
+
+    def _anchor_descendants(self) -> None:
+        """For :meth:`context`: per old section, the sorted new partners of its descendants
+        paired so far; per new section, how many of its descendants are paired."""
+        o, n = self.o, self.n
+        self._anchored_old = [[] for _ in o.secs]
+        self._anchored_new = [0] * len(n.secs)
+        for g in self.groups:
+            i, j = g.old[0], g.new[0]
+            p = o.parent[i]
+            while p is not None:
+                self._anchored_old[p].append(j)
+                p = o.parent[p]
+            p = n.parent[j]
+            while p is not None:
+                self._anchored_new[p] += 1
+                p = n.parent[p]
+        for partners in self._anchored_old:
+            partners.sort()
+
     def stage_score(self) -> None:
+        """Optimal assignment of the leftovers on similarity plus context, solved twice.
+
+        The similarity decides whether a pair may match at all (:data:`MATCH_THRESHOLD`).
+        Where it may, agreeing context (:meth:`context`) adds up to :data:`W_CONTEXT`, and
+        a tiny tie-break prefers similar relative positions. The first solution's pairs
+        are context for the second (a section's parent may itself be a leftover), and the
+        second solution is kept.
+        """
         olds, news = self._left_old(), self._left_new()
         if not olds or not news:
             return
         n_old, n_new = len(self.o.secs), len(self.n.secs)
         row = {i: a for a, i in enumerate(olds)}
         col = {j: b for b, j in enumerate(news)}
-        edges: dict[tuple[int, int], float] = {}
+        similar: dict[tuple[int, int], float] = {}
         for i, js in self.candidates(olds, news).items():
             if self.o.secs[i].kind == "frontmatter":
                 continue
@@ -389,11 +487,25 @@ class _Aligner:
                     continue
                 combined = self.score(i, j, MATCH_THRESHOLD)[0]
                 if combined >= MATCH_THRESHOLD:
-                    # A tiny tie-break towards pairs at similar relative positions.
                     drift = abs(i / max(1, n_old) - j / max(1, n_new))
-                    edges[(row[i], col[j])] = combined + 1e-6 * (1.0 - drift)
-        for a, b in max_weight_matching(len(olds), len(news), edges):
-            self._add(_Group([olds[a]], [news[b]], "score", edges[(a, b)]))
+                    similar[(i, j)] = combined + 1e-6 * (1.0 - drift)
+        if not similar:
+            return
+        self._anchor_descendants()
+
+        def solve() -> list[_Group]:
+            edges = {(row[i], col[j]): w + W_CONTEXT * self.context(i, j) for (i, j), w in similar.items()}
+            return [_Group([olds[a]], [news[b]], "score", edges[(a, b)])
+                    for a, b in max_weight_matching(len(olds), len(news), edges)]
+
+        first = solve()
+        for g in first:
+            self._add(g)
+        second = solve()
+        for g in first:
+            self._remove(g)
+        for g in second:
+            self._add(g)
 
     # ------------------------------------------------------------ splits and merges
     def _grow(self, group: _Group, side: str) -> bool:
@@ -674,12 +786,16 @@ def unchanged_in_place(old: Document, new: Document, key: str) -> bool:
 
     True when the section, its parent and all its siblings have the same keys,
     titles and content fingerprints, in the same order, in both documents (so
-    every one of them is an exact match and none moved). False means "align to
+    every one of them is an exact match and none moved), and none of them is
+    one of several namesakes (whose keys say where they stood, not which they are). False means "align to
     find out", not "changed".
     """
     a, b = old.get(key), new.get(key)
     if a is None or b is None or a.parent != b.parent:
         return False
+    facts_a, facts_b = document_facts(old), document_facts(new)
+    if not (facts_a.trusted[facts_a.index[key]] and facts_b.trusted[facts_b.index[key]]):
+        return False  # a namesake's key says where it stood, not which it is
     if a.parent is None:
         sib_a = [s for s in old.sections if s.parent is None]
         sib_b = [s for s in new.sections if s.parent is None]
@@ -690,6 +806,9 @@ def unchanged_in_place(old: Document, new: Document, key: str) -> bool:
         sib_a, sib_b = old.children(pa), new.children(pb)
     if len(sib_a) != len(sib_b):
         return False
+    if not all(facts_a.trusted[facts_a.index[x.key]] for x in sib_a) or \
+            not all(facts_b.trusted[facts_b.index[y.key]] for y in sib_b):
+        return False  # namesakes among the siblings may have traded places
     return all(x.key == y.key and x.kind == y.kind and x.title == y.title
                and fingerprint(old, x) == fingerprint(new, y) for x, y in zip(sib_a, sib_b))
 

@@ -11,11 +11,12 @@ history aligns every version twice.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
 from reviewtool.diff.lexicon import bigrams, content_set, normalise_title
-from reviewtool.draft.document import Document, Section
+from reviewtool.draft.document import Document, Section, slugify
 from reviewtool.lru import LRU
 
 T = TypeVar("T")
@@ -67,10 +68,44 @@ class DocumentFacts:
         self.outlineish = [self._outlineish(s) for s in self.secs]
         self.proseish = [s.kind in ("heading", "preamble") and s.body_kind == "prose" for s in self.secs]
         self.parent = [self.index.get(s.parent) if s.parent else None for s in self.secs]
+        self.kids = [[self.index[k] for k in s.children] for s in self.secs]
+        self.trusted = self._trusted_keys()
+        # Descendants follow their section in document order: i+1 .. subtree_end[i]-1.
+        self.subtree_end = list(range(1, n + 1))
+        for i in range(n - 1, -1, -1):
+            p = self.parent[i]
+            if p is not None:
+                self.subtree_end[p] = max(self.subtree_end[p], self.subtree_end[i])
+        self._tok_desc: dict[int, frozenset[str]] = {}
+        self._shape_desc: dict[int, Counter[tuple[str, str]]] = {}
 
     def _tokens(self, i: int) -> frozenset[str]:
         s = self.secs[i]
         return content_set(self.fp[i] if s.kind == "frontmatter" else s.title + "\n" + s.plain)
+
+    def _trusted_keys(self) -> list[bool]:
+        """Whether each section's key names it by its titles alone.
+
+        A key is its title path only when no sibling shares its slug and it took no
+        ``-1``, ``-2`` suffix, and its parent's key is trusted too. Otherwise the key
+        says where the section stood among namesakes (the first ``## Copper`` is
+        ``copper``, the second ``copper-1``), which changes when they are reordered,
+        so it is no evidence of identity across versions.
+        """
+        natural: list[str] = []
+        for s in self.secs:
+            if s.kind in ("frontmatter", "preamble"):
+                natural.append(s.key)
+            else:
+                natural.append(f"{s.parent}/{slugify(s.title)}" if s.parent else slugify(s.title))
+        uses: dict[str, int] = {}
+        for base in natural:
+            uses[base] = uses.get(base, 0) + 1
+        trusted: list[bool] = []
+        for i, s in enumerate(self.secs):
+            p = self.parent[i]
+            trusted.append(s.key == natural[i] and uses[natural[i]] == 1 and (p is None or trusted[p]))
+        return trusted
 
     def _outlineish(self, s: Section) -> bool:
         if s.kind == "outline" or s.body_kind == "outline":
@@ -98,6 +133,26 @@ class DocumentFacts:
             kids = [self.index[k] for k in s.children if self.secs[self.index[k]].kind == "outline"]
             got = self.tok[i].union(*(self.tok[k] for k in kids))
             self._tok_eff[i] = got
+        return got
+
+    def tok_desc(self, i: int) -> frozenset[str]:
+        """Content words of all of a section's descendants (titles included), not its own."""
+        got = self._tok_desc.get(i)
+        if got is None:
+            got = frozenset().union(*(self.tok[k] | self.tok_desc(k) for k in self.kids[i]))
+            self._tok_desc[i] = got
+        return got
+
+    def shape_desc(self, i: int) -> Counter[tuple[str, str]]:
+        """The descendants of a section as a multiset of (title, fingerprint): its shape,
+        which tells apart subtrees made of the same words in different places."""
+        got = self._shape_desc.get(i)
+        if got is None:
+            got = Counter()
+            for k in self.kids[i]:
+                got[(self.ntitle[k], self.fp[k])] += 1
+                got.update(self.shape_desc(k))
+            self._shape_desc[i] = got
         return got
 
     def is_descendant(self, i: int, ancestor: int) -> bool:
