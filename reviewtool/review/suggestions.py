@@ -94,8 +94,8 @@ def apply_suggestion(history: Any, store: Any, thread_id: str) -> ApplyResult:
         return edit_worktree_file(repo, path, edit)
     except ReviewtoolError as exc:
         message = str(exc)
-        if message.startswith(f"cannot apply comment {short}") or message.startswith("the suggestion of"):
-            raise
+        if message.startswith((f"cannot apply comment {short}", f"comment {short}", "the suggestion of")):
+            raise  # already says which comment
         raise ReviewtoolError(f"cannot apply comment {short}: {message}") from None
 
 
