@@ -39,7 +39,11 @@ from reviewtool.errors import ReviewtoolError, UsageError
 from reviewtool.git.repo import GitRepo
 from reviewtool.review.anchoring import Placement, VersionIndex, comments_for_version
 from reviewtool.review.events import Thread
+from reviewtool.review.status import ReviewEntry, last_reviewed, review_entries, reviews_by_version
 from reviewtool.review.store import ReviewStore
+from reviewtool.review.viewed import ViewedSections, viewed_sections
+from reviewtool.review.workflow import WorkflowEvents
+from reviewtool.review.workflow_store import WorkflowStore
 from reviewtool.textsafe import one_line
 from reviewtool.tui import bindings, review, view_models
 from reviewtool.tui.commands import ReviewCommands
@@ -56,10 +60,12 @@ from reviewtool.tui.messages import (
     ReviewWritten,
     SelectionFailed,
     SelectionReady,
+    SinceReviewReady,
     StatsUpdated,
     TaskFinished,
     TaskProgress,
     ThreadsLoaded,
+    ViewedReady,
 )
 from reviewtool.tui.passages import Passage, passages_in
 from reviewtool.tui.sections_pane import SectionMarks, SectionsPane
@@ -134,6 +140,13 @@ class ReviewApp(App[None]):
         self._growth_auto = True  # the growth view follows the screen height until toggled
         self._search_every_version = False  # the text scope of the last search
         self._pending_thread: str | None = None  # a thread to show once the placements are ready
+        #: The review workflow's events (requests, verdicts, viewed marks); None until read.
+        self.workflow: WorkflowEvents | None = None
+        #: Standing verdicts by the commit they were given on (history rows).
+        self.reviews: dict[str, list[ReviewEntry]] = {}
+        #: My viewed marks on the selected version (None: not computed, or no email).
+        self.viewed: ViewedSections | None = None
+        self.viewed_commit: str | None = None  # the version self.viewed is for
 
     # ------------------------------------------------------------------ setup
     def now(self) -> datetime:
@@ -146,7 +159,8 @@ class ReviewApp(App[None]):
         # The panes live on the default screen; keep references so that workers' messages
         # and timers reach them while a dialog is on top (or the app is closing).
         self.history_pane = HistoryPane(id="history", stats_for=self.stats_for,
-                                        open_comments=self.open_comments, now=self.now)
+                                        open_comments=self.open_comments, now=self.now,
+                                        reviews_for=self.reviews_for)
         self.growth_view = GrowthView(id="growth", stats_for=self.stats_for)
         self.sections_pane = SectionsPane(id="sections")
         self.content_pane = ContentPane(id="content")
@@ -198,6 +212,10 @@ class ReviewApp(App[None]):
     def stats_for(self, version: Version) -> RowStats | None:
         """Computed statistics of *version* (None until the stats worker reaches it)."""
         return self.stats.get(version.commit)
+
+    def reviews_for(self, version: Version) -> list[ReviewEntry]:
+        """Standing verdicts given on *version* (empty until the threads worker read them)."""
+        return self.reviews.get(version.commit, [])
 
     def open_comments(self, version: Version) -> int:
         """Open review threads made on *version*."""
@@ -412,9 +430,13 @@ class ReviewApp(App[None]):
         if self.section_key and doc.get(self.section_key) is None:
             # Follow the section to its new key; the panes are rebuilt just below.
             self.set_reactive(ReviewApp.section_key, self._follow_section(message) or "")
+        if self.viewed_commit != message.version.commit:
+            self.viewed, self.viewed_commit = None, None  # another version's marks: recomputed below
         self.sections_pane.show(doc, self._marks(), keep=self.section_key)
+        self._sections_title()
         self.refresh_content()
         self.show_comments()
+        self._start_viewed()
 
     def _follow_section(self, message: SelectionReady) -> str | None:
         """Where the selected section went in the new version (its key is gone there), by the alignment."""
@@ -439,10 +461,12 @@ class ReviewApp(App[None]):
                 total += 1  # the top node counts whole-version comments too
                 if placement.section_key:
                     open_by_section[placement.section_key] = open_by_section.get(placement.section_key, 0) + 1
+        viewed = set() if self.viewed is None else {k for k, v in self.viewed.viewed.items() if v}
         if self.selection is None:
-            return SectionMarks(comments=open_by_section, total_open=total)
+            return SectionMarks(comments=open_by_section, total_open=total, viewed=viewed)
         marks = view_models.section_marks(self.selection, self.base, open_by_section)
         marks.total_open = total
+        marks.viewed = viewed
         return marks
 
     @on(SectionsPane.SectionHighlighted)
@@ -525,24 +549,36 @@ class ReviewApp(App[None]):
     # ------------------------------------------------------------------ comments
     @work(thread=True, exclusive=True, group="threads", exit_on_error=False)
     def load_threads(self) -> None:
-        """Read every review thread from the notes (one bulk read)."""
+        """Read every review thread and workflow event from the notes (one bulk read), and
+        each reviewer's standing verdict on the draft (for the history rows)."""
         if self.repo is None:
             return
+        history = self.history
         try:
             identity: tuple[str, str] | None = self.repo.identity()
         except ReviewtoolError:
             identity = None  # no user.name/email: reading works, writing says "who are you?"
         try:
-            threads, problems = ReviewStore(self.repo).load()
+            data = WorkflowStore(ReviewStore(self.repo)).load()
         except ReviewtoolError as exc:
             self.post_message(ThreadsLoaded([], [], f"cannot read review notes: {exc}", identity))
             return
-        self.post_message(ThreadsLoaded(threads, [str(p) for p in problems], identity=identity))
+        reviews: dict[str, list[ReviewEntry]] = {}
+        problems = [str(p) for p in data.problems]
+        if history is not None and data.workflow.verdicts:
+            try:
+                reviews = reviews_by_version(review_entries(history, data.workflow))
+            except ReviewtoolError as exc:
+                problems.append(f"review state: {exc}")
+        self.post_message(ThreadsLoaded(data.threads, problems, identity=identity,
+                                        workflow=data.workflow, reviews=reviews))
 
     def on_threads_loaded(self, message: ThreadsLoaded) -> None:
         self.threads = message.threads
         self.identity = message.identity
         self.threads_note = message.note
+        self.workflow = message.workflow
+        self.reviews = message.reviews
         if message.problems and message.problems != self.thread_problems:
             self.notify(f"{len(message.problems)} problem(s) in the review notes: {message.problems[0]}",
                         title="review notes", severity="warning", markup=False)
@@ -551,6 +587,50 @@ class ReviewApp(App[None]):
         self.history_pane.refresh_rows()
         if self.history is not None and self.version is not None:
             self.place_threads(self.generation, self.history, self.version)
+            self._start_viewed()
+
+    # ------------------------------------------------------------------ viewed marks
+    def _start_viewed(self) -> None:
+        """Compute my viewed marks on the selected version in a worker (needs the workflow events,
+        my email and a loaded selection)."""
+        sel = self.selection
+        if self.history is None or sel is None:
+            return
+        email = self.identity[1] if self.identity else ""
+        self.load_viewed(self.generation, self.history, sel["version"], self.workflow, email)
+
+    @work(thread=True, exclusive=True, group="viewed", exit_on_error=False)
+    def load_viewed(self, generation: int, history: DraftHistory, version: Version,
+                    workflow: WorkflowEvents | None, email: str) -> None:
+        """Fold my viewed marks onto *version* (alignment to each marked version; blobs read once)."""
+        if workflow is None:
+            self.post_message(ViewedReady(generation, version.commit, None, "review notes unreadable"))
+            return
+        if not email:
+            self.post_message(ViewedReady(generation, version.commit, None, "set git config user.email"))
+            return
+        try:
+            viewed = viewed_sections(history, workflow.marks, version, email)
+        except ReviewtoolError as exc:
+            self.post_message(ViewedReady(generation, version.commit, None, str(exc)))
+            return
+        self.post_message(ViewedReady(generation, version.commit, viewed))
+
+    def on_viewed_ready(self, message: ViewedReady) -> None:
+        if message.generation != self.generation:
+            return
+        self.viewed, self.viewed_commit = message.viewed, message.commit
+        self.sections_pane.update_marks(self._marks())
+        self._sections_title()
+
+    def _sections_title(self) -> None:
+        viewed = self.viewed  # the count shows once I marked a section of this version viewed
+        if viewed is None or viewed.count == 0:
+            self.sections_pane.border_title = "Sections"
+            return
+        style = "$text-success" if viewed.count == viewed.total else "$text-muted"
+        self.sections_pane.border_title = Content.assemble(("Sections", "bold"), "  ",
+                                                           (viewed.summary, style))
 
     def _open_by_commit(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -805,6 +885,49 @@ class ReviewApp(App[None]):
             self.base_commit = None
             self.notify("each version is compared with its first parent", title="base cleared")
 
+    def action_since_review(self) -> None:
+        """Compare the newest version with the one I last gave a verdict on (git's user.email)."""
+        if self.history is None or self.workflow is None:
+            self.notify("the review notes are not read yet", title="since my review", severity="warning")
+            return
+        if self.identity is None or not self.identity[1]:
+            self.notify("who are you? set git config user.email (your verdicts are found by it)",
+                        title="since my review", severity="error")
+            return
+        self.find_last_review(self.history, self.workflow, self.identity[1])
+
+    @work(thread=True, exclusive=True, group="since-review", exit_on_error=False)
+    def find_last_review(self, history: DraftHistory, workflow: WorkflowEvents, email: str) -> None:
+        """The version I last gave a verdict on (ancestry along the first-parent line)."""
+        try:
+            found = last_reviewed(history, workflow, email)
+        except ReviewtoolError as exc:
+            self.post_message(SinceReviewReady(None, note=str(exc)))
+            return
+        if found is None:
+            self.post_message(SinceReviewReady(None, note=f"you ({email}) have not reviewed this draft yet: "
+                                                           "give a verdict with V, or mark a base with b"))
+            return
+        verdict, version = found
+        self.post_message(SinceReviewReady(version, verdict.label))
+
+    def on_since_review_ready(self, message: SinceReviewReady) -> None:
+        version = message.version
+        if version is None:
+            self.notify(message.note, title="since my review", severity="warning", markup=False)
+            return
+        newest = next((i for i, v in enumerate(self.versions) if not v.is_worktree), 0)
+        if self.versions and self.versions[newest].commit == version.commit:
+            self.notify(f"nothing changed since your review of {version.short} ({message.verdict}): "
+                        "it is the newest version", title="since my review", markup=False)
+            return
+        self.base_commit = version.commit
+        self.history_pane.cursor = newest
+        if self.mode not in ("diff", "side"):
+            self.mode = "diff"
+        self.notify(f"comparing the newest version with {version.short}, your last review "
+                    f"({message.verdict})", title="since my review", markup=False)
+
     def action_mode(self, mode: str) -> None:
         """Show the section as text, inline diff, side-by-side diff or outline coverage."""
         self.mode = mode
@@ -899,6 +1022,14 @@ class ReviewApp(App[None]):
     def action_apply_suggestion(self) -> None:
         """Apply the highlighted thread's suggested edit to the working tree."""
         review.start_apply(self)
+
+    def action_verdict(self) -> None:
+        """Review the selected version: approve, request changes, or comment with a summary."""
+        review.start_verdict(self)
+
+    def action_toggle_viewed(self) -> None:
+        """Mark the selected section viewed (again: take the mark back)."""
+        review.toggle_viewed(self)
 
     def action_export(self) -> None:
         """Export the review summary to a file."""

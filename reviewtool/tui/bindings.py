@@ -24,6 +24,7 @@ APP: list[BindingType] = [
     Binding("4", "focus_pane('comments')", "Focus comments", show=False, id="app.focus_comments"),
     Binding("b", "mark_base", "Mark base", id="app.mark_base"),
     Binding("B", "clear_base", "Clear base", show=False, id="app.clear_base"),
+    Binding("R", "since_review", "Since my last review", show=False, id="app.since_review"),
     Binding("m", "mode('text')", "Show text", show=False, id="app.mode_text"),
     Binding("d", "mode('diff')", "Diff", id="app.mode_diff"),
     Binding("s", "mode('side')", "Side-by-side diff", show=False, id="app.mode_side"),
@@ -35,6 +36,8 @@ APP: list[BindingType] = [
             key_display="{", id="app.previous_passage"),
     Binding("H", "section_history", "Section history", show=False, id="app.section_history"),
     Binding("c", "comment", "Comment", id="app.comment"),
+    Binding("V", "verdict", "Review this version", show=False, id="app.verdict"),
+    Binding("v", "toggle_viewed", "Toggle section viewed", show=False, id="app.viewed"),
     Binding("r", "reply", "Reply to thread", show=False, id="app.reply"),
     Binding("e", "edit_comment", "Edit comment", show=False, id="app.edit"),
     Binding("x", "toggle_resolved", "Resolve or reopen", show=False, id="app.resolve"),
@@ -109,6 +112,11 @@ CONFIRM: list[BindingType] = [
     Binding("n,escape", "answer(False)", "No", id="confirm.no"),
 ]
 
+VERDICT: list[BindingType] = [
+    Binding("ctrl+s", "submit", "Submit review", id="verdict.submit"),
+    Binding("escape", "cancel", "Cancel", id="verdict.cancel"),
+]
+
 EXPORT: list[BindingType] = [
     Binding("ctrl+s", "export", "Export", id="export.save"),
     Binding("escape", "cancel", "Cancel", id="export.cancel"),
@@ -137,6 +145,7 @@ GROUPS: list[tuple[str, list[BindingType]]] = [
     ("search", SEARCH),
     ("section history", SECTION_HISTORY),
     ("confirmation", CONFIRM),
+    ("verdict dialog", VERDICT),
     ("export dialog", EXPORT),
     ("help", HELP),
     ("start screen", START),

@@ -2,7 +2,9 @@
 
 A Line-API widget (:class:`~textual.scroll_view.ScrollView` with
 ``render_line``), so ten thousand versions cost ten thousand small records, not
-ten thousand widgets. Per-version statistics (words, change bar, open comments)
+ten thousand widgets. The subject of a version that reviewers gave a verdict on starts with
+their marks (``✓Ben`` approved, ``✗Ada`` changes requested, ``◆Cy`` commented; dimmed with
+``(stale)`` once the draft changed after that version). Per-version statistics (words, change bar, open comments)
 come from callables the app provides; rows whose statistics are not computed
 yet show a placeholder, and :meth:`HistoryPane.visible_range` tells the app
 which rows to compute first.
@@ -26,6 +28,7 @@ from textual.strip import Strip
 from textual.style import Style
 
 from reviewtool.draft.history import Version
+from reviewtool.review.status import ReviewEntry
 from reviewtool.textsafe import one_line
 from reviewtool.tui import bindings
 from reviewtool.wording import relative_date
@@ -48,6 +51,28 @@ class RowStats:
     def complete(self) -> bool:
         """Whether the change against the first parent is known (or moot: a deletion)."""
         return self.deleted or self.added is not None
+
+
+#: The mark and style of each verdict in a history row (a stale verdict is dimmed and says so).
+VERDICT_MARKS = {"approved": ("✓", "bold $text-success"), "changes_requested": ("✗", "bold $text-error"),
+                 "commented": ("◆", "$text-accent")}
+
+
+def review_marks(entries: list[ReviewEntry]) -> Content:
+    """``✓Ben ✗Ada(stale) `` for the standing verdicts given on one version: the mark, the
+    reviewer's first name, and ``(stale)`` once the draft changed after that version."""
+    parts: list[Content] = []
+    for entry in sorted(entries, key=lambda e: (e.verdict.verdict != "changes_requested",
+                                                e.verdict.reviewer.key)):
+        mark, style = VERDICT_MARKS.get(entry.verdict.verdict, ("?", ""))
+        person = entry.verdict.reviewer
+        name = one_line(person.name).strip()
+        who = (name.split(" ")[0] if name else one_line(person.email).split("@")[0]) or "?"
+        if entry.current:
+            parts.append(Content.assemble((mark + who, style), " "))
+        else:
+            parts.append(Content.assemble((mark + who, "$text-muted"), ("(stale)", "$text-muted italic"), " "))
+    return Content("").join(parts)
 
 
 def change_cells(n: int, most: int = 5) -> int:
@@ -112,6 +137,7 @@ class HistoryPane(ScrollView, can_focus=True):
         *,
         stats_for: Callable[[Version], RowStats | None] | None = None,
         open_comments: Callable[[Version], int] | None = None,
+        reviews_for: Callable[[Version], list[ReviewEntry]] | None = None,
         now: Callable[[], datetime] | None = None,
         name: str | None = None,
         id: str | None = None,
@@ -122,6 +148,7 @@ class HistoryPane(ScrollView, can_focus=True):
         self.versions: list[Version] = []
         self.stats_for = stats_for or (lambda v: None)
         self.open_comments = open_comments or (lambda v: 0)
+        self.reviews_for = reviews_for or (lambda v: [])
         self.now = now
         self.base_commit: str | None = None
         self.matches: set[int] = set()
@@ -235,6 +262,15 @@ class HistoryPane(ScrollView, can_focus=True):
             content = content.pad_left(pad) if right else content.pad_right(pad)
         return content.stylize(style) if style else content
 
+    def _subject(self, marks: Content, subject: str, width: int, style: str) -> Content:
+        """The subject cell: the review marks of the version first (when any), then its subject."""
+        if not marks.cell_length:
+            return self._cell(subject, width, style)
+        content = Content.assemble(marks, Content(one_line(subject)).stylize(style) if style else one_line(subject))
+        if content.cell_length > width:
+            content = content.truncate(width, ellipsis=True)
+        return content.pad_right(width - content.cell_length)
+
     def _change(self, stats: RowStats | None, width: int) -> Content:
         if stats is None:
             return self._cell("…", width, "dim")
@@ -276,7 +312,8 @@ class HistoryPane(ScrollView, can_focus=True):
             self._cell(v.short, cols["sha"], "$warning" if not v.is_worktree else "bold $error"),
             self._cell(self._date(v), cols["date"], "$text-muted"),
             self._cell(v.author, cols["author"], "$secondary"),
-            self._cell(subject, cols["subject"], "bold" if index in self.matches else ""),
+            self._subject(review_marks(self.reviews_for(v)), subject, cols["subject"],
+                          "bold" if index in self.matches else ""),
             self._cell(words, cols["words"], "dim" if stats is None else "", right=True),
             self._change(stats, cols["change"]),
             self._cell(f"●{comments}" if comments else "", cols["comments"], "$accent", right=True),

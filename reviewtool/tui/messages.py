@@ -18,6 +18,9 @@ from reviewtool.draft.document import Document
 from reviewtool.draft.history import DraftHistory, Version
 from reviewtool.review.anchoring import Placement
 from reviewtool.review.events import Thread
+from reviewtool.review.status import ReviewEntry
+from reviewtool.review.viewed import ViewedSections
+from reviewtool.review.workflow import WorkflowEvents
 
 
 @dataclass
@@ -76,6 +79,28 @@ class ThreadsLoaded(Message):
     problems: list[str]
     note: str = ""  # why there are none (the notes could not be read)
     identity: tuple[str, str] | None = None  # the user (git's user.name/email); None: not set
+    workflow: WorkflowEvents | None = None  # requests, verdicts and viewed marks (None: unreadable)
+    #: Standing verdicts grouped by the commit they were given on (for the history rows).
+    reviews: dict[str, list[ReviewEntry]] = field(default_factory=dict)
+
+
+@dataclass
+class ViewedReady(Message):
+    """My viewed marks on the selected version (None: none to show, *note* says why)."""
+
+    generation: int
+    commit: str
+    viewed: ViewedSections | None
+    note: str = ""
+
+
+@dataclass
+class SinceReviewReady(Message):
+    """The version I last gave a verdict on (None: I gave none; *note* says why)."""
+
+    version: Version | None
+    verdict: str = ""
+    note: str = ""
 
 
 @dataclass

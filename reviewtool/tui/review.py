@@ -18,6 +18,8 @@ from textual.content import Content
 from reviewtool.review import export, suggestions, sync
 from reviewtool.review.anchoring import make_anchor
 from reviewtool.review.store import ReviewStore
+from reviewtool.review.viewed import viewed_sections
+from reviewtool.review.workflow_store import WorkflowStore
 from reviewtool.textsafe import one_line, shorten
 from reviewtool.tui.comment_editor import CommentDraft, CommentEditor
 from reviewtool.tui.dialogs import ConfirmScreen, ExportRequest, ExportScreen
@@ -222,6 +224,92 @@ def start_apply(app: ReviewApp) -> None:
     app.push_screen(ConfirmScreen(Content.assemble(
         "Replace ", (_short(thread.anchor.exact or ""), "strike"), " with ",
         (_short(thread.suggestion), "bold"), " in the working tree?")), answer)
+
+
+# ---------------------------------------------------------------- workflow: verdicts, viewed marks
+
+
+def _committed_version(app: ReviewApp, what: str) -> Any | None:
+    """The selected version when it can be reviewed (committed, draft present); else say why."""
+    version = app.version
+    if app.selection is None or version is None or app.repo is None or app.history is None:
+        app.notify("no version selected yet", title=what, severity="warning")
+        return None
+    if version.is_worktree:
+        app.notify("reviews are of committed versions: commit the draft first, or pick a commit",
+                   title=what, severity="warning")
+        return None
+    if version.blob is None:
+        app.notify(f"the draft does not exist at {version.short}", title=what, severity="warning")
+        return None
+    return version
+
+
+def start_verdict(app: ReviewApp) -> None:
+    """Review the selected version: approve, request changes, or comment, with a summary."""
+    from reviewtool.tui.verdict_dialog import VerdictDraft, VerdictScreen
+
+    version = _committed_version(app, "review")
+    if version is None:
+        return
+    if app.identity is None:
+        app.notify("who are you? set git config user.name and user.email", title="review", severity="error")
+        return
+    email = app.identity[1]
+    standing = next((e for entries in app.reviews.values() for e in entries
+                     if e.verdict.reviewer.is_(email)), None)
+    note = None
+    if standing is not None:
+        where = "this version" if standing.verdict.version.commit == version.commit else \
+            standing.verdict.version.commit[:8]
+        note = Content.assemble("You said ", (standing.verdict.label, "bold"), f" on {where}",
+                                "" if standing.current else " (stale: the draft changed since)",
+                                "; a new review supersedes it.")
+    title = Content.assemble("Review ", (version.short, "bold $text-warning"), "  ",
+                             (_short(version.subject), "italic"))
+
+    def save(draft: VerdictDraft | None) -> None:
+        if draft is None:
+            return
+
+        def call() -> str:
+            event = WorkflowStore(_store(app)).submit_verdict(version, draft.verdict, draft.body)
+            label = {"approved": "approved", "changes_requested": "changes requested",
+                     "commented": "commented"}[draft.verdict]
+            return f"review {_id(event)} submitted on {version.short}: {label}"
+
+        app.write_review("review", call)
+
+    app.push_screen(VerdictScreen(title, note, standing.verdict.verdict if standing else "approved"), save)
+
+
+def toggle_viewed(app: ReviewApp) -> None:
+    """Mark the selected section viewed (or take the mark back); decided on the notes as they
+    are when the write runs, so quick presses alternate."""
+    version = _committed_version(app, "viewed")
+    if version is None:
+        return
+    assert app.selection is not None and app.history is not None
+    doc, history = app.selection["doc"], app.history
+    section = doc.get(app.section_key) if app.section_key else None
+    if section is None:
+        app.notify("select a section first (2, then j/k): viewed marks are per section",
+                   title="viewed", severity="warning")
+        return
+    if app.identity is None:
+        app.notify("who are you? set git config user.name and user.email", title="viewed", severity="error")
+        return
+    email = app.identity[1]
+    title = one_line(section.title)
+
+    def call() -> str:
+        store = WorkflowStore(_store(app))
+        marks = viewed_sections(history, store.load().workflow.marks, version, email)
+        viewed = not marks.is_viewed(section.key)
+        store.set_viewed(version, doc, section.key, viewed=viewed)
+        return f"§ {title} {'marked viewed' if viewed else 'no longer viewed'} at {version.short}"
+
+    app.write_review("viewed", call)
 
 
 # ---------------------------------------------------------------- export and sync

@@ -3,7 +3,7 @@
 Each node shows an icon for the section kind (heading, outline item, front
 matter, preamble), the title coloured by body kind (prose green, outline
 magenta), the status against the comparison base (edited, renamed, moved,
-added, split, promoted...) and the number of open comments. Sections of the
+added, split, promoted...) and the number of open comments, and a ✓ before the sections I marked viewed. Sections of the
 base that have no counterpart any more are listed under "removed".
 """
 
@@ -51,6 +51,7 @@ class SectionMarks:
     total_open: int = 0  # open threads on the version, whole-version comments included
     base_label: str = ""  # e.g. "vs 3f2a1b0c" (empty: no base)
     note: str = ""  # why statuses are missing
+    viewed: set[str] = field(default_factory=set)  # keys of the sections I marked viewed
 
 
 class SectionsPane(Tree[str]):
@@ -94,6 +95,8 @@ class SectionsPane(Tree[str]):
     def section_label(self, section: Section) -> Text:
         """The node label of *section*: icon, title, status badges, comment count."""
         label = Text()
+        if section.key in self.marks.viewed:
+            label.append("✓ ", style="bold green")
         icon = KIND_ICONS.get(section.kind, "·")
         label.append(icon + " ", style=BODY_STYLES.get(section.body_kind, ""))
         title = section.title if section.kind not in ("frontmatter", "preamble") else (
