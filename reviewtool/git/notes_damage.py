@@ -60,11 +60,19 @@ def check_tip(repo: GitRepo, ref: str) -> Tip | None:
     not a commit, or a commit whose tree is missing.
     """
     first, tree = repo.objects.ask([ref, f"{ref}^{{tree}}"])
-    if first is None:
+    if first is None or (first[1] == "commit" and tree is None):
+        # The persistent reader can miss objects another process wrote after it last looked
+        # (30 writers racing on the ref showed it): confirm with a fresh git before calling it
+        # damage, and read the tip again from a reader that sees everything written so far.
         target = ref_target(repo, ref)
         if target is None:
             return None
-        raise DamagedNotesRef(ref, f"it points at {target}, which is missing from the object database")
+        if missing(repo, [target]):
+            raise DamagedNotesRef(ref, f"it points at {target}, which is missing from the object database")
+        repo.objects.close()  # restarted on the next read
+        first, tree = repo.objects.ask([target, f"{target}^{{tree}}"])
+        if first is None:
+            raise DamagedNotesRef(ref, f"it points at {target}, which is missing from the object database")
     sha, kind, data = first
     if kind != "commit":
         raise DamagedNotesRef(ref, f"it points at a {kind} ({sha}), not a notes commit")
