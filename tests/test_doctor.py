@@ -66,12 +66,12 @@ def test_a_whole_repository_is_in_order(world):
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[-1] == "everything is in order"
-    assert [line.split()[0] for line in lines[:-1]] == ["ok"] * 5
+    assert [line.split()[0] for line in lines[:-1]] == ["ok"] * 6  # five notes checks and the cache
     assert "refs/notes/reviewtool: 3 events in 1 note" in result.stdout
     data = json.loads(doctor(ada, "--json").stdout)
     assert data["clean"] is True and data["repairs"] == [] and "found" not in data
     assert [f["check"] for f in data["findings"]] == ["ref lock", "notes ref", "notes history", "lost lines",
-                                                     "remote copies"]
+                                                     "remote copies", "cache"]
 
 
 @pytest.mark.parametrize("name, recovered", [

@@ -53,6 +53,8 @@ def test_help_loads_no_library(tmp_path: Path):
 
 def test_log_json_loads_the_parser_and_orjson_only(plain_repo: Path):
     assert loaded_by(["log", "--json"], plain_repo) == {"markdown_it", "orjson"}
+    # The second run reads every version from the cache: no parser at all.
+    assert loaded_by(["log", "--json"], plain_repo) == {"orjson"}
 
 
 def test_show_json_parses_nothing(plain_repo: Path):
@@ -60,7 +62,7 @@ def test_show_json_parses_nothing(plain_repo: Path):
 
 
 def test_a_table_loads_rich(plain_repo: Path):
-    assert loaded_by(["log"], plain_repo) == {"markdown_it", "rich"}
+    assert loaded_by(["--no-cache", "log"], plain_repo) == {"markdown_it", "rich"}
 
 
 def test_front_matter_loads_yaml(plain_repo: Path):

@@ -19,6 +19,7 @@ import click
 from reviewtool import __version__
 from reviewtool.cli import output
 from reviewtool.cli.doctor_cli import doctor_command
+from reviewtool.cli.output import Progress
 from reviewtool.cli.output import out as output_stream
 from reviewtool.cli.pager import PAGED_COMMANDS, paged
 from reviewtool.diff.hunks import DEFAULT_CONTEXT
@@ -53,7 +54,7 @@ render: Any = _OnFirstUse("reviewtool.cli.render")
 class Context:
     """Per-invocation state: where we run and the repository, opened lazily."""
 
-    def __init__(self, cwd: Path, draft: str | None = None, as_json: bool = False) -> None:
+    def __init__(self, cwd: Path, draft: str | None = None, as_json: bool = False, use_cache: bool = True) -> None:
         self.cwd = cwd
         #: ``reviewtool -d PATH``: the draft of every command that does not name its own.
         self.default_draft = draft
@@ -61,6 +62,8 @@ class Context:
         self.as_json = as_json
         #: How the draft in use was chosen (set by :meth:`draft`).
         self.draft_choice: DraftChoice | None = None
+        #: False with ``reviewtool --no-cache``: the persistent cache is neither read nor written.
+        self.use_cache = use_cache
         self._repo: GitRepo | None = None
 
     @property
@@ -95,7 +98,7 @@ class Context:
     def history(self, draft: str | None, first_parent: bool = False) -> DraftHistory:
         from reviewtool.draft.history import DraftHistory
 
-        return DraftHistory(self.repo, self.draft(draft), first_parent=first_parent)
+        return DraftHistory(self.repo, self.draft(draft), first_parent=first_parent, use_cache=self.use_cache)
 
 
 pass_ctx = click.make_pass_decorator(Context)
@@ -194,10 +197,12 @@ def _usage_fail(exc: click.UsageError) -> None:
               help="Do not pipe output into a pager (by default: $GIT_PAGER, core.pager, $PAGER or less -FRX "
                    "when stdout is a terminal).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts, whatever the command.")
+@click.option("--no-cache", is_flag=True,
+              help="Neither read nor write the cache of parsed versions (.git/reviewtool/cache/).")
 @click.version_option(__version__, prog_name="reviewtool")
 @click.pass_context
 def main(click_ctx: click.Context, directory: tuple[str, ...], draft: str | None, no_pager: bool,
-         as_json: bool) -> None:
+         as_json: bool, no_cache: bool) -> None:
     """Review Markdown essays kept in git: history, section diffs, comments in git notes.
 
     Without a command, opens the terminal UI on the current repository.
@@ -207,7 +212,7 @@ def main(click_ctx: click.Context, directory: tuple[str, ...], draft: str | None
         cwd = (cwd / d) if not os.path.isabs(d) else Path(d)
         if not cwd.is_dir():
             fail(f"cannot change to {d!r}: no such directory", 1)
-    ctx = click_ctx.obj = Context(cwd, draft, as_json)
+    ctx = click_ctx.obj = Context(cwd, draft, as_json, use_cache=not no_cache)
     if click_ctx.invoked_subcommand is None and as_json:
         raise UsageError("--json goes with a command (the terminal UI has no JSON): e.g. reviewtool --json log")
     if not no_pager and click_ctx.invoked_subcommand in PAGED_COMMANDS and sys.stdout.isatty():
@@ -235,7 +240,7 @@ def drafts_command(ctx: Context, as_json: bool) -> None:
     configured = repo.config_get(CONFIG_KEY)
     rows: list[dict[str, Any]] = []
     for path in paths:
-        hist = DraftHistory(repo, path, include_worktree=False)
+        hist = DraftHistory(repo, path, include_worktree=False, use_cache=ctx.use_cache)
         newest = hist.versions[0] if hist.versions else None
         doc = hist.document(newest) if newest and newest.blob else None
         rows.append({
@@ -282,9 +287,14 @@ def log_command(ctx: Context, draft: str | None, max_count: int | None, first_pa
     hist = ctx.history(draft, first_parent=first_parent)
     versions = [v for v in hist.versions if not (no_merges and v.is_merge)]
     shown = versions[:max_count] if max_count else versions
-    changes = [version_change(hist, v) for v in shown]
-    entries = [{**v.to_dict(), **hist.stats(v), "change": c.to_dict() if c else None}
-               for v, c in zip(shown, changes)]
+    changes = []
+    entries = []
+    with Progress("reading versions", len(shown)) as progress:
+        for done, v in enumerate(shown, 1):
+            c = version_change(hist, v)
+            changes.append(c)
+            entries.append({**v.to_dict(), **hist.stats(v), "change": c.to_dict() if c else None})
+            progress(done)
     if as_json:
         emit_json({"draft": hist.draft, "first_parent": first_parent, "versions": entries})
         return
@@ -733,7 +743,7 @@ def _history_for_thread(ctx: Context, draft: str | None, thread: Any) -> DraftHi
 
     if draft is not None or ctx.default_draft is not None:
         return ctx.history(draft)
-    hist = history_of_path(ctx.repo, thread.anchor.path, thread.anchor.blob)
+    hist = history_of_path(ctx.repo, thread.anchor.path, thread.anchor.blob, use_cache=ctx.use_cache)
     if hist is None:
         raise ReviewtoolError(f"the draft of comment {thread.id[:8]} ({thread.anchor.path}) is not in the "
                               "working tree; name it with -d")
@@ -846,7 +856,7 @@ def export_command(ctx: Context, rev: str | None, draft: str | None, fmt: str, o
     if as_json and target is None:
         fmt = "json"
     hist, v, items, _problems = _threads_on(ctx, draft, version_rev)
-    committed = DraftHistory(ctx.repo, hist.draft, include_worktree=False)
+    committed = DraftHistory(ctx.repo, hist.draft, include_worktree=False, use_cache=ctx.use_cache)
     line = version_line(committed)
     in_scope: Callable[[Any], bool] | None
     if version_rev is not None:
@@ -961,7 +971,7 @@ def _run_tui(ctx: Context, draft: str | None) -> None:
         from reviewtool.tui.app import ReviewApp
     except ImportError as exc:  # pragma: no cover - the TUI ships with the package
         raise ReviewtoolError(f"the terminal UI is not available: {exc}") from None
-    app = ReviewApp(repo_path=ctx.cwd, draft=draft)
+    app = ReviewApp(repo_path=ctx.cwd, draft=draft, use_cache=ctx.use_cache)
     app.run()
 
 

@@ -21,13 +21,15 @@ _STATUS_STYLE = {"ok": "green", "warning": "yellow", "problem": "bold red"}
 @click.command("doctor")
 @click.option("--repair", is_flag=True,
               help="Mend what is found: rebuild a damaged notes ref from every version that can be read, "
-                   "restore lost lines, remove a stale lock, drop a damaged remote copy.")
+                   "restore lost lines, remove a stale lock, drop a damaged remote copy, remove damaged cache "
+                   "entries.")
 @click.option("--no-fetch", "no_fetch", is_flag=True,
               help="With --repair: never fetch the remotes' copies (repair from this repository alone).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @click.pass_obj
 def doctor_command(ctx: Any, repair: bool, no_fetch: bool, as_json: bool) -> None:
-    """Check the review data: the notes ref, its history, lost lines, locks, remote copies."""
+    """Check the review data (the notes ref, its history, lost lines, locks, remote copies) and the
+    cache of parsed versions (its size against its bound, damaged entries)."""
     from reviewtool.cli import render
     from reviewtool.review.doctor import run_doctor
 

@@ -1,5 +1,5 @@
 """Where command output goes, and what every command may print without loading Rich: JSON
-on stdout, one-line messages on stderr.
+on stdout, progress and one-line messages on stderr.
 
 Kept apart from :mod:`reviewtool.cli.render` (Rich tables, redlines) so that a command
 run with ``--json``, or one that fails early, never pays for importing Rich.
@@ -12,7 +12,9 @@ colours, so the text is laid out for it.
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -63,3 +65,49 @@ def is_terminal() -> bool:
 def emit_json(data: Any) -> None:
     """Write *data* as JSON to the output, safe for a terminal (:func:`reviewtool.textsafe.json_text`)."""
     out().write(json_text(data, default=str) + "\n")
+
+
+class Progress:
+    """``reading versions 45/186`` on stderr, for work that lasts: shown only on a terminal,
+    only once the work has taken :attr:`delay` seconds (``REVIEWTOOL_PROGRESS_DELAY``
+    overrides it), redrawn at most ten times a second, and erased when done. Never on
+    stdout, so ``--json`` output and pipes stay clean."""
+
+    def __init__(self, what: str, total: int, stream: TextIO | None = None) -> None:
+        self.what = what
+        self.total = total
+        self.stream = stream if stream is not None else sys.stderr
+        self.enabled = self.stream.isatty() and total > 1
+        try:
+            self.delay = float(os.environ.get("REVIEWTOOL_PROGRESS_DELAY", "1.0"))
+        except ValueError:
+            self.delay = 1.0
+        self._started = time.monotonic()
+        self._drawn_at = 0.0
+        self._width = 0
+
+    def __call__(self, done: int) -> None:
+        """*done* of :attr:`total` items are done."""
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self._started < self.delay or (now - self._drawn_at < 0.1 and done < self.total):
+            return
+        line = f"{self.what} {done}/{self.total}"
+        self.stream.write("\r" + line.ljust(self._width))
+        self.stream.flush()
+        self._width = max(self._width, len(line))
+        self._drawn_at = now
+
+    def close(self) -> None:
+        """Erase the line (if one was drawn)."""
+        if self._width:
+            self.stream.write("\r" + " " * self._width + "\r")
+            self.stream.flush()
+            self._width = 0
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

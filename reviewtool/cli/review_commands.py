@@ -44,7 +44,7 @@ def committed_history(ctx: Context, draft: str | None) -> DraftHistory:
     """The draft's committed versions (reviews are of commits, not of the working tree)."""
     from reviewtool.draft.history import DraftHistory
 
-    return DraftHistory(ctx.repo, ctx.draft(draft), include_worktree=False)
+    return DraftHistory(ctx.repo, ctx.draft(draft), include_worktree=False, use_cache=ctx.use_cache)
 
 
 def review_version(hist: DraftHistory, rev: str | None) -> Version:

@@ -51,8 +51,8 @@ from reviewtool.diff.lexicon import (
     plain_similarity,
     title_similarity,
 )
-from reviewtool.diff.section_facts import clear_facts, document_facts, fingerprint
-from reviewtool.draft.document import Document, Section
+from reviewtool.diff.section_facts import clear_facts, document_facts
+from reviewtool.draft.document import EMPTY_FINGERPRINT, Document, Section
 
 #: Every status a pair can carry, in the order they are listed in ``SectionPair.status``.
 STATUSES = ("added", "removed", "split", "merged", "promoted", "condensed", "renamed", "moved", "edited",
@@ -262,7 +262,7 @@ class _Aligner:
 
     def content_similarity(self, i: int, j: int) -> float | None:
         o, n = self.o, self.n
-        if o.fp[i] and o.fp[i] == n.fp[j] and o.secs[i].kind == n.secs[j].kind:
+        if o.fph[i] != EMPTY_FINGERPRINT and o.fph[i] == n.fph[j] and o.secs[i].kind == n.secs[j].kind:
             return 1.0  # the same body, word for word (the sets of words cannot tell "a a" from "a")
         shape = self.shape(i, j)
         if shape == "promoted":
@@ -316,7 +316,7 @@ class _Aligner:
         o, n = self.o, self.n
         for i, s in enumerate(o.secs):
             j = n.index.get(s.key)
-            if j is not None and j not in self.g_new and o.trusted[i] and n.trusted[j] and o.fp[i] == n.fp[j] \
+            if j is not None and j not in self.g_new and o.trusted[i] and n.trusted[j] and o.fph[i] == n.fph[j] \
                     and o.secs[i].kind == n.secs[j].kind:
                 self._add(_Group([i], [j], "exact"))
 
@@ -325,11 +325,11 @@ class _Aligner:
         by_fp_old: dict[str, list[int]] = {}
         by_fp_new: dict[str, list[int]] = {}
         for i in self._left_old():
-            if o.tok[i] and o.fp[i]:
-                by_fp_old.setdefault(o.fp[i], []).append(i)
+            if o.fph[i] != EMPTY_FINGERPRINT and o.tok[i]:
+                by_fp_old.setdefault(o.fph[i], []).append(i)
         for j in self._left_new():
-            if n.tok[j] and n.fp[j]:
-                by_fp_new.setdefault(n.fp[j], []).append(j)
+            if n.fph[j] != EMPTY_FINGERPRINT and n.tok[j]:
+                by_fp_new.setdefault(n.fph[j], []).append(j)
         for fp, olds in by_fp_old.items():
             news = by_fp_new.get(fp)
             if not news:
@@ -617,7 +617,7 @@ class _Aligner:
             i, j = g.old[0], g.new[0]
             if o.ntitle[i] != n.ntitle[j]:
                 status.append("renamed")
-            if not structural and o.fp[i] != n.fp[j]:
+            if not structural and o.fph[i] != n.fph[j]:
                 status.append("edited")
         elif not structural:
             # Titles are left out: the parts of a split get new titles by nature.
@@ -708,7 +708,7 @@ class _Aligner:
             return SectionPair(old, new, status, 0.0, 0.0)
         if len(old) == 1 and len(new) == 1:
             i, j = g.old[0], g.new[0]
-            if o.fp[i] == n.fp[j]:
+            if o.fph[i] == n.fph[j]:
                 content = 1.0
             else:
                 c = self.content_similarity(i, j)
@@ -801,7 +801,7 @@ def unchanged_in_place(old: Document, new: Document, key: str) -> bool:
         sib_b = [s for s in new.sections if s.parent is None]
     else:
         pa, pb = old.by_key[a.parent], new.by_key[a.parent]  # b.parent == a.parent
-        if pa.kind != pb.kind or pa.title != pb.title or fingerprint(old, pa) != fingerprint(new, pb):
+        if pa.kind != pb.kind or pa.title != pb.title or _fph(old, pa) != _fph(new, pb):
             return False
         sib_a, sib_b = old.children(pa), new.children(pb)
     if len(sib_a) != len(sib_b):
@@ -810,7 +810,12 @@ def unchanged_in_place(old: Document, new: Document, key: str) -> bool:
             not all(facts_b.trusted[facts_b.index[y.key]] for y in sib_b):
         return False  # namesakes among the siblings may have traded places
     return all(x.key == y.key and x.kind == y.kind and x.title == y.title
-               and fingerprint(old, x) == fingerprint(new, y) for x, y in zip(sib_a, sib_b))
+               and _fph(old, x) == _fph(new, y) for x, y in zip(sib_a, sib_b))
+
+
+def _fph(doc: Document, section: Section) -> str:
+    """The fingerprint hash of *section* (computed once per document, or from the cache)."""
+    return doc.fingerprint_hashes[section.index]
 
 
 def align(old: Document, new: Document) -> Alignment:

@@ -47,11 +47,13 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from markdown_it.token import Token
+from reviewtool.draft.document import Document, Section
+from reviewtool.draft.markdown import markdown
 
-from reviewtool.draft.document import MARKDOWN, Document, Section
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 _TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
 _EMPHASIS = {"em_open": "em", "strong_open": "strong", "s_open": "s"}
@@ -76,7 +78,7 @@ def _features(text: str) -> _Features:
     """The markup of *text* (cached: the new text of one version is the old text of the next)."""
     found = _Features()
     env: dict[str, Any] = {}
-    tokens = MARKDOWN.parse(text, env)
+    tokens = markdown().parse(text, env)
     for label, ref in (env.get("references") or {}).items():
         found.references[label] = str(ref.get("href", ""))
     for token in tokens:

@@ -1,7 +1,7 @@
 """Per-document facts the aligner compares sections on, computed once and cached.
 
 :class:`DocumentFacts` holds, for every section of one document, its content
-fingerprint (:func:`fingerprint`), its content words (alone, with its descendants,
+fingerprint hash (:attr:`Document.fingerprint_hashes`), its content words (alone, with its descendants,
 with its outline children), its normalised title, title words and letter bigrams,
 whether it reads as outline or as prose, and its parent. They depend on that document
 only, so :func:`document_facts` keeps them for the last few documents
@@ -26,13 +26,8 @@ FACTS_CACHE_SIZE = 8
 
 
 def fingerprint(doc: Document, s: Section) -> str:
-    """Whitespace-normalised source of a section's own body (its title excluded).
-
-    Markup and link targets count (a changed URL is an edit). The front matter
-    uses its whole source.
-    """
-    raw = doc.own_text(s) if s.kind == "frontmatter" else doc.body_text(s)
-    return " ".join(raw.split())
+    """Whitespace-normalised source of a section's own body (:meth:`Document.fingerprint`)."""
+    return doc.fingerprint(s)
 
 
 class _Lazy(Generic[T]):
@@ -57,7 +52,10 @@ class DocumentFacts:
         self.secs = doc.sections
         n = len(self.secs)
         self.index = {s.key: i for i, s in enumerate(self.secs)}
-        self.fp = [fingerprint(doc, s) for s in self.secs]
+        #: Fingerprint hashes (:attr:`Document.fingerprint_hashes`): what sections compare by;
+        #: the fingerprints themselves only where words are needed.
+        self.fph = doc.fingerprint_hashes
+        self.fp = _Lazy(lambda i: doc.fingerprint(self.secs[i]), n)
         self.tok = _Lazy(self._tokens, n)
         self.ntitle = [" ".join(s.title.split()) for s in self.secs]
         self.title_norm = _Lazy(lambda i: normalise_title(self.secs[i].title), n)
@@ -144,13 +142,13 @@ class DocumentFacts:
         return got
 
     def shape_desc(self, i: int) -> Counter[tuple[str, str]]:
-        """The descendants of a section as a multiset of (title, fingerprint): its shape,
+        """The descendants of a section as a multiset of (title, fingerprint hash): its shape,
         which tells apart subtrees made of the same words in different places."""
         got = self._shape_desc.get(i)
         if got is None:
             got = Counter()
             for k in self.kids[i]:
-                got[(self.ntitle[k], self.fp[k])] += 1
+                got[(self.ntitle[k], self.fph[k])] += 1
                 got.update(self.shape_desc(k))
             self._shape_desc[i] = got
         return got

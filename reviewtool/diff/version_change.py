@@ -1,24 +1,33 @@
 """What one version changed: its section diff against its first parent, as counts.
 
-:func:`change_counts` is a pure function of the two documents (the draft at the
-version and at its first parent), so it can be cached by the pair of blobs;
-:func:`version_change` finds the first parent (:meth:`DraftHistory.first_parent`)
-and names it as the change's ``base``. The counts are those of ``reviewtool diff``'s
-summary (:meth:`DocumentDiff.summary`): a section with only markup changes counts in
-``sections_changed`` and in ``markup_changed``. Core module: no Textual, no Rich.
+:func:`change_counts` is a pure function of the two documents (the draft at the version
+and at its first parent), so :func:`version_change` keeps it in the persistent cache
+(:mod:`reviewtool.draft.cache`, kind ``change``) by the pair of blobs: a second
+``reviewtool log`` neither parses nor diffs. :func:`version_change` finds the first
+parent (:meth:`DraftHistory.first_parent`) and names it as the change's ``base``. The
+counts are those of ``reviewtool diff``'s summary (:meth:`DocumentDiff.summary`): a
+section with only markup changes counts in ``sections_changed`` and in
+``markup_changed``. Core module: no Textual, no Rich.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from reviewtool.diff.section_diff import diff_documents
-from reviewtool.draft.document import Document, parse
+from reviewtool.draft import stored_document
+from reviewtool.draft.cache import source_fingerprint
+from reviewtool.draft.document import Document
 from reviewtool.draft.history import DraftHistory, Version
 
-#: The parse of a deleted draft: a version that deleted it removed every section.
-_NOTHING = parse("")
+#: The parse of a deleted draft (``parse("")``): a version that deleted it removed every section.
+_NOTHING = Document(text="", sections=[], problems=[])
+#: The blob part of a cache key for "no draft" (a version that deleted it).
+_NO_BLOB = "0" * 40
+_COUNTS = ("words_added", "words_removed", "sections_changed", "markup_changed")
 
 
 @dataclass(frozen=True)
@@ -66,5 +75,31 @@ def version_change(history: DraftHistory, version: Version) -> VersionChange | N
     base = history.first_parent(version)
     if base is None:
         return None
-    new = _NOTHING if version.blob is None and not version.is_worktree else history.document(version)
-    return VersionChange(base, change_counts(history.document(base), new))
+    deleted = version.blob is None and not version.is_worktree
+    key = None  # the working tree changes under us: only committed pairs are kept
+    if history.cache is not None and base.blob and not base.is_worktree and not version.is_worktree:
+        key = f"{base.blob}-{version.blob or _NO_BLOB}"
+        counts = _stored_counts(history.cache.get("change", change_fingerprint(), key))
+        if counts is not None:
+            return VersionChange(base, counts)
+    new = _NOTHING if deleted else history.document(version)
+    counts = change_counts(history.document(base), new)
+    if key is not None and history.cache is not None:
+        history.cache.put("change", change_fingerprint(), key, counts.to_dict())
+    return VersionChange(base, counts)
+
+
+def _stored_counts(data: Any) -> ChangeCounts | None:
+    if type(data) is not dict or set(data) != set(_COUNTS):
+        return None
+    if not all(type(data[k]) is int and data[k] >= 0 for k in _COUNTS):
+        return None
+    return ChangeCounts(*(data[k] for k in _COUNTS))
+
+
+@functools.cache
+def change_fingerprint() -> str:
+    """What stored change counts depend on besides the two blobs: the parser (stored
+    documents' fingerprint) and the source of every module of the diff layer."""
+    here = Path(__file__).parent
+    return source_fingerprint(sorted(str(p) for p in here.glob("*.py")), also=stored_document.fingerprint())

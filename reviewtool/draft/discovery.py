@@ -80,7 +80,8 @@ def find_drafts(repo: GitRepo) -> list[str]:
     return draft_candidates(repo)[1]
 
 
-def history_of_path(repo: GitRepo, path: str, blob: str | None = None) -> DraftHistory | None:
+def history_of_path(repo: GitRepo, path: str, blob: str | None = None,
+                    use_cache: bool = True) -> DraftHistory | None:
     """The history of the draft that is, or once was, at *path*.
 
     The draft at *path* when it is one at ``HEAD``; else the first draft whose
@@ -88,10 +89,11 @@ def history_of_path(repo: GitRepo, path: str, blob: str | None = None) -> DraftH
     looked at. Failing that, when *blob* is given (and *path* is no file at ``HEAD``),
     the first draft that had that text: a draft renamed by a history rewrite (its
     commits and old path are gone, its texts are not). None when no draft does.
+    *use_cache* False: the histories neither read nor write the persistent cache.
     """
     if repo.in_head(path):
-        return DraftHistory(repo, path)
-    histories = [DraftHistory(repo, candidate) for candidate in find_drafts(repo)]
+        return DraftHistory(repo, path, use_cache=use_cache)
+    histories = [DraftHistory(repo, candidate, use_cache=use_cache) for candidate in find_drafts(repo)]
     for history in histories:
         if path in history.paths:
             return history

@@ -122,7 +122,7 @@ class Section:
             return "other"
         return "prose" if self.prose_words >= self.outline_words else "outline"
 
-    @property
+    @cached_property
     def content_hash(self) -> str:
         """Hash of the normalised plain body: equal for whitespace-only differences."""
         norm = " ".join(self.plain.split()).lower()
@@ -160,6 +160,15 @@ class Section:
         if with_text:
             data["text"] = doc.text[self.start : self.end]
         return data
+
+
+def fingerprint_hash(fingerprint: str) -> str:
+    """The hash :attr:`Document.fingerprint_hashes` holds for a section's fingerprint."""
+    return hashlib.blake2b(fingerprint.encode("utf-8", "surrogatepass"), digest_size=10).hexdigest()
+
+
+#: :func:`fingerprint_hash` of an empty body.
+EMPTY_FINGERPRINT = fingerprint_hash("")
 
 
 def _bounded(value: Any) -> bool:
@@ -264,6 +273,19 @@ class Document:
             elif kind == "outline":
                 outline += 1
         return prose / (prose + outline) if prose + outline else 0.0
+
+    def fingerprint(self, section: Section) -> str:
+        """Whitespace-normalised source of a section's own body (its title excluded): what
+        two versions of a section must share to be the same. Markup and link targets count
+        (a changed URL is an edit). The front matter uses its whole source."""
+        raw = self.own_text(section) if section.kind == "frontmatter" else self.body_text(section)
+        return " ".join(raw.split())
+
+    @cached_property
+    def fingerprint_hashes(self) -> list[str]:
+        """A hash of each section's :meth:`fingerprint`, in document order: sections compare
+        by these first, so the unchanged ones cost nothing (kept in the persistent cache)."""
+        return [fingerprint_hash(self.fingerprint(s)) for s in self.sections]
 
     def rebuild(self) -> str:
         """Reassemble the text from the sections' own spans (always equals ``text``)."""

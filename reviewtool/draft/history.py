@@ -7,14 +7,16 @@ of each version is read lazily through :meth:`GitRepo.read_blob` (one persistent
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from reviewtool.draft import stored_document
+from reviewtool.draft.cache import Cache, cache_for
 from reviewtool.draft.document import Document, parse
-from reviewtool.draft.stats_cache import StatsCache
 from reviewtool.errors import ReviewtoolError, UsageError
 from reviewtool.git.repo import GitRepo, check_revision_argument
 from reviewtool.lru import LRU
@@ -158,7 +160,7 @@ class DraftHistory:
     """The versions of one draft and their parsed documents (cached)."""
 
     def __init__(self, repo: GitRepo, draft: str, start: str = "HEAD", include_worktree: bool = True,
-                 first_parent: bool = False) -> None:
+                 first_parent: bool = False, use_cache: bool = True) -> None:
         self.repo = repo
         self.draft = draft
         self.start = start
@@ -169,8 +171,10 @@ class DraftHistory:
         self._positions: dict[str, int] | None = None
         self._include_worktree = include_worktree
         self._docs: LRU[str, Document] = LRU(64)
-        self._stats: StatsCache | None = None
         self._parents: dict[tuple[str, int], Version | None] = {}
+        #: The persistent cache (draft/cache.py); None with ``--no-cache``.
+        self.cache: Cache | None = cache_for(repo) if use_cache else None
+        self._stored: LRU[str, Any] = LRU(16)  # entries read, so stats then document read one once
 
     # -------------------------------------------------------------- versions
     @property
@@ -356,13 +360,12 @@ class DraftHistory:
         blob = version.blob
         if blob is None:
             return {"words": 0, "sections": 0, "prose_share": 0.0, "deleted": True}
-        if self._stats is None:
-            self._stats = StatsCache(self.repo)
-        stats = self._stats.get(blob)
-        if stats is None:  # parsed once per repository: see stats_cache
-            stats = self.document(version).stats()
-            self._stats.put(blob, stats)
-        return stats
+        parsed = self._docs.get(blob)
+        if parsed is None:  # from the persistent cache when this repository has parsed the blob
+            stats = stored_document.stats(self._stored_entry(blob))
+            if stats is not None:
+                return stats
+        return self.document(version).stats()
 
     def raw(self, version: Version) -> bytes:
         """The draft's bytes at *version* (the working-tree file for the pseudo-version)."""
@@ -384,9 +387,45 @@ class DraftHistory:
         return decode_draft(self.raw(version), f"{version.path} at {version.short}")
 
     def document(self, version: Version) -> Document:
-        """The parsed draft at *version* (an LRU cache keyed by blob)."""
+        """The parsed draft at *version*: kept by blob in memory (an LRU) and in the
+        repository's persistent cache (:mod:`reviewtool.draft.cache`), parsed when in neither."""
         key = version.blob or f"{version.commit}:{version.path}"
-        return self._docs.get_or_compute(key, lambda: parse(self.text(version), path=version.path))
+        return self._docs.get_or_compute(key, lambda: self._read_document(version))
+
+    def _read_document(self, version: Version) -> Document:
+        raw = self.raw(version)
+        text = decode_draft(raw, f"{version.path} at {version.short}")
+        # The working-tree file may have changed since it was hashed: key it by what was read.
+        blob = blob_id(raw) if version.is_worktree else version.blob
+        if self.cache is None or blob is None:
+            return parse(text, path=version.path)
+        data = self._stored_entry(blob)
+        if data is not None:
+            doc = stored_document.load(data, text, version.path)
+            if doc is not None:
+                return doc
+        doc = parse(text, path=version.path)
+        data = stored_document.dump(doc)
+        if data is not None:
+            self.cache.put("doc", stored_document.fingerprint(), blob, data)
+            self._stored.put(blob, data)
+        return doc
+
+    def _stored_entry(self, blob: str) -> Any:
+        """The cache entry of *blob*'s parsed version (remembered for the next call), or None."""
+        if self.cache is None:
+            return None
+        found = self._stored.get(blob)
+        if found is None:
+            found = self.cache.get("doc", stored_document.fingerprint(), blob)
+            if found is not None:
+                self._stored.put(blob, found)
+        return found
+
+
+def blob_id(data: bytes) -> str:
+    """The id git gives a blob of *data* (``git hash-object``, SHA-1)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
 def decode_draft(data: bytes, what: str) -> str:

@@ -92,10 +92,11 @@ class DoctorReport:
 
 
 def all_checks() -> list[Check]:
-    """Every check, in the order they run (and repair): the notes ref and its copies."""
+    """Every check, in the order they run (and repair): the notes ref and its copies, the cache."""
+    from reviewtool.review.cache_doctor import CACHE_CHECKS
     from reviewtool.review.notes_doctor import NOTES_CHECKS
 
-    return [*NOTES_CHECKS]
+    return [*NOTES_CHECKS, *CACHE_CHECKS]
 
 
 def _run_all(ctx: DoctorContext, checks: list[Check]) -> list[Finding]:

@@ -103,15 +103,17 @@ class ReviewApp(App[None]):
 
     def __init__(self, repo_path: Path | str, draft: str | None = None, *,
                  now: datetime | Callable[[], datetime] | None = None,
-                 keymap_file: Path | None = None) -> None:
+                 keymap_file: Path | None = None, use_cache: bool = True) -> None:
         """Open the app on the repository at *repo_path* (and *draft*, when it has several).
 
         *now* freezes relative dates (for tests and screenshots); *keymap_file*
-        overrides where the keymap is read from.
+        overrides where the keymap is read from; *use_cache* False: the persistent cache of
+        parsed versions is neither read nor written (``reviewtool --no-cache``).
         """
         super().__init__()
         self.repo_path = Path(repo_path)
         self.draft = draft
+        self.use_cache = use_cache
         self._now = now
         self._keymap_file = keymap_file
         self.repo: GitRepo | None = None
@@ -239,7 +241,7 @@ class ReviewApp(App[None]):
         except ReviewtoolError as exc:
             self.post_message(self._start_failure(repo, exc))
             return
-        history = DraftHistory(repo, draft)
+        history = DraftHistory(repo, draft, use_cache=self.use_cache)
         try:
             versions = history.versions
         except ReviewtoolError as exc:

@@ -1,0 +1,170 @@
+"""A parsed version as a cache entry and back: :class:`Document` to JSON-able data, and data
+plus the version's text to the same :class:`Document`.
+
+What is kept is everything :func:`reviewtool.draft.document.parse` computes besides the
+text (the text is the blob's, read from git): each section's fields, its content hash and
+fingerprint hash, the problems found, and the statistics (:meth:`Document.stats`, so that
+``reviewtool log`` reads them without building the document). Sections are stored as
+arrays in :data:`_FIELDS` order; children are rebuilt from the parents.
+
+Front matter values are kept exactly or not at all: JSON's types, and YAML dates and
+timestamps tagged ``{"$date": ...}`` / ``{"$datetime": ...}``; a document whose front
+matter holds anything else (binary, sets, keys that are not strings) is not stored, and is
+parsed again each time. A stored document that does not fit its text (length, tiling,
+types) is refused (:func:`load` returns None) and parsed again.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from reviewtool.draft.cache import source_fingerprint
+from reviewtool.draft.document import Document, Section, SubPoint
+
+#: The fields of a stored section, in order.
+_FIELDS = ("key", "title", "kind", "level", "start", "end", "line_start", "line_end", "body_start", "parent",
+           "end_all", "plain", "words", "prose_words", "outline_words", "words_all", "subpoints", "fields",
+           "content_hash", "fingerprint_hash")
+_INTS = (3, 4, 5, 6, 7, 8, 10, 12, 13, 14, 15)
+_STRS = (0, 1, 2, 11, 18, 19)
+_KINDS = ("frontmatter", "preamble", "heading", "outline")
+#: Integers JSON (orjson) keeps exactly.
+_INT_RANGE = 2**63
+
+
+class _Unstorable(Exception):
+    """A front matter value JSON cannot keep exactly."""
+
+
+def dump(doc: Document) -> dict[str, Any] | None:
+    """*doc* as JSON-able data, or None when its front matter cannot be kept exactly."""
+    hashes = doc.fingerprint_hashes
+    sections = []
+    try:
+        for i, s in enumerate(doc.sections):
+            sections.append([
+                s.key, s.title, s.kind, s.level, s.start, s.end, s.line_start, s.line_end, s.body_start, s.parent,
+                s.end_all, s.plain, s.words, s.prose_words, s.outline_words, s.words_all,
+                [[p.text, p.depth, p.line] for p in s.subpoints], _to_json(s.fields) if s.fields else {},
+                s.content_hash, hashes[i],
+            ])
+    except _Unstorable:
+        return None
+    return {"chars": len(doc.text), "problems": list(doc.problems), "stats": doc.stats(), "sections": sections}
+
+
+#: The statistics (:meth:`Document.stats`) and their types.
+_STATS = {"words": int, "sections": int, "prose_sections": int, "outline_sections": int, "prose_share": float}
+
+
+def stats(data: Any) -> dict[str, Any] | None:
+    """The statistics kept in stored *data* (:meth:`Document.stats`), or None."""
+    found = data.get("stats") if type(data) is dict else None
+    if type(found) is not dict or set(found) != set(_STATS):
+        return None
+    for key, kind in _STATS.items():
+        if not (type(found[key]) is kind or (kind is float and type(found[key]) is int)):
+            return None
+    return dict(found)
+
+
+@functools.cache
+def fingerprint() -> str:
+    """What stored documents depend on besides the blob: the source of every module of the
+    draft layer (the parser and this codec among them; all of them, so that no module the
+    parse comes to depend on is forgotten), and the versions of markdown-it-py and PyYAML
+    (see :func:`reviewtool.draft.cache.source_fingerprint`)."""
+    here = Path(__file__).parent
+    return source_fingerprint(sorted(str(p) for p in here.glob("*.py")), packages=("markdown_it", "yaml"))
+
+
+def load(data: Any, text: str, path: str | None) -> Document | None:
+    """The :class:`Document` of *text* from stored *data*, or None when the data does not fit."""
+    try:
+        return _load(data, text, path)
+    except (TypeError, ValueError, KeyError, IndexError, _Unstorable):
+        return None
+
+
+def _load(data: dict[str, Any], text: str, path: str | None) -> Document | None:
+    if data["chars"] != len(text) or type(data["problems"]) is not list:
+        return None
+    sections: list[Section] = []
+    hashes: list[str] = []
+    by_key: dict[str, Section] = {}
+    end = 0
+    for index, row in enumerate(data["sections"]):
+        if len(row) != len(_FIELDS) or any(type(row[i]) is not int for i in _INTS) \
+                or any(type(row[i]) is not str for i in _STRS) or row[2] not in _KINDS:
+            return None
+        (key, title, kind, level, start, stop, line_start, line_end, body_start, parent, end_all, plain, words,
+         prose_words, outline_words, words_all, subpoints, fields, content_hash, fp_hash) = row
+        if start != end or not start <= body_start <= stop <= end_all <= len(text) or key in by_key:
+            return None
+        end = stop
+        section = Section(key=key, title=title, kind=kind, level=level, start=start, end=stop,
+                          line_start=line_start, line_end=line_end, body_start=body_start, index=index,
+                          parent=parent, end_all=end_all, plain=plain, words=words, prose_words=prose_words,
+                          outline_words=outline_words, words_all=words_all,
+                          subpoints=[SubPoint(str(t), int(d), int(n)) for t, d, n in subpoints],
+                          fields=_from_json(fields))
+        section.__dict__["content_hash"] = content_hash  # the cached property, as computed at parse
+        if parent is not None:
+            owner = by_key.get(parent)
+            if owner is None:
+                return None  # a parent always comes before its children
+            owner.children.append(key)
+        by_key[key] = section
+        sections.append(section)
+        hashes.append(fp_hash)
+    if end != len(text):
+        return None
+    doc = Document(text=text, sections=sections, problems=[str(p) for p in data["problems"]], path=path)
+    doc.__dict__["fingerprint_hashes"] = hashes
+    doc.__dict__["by_key"] = by_key
+    return doc
+
+
+def _to_json(value: Any) -> Any:
+    """*value* (parsed YAML) as JSON that :func:`_from_json` turns back into an equal value."""
+    if value is None or type(value) in (bool, str):
+        return value
+    if type(value) is int:
+        if not -_INT_RANGE <= value < _INT_RANGE:
+            raise _Unstorable
+        return value
+    if type(value) is float:
+        if not math.isfinite(value):
+            raise _Unstorable
+        return value
+    if type(value) is datetime:
+        return {"$datetime": value.isoformat()}
+    if type(value) is date:
+        return {"$date": value.isoformat()}
+    if type(value) is list:
+        return [_to_json(v) for v in value]
+    if type(value) is dict:
+        if not all(type(k) is str and not k.startswith("$") for k in value):
+            raise _Unstorable
+        return {k: _to_json(v) for k, v in value.items()}
+    raise _Unstorable
+
+
+def _from_json(value: Any) -> Any:
+    if type(value) is list:
+        return [_from_json(v) for v in value]
+    if type(value) is dict:
+        if len(value) == 1:
+            (tag, text), = value.items()
+            if tag == "$datetime":
+                return datetime.fromisoformat(text)
+            if tag == "$date":
+                return date.fromisoformat(text)
+        if any(k.startswith("$") for k in value):
+            raise _Unstorable
+        return {k: _from_json(v) for k, v in value.items()}
+    return value
