@@ -189,9 +189,6 @@ class Coverage:
     def point_share(self) -> float:
         return self.points_covered / self.points_total if self.points_total else 0.0
 
-    def for_bullet(self, key: str) -> BulletCoverage | None:
-        return next((b for b in self.bullets if b.key == key), None)
-
     def to_dict(self) -> dict[str, Any]:
         return {
             "bullets_total": len(self.bullets),

@@ -346,9 +346,6 @@ class _Lines:
         end = self.offset(n + 1)
         return _NEWLINE.sub("", self.text[start:end])
 
-    def line_of(self, offset: int) -> int:
-        return max(0, bisect.bisect_right(self.starts, offset) - 1)
-
 
 def _front_matter(text: str, lines: _Lines) -> tuple[int, dict[str, Any], list[str]] | None:
     """Detect Jekyll front matter: returns (line count, fields, problems) or None."""

@@ -257,10 +257,6 @@ class NotesStore:
                                          f"{'is' if len(lost) == 1 else 'are'} missing (first: {lost[0][0]}, "
                                          f"the note on {lost[0][1]})")
 
-    def read_raw(self, commit: str | None = None) -> dict[str, bytes]:
-        """Annotated object id -> raw note bytes, for the notes commit *commit* (default: the ref)."""
-        return dict(self.iter_raw(commit))
-
     def read_all(self) -> dict[str, list[str]]:
         """Every note of the ref as ``{annotated commit: lines}``; empty when the ref does not exist.
 

@@ -37,7 +37,6 @@ FORMAT_VERSION = 1
 #: Event types this version understands.
 EVENT_TYPES = ("comment", "reply", "edit", "resolve", "reopen", "retract", "applied")
 #: Types whose ``body`` is required (and must not be empty when written).
-BODY_REQUIRED = ("comment", "reply", "edit")
 #: Characters of context stored before and after a quote.
 CONTEXT_CHARS = 32
 #: Known event types as shared string objects (comparisons with them are identity checks).
@@ -272,11 +271,6 @@ class Event:
     def __repr__(self) -> str:
         shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _EVENT_FIELDS)
         return f"Event({shown})"
-
-    @property
-    def sort_key(self) -> tuple[str, str]:
-        """Events are ordered by time, then by id."""
-        return (self.time, self.id)
 
     def to_json(self) -> dict[str, Any]:
         """The event as a JSON object (known fields, then the preserved unknown ones)."""

@@ -246,13 +246,6 @@ def _apply_event(thread: Thread, item: Thread | Reply, ev: Event, etype: str) ->
         thread.updated = ev.time
 
 
-def dangling(events: Iterable[Event], threads: list[Thread]) -> list[Problem]:
-    """Events of known types whose target is neither a thread nor a reply in *threads*."""
-    ids = {t.id for t in threads} | {r.id for t in threads for r in t.replies}
-    return dangling_problems([ev for ev in events if ev.type in EVENT_TYPES and ev.type != "comment"
-                              and ev.target not in ids and ev.id not in ids])
-
-
 #: Why a reply whose chain of targets leads nowhere is not shown.
 NEVER_REACHES = "reply chain never reaches a comment"
 

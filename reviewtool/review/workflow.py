@@ -267,8 +267,3 @@ def known_names(workflow: WorkflowEvents, people: Iterable[Person] = ()) -> dict
         if person.email and person.name:
             names[person.email.casefold()] = person.name
     return names
-
-
-def verdicts_on(verdicts: Iterable[Verdict], commit: str) -> list[Verdict]:
-    """The standing verdicts (see :func:`latest_verdicts`) given on version *commit*."""
-    return [v for v in verdicts if v.version.commit == commit]

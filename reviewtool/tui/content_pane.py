@@ -50,7 +50,6 @@ MODE_TITLES = {"text": "text", "diff": "diff (inline)", "side": "diff (side by s
 DELETE_STYLE = "strike $text-error on $error-muted"
 #: Commented passages in the text view, and the current one (whose thread the comments pane shows).
 PASSAGE_STYLE = "on $warning-muted"
-CURRENT_PASSAGE_STYLE = "bold reverse"
 #: Occurrences of the searched text (``/``, a text result) in the text view.
 FIND_STYLE = "bold $text-accent on $accent-muted"
 INSERT_STYLE = "underline $text-success on $success-muted"
