@@ -1009,6 +1009,10 @@ class ReviewApp(App[None]):
         """Edit your own highlighted comment."""
         review.start_edit(self)
 
+    def action_edit_reply(self) -> None:
+        """Edit your latest reply in the highlighted thread."""
+        review.start_edit_reply(self)
+
     def action_toggle_resolved(self) -> None:
         """Resolve the highlighted thread (reopen it when resolved)."""
         review.toggle_resolved(self)

@@ -40,6 +40,7 @@ APP: list[BindingType] = [
     Binding("v", "toggle_viewed", "Toggle section viewed", show=False, id="app.viewed"),
     Binding("r", "reply", "Reply to thread", show=False, id="app.reply"),
     Binding("e", "edit_comment", "Edit comment", show=False, id="app.edit"),
+    Binding("ctrl+e", "edit_reply", "Edit your reply", show=False, id="app.edit_reply"),
     Binding("x", "toggle_resolved", "Resolve or reopen", show=False, id="app.resolve"),
     Binding("X", "reopen", "Reopen thread", show=False, id="app.reopen"),
     Binding("D", "retract", "Retract comment", show=False, id="app.retract"),

@@ -132,25 +132,68 @@ def start_reply(app: ReviewApp) -> None:
 
 
 def start_edit(app: ReviewApp) -> None:
-    """Edit the highlighted comment (your own)."""
+    """Edit the highlighted comment (your own): its text and, when it quotes a passage, its
+    suggested replacement. On someone else's thread, edit your latest reply there."""
     thread = _current_thread(app)
     if thread is None:
+        return
+    if app.identity is not None and not _store(app).is_mine(thread) and _my_reply(app, thread) is not None:
+        start_edit_reply(app)
         return
     if not _mine(app, thread, "edit"):
         return
     title = Content.assemble("Edit your comment ", (_id(thread), "$text-muted"))
+    quoted = thread.anchor.exact is not None
 
     def save(draft: CommentDraft | None) -> None:
         if draft is None:
             return
 
         def call() -> str:
-            _store(app).edit(thread.id, draft.body)
-            return f"comment {_id(thread)} edited"
+            _store(app).edit(thread.id, draft.body, suggestion=draft.suggestion)
+            extra = " and its suggested edit" if draft.suggestion is not None else ""
+            return f"comment {_id(thread)}{extra} edited"
 
         app.write_review("edit", call)
 
-    app.push_screen(CommentEditor(title, body=thread.body), save)
+    app.push_screen(CommentEditor(title, body=thread.body, allow_suggestion=quoted,
+                                  suggestion=thread.suggestion, quoted=quoted), save)
+
+
+def _my_reply(app: ReviewApp, thread: Any) -> Any | None:
+    """My latest reply in *thread* that is not retracted (None: none)."""
+    store = _store(app)
+    mine = [r for r in thread.replies if not r.retracted and store.is_mine(r)]
+    return max(mine, key=lambda r: (r.time, r.id)) if mine else None
+
+
+def start_edit_reply(app: ReviewApp) -> None:
+    """Edit your latest reply in the highlighted thread."""
+    thread = _current_thread(app)
+    if thread is None:
+        return
+    if app.identity is None:
+        app.notify("who are you? set git config user.name and user.email", title="edit", severity="error")
+        return
+    reply = _my_reply(app, thread)
+    if reply is None:
+        app.notify(f"you have no reply in thread {_id(thread)} to edit", title="edit", severity="warning")
+        return
+    title = Content.assemble("Edit your reply ", (_id(reply), "$text-muted"), " in ",
+                             (one_line(thread.author or thread.email), "bold"), "'s thread: ",
+                             _short(thread.body))
+
+    def save(draft: CommentDraft | None) -> None:
+        if draft is None:
+            return
+
+        def call() -> str:
+            _store(app).edit(reply.id, draft.body)
+            return f"reply {_id(reply)} edited"
+
+        app.write_review("edit", call)
+
+    app.push_screen(CommentEditor(title, body=reply.body, placeholder="Write your reply…"), save)
 
 
 def simple_action(app: ReviewApp, action: str) -> None:
