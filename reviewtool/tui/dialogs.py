@@ -62,6 +62,7 @@ class ExportRequest:
     path: Path
     overwrite: bool
     status: str = "all"
+    scope: str = "draft"  # "version" (the selected one), "draft" (every version) or "from" (the base on)
 
 
 class ExportScreen(ModalScreen[ExportRequest | None]):
@@ -78,21 +79,30 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
     ExportScreen #export-hint { color: $text-muted; height: 1; margin-top: 1; }
     """
 
-    def __init__(self, root: Path, default_name: str = "review-summary") -> None:
-        """Paths are relative to *root* (the repository's working tree) unless absolute."""
+    def __init__(self, root: Path, default_name: str = "review-summary",
+                 scopes: list[tuple[str, str]] | None = None, default_dir: Path | None = None) -> None:
+        """Paths are relative to *root* (the repository's working tree) unless absolute. The
+        default file is *default_name* in *default_dir* (default: *root*'s parent folder, so an
+        export leaves no untracked file in the work tree). *scopes* are ``(label, value)``
+        choices of what to export (the first is the default)."""
         super().__init__()
         self.root = root
         self.default_name = default_name
+        self.scopes = scopes or [("Whole draft (every version)", "draft")]
+        self.default_dir = default_dir if default_dir is not None else root.parent
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Content.styled("Export the review summary", "bold"))
+            yield Static(Content("Scope"), classes="export-label")
+            yield Select(self.scopes, value=self.scopes[0][1], allow_blank=False, id="export-scope")
             yield Static(Content("Format"), classes="export-label")
             yield Select(EXPORT_FORMATS, value="markdown", allow_blank=False, id="export-format")
             yield Static(Content("Threads"), classes="export-label")
             yield Select(EXPORT_STATUSES, value="all", allow_blank=False, id="export-status")
-            yield Static(Content("File (relative to the repository)"), classes="export-label")
-            yield Input(self.default_name + EXPORT_SUFFIXES["markdown"], id="export-path")
+            yield Static(Content("File (absolute, or relative to the repository)"), classes="export-label")
+            yield Input(str(self.default_dir / (self.default_name + EXPORT_SUFFIXES["markdown"])),
+                        id="export-path")
             yield Checkbox("Overwrite if the file exists", id="export-overwrite")
             yield Static(Content(""), id="export-error")
             yield Static(Content("ctrl+s export · escape cancel"), id="export-hint")
@@ -137,7 +147,8 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
             return
         fmt = self.query_one("#export-format", Select).value
         status = self.query_one("#export-status", Select).value
-        self.dismiss(ExportRequest(str(fmt), path, overwrite, str(status)))
+        scope = self.query_one("#export-scope", Select).value
+        self.dismiss(ExportRequest(str(fmt), path, overwrite, str(status), str(scope)))
 
     def action_cancel(self) -> None:
         """Close without exporting."""

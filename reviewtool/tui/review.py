@@ -11,12 +11,15 @@ passes a closure to one of the app's thread workers (:meth:`ReviewApp.write_revi
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.content import Content
 
+from reviewtool.draft.history import DraftHistory
 from reviewtool.review import export, suggestions, sync
-from reviewtool.review.anchoring import make_anchor
+from reviewtool.review.anchoring import comments_for_version, make_anchor
+from reviewtool.review.status import review_summary, version_line
 from reviewtool.review.store import ReviewStore
 from reviewtool.review.viewed import viewed_sections
 from reviewtool.review.workflow_store import WorkflowStore
@@ -359,30 +362,62 @@ def toggle_viewed(app: ReviewApp) -> None:
 
 
 def start_export(app: ReviewApp) -> None:
-    """Ask for a format and a file, then write the review summary of the selected version there."""
-    sel, version, history = app.selection, app.version, app.history
-    if app.repo is None or history is None or sel is None or version is None:
+    """Ask for the scope (this version / the whole draft / from the marked base to the newest),
+    the format and a file (by default beside the repository, never inside its work tree),
+    then write the review summary there in a worker, as ``reviewtool export`` does."""
+    version, history, repo = app.version, app.history, app.repo
+    if repo is None or history is None or app.selection is None or version is None:
         app.notify("nothing to export yet", title="export", severity="warning")
         return
-    doc = sel["doc"]
-    placements = list(app.placements)
+    base = app.marked_base()
+    scopes = [("Whole draft (every version)", "draft"), (f"This version ({version.short})", "version")]
+    if base is not None and not base.is_worktree:
+        scopes.append((f"From the marked base {base.short} to the newest", "from"))
+    stem = Path(history.draft).stem or "review"
 
     def chosen(request: ExportRequest | None) -> None:
         if request is None:
             return
 
         def call() -> str:
-            text = export.export(placements, request.fmt, title=doc.title, draft=history.draft,
-                                 version=version, document=doc, status=request.status)
-            export.write_export(request.path, text, force=request.overwrite, shown=request.path.name,
-                                force_hint="tick overwrite to {}")
-            shown = len(export.filter_threads(placements, request.status))
-            return (f"review summary of {version.short} ({request.fmt}, {shown} thread"
-                    f"{'s' if shown != 1 else ''}) written to {request.path}")
+            return _export(repo, history, version, base, request)
 
         app.run_export(call)
 
-    app.push_screen(ExportScreen(app.repo.root), chosen)
+    app.push_screen(ExportScreen(repo.root, f"{stem}-review", scopes=scopes), chosen)
+
+
+def _export(repo: Any, history: Any, version: Any, base: Any, request: ExportRequest) -> str:
+    """Write the summary of *request*'s scope (runs in the export worker)."""
+    committed = DraftHistory(repo, history.draft, include_worktree=False)
+    line = version_line(committed)
+    data = WorkflowStore(ReviewStore(repo)).load()
+    at = version if request.scope == "version" else history.find(None)
+    items = comments_for_version(history, data.threads, at)
+    in_scope: Callable[[Any], bool] | None = None
+    first = None
+    if request.scope == "version":
+        def in_scope(anchor: Any) -> bool:
+            return bool(anchor.commit == version.commit)
+    elif request.scope == "from":
+        first = base
+
+        def in_scope(anchor: Any) -> bool:
+            return bool(line.at_or_after(anchor.commit, anchor.blob, base.commit, base.blob))
+
+        items = [(t, p) for t, p in items if in_scope(t.anchor)]
+    review = review_summary(committed, data.workflow, at, in_scope, line)
+    doc = history.document(at)
+    text = export.export(items, request.fmt, title=doc.title, draft=history.draft, version=at, document=doc,
+                         status=request.status, review=review,
+                         scope={"kind": request.scope, "from": first.commit if first is not None else None})
+    export.write_export(request.path, text, force=request.overwrite, shown=request.path.name,
+                        force_hint="tick overwrite to {}")
+    shown = len(export.filter_threads(items, request.status))
+    what = {"version": f"version {version.short}", "draft": "the whole draft",
+            "from": f"{base.short if base is not None else '?'} to the newest"}[request.scope]
+    return (f"review summary of {what} ({request.fmt}, {shown} thread"
+            f"{'s' if shown != 1 else ''}) written to {request.path}")
 
 
 def start_sync(app: ReviewApp, remote: str = "origin") -> None:
