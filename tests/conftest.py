@@ -49,3 +49,26 @@ def repo(tmp_path) -> Repo:
 @pytest.fixture
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")
+
+
+# Fault injection (tests/test_fault_injection.py): each test records its tally with
+# record_property; reports reach this process (the xdist controller too), which prints the sum.
+_FAULT_TALLIES: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call":
+        _FAULT_TALLIES.extend(value for name, value in report.user_properties if name == "fault_tally")
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _FAULT_TALLIES:
+        return
+    from tests.faults import Tally
+
+    total = Tally()
+    for text in _FAULT_TALLIES:
+        total.add(Tally.from_json(text))
+    terminalreporter.write_sep("-", "fault injection")
+    for line in total.summary():
+        terminalreporter.write_line(line)

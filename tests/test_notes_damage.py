@@ -87,8 +87,9 @@ def test_reads_and_writes_stop_with_one_line_naming_the_ref(reviewed: Repo, dama
     with pytest.raises(DamagedNotesRef):
         store.notes.append("1" * 40, ['{"v":1}'])
     assert store.notes.last_attempts <= 1
-    if damage_name != "missing note blob":  # the note blob of a new note is never looked at
-        _assert_one_damage_line(_run(reviewed, "comment", "add", "-m", "third"), what)
+    # (the new comment goes to the note whose blob is gone: the write names that note)
+    _assert_one_damage_line(_run(reviewed, "comment", "add", "-m", "third"),
+                            what if damage_name != "missing note blob" else "is missing")
     assert git(reviewed.path, "rev-parse", REF) == tip_before
 
 

@@ -58,27 +58,40 @@ def check_tip(repo: GitRepo, ref: str) -> Tip | None:
 
     Raises :class:`DamagedNotesRef` when the ref names a missing object, an object that is
     not a commit, or a commit whose tree is missing.
+
+    The ref is read by a fresh ``git rev-parse``, never by the long-lived ``cat-file``: that
+    process can keep answering from an outdated copy of ``packed-refs`` (``git gc`` packs refs,
+    and a rewritten ``packed-refs`` of the same size, in the same second, on a reused inode
+    passes git's check that the file is unchanged), which read an acknowledged event as
+    absent. The objects are then asked for by id. An object is declared missing only once a
+    fresh ``git cat-file`` cannot find it either.
     """
-    first, tree = repo.objects.ask([ref, f"{ref}^{{tree}}"])
-    if first is None or (first[1] == "commit" and tree is None):
-        # The persistent reader can miss objects another process wrote after it last looked
-        # (30 writers racing on the ref showed it): confirm with a fresh git before calling it
-        # damage, and read the tip again from a reader that sees everything written so far.
+    for _ in range(_TIP_ATTEMPTS):
         target = ref_target(repo, ref)
         if target is None:
             return None
-        if missing(repo, [target]):
-            raise DamagedNotesRef(ref, f"it points at {target}, which is missing from the object database")
-        repo.objects.close()  # restarted on the next read
         first, tree = repo.objects.ask([target, f"{target}^{{tree}}"])
         if first is None:
-            raise DamagedNotesRef(ref, f"it points at {target}, which is missing from the object database")
-    sha, kind, data = first
-    if kind != "commit":
-        raise DamagedNotesRef(ref, f"it points at a {kind} ({sha}), not a notes commit")
-    if tree is None or tree[1] != "tree":
-        raise DamagedNotesRef(ref, f"the tree {commit_tree_id(data) or '?'} of its commit {sha} is missing")
-    return Tip(sha, tree[0], tree[2])
+            if ref_target(repo, ref) != target:
+                continue  # moved meanwhile
+            if missing(repo, [target]):
+                raise DamagedNotesRef(ref, f"it points at {target}, which is missing from the object database")
+            repo.objects.close()  # the reader is behind what is on disk: a new one
+            continue
+        sha, kind, data = first
+        if kind != "commit":
+            raise DamagedNotesRef(ref, f"it points at a {kind} ({sha}), not a notes commit")
+        tree_id = commit_tree_id(data) or "?"
+        if tree is not None and tree[1] == "tree":
+            return Tip(sha, tree[0], tree[2])
+        if missing(repo, [tree_id]):
+            raise DamagedNotesRef(ref, f"the tree {tree_id} of its commit {sha} is missing")
+        repo.objects.close()
+    raise ReviewtoolError(f"could not read {ref}: other writers kept moving it")
+
+
+#: How many times :func:`check_tip` looks again while other writers move the ref.
+_TIP_ATTEMPTS = 50
 
 
 def ref_target(repo: GitRepo, ref: str) -> str | None:

@@ -21,7 +21,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from reviewtool.git.repo import GitRepo
+from reviewtool.git.notes_ref import NotesStore
+from reviewtool.git.repo import GitError, GitRepo
 
 _HEX = re.compile(r"^[0-9a-f]+$")
 
@@ -124,3 +125,50 @@ def is_ancestor(repo: GitRepo, a: str, b: str) -> bool:
     """Whether commit *a* is *b* or one of its ancestors."""
     code, _, _ = repo.try_run("merge-base", "--is-ancestor", a, b)
     return code == 0
+
+
+@dataclass
+class LostLines:
+    """Lines earlier versions of a notes ref held that its tip lacks, per annotated object,
+    and how many commits were looked at."""
+
+    lines: dict[str, list[bytes]]
+    versions: int
+
+
+def lost_lines(repo: GitRepo, ref: str, tip: str, tip_notes: dict[str, bytes]) -> LostLines:
+    """What the history of *tip* and every version in *ref*'s reflog held that *tip_notes* (the
+    tip's notes) lack, found like :func:`removed_blobs`: only changes that removed lines, and
+    the reflog versions that are not in the tip's history, are read.
+
+    Raises :class:`GitError` when part of that history cannot be read (the caller then walks
+    it the slow, tolerant way: :func:`reviewtool.git.notes_recovery.recover`).
+    """
+    named = [sha for sha in reflog_commits(repo, ref) if sha != tip]
+    found = repo.objects.ask(named) if named else []
+    versions = [tip, *(sha for sha, got in zip(named, found) if got is not None and got[1] == "commit")]
+    tops = independent(repo, versions)
+    count = int(repo.run("rev-list", "--count", *tops).strip() or 0)
+    wanted: dict[str, list[str]] = {}
+    for removal in removed_blobs(repo, tops):
+        wanted.setdefault(removal.obj, []).append(removal.blob)
+    blobs = repo.read_blobs(sha for shas in wanted.values() for sha in shas)
+    if len(blobs) != len({sha for shas in wanted.values() for sha in shas}):
+        raise GitError("a note blob of an earlier version is missing")
+    held: dict[str, list[bytes]] = {obj: [blobs[sha] for sha in shas] for obj, shas in wanted.items()}
+    store = NotesStore(repo, ref)
+    for top in tops:
+        if top != tip:
+            for obj, data in store.iter_raw(top):
+                held.setdefault(obj, []).append(data)
+    lost: dict[str, list[bytes]] = {}
+    for obj, datas in held.items():
+        have = set(tip_notes.get(obj, b"").split(b"\n"))
+        extra: dict[bytes, None] = {}
+        for data in datas:
+            for line in data.split(b"\n"):
+                if line.strip() and line not in have:
+                    extra[line] = None
+        if extra:
+            lost[obj] = list(extra)
+    return LostLines(lost, count)

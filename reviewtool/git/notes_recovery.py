@@ -189,12 +189,22 @@ def recover(store: NotesStore, extra_refs: Iterable[str] | None = None) -> Recov
         result.tip_notes = tip_notes
     for obj in sorted(blobs_of):
         data = (result.tip_notes or {}).get(obj, b"")
+        known = set(data.split(b"\n"))
+        extra: list[bytes] = []
         for blob in blobs_of[obj]:
             got = contents.get(blob)
             if got is None:
                 unreadable.setdefault(blob, None)
-            else:
-                data = union_note(data, got[1])
+                continue
+            if not data:
+                data, known = got[1], set(got[1].split(b"\n"))
+                continue
+            for line in got[1].split(b"\n"):  # each version read once: linear in what was read
+                if line.strip() and line not in known:
+                    known.add(line)
+                    extra.append(line)
+        if extra:
+            data = union_note(data, b"\n".join(extra) + b"\n")
         if data.strip():
             result.notes[obj] = data
             same = next((blob for blob in blobs_of[obj] if blob in contents and contents[blob][1] == data), None)
@@ -235,10 +245,11 @@ def _whole(store: NotesStore, commit: str) -> bool:
 
 def rebuild(store: NotesStore, recovery: Recovery, parents: list[str]) -> str:
     """Write *recovery*'s union as a notes commit with *parents* and move the ref to it (a
-    compare-and-swap from the target the recovery saw); returns the new commit."""
-    if not recovery.notes and not parents:
-        raise ReviewtoolError(f"nothing of {store.ref} can be recovered here: no version in its reflog or in a "
-                              "remote copy can be read; fetch one with `reviewtool sync`")
+    compare-and-swap from the target the recovery saw); returns the new commit.
+
+    When no version can be read at all, the result is an empty notes commit without parents:
+    the ref works again (its reflog keeps what it pointed at), and the next sync merges in
+    whatever a remote holds."""
     u = NotesUnion(None, None, NotesTree(), NotesTree(),
                    contents={obj: data for obj, data in recovery.notes.items() if obj not in recovery.blob_of})
     u.ours_tree.notes = {obj: [(obj, blob)] for obj, blob in recovery.blob_of.items()}
@@ -252,5 +263,22 @@ def rebuild(store: NotesStore, recovery: Recovery, parents: list[str]) -> str:
     if code != 0:
         raise ReviewtoolError(f"could not update {store.ref}: {err.strip().splitlines()[0] if err.strip() else ''} "
                               "(did another writer move it? run `reviewtool doctor --repair` again)")
+    store.acknowledge(new, made)
+    return new
+
+
+def restore_lines(store: NotesStore, tip: str, tip_notes: dict[str, bytes], lost: dict[str, list[bytes]]) -> str:
+    """Append the *lost* lines back to the notes of *tip* (a whole notes commit) in one commit
+    on top of it, and move the ref there with a compare-and-swap; returns the new commit."""
+    ours = store.tree(tip)
+    contents = {obj: union_note(tip_notes.get(obj, b""), b"".join(line + b"\n" for line in lines))
+                for obj, lines in lost.items()}
+    u = NotesUnion(tip, None, ours, NotesTree(), contents=contents)
+    count = sum(len(lines) for lines in lost.values())
+    new, made = write_union(store, u, [tip], f"Notes restored by 'reviewtool doctor --repair': {count} "
+                                             f"line{'s' if count != 1 else ''} earlier versions held")
+    if not store.compare_and_swap(new, tip, "reviewtool doctor --repair: restore lost lines"):
+        raise ReviewtoolError(f"could not update {store.ref}: another writer moved it; "
+                              "run `reviewtool doctor --repair` again")
     store.acknowledge(new, made)
     return new

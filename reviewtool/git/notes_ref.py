@@ -314,9 +314,17 @@ class NotesStore:
                 try:
                     new, made = self._build_append(old, updates, message)
                 except GitError as exc:
-                    if old is not None and any(m in str(exc) for m in _DAMAGE_MESSAGES):
-                        raise DamagedNotesRef(self.ref, f"git cannot read its commit {old}: {exc}") from None
-                    raise
+                    if any(m in str(exc) for m in _GC_RACES):
+                        backoff(attempt)  # git gc removed a directory git was writing into
+                        continue
+                    if not any(m in str(exc) for m in _DAMAGE_MESSAGES):
+                        raise
+                    problem = self._damage_of(old, exc) if old is not None else None
+                    if problem is not None:
+                        raise DamagedNotesRef(self.ref, problem) from None
+                    # The notes are whole: git gc deleted what this attempt had written. Again.
+                    backoff(attempt)
+                    continue
                 if self.compare_and_swap(new, old, message):
                     break
                 backoff(attempt)
@@ -368,6 +376,19 @@ class NotesStore:
                     fcntl.flock(fd, fcntl.LOCK_UN)
         finally:
             os.close(fd)
+
+    def _damage_of(self, commit: str, exc: GitError) -> str | None:
+        """What is missing from the notes commit *commit* (every tree and blob looked for, by a
+        fresh git), or ``None`` when it is whole."""
+        code, out, _ = self.repo.try_run("ls-tree", "-r", "-t", commit)
+        if code != 0:
+            return f"git cannot read its commit {commit}: {exc}"
+        blobs = [fields[2] for fields in (line.split() for line in out.splitlines()) if fields[1] == "blob"]
+        gone = missing(self.repo, blobs)
+        if gone:
+            return (f"{_count_of(len(gone), 'note blob')} of its commit {commit} "
+                    f"{'is' if len(gone) == 1 else 'are'} missing (first: {gone[0]})")
+        return None
 
     def acknowledge(self, new: str, made: list[str]) -> None:
         """Check, after the ref moved to *new*, that the objects a write made are on disk: the
@@ -583,7 +604,10 @@ class NotesStore:
 
 
 #: git's words for an object that is not there (read-tree, write-tree on a damaged notes tree).
-_DAMAGE_MESSAGES = ("unable to read", "invalid object", "missing", "bad object", "not a tree object")
+_DAMAGE_MESSAGES = ("unable to read", "invalid object", "missing", "bad object", "not a tree object",
+                    "not a valid object", "nonexistent object")
+#: git's words when ``git gc`` pulled the floor from under an object being written: try again.
+_GC_RACES = ("unable to create temporary file", "unable to write loose object", "unable to write file")
 #: git holds a ref's lock file for milliseconds; one older than this was left behind.
 STALE_LOCK_SECONDS = 10.0
 _REF_CLASH = re.compile(r"'([^']+)' exists; cannot create '")

@@ -19,12 +19,15 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from reviewtool.errors import ReviewtoolError
 from reviewtool.git.notes_damage import DamagedNotesRef, check_tip, history_problems
-from reviewtool.git.notes_recovery import Recovery, rebuild, recover, tracking_refs, whole_versions
+from reviewtool.git.notes_history import lost_lines
+from reviewtool.git.notes_recovery import Recovery, rebuild, recover, restore_lines, tracking_refs, whole_versions
 from reviewtool.git.notes_ref import STALE_LOCK_SECONDS, NotesStore
+from reviewtool.git.repo import GitError
 from reviewtool.review.codec import parse_note, parse_notes
 from reviewtool.review.doctor import Check, DoctorContext, Finding
 
@@ -45,15 +48,24 @@ def _damage(ctx: DoctorContext) -> str | None:
     """What is wrong with the ref's tip and notes (``None``: readable), with counts cached."""
     def look() -> str | None:
         store = _store(ctx)
+        raw: dict[str, bytes] = {}
+
+        def keep() -> Iterator[tuple[str, bytes]]:
+            for obj, data in store.iter_raw():
+                raw[obj] = data
+                yield obj, data
+
         try:
             events, malformed, notes = 0, 0, 0
-            for _, evs, probs in parse_notes(store.iter_raw()):
+            for _, evs, probs in parse_notes(keep()):
                 notes += 1
                 events += len({e.id for e in evs})
                 malformed += len(probs)
+            head = store.head()
         except DamagedNotesRef as exc:
             return exc.problem
-        ctx.cache["counts"] = (events, malformed, notes, store.head())
+        ctx.cache["counts"] = (events, malformed, notes, head)
+        ctx.cache["notes"] = raw
         return None
     damage: str | None = ctx.cached("damage", look)
     return damage
@@ -99,13 +111,12 @@ def check_lost_lines(ctx: DoctorContext) -> list[Finding]:
     if _damage(ctx) is not None:
         return [Finding(LOST_CHECK, "ok", "not checked: the ref itself is damaged (see above)")]
     store = _store(ctx)
-    recovery = _recovery(ctx, with_copies=False)
-    lost = recovery.lost_lines()
-    unreadable = (f" ({_plural(len(recovery.unreadable), 'object')} of earlier versions could not be read: "
-                  "what they held is gone)") if recovery.unreadable else ""
-    data = {"versions": recovery.versions, "unreadable": len(recovery.unreadable)}
+    lost, versions, gone = _lost(ctx)
+    unreadable = (f" ({_plural(gone, 'object')} of earlier versions could not be read: "
+                  "what they held is gone)") if gone else ""
+    data = {"versions": versions, "unreadable": gone}
     if not lost:
-        return [Finding(LOST_CHECK, "ok", f"no line lost: {_plural(recovery.versions, 'version')} read{unreadable}",
+        return [Finding(LOST_CHECK, "ok", f"no line lost: {_plural(versions, 'version')} looked at{unreadable}",
                         data=data)]
     lines = sum(len(v) for v in lost.values())
     ids: set[str] = set()
@@ -115,6 +126,25 @@ def check_lost_lines(ctx: DoctorContext) -> list[Finding]:
                     f"{store.ref} lacks {_plural(lines, 'line')} ({_plural(len(ids), 'event')}) that earlier "
                     f"versions held{unreadable}", "restore them on top of the ref",
                     data={**data, "lines": lines, "events": len(ids)})]
+
+
+def _lost(ctx: DoctorContext) -> tuple[dict[str, list[bytes]], int, int]:
+    """Lines the ref's earlier versions held that its tip lacks, how many versions were looked
+    at, and how many objects could not be read. The fast way when the history is whole (only
+    changes that removed lines are read); else every readable version, the tolerant way."""
+    def look() -> tuple[dict[str, list[bytes]], int, int]:
+        store = _store(ctx)
+        head = ctx.cache["counts"][3]
+        if head is None:
+            return {}, 0, 0
+        try:
+            found = lost_lines(store.repo, store.ref, head, ctx.cache["notes"])
+            return found.lines, found.versions, 0
+        except (GitError, DamagedNotesRef):
+            recovery = _recovery(ctx, with_copies=False)
+            return recovery.lost_lines(), recovery.versions, len(recovery.unreadable)
+    found: tuple[dict[str, list[bytes]], int, int] = ctx.cached("lost", look)
+    return found
 
 
 def repair_notes(ctx: DoctorContext, findings: list[Finding]) -> list[str]:
@@ -130,6 +160,11 @@ def repair_notes(ctx: DoctorContext, findings: list[Finding]) -> list[str]:
             actions.append(f"{store.ref} is whole again: the objects it lacked came back with the remote copies")
         if check_lost_lines(ctx)[0].status == "ok":
             return actions
+        lost = _lost(ctx)[0]
+        head = ctx.cache["counts"][3]
+        new = restore_lines(store, head, ctx.cache["notes"], lost)
+        count = sum(len(lines) for lines in lost.values())
+        return [*actions, f"restored {_plural(count, 'line')} on top of {store.ref} as {new[:12]}"]
     recovery = _recovery(ctx, with_copies=still_damaged)
     parents = whole_versions(store, recovery)
     new = rebuild(store, recovery, parents)
