@@ -38,3 +38,14 @@ def change_label(change: Any) -> str:
     if new is None or old == new:
         return one_line(old)
     return f"{one_line(old)} → {one_line(new)}"
+
+
+def change_mark(kind: str, text: str) -> str:
+    """*text* marked as ``git diff --word-diff=plain`` marks it: ``[-deleted-]`` (kind
+    ``delete``), ``{+inserted+}`` (``insert``), unchanged text as it is. For output without
+    colour: the marks keep a deletion and the insertion beside it apart."""
+    if kind == "delete":
+        return f"[-{text}-]"
+    if kind == "insert":
+        return f"{{+{text}+}}"
+    return text

@@ -38,7 +38,7 @@ from reviewtool.diff.paragraphs import Segment
 from reviewtool.diff.view import SectionView, change_view, section_view, section_views
 from reviewtool.review.export import md_escape
 from reviewtool.textsafe import clean, one_line
-from reviewtool.wording import change_label
+from reviewtool.wording import change_label, change_mark
 
 DELETE_STYLE = "red strike"
 INSERT_STYLE = "green underline"
@@ -93,12 +93,7 @@ def render_diff_summary(diff: Any) -> Table:
 
 def plain_mark(kind: str, part: str) -> str:
     """*part* (cleaned) with the ``[-…-]``/``{+…+}`` mark of its *kind* (none when equal)."""
-    part = clean(part)
-    if kind == "delete":
-        return f"[-{part}-]"
-    if kind == "insert":
-        return f"{{+{part}+}}"
-    return part
+    return change_mark(kind, clean(part))
 
 
 def segments_text(segments: Iterable[Segment], plain: bool) -> Text:

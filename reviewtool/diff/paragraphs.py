@@ -150,27 +150,27 @@ def _cut(text: str, start: int, breaks: dict[int, bool]) -> list[tuple[str, bool
     return pieces
 
 
-def _non_ws_before(text: str) -> list[int]:
-    """For each offset 0..len(text): how many non-whitespace characters come before it."""
-    counts = [0] * (len(text) + 1)
-    n = 0
-    for i, ch in enumerate(text):
-        counts[i] = n
-        if not ch.isspace():
-            n += 1
-    counts[len(text)] = n
-    return counts
+def _non_ws(text: str) -> int:
+    """How many non-whitespace characters *text* holds (at C speed)."""
+    return len("".join(text.split()))
+
+
+_CHUNK = re.compile(r"\S+")
 
 
 def _cut_at(text: str, p: int) -> int:
     """Where to cut *text* so that *p* non-whitespace characters come before the cut: after
     the last line break of the whitespace there, else just before the next character."""
-    n = 0
     i = 0
-    while i < len(text) and n < p:
-        if not text[i].isspace():
-            n += 1
-        i += 1
+    if p > 0:
+        n = 0
+        i = len(text)
+        for m in _CHUNK.finditer(text):
+            size = m.end() - m.start()
+            if n + size >= p:
+                i = m.start() + (p - n)
+                break
+            n += size
     j = i
     while j < len(text) and text[j].isspace():
         j += 1
@@ -181,24 +181,32 @@ def _cut_at(text: str, p: int) -> int:
 def _equal_pieces(op: WordOp, oa: int, ob: int, old_breaks: dict[int, bool],
                   new_breaks: dict[int, bool]) -> list[WordOp | _Break]:
     """An unchanged operation cut at the breaks of either side, cut at the same word on both."""
-    old_here = [x - oa for x in old_breaks if oa < x <= oa + len(op.old)]
-    new_here = [x - ob for x in new_breaks if ob < x <= ob + len(op.new)]
+    old_here = sorted(x - oa for x in old_breaks if oa < x <= oa + len(op.old))
+    new_here = sorted(x - ob for x in new_breaks if ob < x <= ob + len(op.new))
     if not old_here and not new_here:
         return [op]
-    count_old = _non_ws_before(op.old)
-    count_new = _non_ws_before(op.new)
     # Breaks by position in the (shared) non-whitespace text: p -> [old offset, new offset].
+    # The same text on both sides (the usual case): positions are offsets, nothing to count.
+    same = op.old == op.new
     at: dict[int, list[int | None]] = {}
-    for x in old_here:
-        at.setdefault(count_old[x], [None, None])[0] = x
-    for x in new_here:
-        at.setdefault(count_new[x], [None, None])[1] = x
+    for side, here, text in ((0, old_here, op.old), (1, new_here, op.new)):
+        prev_x = prev_p = 0
+        for x in here:
+            if same:
+                p = x
+            else:
+                p = prev_p + _non_ws(text[prev_x:x])
+                prev_x, prev_p = x, p
+            at.setdefault(p, [None, None])[side] = x
     out: list[WordOp | _Break] = []
     po = pn = 0
     for p in sorted(at):
         xo, xn = at[p]
-        old_cut = xo if xo is not None else max(po, _cut_at(op.old, p))
-        new_cut = xn if xn is not None else max(pn, _cut_at(op.new, p))
+        if same:
+            old_cut = new_cut = p
+        else:
+            old_cut = xo if xo is not None else max(po, _cut_at(op.old, p))
+            new_cut = xn if xn is not None else max(pn, _cut_at(op.new, p))
         out.append(WordOp("equal", op.old[po:old_cut], op.new[pn:new_cut]))
         blank = new_breaks[ob + xn] if xn is not None else old_breaks[oa + xo]  # type: ignore[operator]
         out.append(_Break(xo is not None, xn is not None, blank))

@@ -934,6 +934,50 @@ class ReviewApp(App[None]):
         """Show the section as text, inline diff, side-by-side diff or outline coverage."""
         self.mode = mode
 
+    # ------------------------------------------------------------------ actions: changes
+    def action_next_change(self, step: int = 1) -> None:
+        """Go to the next change (``[``: the previous one), on into the next changed section."""
+        pane = self.content_pane
+        if self.selection is None:
+            return
+        if self.selection.get("diff") is None:
+            self.notify(self.selection.get("diff_note") or "nothing to compare", title="changes")
+            return
+        if self.mode not in ("diff", "side"):
+            pane.pending = ("first" if step > 0 else "last", None)
+            self.mode = "diff"
+            return
+        if not pane.step_change(step):
+            self._change_in_another_section(step)
+
+    def on_content_pane_no_change(self, message: ContentPane.NoChange) -> None:
+        self._change_in_another_section(message.step)
+
+    def _change_in_another_section(self, step: int) -> None:
+        """Select the nearest changed section after (before) the ones shown, at its first (last) change."""
+        assert self.selection is not None
+        target = view_models.neighbour_change(self.selection, self.section_key,
+                                              [p.index for p in self.content_pane.view.pieces], step)
+        if target is None:
+            self.notify("no more changes" if step > 0 else "no earlier change", title="changes")
+            return
+        index, key = target
+        self.content_pane.pending = ("first" if step > 0 else "last", index)
+        if key == self.section_key:
+            self.refresh_content()
+        elif not self.sections_pane.select_key(key):
+            self.section_key = ""  # a section that is gone: it shows in the whole document
+
+    def action_expand_context(self) -> None:
+        """Expand the collapsed paragraphs around the current change."""
+        if self.mode in ("diff", "side") and not self.content_pane.expand_around():
+            self.notify("nothing collapsed here", title="changes")
+
+    def action_toggle_full(self) -> None:
+        """Show every paragraph of the changed sections (again: only the changes)."""
+        if self.mode in ("diff", "side"):
+            self.content_pane.toggle_full()
+
     def watch_mode(self, mode: str) -> None:
         self.content_pane.mode = mode
         self.refresh_content()

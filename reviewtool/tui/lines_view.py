@@ -12,7 +12,8 @@ nothing to scroll.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from rich.console import Console
 from rich.markdown import Markdown as RichMarkdown
@@ -79,6 +80,76 @@ def markdown_lines(markdown: str, width: int, base: Style) -> list[Strip]:
     return [Strip(line).extend_cell_length(width, base_rich) for line in lines]
 
 
+@dataclass(frozen=True)
+class Block:
+    """Text laid out on lines of its own: across the width (``content``: Content, or Markdown
+    source), or in two columns (``two_columns``: ``left`` and ``right``, each wrapped to its
+    column and padded to the taller; a missing side stays blank). ``blank_before`` puts an
+    empty line first. The diff views tag blocks: ``piece`` (which section), ``change`` (a
+    change starts here), ``gap`` (a collapsed run: the section's index and its first row)."""
+
+    content: Content | str | None = None
+    left: Content | None = None
+    right: Content | None = None
+    two_columns: bool = False
+    blank_before: bool = False
+    piece: int = -1
+    change: bool = False
+    gap: tuple[int, int] | None = None
+
+
+@dataclass
+class Layout:
+    """Blocks laid out: the lines, the first line of every change (and its piece), the lines
+    of every collapsed run."""
+
+    lines: list[Strip] = field(default_factory=list)
+    changes: list[int] = field(default_factory=list)
+    change_pieces: list[int] = field(default_factory=list)
+    gaps: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+
+#: Between the two columns of a two-column block.
+COLUMN_RULE = " │ "
+
+
+def layout_blocks(blocks: list[Block], width: int, base: Style, resolve: StyleResolver,
+                  cancelled: Callable[[], bool] = lambda: False) -> Layout | None:
+    """Lay *blocks* out at *width* cells (None when *cancelled* says to stop)."""
+    width = max(1, width)
+    layout = Layout()
+    lines = layout.lines
+    blank = Strip.blank(width, base.rich_style)
+    left_width = max(1, (width - len(COLUMN_RULE)) // 2)
+    right_width = max(1, width - len(COLUMN_RULE) - left_width)
+    rule = Strip([Segment(COLUMN_RULE, (base + resolve("$text-muted")).rich_style)])
+    for block in blocks:
+        if cancelled():
+            return None
+        if block.blank_before:
+            lines.append(Strip.join([Strip.blank(left_width, base.rich_style), rule,
+                                     Strip.blank(right_width, base.rich_style)]) if block.two_columns else blank)
+        start = len(lines)
+        if block.two_columns:
+            left = content_lines(block.left, left_width, base, resolve) if block.left is not None else []
+            right = content_lines(block.right, right_width, base, resolve) if block.right is not None else []
+            for k in range(max(len(left), len(right), 1)):
+                lines.append(Strip.join([
+                    left[k] if k < len(left) else Strip.blank(left_width, base.rich_style), rule,
+                    right[k] if k < len(right) else Strip.blank(right_width, base.rich_style)]))
+        elif isinstance(block.content, str):
+            lines.extend(markdown_lines(block.content, width, base) if block.content else [])
+        elif block.content is not None:
+            lines.extend(content_lines(block.content, width, base, resolve))
+        if block.change:
+            layout.changes.append(start)
+            layout.change_pieces.append(block.piece)
+        if block.gap is not None:
+            for y in range(start, len(lines)):
+                layout.gaps[y] = block.gap
+    return layout
+
+
 class LinesView(ScrollView, can_focus=False):
     """Shows a list of strips; scrolls; reports its width so the owner can re-render."""
 
@@ -93,6 +164,18 @@ class LinesView(ScrollView, can_focus=False):
             super().__init__()
             self.view = view
             self.width = width
+
+        @property
+        def control(self) -> LinesView:
+            return self.view
+
+    class Clicked(Message):
+        """A line of the view was clicked (*line*: its index among all lines)."""
+
+        def __init__(self, view: LinesView, line: int) -> None:
+            super().__init__()
+            self.view = view
+            self.line = line
 
         @property
         def control(self) -> LinesView:
@@ -164,6 +247,10 @@ class LinesView(ScrollView, can_focus=False):
         if isinstance(passage, int):
             event.stop()
             self.post_message(self.PassageClicked(self, passage))
+            return
+        offset = event.get_content_offset(self)
+        if offset is not None:
+            self.post_message(self.Clicked(self, int(self.scroll_offset.y) + offset.y))
 
     def on_resize(self, event: events.Resize) -> None:
         width = self.scrollable_content_region.width

@@ -30,13 +30,14 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from reviewtool.diff.hunks import DEFAULT_CONTEXT
 from reviewtool.diff.section_history import SectionChangeEntry, section_history
 from reviewtool.draft.history import DraftHistory, Version
 from reviewtool.errors import ReviewtoolError
 from reviewtool.textsafe import clean, one_line
 from reviewtool.tui import bindings, view_models
-from reviewtool.tui.content_pane import INSERT_STYLE, DiffPiece, piece_header, redline
-from reviewtool.tui.lines_view import LinesView, StyleResolver, content_lines
+from reviewtool.tui.diff_blocks import INSERT_STYLE, DiffPiece, inline_blocks
+from reviewtool.tui.lines_view import Block, LinesView, StyleResolver, layout_blocks
 from reviewtool.wording import relative_date
 
 
@@ -65,18 +66,13 @@ def entry_content(entry: SectionChangeEntry, previous_title: str | None, now: da
     return Content.assemble(*parts)
 
 
-def _diff_body(pieces: list[DiffPiece], note: str) -> Content:
+def _diff_body(pieces: list[DiffPiece], note: str) -> list[Block]:
+    """The change as the content pane's inline diff shows it: trimmed to its changes."""
     if note:
-        return Content.styled(note, "$text-muted italic")
-    blocks = []
-    for piece in pieces:
-        block = [piece_header(piece)]
-        if piece.note:
-            block.append(Content.styled(piece.note, "$text-muted italic"))
-        if piece.ops is not None:
-            block.append(redline(piece.ops))
-        blocks.append(Content("\n").join(block))
-    return Content("\n\n").join(blocks) if blocks else Content.styled("no change in the text", "$text-muted italic")
+        return [Block(Content.styled(note, "$text-muted italic"))]
+    if not pieces:
+        return [Block(Content.styled("no change in the text", "$text-muted italic"))]
+    return inline_blocks(pieces, DEFAULT_CONTEXT)
 
 
 class SectionHistoryScreen(ModalScreen[SectionHistoryChoice | None]):
@@ -195,18 +191,19 @@ class SectionHistoryScreen(ModalScreen[SectionHistoryChoice | None]):
                 doc = self.history.document(entry.version)
                 section = doc.get(entry.key)
                 text = clean(doc.full_text(section)) if section is not None else ""
-                body = Content.assemble(("added in the first version", "$text-muted italic"), "\n\n",
-                                        (text, INSERT_STYLE))
+                body = [Block(Content.assemble(("added in the first version", "$text-muted italic"), "\n\n",
+                                               (text, INSERT_STYLE)))]
             else:
                 pieces, note = view_models.diff_pieces(view_models.compare(self.history, entry.version, older),
                                                        entry.key)
                 body = _diff_body(pieces, note)
         except ReviewtoolError as exc:
-            body = Content.styled(str(exc), "$text-error")
-        if get_current_worker().is_cancelled:
+            body = [Block(Content.styled(str(exc), "$text-error"))]
+        worker = get_current_worker()
+        layout = layout_blocks(body, width, base, resolve, lambda: worker.is_cancelled)
+        if layout is None or worker.is_cancelled:
             return
-        lines = content_lines(body, width, base, resolve)
-        self.post_message(self.ChangeReady(index, title, lines, width))
+        self.post_message(self.ChangeReady(index, title, layout.lines, width))
 
     def on_section_history_screen_change_ready(self, message: ChangeReady) -> None:
         options = self.query_one("#sh-list", OptionList)

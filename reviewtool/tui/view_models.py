@@ -17,11 +17,12 @@ from textual.content import Content
 from reviewtool.diff import coverage as coverage_module
 from reviewtool.diff.section_diff import DocumentDiff, diff_documents
 from reviewtool.diff.version_change import version_change
+from reviewtool.diff.view import section_view
 from reviewtool.draft.document import Document, Section
 from reviewtool.draft.history import DraftHistory, Version
 from reviewtool.review.events import Thread
 from reviewtool.textsafe import clean, one_line
-from reviewtool.tui.content_pane import DiffPiece
+from reviewtool.tui.diff_blocks import DiffPiece
 from reviewtool.tui.history_pane import RowStats
 from reviewtool.tui.passages import Passage, mark_source
 from reviewtool.tui.sections_pane import SectionMarks
@@ -111,7 +112,8 @@ def passage_range(doc: Document, section: Section | None) -> tuple[int, int]:
 
 
 def diff_pieces(selection: dict[str, Any], key: str) -> tuple[list[DiffPiece], str]:
-    """The section diff of section *key* and its subsections against the base (all for ``""``).
+    """The section diff of section *key* and its subsections against the base (all for ``""``),
+    one piece per changed section with its paragraph rows and notes (:mod:`reviewtool.diff.view`).
 
     Returns the pieces to show and, when there is nothing to compare, why.
     """
@@ -120,23 +122,56 @@ def diff_pieces(selection: dict[str, Any], key: str) -> tuple[list[DiffPiece], s
     if diff is None:
         return [], selection.get("diff_note") or "no base to compare with"
     pieces: list[DiffPiece] = []
-    for change in diff.changes:
+    for index, change in enumerate(diff.changes):
         if key and not change.involves(key):
             continue
-        similarity = change.pair.similarity
+        view = section_view(diff, change)
         title = change_label(change) or "(untitled)"
-        wd = change.word_diff
-        if wd is None or (not change.words_added and not change.words_removed):
-            note = f"markup changed: {', '.join(change.markup)}" if change.markup else "the text is unchanged"
-            pieces.append(DiffPiece(title, list(change.status), None, similarity=similarity, note=note))
-            continue
-        pieces.append(DiffPiece(title, list(change.status), list(wd.ops), change.words_added,
-                                change.words_removed, similarity))
+        piece = DiffPiece(title, list(change.status), view if view.has_text else None, change.words_added,
+                          change.words_removed, change.pair.similarity, notes=list(view.notes), index=index,
+                          key=change.new_key or "")
+        markup = ", ".join(change.markup)
+        if not view.has_text:
+            piece.note = f"markup changed: {markup}" if markup else "the text is unchanged"
+        elif markup:
+            piece.notes.append(f"markup changed: {markup}")
+        pieces.append(piece)
     section = doc.get(key) if key else None
     if not pieces and section is not None:
         pieces.append(DiffPiece(section.title, ["unchanged"], None, note="unchanged since the base",
                                 text=clean(doc.full_text(section))))
     return pieces, ""
+
+
+def neighbour_change(selection: dict[str, Any], key: str, shown: list[int], step: int) -> tuple[int, str] | None:
+    """The nearest change of the diff after (*step* 1) or before (-1) the changes *shown* (their
+    indices among the diff's changes), and the section to select to see it (``""``: the whole
+    document, for a section that is gone). With nothing shown (section *key* is unchanged),
+    the nearest change after (before) that section in the document. None: there is none."""
+    diff: DocumentDiff | None = selection.get("diff")
+    doc: Document = selection["doc"]
+    if diff is None:
+        return None
+    changes = diff.changes
+    if shown:
+        order = list(range(max(shown) + 1, len(changes))) if step > 0 else list(range(min(shown) - 1, -1, -1))
+    else:
+        here = doc.get(key) if key else None
+        order = list(range(len(changes))) if step > 0 else list(range(len(changes) - 1, -1, -1))
+        if here is not None:
+            def place(i: int) -> int | None:
+                new_key = changes[i].new_key
+                section = doc.get(new_key) if new_key else None
+                return section.index if section is not None else None
+
+            order = [i for i in order if (p := place(i)) is not None and (p > here.index if step > 0
+                                                                          else p < here.index)]
+    for i in order:
+        if i in shown:
+            continue
+        new_key = changes[i].new_key
+        return i, new_key if new_key and doc.get(new_key) is not None else ""
+    return None
 
 
 def section_marks(selection: dict[str, Any], base: Version | None,

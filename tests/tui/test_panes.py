@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual.content import Content
 from textual.widgets import Input
 
 from reviewtool.tui.comments_pane import CommentsPane
@@ -94,17 +95,19 @@ async def test_diff_modes_show_word_changes_against_the_previous_version(make_ap
         changed = [p for p in content.view.pieces if p.words_added]
         assert changed
         assert f"+{changed[0].words_added}" in text and changed[0].status[0] in text
-        redline = content.diff_content()
         # Insertions and deletions are styled spans, not markup.
-        styles = {str(span.style) for span in redline.spans}
+        styles = {str(span.style) for block in content.blocks if isinstance(block.content, Content)
+                  for span in block.content.spans}
         assert any("underline" in s for s in styles)
         base = app.base.short
         assert f"{base} → {pane.versions[index].short}" in screen_text(app)
         await pilot.press("s")
         await settle(app, pilot)
         assert content.mode == "side"
-        old, new = content.side_contents()
-        assert old.plain.startswith(base) and new.plain.startswith(pane.versions[index].short)
+        # Column titles: the base on the left, the version on the right.
+        first = content.rendered_text().splitlines()[0]
+        left, right = (cell.strip() for cell in first.split("│"))
+        assert left == base and right == pane.versions[index].short
         await pilot.press("m")
         await settle(app, pilot)
         assert content.mode == "text"
