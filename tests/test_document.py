@@ -257,7 +257,8 @@ def test_one_sentence_item_keeps_the_whole_list_as_body():
     doc = parse(text)
     assert keys(doc) == ["plan"]
     plan = doc.get("plan")
-    assert plan.outline_words == 2 and plan.prose_words == 6
+    # A list that is not an outline is body text: all its words are prose (one rule: outline_rules).
+    assert plan.outline_words == 0 and plan.prose_words == 8 and plan.body_kind == "prose"
 
 
 def test_outline_list_must_end_the_body():
@@ -403,7 +404,7 @@ def test_body_kinds():
         "short-list": "prose", "bullets": "empty", "bullets/alpha": "outline", "bullets/beta": "outline",
     }
     short = doc.get("short-list")
-    assert short.outline_words == 3 and short.prose_words == 7
+    assert short.outline_words == 0 and short.prose_words == 3 + 7
     # Prose share counts sections with a written body: prose, short-list vs alpha, beta.
     assert doc.prose_share == pytest.approx(2 / 4)
 
@@ -484,7 +485,7 @@ def test_tabs():
     # The list is not at the end of the body, so it stays body text; the
     # tab-indented line is code ("other" words).
     tab = doc.get("tab-title")
-    assert (tab.words, tab.prose_words, tab.outline_words) == (2 + 2 + 2 + 2, 4, 2)
+    assert (tab.words, tab.prose_words, tab.outline_words) == (2 + 2 + 2 + 2, 6, 0)
     assert_tiles(doc)
     # Right after a "-<tab>" item, a tab-indented line continues the item.
     doc = parse("# T\n\n-\tOne\n-\tTwo\n\n\tmore about two\n")

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from reviewtool.draft.markdown import inline_plain
-from reviewtool.draft.text_rules import count_words, is_title_like
+from reviewtool.draft.outline_rules import list_role
+from reviewtool.draft.text_rules import count_words
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -26,33 +27,41 @@ SubPointFacts = tuple[str, int, int]
 
 @dataclass(frozen=True, slots=True)
 class ListItem:
-    """A top-level item of a list: its lines, its first line's plain text, its nested bullets."""
+    """A top-level item of a list: its lines, its first line's plain text and Markdown source,
+    whether that line is one link and nothing else, its nested bullets."""
 
     line_start: int
     line_end: int
     title: str
     subpoints: tuple[SubPointFacts, ...]
+    source: str = ""
+    link_only: bool = False
 
     def shifted(self, lines: int) -> ListItem:
         return ListItem(self.line_start + lines, self.line_end + lines, self.title,
-                        tuple((text, depth, line + lines) for text, depth, line in self.subpoints))
+                        tuple((text, depth, line + lines) for text, depth, line in self.subpoints),
+                        self.source, self.link_only)
 
 
 @dataclass(frozen=True, slots=True)
 class Block:
     """A top-level block: kind (``heading``, ``paragraph``, ``list``, ``other``), 0-based lines
-    (end exclusive), word counts and plain text; a heading's level and title; a list's items."""
+    (end exclusive), word counts and plain text; a heading's level and title; a list's items
+    and role (:func:`reviewtool.draft.outline_rules.list_role`: ``list``, ``metadata``, ``links``).
+
+    A block's words are prose or other: outline words belong to the outline sections the
+    parser cuts from a list (:mod:`reviewtool.draft.outline_rules`), never to a block."""
 
     kind: str
     line_start: int
     line_end: int
     prose_words: int = 0
-    outline_words: int = 0
     other_words: int = 0
     plain: str = ""
     level: int = 0
     title: str = ""
     items: tuple[ListItem, ...] = ()
+    role: str = ""
 
     def shifted(self, lines: int) -> Block:
         """The same block *lines* lines further down."""
@@ -65,7 +74,6 @@ class Block:
 @dataclass
 class _Counts:
     prose_words: int = 0
-    outline_words: int = 0
     other_words: int = 0
     plain: str = ""
     texts: list[str] = field(default_factory=list)
@@ -109,13 +117,23 @@ def _block(kind: str, line_start: int, line_end: int, tokens: list[Token]) -> Bl
         # A heading's words are its title's: neither counted nor part of a body.
         title = " ".join(inline_plain(tokens[1]).split()) or "(untitled)"
         return Block(kind, line_start, line_end, level=int(tokens[0].tag[1]), title=title)
-    counts = _count(kind, tokens)
     items = tuple(_list_items(tokens)) if kind == "list" else ()
-    return Block(kind, line_start, line_end, counts.prose_words, counts.outline_words, counts.other_words,
-                 counts.plain, items=items)
+    role = list_role(items) if kind == "list" else ""
+    counts = _count(kind, tokens, role)
+    return Block(kind, line_start, line_end, counts.prose_words, counts.other_words, counts.plain,
+                 items=items, role=role)
 
 
-def _count(kind: str, tokens: list[Token]) -> _Counts:
+def _count(kind: str, tokens: list[Token], role: str = "") -> _Counts:
+    counts = _count_words(kind, tokens)
+    if role in ("metadata", "links"):
+        # Metadata and links are neither prose nor outline: other words, like a table's.
+        counts.other_words += counts.prose_words
+        counts.prose_words = 0
+    return counts
+
+
+def _count_words(kind: str, tokens: list[Token]) -> _Counts:
     counts = _Counts()
     if kind == "paragraph" and len(tokens) == 3:
         # The common case: paragraph_open, inline, paragraph_close.
@@ -125,22 +143,12 @@ def _count(kind: str, tokens: list[Token]) -> _Counts:
         return counts
     texts: list[str] = []
     if kind == "list":
-        # Each list item: title-like items are outline words, sentences are prose.
-        stack: list[bool] = []
-        for k, tok in enumerate(tokens):
-            if tok.type == "list_item_open":
-                stack.append(False)
-            elif tok.type == "list_item_close":
-                stack.pop()
-            elif tok.type == "inline":
+        # List text is prose (an outline list's words are its outline sections', not the block's).
+        for tok in tokens:
+            if tok.type == "inline":
                 text = inline_plain(tok)
                 texts.append(text)
-                n = count_words(text)
-                first_of_item = bool(stack) and tokens[k - 2].type == "list_item_open"
-                if first_of_item and is_title_like(text):
-                    counts.outline_words += n
-                else:
-                    counts.prose_words += n
+                counts.prose_words += count_words(text)
             elif tok.type in ("fence", "code_block", "html_block"):
                 texts.append(tok.content)
                 counts.other_words += count_words(tok.content)
@@ -157,6 +165,24 @@ def _count(kind: str, tokens: list[Token]) -> _Counts:
             counts.other_words = n
     counts.plain = "\n".join(t for t in texts if t)
     return counts
+
+
+def _link_only(token: Token) -> bool:
+    """Whether an inline token is one or more links and nothing else but spaces and punctuation."""
+    children = token.children
+    if not children:
+        return False  # plain text (the fast path leaves no children): no link at all
+    depth = links = 0
+    for child in children:
+        if child.type == "link_open":
+            depth += 1
+            links += 1
+        elif child.type == "link_close":
+            depth -= 1
+        elif depth == 0 and child.type not in ("softbreak", "hardbreak") \
+                and (child.type != "text" or any(ch.isalnum() for ch in child.content)):
+            return False
+    return links > 0
 
 
 def _list_items(tokens: list[Token]) -> list[ListItem]:
@@ -176,7 +202,8 @@ def _list_items(tokens: list[Token]) -> list[ListItem]:
             if depth == 1 and current is not None:
                 first = current[0]
                 assert first.map is not None
-                title = ""
+                title = source = ""
+                link_only = False
                 subpoints: list[SubPointFacts] = []
                 sub_depth = 0
                 seen_title = False
@@ -189,11 +216,13 @@ def _list_items(tokens: list[Token]) -> list[ListItem]:
                         text = inline_plain(t).strip()
                         if not seen_title and sub_depth == 0:
                             title = text
+                            source = t.content
+                            link_only = _link_only(t)
                             seen_title = True
                         elif text:
                             line = t.map[0] if t.map else first.map[0]
                             subpoints.append((" ".join(text.split()), max(1, sub_depth), line))
-                items.append(ListItem(first.map[0], first.map[1], title, tuple(subpoints)))
+                items.append(ListItem(first.map[0], first.map[1], title, tuple(subpoints), source, link_only))
                 current = None
             depth -= 1
     return items

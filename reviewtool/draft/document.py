@@ -16,8 +16,10 @@ doc.text`` always holds. Section kinds:
     nest by level.
 ``outline``
     A top-level item of an *outline list*: a list, at the end of a section's
-    body, whose top-level items are all short title-like phrases (see
-    :func:`is_title_like`). The item's nested bullets are its sub-points.
+    body, whose top-level items are all short title-like phrases, and that is
+    neither metadata, nor a list of links, nor announced by the sentence before
+    it (the one rule: :mod:`reviewtool.draft.outline_rules`). The item's nested
+    bullets are its sub-points.
 
 The rules are documented in ``docs/sections.md``.
 """
@@ -39,6 +41,7 @@ from typing import Any
 from reviewtool.draft.chunks import read_blocks
 from reviewtool.draft.markdown import inline_plain as inline_plain  # re-exported: coverage reads it here
 from reviewtool.draft.markdown import markdown
+from reviewtool.draft.outline_rules import outline_verdict
 
 # Re-exported: the word rules live in text_rules; many modules know them from here.
 from reviewtool.draft.text_rules import MAX_TITLE_WORDS as MAX_TITLE_WORDS
@@ -113,14 +116,17 @@ class Section:
 
     @property
     def body_kind(self) -> str:
-        """``prose``, ``outline``, ``other`` (quotes, code, tables) or ``empty``."""
+        """``outline`` for an outline bullet; else ``empty`` (no words), ``other`` (only
+        quotes, code, tables, metadata or links) or ``prose``. One rule decides what is an
+        outline (:mod:`reviewtool.draft.outline_rules`): a list it does not cut into outline
+        sections is body text."""
         if self.kind == "outline":
             return "outline"
         if self.words == 0:
             return "empty"
-        if self.prose_words == 0 and self.outline_words == 0:
+        if self.prose_words == 0:
             return "other"
-        return "prose" if self.prose_words >= self.outline_words else "outline"
+        return "prose"
 
     @cached_property
     def content_hash(self) -> str:
@@ -457,10 +463,12 @@ def _parse(text: str, path: str | None) -> Document:
         items = [it for b_index in trailing for it in blocks[b_index].items]
         if not items:
             continue
-        if not all(is_title_like(it.title) for it in items):
-            continue
-        if len(items) < 2 and not any(it.subpoints for it in items):
-            continue
+        before = body.index(trailing[0]) - 1
+        lead = blocks[body[before]] if before >= 0 and blocks[body[before]].kind == "paragraph" else None
+        attached = lead is not None and lead.line_end >= blocks[trailing[0]].line_start
+        if outline_verdict(items, [blocks[b_index].role for b_index in trailing],
+                           lead.plain if lead is not None else None, attached):
+            continue  # not an outline: the lists stay body text (see outline_rules)
         cut.update(trailing)
         base_level = owner["level"] if owner["kind"] == "heading" else 0
         for item in items:
@@ -502,8 +510,7 @@ def _parse(text: str, path: str | None) -> Document:
         if sec.kind in ("frontmatter", "outline"):
             continue
         sec.prose_words += b.prose_words
-        sec.outline_words += b.outline_words
-        sec.words += b.prose_words + b.outline_words + b.other_words
+        sec.words += b.prose_words + b.other_words
         plains[owner_index].append(b.plain)
     for i, sec in enumerate(sections):
         if sec.kind == "outline":
