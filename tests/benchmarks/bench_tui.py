@@ -64,7 +64,7 @@ def git(repo: Path, *args: str) -> str:
 def vocabulary() -> list[str]:
     """English words from the bundled demo essay (deterministic)."""
     words: list[str] = []
-    for path in sorted((ROOT / "reviewtool" / "demo_history").glob("v*.md")):
+    for path in sorted((ROOT / "reviewtool" / "demo" / "history").glob("v*.md")):
         words += [w.strip(".,;:!?()\"'*_[]") for w in path.read_text(encoding="utf-8").split()]
     return sorted({w.lower() for w in words if w.isalpha() and len(w) > 2})
 
@@ -167,7 +167,7 @@ def install_probe(probe: Probe) -> None:
 
     def timed_set_lines(self, lines, width, generation, keep_scroll=False):
         set_lines(self, lines, width, generation, keep_scroll)
-        pane = self.parent.parent if self.parent is not None else None
+        pane = next((a for a in self.ancestors if isinstance(a, ContentPane)), None)
         if isinstance(pane, ContentPane) and pane.mode == "diff" and pane.view.version is not None:
             probe.pending = pane.view.version.commit
 
