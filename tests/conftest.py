@@ -13,9 +13,13 @@ from tests.gitutil import Repo, make_repo
 # Property tests: derandomized in CI and under `make test` (the same examples every run,
 # no example database, so a failure found once cannot haunt later runs); random exploration
 # with the database when a developer asks for it (HYPOTHESIS_PROFILE=explore).
-settings.register_profile("ci", derandomize=True, database=None, print_blob=True,
+settings.register_profile("ci", parent=settings.get_profile("default"), derandomize=True,
+                          database=None, deadline=None, print_blob=True,
                           suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("explore", print_blob=True)
+# Based on Hypothesis's own "default" profile: when the CI variable is set,
+# Hypothesis loads its built-in (derandomized) "ci" profile before this file
+# runs, and a profile without a parent would inherit that.
+settings.register_profile("explore", parent=settings.get_profile("default"), print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parent.parent

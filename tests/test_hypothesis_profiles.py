@@ -43,3 +43,17 @@ def test_no_property_test_brings_its_own_database(module):
 def test_explore_profile_is_registered():
     explore = settings.get_profile("explore")
     assert explore.derandomize is False
+
+
+def test_default_profile_has_no_deadline():
+    """Timing never decides a pass: the same settings with or without a CI variable."""
+    if not exploring:
+        assert settings.default.deadline is None
+
+
+def test_profiles_do_not_depend_on_the_ci_variable():
+    """Hypothesis loads its own "ci" profile when CI is set; ours name their parent."""
+    explore = settings.get_profile("explore")
+    assert explore.database is not None
+    ours = settings.get_profile("ci")
+    assert (ours.derandomize, ours.database, ours.deadline) == (True, None, None)
