@@ -1,4 +1,4 @@
-"""``reviewtool doctor [--repair] [--json]``: the command over :mod:`reviewtool.review.doctor`.
+"""``reviewtool doctor [--repair] [--no-fetch] [--json]``: the command over :mod:`reviewtool.review.doctor`.
 
 Prints one line per finding (status, check, message); exits 0 when everything is in order
 and 1 when a problem (or a warning) remains. ``--repair`` mends what can be mended first,
