@@ -228,3 +228,20 @@ def test_a_deletion_pushed_with_plain_git_by_the_same_clone_is_undone_at_its_nex
     result = do_sync(ada)
     assert (result.merge, result.restored_here, result.restored_there) == ("restore", 1, 1)
     assert bodies(ada.path) == bodies(remote.path) == {"first", "second"}
+
+
+def test_a_damaged_copy_of_the_remote_stops_sync_with_one_line_and_doctor_mends_it(world):
+    remote, ada, _ben = world
+    comment(ada, "one")
+    do_sync(ada)
+    comment(ada, "two")
+    tracking = ada.path / ".git" / "refs" / "notes" / "remotes" / "origin" / "reviewtool"
+    tracking.write_text("1234567890123456789012345678901234567890\n")
+    result = CliRunner().invoke(main, ["-C", str(ada.path), "sync"])
+    assert result.exit_code == 1 and result.stderr == (
+        "reviewtool: error: refs/notes/remotes/origin/reviewtool is damaged: it points at "
+        "1234567890123456789012345678901234567890, which is missing from the object database; "
+        "run `reviewtool doctor --repair`\n")
+    assert CliRunner().invoke(main, ["-C", str(ada.path), "doctor", "--repair"]).exit_code == 0
+    assert cli_sync(ada) == ["origin: 1 event on the remote, 0 new here, 1 pushed (ours)"]
+    assert bodies(remote.path) == {"one", "two"}

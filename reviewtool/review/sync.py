@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reviewtool.errors import ReviewtoolError, UsageError
+from reviewtool.git.notes_damage import check_tip
 from reviewtool.git.notes_ref import NotesStore, backoff
 from reviewtool.git.repo import GitRepo
 from reviewtool.review.notes_merge import MERGE_RANK, MergeCounts, merge_notes
@@ -362,6 +363,8 @@ def _fetch(repo: GitRepo, store: NotesStore, remote: str, tracking: str, refetch
             backoff(attempt, base=0.02, cap=0.5)  # another sync here is moving the tracking ref
             continue
         break
+    if f"bad object {tracking}" in err:  # our copy of the remote's notes names a missing object
+        check_tip(repo, tracking)  # raises DamagedNotesRef naming the tracking ref and what is wrong
     line = next((x.strip() for x in err.splitlines() if x.strip()), "git fetch failed")
     raise ReviewtoolError(f"cannot fetch from {remote}: {_git_message(line)}")
 
