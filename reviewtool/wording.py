@@ -1,4 +1,4 @@
-"""Wording both front ends share (the CLI and the TUI): dates and section-change labels.
+"""Wording both front ends share (the CLI and the TUI): dates, section-change labels, coverage verdicts.
 
 Ground floor: every layer may use it; it imports nothing but :mod:`reviewtool.textsafe`.
 """
@@ -49,3 +49,16 @@ def change_mark(kind: str, text: str) -> str:
     if kind == "insert":
         return f"{{+{text}+}}"
     return text
+
+
+def coverage_certainty(placement: Any) -> str:
+    """How sure a coverage verdict is, in words: ``high confidence: title, words`` for a placement,
+    ``high confidence`` for "not written yet", and why there is no verdict for "not enough
+    text to judge" (a :class:`reviewtool.diff.coverage.Placement`)."""
+    if placement.state == "not enough text to judge":
+        return "its words are there, but too few and too common to tell where"
+    level = f"{placement.confidence_level} confidence"
+    telling = [e for e in placement.evidence if e != "alone"]
+    if placement.section is None or not telling:
+        return level
+    return f"{level}: {', '.join(telling)}"

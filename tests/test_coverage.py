@@ -175,6 +175,86 @@ def test_demo_first_prose_version_covers_one_bullet():
     assert written == ["Why we might expect LLMs to be mesa-optimizers"]
 
 
+# ---------------------------------------------------------------- evidence and confidence
+
+RFC_PROSE = FM + """
+## Summary
+
+The msrv resolver prefers dependency versions whose minimum supported Rust version is met.
+
+## Resolver
+
+The msrv resolver reads each candidate's rust-version field before it picks a version, and falls back
+to the running toolchain when a package declares nothing.
+
+## Config
+
+A resolver precedence setting in the config file turns the msrv resolver off for CI jobs that test the
+newest dependencies.
+
+## License
+
+Dual licensed under MIT and Apache-2.0.
+"""
+
+
+def test_a_short_bullet_whose_words_are_everywhere_is_not_judged():
+    """Issue 11: a two-word bullet was "developed at 1.00" by an unrelated paragraph holding both
+    words. Words that every section uses cannot place it, nor can the aligner alone (it pairs by
+    the same words): no verdict, no confidence."""
+    outline = FM + "## Plan\n\n- msrv resolver\n"
+    cov = coverage(parse(outline), parse(RFC_PROSE))
+    short = by_title(cov)["msrv resolver"]
+    assert not short.covered
+    assert short.placement.state == "not enough text to judge" and short.placement.confidence == 0.0
+    assert cov.bullets_undecided == 1
+    data = short.placement.to_dict()
+    assert data["state"] == "not enough text to judge" and data["section_key"] is None
+
+
+def test_telling_words_decide_where_not_common_ones():
+    """A bullet's rare word ('toolchain') says where it went; 'msrv' and 'resolver' are everywhere."""
+    outline = FM + "## Plan\n\n- Summary of the msrv resolver\n- Falling back to the toolchain\n  - msrv resolver\n"
+    cov = coverage(parse(outline), parse(RFC_PROSE))
+    fallback = by_title(cov)["Falling back to the toolchain"]
+    assert fallback.placement.section.key == "resolver"
+    assert "words" in fallback.placement.evidence
+
+
+def test_a_title_matches_across_spelling_and_compounds():
+    outline = FM + "## Plan\n\n- Licence\n- The info string\n"
+    prose = FM + ("## Infostring\n\nAn infostring names the tool that reads the block.\n\n"
+                  "## License\n\nDual licensed under MIT and Apache-2.0.\n")
+    bullets = by_title(coverage(parse(outline), parse(prose)))
+    assert bullets["Licence"].placement.section.key == "license"
+    assert "title" in bullets["Licence"].placement.evidence
+    assert bullets["The info string"].placement.section.key == "infostring"
+
+
+def test_bullets_under_template_headings_go_to_those_headings():
+    """An outline in the RFC template's shape: each heading says where its bullets go, even when
+    another section holds as many of the words."""
+    outline = FM + ("## Motivation\n\n- Teams keep old toolchains\n\n"
+                    "## Alternatives\n\n- Teams keep old toolchains longer\n")
+    prose = FM + ("## Motivation\n\nTeams keep old toolchains for years: distributions, embedded images.\n\n"
+                  "## Alternatives\n\nWe could tell teams that keep old toolchains to pin every dependency.\n")
+    cov = coverage(parse(outline), parse(prose))
+    assert [b.placement.section.key for b in cov.bullets] == ["motivation", "alternatives"]
+    assert all("under its heading" in b.placement.evidence for b in cov.bullets)
+
+
+def test_confidence_and_evidence_in_json():
+    cov = coverage(parse(OUTLINE), parse(PROSE))
+    data = json.loads(json.dumps(cov.to_dict()))
+    body = data["bullets"][0]
+    assert body["state"] == "written" and body["confidence_level"] in ("high", "medium", "low")
+    assert 0.0 < body["confidence"] <= 1.0 and "words" in body["evidence"]
+    conclusion = data["bullets"][3]
+    assert conclusion["state"] == "not written yet" and conclusion["confidence"] >= 0.5
+    assert set(data["thresholds"]) >= {"words", "words_in_place", "title", "thin", "confidence_high"}
+    assert data["bullets_undecided"] == 0
+
+
 # ---------------------------------------------------------------- choosing the outline version, CLI
 
 V1 = FM + "## Plan\n\n- Health\n- Money\n"
@@ -218,6 +298,7 @@ def test_cli_coverage_text_marks_unwritten(history_repo, capsys):
     out = capsys.readouterr().out
     assert "Money" in out and "not written yet" in out
     assert "bullets written: 1/2 (50%)" in out
+    assert "confidence" in out  # every verdict says how sure it is
 
 
 def test_cli_coverage_without_outline_is_an_error(tmp_path, capsys):

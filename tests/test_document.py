@@ -273,8 +273,9 @@ def test_outline_list_must_end_the_body():
     assert plan.words_all == 5
 
 
-def test_single_item_needs_sub_points():
-    assert keys(parse("## Plan\n\n- Costs\n")) == ["plan"]
+def test_single_item_needs_sub_points_or_the_whole_body():
+    assert keys(parse("## Plan\n\nWhat to cover.\n\n- Costs\n")) == ["plan"]
+    assert keys(parse("## Plan\n\n- Costs\n")) == ["plan", "plan/costs"]  # the whole body
     doc = parse("## Plan\n\n- Costs\n  - fuel and parking\n")
     assert keys(doc) == ["plan", "plan/costs"]
     costs = doc.get("plan/costs")

@@ -127,6 +127,25 @@ def test_a_paragraph_then_a_blank_line_then_an_outline():
     assert outline_keys(doc) == ["plan/costs", "plan/health"]
 
 
+# ---------------------------------------------------------------- lone bullets
+
+
+def test_a_lone_bullet_that_is_the_whole_body_is_an_outline():
+    """An outline in the RFC template's shape often has one bullet under a heading."""
+    doc = parse("## Summary\n\n- Requirements per tier\n\n## Motivation\n\n- Reviewers need a policy\n"
+                "- How to get into rustup\n")
+    assert outline_keys(doc) == ["summary/requirements-per-tier", "motivation/reviewers-need-a-policy",
+                                 "motivation/how-to-get-into-rustup"]
+
+
+@pytest.mark.parametrize("body", [
+    "A paragraph first.\n\n- A lone bullet\n",        # not the whole body
+    "- [A lone link](https://example.org)\n",          # only a link
+])
+def test_other_lone_bullets_stay_body_text(body):
+    assert outline_keys(parse("## See also\n\n" + body)) == []
+
+
 # ---------------------------------------------------------------- sections and coverage agree
 
 TIPS_README = """# Writing tips

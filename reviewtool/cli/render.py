@@ -18,6 +18,7 @@ from rich.text import Text
 
 from reviewtool.cli import output
 from reviewtool.textsafe import REVEALED, clean, one_line
+from reviewtool.wording import coverage_certainty
 
 
 def make_console(stderr: bool = False) -> Console:
@@ -167,7 +168,7 @@ def coverage_text(cov: Any, draft: str, outline_version: Any, prose_version: Any
 
     def where(placement: Any, with_section: bool) -> Text:
         if not placement.covered:
-            return Text(f"not written yet ({placement.score:.2f})", style=warn)
+            return Text(f"{placement.state} ({placement.score:.2f}; {coverage_certainty(placement)})", style=warn)
         part = Text()
         if with_section:
             part.append(one_line(placement.section.title), style="bold")
@@ -175,7 +176,8 @@ def coverage_text(cov: Any, draft: str, outline_version: Any, prose_version: Any
         if placement.paragraph is not None:
             part.append(f"{', ' if with_section else ''}paragraph {placement.paragraph.index}: ")
             part.append(one_line(placement.paragraph.first_words), style="italic")
-        part.append(f" ({placement.score:.2f})", style="grey50")
+        part.append(f" ({placement.score:.2f}; {coverage_certainty(placement)})",
+                    style="grey50" if placement.confidence_level != "low" else warn)
         return part
 
     for b in cov.bullets:
@@ -196,7 +198,8 @@ def coverage_text(cov: Any, draft: str, outline_version: Any, prose_version: Any
             sub.append_text(where(p.placement, not same))
             out.append_text(sub)
             out.append("\n")
-    out.append(f"bullets written: {cov.bullets_covered}/{len(cov.bullets)} ({cov.bullet_share * 100:.0f}%), "
+    undecided = f", {cov.bullets_undecided} not enough text to judge" if cov.bullets_undecided else ""
+    out.append(f"bullets written: {cov.bullets_covered}/{len(cov.bullets)} ({cov.bullet_share * 100:.0f}%){undecided}, "
                f"sub-points: {cov.points_covered}/{cov.points_total} ({cov.point_share * 100:.0f}%)",
                style="bold")
     return out

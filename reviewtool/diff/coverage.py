@@ -1,97 +1,150 @@
-"""Outline coverage: which outline bullets (and sub-points) the prose has developed, and where.
+"""Outline coverage: which outline bullets (and sub-points) the prose has developed, where, and how sure that is.
 
-:func:`coverage` maps every outline bullet of one version (sections of kind
-``outline``) and each of its sub-points to the prose section and paragraph that
-develops it, with a score from 0 to 1, or marks it "not written yet".
+:func:`coverage` maps every outline bullet of one version (the sections of kind
+``outline``: one rule decides what they are, :mod:`reviewtool.draft.outline_rules`) and
+each of its sub-points to the prose section and paragraph that develops it, or says it is
+*not written yet*, or that there is *not enough text to judge*. ``docs/diff-algorithm.md``
+§7 gives the reasons, and the precision and recall measured on a labelled set of real
+outline -> prose pairs (``tests/test_coverage_labelled.py``).
 
-How a bullet is placed:
+Evidence for a bullet and a prose section (:class:`_Candidate`):
 
-1. The two versions are aligned (:func:`reviewtool.diff.align.align`). When the
-   alignment pairs the bullet with prose (promoted, or merged into a prose
-   section), those prose sections and their descendants are the candidates.
-2. Otherwise every prose section is a candidate, and the bar is higher
-   (:data:`ELSEWHERE_THRESHOLD`).
-3. A candidate's score is the containment of the bullet's content words
-   (title and sub-points; stopwords removed, light stemming) in the section's
-   own words (title included) and those of its descendants. Outside the
-   alignment, bullets with fewer than :data:`reviewtool.diff.lexicon.MIN_TOKENS`
-   content words are scaled down: one word is thin evidence.
-4. The bullet is covered when the best score reaches the bar
-   (:data:`BULLET_THRESHOLD` for the alignment's candidates).
+* **words**: the share of the bullet's words (title and sub-points) found in the section
+  (its own words or, a little discounted, with its prose descendants), each word weighing
+  how rare it is across the prose sections (:meth:`ProseIndex.weight`): "cargo" in an RFC
+  about cargo says nothing, "stagnation" a lot. A word the prose never uses weighs like the
+  bullet's others (a paraphrase), or like the rarest when it is in the title (a topic the
+  prose never names);
+* **title**: the share of the bullet title's words in the section's title
+  (:class:`reviewtool.diff.coverage_index.TitleMatcher`: "Hard error" and "Hard-error",
+  "Licence" and "License", "info string" and "Infostring");
+* **place**: the section is under the prose counterpart of the heading the bullet sits
+  under (an outline in the RFC template's shape: bullets under ``## Motivation`` go to
+  ``## Motivation``); or the aligner paired the bullet with it; or it keeps the bullets of
+  a plan list in document order (:func:`_in_order`).
 
-Each sub-point is placed on a paragraph: first among the paragraphs of the
-bullet's section and its descendants, then, if none reaches
-:data:`POINT_THRESHOLD`, among all prose paragraphs, where it needs
-:data:`ELSEWHERE_THRESHOLD`. Paragraphs are the
-top-level Markdown blocks of a section's body (blank-line separated
-paragraphs, block quotes, lists), numbered from 1.
+A section develops a bullet (:meth:`_Judge.passes`) when its title says so
+(:data:`TITLE_BAR`), or when enough of the words are there: :data:`WORDS_BAR`, down to
+:data:`WORDS_BAR_IN_PLACE` as the evidence of place grows, a partly matching title making
+up for some. A *thin* bullet (fewer than :data:`THIN` telling words: "Feature Name:
+msrv-resolver" in an RFC about the msrv-resolver) is placed by its words only where its
+place is sure; otherwise, if its words are there, it is *not enough text to judge*. Among
+the sections that pass, one titled as the bullet comes first, then those under its heading,
+then the best ranked (telling words in the section and in one paragraph, title, place).
+
+Every verdict has a confidence (0..1, and ``high``/``medium``/``low``:
+:func:`_confidence`) and the evidence that agreed. Sub-points are placed on paragraphs
+(:func:`_place_point`).
 
 Core module: no Textual, no Rich.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from reviewtool.diff.align import align
-from reviewtool.diff.lexicon import MIN_TOKENS, content_words
-from reviewtool.draft.document import MARKDOWN, Document, Section, inline_plain
+from reviewtool.diff.coverage_index import Paragraph, ProseIndex, paragraphs, title_evidence, title_tokens
+from reviewtool.diff.lexicon import normalise_title
+from reviewtool.draft.document import Document, Section
 
 if TYPE_CHECKING:
+    from reviewtool.diff.align import Alignment
     from reviewtool.draft.history import DraftHistory, Version
 
-#: A bullet counts as written when at least this share of its content words
-#: (title and sub-points) occur in the prose section found for it. Half is the
-#: point where a paraphrase still keeps most key terms (the research note's
-#: outline->prose test used bullets with 40% noise words).
-BULLET_THRESHOLD = 0.5
-#: A sub-point counts as written when at least this share of its content words
-#: occur in one paragraph.
-POINT_THRESHOLD = 0.5
-#: A bullet placed without the alignment's help, or a sub-point found away
-#: from its bullet's section, needs this much: a passing mention elsewhere in
-#: the essay ("... when we get to deceptive alignment") is not the point developed.
-ELSEWHERE_THRESHOLD = 0.75
-#: Words of a paragraph shown as its start.
-FIRST_WORDS = 8
+__all__ = [
+    "CONFIDENCE_LEVELS",
+    "STATES",
+    "BulletCoverage",
+    "Coverage",
+    "Paragraph",
+    "Placement",
+    "PointCoverage",
+    "coverage",
+    "outline_words",
+    "paragraphs",
+    "pick_outline_version",
+]
+
+#: A bullet is written where its weighted words reach this share, with no evidence of place
+#: (three quarters: a bullet developed, not a passing mention of two of its words)...
+WORDS_BAR = 0.75
+#: ... and where its place is sure (under its heading's counterpart; or paired by the aligner
+#: and in outline order), half of them suffice (the old coverage's bar inside the alignment).
+WORDS_BAR_IN_PLACE = 0.5
+#: A bullet whose title's words are (nearly) all in a section's title is written there:
+#: "Blank lines" and "### Blank lines", "Postponed RFCs" and "## RFC Postponement".
+TITLE_BAR = 0.75
+#: Bullets with fewer telling words than this (:meth:`ProseIndex.information`: a word in one
+#: section counts 1, a word in every section nearly 0) are thin: their words alone cannot
+#: place them ("Feature Name: msrv-resolver" in an RFC about the msrv-resolver).
+THIN = 2.0
+#: A sub-point is written in a paragraph of its bullet's sections holding this share of its words...
+POINT_BAR = 0.5
+#: ... or in any other paragraph holding this much (if it has :data:`THIN` telling words).
+POINT_BAR_ELSEWHERE = 0.75
+#: Ranking weights: words and title as in the aligner (the research note's best mix), plus place.
+W_WORDS = 0.7
+W_TITLE = 0.3
+W_PLACE = 0.2
+#: A runner-up this far behind the best section (in ranking score) leaves no doubt about the place.
+CLEAR_MARGIN = 0.25
+#: In the order evidence, a section is a possible place for a bullet from this much telling or title evidence.
+ORDER_FLOOR = 0.3
+#: In the order evidence, two neighbouring bullets on the same section cost this much.
+SAME_SECTION = 0.05
+#: Confidence levels: ``high`` from :data:`HIGH`, ``medium`` from :data:`MEDIUM`, else ``low``.
+HIGH = 0.7
+MEDIUM = 0.4
+CONFIDENCE_LEVELS = ("high", "medium", "low")
+#: What a placement says.
+STATES = ("written", "not written yet", "not enough text to judge")
 
 
-
-@dataclass
-class Paragraph:
-    """A top-level block of a prose section's body."""
-
-    section: Section
-    index: int  # 1-based within the section's body
-    line: int  # 1-based line in the document
-    text: str  # plain text: no markup, no URLs
-    words: frozenset[str] = field(repr=False, default=frozenset())
-
-    @property
-    def first_words(self) -> str:
-        words = self.text.split()
-        head = " ".join(words[:FIRST_WORDS])
-        return head + (" …" if len(words) > FIRST_WORDS else "")
+def confidence_level(confidence: float) -> str:
+    return "high" if confidence >= HIGH else "medium" if confidence >= MEDIUM else "low"
 
 
 @dataclass
 class Placement:
-    """Where a bullet or sub-point is developed (or not)."""
+    """Where a bullet or sub-point is developed (or not), and how sure that is.
+
+    ``score`` is the weighted share of its words found there (or, not written, the most
+    found anywhere); ``confidence`` how sure the verdict is, written or not; ``evidence``
+    what agreed (``words``, ``title``, ``under its heading``, ``aligned``, ``in outline
+    order``, ``alone``: no other section comes close).
+    """
 
     score: float = 0.0
     section: Section | None = None
     paragraph: Paragraph | None = None
+    confidence: float = 0.0
+    evidence: list[str] = field(default_factory=list)
+    thin: bool = False  # too little telling text to place by words alone
 
     @property
     def covered(self) -> bool:
         return self.section is not None
 
+    @property
+    def state(self) -> str:
+        if self.section is not None:
+            return "written"
+        return "not enough text to judge" if self.thin else "not written yet"
+
+    @property
+    def confidence_level(self) -> str:
+        return confidence_level(self.confidence)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "covered": self.covered,
-            "state": "written" if self.covered else "not written yet",
+            "state": self.state,
             "score": round(self.score, 4),
+            "confidence": round(self.confidence, 4),
+            "confidence_level": self.confidence_level,
+            "evidence": list(self.evidence),
             "section_key": self.section.key if self.section else None,
             "section_title": self.section.title if self.section else None,
             "paragraph": self.paragraph.index if self.paragraph else None,
@@ -174,6 +227,10 @@ class Coverage:
         return sum(b.covered for b in self.bullets)
 
     @property
+    def bullets_undecided(self) -> int:
+        return sum(b.placement.state == "not enough text to judge" for b in self.bullets)
+
+    @property
     def points_total(self) -> int:
         return sum(len(b.points) for b in self.bullets)
 
@@ -193,136 +250,272 @@ class Coverage:
         return {
             "bullets_total": len(self.bullets),
             "bullets_covered": self.bullets_covered,
+            "bullets_undecided": self.bullets_undecided,
             "bullet_share": round(self.bullet_share, 4),
             "points_total": self.points_total,
             "points_covered": self.points_covered,
             "point_share": round(self.point_share, 4),
-            "thresholds": {"bullet": BULLET_THRESHOLD, "point": POINT_THRESHOLD, "elsewhere": ELSEWHERE_THRESHOLD},
+            "thresholds": {"words": WORDS_BAR, "words_in_place": WORDS_BAR_IN_PLACE, "title": TITLE_BAR,
+                           "thin": THIN, "point": POINT_BAR, "point_elsewhere": POINT_BAR_ELSEWHERE,
+                           "confidence_high": HIGH, "confidence_medium": MEDIUM},
             "bullets": [b.to_dict() for b in self.bullets],
         }
 
 
-# ---------------------------------------------------------------- paragraphs
+# ---------------------------------------------------------------- evidence
 
 
-def paragraphs(doc: Document, section: Section) -> list[Paragraph]:
-    """The top-level blocks of *section*'s own body, as plain-text paragraphs (1-based)."""
-    body = doc.body_text(section)
-    if not body.strip():
-        return []
-    first_line = doc.text.count("\n", 0, section.body_start)
-    result: list[Paragraph] = []
-    tokens = MARKDOWN.parse(body)
-    i = 0
-    while i < len(tokens):
-        tok = tokens[i]
-        if tok.level != 0 or tok.map is None:
-            i += 1
-            continue
-        texts: list[str] = []
-        j = i
-        if tok.nesting == 1:
-            depth = 0
-            while j < len(tokens):
-                t = tokens[j]
-                if t.type == "inline":
-                    texts.append(inline_plain(t))
-                elif t.type in ("fence", "code_block"):
-                    texts.append(t.content)
-                if t.level == 0 and t.nesting == 1:
-                    depth += 1
-                elif t.level == 0 and t.nesting == -1:
-                    depth -= 1
-                    if depth == 0:
-                        break
-                j += 1
-        elif tok.type in ("fence", "code_block", "html_block"):
-            texts.append(tok.content)
-        text = " ".join(" ".join(texts).split())
-        if text:
-            result.append(Paragraph(section, len(result) + 1, first_line + tok.map[0] + 1, text,
-                                    frozenset(content_words(text))))
-        i = j + 1
-    return result
+@dataclass
+class _Candidate:
+    """One prose section weighed against one bullet."""
+
+    section: Section
+    words: float  # how much of the bullet it holds (ProseIndex.share): does it develop the bullet?
+    telling: float  # how much of the bullet's telling words (ProseIndex.containment): this one, not another?
+    focus: float  # how much of them one of its paragraphs holds: discussed together, not scattered
+    title: float  # title evidence
+    home: bool  # under the counterpart of the bullet's heading
+    aligned: bool  # paired with the bullet by the aligner
+    in_order: bool = False  # where the bullet's place in its plan list puts it (that section or one above it)
+
+    @property
+    def place(self) -> float:
+        """Evidence of place, 0..1: the heading says so (1), or the aligner and the order agree
+        (0.5 each)."""
+        if self.home:
+            return 1.0
+        return min(1.0, 0.5 * self.aligned + 0.5 * self.in_order)
+
+    @property
+    def rank(self) -> float:
+        """Which section, among those that pass: its telling words (in the section and in one
+        paragraph: a long section holds many words by sheer length), title and place."""
+        return W_WORDS * (self.telling + self.focus) / 2 + W_TITLE * self.title + W_PLACE * self.place
+
+    @property
+    def bar(self) -> float:
+        """The share of words this section needs: :data:`WORDS_BAR`, down to
+        :data:`WORDS_BAR_IN_PLACE` as the evidence of place grows."""
+        return WORDS_BAR - (WORDS_BAR - WORDS_BAR_IN_PLACE) * self.place
 
 
-# ---------------------------------------------------------------- placing
+class _Judge:
+    """Weighs outline bullets against the prose sections and decides where each is written."""
 
+    def __init__(self, outline: Document, prose: ProseIndex, alignment: Alignment) -> None:
+        self.outline = outline
+        self.prose = prose
+        self.alignment = alignment
+        self._homes: dict[str, set[str] | None] = {}
 
-def _containment(part: frozenset[str], whole: frozenset[str]) -> float:
-    return len(part & whole) / len(part) if part else 0.0
+    # ------------------------------------------------------------ place
+    def home(self, bullet: Section) -> set[str] | None:
+        """Keys of the prose sections under the counterpart of the heading *bullet* sits under:
+        the prose section with the same key and title, or the heading the aligner paired it
+        with when their titles agree.
 
+        None when the heading has no such counterpart (a ``## Plan`` that the prose does not
+        keep), or when it is the only heading of the outline with one: an outline in the RFC
+        template's shape has bullets under several headings that stay, each saying where its
+        bullets go, but one heading holding the whole plan (the seed draft's) is a plan list
+        even if its title survives as the introduction's."""
+        owner = bullet.parent
+        if owner is None or self.outline.by_key[owner].kind != "heading":
+            return None
+        if not self._homes:
+            owners = {s.parent for s in self.outline.sections if s.kind == "outline" and s.parent is not None}
+            for key in sorted(owners):
+                heading = self.outline.by_key[key]
+                self._homes[key] = self._home(heading) if heading.kind == "heading" else None
+            if sum(home is not None for home in self._homes.values()) < 2:
+                self._homes = dict.fromkeys(self._homes)
+        return self._homes.get(owner)
 
-class _Prose:
-    """Prose sections of a document with their words and paragraphs, computed once."""
+    def _home(self, heading: Section) -> set[str] | None:
+        counterpart = self.prose.doc.get(heading.key)
+        if counterpart is None or normalise_title(counterpart.title) != normalise_title(heading.title):
+            counterpart = None
+            pair = self.alignment.for_old(heading.key)
+            if pair is not None and len(pair.new) == 1 and pair.new[0].kind == "heading" and \
+                    title_evidence(heading.title, title_tokens(pair.new[0].title)) >= TITLE_BAR:
+                counterpart = pair.new[0]
+        if counterpart is None:
+            return None
+        return {s.key for s in self.prose.subtree(counterpart)} | {counterpart.key}
 
-    def __init__(self, doc: Document) -> None:
-        self.doc = doc
-        self.sections = [s for s in doc.sections if s.kind in ("heading", "preamble") and s.prose_words > 0]
-        self.keys = {s.key for s in self.sections}
-        self.own = {s.key: frozenset(content_words(s.title + "\n" + s.plain)) for s in doc.sections}
-        self.paras = {s.key: paragraphs(doc, s) for s in self.sections}
-        self._all: dict[str, frozenset[str]] = {}
-        self.titles: dict[str, frozenset[str]] = {}
-        self._postings: dict[str, list[Paragraph]] | None = None
-        self.order = {s.key: k for k, s in enumerate(self.sections)}
-
-    def words_all(self, section: Section) -> frozenset[str]:
-        got = self._all.get(section.key)
-        if got is None:
-            got = self.own[section.key].union(*(self.words_all(self.doc.by_key[k]) for k in section.children))
-            self._all[section.key] = got
-        return got
-
-    def subtree(self, section: Section) -> list[Section]:
-        """*section* and its descendants that are prose sections, in document order."""
-        out = [section] if section.key in self.keys else []
-        for k in section.children:
-            out.extend(self.subtree(self.doc.by_key[k]))
+    def aligned(self, bullet: Section) -> list[Section]:
+        """Prose sections the aligner paired *bullet* with (promoted, merged, split), with their subtrees."""
+        pair = self.alignment.for_old(bullet.key)
+        out: list[Section] = []
+        for s in pair.new if pair else []:
+            out.extend(x for x in self.prose.subtree(s) if x not in out)
         return out
 
-    def best_paragraph_anywhere(self, words: frozenset[str]) -> tuple[float, Paragraph | None]:
-        """:meth:`best_paragraph` over every prose section, through an inverted index of words."""
-        if self._postings is None:
-            self._postings = {}
-            for s in self.sections:
-                for p in self.paras[s.key]:
-                    for w in p.words | (self.title_words(s) if p.index == 1 else frozenset()):
-                        self._postings.setdefault(w, []).append(p)
-        seen: dict[int, Paragraph] = {}
-        for w in sorted(words):
-            for p in self._postings.get(w, ()):
-                seen.setdefault(id(p), p)
-        candidates = sorted(seen.values(), key=lambda p: (self.order[p.section.key], p.index))
-        best: tuple[float, Paragraph | None] = (0.0, None)
-        for p in candidates:
-            score = self._paragraph_score(words, p)
-            if score > best[0]:
-                best = (score, p)
-        return best
+    # ------------------------------------------------------------ evidence
+    def in_order(self, cands: list[_Candidate], key: str) -> list[_Candidate]:
+        """*cands* with the order evidence for section *key* (that section and those above it)."""
+        out = [replace(c, in_order=c.section.key == key or key.startswith(c.section.key + "/")) for c in cands]
+        if not any(c.section.key == key for c in out):
+            return out  # no evidence there at all
+        out.sort(key=lambda c: (-c.rank, self.prose.order[c.section.key]))
+        return out
 
-    def title_words(self, s: Section) -> frozenset[str]:
-        title = self.titles.get(s.key)
-        if title is None:
-            title = self.titles[s.key] = frozenset(content_words(s.title))
-        return title
+    def candidates(self, bullet: Section) -> list[_Candidate]:
+        """The prose sections weighed against *bullet*, best ranked first (ties: document order).
 
-    def _paragraph_score(self, words: frozenset[str], p: Paragraph) -> float:
-        score = _containment(words, p.words)
-        if p.index == 1:
-            score = max(score, _containment(words, self.title_words(p.section)))
-        return score
+        Only sections with some evidence are weighed: those holding one of its words (or
+        whose descendants do), a title word, or its place (heading, aligner); any other
+        section would score nothing.
+        """
+        prose = self.prose
+        terms = prose.terms(bullet.plain)
+        weighed = prose.weigh(terms, prose.terms(bullet.title).words)
+        titles = prose.title_matcher(bullet.title)
+        home = self.home(bullet)
+        # Where the heading says where the bullet goes, the heading decides.
+        aligned = {s.key for s in self.aligned(bullet)}
+        if home is not None:
+            aligned &= home
+        by_title = prose.titled_like(titles)
+        keys = {s.key for s in prose.sections_sharing(terms)} | (home or set()) | aligned | set(by_title)
+        out: list[_Candidate] = []
+        for s in prose.sections:
+            if s.key not in keys:
+                continue
+            own, everything = prose.own[s.key], prose.words_all(s)
+            out.append(_Candidate(
+                s,
+                max(weighed.share(own), 0.9 * weighed.share(everything)),
+                max(weighed.containment(own), 0.9 * weighed.containment(everything)),
+                max(map(weighed.containment, prose.paragraph_words[s.key]), default=0.0),
+                by_title.get(s.key, 0.0),
+                home is not None and s.key in home,
+                s.key in aligned,
+            ))
+        out.sort(key=lambda c: (-c.rank, prose.order[c.section.key]))
+        return out
 
-    def best_paragraph(self, words: frozenset[str], sections: list[Section]) -> tuple[float, Paragraph | None]:
-        """The paragraph containing most of *words*; a section's title counts for its first paragraph
-        (a sub-point that became a subsection heading is developed right there)."""
-        best: tuple[float, Paragraph | None] = (0.0, None)
-        for s in sections:
-            for p in self.paras.get(s.key, ()):
-                score = self._paragraph_score(words, p)
-                if score > best[0]:
-                    best = (score, p)
-        return best
+    def passes(self, c: _Candidate, thin: bool) -> bool:
+        """Whether *c* develops the bullet: its title says so, or enough of its words are there,
+        a partly matching title making up for some (``words + 3/7 title >= bar``). A thin
+        bullet's few common words are no evidence alone, nor with one hint of place: they count
+        only where the heading says so, or where the aligner and the order agree."""
+        if c.title >= TITLE_BAR:
+            return True
+        if thin and c.place < 1.0:
+            return False
+        return W_WORDS * c.words + W_TITLE * c.title >= W_WORDS * c.bar
+
+    # ------------------------------------------------------------ verdict
+    def decide(self, bullet: Section, cands: list[_Candidate]) -> tuple[Placement, bool, list[Section]]:
+        """(placement, via the aligner, the sections its sub-points are looked for in)."""
+        prose = self.prose
+        words = prose.terms(bullet.plain)
+        info = prose.information(words)
+        thin = info < THIN
+        passing = [c for c in cands if self.passes(c, thin)]
+        if any(c.title >= TITLE_BAR for c in passing):
+            # A section titled as the bullet is where it went ("Blank lines", "Hard error").
+            passing = [c for c in passing if c.title >= TITLE_BAR]
+        elif any(c.home for c in passing):
+            # The heading the bullet sits under says where it goes.
+            passing = [c for c in passing if c.home]
+        best = passing[0] if passing else None
+        if best is None:
+            seen = max((c.words for c in cands), default=0.0)
+            if thin and (not words or seen >= WORDS_BAR_IN_PLACE):
+                # Its few words are there, or it has none that tell: no verdict either way.
+                return Placement(seen, thin=True), False, []
+            # Not written: surer the less of it is anywhere and the more telling words it has.
+            confidence = max(0.0, 1.0 - seen / WORDS_BAR) * min(1.0, max(info, 0.5) / THIN)
+            return Placement(seen, confidence=confidence), False, []
+        runner = next((c for c in cands if c is not best and not prose.related(c.section, best.section)), None)
+        margin = best.rank - (runner.rank if runner is not None else 0.0)
+        evidence = [name for name, yes in (
+            ("words", best.words >= best.bar), ("title", best.title >= TITLE_BAR),
+            ("under its heading", best.home), ("aligned", best.aligned), ("in outline order", best.in_order),
+            ("alone", margin >= CLEAR_MARGIN)) if yes]
+        confidence = _confidence(best, info, margin)
+        search = self.aligned(bullet) if best.aligned else []
+        search.extend(x for x in prose.subtree(best.section) if x not in search)
+        placement = Placement(best.words, best.section, None, min(1.0, confidence), evidence)
+        heading_words = prose.terms(bullet.title)
+        _, para = prose.best_paragraph(prose.weigh(heading_words if heading_words else words), [best.section])
+        placement.paragraph = para if para is not None else next(iter(prose.paras[best.section.key]), None)
+        return placement, best.aligned, search
+
+
+def _confidence(best: _Candidate, info: float, margin: float) -> float:
+    """How sure a placement is, 0..1: the product of
+
+    * *strength*: the share of the bullet found there, or a matching title;
+    * *support*: how much telling text the words rest on (``info / THIN``, up to 1), unless a
+      title matches (a title is evidence of its own);
+    * and the mean of *clarity* (how far ahead of the runner-up section, up to
+      :data:`CLEAR_MARGIN`) and *agreement* (how many kinds of evidence agree: words, title,
+      place; two are plenty).
+    """
+    by_title = best.title >= TITLE_BAR
+    strength = max(best.title if by_title else 0.0, best.words)
+    support = 1.0 if by_title else min(1.0, info / THIN)
+    kinds = (best.words >= best.bar) + by_title + (best.place >= 0.5)
+    clarity = min(1.0, margin / CLEAR_MARGIN)
+    return min(1.0, strength * support * (0.5 + 0.25 * clarity + 0.25 * min(kinds, 2) / 2))
+
+
+def _in_order(prose: ProseIndex, plan: list[Section], cands: dict[str, list[_Candidate]]) -> dict[str, str]:
+    """For the bullets of one plan list, the sections that keep them in document order.
+
+    Among all ways to give each bullet a section or none, in non-decreasing document order,
+    the one with the largest summed rank, counting only sections with some evidence
+    (:data:`ORDER_FLOOR`). A plan's bullets tend to be written in the order they were
+    planned, so a bullet between two placed neighbours is looked for between their places.
+    Dynamic programming over bullets and sections, O(bullets x sections). A bullet gets a
+    section only where a neighbour in the solution sits in another one.
+    """
+    n = len(prose.sections)
+    if not plan or not n:
+        return {}
+    # total[j + 1]: the best sum for the bullets so far with the last one placed at a section <= j
+    # (total[0]: none placed yet); how[k][j + 1]: bullet k skipped (-1), or placed at section i.
+    total = [0.0] * (n + 1)
+    how: list[list[int]] = []
+    for b in plan:
+        gain = {prose.order[c.section.key]: c.rank for c in cands[b.key]
+                if c.telling >= ORDER_FLOOR or c.title >= ORDER_FLOOR}
+        cur = [total[0]] + [0.0] * n
+        step = [-1] * (n + 1)
+        best, best_at = float("-inf"), -1
+        for j in range(n):
+            # Placed at j after a neighbour placed before j, or (a little worse: a plan's
+            # neighbours are usually different sections) on the same section as it.
+            value = max(total[j] + gain[j], total[j + 1] + gain[j] - SAME_SECTION) if j in gain else best
+            if value > best:
+                best, best_at = value, j
+            if best > total[j + 1]:
+                cur[j + 1], step[j + 1] = best, best_at
+            else:
+                cur[j + 1] = total[j + 1]
+        how.append(step)
+        total = cur
+    picks: list[int | None] = [None] * len(plan)
+    j = n
+    for k in range(len(plan) - 1, -1, -1):
+        at = how[k][j]
+        if at >= 0:
+            picks[k] = at
+            j = at + 1
+    # A place is evidence only where a neighbour placed elsewhere pins it: two bullets on the
+    # only section there is (or all on one) say nothing about order.
+    out: dict[str, str] = {}
+    for k, pick in enumerate(picks):
+        if pick is None:
+            continue
+        before = next((p for p in reversed(picks[:k]) if p is not None), None)
+        after = next((p for p in picks[k + 1:] if p is not None), None)
+        if (before is not None and before != pick) or (after is not None and after != pick):
+            out[plan[k].key] = prose.sections[pick].key
+    return out
 
 
 def coverage(outline_doc: Document, prose_doc: Document) -> Coverage:
@@ -330,74 +523,77 @@ def coverage(outline_doc: Document, prose_doc: Document) -> Coverage:
 
     Deterministic; ties go to the earlier section or paragraph.
     """
-    prose = _Prose(prose_doc)
-    alignment = align(outline_doc, prose_doc)
-    bullets: list[BulletCoverage] = []
-    for bullet in outline_doc.sections:
-        if bullet.kind != "outline":
-            continue
-        words = frozenset(content_words(bullet.plain))
-        pair = alignment.for_old(bullet.key)
-        aligned = [s for s in (pair.new if pair else []) if s.key in prose.keys]
-        candidates: list[Section] = []
-        for s in aligned:
-            candidates.extend(x for x in prose.subtree(s) if x not in candidates)
-        placement = Placement()
-        via_alignment = False
-        if candidates:
-            score, section = _best_section(prose, words, candidates, scale=False)
-            if score >= BULLET_THRESHOLD:
-                placement, via_alignment = Placement(score, section), True
-        if not placement.covered:
-            score, section = _best_section(prose, words, prose.sections, scale=True)
-            if score >= ELSEWHERE_THRESHOLD:
-                placement = Placement(score, section)
-            else:
-                placement = Placement(max(score, placement.score))
-        home: list[Section] = []
-        if placement.section is not None:
-            # Sub-points are looked for in every prose section the bullet went to
-            # (all parts of a split), then in the found section's subtree.
-            home = list(candidates) if via_alignment else []
-            home.extend(x for x in prose.subtree(placement.section) if x not in home)
-            title_words = frozenset(content_words(bullet.title)) or words
-            _, para = prose.best_paragraph(title_words, [placement.section])
-            placement.paragraph = para if para is not None else next(iter(prose.paras[placement.section.key]), None)
-        points = [PointCoverage(p.text, p.depth, _place_point(prose, p.text, home)) for p in bullet.subpoints]
-        bullets.append(BulletCoverage(bullet, placement, points, via_alignment))
-    return Coverage(outline_doc, prose_doc, bullets)
+    prose = ProseIndex(prose_doc)
+    judge = _Judge(outline_doc, prose, align(outline_doc, prose_doc))
+    found = [s for s in outline_doc.sections if s.kind == "outline"]
+    cands = {b.key: judge.candidates(b) for b in found}
+    # Position: the bullets of a plan list (a heading the prose does not keep) in order.
+    plans: dict[str | None, list[Section]] = {}
+    for b in found:
+        if judge.home(b) is None:
+            plans.setdefault(b.parent, []).append(b)
+    for plan in plans.values():
+        for key, section in _in_order(prose, plan, cands).items():
+            cands[key] = judge.in_order(cands[key], section)
+    result: list[BulletCoverage] = []
+    for b in found:
+        placement, via, search = judge.decide(b, cands[b.key])
+        points = [PointCoverage(p.text, p.depth, _place_point(prose, p.text, search)) for p in b.subpoints]
+        result.append(BulletCoverage(b, placement, points, via))
+    return Coverage(outline_doc, prose_doc, result)
 
 
-def _best_section(prose: _Prose, words: frozenset[str], sections: list[Section],
-                  scale: bool) -> tuple[float, Section | None]:
-    """The section whose words (with its descendants') contain most of *words*."""
-    if not words:
-        return 0.0, None
-    factor = min(1.0, len(words) / MIN_TOKENS) if scale else 1.0
-    best: tuple[float, Section | None] = (0.0, None)
-    for s in sections:
-        # Own words first: a parent always contains its children's words, so it
-        # only wins on the words of its whole subtree when its own are not enough.
-        own = _containment(words, prose.own[s.key])
-        score = max(own, 0.9 * _containment(words, prose.words_all(s))) * factor
-        if score > best[0]:
-            best = (score, s)
-    return best
+def _place_point(prose: ProseIndex, text: str, home: list[Section]) -> Placement:
+    """Place a sub-point on a paragraph.
 
-
-def _place_point(prose: _Prose, text: str, home: list[Section]) -> Placement:
-    words = frozenset(content_words(text))
+    1. In the sections its bullet went to (*home*): the paragraph holding most of it, at
+       :data:`POINT_BAR`; a paragraph of a subsection titled as the sub-point comes first (a
+       sub-point that became a subsection: "an attribute" and "Alternative 4: Attribute").
+    2. Anywhere, a section titled as the sub-point ("Bootstrapping deceptive alignment").
+    3. Anywhere, a paragraph holding :data:`POINT_BAR_ELSEWHERE` of it, if it has enough
+       telling words to tell (:data:`THIN`); a thin one is "not enough text to judge".
+    """
+    words = prose.terms(text)
     if not words:
         return Placement()
-    score, para = prose.best_paragraph(words, home) if home else (0.0, None)
-    if score >= POINT_THRESHOLD and para is not None:
-        return Placement(score, para.section, para)
-    factor = min(1.0, len(words) / 2)  # a one-word point elsewhere in the essay is thin evidence
-    other_score, other = prose.best_paragraph_anywhere(words)
-    other_score *= factor
-    if other is not None and other_score >= ELSEWHERE_THRESHOLD:
-        return Placement(other_score, other.section, other)
-    return Placement(max(score, other_score))
+    weighed = prose.weigh(words)
+    titles = prose.title_matcher(text, fuzzy=False)
+    info = prose.information(words)
+    support = min(1.0, info / THIN)
+    best: tuple[bool, float, Paragraph] | None = None
+    by_title = prose.titled_like(titles)
+    for s in home:
+        titled = by_title.get(s.key, 0.0) >= TITLE_BAR
+        for para in prose.paras.get(s.key, ()):
+            score = prose.paragraph_score(weighed, para)
+            if (score >= POINT_BAR or (titled and para.index == 1)) and \
+                    (best is None or (titled, score) > (best[0], best[1])):
+                best = (titled, score, para)
+    if best is not None:
+        titled, score, para = best
+        evidence = ["words"] * (score >= POINT_BAR) + ["title"] * titled + ["under its bullet"]
+        confidence = min(1.0, max(score * (0.6 + 0.4 * support), 0.9 if titled else 0.0))
+        return Placement(score, para.section, para, confidence, evidence)
+    titled_anywhere = [s for s in prose.sections if prose.paras[s.key] and by_title.get(s.key, 0.0) >= TITLE_BAR]
+    if len(titled_anywhere) == 1:
+        para = prose.paras[titled_anywhere[0].key][0]
+        return Placement(prose.paragraph_score(weighed, para), para.section, para, 0.8, ["title", "alone"])
+    score = prose.best_paragraph(weighed, home)[0] if home else 0.0
+    ranked = prose.ranked_paragraphs(weighed)
+    if ranked and info >= THIN:
+        other_score, other = ranked[0]
+        runner = next((s for s, p in ranked[1:] if p.section is not other.section), 0.0)
+        if other_score >= POINT_BAR_ELSEWHERE:
+            margin = other_score - runner
+            confidence = min(1.0, other_score * (0.4 + 0.6 * min(1.0, margin / CLEAR_MARGIN)))
+            evidence = ["words"] + (["alone"] if margin >= CLEAR_MARGIN else [])
+            return Placement(other_score, other.section, other, confidence, evidence)
+        score = max(score, other_score)
+    elif ranked:
+        score = max(score, ranked[0][0])
+    thin = info < THIN and score >= POINT_BAR
+    return Placement(score, confidence=0.0 if thin else max(0.0, 1.0 - score / POINT_BAR_ELSEWHERE) * support,
+                     thin=thin)
 
 
 # ---------------------------------------------------------------- choosing versions

@@ -467,7 +467,8 @@ def _parse(text: str, path: str | None) -> Document:
         lead = blocks[body[before]] if before >= 0 and blocks[body[before]].kind == "paragraph" else None
         attached = lead is not None and lead.line_end >= blocks[trailing[0]].line_start
         if outline_verdict(items, [blocks[b_index].role for b_index in trailing],
-                           lead.plain if lead is not None else None, attached):
+                           lead.plain if lead is not None else None, attached,
+                           whole_body=len(trailing) == len(body) and owner["kind"] == "heading"):
             continue  # not an outline: the lists stay body text (see outline_rules)
         cut.update(trailing)
         base_level = owner["level"] if owner["kind"] == "heading" else 0

@@ -109,13 +109,14 @@ def _text(point: object) -> str:
 
 
 def outline_verdict(items: Sequence[ItemLike], roles: Sequence[str], lead_in: str | None,
-                    attached: bool = False) -> str:
+                    attached: bool = False, whole_body: bool = False) -> str:
     """Whether the lists that end a section's body are an outline: ``""`` when they are, else why not.
 
     *items* are the top-level items of the consecutive lists that end the body, *roles*
     their lists' :func:`list_role`, *lead_in* the plain text of the paragraph right before
-    them (None when something else, or nothing, comes before) and *attached* whether the
-    list starts on the line after that paragraph, with no blank line between. An outline:
+    them (None when something else, or nothing, comes before), *attached* whether the
+    list starts on the line after that paragraph, with no blank line between, and
+    *whole_body* whether the lists are all there is in the body. An outline:
 
     1. is not metadata and not a list of links;
     2. is not announced by the paragraph before it: a lead-in that ends with ``:``
@@ -123,7 +124,8 @@ def outline_verdict(items: Sequence[ItemLike], roles: Sequence[str], lead_in: st
        ("Downsides" then "- ..." on the next line; "... or experimenting with" then the
        items) makes the list part of that paragraph's prose;
     3. has only title-like items (:func:`reviewtool.draft.text_rules.is_title_like`);
-    4. has two or more items, or one with sub-points.
+    4. has two or more items, or one with sub-points, or one that is the whole body of its
+       heading (``## Summary`` then ``- Requirements per tier``) and not just a link.
     """
     if not items:
         return "no items"
@@ -135,6 +137,7 @@ def outline_verdict(items: Sequence[ItemLike], roles: Sequence[str], lead_in: st
         return "announced by the paragraph before it"
     if not all(is_title_like(item.title) for item in items):
         return "a sentence among its items"
-    if len(items) < 2 and not any(item.subpoints for item in items):
+    if len(items) < 2 and not any(item.subpoints for item in items) and \
+            not (whole_body and not items[0].link_only):
         return "a lone bullet"
     return ""

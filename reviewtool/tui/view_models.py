@@ -26,7 +26,7 @@ from reviewtool.tui.diff_blocks import DiffPiece
 from reviewtool.tui.history_pane import RowStats
 from reviewtool.tui.passages import Passage, mark_source
 from reviewtool.tui.sections_pane import SectionMarks
-from reviewtool.wording import change_label
+from reviewtool.wording import change_label, coverage_certainty
 
 # ---------------------------------------------------------------- history rows
 
@@ -223,6 +223,15 @@ def _percent(share: float) -> str:
     return f"{share * 100:.0f}%"
 
 
+def _coverage_mark(placement: Any) -> tuple[str, str]:
+    """✓ written, ? not enough text to judge, ✗ not written yet; with its style."""
+    if placement.covered:
+        return "✓", "$text-success" if placement.confidence_level != "low" else "$text-warning"
+    if placement.state == "not enough text to judge":
+        return "?", "$text-warning"
+    return "✗", "$text-error"
+
+
 def coverage_lines(cov: Any, outline: Version, doc: Document, key: str = "") -> list[Content]:
     """Coverage as display lines: totals, then each bullet, where it is written, and its sub-points.
 
@@ -230,31 +239,37 @@ def coverage_lines(cov: Any, outline: Version, doc: Document, key: str = "") -> 
     bullet itself, when the section is an outline item) are listed.
     """
     keys = {s.key for s in subtree(doc, key)} if key else None
+    undecided: list[tuple[str, str] | str] = [f", {cov.bullets_undecided} not enough text to judge"] \
+        if cov.bullets_undecided else []
     lines: list[Content] = [Content.assemble(
         ("Outline at ", "$text-muted"), (outline.short, "bold $text-warning"), ": ",
         (f"{cov.bullets_covered}/{len(cov.bullets)} bullets written", "bold"),
-        f" ({_percent(cov.bullet_share)}), ",
+        f" ({_percent(cov.bullet_share)})", *undecided, ", ",
         (f"{cov.points_covered}/{cov.points_total} sub-points", "bold"), f" ({_percent(cov.point_share)})")]
     shown = 0
     for bullet in cov.bullets:
-        where = bullet.placement.section
+        placement = bullet.placement
+        where = placement.section
         if keys is not None and bullet.key not in keys and (where is None or where.key not in keys):
             continue
         shown += 1
-        mark, style = ("✓", "$text-success") if bullet.covered else ("✗", "$text-error")
+        mark, style = _coverage_mark(placement)
         lines.append(Content(""))
         lines.append(Content.assemble((f"{mark} ", style), (one_line(bullet.title), "bold")))
         if where is not None:
-            para = bullet.placement.paragraph
+            para = placement.paragraph
             detail: list[tuple[str, str] | str] = [("   → § ", "$text-muted"), one_line(where.title)]
             if para is not None:
                 detail += [(f", ¶{para.index} ", "$text-muted"), (f"“{one_line(para.first_words)}”", "italic")]
-            detail.append((f"  {_percent(bullet.placement.score)} of its words", "$text-muted"))
+            detail.append((f"  {_percent(placement.score)} of its words", "$text-muted"))
             lines.append(Content.assemble(*detail))
+            lines.append(Content.styled(f"     {coverage_certainty(placement)}",
+                                        "$text-warning" if placement.confidence_level == "low" else "$text-muted"))
         else:
-            lines.append(Content.styled("   not written yet", "$text-error italic"))
+            lines.append(Content.styled(f"   {placement.state} ({coverage_certainty(placement)})",
+                                        f"{style} italic"))
         for point in bullet.points:
-            pmark, pstyle = ("✓", "$text-success") if point.covered else ("✗", "$text-error")
+            pmark, pstyle = _coverage_mark(point.placement)
             indent = "   " + "  " * max(0, point.depth - 1)
             parts: list[tuple[str, str] | str] = [indent, (f"{pmark} ", pstyle), clean(one_line(point.text))]
             if point.covered and point.placement.paragraph is not None:
