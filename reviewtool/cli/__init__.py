@@ -1,4 +1,4 @@
-"""The command line: click commands (:mod:`reviewtool.cli.commands`) and their output
+"""The command line: click commands (:mod:`reviewtool.cli.commands` gathers them) and their output
 (:mod:`reviewtool.cli.render`). The top of the stack, beside the TUI, which it starts."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The review workflow on the command line: ``review request|submit|viewed`` and ``status``.
 
-Registered on the main group by :mod:`reviewtool.cli.commands`. Each command also speaks
-``--json``. The core is :mod:`reviewtool.review.workflow_store` (writes),
+Registered on the main group (:mod:`reviewtool.cli.group`) when :mod:`reviewtool.cli.commands`
+imports it. Each command also speaks ``--json``. The core is :mod:`reviewtool.review.workflow_store` (writes),
 :mod:`reviewtool.review.status` and :mod:`reviewtool.review.viewed` (state).
 """
 
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from reviewtool.cli.commands import (
+from reviewtool.cli.group import (
     Context,
     ReviewtoolGroup,
     draft_option,

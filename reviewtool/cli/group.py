@@ -1,0 +1,248 @@
+"""The `reviewtool` click group: global options, the per-invocation :class:`Context`, the
+options and helpers every command shares, and the error handling that turns failures into
+one line.
+
+Errors from the core (:class:`ReviewtoolError`) become one line on stderr and a
+non-zero exit status (2 for usage errors); no traceback reaches the user. The commands
+register on :func:`main` from their own modules; :mod:`reviewtool.cli.commands` imports
+them all.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from reviewtool import __version__
+from reviewtool.cli import output
+from reviewtool.cli.pager import PAGED_COMMANDS, paged
+from reviewtool.errors import ReviewtoolError, UsageError
+from reviewtool.textsafe import one_line
+
+if TYPE_CHECKING:
+    from reviewtool.draft.discovery import DraftChoice
+    from reviewtool.draft.history import DraftHistory
+    from reviewtool.git.repo import GitRepo
+
+
+class _OnFirstUse:
+    """A module imported on first attribute access: every command imports only what it uses
+    (Rich for tables and redlines, the parser for drafts), so start-up stays short."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._module: ModuleType | None = None
+
+    def __getattr__(self, attr: str) -> Any:
+        if self._module is None:
+            self._module = importlib.import_module(self._name)
+        return getattr(self._module, attr)
+
+
+render: Any = _OnFirstUse("reviewtool.cli.render")
+
+
+class Context:
+    """Per-invocation state: where we run and the repository, opened lazily."""
+
+    def __init__(self, cwd: Path, draft: str | None = None, as_json: bool = False, use_cache: bool = True) -> None:
+        self.cwd = cwd
+        #: ``reviewtool -d PATH``: the draft of every command that does not name its own.
+        self.default_draft = draft
+        #: ``reviewtool --json COMMAND``: every command prints JSON.
+        self.as_json = as_json
+        #: How the draft in use was chosen (set by :meth:`draft`).
+        self.draft_choice: DraftChoice | None = None
+        #: False with ``reviewtool --no-cache``: the persistent cache is neither read nor written.
+        self.use_cache = use_cache
+        self._repo: GitRepo | None = None
+
+    @property
+    def repo(self) -> GitRepo:
+        if self._repo is None:
+            from reviewtool.git.repo import GitRepo
+
+            self._repo = GitRepo.open(self.cwd)
+        return self._repo
+
+    def core_pager(self) -> str | None:
+        """``git config core.pager`` (None when unset, or outside a repository)."""
+        try:
+            return self.repo.config_get("core.pager")
+        except ReviewtoolError:
+            return None
+
+    def draft(self, draft: str | None) -> str:
+        """The draft to work on (``-d``, ``git config reviewtool.draft``, the conventional folders).
+
+        When it was not named with ``-d``, which one is in use is said on stderr when that is
+        a terminal (and in the JSON output as ``draft_source``).
+        """
+        from reviewtool.draft.discovery import choose_draft
+
+        choice = choose_draft(self.repo, draft or self.default_draft, cwd=self.cwd)
+        if choice.how != "option" and self.draft_choice != choice and sys.stderr.isatty():
+            click.echo(f"reviewtool: draft: {one_line(choice.describe())}", err=True)
+        self.draft_choice = choice
+        return choice.path
+
+    def history(self, draft: str | None, first_parent: bool = False) -> DraftHistory:
+        from reviewtool.draft.history import DraftHistory
+
+        return DraftHistory(self.repo, self.draft(draft), first_parent=first_parent, use_cache=self.use_cache)
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+def emit_json(data: dict[str, Any]) -> None:
+    """Print *data* as JSON; with the draft in use, how it was chosen (``draft_source``)."""
+    ctx = click.get_current_context(silent=True)
+    state = ctx.find_object(Context) if ctx is not None else None
+    choice = state.draft_choice if state is not None else None
+    if choice is not None and data.get("draft") == choice.path and "draft_source" not in data:
+        data = {**data, "draft_source": choice.to_dict()}
+    output.emit_json(data)
+
+
+def draft_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("-d", "--draft", "draft", metavar="PATH",
+                        help="The draft to use (optional when the repository has one draft).")(f)
+
+
+def _json_wanted(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    """A command's ``--json``, or the global one (``reviewtool --json log``)."""
+    state = ctx.find_object(Context)
+    return bool(value or (state is not None and state.as_json))
+
+
+def json_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--json", "as_json", is_flag=True, callback=_json_wanted,
+                        help="Print JSON for scripts (also a global option: reviewtool --json COMMAND).")(f)
+
+
+def revision_argument(name: str = "rev", required: bool = False) -> Callable[..., Any]:
+    metavar = name.upper() if required else f"[{name.upper()}]"  # optional: in brackets, as click's own
+    return click.argument(name, required=required, metavar=metavar)
+
+
+class ReviewtoolGroup(click.Group):
+    """A click group that turns :class:`ReviewtoolError` and click's usage errors into one clean line."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:  # a bad option of the group itself
+            _usage_fail(exc)
+            raise  # unreachable: _usage_fail exits
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:  # unknown command, bad option or argument of a command
+            _usage_fail(exc)
+        except ReviewtoolError as exc:
+            fail(str(exc), exc.exit_code)
+        except click.ClickException as exc:  # e.g. the editor failed: not a bug, one line
+            fail(exc.format_message(), exc.exit_code)
+        except BrokenPipeError:
+            # `reviewtool log | head`: stop quietly like git does.
+            sys.stderr.close()
+            raise SystemExit(0) from None
+        except KeyboardInterrupt:
+            raise SystemExit(130) from None
+        except (click.exceptions.Exit, click.exceptions.Abort, SystemExit):
+            raise
+        except Exception as exc:  # a bug: one line, the traceback on request
+            if os.environ.get("REVIEWTOOL_DEBUG"):
+                raise
+            fail(f"internal error: {type(exc).__name__}: {exc} (set REVIEWTOOL_DEBUG=1 for the traceback)", 3)
+
+
+def fail(message: str, code: int = 1) -> None:
+    """Print ``reviewtool: error: MESSAGE`` on stderr and exit with *code*."""
+    click.echo(f"reviewtool: error: {one_line(message)}", err=True)
+    raise SystemExit(code)
+
+
+def _usage_fail(exc: click.UsageError) -> None:
+    """A click usage error as one line (exit 2), pointing at the command's --help.
+
+    A command group run without its subcommand shows its help instead (on stderr, exit 2).
+    """
+    if exc.ctx is not None and (isinstance(exc, getattr(click.exceptions, "NoArgsIsHelpError", ()))
+                                or exc.format_message() == exc.ctx.get_help()):
+        click.echo(exc.ctx.get_help(), err=True)
+        raise SystemExit(2)
+    hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+    fail(exc.format_message() + hint, 2)
+
+
+@click.group(cls=ReviewtoolGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-C", "directory", metavar="PATH", multiple=True, type=click.Path(file_okay=False),
+              help="Run as if started in PATH (like git -C).")
+@draft_option
+@click.option("-P", "--no-pager", is_flag=True,
+              help="Do not pipe output into a pager (by default: $GIT_PAGER, core.pager, $PAGER or less -FRX "
+                   "when stdout is a terminal).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts, whatever the command.")
+@click.option("--no-cache", is_flag=True,
+              help="Neither read nor write the cache of parsed versions (.git/reviewtool/cache/).")
+@click.version_option(__version__, prog_name="reviewtool")
+@click.pass_context
+def main(click_ctx: click.Context, directory: tuple[str, ...], draft: str | None, no_pager: bool,
+         as_json: bool, no_cache: bool) -> None:
+    """Review Markdown essays kept in git: history, section diffs, comments in git notes.
+
+    Without a command, opens the terminal UI on the current repository.
+    """
+    cwd = Path.cwd()
+    for d in directory:
+        cwd = (cwd / d) if not os.path.isabs(d) else Path(d)
+        if not cwd.is_dir():
+            fail(f"cannot change to {d!r}: no such directory", 1)
+    ctx = click_ctx.obj = Context(cwd, draft, as_json, use_cache=not no_cache)
+    if click_ctx.invoked_subcommand is None and as_json:
+        raise UsageError("--json goes with a command (the terminal UI has no JSON): e.g. reviewtool --json log")
+    if not no_pager and click_ctx.invoked_subcommand in PAGED_COMMANDS and sys.stdout.isatty():
+        click_ctx.with_resource(paged(ctx.core_pager))
+    if click_ctx.invoked_subcommand is None:
+        from reviewtool.cli.tui_commands import tui_command
+
+        click_ctx.invoke(tui_command, draft=draft)
+
+
+
+#: In ``$EDITOR``, everything from this line down is instructions (git's "scissors"), so
+#: that a text's own lines may start with '#' (Markdown headings, "#1").
+SCISSORS = "# ------------------------ >8 ------------------------"
+
+
+def message_text(message: str | None, what: str, template: str = "") -> str:
+    """The text of ``-m``, or what is written in ``$EDITOR`` above the scissors line; empty aborts."""
+    if message is None:
+        try:
+            edited = click.edit(f"{template}\n{SCISSORS}\n# Write the {what} above this line; nothing "
+                                "below it is kept.\n# An empty text aborts.\n")
+        except click.ClickException as exc:
+            raise ReviewtoolError(f"{exc.format_message()}: nothing written") from None
+        except ValueError as exc:  # $EDITOR cannot be split into words (an unbalanced quote)
+            raise ReviewtoolError(f"cannot run $EDITOR ({exc}): nothing written") from None
+        if edited is None:  # the editor closed without saving
+            raise ReviewtoolError(f"{what} not saved in the editor: nothing written")
+        lines = edited.splitlines()
+        message = "\n".join(lines[:lines.index(SCISSORS)] if SCISSORS in lines else lines)
+        if not message.strip():
+            raise ReviewtoolError(f"empty {what}: aborted, nothing written")
+    if not message.strip():
+        raise UsageError(f"empty {what}: give some text with -m, or leave -m out to use $EDITOR")
+    return message.strip("\n")
