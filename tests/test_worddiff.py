@@ -8,7 +8,10 @@ from difflib import SequenceMatcher
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reviewtool.diff.word_diff import WordDiff, count_words, inline_segments, tokenize, word_diff
+from reviewtool.diff.word_diff import word_diff
+from reviewtool.diff.word_ops import WordDiff, inline_segments
+from reviewtool.diff.word_tokens import tokenize
+from reviewtool.draft.document import count_words
 
 # Text built from pieces that exercise words, punctuation, Markdown markup,
 # every kind of whitespace run and non-ASCII letters.

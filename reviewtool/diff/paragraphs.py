@@ -1,6 +1,6 @@
 """Paragraph rows of a word diff: the unit a reviewer reads, and how two sides line up.
 
-A section's word diff (:class:`~reviewtool.diff.word_diff.WordDiff`) is one stream of
+A section's word diff (:class:`~reviewtool.diff.word_ops.WordDiff`) is one stream of
 operations over the whole body. A reviewer reads it by paragraph: which paragraphs
 changed, which stayed, which were added. :func:`paragraph_rows` cuts the stream into
 :class:`Row` s, one per paragraph, each holding the operations inside it, so that
@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from itertools import zip_longest
 from typing import NamedTuple
 
-from reviewtool.diff.word_diff import WordOp, inline_segments
+from reviewtool.diff.word_ops import WordOp, inline_segments
 
 #: A paragraph break: blank lines, or the line break before a list item or a table row.
 #: A row starts where the match ends (a list item keeps its indentation).

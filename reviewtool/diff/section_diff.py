@@ -34,7 +34,8 @@ from typing import Any
 from reviewtool.diff.align import STATUSES, Alignment, SectionPair, align
 from reviewtool.diff.heading_moves import absorb_headings
 from reviewtool.diff.markup import edge_whitespace_changed, markup_changes
-from reviewtool.diff.word_diff import WordDiff, word_diff
+from reviewtool.diff.word_diff import word_diff
+from reviewtool.diff.word_ops import WordDiff
 from reviewtool.draft.document import Document, Section
 
 

@@ -1,0 +1,324 @@
+"""Matching the two token sequences of a word diff, fast: the uncleaned operations
+(:func:`raw_ops`) that :mod:`reviewtool.diff.word_cleanup` then makes readable.
+
+The non-whitespace tokens are compared with :class:`difflib.SequenceMatcher`
+(``autojunk=False``, so function words such as "the" still anchor matches) and the
+whitespace is given back to the operations, so that joining the ``old``
+parts rebuilds the old text exactly and joining the ``new`` parts rebuilds the new one.
+
+Speed. difflib is quadratic-ish on repetitive input, and even on an ordinary
+200-word section it costs about 0.5 ms, so the problem is cut small before
+difflib sees it (a single section of 100,000 words diffs in about 0.3 s):
+
+1. units cut at single spaces (``str.split(" ")``) are compared first; only
+   replaced units that are not plain words (punctuation, line breaks) are
+   re-tokenised into words and punctuation and diffed again;
+2. common prefixes and suffixes are stripped;
+3. units that occur exactly once on both sides anchor the match (their longest
+   increasing run, as in patience diff); anchors on one diagonal are checked as
+   one slice comparison, so unchanged stretches cost C-speed list comparisons;
+4. difflib runs on the short gaps that remain (a one-unit gap is looked up
+   directly), and on a whole gap without anchors up to a size guard.
+
+This replaces the paragraph-by-hash pre-alignment: an unchanged paragraph is an
+unchanged stretch between anchors, found at the same cost. Paragraphs moved
+inside one section are not detected as moves (sections moved in a document are:
+see :mod:`reviewtool.diff.section_diff`).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from difflib import SequenceMatcher
+from itertools import compress, pairwise
+from operator import ne, sub
+
+from reviewtool.diff.word_ops import WordOp, normalise
+from reviewtool.diff.word_tokens import token_parts
+
+#: Gaps whose two sides multiply to at most this many token pairs go straight to difflib.
+_SMALL_GAP = 1600
+#: With no anchor at all, difflib is still used up to this many token pairs; above it
+#: the gap is reported as one replacement (a guard against quadratic blow-ups).
+_HUGE_GAP = 4_000_000
+#: Anchoring recurses into the gaps between anchors at most this deep.
+_MAX_DEPTH = 40
+
+
+def _matching_blocks(a: list[str], b: list[str]) -> list[tuple[int, int, int]]:
+    """Matching blocks ``(i, j, size)`` in order, like ``SequenceMatcher.get_matching_blocks``
+    (with the ``(len(a), len(b), 0)`` sentinel)."""
+    out: list[tuple[int, int, int]] = []
+    _match(a, b, 0, len(a), 0, len(b), out, 0)
+    merged: list[tuple[int, int, int]] = []
+    for i, j, n in out:
+        if merged:
+            pi, pj, pn = merged[-1]
+            if pi + pn == i and pj + pn == j:
+                merged[-1] = (pi, pj, pn + n)
+                continue
+        merged.append((i, j, n))
+    merged.append((len(a), len(b), 0))
+    return merged
+
+
+def _match(a: list[str], b: list[str], alo: int, ahi: int, blo: int, bhi: int,
+           out: list[tuple[int, int, int]], depth: int) -> None:
+    """Append the matching blocks of ``a[alo:ahi]`` and ``b[blo:bhi]`` to *out*, in order."""
+    # Common prefix and suffix.
+    i, j = alo, blo
+    while i < ahi and j < bhi and a[i] == b[j]:
+        i += 1
+        j += 1
+    if i > alo:
+        out.append((alo, blo, i - alo))
+    ia, jb = ahi, bhi
+    while ia > i and jb > j and a[ia - 1] == b[jb - 1]:
+        ia -= 1
+        jb -= 1
+    na, nb = ia - i, jb - j
+    if na and nb:
+        if na == 1 or nb == 1:
+            # What difflib would find: the first occurrence of the lone token.
+            if na == 1:
+                if a[i] in b[j:jb]:
+                    out.append((i, b.index(a[i], j, jb), 1))
+            elif b[j] in a[i:ia]:
+                out.append((a.index(b[j], i, ia), j, 1))
+        elif na * nb <= _SMALL_GAP:
+            _difflib(a, b, i, ia, j, jb, out)
+        else:
+            anchors = _unique_anchors(a, b, i, ia, j, jb) if depth < _MAX_DEPTH else None
+            if anchors:
+                _between_anchors(a, b, i, ia, j, jb, anchors[0], anchors[1], out, depth)
+            elif na * nb <= _HUGE_GAP:
+                _difflib(a, b, i, ia, j, jb, out)
+    if ia < ahi:
+        out.append((ia, jb, ahi - ia))
+
+
+def _between_anchors(a: list[str], b: list[str], alo: int, ahi: int, blo: int, bhi: int,
+                     ai: list[int], bj: list[int], out: list[tuple[int, int, int]], depth: int) -> None:
+    """Match the stretches between anchors: equal tokens at increasing positions
+    ``ai[k]`` in *a* and ``bj[k]`` in *b*.
+
+    Anchors on one diagonal (same ``bj[k] - ai[k]``) usually enclose unchanged
+    text, so each diagonal run is first compared as one slice (in C); only the
+    gaps between runs and the gaps inside a run that hold a difference are matched
+    piece by piece.
+    """
+    diagonals = list(map(sub, bj, ai))
+    # Runs of anchors on one diagonal: [starts[r], starts[r + 1]).
+    starts = [0, *compress(range(1, len(ai)), map(ne, diagonals[1:], diagonals)), len(ai)]
+    pi, pj = alo, blo
+    for s, e in pairwise(starts):
+        fi, fj = ai[s], bj[s]
+        _gap(a, b, pi, fi, pj, fj, out, depth)
+        _diagonal_run(a, b, ai, s, e, diagonals[s], out, depth)
+        pi, pj = ai[e - 1] + 1, bj[e - 1] + 1
+    _gap(a, b, pi, ahi, pj, bhi, out, depth)
+
+
+def _diagonal_run(a: list[str], b: list[str], ai: list[int], s: int, e: int, d: int,
+                  out: list[tuple[int, int, int]], depth: int) -> None:
+    """Match the stretch from anchor ``s`` to anchor ``e - 1`` (all on diagonal *d*):
+    one block if it is unchanged; else the gaps between consecutive anchors that
+    hold a difference are matched apart, and everything else is one block each."""
+    fi, li = ai[s], ai[e - 1] + 1
+    sa, sb = a[fi:li], b[fi + d:li + d]
+    if sa == sb:
+        out.append((fi, fi + d, li - fi))
+        return
+    cursor = fi  # start of the stretch not emitted yet (an anchor)
+    for p in compress(range(fi, li), map(ne, sa, sb)):  # positions in a that differ
+        if p < cursor:
+            continue  # in the gap just matched
+        k = bisect_right(ai, p, s, e)  # the anchors around p: ai[k - 1] < p < ai[k]
+        gap_lo, gap_hi = ai[k - 1] + 1, ai[k]
+        out.append((cursor, cursor + d, gap_lo - cursor))
+        _match(a, b, gap_lo, gap_hi, gap_lo + d, gap_hi + d, out, depth + 1)
+        cursor = gap_hi
+    out.append((cursor, cursor + d, li - cursor))
+
+
+def _gap(a: list[str], b: list[str], alo: int, ahi: int, blo: int, bhi: int,
+         out: list[tuple[int, int, int]], depth: int) -> None:
+    if alo < ahi and blo < bhi:
+        if ahi - alo == bhi - blo and a[alo:ahi] == b[blo:bhi]:
+            out.append((alo, blo, ahi - alo))
+        else:
+            _match(a, b, alo, ahi, blo, bhi, out, depth + 1)
+
+
+def _difflib(a: list[str], b: list[str], alo: int, ahi: int, blo: int, bhi: int,
+             out: list[tuple[int, int, int]]) -> None:
+    sm = SequenceMatcher(None, a[alo:ahi], b[blo:bhi], autojunk=False)
+    for bi, bj, n in sm.get_matching_blocks():
+        if n:
+            out.append((alo + bi, blo + bj, n))
+
+
+def _unique_anchors(a: list[str], b: list[str], alo: int, ahi: int, blo: int,
+                    bhi: int) -> tuple[list[int], list[int]] | None:
+    """Tokens occurring exactly once on each side, longest run in the same order
+    (as in patience diff), as their positions in *a* and in *b*; None if there is
+    no such token. Built from C-level operations where possible."""
+    sa, sb = a[alo:ahi], b[blo:bhi]
+    ca, cb = Counter(sa), Counter(sb)
+    common = set(compress(ca, map((1).__eq__, ca.values())))
+    common.intersection_update(compress(cb, map((1).__eq__, cb.values())))
+    if not common:
+        return None
+    bpos = dict(zip(sb, range(blo, bhi)))
+    keep = list(map(common.__contains__, sa))
+    ai = list(compress(range(alo, ahi), keep))  # in order of a
+    js = list(map(bpos.__getitem__, compress(sa, keep)))
+    if js == sorted(js):
+        return ai, js  # the usual case: no token moved
+    # Longest increasing subsequence of the b positions (patience sorting).
+    tails: list[int] = []  # b position ending the best run of each length
+    tail_idx: list[int] = []
+    back: list[int] = [-1] * len(js)
+    for n, bj in enumerate(js):
+        pos = bisect_left(tails, bj)
+        if pos == len(tails):
+            tails.append(bj)
+            tail_idx.append(n)
+        else:
+            tails[pos] = bj
+            tail_idx[pos] = n
+        back[n] = tail_idx[pos - 1] if pos else -1
+    run: list[int] = []
+    n = tail_idx[-1]
+    while n >= 0:
+        run.append(n)
+        n = back[n]
+    run.reverse()
+    return [ai[n] for n in run], [js[n] for n in run]
+
+
+def _opcodes(blocks: list[tuple[int, int, int]]) -> list[tuple[str, int, int, int, int]]:
+    codes: list[tuple[str, int, int, int, int]] = []
+    i = j = 0
+    for ai, bj, n in blocks:
+        if i < ai and j < bj:
+            codes.append(("replace", i, ai, j, bj))
+        elif i < ai:
+            codes.append(("delete", i, ai, j, bj))
+        elif j < bj:
+            codes.append(("insert", i, ai, j, bj))
+        if n:
+            codes.append(("equal", ai, ai + n, bj, bj + n))
+        i, j = ai + n, bj + n
+    return codes
+
+
+def _side_texts(parts: list[str], codes: list[tuple[str, int, int, int, int]],
+                lo_idx: int) -> tuple[list[str], str, str]:
+    """Each opcode's text on one side, with every gap given to exactly one opcode.
+
+    A gap between two opcodes goes to the left one if it is ``equal``, else to the
+    right one if that is ``equal``, else to the left one. The outer gaps (leading
+    and trailing whitespace) go to the first/last opcode with units on this side
+    if it is ``equal``; otherwise they are returned apart, as ``(texts, lead,
+    trail)``, so that a change never starts or ends with them. Each opcode's text
+    is a contiguous slice of ``parts`` (gaps at even, units at odd indices).
+    """
+    # (lo, hi) unit indices of each opcode on this side.
+    spans = [(c[1], c[2]) for c in codes] if lo_idx == 1 else [(c[3], c[4]) for c in codes]
+    texts = [""] * len(codes)
+    present = [k for k, (lo, hi) in enumerate(spans) if hi > lo]
+    if not present:
+        return texts, "", ""
+    lead = trail = ""
+    start = 0
+    if codes[present[0]][0] != "equal":
+        lead, start = parts[0], 1
+    end = len(parts)
+    if codes[present[-1]][0] != "equal":
+        trail, end = parts[-1], len(parts) - 1
+    prev = present[0]
+    for k in present[1:]:
+        c = codes[k]
+        lo = spans[k][0]
+        cut = 2 * lo + 1 if codes[prev][0] == "equal" or c[0] != "equal" else 2 * lo
+        texts[prev] = "".join(parts[start:cut])
+        start = cut
+        prev = k
+    texts[prev] = "".join(parts[start:end])
+    return texts, lead, trail
+
+
+def _assemble(pa: list[str], pb: list[str], codes: list[tuple[str, int, int, int, int]]) -> list[WordOp]:
+    olds, lead_a, trail_a = _side_texts(pa, codes, 1)
+    news, lead_b, trail_b = _side_texts(pb, codes, 3)
+    ops = [WordOp(c[0], o, n) for c, o, n in zip(codes, olds, news)]
+    if len(pa) == 1:
+        lead_a = pa[0]  # the old side is whitespace only
+    if len(pb) == 1:
+        lead_b = pb[0]  # the new side is whitespace only
+    if lead_a or lead_b:
+        ops.insert(0, WordOp("equal", lead_a, lead_b))
+    if trail_a or trail_b:
+        ops.append(WordOp("equal", trail_a, trail_b))
+    return ops
+
+
+def _diff_sides(pa: list[str], pb: list[str]) -> list[WordOp]:
+    return _assemble(pa, pb, _opcodes(_matching_blocks(pa[1::2], pb[1::2])))
+
+
+def raw_ops(old: str, new: str, ua: list[str], ub: list[str]) -> list[WordOp]:
+    """The uncleaned operations: a diff of the space-cut units *ua*/*ub* of
+    *old*/*new*, with replaced units re-diffed by word and punctuation token.
+
+    A replacement made only of words separated by single spaces is not re-diffed:
+    its units already are its tokens.
+
+    Texts are cut from *old* and *new* directly. The space between two units
+    always goes to the ``equal`` operation beside it (to the left one when both
+    are ``equal``, as happens on the side where a change has no units), so a
+    change spans exactly its units, ``old[start(lo):start(hi) - 1]``, and the
+    ``equal`` operations fill the rest. ``start(u)``, the offset of unit *u*, is
+    the length of the units before it plus one space each.
+    """
+    ops: list[WordOp] = []
+    append = ops.append
+    i = j = 0  # unit cursors: everything before them is in ops or pending
+    ua_at = ub_at = 0  # a unit index on each side...
+    oa = ob = 0  # ...and its offset
+    pos_a = pos_b = 0  # where the pending equal operation's texts start
+    pending = False  # an equal operation waiting for the offset where it ends
+    for ai, bj, n in _matching_blocks(ua, ub):
+        if i < ai or j < bj:
+            # A change: units i..ai of old, j..bj of new.
+            oa += sum(map(len, ua[ua_at:i])) + i - ua_at
+            ob += sum(map(len, ub[ub_at:j])) + j - ub_at
+            ua_at, ub_at = i, j
+            if pending:
+                append(WordOp("equal", old[pos_a:oa], new[pos_b:ob]))
+                pending = False
+            # The change's texts are its units joined by spaces; the unit after it
+            # starts one space later.
+            units_o, units_t = ua[i:ai], ub[j:bj]
+            o, t = " ".join(units_o), " ".join(units_t)
+            pos_a = oa + len(o)
+            pos_b = ob + len(t)
+            if units_o and units_t:
+                # Units that are all single words are their own tokens: no re-diff.
+                if all(map(str.isalnum, units_o)) and all(map(str.isalnum, units_t)):
+                    append(WordOp("replace", o, t))
+                else:
+                    ops.extend(_diff_sides(token_parts(o), token_parts(t)))
+            else:
+                append(WordOp("delete" if units_o else "insert", o, t))
+            ua_at, ub_at = ai, bj
+            oa = pos_a + 1 if units_o else oa
+            ob = pos_b + 1 if units_t else ob
+        if n:
+            pending = True
+        i, j = ai + n, bj + n
+    if pending:
+        append(WordOp("equal", old[pos_a:], new[pos_b:]))
+    return normalise(ops)

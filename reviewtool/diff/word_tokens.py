@@ -1,0 +1,53 @@
+"""Tokens of the word diff: words (the product's one word definition,
+:data:`reviewtool.draft.document.WORD_PATTERN`: letters/digits with combining marks,
+inner apostrophes and hyphens), single punctuation marks (Markdown markup characters
+included) and whitespace runs; and the two cuts the matcher compares (units cut at single
+spaces, then words and punctuation with the whitespace between them).
+"""
+
+from __future__ import annotations
+
+import re
+
+from reviewtool.draft.document import WORD_PATTERN
+
+#: Words, single punctuation marks and whitespace runs.
+TOKEN = re.compile(r"\s+|" + WORD_PATTERN + r"|.", re.S)
+
+
+def tokenize(text: str) -> list[str]:
+    """Split *text* into words, single punctuation marks and whitespace runs.
+
+    ``"".join(tokenize(text)) == text`` always holds.
+    """
+    return TOKEN.findall(text)
+
+
+
+def space_units(text: str) -> list[str]:
+    """*text* cut at single spaces (``str.split(" ")`` speed); no units if it is empty.
+
+    Units may be empty (runs of spaces) or hold other whitespace (line breaks);
+    changes found between such units are re-diffed by token, and a change of
+    whitespace alone becomes ``equal`` (see :func:`reviewtool.diff.word_ops.normalise`).
+    """
+    return text.split(" ") if text else []
+
+
+def token_parts(text: str) -> list[str]:
+    """*text* as ``[G0, U0, G1, ..., U(n-1), Gn]``: words and single punctuation
+    marks as units ``U``, whole whitespace runs (or nothing) as the gaps ``G``."""
+    parts = [""]
+    for tok in TOKEN.findall(text):
+        if tok[0].isspace():
+            if len(parts) % 2:
+                parts[-1] += tok
+            else:
+                parts.append(tok)
+        else:
+            if len(parts) % 2 == 0:
+                parts.append("")
+            parts.append(tok)
+    if len(parts) % 2 == 0:
+        parts.append("")
+    return parts
