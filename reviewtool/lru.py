@@ -50,6 +50,11 @@ class LRU(Generic[K, V]):
         value = self.get(key)
         return value if value is not None else self.put(key, compute())
 
+    def keys(self) -> list[K]:
+        """The keys, least recently used first (a copy)."""
+        with self._lock:
+            return list(self._data)
+
     def clear(self) -> None:
         """Forget every entry."""
         with self._lock:

@@ -10,7 +10,7 @@ distinct heading chunk once) and moved to other lines (:meth:`Block.shifted`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from reviewtool.draft.markdown import inline_plain
@@ -67,8 +67,9 @@ class Block:
         """The same block *lines* lines further down."""
         if not lines:
             return self
-        return replace(self, line_start=self.line_start + lines, line_end=self.line_end + lines,
-                       items=tuple(item.shifted(lines) for item in self.items))
+        return Block(self.kind, self.line_start + lines, self.line_end + lines, self.prose_words,
+                     self.outline_words, self.other_words, self.plain, self.level, self.title,
+                     tuple(item.shifted(lines) for item in self.items) if self.items else ())
 
 
 @dataclass

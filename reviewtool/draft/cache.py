@@ -15,8 +15,10 @@ reviewtool, or a changed parser, reads a new folder and never a stale value; the
 folders are never read again and go first when the cache is trimmed.
 
 An entry is a header line, ``reviewtool-cache <format> <kind> <fingerprint> <key>
-<length> <crc32>``, then the value as JSON (orjson), zlib-compressed: data only, never
-code (no pickle). It is written to a temporary file in the same folder and renamed over
+<length> <crc32>``, then its parts, each one line of JSON (orjson): data only, never code
+(no pickle). A part is read alone (a version's statistics without its sections). Entries
+are not compressed: zlib took longer than the rest of writing a parsed version, and
+inflating it longer than reading one. It is written to a temporary file in the same folder and renamed over
 the entry (atomic, so several processes may write and read at once: a reader sees the old
 entry, the new one, or none). An entry whose header, length, checksum or JSON is wrong is
 damaged: it is ignored (the value is computed again and written over it), never an error.
@@ -48,7 +50,7 @@ from typing import Any
 from reviewtool.git.repo import GitRepo
 
 #: Bump when the layout or the entry format changes.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 #: The bound on the cache's size when ``reviewtool.cacheSize`` does not set one.
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 #: Trimming removes least recently used entries until the cache is this share of its bound.
@@ -134,6 +136,7 @@ class Cache:
         self.current: set[str] = set()
         #: Entries found damaged by this process (ignored and computed again).
         self.damaged = 0
+        self._folders: set[Path] = set()  # folders this process made (or found) already
 
     @property
     def max_bytes(self) -> int:
@@ -150,8 +153,8 @@ class Cache:
         return self.root / f"{kind}-{fingerprint}" / key[:2] / key[2:]
 
     # ------------------------------------------------------------------ reading
-    def get(self, kind: str, fingerprint: str, key: str) -> Any:
-        """The value stored under *key*, or None (absent or damaged)."""
+    def get(self, kind: str, fingerprint: str, key: str, part: int = 0) -> Any:
+        """Part *part* of the entry stored under *key*, or None (absent or damaged)."""
         path = self._path(kind, fingerprint, key)
         self.current.add(f"{kind}-{fingerprint}")
         try:
@@ -160,7 +163,8 @@ class Cache:
                 mtime = os.fstat(f.fileno()).st_mtime
         except OSError:
             return None
-        value = _decode(data, kind, fingerprint, key)
+        payload = _payload(data, kind, fingerprint, key)
+        value = _part(payload, part) if payload is not None else None
         if value is None:
             self.damaged += 1
             return None
@@ -170,18 +174,25 @@ class Cache:
         return value
 
     # ------------------------------------------------------------------ writing
-    def put(self, kind: str, fingerprint: str, key: str, value: Any) -> None:
-        """Store *value* (JSON-able) under *key*; silently nothing where the cache cannot be written."""
+    def put(self, kind: str, fingerprint: str, key: str, *parts: Any) -> None:
+        """Store *parts* (JSON-able values) under *key*; silently nothing where the cache
+        cannot be written."""
         if not self.writable:
             return
         path = self._path(kind, fingerprint, key)
         try:
-            data = _encode(value, kind, fingerprint, key)
+            data = _encode(parts, kind, fingerprint, key)
         except (TypeError, ValueError):  # not JSON (a lone surrogate, a huge integer): not kept
             return
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            if path.parent not in self._folders:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._folders.add(path.parent)
+            try:
+                fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            except FileNotFoundError:  # the folder was deleted meanwhile (the cache is safe to delete)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             try:
                 with os.fdopen(fd, "wb") as f:
                     f.write(data)
@@ -258,7 +269,7 @@ class Cache:
             kind, _, fingerprint = name.partition("-")
             key = path.parent.name + path.name
             try:
-                ok = _decode(path.read_bytes(), kind, fingerprint, key) is not None
+                ok = _whole(path.read_bytes(), kind, fingerprint, key)
             except OSError:
                 ok = False
             space.damaged += not ok
@@ -276,7 +287,7 @@ class Cache:
                 continue
             kind, _, fingerprint = path.parent.parent.name.partition("-")
             try:
-                ok = _decode(path.read_bytes(), kind, fingerprint, path.parent.name + path.name) is not None
+                ok = _whole(path.read_bytes(), kind, fingerprint, path.parent.name + path.name)
             except OSError:
                 ok = False
             if not ok:
@@ -306,31 +317,54 @@ def _files(root: Path) -> Iterator[tuple[Path, os.stat_result]]:
                                 yield Path(entry.path), entry.stat(follow_symlinks=False)
 
 
-def _encode(value: Any, kind: str, fingerprint: str, key: str) -> bytes:
+def _encode(parts: tuple[Any, ...], kind: str, fingerprint: str, key: str) -> bytes:
     import orjson
 
-    payload = zlib.compress(orjson.dumps(value), 1)
+    payload = b"\n".join(map(orjson.dumps, parts))  # orjson never writes a raw newline
     header = f"{kind} {fingerprint} {key} {len(payload)} {zlib.crc32(payload)}"
     return b"%s %d %s\n%s" % (_MAGIC, CACHE_FORMAT, header.encode(), payload)
 
 
-def _decode(data: bytes, kind: str, fingerprint: str, key: str) -> Any:
-    """The value of an entry's bytes, or None when anything about them is wrong."""
-    import orjson
-
+def _payload(data: bytes, kind: str, fingerprint: str, key: str) -> bytes | None:
+    """The parts of an entry's bytes, or None when its header, length or checksum is wrong."""
     end = data.find(b"\n", 0, 400)
     if end < 0:
         return None
-    fields = data[:end].split(b" ")
     payload = data[end + 1 :]
-    expected = [_MAGIC, str(CACHE_FORMAT).encode(), kind.encode(), fingerprint.encode(), key.encode(),
-                str(len(payload)).encode(), str(zlib.crc32(payload)).encode()]
-    if fields != expected:
-        return None
+    expected = b"%s %d %s %s %s %d %d" % (_MAGIC, CACHE_FORMAT, kind.encode(), fingerprint.encode(), key.encode(),
+                                          len(payload), zlib.crc32(payload))
+    return payload if data[:end] == expected else None
+
+
+def _part(payload: bytes, part: int) -> Any:
+    """Part *part* of *payload* decoded, or None (no such part, or not JSON)."""
+    import orjson
+
+    start = 0
+    for _ in range(part):
+        start = payload.find(b"\n", start) + 1
+        if start == 0:
+            return None
+    end = payload.find(b"\n", start)
     try:
-        return orjson.loads(zlib.decompress(payload))
-    except (zlib.error, orjson.JSONDecodeError, ValueError):
+        return orjson.loads(payload[start : end if end >= 0 else len(payload)])
+    except orjson.JSONDecodeError:
         return None
+
+
+def _whole(data: bytes, kind: str, fingerprint: str, key: str) -> bool:
+    """Whether an entry's bytes are whole: header, length, checksum, and every part JSON."""
+    import orjson
+
+    payload = _payload(data, kind, fingerprint, key)
+    if payload is None:
+        return False
+    try:
+        for line in payload.split(b"\n"):
+            orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return False
+    return True
 
 
 _CACHES: dict[Path, Cache] = {}

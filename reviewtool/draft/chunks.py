@@ -31,7 +31,7 @@ on generated Markdown (fences, HTML, lists, quotes, tables, references at chunk 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from reviewtool.draft.blocks import Block, blocks_of
@@ -41,8 +41,9 @@ from reviewtool.lru import LRU
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
-#: A line that may start a chunk: an ATX heading in column 0.
-_HEADING_LINE = re.compile(r"^#{1,6}(?:[ \t]|$)", re.M)
+#: A line that may start a chunk: an ATX heading in column 0 (found after a newline: a literal
+#: start, which the regex engine finds at C speed; the first chunk starts at 0 anyway).
+_HEADING_LINE = re.compile(r"\n(?=#{1,6}(?:[ \t\n]|$))")
 #: Distinct chunks kept per process (a 10,000-word essay has about 40).
 CHUNK_CACHE_SIZE = 4096
 #: Chunks longer than this are parsed but not kept (one huge chunk would crowd the cache).
@@ -59,10 +60,21 @@ class _Chunk:
     blocks: tuple[Block, ...]
     references: dict[str, Any]
     open_end: bool
+    #: The blocks moved to a first line (a chunk sits at a few lines across versions).
+    _at: dict[int, tuple[Block, ...]] = field(default_factory=dict, compare=False)
 
     @property
     def labels(self) -> tuple[str, ...]:
         return tuple(sorted(self.references))
+
+    def at(self, line: int) -> tuple[Block, ...]:
+        """The blocks with their lines counted from the text's start, the chunk starting at *line*."""
+        found = self._at.get(line)
+        if found is None:
+            if len(self._at) >= 8:
+                self._at.clear()
+            found = self._at[line] = tuple(b.shifted(line) for b in self.blocks)
+        return found
 
 
 #: (chunk text, None) -> the chunk parsed alone; (chunk text, labels) -> parsed with those
@@ -70,9 +82,14 @@ class _Chunk:
 _CHUNKS: LRU[tuple[str, tuple[str, ...] | None], _Chunk] = LRU(CHUNK_CACHE_SIZE)
 
 
+#: (chunk text, labels defined in the whole text) -> the labels the chunk mentions.
+_MENTIONS: LRU[tuple[str, tuple[str, ...]], tuple[str, ...]] = LRU(CHUNK_CACHE_SIZE)
+
+
 def clear_chunk_cache() -> None:
     """Forget the parsed chunks (for benchmarks that measure a cold parse)."""
     _CHUNKS.clear()
+    _MENTIONS.clear()
 
 
 def read_blocks(source: str) -> list[Block]:
@@ -85,21 +102,26 @@ def read_blocks(source: str) -> list[Block]:
         for label, ref in chunk.references.items():
             references.setdefault(label, ref)
     blocks: list[Block] = []
+    labels = tuple(sorted(references))
     for text, line, chunk in chunks:
         if references:
-            chunk = _with_references(text, chunk, references)
-        blocks.extend(b.shifted(line) for b in chunk.blocks)
+            chunk = _with_references(text, chunk, references, labels)
+        blocks.extend(chunk.at(line))
     return blocks
 
 
-def _with_references(text: str, chunk: _Chunk, references: dict[str, Any]) -> _Chunk:
-    """*chunk* as parsed with the text's *references*: only the labels its text mentions
-    can change it (a label is normalised as markdown-it does, and so is the chunk's text,
-    so a label used in the chunk is always found in it), so it is cached under those."""
-    from markdown_it.common.utils import normalizeReference
+def _with_references(text: str, chunk: _Chunk, references: dict[str, Any], labels: tuple[str, ...]) -> _Chunk:
+    """*chunk* as parsed with the text's *references* (*labels*: their labels, sorted): only
+    the labels its text mentions can change it (a label is normalised as markdown-it does,
+    and so is the chunk's text, so a label used in the chunk is always found in it), so it
+    is cached under those."""
+    key = (text, labels)
+    mentioned = _MENTIONS.get(key)
+    if mentioned is None:
+        from markdown_it.common.utils import normalizeReference
 
-    normalised = normalizeReference(text)
-    mentioned = tuple(sorted(label for label in references if label in normalised))
+        normalised = normalizeReference(text)
+        mentioned = _MENTIONS.put(key, tuple(label for label in labels if label in normalised))
     if mentioned == chunk.labels:
         return chunk
     return _chunk(text, {label: references[label] for label in mentioned})
@@ -107,9 +129,7 @@ def _with_references(text: str, chunk: _Chunk, references: dict[str, Any]) -> _C
 
 def _cut(source: str) -> list[tuple[str, int]]:
     """*source* cut before each heading line: ``(chunk text, its first line)``."""
-    starts = [m.start() for m in _HEADING_LINE.finditer(source)]
-    if not starts or starts[0] != 0:
-        starts.insert(0, 0)
+    starts = [0, *(m.end() for m in _HEADING_LINE.finditer(source))]
     pieces: list[tuple[str, int]] = []
     line = 0
     for k, start in enumerate(starts):

@@ -48,6 +48,7 @@ from reviewtool.draft.text_rules import MAX_TITLE_WORDS as MAX_TITLE_WORDS
 from reviewtool.draft.text_rules import WORD_PATTERN as WORD_PATTERN
 from reviewtool.draft.text_rules import count_words as count_words
 from reviewtool.draft.text_rules import is_title_like as is_title_like
+from reviewtool.lru import LRU
 
 _NEWLINE = re.compile(r"\r\n?|\n")
 _SLUG_DROP = re.compile(r"[^\w\s-]")
@@ -175,6 +176,8 @@ def fingerprint_hash(fingerprint: str) -> str:
 
 #: :func:`fingerprint_hash` of an empty body.
 EMPTY_FINGERPRINT = fingerprint_hash("")
+#: Section source -> the hash of its fingerprint: versions of a draft share most sections.
+_FINGERPRINTS: LRU[str, str] = LRU(8192)
 
 
 def _bounded(value: Any) -> bool:
@@ -290,8 +293,16 @@ class Document:
     @cached_property
     def fingerprint_hashes(self) -> list[str]:
         """A hash of each section's :meth:`fingerprint`, in document order: sections compare
-        by these first, so the unchanged ones cost nothing (kept in the persistent cache)."""
-        return [fingerprint_hash(self.fingerprint(s)) for s in self.sections]
+        by these first, so the unchanged ones cost nothing (kept in the persistent cache).
+        A body met before (in another version) is not hashed again (:data:`_FINGERPRINTS`)."""
+        hashes = []
+        for s in self.sections:
+            raw = self.own_text(s) if s.kind == "frontmatter" else self.body_text(s)
+            found = _FINGERPRINTS.get(raw)
+            if found is None:
+                found = _FINGERPRINTS.put(raw, fingerprint_hash(" ".join(raw.split())))
+            hashes.append(found)
+        return hashes
 
     def rebuild(self) -> str:
         """Reassemble the text from the sections' own spans (always equals ``text``)."""

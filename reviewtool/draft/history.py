@@ -27,6 +27,10 @@ MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 #: ~450 MB of memory for `reviewtool sections` (tests/benchmarks/bench_history.py
 #: --big), and the review workflow is interactive; essays are usually < 100 KB.
 MAX_DRAFT_BYTES = 20 * 1024 * 1024
+#: Reading a history's blobs: at most this many in one round of ``cat-file --batch``...
+_READ_AHEAD = 64
+#: ...and about this many bytes (drafts up to a quarter of it are read ahead at all).
+_READ_AHEAD_BYTES = 8 * 1024 * 1024
 #: Sha shown for the working-tree pseudo-version.
 WORKTREE = "WORKTREE"
 #: The status of a :class:`Version` made for a parent commit that is not a listed version.
@@ -174,7 +178,7 @@ class DraftHistory:
         self._parents: dict[tuple[str, int], Version | None] = {}
         #: The persistent cache (draft/cache.py); None with ``--no-cache``.
         self.cache: Cache | None = cache_for(repo) if use_cache else None
-        self._stored: LRU[str, Any] = LRU(16)  # entries read, so stats then document read one once
+        self._blobs: dict[str, bytes] = {}  # blobs read ahead, not yet asked for (see _read_ahead)
 
     # -------------------------------------------------------------- versions
     @property
@@ -223,8 +227,8 @@ class DraftHistory:
         key = (version.commit, n)
         if key not in self._parents:
             todo = [version]
-            if n == 1 and version.listed:  # one batch for the whole list
-                todo = [v for v in self.versions if (v.commit, 1) not in self._parents]
+            if version.listed:  # one batch for the whole list (the merges only, for n > 1)
+                todo = [v for v in self.versions if (v.commit, n) not in self._parents and len(v.parents) >= n]
                 if version not in todo:
                     todo.append(version)
             self._parents.update(self._resolve_parents(todo, n))
@@ -360,9 +364,10 @@ class DraftHistory:
         blob = version.blob
         if blob is None:
             return {"words": 0, "sections": 0, "prose_share": 0.0, "deleted": True}
-        parsed = self._docs.get(blob)
-        if parsed is None:  # from the persistent cache when this repository has parsed the blob
-            stats = stored_document.stats(self._stored_entry(blob))
+        if self._docs.get(blob) is None and self.cache is not None:
+            # From the persistent cache when this repository has parsed the blob: the
+            # entry's first part, without its sections.
+            stats = stored_document.valid_stats(self.cache.get("doc", stored_document.fingerprint(), blob, 0))
             if stats is not None:
                 return stats
         return self.document(version).stats()
@@ -379,7 +384,29 @@ class DraftHistory:
         elif version.blob is None:
             raise ReviewtoolError(f"{version.path} was deleted in {version.short}")
         else:
-            data = self.repo.read_blob(version.blob)
+            data = self._read_ahead(version)
+        return data
+
+    def _read_ahead(self, version: Version) -> bytes:
+        """The blob of committed *version*, read with the blobs of the versions listed after
+        it (older) in one round of ``cat-file --batch``: walking a history asks for them next.
+        At most :data:`_READ_AHEAD` blobs and about :data:`_READ_AHEAD_BYTES` at a time."""
+        blob = version.blob
+        assert blob is not None
+        data = self._blobs.pop(blob, None)
+        if data is not None:
+            return data
+        data = self.repo.read_blob(blob)
+        if version.listed and len(data) < _READ_AHEAD_BYTES // 4 and not self._blobs:
+            try:
+                start = self.index(version) + 1
+            except KeyError:
+                return data
+            count = min(_READ_AHEAD, _READ_AHEAD_BYTES // max(len(data), 1))
+            parsed = set(self._docs.keys())  # documents in memory need no text
+            ahead = [v.blob for v in self.versions[start : start + count]
+                     if v.blob and not v.is_worktree and v.blob != blob and v.blob not in parsed]
+            self._blobs = self.repo.read_blobs(ahead) if ahead else {}
         return data
 
     def text(self, version: Version) -> str:
@@ -399,28 +426,17 @@ class DraftHistory:
         blob = blob_id(raw) if version.is_worktree else version.blob
         if self.cache is None or blob is None:
             return parse(text, path=version.path)
-        data = self._stored_entry(blob)
+        fingerprint = stored_document.fingerprint()
+        data = self.cache.get("doc", fingerprint, blob, 1)
         if data is not None:
             doc = stored_document.load(data, text, version.path)
             if doc is not None:
                 return doc
         doc = parse(text, path=version.path)
         data = stored_document.dump(doc)
-        if data is not None:
-            self.cache.put("doc", stored_document.fingerprint(), blob, data)
-            self._stored.put(blob, data)
+        if data is not None:  # two parts: the statistics alone (for log), and the sections
+            self.cache.put("doc", fingerprint, blob, doc.stats(), data)
         return doc
-
-    def _stored_entry(self, blob: str) -> Any:
-        """The cache entry of *blob*'s parsed version (remembered for the next call), or None."""
-        if self.cache is None:
-            return None
-        found = self._stored.get(blob)
-        if found is None:
-            found = self.cache.get("doc", stored_document.fingerprint(), blob)
-            if found is not None:
-                self._stored.put(blob, found)
-        return found
 
 
 def blob_id(data: bytes) -> str:

@@ -1,11 +1,13 @@
-"""A parsed version as a cache entry and back: :class:`Document` to JSON-able data, and data
-plus the version's text to the same :class:`Document`.
+"""A parsed version as a cache entry and back: :class:`Document` to JSON-able data, and
+data plus the version's text to the same :class:`Document`.
 
 What is kept is everything :func:`reviewtool.draft.document.parse` computes besides the
-text (the text is the blob's, read from git): each section's fields, its content hash and
-fingerprint hash, the problems found, and the statistics (:meth:`Document.stats`, so that
-``reviewtool log`` reads them without building the document). Sections are stored as
-arrays in :data:`_FIELDS` order; children are rebuilt from the parents.
+text (the text is the blob's, read from git): each section's fields and fingerprint hash
+(:attr:`Document.fingerprint_hashes`: what sections are compared by) and the problems
+found. The statistics (:meth:`Document.stats`) are stored beside them, as a part of
+their own (:func:`valid_stats` checks them), so that ``reviewtool log`` reads them
+without building the document. Sections are stored as arrays in :data:`_FIELDS` order;
+children are rebuilt from the parents.
 
 Front matter values are kept exactly or not at all: JSON's types, and YAML dates and
 timestamps tagged ``{"$date": ...}`` / ``{"$datetime": ...}``; a document whose front
@@ -28,9 +30,9 @@ from reviewtool.draft.document import Document, Section, SubPoint
 #: The fields of a stored section, in order.
 _FIELDS = ("key", "title", "kind", "level", "start", "end", "line_start", "line_end", "body_start", "parent",
            "end_all", "plain", "words", "prose_words", "outline_words", "words_all", "subpoints", "fields",
-           "content_hash", "fingerprint_hash")
+           "fingerprint_hash")
 _INTS = (3, 4, 5, 6, 7, 8, 10, 12, 13, 14, 15)
-_STRS = (0, 1, 2, 11, 18, 19)
+_STRS = (0, 1, 2, 11, 18)
 _KINDS = ("frontmatter", "preamble", "heading", "outline")
 #: Integers JSON (orjson) keeps exactly.
 _INT_RANGE = 2**63
@@ -50,20 +52,19 @@ def dump(doc: Document) -> dict[str, Any] | None:
                 s.key, s.title, s.kind, s.level, s.start, s.end, s.line_start, s.line_end, s.body_start, s.parent,
                 s.end_all, s.plain, s.words, s.prose_words, s.outline_words, s.words_all,
                 [[p.text, p.depth, p.line] for p in s.subpoints], _to_json(s.fields) if s.fields else {},
-                s.content_hash, hashes[i],
+                hashes[i],
             ])
     except _Unstorable:
         return None
-    return {"chars": len(doc.text), "problems": list(doc.problems), "stats": doc.stats(), "sections": sections}
+    return {"chars": len(doc.text), "problems": list(doc.problems), "sections": sections}
 
 
 #: The statistics (:meth:`Document.stats`) and their types.
 _STATS = {"words": int, "sections": int, "prose_sections": int, "outline_sections": int, "prose_share": float}
 
 
-def stats(data: Any) -> dict[str, Any] | None:
-    """The statistics kept in stored *data* (:meth:`Document.stats`), or None."""
-    found = data.get("stats") if type(data) is dict else None
+def valid_stats(found: Any) -> dict[str, Any] | None:
+    """*found* (stored statistics) when it is what :meth:`Document.stats` returns, else None."""
     if type(found) is not dict or set(found) != set(_STATS):
         return None
     for key, kind in _STATS.items():
@@ -102,7 +103,7 @@ def _load(data: dict[str, Any], text: str, path: str | None) -> Document | None:
                 or any(type(row[i]) is not str for i in _STRS) or row[2] not in _KINDS:
             return None
         (key, title, kind, level, start, stop, line_start, line_end, body_start, parent, end_all, plain, words,
-         prose_words, outline_words, words_all, subpoints, fields, content_hash, fp_hash) = row
+         prose_words, outline_words, words_all, subpoints, fields, fp_hash) = row
         if start != end or not start <= body_start <= stop <= end_all <= len(text) or key in by_key:
             return None
         end = stop
@@ -112,7 +113,6 @@ def _load(data: dict[str, Any], text: str, path: str | None) -> Document | None:
                           outline_words=outline_words, words_all=words_all,
                           subpoints=[SubPoint(str(t), int(d), int(n)) for t, d, n in subpoints],
                           fields=_from_json(fields))
-        section.__dict__["content_hash"] = content_hash  # the cached property, as computed at parse
         if parent is not None:
             owner = by_key.get(parent)
             if owner is None:
