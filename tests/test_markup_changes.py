@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from reviewtool.diff.markup import _SYNTAX, _features, parsed_features
 from reviewtool.diff.section_diff import diff_documents
 from reviewtool.draft.document import parse
 
@@ -84,3 +87,25 @@ def test_word_edits_carry_only_markup_the_words_do_not_explain():
 def test_identical_text_has_no_changes():
     diff = diff_documents(parse(BASE), parse(BASE))
     assert diff.changes == [] and diff.summary()["markup_changed"] == 0
+
+
+# Texts that skip the parse (no inline syntax, no list marker) and texts that nearly do:
+# markers without their space, digits, setext and table lines, quotes, indentation.
+_PIECES = ["plain", "words", "1", "12.", "3)", "1.x", "-", "+", "--", "---", "===", ">", "> -", "|", "a|b",
+           "#", "##", "http://e.org/x", "x.y", "(a)", "!", "'", '"', ":", "=", "    ", "\t", "\n", "\n\n",
+           "-x", "+y", "9999999999.", "e.g.", "*", "_", "`", "~", "[", "<", "&", "\\"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=24).map(" ".join)
+       | st.lists(st.sampled_from(_PIECES), max_size=24).map("".join))
+def test_text_skipped_as_plain_has_the_features_a_parse_finds(text: str) -> None:
+    """The plain-prose shortcut of markup._features never hides markup a parse would find."""
+    _features.cache_clear()
+    assert _features(text) == parsed_features(text)
+
+
+def test_plain_prose_is_not_parsed_and_list_lines_are() -> None:
+    assert _SYNTAX.search("Plain words, e.g. 3.5 or 12 - 4\nand -x, a|b, ---\n===") is None
+    for text in ("- item", "  + item", "> 1. quoted", "1) x", "2.", "a *b*", "[x]: http://e.org", "```rust"):
+        assert _SYNTAX.search(text) is not None, text
+    assert parsed_features("- a\n- b").list_markers == ["-", "-"]

@@ -629,6 +629,8 @@ class _Aligner:
 
     def representative(self, g: _Group) -> tuple[int, int]:
         """The largest old and the largest new section of a group (ties: first)."""
+        if len(g.old) == 1 and len(g.new) == 1:  # most groups: nothing to choose
+            return g.old[0], g.new[0]
         i = max(g.old, key=lambda k: (self.o.secs[k].words_all, -k))
         j = max(g.new, key=lambda k: (self.n.secs[k].words_all, -k))
         return i, j

@@ -73,9 +73,23 @@ class _Features:
     tags: list[str] = field(default_factory=list)  # HTML tag names, in order
 
 
+#: What any feature needs in the source: inline syntax (links, images, emphasis, code,
+#: HTML, entities; reference definitions and fences start with some of it too) or a line
+#: starting with a list marker (after indentation or quote marks). Text without any of
+#: it has no features, and is not parsed.
+_SYNTAX = re.compile(r"[\\`~*_\[<&]|^[ \t>]*(?:[-+]|\d{1,9}[.)])(?:[ \t]|$)", re.M)
+
+
 @functools.lru_cache(maxsize=256)
 def _features(text: str) -> _Features:
     """The markup of *text* (cached: the new text of one version is the old text of the next)."""
+    if _SYNTAX.search(text) is None:
+        return _Features()  # plain prose: nothing for a word diff not to see
+    return parsed_features(text)
+
+
+def parsed_features(text: str) -> _Features:
+    """The markup of *text*, always parsed (what :func:`_features` equals)."""
     found = _Features()
     env: dict[str, Any] = {}
     tokens = markdown().parse(text, env)

@@ -68,8 +68,8 @@ class Block:
         if not lines:
             return self
         return Block(self.kind, self.line_start + lines, self.line_end + lines, self.prose_words,
-                     self.outline_words, self.other_words, self.plain, self.level, self.title,
-                     tuple(item.shifted(lines) for item in self.items) if self.items else ())
+                     self.other_words, self.plain, self.level, self.title,
+                     tuple(item.shifted(lines) for item in self.items) if self.items else (), self.role)
 
 
 @dataclass

@@ -49,6 +49,7 @@ if str(ROOT) not in sys.path:
 from reviewtool.diff.align import align, clear_cache  # noqa: E402
 from reviewtool.diff.section_diff import diff_documents, diff_pairs  # noqa: E402
 from reviewtool.draft import document  # noqa: E402
+from reviewtool.draft.chunks import clear_chunk_cache  # noqa: E402
 from reviewtool.draft.document import parse  # noqa: E402
 
 #: Corpus tokens that are exactly one word: letters with inner apostrophes or
@@ -329,8 +330,11 @@ class Timing:
 
 def _cold() -> None:
     """Forget everything kept between runs, outside the timed region: every timed
-    run of ours starts from the texts with no cache filled (stems, per-document facts)."""
+    run of ours starts from the texts with no cache filled (parsed chunks, section
+    fingerprints, stems, per-document facts)."""
     clear_cache()
+    clear_chunk_cache()
+    document._FINGERPRINTS.clear()
     gc.collect()
 
 
