@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -38,6 +39,9 @@ from reviewtool.textsafe import clean, one_line
 from reviewtool.tui import bindings, view_models
 from reviewtool.tui.diff_blocks import INSERT_STYLE, DiffPiece, inline_blocks
 from reviewtool.tui.lines_view import Block, LinesView, StyleResolver, layout_blocks
+
+if TYPE_CHECKING:
+    from reviewtool.tui.app import ReviewApp
 from reviewtool.wording import relative_date
 
 
@@ -242,3 +246,37 @@ class SectionHistoryScreen(ModalScreen[SectionHistoryChoice | None]):
     def action_scroll_change(self, lines: int) -> None:
         """Scroll the change below the list."""
         self.query_one("#sh-change", LinesView).scroll_relative(y=lines, animate=False)
+
+
+def open_section_history(app: ReviewApp) -> None:
+    """Open the view on the app's selected section (``H``); ``enter`` there shows the chosen change."""
+    sel = app.selection
+    if sel is None or app.history is None:
+        app.notify("no version loaded yet", title="section history", severity="warning")
+        return
+    section = sel["doc"].get(app.section_key) if app.section_key else None
+    if section is None:
+        app.notify("select a section first (2, then j/k): the history pane is the whole draft's history",
+                   title="section history", severity="warning")
+        return
+    app.push_screen(SectionHistoryScreen(app.history, sel["version"], section.key, section.title,
+                                         now=app.now()), lambda choice: _open_change(app, choice))
+
+
+def _open_change(app: ReviewApp, choice: SectionHistoryChoice | None) -> None:
+    """Show the chosen version's diff against its previous version, on the followed section."""
+    if choice is None:
+        return
+    if app.base_commit is not None:
+        app.base_commit = None
+        app.notify("base cleared: the diff is against the previous version", title="section history")
+    index = next((i for i, v in enumerate(app.versions) if v.commit == choice.version.commit), None)
+    if index is None:
+        return
+    app.mode = "diff"
+    if app.version is not None and app.version.commit == choice.version.commit:
+        app.sections_pane.select_key(choice.key)
+    else:
+        app.set_reactive(type(app).section_key, choice.key)  # kept when the version loads
+        app.history_pane.cursor = index
+    app.content_pane.focus()

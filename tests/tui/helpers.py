@@ -31,7 +31,8 @@ async def settle(app: App, pilot, rounds: int = 3) -> None:
     # Until nothing is pending, however long a loaded machine takes (a parallel run on two
     # busy cores can need seconds): a snapshot taken early would show half-computed rows.
     for _ in range(600):
-        if getattr(app, "_stats_timer", None) is None and not any(
+        scheduler = getattr(app, "stats_scheduler", None)
+        if getattr(scheduler, "timer", None) is None and not any(
                 w.is_running or w.state.name == "PENDING" for w in app.workers):
             break
         await pilot.pause(0.05)
