@@ -88,15 +88,17 @@ def diff_command(ctx: Context, rev_a: str | None, rev_b: str | None, draft: str 
         # Named as at B (the newer side), else as at A (a section B removed).
         key = find_section_in([(new_doc, new_v.short), (old_doc, old_v.short)], section_key).key
         diff = diff.only(key)
+    shown = None if full else context
     if as_json or fmt == "json":
+        from reviewtool.diff.diff_json import diff_json
+
         extra = {"since_review": since} if since is not None else {}
-        emit_json({"draft": hist.draft, **extra, **diff.to_dict(old_v.to_dict(), new_v.to_dict())})
+        emit_json({"draft": hist.draft, **extra, **diff_json(diff, old_v.to_dict(), new_v.to_dict(), shown)})
         return
     title = f"{hist.draft} {old_v.short}..{new_v.short}"
     if since is not None:
         who = since["reviewer"]["name"] or since["reviewer"]["email"]
         title += f" (since the review by {who}: {since['verdict'].replace('_', ' ')})"
-    shown = None if full else context
     from reviewtool.cli import diff_render
 
     if fmt == "markdown":

@@ -1,0 +1,70 @@
+"""The JSON of `reviewtool diff --json`: the section diff, and per changed section what the
+text output shows of it (its notes and its hunks), taken from :mod:`reviewtool.diff.view`.
+
+:meth:`reviewtool.diff.section_diff.DocumentDiff.to_dict` gives the summary and, per
+changed section, its status, keys, titles, counts, markup changes and every word
+operation (``ops``, never trimmed). To each change this adds, from the same
+:class:`~reviewtool.diff.view.SectionView` the CLI prints and the TUI lays out:
+
+* ``notes``: what the status alone does not tell (``moved from after “Money”``,
+  ``heading “B” removed: 120 words moved into “A”``), worded as the text output words them;
+* ``change_count``: how many changes a reader steps through in the section (``]``/``[``);
+* ``hunks``: the paragraph rows trimmed to the changes as with ``--context N`` (all of
+  them with ``--full``), in order; a run of unchanged rows left out is one
+  ``{"gap": n, "start": i, "stop": j}`` marker (rows ``i`` to ``j - 1``), and each row is
+  ``{"row": i, "changed", "blank_before", "old", "new", "ops"}`` with its own word
+  operations (``old``/``new``: the paragraph's text on that side, null where the side
+  has none: an added or removed paragraph).
+
+The top level says which context trimmed the hunks (``context``: N, or null for ``--full``).
+The core of reviewtool: no Rich, no Textual.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reviewtool.diff.hunks import DEFAULT_CONTEXT, Gap
+from reviewtool.diff.paragraphs import Row
+from reviewtool.diff.section_diff import DocumentDiff
+from reviewtool.diff.view import SectionView, section_views
+
+
+def row_json(row: Row, index: int) -> dict[str, Any]:
+    """One paragraph row: its index in the section, whether it changed, both texts, its operations
+    (those with text: a row cut from the section's stream may hold empty ones)."""
+    return {
+        "row": index,
+        "changed": row.changed,
+        "blank_before": row.blank_before,
+        "old": row.old_text if row.has_old else None,
+        "new": row.new_text if row.has_new else None,
+        "ops": [op.to_dict() for op in row.ops if op.old or op.new],
+    }
+
+
+def gap_json(gap: Gap) -> dict[str, Any]:
+    """A collapsed run of unchanged rows: how many, and which (``start`` to ``stop - 1``)."""
+    return {"gap": gap.count, "start": gap.start, "stop": gap.stop}
+
+
+def hunks_json(view: SectionView, context: int | None = DEFAULT_CONTEXT) -> list[dict[str, Any]]:
+    """The rows of *view* trimmed to its changes (:meth:`SectionView.items`), as JSON."""
+    index = {id(row): i for i, row in enumerate(view.rows)}  # items() hands back the same row objects
+    return [gap_json(item) if isinstance(item, Gap) else row_json(item, index[id(item)])
+            for item in view.items(context)]
+
+
+def view_json(view: SectionView, context: int | None = DEFAULT_CONTEXT) -> dict[str, Any]:
+    """What a reader is shown of one changed section, beyond :meth:`SectionChange.to_dict`."""
+    return {"notes": list(view.notes), "change_count": view.change_count, "hunks": hunks_json(view, context)}
+
+
+def diff_json(diff: DocumentDiff, old_info: dict[str, Any] | None = None, new_info: dict[str, Any] | None = None,
+              context: int | None = DEFAULT_CONTEXT) -> dict[str, Any]:
+    """:meth:`DocumentDiff.to_dict`, each change with its notes and hunks, and the context used."""
+    data = diff.to_dict(old_info, new_info)
+    for entry, view in zip(data["changes"], section_views(diff), strict=True):
+        entry.update(view_json(view, context))
+    data["context"] = context
+    return data
