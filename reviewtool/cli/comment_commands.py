@@ -31,13 +31,10 @@ if TYPE_CHECKING:
 
 
 def review_store(ctx: Context) -> ReviewStore:
+    """The review data (comments, verdicts) in the repository's notes."""
     from reviewtool.review.store import ReviewStore
 
     return ReviewStore(ctx.repo)
-
-
-
-
 
 
 def _emit_event(event: Any, verb: str, as_json: bool) -> None:

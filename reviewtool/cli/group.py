@@ -221,7 +221,6 @@ def main(click_ctx: click.Context, directory: tuple[str, ...], draft: str | None
         click_ctx.invoke(tui_command, draft=draft)
 
 
-
 #: In ``$EDITOR``, everything from this line down is instructions (git's "scissors"), so
 #: that a text's own lines may start with '#' (Markdown headings, "#1").
 SCISSORS = "# ------------------------ >8 ------------------------"

@@ -210,7 +210,6 @@ def show_command(ctx: Context, rev: str | None, draft: str | None, section_key: 
     render.print_text(text)
 
 
-
 @main.command("history")
 @revision_argument()
 @click.option("-s", "--section", "section_key", metavar="NAME", required=True,

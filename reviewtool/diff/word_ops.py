@@ -79,7 +79,6 @@ class WordDiff:
         }
 
 
-
 def normalise(ops: list[WordOp]) -> list[WordOp]:
     """Drop empty operations and merge neighbours of the same kind (changes into one)."""
     out: list[WordOp] = []
@@ -104,7 +103,6 @@ def change_op(old: str, new: str) -> WordOp:
     if old and new:
         return WordOp("replace", old, new)
     return WordOp("delete", old, new) if old else WordOp("insert", old, new)
-
 
 
 def inline_segments(ops: list[WordOp]) -> list[tuple[str, str]]:

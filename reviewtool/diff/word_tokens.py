@@ -23,7 +23,6 @@ def tokenize(text: str) -> list[str]:
     return TOKEN.findall(text)
 
 
-
 def space_units(text: str) -> list[str]:
     """*text* cut at single spaces (``str.split(" ")`` speed); no units if it is empty.
 
