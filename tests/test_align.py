@@ -5,14 +5,11 @@ from __future__ import annotations
 import itertools
 import random
 
-from reviewtool.diff.align import (
-    MATCH_THRESHOLD,
-    STATUSES,
-    _weighted_lis,
-    align,
-)
+from reviewtool.diff.align import MATCH_THRESHOLD, align
 from reviewtool.diff.assignment import max_weight_matching
 from reviewtool.diff.lexicon import content_words, title_similarity
+from reviewtool.diff.section_pairs import STATUSES
+from reviewtool.diff.weighted_lis import weighted_lis
 from reviewtool.draft.document import parse
 from tests.essays import FM, HEALTH, INTRO, MONEY, SAFETY, WEATHER, doc
 
@@ -277,7 +274,7 @@ def test_matching_equals_brute_force_on_random_graphs():
 
 def test_weighted_lis_keeps_the_heavy_sections_in_place():
     # Old order 0..3; the light section 3 moved to the front.
-    assert _weighted_lis([3, 0, 1, 2], [1, 5, 5, 5]) == {1, 2, 3}
+    assert weighted_lis([3, 0, 1, 2], [1, 5, 5, 5]) == {1, 2, 3}
     # The heavy section 3 moved to the front: the other three are lighter together.
-    assert _weighted_lis([3, 0, 1, 2], [100, 5, 5, 5]) == {0}
-    assert _weighted_lis([], []) == set()
+    assert weighted_lis([3, 0, 1, 2], [100, 5, 5, 5]) == {0}
+    assert weighted_lis([], []) == set()

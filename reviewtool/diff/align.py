@@ -24,8 +24,9 @@ per group of siblings with a longest increasing subsequence (fewest sections
 moved, then fewest words moved), so a single moved section does not mark its
 neighbours as moved; a changed parent also counts as a move.
 
-This module owns the stages, the thresholds and the result types (:class:`Alignment`,
-:class:`SectionPair`). The words and similarity measures live in
+This module owns the stages and the thresholds. The result types (:class:`Alignment`,
+:class:`SectionPair`, :data:`STATUSES`) live in :mod:`reviewtool.diff.section_pairs`, the
+order test for ``moved`` in :mod:`reviewtool.diff.weighted_lis`. The words and similarity measures live in
 :mod:`reviewtool.diff.lexicon`, the per-document facts and their cache in
 :mod:`reviewtool.diff.section_facts`, the assignment solver in
 :mod:`reviewtool.diff.assignment`.
@@ -38,8 +39,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import math
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from reviewtool.diff.assignment import max_weight_matching
 from reviewtool.diff.lexicon import (
@@ -52,12 +52,9 @@ from reviewtool.diff.lexicon import (
     title_similarity,
 )
 from reviewtool.diff.section_facts import clear_facts, document_facts
+from reviewtool.diff.section_pairs import STATUS_ORDER, Alignment, SectionPair
+from reviewtool.diff.weighted_lis import weighted_lis
 from reviewtool.draft.document import EMPTY_FINGERPRINT, Document, Section
-
-#: Every status a pair can carry, in the order they are listed in ``SectionPair.status``.
-STATUSES = ("added", "removed", "split", "merged", "promoted", "condensed", "renamed", "moved", "edited",
-            "unchanged")
-_STATUS_ORDER = {s: i for i, s in enumerate(STATUSES)}
 
 # ---------------------------------------------------------------- thresholds
 #: Weight of the title in the combined score (the rest is content). The
@@ -99,109 +96,6 @@ PROBE_WORDS = 40
 CANDIDATES = 12
 #: Most parts in one split or merge (wikidiff2's ``maxSplitSize`` is 3; 10 was proposed).
 MAX_PARTS = 8
-
-# ---------------------------------------------------------------- result types
-
-
-@dataclass
-class SectionPair:
-    """Sections of the old version paired with sections of the new version.
-
-    ``old`` and ``new`` hold 0..n sections each: no old section means added, no
-    new section removed, several new sections a split, several old a merge.
-    ``status`` lists every status that applies (see :data:`STATUSES`);
-    ``similarity`` is the content similarity (0..1) and ``title_similarity``
-    the similarity of the titles.
-    """
-
-    old: list[Section]
-    new: list[Section]
-    status: list[str]
-    similarity: float = 1.0
-    title_similarity: float = 1.0
-
-    @property
-    def old_key(self) -> str | None:
-        """Key of the first old section (document order), or None when added."""
-        return self.old[0].key if self.old else None
-
-    @property
-    def new_key(self) -> str | None:
-        """Key of the first new section (document order), or None when removed."""
-        return self.new[0].key if self.new else None
-
-    @property
-    def old_keys(self) -> list[str]:
-        return [s.key for s in self.old]
-
-    @property
-    def new_keys(self) -> list[str]:
-        return [s.key for s in self.new]
-
-    @property
-    def old_title(self) -> str | None:
-        return self.old[0].title if self.old else None
-
-    @property
-    def new_title(self) -> str | None:
-        return self.new[0].title if self.new else None
-
-    @property
-    def changed(self) -> bool:
-        return self.status != ["unchanged"]
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-friendly summary of the pair."""
-        return {
-            "status": list(self.status),
-            "old_key": self.old_key,
-            "new_key": self.new_key,
-            "old_keys": self.old_keys,
-            "new_keys": self.new_keys,
-            "old_title": self.old_title,
-            "new_title": self.new_title,
-            "similarity": round(self.similarity, 4),
-            "title_similarity": round(self.title_similarity, 4),
-        }
-
-
-@dataclass
-class Alignment:
-    """The result of :func:`align`: every section of both versions in exactly one pair.
-
-    ``pairs`` are in new-document order; a removed section sits where it was
-    relative to its old neighbours.
-    """
-
-    old: Document
-    new: Document
-    pairs: list[SectionPair]
-    _by_old: dict[str, SectionPair] = field(default_factory=dict, repr=False)
-    _by_new: dict[str, SectionPair] = field(default_factory=dict, repr=False)
-
-    def __post_init__(self) -> None:
-        for pair in self.pairs:
-            for s in pair.old:
-                self._by_old[s.key] = pair
-            for s in pair.new:
-                self._by_new[s.key] = pair
-
-    def for_old(self, key: str) -> SectionPair | None:
-        """The pair holding the old version's section *key*."""
-        return self._by_old.get(key)
-
-    def for_new(self, key: str) -> SectionPair | None:
-        """The pair holding the new version's section *key*."""
-        return self._by_new.get(key)
-
-    @property
-    def changed(self) -> list[SectionPair]:
-        """Pairs whose status is not ``unchanged``."""
-        return [p for p in self.pairs if p.changed]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"pairs": [p.to_dict() for p in self.pairs]}
-
 
 # ---------------------------------------------------------------- the aligner
 
@@ -672,7 +566,7 @@ class _Aligner:
             # fewest moved words (in a swap, the smaller section is the one that moved).
             sizes = [self.o.secs[i].words_all + 1 for i in seq]
             weights = [sum(sizes) + size for size in sizes]
-            keep = _weighted_lis(seq, weights)
+            keep = weighted_lis(seq, weights)
             for k, g in enumerate(members):
                 if k not in keep:
                     moved.add(id(g))
@@ -697,7 +591,7 @@ class _Aligner:
             status[gid].append("moved")
         pairs_by_group: dict[int, SectionPair] = {}
         for g in self.groups:
-            st = sorted(set(status[id(g)]), key=_STATUS_ORDER.__getitem__) or ["unchanged"]
+            st = sorted(set(status[id(g)]), key=STATUS_ORDER.__getitem__) or ["unchanged"]
             pairs_by_group[id(g)] = self._pair(g, st)
         ordered = self._order()
         return Alignment(self.o.doc, self.n.doc, [pairs_by_group[id(g)] for g in ordered])
@@ -746,41 +640,6 @@ class _Aligner:
             keyed.append(((anchor, 1, i), g))
         keyed.sort(key=lambda t: t[0])
         return [g for _, g in keyed]
-
-
-def _weighted_lis(seq: list[int], weights: list[int]) -> set[int]:
-    """Positions of a maximum-weight strictly increasing subsequence of *seq*.
-
-    O(n log n) with a Fenwick tree of prefix maxima over the ranks of the
-    values. Ties keep the earliest predecessor, so the result is deterministic.
-    """
-    if not seq:
-        return set()
-    ranks = {v: r + 1 for r, v in enumerate(sorted(set(seq)))}
-    size = len(ranks)
-    tree: list[tuple[int, int]] = [(0, -1)] * (size + 1)  # (best weight, position)
-    best_at = [0] * len(seq)
-    prev = [-1] * len(seq)
-    for pos, value in enumerate(seq):
-        r = ranks[value] - 1
-        best = (0, -1)
-        while r > 0:
-            if tree[r][0] > best[0]:
-                best = tree[r]
-            r -= r & -r
-        best_at[pos] = best[0] + weights[pos]
-        prev[pos] = best[1]
-        r = ranks[value]
-        while r <= size:
-            if best_at[pos] > tree[r][0]:
-                tree[r] = (best_at[pos], pos)
-            r += r & -r
-    end = max(range(len(seq)), key=lambda p: (best_at[p], -p))
-    keep: set[int] = set()
-    while end != -1:
-        keep.add(end)
-        end = prev[end]
-    return keep
 
 
 def unchanged_in_place(old: Document, new: Document, key: str) -> bool:

@@ -50,7 +50,7 @@ from reviewtool.diff.lexicon import normalise_title
 from reviewtool.draft.document import Document, Section
 
 if TYPE_CHECKING:
-    from reviewtool.diff.align import Alignment
+    from reviewtool.diff.section_pairs import Alignment
     from reviewtool.draft.history import DraftHistory, Version
 
 __all__ = [

@@ -15,7 +15,7 @@ such merge or split for a reader: "heading “Cargo config” removed: 120 words
 
 from __future__ import annotations
 
-from reviewtool.diff.align import STATUSES, Alignment, SectionPair
+from reviewtool.diff.section_pairs import STATUSES, Alignment, SectionPair
 from reviewtool.diff.word_diff import word_diff
 from reviewtool.draft.document import Document, Section, count_words
 

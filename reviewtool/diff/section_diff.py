@@ -31,9 +31,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from reviewtool.diff.align import STATUSES, Alignment, SectionPair, align
+from reviewtool.diff.align import align
 from reviewtool.diff.heading_moves import absorb_headings
 from reviewtool.diff.markup import edge_whitespace_changed, markup_changes
+from reviewtool.diff.section_pairs import STATUSES, Alignment, SectionPair
 from reviewtool.diff.word_diff import word_diff
 from reviewtool.diff.word_ops import WordDiff
 from reviewtool.draft.document import Document, Section

@@ -39,9 +39,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from reviewtool.diff.align import SectionPair, align, unchanged_in_place
+from reviewtool.diff.align import align, unchanged_in_place
 from reviewtool.diff.markup import markup_changes
 from reviewtool.diff.section_diff import diff_pairs
+from reviewtool.diff.section_pairs import SectionPair
 from reviewtool.draft.document import Document, Section
 from reviewtool.draft.history import DraftHistory, Version
 from reviewtool.draft.section_names import find_section

@@ -20,11 +20,11 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from reviewtool.diff.align import SectionPair
 from reviewtool.diff.heading_moves import heading_note
 from reviewtool.diff.hunks import DEFAULT_CONTEXT, Gap, change_spans, collapse
 from reviewtool.diff.paragraphs import Row, SideRow, paragraph_rows, side_rows
 from reviewtool.diff.section_diff import DocumentDiff, SectionChange
+from reviewtool.diff.section_pairs import SectionPair
 from reviewtool.draft.document import Document, Section
 
 
