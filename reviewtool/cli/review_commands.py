@@ -1,4 +1,4 @@
-"""The review workflow on the command line: ``review request|submit|viewed`` and ``status``.
+"""The review workflow on the command line: ``review request|withdraw|submit|viewed`` and ``status``.
 
 Registered on the main group (:mod:`reviewtool.cli.group`) when :mod:`reviewtool.cli.commands`
 imports it. Each command also speaks ``--json``. The core is :mod:`reviewtool.review.workflow_store` (writes),
@@ -56,7 +56,7 @@ def review_version(hist: DraftHistory, rev: str | None) -> Version:
 
 @main.group("review", cls=ReviewtoolGroup)
 def review_group() -> None:
-    """The review workflow: ask for reviews, give a verdict, mark sections viewed."""
+    """The review workflow: ask for reviews (or withdraw them), give a verdict, mark sections viewed."""
 
 
 @review_group.command("request")
@@ -79,6 +79,38 @@ def request_command(ctx: Context, rev: str | None, draft: str | None, reviewers:
                           "version": v.commit, "reviewers": asked, "body": event.body})
         return
     render.print_text(f"asked {', '.join(asked)} to review {hist.draft} at {v.short}")
+
+
+@review_group.command("withdraw")
+@draft_option
+@click.option("-r", "--reviewer", "reviewers", metavar="EMAIL", multiple=True,
+              help="Whose request to withdraw (repeat for several; default: yours, to decline it).")
+@click.option("-m", "--message", metavar="TEXT", help="An optional reason.")
+@json_option
+@pass_ctx
+def withdraw_command(ctx: Context, draft: str | None, reviewers: tuple[str, ...], message: str | None,
+                     as_json: bool) -> None:
+    """Withdraw a review request: the one standing for each reviewer on the draft.
+
+    The author of the request may withdraw it; the reviewer asked may decline it (without
+    --reviewer: your own). A request already answered by a verdict cannot be withdrawn.
+    Asking again with `review request` opens a new request.
+    """
+    hist = committed_history(ctx, draft)
+    store = workflow_store(ctx)
+    made = store.withdraw_requests(hist, list(reviewers), message)
+    if as_json:
+        emit_json({"draft": hist.draft, "withdrawn": [
+            {"id": w.id, "type": "withdraw", "time": w.time, "request": w.target, "version": w.version.commit,
+             "reviewers": list(w.reviewers), "declined": any(w.declined_by(r) for r in w.reviewers),
+             "body": w.body} for w in made]})
+        return
+    for w in made:
+        if len(w.reviewers) == 1 and w.declined_by(w.reviewers[0]):
+            render.print_text(f"declined the request to review {hist.draft} at {w.version.commit[:8]}")
+        else:
+            render.print_text(f"withdrew the request for {', '.join(w.reviewers)} to review {hist.draft} "
+                              f"at {w.version.commit[:8]}")
 
 
 @review_group.command("submit")
@@ -212,11 +244,18 @@ def status_text(report: Any) -> Text:
             out.append(f" - {one_line(verdict.body)[:80]}", style="grey50")
         out.append("\n")
     out.append("\nRequests\n", style="bold")
-    if not report.requests:
+    if not report.requests and not report.withdrawn:
         out.append("  none\n", style="grey50")
     for r in report.requests:
         out.append(f"  {_who(r.reviewer)} asked by {_who(r.request.author)} on {r.request.version.commit[:8]}: ")
         out.append("answered" if r.answered else "waiting", style="green" if r.answered else "yellow")
+        out.append("\n")
+    for r in report.withdrawn:
+        out.append(f"  {_who(r.reviewer)} asked by {_who(r.request.author)} on {r.request.version.commit[:8]}: ",
+                   style="grey50")
+        out.append("declined" if r.declined else f"withdrawn by {_who(r.withdrawn.author)}", style="grey50")
+        if r.withdrawn.body:
+            out.append(f" - {one_line(r.withdrawn.body)[:80]}", style="grey50")
         out.append("\n")
     mine = report.for_me
     out.append(f"\nFor you ({one_line(mine.me.email or mine.me.name)})\n", style="bold")

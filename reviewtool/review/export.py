@@ -6,8 +6,8 @@ date), counts them (open/resolved, by reviewer, by section, by anchor state)
 and renders one document:
 
 * ``json``: ``{"draft", "version", "scope", "filters", "summary", "sections": [{"kind",
-  "key", "title", "threads": [...]}]}``, the review state (verdicts, open requests,
-  viewed coverage) in ``summary.review``; strings are JSON-escaped, and the C1 controls
+  "key", "title", "threads": [...]}]}``, the review state (verdicts, open and
+  withdrawn requests, viewed coverage) in ``summary.review``; strings are JSON-escaped, and the C1 controls
   and hidden characters (:func:`reviewtool.textsafe.hidden_at`) that JSON leaves raw
   are escaped too (``\\u200b``), so the text decodes exactly;
 * ``html``: one self-contained file (inline CSS, no scripts, no external
@@ -36,6 +36,8 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from reviewtool.errors import ReviewtoolError, UsageError
+from reviewtool.review.export_state import request_lines, review_lines, viewed_lines, withdrawn_lines
+from reviewtool.review.export_state import who as _who
 from reviewtool.textsafe import clean, json_text, one_line
 
 FORMATS = ("markdown", "json", "html")
@@ -225,8 +227,8 @@ def build(items: Sequence[tuple[Any, Any]], *, draft: str, version: Any, title: 
         "sections": [{"kind": g.kind, "key": g.key, "title": g.title, "threads": len(g.threads),
                       "open": sum(1 for t in g.threads if t["status"] == "open"),
                       "resolved": sum(1 for t in g.threads if t["status"] == "resolved")} for g in ordered],
-        "review": review if review is not None else {"verdicts": [], "requests": [], "viewed": [],
-                                                     "viewed_version": None},
+        "review": review if review is not None else {"verdicts": [], "requests": [], "withdrawn_requests": [],
+                                                     "viewed": [], "viewed_version": None},
     }
     return {
         "schema": SCHEMA_VERSION,
@@ -298,9 +300,6 @@ def _summary_line(s: dict[str, Any]) -> str:
             f"{_plural(s['suggestions'], 'suggested edit')} ({s['applied']} applied).")
 
 
-_VERDICT_WORDS = {"approved": "approved", "changes_requested": "changes requested", "commented": "commented"}
-
-
 def _scope_words(data: dict[str, Any]) -> str:
     """What the export covers, in words: the whole draft, one version, or from a version on."""
     scope = data.get("scope") or {}
@@ -311,36 +310,6 @@ def _scope_words(data: dict[str, Any]) -> str:
     if scope.get("kind") == "from":
         return f"Scope: from version {str(scope.get('from') or '')[:8]} to the newest{at}."
     return f"Scope: version {v.get('short') or ''} only."
-
-
-def _review_lines(review: dict[str, Any]) -> list[tuple[str, str]]:
-    """The review state as ``(label, text)`` lines (plain, unescaped)."""
-    lines: list[tuple[str, str]] = []
-    for v in review.get("verdicts", []):
-        who = _who(v["reviewer"]["name"], v["reviewer"]["email"])
-        state = "current" if v["current"] else "stale: the draft changed since"
-        text = f"{_VERDICT_WORDS.get(v['verdict'], v['verdict'])} on {str(v['version'])[:8]} ({state})"
-        if v.get("body"):
-            text += f": {one_line(v['body'])}"
-        lines.append((who, text))
-    return lines
-
-
-def _request_lines(review: dict[str, Any]) -> list[str]:
-    return [f"{_who(r['reviewer']['name'], r['reviewer']['email'])}, asked by "
-            f"{_who(r['requested_by']['name'], r['requested_by']['email'])} on {str(r['version'])[:8]}"
-            for r in review.get("requests", [])]
-
-
-def _viewed_lines(review: dict[str, Any]) -> list[str]:
-    return [f"{_who(r['reviewer']['name'], r['reviewer']['email'])}: {r['viewed']}/{r['sections']} sections viewed"
-            for r in review.get("viewed", [])]
-
-
-def _who(name: str, email: str) -> str:
-    if name and email:
-        return f"{name} <{email}>"
-    return name or email or "unknown"
 
 
 # ---------------------------------------------------------------------- Markdown
@@ -397,14 +366,16 @@ def to_markdown(data: dict[str, Any]) -> str:
     out.append(f"**{_summary_line(s)}**")
     out.append("")
     review = s.get("review") or {}
-    verdicts = _review_lines(review)
+    verdicts = review_lines(review)
     out += ["**Verdicts:**", ""]
     out += [f"- {md_escape(who)}: {md_escape(text)}" for who, text in verdicts] or ["- none"]
     out += ["", "**Open review requests:**", ""]
-    out += [f"- {md_escape(line)}" for line in _request_lines(review)] or ["- none"]
+    out += [f"- {md_escape(line)}" for line in request_lines(review)] or ["- none"]
+    if withdrawn_lines(review):
+        out += ["", "**Withdrawn review requests:**", ""] + [f"- {md_escape(x)}" for x in withdrawn_lines(review)]
     out += ["", "**Viewed sections**" + (f" (at {md_escape(str(review['viewed_version'])[:8])})"
                                          if review.get("viewed_version") else "") + ":", ""]
-    out += [f"- {md_escape(line)}" for line in _viewed_lines(review)] or ["- none"]
+    out += [f"- {md_escape(line)}" for line in viewed_lines(review)] or ["- none"]
     out.append("")
     if s["reviewers"]:
         out += ["| Reviewer | Threads | Open | Resolved | Replies |", "|---|---:|---:|---:|---:|"]
@@ -514,12 +485,15 @@ def to_html(data: dict[str, Any]) -> str:
              f"<p><strong>{_h(_summary_line(s))}</strong></p>"]
     review = s.get("review") or {}
     parts.append("<h3>Verdicts</h3><ul>" + ("".join(f"<li><strong>{_h(who)}</strong>: {_h(text)}</li>"
-                                                    for who, text in _review_lines(review)) or "<li>none</li>")
+                                                    for who, text in review_lines(review)) or "<li>none</li>")
                  + "</ul>")
     parts.append("<h3>Open review requests</h3><ul>"
-                 + ("".join(f"<li>{_h(line)}</li>" for line in _request_lines(review)) or "<li>none</li>") + "</ul>")
+                 + ("".join(f"<li>{_h(line)}</li>" for line in request_lines(review)) or "<li>none</li>") + "</ul>")
+    if withdrawn_lines(review):
+        parts.append("<h3>Withdrawn review requests</h3><ul>"
+                     + "".join(f"<li>{_h(line)}</li>" for line in withdrawn_lines(review)) + "</ul>")
     parts.append("<h3>Viewed sections</h3><ul>"
-                 + ("".join(f"<li>{_h(line)}</li>" for line in _viewed_lines(review)) or "<li>none</li>") + "</ul>")
+                 + ("".join(f"<li>{_h(line)}</li>" for line in viewed_lines(review)) or "<li>none</li>") + "</ul>")
     if s["reviewers"]:
         parts.append('<table><tr><th>Reviewer</th><th class="n">Threads</th><th class="n">Open</th>'
                      '<th class="n">Resolved</th><th class="n">Replies</th></tr>')

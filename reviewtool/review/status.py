@@ -3,7 +3,7 @@
 :func:`review_status` folds the threads and workflow events of one draft against its
 history into a :class:`StatusReport`: each reviewer's standing verdict (current or
 stale, and how many sections changed since), the standing review requests (answered or
-not), and for me (git's ``user.email``) the requests waiting for me, the threads where
+not; withdrawn ones apart), and for me (git's ``user.email``) the requests waiting for me, the threads where
 someone answered after my last word, my suggestions not applied yet, and for an author
 of the draft the open threads and the change requests no newer version has answered.
 "Later", "answered" and "current" follow ancestry along the first-parent line
@@ -94,13 +94,17 @@ class StatusReport:
     draft: str
     version: Any  # reviewtool.draft.history.Version
     reviews: list[ReviewEntry]
+    #: The standing requests, answered or waiting (withdrawn ones are in :attr:`withdrawn`).
     requests: list[RequestState]
     for_me: ForMe
+    #: The standing requests that were withdrawn (by the requester, or declined by the reviewer).
+    withdrawn: list[RequestState] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {"draft": self.draft, "version": self.version.to_dict(),
                 "reviews": [r.to_json() for r in self.reviews],
                 "requests": [r.to_json() for r in self.requests],
+                "withdrawn_requests": [r.to_json() for r in self.withdrawn],
                 "for_me": self.for_me.to_json()}
 
 
@@ -160,12 +164,14 @@ def review_status(history: Any, threads: Iterable[Thread], workflow: WorkflowEve
     people = [Person(v.author, v.email) for v in history.versions if not v.is_worktree]
     people += [Person(t.author, t.email) for t in draft_threads]
     people += [Person(r.author, r.email) for t in draft_threads for r in t.replies]
-    states = request_states(mine.requests, mine.verdicts, line, known_names(mine, [*people, person]))
+    states = request_states(mine.requests, mine.verdicts, line, known_names(mine, [*people, person]),
+                            mine.withdrawals)
+    standing = [s for s in states if s.state != "withdrawn"]
     is_author = (any(v.email and person.is_(v.email) for v in history.versions if not v.is_worktree)
                  or any(r.author.is_(email) for r in mine.requests))
     for_me = ForMe(
         person,
-        requests=[s for s in states if s.reviewer.is_(email) and not s.answered],
+        requests=[s for s in standing if s.reviewer.is_(email) and not s.answered],
         threads_awaiting_reply=[t for t in draft_threads if t.status == "open" and awaits_reply(t, name, email)],
         suggestions_unapplied=[t for t in draft_threads
                                if t.status == "open" and t.suggestion is not None and t.applied is None
@@ -175,7 +181,8 @@ def review_status(history: Any, threads: Iterable[Thread], workflow: WorkflowEve
         changes_requested=[e for e in reviews if e.verdict.verdict == "changes_requested" and e.current]
         if is_author else [],
     )
-    return StatusReport(history.draft, newest, reviews, states, for_me)
+    return StatusReport(history.draft, newest, reviews, standing, for_me,
+                        [s for s in states if s.state == "withdrawn"])
 
 
 def awaits_reply(thread: Thread, name: str, email: str) -> bool:
@@ -197,6 +204,20 @@ def _last_word(thread: Thread) -> tuple[str, str, str]:
     words = [(thread.created, thread.author, thread.email)]
     words += [(r.time, r.author, r.email) for r in thread.replies if not r.retracted]
     return max(words)
+
+
+def waiting_requests_by_version(history: Any, workflow: WorkflowEvents,
+                                line: VersionLine | None = None) -> dict[str, list[RequestState]]:
+    """The requests on the draft of *history* still waiting (neither answered nor withdrawn),
+    grouped by the commit of the version they ask about (for history rows)."""
+    line = line or version_line(history)
+    mine = workflow.for_paths(history.paths)
+    people = [Person(v.author, v.email) for v in history.versions if not v.is_worktree]
+    grouped: dict[str, list[RequestState]] = {}
+    for s in request_states(mine.requests, mine.verdicts, line, known_names(mine, people), mine.withdrawals):
+        if s.state == "waiting":
+            grouped.setdefault(s.request.version.commit, []).append(s)
+    return grouped
 
 
 def reviews_by_version(entries: Iterable[ReviewEntry]) -> dict[str, list[ReviewEntry]]:
@@ -248,7 +269,8 @@ def review_summary(history: Any, workflow: WorkflowEvents, at_version: Any,
                    in_scope: Any = None, line: VersionLine | None = None) -> dict[str, Any]:
     """The review state for an export, JSON-ready: ``verdicts`` (each reviewer's latest verdict
     among those *in_scope*, with its version and whether it is current), ``requests`` (the
-    standing requests in scope not answered yet) and ``viewed`` (each reviewer's viewed
+    standing requests in scope neither answered nor withdrawn), ``withdrawn_requests`` (those
+    in scope that were withdrawn or declined) and ``viewed`` (each reviewer's viewed
     coverage of *at_version*). *in_scope* is a predicate on a version
     :class:`~reviewtool.review.events.Anchor` (None: every version of the draft)."""
     line = line or version_line(history)
@@ -257,6 +279,8 @@ def review_summary(history: Any, workflow: WorkflowEvents, at_version: Any,
     newest = newest_committed(history)
     verdicts = [v for v in mine.verdicts if keep(v.version)]
     names = known_names(mine, [Person(v.author, v.email) for v in history.versions if not v.is_worktree])
+    states = [s for s in request_states(mine.requests, mine.verdicts, line, names, mine.withdrawals)
+              if keep(s.request.version)]
     docs = BlobDocuments(history)
     reviewers: dict[str, Person] = {}
     for mark in mine.marks:
@@ -270,8 +294,8 @@ def review_summary(history: Any, workflow: WorkflowEvents, at_version: Any,
         "verdicts": [{"reviewer": v.reviewer.to_dict(), "verdict": v.verdict, "version": v.version.commit,
                       "current": v.version.blob == newest.blob, "body": v.body, "time": v.time}
                      for v in latest_verdicts(verdicts, line)],
-        "requests": [s.to_json() for s in request_states(mine.requests, mine.verdicts, line, names)
-                     if not s.answered and keep(s.request.version)],
+        "requests": [s.to_json() for s in states if s.state == "waiting"],
+        "withdrawn_requests": [s.to_json() for s in states if s.state == "withdrawn"],
         "viewed": viewed,
         "viewed_version": None if at_version.is_worktree else at_version.commit,
     }

@@ -1,10 +1,12 @@
-"""The review workflow's events, folded into state: requests, verdicts and viewed marks.
+"""The review workflow's events, folded into state: requests (and withdrawals), verdicts, viewed marks.
 
-Besides the thread events (:mod:`reviewtool.review.fold`), the notes carry four workflow
+Besides the thread events (:mod:`reviewtool.review.fold`), the notes carry five workflow
 event types (``docs/notes-format.md`` §3.2), each with an ``anchor`` naming the version
 (commit, path, blob; a section for the marks):
 
 * ``request``: an author asks ``reviewers`` (emails) to review a version;
+* ``withdraw``: the requester takes a request (its ``target``) back from some of its
+  ``reviewers``, or a reviewer declines it;
 * ``verdict``: a reviewer's review of a version, ``approved``, ``changes_requested`` or
   ``commented``, with an optional summary ``body``;
 * ``viewed`` / ``unviewed``: a reviewer marks a section of a version as read, or not.
@@ -14,8 +16,9 @@ unknown types); the folds are pure functions over them and a
 :class:`~reviewtool.review.lineage.VersionLine`: :func:`latest_verdicts` (a reviewer's
 verdict on a later version supersedes; on the same version, the later event),
 :func:`request_states` (answered once the reviewer gives a verdict on that version or a
-later one). Viewed marks are folded per section in
-:mod:`reviewtool.review.viewed`; the ``status`` report is :mod:`reviewtool.review.status`.
+later one; withdrawn by a ``withdraw`` aimed at it by the requester or by that reviewer).
+Viewed marks are folded per section in :mod:`reviewtool.review.viewed`; the ``status``
+report is :mod:`reviewtool.review.status`.
 """
 
 from __future__ import annotations
@@ -25,12 +28,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from reviewtool.review.events import Anchor, Event, Problem, parse_anchor
+from reviewtool.review.events import Anchor, Event, Problem, parse_anchor, same_person
 from reviewtool.review.fold import dedupe
 from reviewtool.review.lineage import VersionLine
 
 #: Workflow event types (not thread events: :func:`reviewtool.review.fold.fold` skips them).
-WORKFLOW_TYPES = ("request", "verdict", "viewed", "unviewed")
+WORKFLOW_TYPES = ("request", "withdraw", "verdict", "viewed", "unviewed")
 #: The verdicts a reviewer can give, as stored.
 VERDICTS = ("approved", "changes_requested", "commented")
 #: How a verdict reads in one word or two.
@@ -85,6 +88,27 @@ class ReviewRequest:
 
 
 @dataclass(eq=False)
+class Withdrawal:
+    """A ``withdraw`` event: *author* takes request *target* back from *reviewers* (emails).
+
+    It takes effect for a reviewer only when *author* is the request's author or that
+    reviewer (a reviewer declining); see :func:`request_states`."""
+
+    id: str
+    author: Person
+    time: str
+    target: str
+    version: Anchor
+    reviewers: tuple[str, ...]
+    body: str | None
+    event: Event
+
+    def declined_by(self, email: str) -> bool:
+        """Whether this is *email* declining a request made to them (not the requester withdrawing it)."""
+        return self.author.is_(email)
+
+
+@dataclass(eq=False)
 class Verdict:
     """A ``verdict`` event: *reviewer*'s review of *version* (one of :data:`VERDICTS`)."""
 
@@ -120,6 +144,7 @@ class WorkflowEvents:
     requests: list[ReviewRequest] = field(default_factory=list)
     verdicts: list[Verdict] = field(default_factory=list)
     marks: list[ViewMark] = field(default_factory=list)
+    withdrawals: list[Withdrawal] = field(default_factory=list)
 
     def for_paths(self, paths: Iterable[str]) -> WorkflowEvents:
         """Only the events on one draft: those whose version's path is one of *paths* (the
@@ -127,7 +152,8 @@ class WorkflowEvents:
         keep = set(paths)
         return WorkflowEvents([r for r in self.requests if r.version.path in keep],
                               [v for v in self.verdicts if v.version.path in keep],
-                              [m for m in self.marks if m.version.path in keep])
+                              [m for m in self.marks if m.version.path in keep],
+                              [w for w in self.withdrawals if w.version.path in keep])
 
 
 def parse_workflow(events: Iterable[Event], unique: bool = False) -> tuple[WorkflowEvents, list[Problem]]:
@@ -135,8 +161,9 @@ def parse_workflow(events: Iterable[Event], unique: bool = False) -> tuple[Workf
 
     *events* are deduplicated by id first unless *unique* says they already are. A
     workflow event is malformed (reported, skipped, never deleted) when its anchor is
-    missing or malformed, a request names no reviewer, a verdict is not one of
-    :data:`VERDICTS`, or a mark names no section. Unknown fields are ignored.
+    missing or malformed, a request or a withdrawal names no reviewer, a withdrawal has no
+    ``target``, a verdict is not one of :data:`VERDICTS`, or a mark names no section.
+    Unknown fields are ignored.
     """
     evs = list(events) if unique else dedupe(events)[0]
     result = WorkflowEvents()
@@ -148,12 +175,12 @@ def parse_workflow(events: Iterable[Event], unique: bool = False) -> tuple[Workf
             who = Person(ev.author, ev.email)
             body = ev.body if isinstance(ev.body, str) and ev.body.strip() else None
             if ev.type == "request":
-                reviewers = ev.extra.get("reviewers")
-                if (not isinstance(reviewers, list) or not reviewers
-                        or not all(isinstance(r, str) and r.strip() for r in reviewers)):
-                    raise ValueError("a request needs reviewers: a list of emails")
-                result.requests.append(ReviewRequest(ev.id, who, ev.time, anchor,
-                                                     tuple(dict.fromkeys(r.strip() for r in reviewers)), body, ev))
+                result.requests.append(ReviewRequest(ev.id, who, ev.time, anchor, _reviewers(ev), body, ev))
+            elif ev.type == "withdraw":
+                if not ev.target:
+                    raise ValueError("a withdrawal needs a target: the id of the request it withdraws")
+                result.withdrawals.append(Withdrawal(ev.id, who, ev.time, ev.target, anchor, _reviewers(ev),
+                                                     body, ev))
             elif ev.type == "verdict":
                 verdict = ev.extra.get("verdict")
                 if verdict not in VERDICTS:
@@ -166,6 +193,14 @@ def parse_workflow(events: Iterable[Event], unique: bool = False) -> tuple[Workf
         except ValueError as exc:
             problems.append(Problem(ev.note_commit, ev._line, ev.raw, f"{ev.type} {ev.id}: {exc}"))
     return result, problems
+
+
+def _reviewers(ev: Event) -> tuple[str, ...]:
+    reviewers = ev.extra.get("reviewers")
+    if (not isinstance(reviewers, list) or not reviewers
+            or not all(isinstance(r, str) and r.strip() for r in reviewers)):
+        raise ValueError(f"a {ev.type} needs reviewers: a list of emails")
+    return tuple(dict.fromkeys(r.strip() for r in reviewers))
 
 
 # ---------------------------------------------------------------------------- folds
@@ -209,17 +244,37 @@ def _later(line: VersionLine, a: Anchor, b: Anchor, a_order: tuple[str, str], b_
 
 @dataclass
 class RequestState:
-    """One reviewer's standing request: the latest request naming them, and whether it is answered."""
+    """One reviewer's standing request: the latest request naming them, whether it is
+    answered, and the withdrawal that took it back (if any)."""
 
     reviewer: Person
     request: ReviewRequest
     answered: bool
     answer: Verdict | None = None
+    withdrawn: Withdrawal | None = None
+
+    @property
+    def state(self) -> str:
+        """``answered`` (a verdict answers it, withdrawn or not), ``withdrawn`` or ``waiting``."""
+        if self.answered:
+            return "answered"
+        return "withdrawn" if self.withdrawn is not None else "waiting"
+
+    @property
+    def declined(self) -> bool:
+        """Whether the reviewer withdrew it (declined), rather than the requester."""
+        return self.withdrawn is not None and self.withdrawn.declined_by(self.reviewer.email)
 
     def to_json(self) -> dict[str, Any]:
-        """``{"reviewer", "requested_by", "version", "answered"}`` as ``status --json`` prints it."""
-        return {"reviewer": self.reviewer.to_dict(), "requested_by": self.request.author.to_dict(),
-                "version": self.request.version.commit, "answered": self.answered}
+        """``{"reviewer", "requested_by", "version", "answered"}`` as ``status --json`` prints it;
+        a withdrawn request also has ``"withdrawn": {"id", "by", "time", "body", "declined"}``."""
+        data: dict[str, Any] = {"reviewer": self.reviewer.to_dict(), "requested_by": self.request.author.to_dict(),
+                                "version": self.request.version.commit, "answered": self.answered}
+        w = self.withdrawn
+        if w is not None:
+            data["withdrawn"] = {"id": w.id, "by": w.author.to_dict(), "time": w.time, "body": w.body,
+                                 "declined": self.declined}
+        return data
 
 
 def answering_verdict(request_version: Anchor, reviewer_email: str, verdicts: Iterable[Verdict],
@@ -233,11 +288,17 @@ def answering_verdict(request_version: Anchor, reviewer_email: str, verdicts: It
 
 
 def request_states(requests: Iterable[ReviewRequest], verdicts: list[Verdict], line: VersionLine,
-                   names: dict[str, str] | None = None) -> list[RequestState]:
+                   names: dict[str, str] | None = None,
+                   withdrawals: Iterable[Withdrawal] = ()) -> list[RequestState]:
     """For every reviewer ever asked, their latest request (the one on the latest version, by
     ancestry; on the same version the later event) and whether it is answered: they gave a
     verdict on that version or a later one. *names* maps emails (casefolded) to names to show.
-    Ordered by the request's time."""
+
+    A request is withdrawn for a reviewer by the first withdrawal, in (time, id) order, that
+    names it as ``target`` and that reviewer, written by the request's author or by that
+    reviewer (anyone else's has no effect). Withdrawals aim at one request event, so a
+    later request (a new event) stands un-withdrawn: asking again re-opens. Ordered by the
+    request's time."""
     latest: dict[str, tuple[str, ReviewRequest]] = {}
     for req in requests:
         for email in req.reviewers:
@@ -245,13 +306,37 @@ def request_states(requests: Iterable[ReviewRequest], verdicts: list[Verdict], l
             have = latest.get(key)
             if have is None or _request_later(line, req, have[1]):
                 latest[key] = (email, req)
+    by_target: dict[str, list[Withdrawal]] = {}
+    for w in withdrawals:
+        by_target.setdefault(w.target, []).append(w)
     states = []
     for key, (email, req) in latest.items():
         answer = answering_verdict(req.version, email, verdicts, line)
         name = (names or {}).get(key, "")
-        states.append(RequestState(Person(name, email), req, answer is not None, answer))
+        withdrawn = withdrawal_of(req, email, by_target.get(req.id, ()))
+        states.append(RequestState(Person(name, email), req, answer is not None, answer, withdrawn))
     states.sort(key=lambda s: (s.request.time, s.request.id, s.reviewer.email))
     return states
+
+
+def withdrawal_of(request: ReviewRequest, email: str, withdrawals: Iterable[Withdrawal]) -> Withdrawal | None:
+    """The withdrawal that takes *request* back from reviewer *email*: the first in (time, id)
+    order among *withdrawals* that targets it, names *email* and was written by the
+    request's author (same person, §5.4 of the format) or by *email* itself."""
+    found = None
+    for w in withdrawals:
+        if (w.target == request.id and any(r.casefold() == email.casefold() for r in w.reviewers)
+                and may_withdraw(w.author, request, email)
+                and (found is None or (w.time, w.id) < (found.time, found.id))):
+            found = w
+    return found
+
+
+def may_withdraw(person: Person, request: ReviewRequest, reviewer_email: str) -> bool:
+    """Whether *person* may withdraw *request* from *reviewer_email*: they made the request, or
+    they are that reviewer (declining)."""
+    author = request.author
+    return same_person(person.name, person.email, author.name, author.email) or person.is_(reviewer_email)
 
 
 def _request_later(line: VersionLine, new: ReviewRequest, old: ReviewRequest) -> bool:
@@ -263,7 +348,7 @@ def known_names(workflow: WorkflowEvents, people: Iterable[Person] = ()) -> dict
     (e.g. commit authors and comment writers): requests name reviewers by email only."""
     names: dict[str, str] = {}
     for person in (*people, *(r.author for r in workflow.requests), *(v.reviewer for v in workflow.verdicts),
-                   *(m.reviewer for m in workflow.marks)):
+                   *(m.reviewer for m in workflow.marks), *(w.author for w in workflow.withdrawals)):
         if person.email and person.name:
             names[person.email.casefold()] = person.name
     return names

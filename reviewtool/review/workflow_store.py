@@ -1,4 +1,4 @@
-"""Writing and loading the review workflow's events: requests, verdicts, viewed marks.
+"""Writing and loading the review workflow's events: requests, withdrawals, verdicts, viewed marks.
 
 :class:`WorkflowStore` validates each action against the repository and appends one
 event line to the note of the version's commit, through the same compare-and-swap
@@ -20,7 +20,17 @@ from reviewtool.review.events import FORMAT_VERSION, Anchor, Event, Problem, Thr
 from reviewtool.review.fold import _fold, dangling_problems, dedupe
 from reviewtool.review.store import ReviewStore
 from reviewtool.review.viewed import viewed_sections
-from reviewtool.review.workflow import VERDICTS, WorkflowEvents, parse_workflow, valid_email
+from reviewtool.review.workflow import (
+    VERDICTS,
+    Person,
+    ReviewRequest,
+    Withdrawal,
+    WorkflowEvents,
+    may_withdraw,
+    parse_workflow,
+    request_states,
+    valid_email,
+)
 
 
 @dataclass
@@ -71,6 +81,65 @@ class WorkflowStore:
         if me and me.casefold() in wanted:
             raise UsageError("you cannot request a review from yourself")
         return self._write("request", anchor, _optional(body), {"reviewers": list(wanted.values())})
+
+    def withdraw_requests(self, history: Any, reviewers: Sequence[str], body: str | None = None) -> list[Withdrawal]:
+        """Withdraw the standing requests of *reviewers* (emails) on the draft of *history*
+        (:class:`~reviewtool.draft.history.DraftHistory`); without *reviewers*, mine (declining
+        a request made to me). Only the request's author or the reviewer may; a request that
+        is answered or already withdrawn is refused. One ``withdraw`` event per request, all
+        written in one compare-and-swap, each later than the request it withdraws."""
+        from reviewtool.review.status import version_line
+
+        name, me = self.store.identity()
+        if not reviewers and not me:
+            raise UsageError("name the reviewer (--reviewer EMAIL): git's user.email is not set")
+        wanted: dict[str, str] = {}
+        for raw in reviewers or [me]:
+            email = (raw or "").strip()
+            if not valid_email(email):
+                raise UsageError(f"invalid reviewer {raw!r}: give an email address (name@example.org)")
+            wanted.setdefault(email.casefold(), email)
+        workflow = self.load().workflow.for_paths(history.paths)
+        states = {s.reviewer.email.casefold(): s
+                  for s in request_states(workflow.requests, workflow.verdicts, version_line(history),
+                                          withdrawals=workflow.withdrawals)}
+        targets: dict[str, tuple[ReviewRequest, list[str]]] = {}
+        for key, email in wanted.items():
+            state = states.get(key)
+            where = history.draft
+            if state is None:
+                raise ReviewtoolError(f"nobody asked {email} to review {where}: no request to withdraw")
+            req = state.request
+            if not may_withdraw(Person(name, me), req, email):
+                raise UsageError(f"only {req.author.label} (who asked) or {email} (who was asked) can "
+                                 f"withdraw the request for {email} to review {where}")
+            if state.answered and state.answer is not None:
+                raise ReviewtoolError(f"{email} already answered the request on {req.version.commit[:8]} "
+                                      f"({state.answer.label} on {state.answer.version.commit[:8]}): "
+                                      "nothing to withdraw")
+            if state.withdrawn is not None:
+                how = f"{email} declined it" if state.declined else f"{state.withdrawn.author.label} withdrew it"
+                raise ReviewtoolError(f"the request for {email} on {req.version.commit[:8]} is already "
+                                      f"withdrawn ({how}); ask again with `reviewtool review request`")
+            targets.setdefault(req.id, (req, []))[1].append(state.reviewer.email)
+        floor = max((e.time for e in self.store.events()[0]
+                     if e.type in ("request", "withdraw") and e.email.casefold() == me.casefold()), default=None)
+        made: list[Withdrawal] = []
+        lines: dict[str, list[str]] = {}
+        for req, emails in targets.values():
+            floor = max(floor or "", req.time)
+            event = Event(FORMAT_VERSION, uuid.uuid4().hex, "withdraw", req.id, name, me,
+                          time_after(self.store.now(), floor), _optional(body), None, None,
+                          {"anchor": req.version.to_json(), "reviewers": emails})
+            floor = event.time
+            event.raw = event.to_line()
+            event.note_commit = req.version.commit
+            event.notes = (req.version.commit,)
+            lines.setdefault(req.version.commit, []).append(event.raw)
+            made.append(Withdrawal(event.id, Person(name, me), event.time, req.id, req.version, tuple(emails),
+                                   event.body, event))
+        self.store.notes.append_many(lines)
+        return made
 
     def submit_verdict(self, version: Any, verdict: str, body: str | None = None) -> Event:
         """Review *version*: *verdict* is ``approved``, ``changes_requested`` or ``commented``

@@ -56,7 +56,7 @@ from reviewtool.review.anchoring import Placement
 from reviewtool.review.events import Thread
 from reviewtool.review.status import ReviewEntry
 from reviewtool.review.viewed import ViewedSections
-from reviewtool.review.workflow import WorkflowEvents
+from reviewtool.review.workflow import RequestState, WorkflowEvents
 from reviewtool.tui import bindings, change_navigation, compare_base, review
 from reviewtool.tui.commands import ReviewCommands
 from reviewtool.tui.comments_pane import CommentsPane
@@ -154,6 +154,8 @@ class ReviewApp(App[None]):
         self.workflow: WorkflowEvents | None = None
         #: Standing verdicts by the commit they were given on (history rows).
         self.reviews: dict[str, list[ReviewEntry]] = {}
+        #: Requests still waiting (neither answered nor withdrawn) by the commit they ask about.
+        self.requests: dict[str, list[RequestState]] = {}
         #: My viewed marks on the selected version (None: not computed, or no email).
         self.viewed: ViewedSections | None = None
         self.viewed_commit: str | None = None  # the version self.viewed is for
@@ -178,7 +180,8 @@ class ReviewApp(App[None]):
         # and timers reach them while a dialog is on top (or the app is closing).
         self.history_pane = HistoryPane(id="history", stats_for=self.stats_for,
                                         open_comments=self.open_comments, now=self.now,
-                                        reviews_for=self.reviews_for)
+                                        reviews_for=self.reviews_for,
+                                        requests_for=lambda v: self.requests.get(v.commit, []))
         self.growth_view = GrowthView(id="growth", stats_for=self.stats_for)
         self.sections_pane = SectionsPane(id="sections")
         self.content_pane = ContentPane(id="content")

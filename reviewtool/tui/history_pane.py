@@ -4,16 +4,17 @@ A Line-API widget (:class:`~textual.scroll_view.ScrollView` with
 ``render_line``), so ten thousand versions cost ten thousand small records, not
 ten thousand widgets. The subject of a version that reviewers gave a verdict on starts with
 their marks (``✓Ben`` approved, ``✗Ada`` changes requested, ``◆Cy`` commented; dimmed with
-``(stale)`` once the draft changed after that version). Per-version statistics (words, change bar, open comments)
-come from callables the app provides; rows whose statistics are not computed
-yet show a placeholder, and :meth:`HistoryPane.visible_range` tells the app
-which rows to compute first.
+``(stale)`` once the draft changed after that version), then the reviewers asked to review
+it who have not answered (``○Cy``; a withdrawn or declined request is not shown).
+Per-version statistics (words, change bar, open comments) come from callables the app
+provides; rows whose statistics are not computed yet show a placeholder, and
+:meth:`HistoryPane.visible_range` tells the app which rows to compute first.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -29,6 +30,7 @@ from textual.style import Style
 
 from reviewtool.draft.history import Version
 from reviewtool.review.status import ReviewEntry
+from reviewtool.review.workflow import Person, RequestState
 from reviewtool.textsafe import one_line
 from reviewtool.tui import bindings
 from reviewtool.wording import relative_date
@@ -58,20 +60,30 @@ VERDICT_MARKS = {"approved": ("✓", "bold $text-success"), "changes_requested":
                  "commented": ("◆", "$text-accent")}
 
 
-def review_marks(entries: list[ReviewEntry]) -> Content:
-    """``✓Ben ✗Ada(stale) `` for the standing verdicts given on one version: the mark, the
-    reviewer's first name, and ``(stale)`` once the draft changed after that version."""
+#: The mark of a review request still waiting on a version (neither answered nor withdrawn).
+REQUEST_MARK = ("○", "$text-warning")
+
+
+def _first_name(person: Person) -> str:
+    name = one_line(person.name).strip()
+    return (name.split(" ")[0] if name else one_line(person.email).split("@")[0]) or "?"
+
+
+def review_marks(entries: list[ReviewEntry], requests: Sequence[RequestState] = ()) -> Content:
+    """``✓Ben ✗Ada(stale) ○Cy `` for the standing verdicts given on one version (the mark, the
+    reviewer's first name, and ``(stale)`` once the draft changed after that version), then
+    the requests on it still waiting for an answer."""
     parts: list[Content] = []
     for entry in sorted(entries, key=lambda e: (e.verdict.verdict != "changes_requested",
                                                 e.verdict.reviewer.key)):
         mark, style = VERDICT_MARKS.get(entry.verdict.verdict, ("?", ""))
-        person = entry.verdict.reviewer
-        name = one_line(person.name).strip()
-        who = (name.split(" ")[0] if name else one_line(person.email).split("@")[0]) or "?"
+        who = _first_name(entry.verdict.reviewer)
         if entry.current:
             parts.append(Content.assemble((mark + who, style), " "))
         else:
             parts.append(Content.assemble((mark + who, "$text-muted"), ("(stale)", "$text-muted italic"), " "))
+    for state in sorted(requests, key=lambda s: s.reviewer.key):
+        parts.append(Content.assemble((REQUEST_MARK[0] + _first_name(state.reviewer), REQUEST_MARK[1]), " "))
     return Content("").join(parts)
 
 
@@ -138,6 +150,7 @@ class HistoryPane(ScrollView, can_focus=True):
         stats_for: Callable[[Version], RowStats | None] | None = None,
         open_comments: Callable[[Version], int] | None = None,
         reviews_for: Callable[[Version], list[ReviewEntry]] | None = None,
+        requests_for: Callable[[Version], list[RequestState]] | None = None,
         now: Callable[[], datetime] | None = None,
         name: str | None = None,
         id: str | None = None,
@@ -149,6 +162,7 @@ class HistoryPane(ScrollView, can_focus=True):
         self.stats_for = stats_for or (lambda v: None)
         self.open_comments = open_comments or (lambda v: 0)
         self.reviews_for = reviews_for or (lambda v: [])
+        self.requests_for = requests_for or (lambda v: [])
         self.now = now
         self.base_commit: str | None = None
         self.matches: set[int] = set()
@@ -312,7 +326,7 @@ class HistoryPane(ScrollView, can_focus=True):
             self._cell(v.short, cols["sha"], "$warning" if not v.is_worktree else "bold $error"),
             self._cell(self._date(v), cols["date"], "$text-muted"),
             self._cell(v.author, cols["author"], "$secondary"),
-            self._subject(review_marks(self.reviews_for(v)), subject, cols["subject"],
+            self._subject(review_marks(self.reviews_for(v), self.requests_for(v)), subject, cols["subject"],
                           "bold" if index in self.matches else ""),
             self._cell(words, cols["words"], "dim" if stats is None else "", right=True),
             self._change(stats, cols["change"]),

@@ -20,7 +20,7 @@ from reviewtool.review.anchoring import Placement
 from reviewtool.review.events import Thread
 from reviewtool.review.status import ReviewEntry
 from reviewtool.review.viewed import ViewedSections
-from reviewtool.review.workflow import WorkflowEvents
+from reviewtool.review.workflow import RequestState, WorkflowEvents
 
 
 @dataclass
@@ -82,6 +82,8 @@ class ThreadsLoaded(Message):
     workflow: WorkflowEvents | None = None  # requests, verdicts and viewed marks (None: unreadable)
     #: Standing verdicts grouped by the commit they were given on (for the history rows).
     reviews: dict[str, list[ReviewEntry]] = field(default_factory=dict)
+    #: Requests still waiting (neither answered nor withdrawn) by the commit they ask about.
+    requests: dict[str, list[RequestState]] = field(default_factory=dict)
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """The review threads in the TUI: read from the notes, placed on the selected version, listed.
 
 Three thread workers, each posting one message the app routes back here: the notes
-(threads, workflow events, standing verdicts and who I am: :meth:`ThreadsLoader.start`),
+(threads, workflow events, standing verdicts, waiting requests and who I am: :meth:`ThreadsLoader.start`),
 the threads re-anchored onto the selected version (:meth:`ThreadsLoader.place`), and my
 viewed marks on it (:meth:`ThreadsLoader.start_viewed`). Outcomes for an older selection
 are dropped (the app's selection generation). The comments pane, the sections tree's marks
@@ -21,10 +21,15 @@ from textual.content import Content
 from reviewtool.draft.history import DraftHistory, Version
 from reviewtool.errors import ReviewtoolError
 from reviewtool.review.anchoring import VersionIndex, comments_for_version
-from reviewtool.review.status import ReviewEntry, review_entries, reviews_by_version
+from reviewtool.review.status import (
+    ReviewEntry,
+    review_entries,
+    reviews_by_version,
+    waiting_requests_by_version,
+)
 from reviewtool.review.store import ReviewStore
 from reviewtool.review.viewed import viewed_sections
-from reviewtool.review.workflow import WorkflowEvents
+from reviewtool.review.workflow import RequestState, WorkflowEvents
 from reviewtool.review.workflow_store import WorkflowStore
 from reviewtool.tui import view_models
 from reviewtool.tui.messages import PlacementsReady, ThreadsLoaded, ViewedReady
@@ -63,14 +68,16 @@ class ThreadsLoader:
             app.post_message(ThreadsLoaded([], [], f"cannot read review notes: {exc}", identity))
             return
         reviews: dict[str, list[ReviewEntry]] = {}
+        requests: dict[str, list[RequestState]] = {}
         problems = [str(p) for p in data.problems]
-        if history is not None and data.workflow.verdicts:
+        if history is not None and (data.workflow.verdicts or data.workflow.requests):
             try:
                 reviews = reviews_by_version(review_entries(history, data.workflow))
+                requests = waiting_requests_by_version(history, data.workflow)
             except ReviewtoolError as exc:
                 problems.append(f"review state: {exc}")
         app.post_message(ThreadsLoaded(data.threads, problems, identity=identity,
-                                       workflow=data.workflow, reviews=reviews))
+                                       workflow=data.workflow, reviews=reviews, requests=requests))
 
     def loaded(self, message: ThreadsLoaded) -> None:
         """Keep what the notes hold, count open threads per version, and place them on the selection."""
@@ -80,6 +87,7 @@ class ThreadsLoader:
         app.threads_note = message.note
         app.workflow = message.workflow
         app.reviews = message.reviews
+        app.requests = message.requests
         if message.problems and message.problems != app.thread_problems:
             app.notify(f"{len(message.problems)} problem(s) in the review notes: {message.problems[0]}",
                        title="review notes", severity="warning", markup=False)

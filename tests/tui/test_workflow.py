@@ -168,3 +168,29 @@ async def test_since_my_review_marks_my_reviewed_version_as_base(make_app, demo)
         assert app.mode == "diff"
         assert app.selection["base"].commit == reviewed.commit
         assert any(reviewed.short in s and "last review" in s for s in seen)
+
+
+async def test_history_rows_show_waiting_requests_and_not_withdrawn_ones(make_app, demo):
+    """A request shows on the version it asks about (``○Ben``) until it is answered, withdrawn
+    by the requester or declined by the reviewer; the TUI reads what the CLI wrote."""
+    repo, history, committed = versions(demo)
+    try:
+        ada = WorkflowStore(ReviewStore(repo, identity=("Ada Author", ME)))
+        ada.request_review(committed[1], ["ben@example.org", "cy@example.org", "dan@example.org"])
+        ada.withdraw_requests(history, ["dan@example.org"])
+        WorkflowStore(ReviewStore(repo, identity=("Cy Critic", "cy@example.org"))).withdraw_requests(history, [])
+    finally:
+        repo.close()
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        row = app.history_pane.render_row(1, 140).plain
+        assert "○ben" in row and "○cy" not in row and "○Cy" not in row and "○dan" not in row  # names: none known yet
+        assert "○" not in app.history_pane.render_row(0, 140).plain
+    # Ben answers: the request is no longer waiting, his verdict shows instead.
+    submit(demo, BEN, 1, "approved")
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        row = app.history_pane.render_row(1, 140).plain
+        assert "○" not in row and "✓Ben" in row
