@@ -32,7 +32,7 @@ def demo_command(ctx: Context, path: str | None, no_tui: bool) -> None:
     _run_tui(ctx, None)
 
 
-def _run_tui(ctx: Context, draft: str | None) -> None:
+def _run_tui(ctx: Context, draft: str | None, first_parent: bool = False, no_merges: bool = False) -> None:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("the terminal UI needs a terminal on stdin and stdout; "
                          "for scripts, use the commands (reviewtool --help)")
@@ -40,13 +40,18 @@ def _run_tui(ctx: Context, draft: str | None) -> None:
         from reviewtool.tui.app import ReviewApp
     except ImportError as exc:  # pragma: no cover - the TUI ships with the package
         raise ReviewtoolError(f"the terminal UI is not available: {exc}") from None
-    app = ReviewApp(repo_path=ctx.cwd, draft=draft, use_cache=ctx.use_cache)
+    app = ReviewApp(repo_path=ctx.cwd, draft=draft, use_cache=ctx.use_cache,
+                    first_parent=first_parent, no_merges=no_merges)
     app.run()
 
 
 @main.command("tui")
 @draft_option
+@click.option("--first-parent", is_flag=True,
+              help="Only the first-parent line (as git): a merge is one version with its branch's change. "
+                   "F toggles it in the UI.")
+@click.option("--no-merges", is_flag=True, help="Leave merges out. M toggles it in the UI.")
 @pass_ctx
-def tui_command(ctx: Context, draft: str | None) -> None:
+def tui_command(ctx: Context, draft: str | None, first_parent: bool = False, no_merges: bool = False) -> None:
     """Open the terminal UI on the current repository."""
-    _run_tui(ctx, draft or ctx.default_draft)
+    _run_tui(ctx, draft or ctx.default_draft, first_parent=first_parent, no_merges=no_merges)

@@ -19,7 +19,8 @@ This module is the composition: the panes, the reactives and their watchers, and
 routing of keys (actions) and of the workers' messages to the flow that owns them, one
 module each so that a newcomer finds them in one guess:
 
-* :mod:`~reviewtool.tui.history_loading` — the repository and the draft's versions;
+* :mod:`~reviewtool.tui.history_loading` — the repository and the draft's versions, through
+  the :mod:`~reviewtool.tui.history_filter` (``F`` first-parent line, ``M`` merges hidden);
 * :mod:`~reviewtool.tui.stats_scheduler` — the rows' statistics, visible rows first;
 * :mod:`~reviewtool.tui.selection_loading` — version and base → sections and content;
 * :mod:`~reviewtool.tui.threads_loading` — review threads, their placements, viewed marks;
@@ -62,6 +63,7 @@ from reviewtool.tui.commands import ReviewCommands
 from reviewtool.tui.comments_pane import CommentsPane
 from reviewtool.tui.content_pane import ContentPane
 from reviewtool.tui.growth_view import GrowthView
+from reviewtool.tui.history_filter import HistoryFilter
 from reviewtool.tui.history_loading import HistoryLoader
 from reviewtool.tui.history_pane import HistoryPane, RowStats
 from reviewtool.tui.keymap import load_keymap
@@ -113,17 +115,25 @@ class ReviewApp(App[None]):
     """The selected section's key ("": the whole document)."""
     mode: var[str] = var("text", init=False)
     """How the content pane shows the selection: text, diff, side (by side) or coverage."""
+    first_parent_only: var[bool] = var(False, init=False)
+    """Show only the first-parent line of the history (``F``; ``git log --first-parent``)."""
+    hide_merges: var[bool] = var(False, init=False)
+    """Leave merges out of the history (``M``; ``reviewtool log --no-merges``)."""
 
     def __init__(self, repo_path: Path | str, draft: str | None = None, *,
                  now: datetime | Callable[[], datetime] | None = None,
-                 keymap_file: Path | None = None, use_cache: bool = True) -> None:
+                 keymap_file: Path | None = None, use_cache: bool = True,
+                 first_parent: bool = False, no_merges: bool = False) -> None:
         """Open the app on the repository at *repo_path* (and *draft*, when it has several).
 
         *now* freezes relative dates (for tests and screenshots); *keymap_file*
         overrides where the keymap is read from; *use_cache* False: the persistent cache of
-        parsed versions is neither read nor written (``reviewtool --no-cache``).
+        parsed versions is neither read nor written (``reviewtool --no-cache``);
+        *first_parent* and *no_merges* start with the history filtered (as ``reviewtool log``).
         """
         super().__init__()
+        self.set_reactive(ReviewApp.first_parent_only, first_parent)
+        self.set_reactive(ReviewApp.hide_merges, no_merges)
         self.repo_path = Path(repo_path)
         self.draft = draft
         self.use_cache = use_cache
@@ -131,7 +141,9 @@ class ReviewApp(App[None]):
         self._keymap_file = keymap_file
         self.repo: GitRepo | None = None
         self.history: DraftHistory | None = None
-        self.versions: list[Version] = []
+        self.versions: list[Version] = []  # the versions the history shows (filtered)
+        #: Every version of the histories read, shown or not, by commit.
+        self.known_versions: dict[str, Version] = {}
         self.stats: dict[str, RowStats] = {}
         self.threads: list[Thread] = []
         #: The user as git config names them (read by the threads worker, so that asking
@@ -230,6 +242,11 @@ class ReviewApp(App[None]):
         return not (action in bindings.MAIN_SCREEN_ACTIONS and len(self.screen_stack) > 1)
 
     # ------------------------------------------------------------------ lookups
+    @property
+    def history_filter(self) -> HistoryFilter:
+        """Which versions the history shows (``F``, ``M``)."""
+        return HistoryFilter(first_parent=self.first_parent_only, hide_merges=self.hide_merges)
+
     def stats_for(self, version: Version) -> RowStats | None:
         """Computed statistics of *version* (None until the stats worker reaches it)."""
         return self.stats.get(version.commit)
@@ -246,7 +263,9 @@ class ReviewApp(App[None]):
         """The version marked with ``b`` (None when none is marked)."""
         if self.base_commit is None:
             return None
-        return next((v for v in self.versions if v.commit == self.base_commit), None)
+        # Found when the history's filter hides it too: the comparison does not change.
+        return self.known_versions.get(self.base_commit) or \
+            next((v for v in self.versions if v.commit == self.base_commit), None)
 
     # ------------------------------------------------------------------ watchers
     def watch_version(self, version: Version | None) -> None:
@@ -258,6 +277,12 @@ class ReviewApp(App[None]):
         self.history_pane.refresh_rows()
         if self.version is not None:
             self.selection_loader.start(self.version)
+
+    def watch_first_parent_only(self) -> None:
+        self.history_loader.refilter()
+
+    def watch_hide_merges(self) -> None:
+        self.history_loader.refilter()
 
     def watch_section_key(self) -> None:
         self.selection_loader.refresh_content()
@@ -405,6 +430,14 @@ class ReviewApp(App[None]):
         growth = self.growth_view
         growth.display = not growth.display
         self._growth_auto = False
+
+    def action_toggle_first_parent(self) -> None:
+        """Show only the first-parent line of the history (again: every version)."""
+        self.first_parent_only = not self.first_parent_only
+
+    def action_toggle_merges(self) -> None:
+        """Hide the merges from the history (again: show them)."""
+        self.hide_merges = not self.hide_merges
 
     def action_reload(self) -> None:
         """Re-read the history and the review notes."""

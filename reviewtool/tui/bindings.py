@@ -36,6 +36,8 @@ APP: list[BindingType] = [
     Binding("z", "expand_context", "Expand collapsed", show=False, id="app.expand"),
     Binding("Z", "toggle_full", "All text or changes", show=False, id="app.full_text"),
     Binding("w", "toggle_growth", "Toggle growth view", show=False, id="app.growth"),
+    Binding("F", "toggle_first_parent", "First-parent only", show=False, id="app.first_parent"),
+    Binding("M", "toggle_merges", "Hide or show merges", show=False, id="app.hide_merges"),
     Binding("right_curly_bracket", "next_passage(1)", "Next commented passage", show=False,
             key_display="}", id="app.next_passage"),
     Binding("left_curly_bracket", "next_passage(-1)", "Previous commented passage", show=False,

@@ -1,22 +1,26 @@
 """Loading the draft's history into the TUI: open the repository, list the versions, show them.
 
-:class:`HistoryLoader` is a plain object the app owns, not a mixin: the flow has one
-entry (:meth:`HistoryLoader.start`, a thread worker) and two outcomes the app routes to
-it (:meth:`~HistoryLoader.loaded`, :meth:`~HistoryLoader.failed`); the state it fills
-(``repo``, ``history``, ``versions``) stays on the app, where every pane reads it.
+:class:`HistoryLoader` is a plain object the app owns, not a mixin: the flow has two
+entries (:meth:`HistoryLoader.start` reads the history again, :meth:`HistoryLoader.refilter`
+applies the app's :class:`~reviewtool.tui.history_filter.HistoryFilter` to what was read;
+both in a thread worker) and two outcomes the app routes to it (:meth:`~HistoryLoader.loaded`,
+:meth:`~HistoryLoader.failed`); the state it fills (``repo``, ``history``, ``versions``)
+stays on the app, where every pane reads it. It keeps the histories it read (the whole
+history, and the first-parent line once asked for) so that toggling a filter back and
+forth runs ``git log`` once each.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual.content import Content
+from textual.worker import get_current_worker
 
 from reviewtool.draft.discovery import find_drafts, resolve_draft
 from reviewtool.draft.history import DraftHistory
 from reviewtool.errors import ReviewtoolError, UsageError
 from reviewtool.git.repo import GitRepo
-from reviewtool.textsafe import one_line
+from reviewtool.tui.history_filter import HistoryFilter, history_title, nearest_shown
 from reviewtool.tui.messages import HistoryFailed, HistoryLoaded
 
 if TYPE_CHECKING:
@@ -42,14 +46,27 @@ class HistoryLoader:
 
     def __init__(self, app: ReviewApp) -> None:
         self._app = app
+        #: The histories read for the current draft, by "first-parent line only". Replaced
+        #: whole by the history worker, never changed in place (a cancelled worker may still run).
+        self._histories: dict[bool, DraftHistory] = {}
 
     def start(self) -> None:
         """(Re)read the history in a thread worker; a newer start cancels the older one."""
-        self._app.run_worker(self._read, name="load_history", group="history", exclusive=True,
-                             thread=True, exit_on_error=False)
+        self._run(reread=True)
 
-    def _read(self) -> None:
-        """Open the repository and list the draft's versions (one ``git log``). Worker thread."""
+    def refilter(self) -> None:
+        """Show the history through the app's current filter (reads the first-parent line the
+        first time it is asked for), in the same worker group."""
+        self._run(reread=False)
+
+    def _run(self, reread: bool) -> None:
+        history_filter = self._app.history_filter  # read on the UI thread
+        self._app.run_worker(lambda: self._read(reread, history_filter), name="load_history",
+                             group="history", exclusive=True, thread=True, exit_on_error=False)
+
+    def _read(self, reread: bool, history_filter: HistoryFilter) -> None:
+        """Open the repository and list the draft's versions (one ``git log``; another for the
+        first-parent line), filtered. Worker thread."""
         app = self._app
         repo = app.repo
         if repo is None:
@@ -65,17 +82,30 @@ class HistoryLoader:
         except ReviewtoolError as exc:
             app.post_message(start_failure(repo, exc))
             return
-        history = DraftHistory(repo, draft, use_cache=app.use_cache)
+        histories = dict(self._histories)
+        if reread or any(h.draft != draft for h in histories.values()):
+            histories = {}
         try:
-            versions = history.versions
+            for first_parent in (False, True) if history_filter.first_parent else (False,):
+                if first_parent not in histories:
+                    read = DraftHistory(repo, draft, first_parent=first_parent, use_cache=app.use_cache)
+                    read.versions  # noqa: B018 - the git log, here in the worker
+                    histories[first_parent] = read
         except ReviewtoolError as exc:
+            self._histories = {}
             app.post_message(HistoryFailed(str(exc), "error"))
             return
+        self._histories = histories
         app.repo = repo
-        if not versions:
+        if get_current_worker().is_cancelled:
+            return  # a newer load (another filter, a reload) replaces this one
+        everything = histories[False].versions
+        if not everything:
             app.post_message(HistoryFailed(f"{draft} has no history", "error"))
             return
-        app.post_message(HistoryLoaded(history, versions))
+        history = histories[history_filter.first_parent]
+        known = {v.commit: v for h in histories.values() for v in h.versions}
+        app.post_message(HistoryLoaded(history, history_filter.apply(history.versions), len(everything), known))
 
     def loaded(self, message: HistoryLoaded) -> None:
         """Show the versions (keeping the cursor on the same commit), then read the review notes."""
@@ -83,16 +113,16 @@ class HistoryLoader:
         keep = app.version.commit if app.version is not None else None
         if app.history is not None and app.history.draft != message.history.draft:
             keep = None
+        # The same commit when it is still shown, else the nearest one that is.
+        keep = nearest_shown(app.versions, keep, message.versions)
         app.history = message.history
         app.versions = message.versions
-        known = {v.commit for v in app.versions}
-        app.stats = {k: s for k, s in app.stats.items() if k in known and k != "WORKTREE"}
+        app.known_versions = message.known or {v.commit: v for v in message.versions}
+        app.stats = {k: s for k, s in app.stats.items() if k in app.known_versions and k != "WORKTREE"}
         draft = message.history.draft
-        count = len(app.versions)
         app.title = f"reviewtool — {draft}"
-        app.top_panel.border_title = Content.assemble(
-            ("History", "bold"), "  ", (one_line(draft), "$text-accent"),
-            (f"  {count:,} version{'s' if count != 1 else ''}", "$text-muted"))
+        app.top_panel.border_title = history_title(draft, len(app.versions), message.total or len(app.versions),
+                                                   app.history_filter)
         app.growth_view.set_versions(app.versions)
         app.history_pane.set_versions(app.versions, keep=keep)
         app.threads_loader.start()

@@ -25,10 +25,13 @@ from reviewtool.review.workflow import RequestState, WorkflowEvents
 
 @dataclass
 class HistoryLoaded(Message):
-    """The version list of the draft is known (one ``git log``)."""
+    """The version list of the draft is known (one ``git log``; two with the first-parent line)."""
 
     history: DraftHistory
-    versions: list[Version]
+    versions: list[Version]  # the versions to show (filtered)
+    total: int = 0  # how many versions the unfiltered history has
+    #: Every version either list holds, by commit (a marked base stays found when hidden).
+    known: dict[str, Version] = field(default_factory=dict)
 
 
 @dataclass

@@ -90,13 +90,21 @@ class SearchFlow:
                 any(t.id == thread.id for t, _ in app.placements):
             self._reveal_thread(thread.id)
             return
-        index = VersionIndex(app.history).index_of(thread.anchor) if app.history is not None else None
-        if index is None:
+        history = app.history
+        found = VersionIndex(history).index_of(thread.anchor) if history is not None else None
+        if history is None or found is None:
             app.notify("the version this comment was made on is not in the draft's history",
                        title="search", severity="warning")
             return
+        commit = history.versions[found].commit
+        row = next((i for i, v in enumerate(app.versions) if v.commit == commit), None)
+        if row is None:
+            app.notify(f"the version this comment was made on ({commit[:7]}) is hidden: "
+                       f"the history shows {app.history_filter.label()} (F, M)", title="search",
+                       severity="warning", markup=False)
+            return
         self._pending_thread = thread.id
-        app.history_pane.cursor = index
+        app.history_pane.cursor = row
 
     def reveal_pending(self) -> None:
         """The threads are placed on the selection: reveal the one a search chose, if any."""

@@ -272,6 +272,8 @@ def _open_change(app: ReviewApp, choice: SectionHistoryChoice | None) -> None:
         app.notify("base cleared: the diff is against the previous version", title="section history")
     index = next((i for i, v in enumerate(app.versions) if v.commit == choice.version.commit), None)
     if index is None:
+        app.notify(f"{choice.version.short} is hidden: the history shows {app.history_filter.label()} (F, M)",
+                   title="section history", severity="warning", markup=False)
         return
     app.mode = "diff"
     if app.version is not None and app.version.commit == choice.version.commit:

@@ -108,9 +108,10 @@ class ThreadsLoader:
         if app.history is None:
             return counts
         versions = VersionIndex(app.history)
+        listed = app.history.versions  # index_of counts in these (the shown list may be filtered)
         for thread in view_models.open_threads(app.threads):
             index = versions.index_of(thread.anchor)
-            commit = app.versions[index].commit if index is not None else thread.anchor.commit
+            commit = listed[index].commit if index is not None else thread.anchor.commit
             counts[commit] = counts.get(commit, 0) + 1
         return counts
 
