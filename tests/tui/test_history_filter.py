@@ -201,7 +201,10 @@ def test_tui_command_takes_the_log_options(graph, capsys):
 
 def test_first_parent_history_snapshot(graph, snap_compare, make_app):
     path, ids = graph
-    steps = driver(lambda app: setattr(app.history_pane, "cursor", 2), "F")  # on m2, then F
+    def on_m2(app) -> None:
+        app.history_pane.cursor = next(i for i, v in enumerate(app.versions) if v.commit == ids["m2"])
+
+    steps = driver(on_m2, "F")
     assert snap_compare(make_app(path), terminal_size=SIZE, run_before=steps)
 
 
