@@ -1,11 +1,11 @@
-"""Parsing heading chunks one by one gives exactly the blocks of one parse of the whole text.
+"""Parsing chunks one by one gives exactly the blocks of one parse of the whole text.
 
-:func:`reviewtool.draft.chunks.read_blocks` cuts a text before its column-0 ATX headings,
-parses each distinct chunk once and reassembles the blocks. The reference is markdown-it
+:func:`reviewtool.draft.chunks.read_blocks` cuts a text before its column-0 ATX headings
+and before lines starting with a letter after an empty line, parses each distinct chunk once and reassembles the blocks. The reference is markdown-it
 on the whole text (``_parse_chunk(text, None)``, no cache). Checked on generated Markdown
 built to put every construct that could reach across a heading (fences, HTML blocks,
 lists, quotes, tables, reference definitions, setext underlines, indented code) right
-before one, and on every version of every file of the real RFC corpus.
+before a cut, and on every version of every file of the real RFC corpus.
 """
 
 from __future__ import annotations
@@ -39,6 +39,9 @@ LINES = [
     "> quote", "> ```", ">", "| a | b |", "|---|---|", "| c | d |",
     "[foo]: /url", "[Foo]", "see [foo] and [bar]", "[bar]: <https://e.org> 'title'", "[baz]:", "/later-url",
     "Some words.", "More *emphasis* here.", "===", "---", "    indented code", "", "", "",
+    # Lines starting with a letter after an empty line start a chunk too: what could carry on past one.
+    "<script>", "</script>", "<style>", "<![CDATA[", "]]>", "-", "2) second", "   lazy", "Word", "Plain text",
+    "Term: value", "a | b", "-- | --", "", "",
 ]
 
 
@@ -73,6 +76,16 @@ def test_cached_chunks_give_the_same_blocks_in_another_text(lines: list[str]):
     "# a\r\n# b\r\n",
     "",
     "#",
+    "```\ncode\n\nstill code\n```\n\nText\n",
+    "<!-- open\n\nstill a comment\n-->\n\nText\n",
+    "<script>\n\nvar x\n</script>\n\nText\n",
+    "- item\n\n  more of the item\n\nText after the list\n",
+    "- a\n\n- b\n\nText\n",
+    "> quote\n\nText\n",
+    "<div>\ntext\n\nText after the HTML block\n",
+    "    code\n\n    more code\n\nText\n",
+    "Para\n\nSetext\n===\n",
+    "[foo]: /url\n\nSee [foo].\n\nAnd [foo] again.\n",
 ])
 def test_edge_cases(text: str):
     check(text)
@@ -94,10 +107,10 @@ def test_a_chunk_is_parsed_once(monkeypatch):
     monkeypatch.setattr(chunks, "_parse_chunk", lambda text, refs: calls.append(text) or real(text, refs))
     body = "".join(f"## Part {i}\n\nWords of part {i}.\n\n" for i in range(10))
     read_blocks("# Essay\n\n" + body)
-    assert len(calls) == 11
+    assert len(calls) == 21  # the title, and each part's heading and paragraph
     calls.clear()
     read_blocks("# Essay\n\n" + body.replace("Words of part 3.", "Changed words of part 3."))
-    assert calls == ["## Part 3\n\nChanged words of part 3.\n\n"]
+    assert calls == ["Changed words of part 3.\n\n"]  # the edited paragraph alone
 
 
 def _corpus_texts(tmp_path: Path) -> list[str]:
