@@ -256,3 +256,64 @@ def test_edits_next_to_line_breaks_are_word_precise():
     assert d.new_text() == "keep them\n\nNext paragraph here."
     d = word_diff("double  spaced   words here", "double spaced words here")
     assert d.is_equal
+
+
+# ---------------------------------------------------------------- pure insertions and deletions
+
+
+def test_lines_inserted_before_a_sentence_do_not_show_it_removed():
+    # Found on the RFC corpus (text/3537-msrv-resolver.md, 9b2846cc): three list items added
+    # before an unchanged one were shown as that item removed and added again
+    # ("[-- `X=rust-version` implies ...-]{+- `X` is used ... - `X=rust-version` implies ...+}"),
+    # while the counts rightly said "+36 -0".
+    old = ("- The resolver doesn't support backtracking as that is extra complexity.\n"
+           "- `PRECEDENCE=rust-version` implies maximal resolution among compatible dependencies."
+           "   Generally MSRV doesn't decrease over versions.\n"
+           "  - `cargo add` helps by selecting minimum bounds\n")
+    new = ("- The resolver doesn't support backtracking as that is extra complexity.\n"
+           "- `PRECEDENCE` is used, rather than a CLI option\n"
+           "  - This is unlikely to be used in one-off cases but across whole interactions which is "
+           "better suited for config / env variables, rather than CLI options\n"
+           "  - Minimize CLI clutter\n"
+           "- `PRECEDENCE=rust-version` implies maximal resolution among compatible dependencies."
+           "   Generally MSRV doesn't decrease over versions.\n"
+           "  - `cargo add` helps by selecting minimum bounds\n")
+    d = word_diff(old, new)
+    assert d.words_removed == 0
+    assert all(not op.old.strip() for op in d.ops if op.op != "equal"), changes(d)
+    assert "[-" not in redline(d)
+    assert "implies maximal resolution among compatible dependencies." in "".join(
+        op.new for op in d.ops if op.op == "equal")
+
+
+def test_a_sentence_only_shortened_is_not_shown_rewritten():
+    d = word_diff("Keep this. Alpha beta gamma delta epsilon zeta eta theta iota kappa end. Keep that.",
+                  "Keep this. Alpha end. Keep that.")
+    assert d.words_added == 0
+    assert "{+" not in redline(d), redline(d)
+
+
+def sentences(words: list[str]):
+    sentence = st.lists(st.sampled_from(words), min_size=1, max_size=12).map(lambda ws: " ".join(ws) + ".")
+    return st.lists(sentence, min_size=1, max_size=6)
+
+
+@given(sentences(["alpha", "beta", "gamma", "delta", "cargo", "rust", "the", "a", "of", "version"]),
+       sentences(["zeta", "theta", "kappa", "lambda", "mu"]),
+       st.integers(min_value=0, max_value=6), st.sampled_from([" ", "\n", "\n\n", "\n- "]))
+def test_pure_insertions_and_deletions_never_show_the_other_side(base, extra, at, sep):
+    """Sentences only added (words the text did not have) never show anything removed, and
+    sentences only removed nothing added, whatever the rewrite rule makes of the sentences
+    around them."""
+    at = min(at, len(base))
+    old = sep.join(base)
+    new = sep.join(base[:at] + extra + base[at:])
+    for a, b in ((old, new), (new, old)):
+        d = word_diff(a, b)
+        kinds = {kind for kind, _ in inline_segments(d.ops)}
+        if d.words_removed == 0:
+            assert "delete" not in kinds or all(not t.strip(" \n.") for k, t in inline_segments(d.ops)
+                                                if k == "delete"), redline(d)
+        if d.words_added == 0:
+            assert "insert" not in kinds or all(not t.strip(" \n.") for k, t in inline_segments(d.ops)
+                                                if k == "insert"), redline(d)

@@ -4,12 +4,15 @@
 The raw operations (:func:`reviewtool.diff.word_matching.raw_ops`) are cleaned up for
 reading:
 
-* an ``equal`` island between two changes (one of them changing a word) that
-  holds at most one word, or only punctuation, or at most two stopwords, and no
-  paragraph break, is merged into the surrounding change;
+* an ``equal`` island between two changes (one of them changing a word, the two
+  together removing and adding text) that holds at most one word, or only
+  punctuation, or at most two stopwords, and no paragraph break, is merged into
+  the surrounding change;
 * a sentence (cut at sentence ends and line breaks that both versions share)
   with more than :data:`REWRITE_SHARE` of its words changed is shown as one
-  whole-sentence replacement;
+  whole-sentence replacement, unless its only change is one block of text
+  inserted (or deleted): collapsing that would show unchanged words as removed
+  and added again;
 * a change spanning paragraph breaks is cut at the breaks when both sides have
   as many.
 
@@ -64,12 +67,19 @@ def _has_word(op: WordOp) -> bool:
     return _WORD.search(op.old) is not None or _WORD.search(op.new) is not None
 
 
+def _both_sides(a: WordOp, b: WordOp) -> bool:
+    """Whether changes *a* and *b* together remove something and add something: merging
+    the island between two insertions (or two deletions) would show it removed and added."""
+    return bool((a.old.strip() or b.old.strip()) and (a.new.strip() or b.new.strip()))
+
+
 def _merge_islands(ops: list[WordOp]) -> list[WordOp]:
     out: list[WordOp] = []
     for op in ops:
         if (op.op != "equal" and len(out) >= 2 and out[-1].op == "equal"
                 and out[-2].op != "equal" and _is_island(out[-1])
-                and (_has_word(op) or _has_word(out[-2]))):
+                and (_has_word(op) or _has_word(out[-2]))
+                and _both_sides(out[-2], op)):
             island = out.pop()
             prev = out.pop()
             op = change_op(prev.old + island.old + op.old, prev.new + island.new + op.new)
@@ -274,6 +284,10 @@ def _mostly_rewritten(ops: list[WordOp], first: int, last: int) -> bool:
         else:
             changed_old += count_words(op.old)
             changed_new += count_words(op.new)
+    if first == last and not (changed_old and changed_new):
+        # One block of words only added (or only removed): nothing reads as a rewrite, and
+        # replacing the sentence whole would show its unchanged words removed and added again.
+        return False
     before = ops[first - 1] if first > 0 else None
     after = ops[last + 1] if last + 1 < len(ops) else None
     for side, changed, same in ((0, changed_old, same_old), (1, changed_new, same_new)):
