@@ -168,7 +168,7 @@ def test_removed_heading_reads_as_moved_words(tmp_path):
     result = run(repo)
     assert result.exit_code == 0, result.stderr
     out = result.stdout
-    assert out.splitlines()[0].endswith(": +2 -1 words, 1 sections changed")
+    assert out.splitlines()[0].endswith(": +2 -1 words, 1 section changed")
     assert "heading “Details” removed: 32 words moved into “Intro”" in out
     assert "changed [-how-]{+the way+} I think" in out
     assert "removed\tDetails" not in out
@@ -188,7 +188,7 @@ def test_added_heading_reads_as_moved_words(tmp_path):
     repo.commit("v1", {DRAFT: v1})
     repo.commit("add a heading", {DRAFT: v2})
     out = run(repo).stdout
-    assert out.splitlines()[0].endswith(": +0 -0 words, 1 sections changed")
+    assert out.splitlines()[0].endswith(": +0 -0 words, 1 section changed")
     assert "heading “Route” added: 15 words moved from “Intro”" in out
 
 

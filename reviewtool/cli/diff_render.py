@@ -300,7 +300,7 @@ def render_markdown_diff(diff: Any, title: str | None = None, context: int | Non
         lines += [f"# {md_escape(title)}", ""]
     summary = diff.summary()
     lines += [f"**+{summary['words_added']} / -{summary['words_removed']} words** in "
-              f"{summary['sections_changed']} changed sections "
+              f"{summary['sections_changed']} changed section{'' if summary['sections_changed'] == 1 else 's'} "
               f"({summary['sections_unchanged']} unchanged).", ""]
     for view in section_views(diff):
         change = view.change
@@ -332,7 +332,7 @@ def print_diff(diff: Any, title: str, side_by_side: bool = False, context: int |
     (*context* paragraphs around each; None: everything), inline or side by side."""
     summary = diff.summary()
     head = (f"{one_line(title)}: +{summary['words_added']} -{summary['words_removed']} words, "
-            f"{summary['sections_changed']} sections changed"
+            f"{summary['sections_changed']} section{'' if summary['sections_changed'] == 1 else 's'} changed"
             + (f" ({summary['markup_changed']} with markup changes)" if summary["markup_changed"] else ""))
     if not diff.changes:
         render.print_text(head + " (no changes)")

@@ -126,8 +126,10 @@ def share_cell(share: float) -> Text | str:
 
 def change_text(counts: Any, deleted: bool = False, renamed: bool = False) -> str:
     """What a version changed, in words: ``+9 -1 in 2 sections (1 markup)``, ``markup in 49
-    sections``, ``new`` (no first parent: *counts* is None), ``deleted``, ``renamed`` (the
-    same text at a new path), ``no change``."""
+    sections``, ``2 sections moved or renamed`` (and nothing else), ``+0 -0 in 15 sections``
+    (edited without a word changed: punctuation, a heading removed over text that stays),
+    ``new`` (no first parent: *counts* is None), ``deleted``, ``renamed`` (the same text at a
+    new path), ``no change``."""
     if deleted:
         return "deleted"
     if renamed and counts is not None and counts.is_empty:
@@ -139,7 +141,10 @@ def change_text(counts: Any, deleted: bool = False, renamed: bool = False) -> st
     if not counts.words_added and not counts.words_removed:
         if counts.markup_changed:
             return f"markup in {where}"
-        return f"{where} moved or renamed" if n else "no change"
+        if not n:
+            return "no change"
+        if getattr(counts, "only_moved", False):
+            return f"{where} moved or renamed"
     markup = f" ({counts.markup_changed} markup)" if counts.markup_changed else ""
     return f"+{counts.words_added} -{counts.words_removed} in {where}{markup}"
 

@@ -7,7 +7,10 @@ and at its first parent), so :func:`version_change` keeps it in the persistent c
 parent (:meth:`DraftHistory.first_parent`) and names it as the change's ``base``. The
 counts are those of ``reviewtool diff``'s summary (:meth:`DocumentDiff.summary`): a
 section with only markup changes counts in ``sections_changed`` and in
-``markup_changed``. Core module: no Textual, no Rich.
+``markup_changed``; ``sections_moved`` counts the changed sections that only moved or were
+renamed (their text and markup the same), so that a version whose words did not change is not
+called "moved" when its sections were edited (punctuation) or merged. Core module: no Textual,
+no Rich.
 """
 
 from __future__ import annotations
@@ -28,24 +31,40 @@ _NOTHING = Document(text="", sections=[], problems=[])
 #: The blob part of a cache key for "no draft" (a version that deleted it).
 _NO_BLOB = "0" * 40
 _COUNTS = ("words_added", "words_removed", "sections_changed", "markup_changed")
+#: What the cache keeps: the JSON counts and the sections that only moved or were renamed.
+_STORED = (*_COUNTS, "sections_moved")
+#: The statuses of a pair that only changed place or title.
+_MOVE_STATUSES = frozenset({"moved", "renamed"})
 
 
 @dataclass(frozen=True)
 class ChangeCounts:
-    """The size of a change: words added and removed, sections changed, of them with markup changes."""
+    """The size of a change: words added and removed, sections changed, of them with markup
+    changes, and of them that only moved or were renamed (same text, same markup)."""
 
     words_added: int
     words_removed: int
     sections_changed: int
     markup_changed: int
+    sections_moved: int = 0
 
     @property
     def is_empty(self) -> bool:
         return not (self.words_added or self.words_removed or self.sections_changed)
 
+    @property
+    def only_moved(self) -> bool:
+        """Whether every changed section only moved or was renamed (and some did)."""
+        return bool(self.sections_changed) and self.sections_moved == self.sections_changed
+
     def to_dict(self) -> dict[str, int]:
+        """The counts as ``log --json`` names them (those of ``diff --json``'s summary)."""
         return {"words_added": self.words_added, "words_removed": self.words_removed,
                 "sections_changed": self.sections_changed, "markup_changed": self.markup_changed}
+
+    def to_stored(self) -> dict[str, int]:
+        """What the cache keeps: :meth:`to_dict` and ``sections_moved``."""
+        return {**self.to_dict(), "sections_moved": self.sections_moved}
 
 
 @dataclass(frozen=True)
@@ -66,7 +85,9 @@ def change_counts(old: Document, new: Document) -> ChangeCounts:
     if old.text == new.text:
         return ChangeCounts(0, 0, 0, 0)
     diff = diff_documents(old, new)
-    return ChangeCounts(diff.words_added, diff.words_removed, len(diff.changes), diff.markup_changed)
+    moved = sum(1 for c in diff.changes
+                if not c.markup and set(c.status) <= _MOVE_STATUSES and (c.word_diff is None or c.word_diff.is_equal))
+    return ChangeCounts(diff.words_added, diff.words_removed, len(diff.changes), diff.markup_changed, moved)
 
 
 def version_change(history: DraftHistory, version: Version) -> VersionChange | None:
@@ -85,16 +106,16 @@ def version_change(history: DraftHistory, version: Version) -> VersionChange | N
     new = _NOTHING if deleted else history.document(version)
     counts = change_counts(history.document(base), new)
     if key is not None and history.cache is not None:
-        history.cache.put("change", change_fingerprint(), key, counts.to_dict())
+        history.cache.put("change", change_fingerprint(), key, counts.to_stored())
     return VersionChange(base, counts)
 
 
 def _stored_counts(data: Any) -> ChangeCounts | None:
-    if type(data) is not dict or set(data) != set(_COUNTS):
+    if type(data) is not dict or set(data) != set(_STORED):
         return None
-    if not all(type(data[k]) is int and data[k] >= 0 for k in _COUNTS):
+    if not all(type(data[k]) is int and data[k] >= 0 for k in _STORED):
         return None
-    return ChangeCounts(*(data[k] for k in _COUNTS))
+    return ChangeCounts(*(data[k] for k in _STORED))
 
 
 @functools.cache

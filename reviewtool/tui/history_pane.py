@@ -48,6 +48,7 @@ class RowStats:
     deleted: bool = False  # the commit deleted the draft
     sections_changed: int = 0
     markup_changed: int = 0  # sections with markup changes (a version may change only markup)
+    sections_moved: int = 0  # sections that only moved or were renamed
 
     @property
     def complete(self) -> bool:
@@ -299,10 +300,12 @@ class HistoryPane(ScrollView, can_focus=True):
                                " " * (bar_width - plus - minus))
         label = f"+{stats.added} -{stats.removed}"
         if not stats.added and not stats.removed and stats.sections_changed:
-            # Markup only (heading levels, link targets...), or sections moved: still a change.
-            what = "markup" if stats.markup_changed else "moved"
-            n = stats.markup_changed or stats.sections_changed
-            label = f"{what} {n}§" if width - bar_width - 1 >= len(what) + 4 else what
+            # Markup only (heading levels, link targets...), sections only moved, or edited
+            # without a word changed (punctuation, a heading removed): still a change.
+            if stats.markup_changed or stats.sections_moved == stats.sections_changed:
+                what = "markup" if stats.markup_changed else "moved"
+                n = stats.markup_changed or stats.sections_changed
+                label = f"{what} {n}§" if width - bar_width - 1 >= len(what) + 4 else what
             bar = Content.assemble(("▮", "$accent"), " " * (bar_width - 1))
         if width - bar_width - 1 >= 6:
             return Content.assemble(self._cell(label, width - bar_width - 1, "", right=True), " ", bar)

@@ -47,7 +47,8 @@ def row_stats(history: DraftHistory, version: Version, with_change: bool = True)
         return RowStats(words, sections, share, words, 0, sections_changed=sections)
     c = change.counts
     return RowStats(words, sections, share, c.words_added, c.words_removed,
-                    sections_changed=c.sections_changed, markup_changed=c.markup_changed)
+                    sections_changed=c.sections_changed, markup_changed=c.markup_changed,
+                    sections_moved=c.sections_moved)
 
 
 # ---------------------------------------------------------------- selection
