@@ -31,14 +31,13 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from click.testing import CliRunner
 from textual.widgets import RadioButton, TextArea
 
-from reviewtool.cli.commands import main
 from reviewtool.tui.app import ReviewApp
 from reviewtool.tui.comment_editor import CommentEditor
 from reviewtool.tui.verdict_dialog import VerdictScreen
-from tests.gitutil import Repo, make_repo
+from tests.doc_excerpts import Transcript, guide_excerpts, with_excerpts
+from tests.gitutil import make_repo
 from tests.tui.helpers import open_section, settle, type_text
 from tests.tui.snapshots import freeze_cursors
 
@@ -82,33 +81,18 @@ QUOTE = "in one town"
 SUGGESTION = "in Leeds"
 
 
-class Round:
+class Round(Transcript):
     """The repository of the round and the console excerpts recorded so far."""
 
     def __init__(self, path: Path) -> None:
         self.repo = make_repo(path)
-        self.excerpts: dict[str, list[str]] = {}
+        super().__init__(path)
         self.thread_id = ""
-
-    def be(self, who: tuple[str, str]) -> None:
-        """Work as *who* (git's user.name and user.email in the repository)."""
-        self.repo.git("config", "user.name", who[0])
-        self.repo.git("config", "user.email", who[1])
-
-    def rt(self, excerpt: str, *args: str) -> str:
-        """Run ``reviewtool ARGS`` in the repository; record the command and its output."""
-        result = CliRunner().invoke(main, ["-C", str(self.repo.path), *args])
-        if result.exit_code != 0:
-            raise AssertionError(f"reviewtool {' '.join(args)} failed ({result.exit_code}): {result.output}")
-        lines = self.excerpts.setdefault(excerpt, [])
-        lines.append("$ reviewtool " + shlex.join(args))
-        lines += result.stdout.rstrip("\n").splitlines() if result.stdout.strip() else []
-        return result.stdout
 
     def commit(self, excerpt: str, message: str) -> None:
         """``git commit -qam MESSAGE`` (with the fixed date every test commit has); it prints nothing."""
         self.repo.commit(message, author=ADA, date=DATES[2])
-        self.excerpts.setdefault(excerpt, []).append("$ git commit -qam " + shlex.quote(message))
+        self.note(excerpt, "$ git commit -qam " + shlex.quote(message))
 
 
 async def _reviewer_first_pass(rnd: Round, shots: Path | None) -> None:
@@ -210,39 +194,13 @@ async def play_round(path: Path, shots: Path | None = None) -> dict[str, str]:
 
     rnd.be(ADA)
     rnd.rt("done", "status")
-    return {name: "\n".join(lines) for name, lines in rnd.excerpts.items()}
+    return rnd.texts()
 
 
 # ------------------------------------------------------------------ the guide's excerpts
 
-#: ``<!-- round: NAME -->`` on the line before a ``console`` block of the guide.
-BLOCK = re.compile(r"(<!-- round: (?P<name>[\w-]+) -->\n```console\n)(?P<body>.*?)(\n```)", re.S)
-
-
-def guide_excerpts(text: str) -> dict[str, str]:
-    """The round's console blocks of the guide, by name."""
-    return {m["name"]: m["body"] for m in BLOCK.finditer(text)}
-
-
-def with_excerpts(text: str, excerpts: dict[str, str]) -> str:
-    """The guide with each round block replaced by the excerpt of the same name."""
-    return BLOCK.sub(lambda m: m[1] + excerpts[m["name"]] + m[4], text)
-
-
-def normalized(text: str, commits: set[str]) -> str:
-    """*text* with what differs from run to run replaced: event ids (hex that is no prefix of
-    one of *commits*) by ``<id>``, event times (``2026-12-03 11:57 UTC``) by ``<time>``."""
-    def hexes(m: re.Match[str]) -> str:
-        token = m[0]
-        return token if any(c.startswith(token) for c in commits) else "<id>"
-
-    text = re.sub(r"\b\d{4}-\d\d-\d\d \d\d:\d\d UTC\b", "<time>", text)
-    return re.sub(r"\b[0-9a-f]{8,40}\b", hexes, text)
-
-
-def commit_ids(path: Path) -> set[str]:
-    """The ids of the draft's commits (the branch, not the notes ref)."""
-    return set(Repo(path).git("rev-list", "HEAD").split())
+#: The guide's round blocks are marked ``<!-- round: NAME -->`` (see :mod:`tests.doc_excerpts`).
+TAG = "round"
 
 
 def regenerate() -> None:
@@ -251,10 +209,10 @@ def regenerate() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         excerpts = asyncio.run(play_round(Path(tmp) / "gardens", SCREENSHOTS))
     text = GUIDE.read_text(encoding="utf-8")
-    missing = set(guide_excerpts(text)) ^ set(excerpts)
+    missing = set(guide_excerpts(text, TAG)) ^ set(excerpts)
     if missing:
         sys.exit(f"the guide's round blocks and the round's excerpts differ: {sorted(missing)}")
-    GUIDE.write_text(with_excerpts(text, excerpts), encoding="utf-8")
+    GUIDE.write_text(with_excerpts(text, TAG, excerpts), encoding="utf-8")
     print(f"{GUIDE.relative_to(ROOT)}: {len(excerpts)} excerpts; screenshots in "
           f"{SCREENSHOTS.relative_to(ROOT)} ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)")
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 
-from tests.tui.review_round import GUIDE, ROOT, commit_ids, guide_excerpts, normalized, play_round
+from tests.doc_excerpts import commit_ids, guide_excerpts, normalized
+from tests.tui.review_round import GUIDE, ROOT, TAG, play_round
 
 
 async def test_the_guides_round_excerpts_are_what_the_commands_print(tmp_path):
     repo = tmp_path / "gardens"
     fresh = await play_round(repo)
-    guide = guide_excerpts(GUIDE.read_text(encoding="utf-8"))
+    guide = guide_excerpts(GUIDE.read_text(encoding="utf-8"), TAG)
     assert set(guide) == set(fresh) == {"ask", "answer", "done"}
     commits = commit_ids(repo)
     for name, text in fresh.items():
