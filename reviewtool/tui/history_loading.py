@@ -49,6 +49,7 @@ class HistoryLoader:
         #: The histories read for the current draft, by "first-parent line only". Replaced
         #: whole by the history worker, never changed in place (a cancelled worker may still run).
         self._histories: dict[bool, DraftHistory] = {}
+        self._shown = HistoryFilter()  # the filter the history pane shows the versions through
 
     def start(self) -> None:
         """(Re)read the history in a thread worker; a newer start cancels the older one."""
@@ -77,14 +78,15 @@ class HistoryLoader:
                 app.post_message(HistoryFailed(str(exc), kind))
                 return
             repo.detached = True  # git must never prompt on (or read) the app's terminal
-        try:
-            draft = resolve_draft(repo, app.draft)
-        except ReviewtoolError as exc:
-            app.post_message(start_failure(repo, exc))
-            return
-        histories = dict(self._histories)
-        if reread or any(h.draft != draft for h in histories.values()):
-            histories = {}
+        histories = {} if reread else dict(self._histories)
+        if histories:
+            draft = next(iter(histories.values())).draft  # a filter toggled: no git to resolve it again
+        else:
+            try:
+                draft = resolve_draft(repo, app.draft)
+            except ReviewtoolError as exc:
+                app.post_message(start_failure(repo, exc))
+                return
         try:
             for first_parent in (False, True) if history_filter.first_parent else (False,):
                 if first_parent not in histories:
@@ -105,11 +107,16 @@ class HistoryLoader:
             return
         history = histories[history_filter.first_parent]
         known = {v.commit: v for h in histories.values() for v in h.versions}
-        app.post_message(HistoryLoaded(history, history_filter.apply(history.versions), len(everything), known))
+        app.post_message(HistoryLoaded(history, history_filter.apply(history.versions), total=len(everything),
+                                       shown_filter=history_filter, known=known))
 
     def loaded(self, message: HistoryLoaded) -> None:
         """Show the versions (keeping the cursor on the same commit), then read the review notes."""
         app = self._app
+        if not message.versions and message.total:
+            self._nothing_left(message)
+            return
+        self._shown = message.shown_filter
         keep = app.version.commit if app.version is not None else None
         if app.history is not None and app.history.draft != message.history.draft:
             keep = None
@@ -122,10 +129,23 @@ class HistoryLoader:
         draft = message.history.draft
         app.title = f"reviewtool — {draft}"
         app.top_panel.border_title = history_title(draft, len(app.versions), message.total or len(app.versions),
-                                                   app.history_filter)
+                                                   message.shown_filter)
         app.growth_view.set_versions(app.versions)
         app.history_pane.set_versions(app.versions, keep=keep)
         app.threads_loader.start()
+
+    def _nothing_left(self, message: HistoryLoaded) -> None:
+        """The filter leaves no version (a first-parent line of merges only, with merges hidden):
+        say so, and keep showing what was shown (or, on the first load, every version)."""
+        app = self._app
+        app.notify(f"no version of {message.history.draft} is left with {message.shown_filter.label()}: "
+                   "the history is shown as it was", title="history", severity="warning", markup=False)
+        shown = self._shown if app.history is not None else HistoryFilter()
+        # Without the watchers: what the pane shows already went through *shown*.
+        app.set_reactive(type(app).first_parent_only, shown.first_parent)
+        app.set_reactive(type(app).hide_merges, shown.hide_merges)
+        if app.history is None:
+            self.refilter()
 
     def failed(self, message: HistoryFailed) -> None:
         """Nothing to browse: the start screen says why (and lets the user pick a draft)."""

@@ -21,6 +21,7 @@ from reviewtool.review.events import Thread
 from reviewtool.review.status import ReviewEntry
 from reviewtool.review.viewed import ViewedSections
 from reviewtool.review.workflow import RequestState, WorkflowEvents
+from reviewtool.tui.history_filter import HistoryFilter
 
 
 @dataclass
@@ -30,6 +31,7 @@ class HistoryLoaded(Message):
     history: DraftHistory
     versions: list[Version]  # the versions to show (filtered)
     total: int = 0  # how many versions the unfiltered history has
+    shown_filter: HistoryFilter = field(default_factory=HistoryFilter)  # what *versions* went through
     #: Every version either list holds, by commit (a marked base stays found when hidden).
     known: dict[str, Version] = field(default_factory=dict)
 

@@ -224,3 +224,35 @@ def test_nearest_shown_prefers_the_same_commit_then_the_same_text_then_the_older
     assert nearest_shown([a, v("x", "9"), c], "x", [a]) == "a"
     assert nearest_shown([a, b], None, [a]) is None
     assert nearest_shown([a, b], "gone", [a]) is None
+
+
+BRANCH_ONLY = [  # the draft was written on a branch: main's line holds only the merge that brought it
+    Commit("base", [], {"README.md": "A garden notebook.\n"}, message="Start the notebook"),
+    Commit("d1", ["base"], {DRAFT: essay()}, branch="draft", message="Draft: start"),
+    Commit("d2", ["d1"], {DRAFT: essay(a="Soil is the whole secret.")}, branch="draft", message="Draft: soil"),
+    Commit("merge", ["base", "d2"], {DRAFT: essay(a="Soil is the whole secret.")}, message="Merge branch 'draft'"),
+]
+
+
+async def test_a_filter_that_leaves_nothing_is_not_applied(tmp_path, make_app):
+    from tests.tui.helpers import record_notifications
+
+    repo, ids = fast_import_graph(tmp_path / "branch-only", BRANCH_ONLY)
+    app = make_app(repo.path, first_parent=True)
+    async with app.run_test(size=SIZE) as pilot:
+        said = record_notifications(app)
+        await settle(app, pilot)
+        assert names(app, ids) == ["merge"]
+        assert "first parent" in title(app) and "1 of 2 versions" in title(app)
+        await pilot.press("M")  # the one version on the line is a merge
+        await settle(app, pilot)
+        assert names(app, ids) == ["merge"] and app.version.commit == ids["merge"]
+        assert not app.hide_merges and "merges hidden" not in title(app)
+        assert any("no version of drafts/essay.md is left with first parent · merges hidden" in s for s in said)
+    # Started with both: every version is shown instead, and the filters are off.
+    app = make_app(repo.path, first_parent=True, no_merges=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert names(app, ids) == ["d2", "d1"]
+        assert not app.first_parent_only and not app.hide_merges
+        assert title(app).endswith("2 versions")
