@@ -68,3 +68,35 @@ def test_a_table_loads_rich(plain_repo: Path):
 def test_front_matter_loads_yaml(plain_repo: Path):
     (plain_repo / "drafts" / "essay.md").write_text("---\ntitle: T\n---\n\n# Essay\n", encoding="utf-8")
     assert "yaml" in loaded_by(["sections", "--json"], plain_repo)
+
+
+def modules_loaded_by(args: list[str], cwd: Path) -> set[str]:
+    """The reviewtool.cli modules a run of the CLI imported."""
+    probe = PROBE.replace("m.split('.')[0] for m in sys.modules", "m for m in sys.modules if m.startswith('reviewtool.cli')")
+    proc = subprocess.run([sys.executable, "-c", probe, *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+    report = json.loads(proc.stderr.strip().splitlines()[-1])
+    assert report["code"] == 0, proc.stderr
+    return set(report["loaded"])
+
+
+def test_a_command_imports_its_own_module_only(plain_repo: Path):
+    commands = {"reviewtool.cli.history_commands", "reviewtool.cli.diff_commands", "reviewtool.cli.comment_commands",
+                "reviewtool.cli.notes_commands", "reviewtool.cli.review_commands", "reviewtool.cli.tui_commands"}
+    assert modules_loaded_by(["--version"], plain_repo) & commands == set()
+    assert modules_loaded_by(["log", "--json"], plain_repo) & commands == {"reviewtool.cli.history_commands"}
+    assert modules_loaded_by(["--help"], plain_repo) >= commands  # help lists every command
+
+
+def test_every_command_is_where_the_lazy_list_says():
+    """COMMAND_MODULES names every top-level command, each with the module that registers it."""
+    import importlib
+
+    from reviewtool.cli.commands import COMMAND_MODULES, main
+
+    for module in sorted(set(COMMAND_MODULES.values())):
+        importlib.import_module(module)
+    assert set(main.commands) == set(COMMAND_MODULES)
+    for name, command in main.commands.items():
+        module = getattr(command.callback, "__module__", None)
+        # doctor is defined in doctor_cli.py and registered by notes_commands.py
+        assert module == COMMAND_MODULES[name] or (name, module) == ("doctor", "reviewtool.cli.doctor_cli"), name

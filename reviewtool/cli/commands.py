@@ -1,7 +1,8 @@
 """The whole `reviewtool` command line: the click group with every command registered on it.
 
 Import :func:`main` from here (not from :mod:`reviewtool.cli.group`, where the group is
-defined): importing this module imports every command module, so the group is complete.
+defined): this module tells the group which module registers each command
+(:data:`COMMAND_MODULES`), imported when that command is first looked up.
 Where each command lives: :mod:`~reviewtool.cli.history_commands` (drafts, log, sections,
 show, history), :mod:`~reviewtool.cli.diff_commands` (diff, coverage),
 :mod:`~reviewtool.cli.comment_commands` (comment ..., comments),
@@ -12,18 +13,22 @@ show, history), :mod:`~reviewtool.cli.diff_commands` (diff, coverage),
 
 from __future__ import annotations
 
-# Each module registers its commands on `main` when imported.
-from reviewtool.cli import (  # noqa: F401
-    comment_commands,
-    diff_commands,
-    history_commands,
-    notes_commands,
-    review_commands,
-    tui_commands,
-)
 from reviewtool.cli.group import main
 
-__all__ = ["main", "run"]
+__all__ = ["COMMAND_MODULES", "main", "run"]
+
+#: Each top-level command and the module that registers it on `main` when imported: a run
+#: imports the module of its command only (start-up stays short); ``--help`` imports them all.
+#: tests/test_startup_imports.py checks this list against what the modules register.
+COMMAND_MODULES = {
+    **dict.fromkeys(("comment", "comments"), "reviewtool.cli.comment_commands"),
+    **dict.fromkeys(("diff", "coverage"), "reviewtool.cli.diff_commands"),
+    **dict.fromkeys(("drafts", "log", "sections", "show", "history"), "reviewtool.cli.history_commands"),
+    **dict.fromkeys(("export", "init", "sync", "doctor"), "reviewtool.cli.notes_commands"),
+    **dict.fromkeys(("review", "status"), "reviewtool.cli.review_commands"),
+    **dict.fromkeys(("demo", "tui"), "reviewtool.cli.tui_commands"),
+}
+main.lazy = COMMAND_MODULES
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -14,7 +14,6 @@ import importlib
 import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +26,8 @@ from reviewtool.errors import ReviewtoolError, UsageError
 from reviewtool.textsafe import one_line
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from reviewtool.draft.discovery import DraftChoice
     from reviewtool.draft.history import DraftHistory
     from reviewtool.git.repo import GitRepo
@@ -134,7 +135,22 @@ def revision_argument(name: str = "rev", required: bool = False) -> Callable[...
 
 
 class ReviewtoolGroup(click.Group):
-    """A click group that turns :class:`ReviewtoolError` and click's usage errors into one clean line."""
+    """A click group that turns :class:`ReviewtoolError` and click's usage errors into one clean line.
+
+    Its commands may be registered lazily: :attr:`lazy` names, for each command not yet
+    registered, the module whose import registers it (:mod:`reviewtool.cli.commands` fills
+    it for :func:`main`), so a run imports only the module of the command it runs."""
+
+    #: Command name -> the module that registers it when imported.
+    lazy: dict[str, str] = {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy:
+            importlib.import_module(self.lazy[cmd_name])
+        return super().get_command(ctx, cmd_name)
 
     def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
                      **extra: Any) -> click.Context:
@@ -205,6 +221,8 @@ def main(click_ctx: click.Context, directory: tuple[str, ...], draft: str | None
 
     Without a command, opens the terminal UI on the current repository.
     """
+    from pathlib import Path  # here, not at the top: --version and --help need no paths
+
     cwd = Path.cwd()
     for d in directory:
         cwd = (cwd / d) if not os.path.isabs(d) else Path(d)
