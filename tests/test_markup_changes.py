@@ -109,3 +109,32 @@ def test_plain_prose_is_not_parsed_and_list_lines_are() -> None:
     for text in ("- item", "  + item", "> 1. quoted", "1) x", "2.", "a *b*", "[x]: http://e.org", "```rust"):
         assert _SYNTAX.search(text) is not None, text
     assert parsed_features("- a\n- b").list_markers == ["-", "-"]
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("(https://example.org/guide)", "(https://example.org/manual)"),
+    ("[notes]: https://example.org/notes", "[notes]: https://example.org/n2"),
+    ("[notes]: https://example.org/notes", "[notes]: <https://example.org/other-notes>"),
+])
+def test_a_link_target_change_is_markup_not_words(old, new):
+    # Found on the RFC corpus: text/2803-target-tier-policy.md 47408a4b changed one link target
+    # (ftp-master.debian.org -> salsa.debian.org/...) and read "+5 -1 words" besides
+    # "markup: link target", while the words the reader sees (and the log's words column)
+    # did not change.
+    before, after = parse(BASE), parse(BASE.replace(old, new))
+    diff = diff_documents(before, after)
+    assert [c.markup for c in diff.changes] == [["link target"]]
+    assert (diff.words_added, diff.words_removed) == (0, 0)
+    assert after.words == before.words
+
+
+def test_link_text_and_bare_urls_are_still_words():
+    diff = diff_documents(parse(BASE), parse(BASE.replace("[the guide]", "[the manual]")))
+    assert (diff.words_added, diff.words_removed) == (1, 1)
+    bare = BASE.replace("Intro words here.", "Intro words here, see https://example.org/a.")
+    diff = diff_documents(parse(bare), parse(bare.replace("example.org/a.", "example.org/b.")))
+    assert (diff.words_added, diff.words_removed) == (1, 1)
+    # Words and a link target changed together: only the words count.
+    diff = diff_documents(parse(BASE), parse(BASE.replace("[the guide](https://example.org/guide)",
+                                                          "[the manual](https://example.org/manual)")))
+    assert (diff.words_added, diff.words_removed) == (1, 1)

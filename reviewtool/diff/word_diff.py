@@ -19,11 +19,14 @@ reading live in :mod:`reviewtool.diff.word_ops`.
 The counts (:attr:`WordDiff.words_added`, :attr:`WordDiff.words_removed`) come
 from the raw operations, before cleanup: they measure the edit volume, and a
 word that was only merged into a replacement for readability is not counted as
-changed.
+changed. Words of link destinations are not counted
+(:mod:`reviewtool.diff.link_targets`): a changed link target is markup, and the
+document's word counts never include URLs behind links either.
 """
 
 from __future__ import annotations
 
+from reviewtool.diff.link_targets import mask_link_targets
 from reviewtool.diff.word_cleanup import clean_up
 from reviewtool.diff.word_matching import raw_ops
 from reviewtool.diff.word_ops import WordDiff, WordOp
@@ -35,17 +38,23 @@ def word_diff(old: str, new: str) -> WordDiff:
     """The word-level diff of *old* and *new* (see the module docstring)."""
     if old == new:
         ops = [WordOp("equal", old, new)] if old else []
-        words = count_words(old)
+        words = count_words(mask_link_targets(old))
         return WordDiff(ops, 0, 0, words, words, raw_ops=list(ops))
     ua, ub = space_units(old), space_units(new)
     raw = raw_ops(old, new, ua, ub)
+    # Counted on the texts with link destinations blanked out (same offsets).
+    counted_old, counted_new = mask_link_targets(old), mask_link_targets(new)
     added = removed = 0
+    at_old = at_new = 0
     for op in raw:
         if op.op != "equal":
-            removed += count_words(op.old)
-            added += count_words(op.new)
-    # Equal operations hold the same tokens on both sides, hence the same words.
-    words_old = count_words(old)
+            removed += count_words(counted_old[at_old:at_old + len(op.old)]) if op.old else 0
+            added += count_words(counted_new[at_new:at_new + len(op.new)]) if op.new else 0
+        at_old += len(op.old)
+        at_new += len(op.new)
+    # Equal operations hold the same tokens on both sides, hence (but for a destination
+    # on one side only) the same words.
+    words_old = count_words(counted_old)
     words_new = words_old - removed + added
     ops = clean_up(raw)
     return WordDiff(ops, added, removed, words_old, words_new, raw_ops=raw)

@@ -1,0 +1,34 @@
+"""Link destinations in Markdown source: text a reader never sees as words, so no word count counts it.
+
+A link's target (``[text](https://example.org/a)``, ``![alt](img.png)``, a reference
+definition ``[label]: https://example.org/a``) is markup: the rendered text shows the
+link's words, not its URL, and the document's word counts (markdown-it's text tokens) never
+count it. The word diff compares source, so it finds a changed target as changed tokens;
+:func:`mask_link_targets` blanks the destinations out (same length, so offsets hold) for
+counting, and a changed target reads as the markup change it is (``link target``), not as
+words added and removed. An autolink (``<https://…>``) and a bare URL are shown as they are
+written: they stay words. Core module: no Textual, no Rich.
+"""
+
+from __future__ import annotations
+
+import re
+
+# An inline link or image destination: after "](", up to the closing ")" (balanced
+# parentheses one level deep, as in Wikipedia URLs), or in angle brackets.
+_INLINE = re.compile(r"\]\(\s*(<[^<>\n]*>|(?:[^\s()]|\([^\s()]*\))+)")
+# A reference definition: "[label]: destination" at the start of a line (up to 3 spaces in).
+_REFERENCE = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:[ \t]*(<[^<>\n]*>|\S+)", re.M)
+
+
+def mask_link_targets(text: str) -> str:
+    """*text* with every link destination replaced by spaces (the same length)."""
+    if "](" not in text and "]:" not in text:
+        return text
+    spans = [m.span(1) for pattern in (_INLINE, _REFERENCE) for m in pattern.finditer(text)]
+    if not spans:
+        return text
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
