@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import heapq
 import math
 from dataclasses import dataclass
 
@@ -283,16 +284,18 @@ class _Aligner:
         result: dict[int, list[int]] = {}
         for i in olds:
             shared: dict[int, float] = {}
-            probe = sorted((t for t in o.tok[i] if t in idf), key=lambda t: (-idf[t], t))[:PROBE_WORDS]
+            add = shared.get
+            probe = heapq.nsmallest(PROBE_WORDS, (t for t in o.tok[i] if t in idf), key=lambda t: (-idf[t], t))
             for t in probe:
                 weight = idf[t]
                 for j in postings.get(t, ()):
-                    shared[j] = shared.get(j, 0.0) + weight
+                    shared[j] = add(j, 0.0) + weight
             for t in o.title_words[i]:
                 weight = 2 * idf.get(t, 0.1)
                 for j in title_postings.get(t, ()):
-                    shared[j] = shared.get(j, 0.0) + weight
-            best = sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:CANDIDATES]
+                    shared[j] = add(j, 0.0) + weight
+            # The best CANDIDATES (nsmallest equals sorted()[:CANDIDATES], without sorting them all).
+            best = heapq.nsmallest(CANDIDATES, shared.items(), key=lambda kv: (-kv[1], kv[0]))
             result[i] = sorted(j for j, _ in best)
         return result
 

@@ -41,7 +41,32 @@ def _status(base: SectionPair, joined: str, changed: bool) -> list[str]:
     return sorted(keep, key=STATUSES.index)
 
 
-def _absorb_one(old_doc: Document, new_doc: Document, pairs: list[SectionPair], k: int) -> bool:
+class _Owners:
+    """Which pair holds each section (the first one that does), on each side: looked up by
+    identity in a map built once, and again only after a join changed the pairs."""
+
+    def __init__(self, pairs: list[SectionPair]) -> None:
+        self.pairs = pairs
+        self._maps: tuple[dict[int, int], dict[int, int]] | None = None
+
+    def find(self, section: Section, old_side: bool) -> int | None:
+        if self._maps is None:
+            old: dict[int, int] = {}
+            new: dict[int, int] = {}
+            for i, p in enumerate(self.pairs):
+                for s in p.old:
+                    old.setdefault(id(s), i)
+                for s in p.new:
+                    new.setdefault(id(s), i)
+            self._maps = (old, new)
+        return self._maps[0 if old_side else 1].get(id(section))
+
+    def changed(self) -> None:
+        self._maps = None
+
+
+def _absorb_one(old_doc: Document, new_doc: Document, pairs: list[SectionPair], k: int,
+                owners: _Owners | None = None) -> bool:
     """Try to join lone pair ``pairs[k]`` (removed or added) to the pair of the section above
     it; True when it was joined (``pairs`` is changed in place)."""
     lone = pairs[k]
@@ -53,7 +78,8 @@ def _absorb_one(old_doc: Document, new_doc: Document, pairs: list[SectionPair], 
     above = doc.sections[section.index - 1]
     if above.kind == "frontmatter":
         return False
-    j = next((i for i, p in enumerate(pairs) if any(s is above for s in (p.old if removed else p.new))), None)
+    owners = owners if owners is not None else _Owners(pairs)
+    j = owners.find(above, removed)
     if j is None:
         return False
     host = pairs[j]
@@ -89,12 +115,14 @@ def absorb_headings(alignment: Alignment) -> Alignment:
     (came out of it) read as a merge (a split) with that section; the same alignment when
     there is none."""
     pairs = list(alignment.pairs)
+    owners = _Owners(pairs)
     changed = False
     k = 0
     while k < len(pairs):
         pair = pairs[k]
         lone = (len(pair.old) == 1 and not pair.new) or (len(pair.new) == 1 and not pair.old)
-        if lone and _absorb_one(alignment.old, alignment.new, pairs, k):
+        if lone and _absorb_one(alignment.old, alignment.new, pairs, k, owners):
+            owners.changed()
             changed = True  # pairs[k] is gone; a chain of removed headings joins one by one
             continue
         k += 1
