@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Callable
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -63,16 +64,21 @@ class Transcript:
         Repo(self.path).git("config", "user.name", who[0])
         Repo(self.path).git("config", "user.email", who[1])
 
-    def rt(self, excerpt: str, *args: str, code: int = 0) -> str:
+    def rt(self, excerpt: str, *args: str, code: int = 0, env: dict[str, str] | None = None,
+           pipe: str = "", cut: Callable[[str], str] | None = None) -> str:
         """Run ``reviewtool ARGS`` (click's runner, in process); record the command and what it
-        printed, stdout then stderr. The exit status must be *code*."""
-        result = CliRunner().invoke(main, ["-C", str(self.path), *args])
+        printed, stdout then stderr. The exit status must be *code*. *env*: variables set for
+        the run, shown before the command (``COLUMNS=90 reviewtool ...``); *pipe*: shell text
+        shown after the command (`` | head -19``) whose effect *cut* applies to stdout."""
+        result = CliRunner().invoke(main, ["-C", str(self.path), *args], env=env)
         if result.exit_code != code:
             raise AssertionError(f"reviewtool {shlex.join(args)} exited {result.exit_code}, not {code}: "
                                  f"{result.output}")
         lines = self.excerpts.setdefault(excerpt, [])
-        lines.append("$ reviewtool " + shlex.join(args))
-        for stream in (result.stdout, result.stderr):
+        prefix = "".join(f"{k}={shlex.quote(v)} " for k, v in (env or {}).items())
+        lines.append(f"$ {prefix}reviewtool {shlex.join(args)}{pipe}")
+        stdout = cut(result.stdout) if cut else result.stdout
+        for stream in (stdout, result.stderr):
             if stream.strip():
                 lines += stream.rstrip("\n").splitlines()
         return result.stdout

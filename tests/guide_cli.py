@@ -1,0 +1,149 @@
+"""The user guide's console excerpts on the demo repository, played for real.
+
+docs/user-guide.md shows what `reviewtool` prints on the bundled demo (``reviewtool demo
+--path DIR --no-tui``): a side-by-side diff, outline coverage, and a full review round
+between Alex (the author) and Priya (a reviewer), each in a clone sharing a bare remote.
+:func:`play` builds the demo once and runs every command of those excerpts (click's
+runner, in process; git for what the guide does with git), recording each ``$ command``
+line and what it printed; ``tests/test_guide_cli.py`` compares each
+``<!-- cli: NAME -->`` block of the guide with that run.
+
+Deterministic: the demo's commits have fixed dates, and the one commit the round adds
+(Alex's "Conclusion: claim less") is made with fixed author and committer dates, so every
+commit id is the same on every run. Event ids and event times are not (random ids, the
+real clock): :func:`tests.doc_excerpts.normalized` sets them aside. No excerpt prints a
+relative date ("3 days ago").
+
+Rewrite the guide's blocks (from the repository root)::
+
+    .venv/bin/python -m tests.guide_cli
+
+Excerpts on other repositories (the RFC corpus, small example repositories) stay
+hand-made; the guide says where each one comes from.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from reviewtool.demo.builder import build_demo
+from tests.doc_excerpts import Transcript, guide_excerpts, with_excerpts
+from tests.gitutil import git
+
+ROOT = Path(__file__).resolve().parents[1]
+GUIDE = ROOT / "docs" / "user-guide.md"
+TAG = "cli"
+ALEX = ("Alex Rivera", "alex@example.org")
+PRIYA = ("Priya Natarajan", "priya@example.org")
+DRAFT = "drafts/2023-05-05-mesa-optimizers-are-already-here.md"
+
+#: Alex's edit of the conclusion, and when it was committed (fixed: a stable commit id).
+TONED_FROM = "We should expect them to have learned to optimize"
+TONED_TO = "We should expect some of them to have learned to optimize"
+CLAIM_LESS_DATE = "2023-05-08T10:15:00-04:00"
+
+#: The excerpt names, in the guide's order.
+NAMES = ("side-by-side", "coverage", "round-ask", "round-review", "round-revise", "round-approve",
+         "round-close")
+
+
+def _head(n: int):
+    return lambda text: "\n".join(text.splitlines()[:n]) + "\n"
+
+
+def _lines(start: int, stop: int):
+    """``sed -n START,STOPp``: lines START to STOP, counted from 1."""
+    return lambda text: "\n".join(text.splitlines()[start - 1:stop]) + "\n"
+
+
+def _shell(t: Transcript, excerpt: str, line: str, *commands: tuple[str, ...],
+           env: dict[str, str] | None = None) -> None:
+    """Record *line* as typed and run each git command it stands for in the transcript's clone."""
+    t.note(excerpt, "$ " + line)
+    for args in commands:
+        git(t.path, *args, env=env)
+
+
+def play(folder: Path) -> dict[str, str]:
+    """Build the demo under *folder* and run the guide's commands there; excerpts by name."""
+    x, remote, xp = folder / "x", folder / "x-remote.git", folder / "x-priya"
+    build_demo(x)
+    alex = Transcript(x)
+    alex.be(ALEX)
+
+    # Browsing the demo.
+    alex.rt("side-by-side", "diff", "--side-by-side", "241ac961", "cd0bcf45", env={"COLUMNS": "90"},
+            pipe=" | sed -n 5,18p", cut=_lines(5, 18))
+    alex.rt("coverage", "coverage", "80ac6a4d", "241ac961")
+
+    # The round's set-up (not shown): a bare remote, Priya's clone, `init` in each.
+    git(folder, "clone", "-q", "--bare", str(x), str(remote))
+    git(x, "remote", "add", "origin", str(remote))
+    git(x, "fetch", "-q", "origin")
+    git(x, "branch", "-q", "--set-upstream-to=origin/main", "main")
+    git(folder, "clone", "-q", str(remote), str(xp))
+    priya = Transcript(xp)
+    priya.excerpts = alex.excerpts
+    priya.be(PRIYA)
+    alex.rt("setup", "init")
+    priya.rt("setup", "init")
+    del alex.excerpts["setup"]
+
+    alex.rt("round-ask", "review", "request", "--reviewer", "priya@example.org",
+            "-m", "Second round: the LLM section is new.")
+    alex.rt("round-ask", "sync")
+
+    priya.rt("round-review", "sync")
+    priya.rt("round-review", "status")
+    priya.rt("round-review", "review", "viewed", "-s", "introduction")
+    priya.rt("round-review", "review", "viewed", "-s", "conclusion")
+    priya.rt("round-review", "review", "submit", "--request-changes",
+             "-m", "The conclusion overstates what the evidence section shows.")
+    priya.rt("round-review", "sync")
+
+    alex.rt("round-revise", "sync")
+    alex.rt("round-revise", "status")
+    draft = x / DRAFT
+    text = draft.read_text(encoding="utf-8")
+    assert TONED_FROM in text, "the demo's conclusion changed: update TONED_FROM"
+    draft.write_text(text.replace(TONED_FROM, TONED_TO), encoding="utf-8")
+    dated = {"GIT_AUTHOR_NAME": ALEX[0], "GIT_AUTHOR_EMAIL": ALEX[1], "GIT_COMMITTER_NAME": ALEX[0],
+             "GIT_COMMITTER_EMAIL": ALEX[1], "GIT_AUTHOR_DATE": CLAIM_LESS_DATE,
+             "GIT_COMMITTER_DATE": CLAIM_LESS_DATE}
+    _shell(alex, "round-revise", 'git commit -qam "Conclusion: claim less" && git push -q origin main',
+           ("commit", "-qam", "Conclusion: claim less"), ("push", "-q", "origin", "main"), env=dated)
+    alex.rt("round-revise", "review", "request", "-r", "priya@example.org", "-m", "Toned down the conclusion.")
+    alex.rt("round-revise", "sync")
+
+    git(xp, "pull", "-q")
+    priya.rt("round-approve", "sync")
+    priya.excerpts["round-approve"][0] = "$ git pull -q && reviewtool sync"
+    priya.rt("round-approve", "sections")
+    priya.rt("round-approve", "diff", "--since-review")
+    priya.rt("round-approve", "review", "viewed", "-s", "conclusion")
+    priya.rt("round-approve", "review", "submit", "--approve", "-m", "Good now.")
+    priya.rt("round-approve", "sync")
+
+    alex.rt("round-close", "sync")
+    alex.rt("round-close", "status")
+    alex.rt("round-close", "status", "--json", pipe=" | head -46", cut=_head(46))
+    alex.rt("round-close", "export", pipe=" | head -19", cut=_head(19))
+    return alex.texts()
+
+
+def commits(folder: Path) -> set[str]:
+    """Every commit id of the played repositories (Alex's clone has them all)."""
+    return set(git(folder / "x", "rev-list", "HEAD").split())
+
+
+if __name__ == "__main__":
+    with tempfile.TemporaryDirectory() as tmp:
+        excerpts = play(Path(tmp))
+    text = GUIDE.read_text(encoding="utf-8")
+    missing = set(excerpts) ^ set(guide_excerpts(text, TAG))
+    if missing:
+        sys.exit(f"the guide's {TAG} blocks and the excerpts differ: {sorted(missing)}")
+    GUIDE.write_text(with_excerpts(text, TAG, excerpts), encoding="utf-8")
+    print(f"{GUIDE.relative_to(ROOT)}: {len(excerpts)} excerpts rewritten")

@@ -1,0 +1,49 @@
+"""The user guide's console excerpts on the demo are what the commands print now.
+
+``tests/guide_cli.py`` plays every command of the ``<!-- cli: NAME -->`` blocks of
+docs/user-guide.md on a fresh demo (one build for the module); each block must equal that
+run, event ids and event times aside. When a command's output changes on purpose, rewrite
+the blocks with ``.venv/bin/python -m tests.guide_cli`` and read the prose around them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.doc_excerpts import guide_excerpts, normalized
+from tests.guide_cli import GUIDE, NAMES, TAG, commits, play
+
+
+@pytest.fixture(scope="module")
+def played(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], set[str]]:
+    folder: Path = tmp_path_factory.mktemp("guide-cli")
+    return play(folder), commits(folder)
+
+
+@pytest.fixture(scope="module")
+def guide() -> dict[str, str]:
+    return guide_excerpts(GUIDE.read_text(encoding="utf-8"), TAG)
+
+
+def test_the_guide_marks_every_played_excerpt_and_nothing_else(played, guide):
+    fresh, _ = played
+    assert list(guide) == list(fresh) == list(NAMES)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_user_guides_excerpt_is_what_the_commands_print(played, guide, name):
+    fresh, commit_set = played
+    assert normalized(guide[name], commit_set) == normalized(fresh[name], commit_set), (
+        f"docs/user-guide.md's '{name}' excerpt is out of date: run .venv/bin/python -m tests.guide_cli "
+        "and check the prose around it")
+
+
+def test_the_round_is_deterministic_where_the_guide_names_commits(played, guide):
+    """The commit the round adds has fixed dates: the guide's id for it is a real commit."""
+    _, commit_set = played
+    claim_less = [c for c in commit_set if c.startswith("93ad6549")]
+    assert claim_less, "Alex's 'Conclusion: claim less' commit is no longer 93ad6549"
+    assert "at 93ad6549 (2023-05-08 10:15, Conclusion: claim less)" in guide["round-close"]
+    assert "{+some of+}" in guide["round-approve"]
