@@ -6,7 +6,10 @@ between Alex (the author) and Priya (a reviewer), each in a clone sharing a bare
 :func:`play` builds the demo once and runs every command of those excerpts (click's
 runner, in process; git for what the guide does with git), recording each ``$ command``
 line and what it printed; ``tests/test_guide_cli.py`` compares each
-``<!-- cli: NAME -->`` block of the guide with that run.
+``<!-- cli: NAME -->`` block of the guide with that run. The guide's abridged
+``diff --json`` outputs (``<!-- cli-json: NAME -->`` before a ``json`` fence: keys left
+out, long strings cut to ``…``) are checked value by value against the real output
+(:func:`abridges`).
 
 Deterministic: the demo's commits have fixed dates, and the one commit the round adds
 (Alex's "Conclusion: claim less") is made with fixed author and committer dates, so every
@@ -24,10 +27,16 @@ hand-made; the guide says where each one comes from.
 
 from __future__ import annotations
 
+import json
+import re
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
+from click.testing import CliRunner
+
+from reviewtool.cli.commands import main
 from reviewtool.demo.builder import build_demo
 from tests.doc_excerpts import Transcript, guide_excerpts, with_excerpts
 from tests.gitutil import git
@@ -43,6 +52,14 @@ DRAFT = "drafts/2023-05-05-mesa-optimizers-are-already-here.md"
 TONED_FROM = "We should expect them to have learned to optimize"
 TONED_TO = "We should expect some of them to have learned to optimize"
 CLAIM_LESS_DATE = "2023-05-08T10:15:00-04:00"
+
+#: The guide's abridged ``diff --json`` outputs (``<!-- cli-json: NAME -->`` before a ``json``
+#: fence): the command, and whether the block is the whole output or one of its changes.
+JSON_TAG = "cli-json"
+JSON_EXCERPTS = {
+    "split-hunks": (("diff", "--json", "-U0", "b9df3a6e^!"), "output"),
+    "moved": (("diff", "--json", "64d7ba95^!"), "change"),
+}
 
 #: The excerpt names, in the guide's order.
 NAMES = ("side-by-side", "coverage", "round-ask", "round-review", "round-revise", "round-approve",
@@ -131,6 +148,54 @@ def play(folder: Path) -> dict[str, str]:
     alex.rt("round-close", "status", "--json", pipe=" | head -46", cut=_head(46))
     alex.rt("round-close", "export", pipe=" | head -19", cut=_head(19))
     return alex.texts()
+
+
+def json_blocks(text: str) -> dict[str, Any]:
+    """The guide's ``cli-json`` blocks, parsed, by name."""
+    block = re.compile(rf"<!-- {JSON_TAG}: (?P<name>[\w-]+) -->\n```json\n(?P<body>.*?)\n```", re.S)
+    return {m["name"]: json.loads(m["body"]) for m in block.finditer(text)}
+
+
+def json_outputs(folder: Path) -> dict[str, Any]:
+    """What each abridged JSON block's command prints now on the demo under *folder*, parsed."""
+    outputs = {}
+    for name, (args, _) in JSON_EXCERPTS.items():
+        result = CliRunner().invoke(main, ["-C", str(folder / "x"), *args])
+        assert result.exit_code == 0, result.output
+        outputs[name] = json.loads(result.stdout)
+    return outputs
+
+
+def abridges(shown: Any, real: Any, where: str = "") -> list[str]:
+    """Where *shown* is not an abridgement of *real* (empty: it is). An abridgement keeps some
+    keys of each object, every item of each list, and may cut a string to a prefix ending
+    with ``…``; everything it shows is equal."""
+    if isinstance(shown, dict):
+        if not isinstance(real, dict):
+            return [f"{where or '/'}: an object in the guide, {type(real).__name__} in the output"]
+        return [problem for key, value in shown.items()
+                for problem in (abridges(value, real[key], f"{where}/{key}") if key in real
+                                else [f"{where}/{key}: not in the output"])]
+    if isinstance(shown, list):
+        if not isinstance(real, list) or len(real) != len(shown):
+            return [f"{where}: {len(shown)} items in the guide, output has {real!r:.80}"]
+        return [p for i, (a, b) in enumerate(zip(shown, real, strict=True)) for p in abridges(a, b, f"{where}/{i}")]
+    if isinstance(shown, str) and shown.endswith("…") and isinstance(real, str) and real != shown:
+        return [] if real.startswith(shown[:-1]) else [f"{where}: {real!r:.80} does not start {shown[:-1]!r}"]
+    return [] if shown == real else [f"{where}: {shown!r:.80} in the guide, {real!r:.80} in the output"]
+
+
+def json_problems(shown: dict[str, Any], outputs: dict[str, Any]) -> dict[str, list[str]]:
+    """Per abridged JSON block, where it differs from what its command prints now."""
+    problems = {}
+    for name, (_, part) in JSON_EXCERPTS.items():
+        real = outputs[name]
+        if part == "output":
+            problems[name] = abridges(shown[name], real)
+        else:  # one change of the output: any that it abridges
+            tries = [abridges(shown[name], change, f"/changes/{i}") for i, change in enumerate(real["changes"])]
+            problems[name] = [] if any(not t for t in tries) else [p for t in tries for p in t]
+    return problems
 
 
 def commits(folder: Path) -> set[str]:

@@ -13,13 +13,25 @@ from pathlib import Path
 import pytest
 
 from tests.doc_excerpts import guide_excerpts, normalized
-from tests.guide_cli import GUIDE, NAMES, TAG, commits, play
+from tests.guide_cli import (
+    GUIDE,
+    JSON_EXCERPTS,
+    NAMES,
+    TAG,
+    abridges,
+    commits,
+    json_blocks,
+    json_outputs,
+    json_problems,
+    play,
+)
 
 
 @pytest.fixture(scope="module")
-def played(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], set[str]]:
+def played(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], set[str], Path]:
+    """One demo for the module: the excerpts played, the commit ids, the folder."""
     folder: Path = tmp_path_factory.mktemp("guide-cli")
-    return play(folder), commits(folder)
+    return play(folder), commits(folder), folder
 
 
 @pytest.fixture(scope="module")
@@ -28,13 +40,13 @@ def guide() -> dict[str, str]:
 
 
 def test_the_guide_marks_every_played_excerpt_and_nothing_else(played, guide):
-    fresh, _ = played
+    fresh, _, _ = played
     assert list(guide) == list(fresh) == list(NAMES)
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_the_user_guides_excerpt_is_what_the_commands_print(played, guide, name):
-    fresh, commit_set = played
+    fresh, commit_set, _ = played
     assert normalized(guide[name], commit_set) == normalized(fresh[name], commit_set), (
         f"docs/user-guide.md's '{name}' excerpt is out of date: run .venv/bin/python -m tests.guide_cli "
         "and check the prose around it")
@@ -42,8 +54,24 @@ def test_the_user_guides_excerpt_is_what_the_commands_print(played, guide, name)
 
 def test_the_round_is_deterministic_where_the_guide_names_commits(played, guide):
     """The commit the round adds has fixed dates: the guide's id for it is a real commit."""
-    _, commit_set = played
+    _, commit_set, _ = played
     claim_less = [c for c in commit_set if c.startswith("93ad6549")]
     assert claim_less, "Alex's 'Conclusion: claim less' commit is no longer 93ad6549"
     assert "at 93ad6549 (2023-05-08 10:15, Conclusion: claim less)" in guide["round-close"]
     assert "{+some of+}" in guide["round-approve"]
+
+
+def test_the_abridged_json_outputs_show_what_the_commands_print(played):
+    """The guide's ``diff --json`` blocks leave keys out and cut long strings to ``…``, and
+    show every list whole: each value they show is the command's."""
+    guide_json = json_blocks(GUIDE.read_text(encoding="utf-8"))
+    assert set(guide_json) == set(JSON_EXCERPTS)
+    outputs = json_outputs(played[2])
+    assert json_problems(guide_json, outputs) == {name: [] for name in JSON_EXCERPTS}
+    # The check has teeth: a changed value, a list cut short, an unknown key are found.
+    split = guide_json["split-hunks"]
+    assert abridges({**split, "context": 1}, outputs["split-hunks"]) == ["/context: 1 in the guide, 0 in the output"]
+    hunks = split["changes"][0]["hunks"]
+    assert abridges({"changes": [{"hunks": hunks[:1]}]}, outputs["split-hunks"])
+    assert abridges({"contexts": 0}, outputs["split-hunks"]) == ["/contexts: not in the output"]
+    assert abridges({"changes": [{"hunks": [{}, {"old": "The distinction…"}, {}]}]}, outputs["split-hunks"])
