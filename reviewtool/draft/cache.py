@@ -5,9 +5,11 @@ section tree and statistics, the change between two versions) can be kept by the
 reused by every later run, as git never recomputes what an object id names. The cache
 lives in ``<git common dir>/reviewtool/cache/``, one file per entry::
 
-    cache/<kind>-<fingerprint>/<key[:2]>/<key[2:]>
+    cache/<kind>-<fingerprint>/<key[:1]>/<key[1:]>
 
-*kind* names what is stored (``doc``: a parsed version, by blob id; ``change``: what a
+Sixteen folders per kind, not 256: a cold run makes each folder it writes into, and
+making a folder cost more than writing an entry (a first ``log`` of 150 versions made
+about 210 of them). *kind* names what is stored (``doc``: a parsed version, by blob id; ``change``: what a
 version changed, by the pair of blob ids) and *fingerprint* hashes everything besides the
 key that the value depends on: the cache format and the source of the code that computes
 it, with the versions of the libraries it uses (:func:`source_fingerprint`). A new
@@ -50,7 +52,7 @@ from typing import Any
 from reviewtool.git.repo import GitRepo
 
 #: Bump when the layout or the entry format changes.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 #: The bound on the cache's size when ``reviewtool.cacheSize`` does not set one.
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 #: Trimming removes least recently used entries until the cache is this share of its bound.
@@ -150,7 +152,7 @@ class Cache:
     def _path(self, kind: str, fingerprint: str, key: str) -> Path:
         if not (_NAME.fullmatch(kind) and _KEY.fullmatch(fingerprint) and _KEY.fullmatch(key)):
             raise ValueError(f"not a cache entry name: {kind}-{fingerprint}/{key}")
-        return self.root / f"{kind}-{fingerprint}" / key[:2] / key[2:]
+        return self.root / f"{kind}-{fingerprint}" / key[:1] / key[1:]
 
     # ------------------------------------------------------------------ reading
     def get(self, kind: str, fingerprint: str, key: str, part: int = 0) -> Any:
