@@ -103,27 +103,31 @@ def log_command(ctx: Context, draft: str | None, max_count: int | None, first_pa
     if as_json:
         emit_json({"draft": hist.draft, "first_parent": first_parent, "versions": entries})
         return
-    from rich.text import Text
+    line = " (first-parent line)" if first_parent else ""
+    hidden = len(hist.versions) - len(versions)
+    more = f", {hidden} merges hidden" if hidden else ""
+    title_rest = f": {len(versions)} version{'s' if len(versions) != 1 else ''}{line}{more}"
+    if render.is_terminal():
+        from reviewtool.cli.log_table import print_log
 
+        print_log(hist.draft, title_rest, shown, entries, changes)
+        return
     rows = []
     for v, e, c in zip(shown, entries, changes):
         subject = v.subject + (f" (renamed from {v.old_path})" if v.old_path else "")
         rows.append((
-            Text(v.short, style="yellow"),
+            v.short,
             short_date(v.date),
             v.author,
-            Text.assemble(("[merge] ", "magenta"), subject) if v.is_merge else subject,
+            f"[merge] {subject}" if v.is_merge else subject,
             e["words"],
             e["sections"],
             render.share_cell(e["prose_share"]),
             render.change_cell(c.counts if c else None, deleted=bool(e.get("deleted")), renamed=v.status == "R"),
         ))
-    line = " (first-parent line)" if first_parent else ""
-    hidden = len(hist.versions) - len(versions)
-    more = f", {hidden} merges hidden" if hidden else ""
     render.table([("version", "left"), ("date", "left"), ("author", "left"), ("subject", "left"),
                   ("words", "right"), ("sections", "right"), ("prose", "left"), ("change", "left")], rows,
-                 title=f"{hist.draft}: {len(versions)} version{'s' if len(versions) != 1 else ''}{line}{more}")
+                 title=hist.draft + title_rest)
 
 
 # ------------------------------------------------------------------ sections / show

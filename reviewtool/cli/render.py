@@ -124,12 +124,13 @@ def share_cell(share: float) -> Text | str:
     return share_bar(share) if is_terminal() else f"{share * 100:.0f}%"
 
 
-def change_text(counts: Any, deleted: bool = False, renamed: bool = False) -> str:
+def change_text(counts: Any, deleted: bool = False, renamed: bool = False, compact: bool = False) -> str:
     """What a version changed, in words: ``+9 -1 in 2 sections (1 markup)``, ``markup in 49
     sections``, ``2 sections moved or renamed`` (and nothing else), ``+0 -0 in 15 sections``
     (edited without a word changed: punctuation, a heading removed over text that stays),
     ``new`` (no first parent: *counts* is None), ``deleted``, ``renamed`` (the same text at a
-    new path), ``no change``."""
+    new path), ``no change``. *compact* (a narrow terminal): ``+9 -1 in 2 sec (1 mk)``,
+    ``markup in 49 sec``, ``2 sec moved``."""
     if deleted:
         return "deleted"
     if renamed and counts is not None and counts.is_empty:
@@ -137,21 +138,22 @@ def change_text(counts: Any, deleted: bool = False, renamed: bool = False) -> st
     if counts is None:
         return "new"
     n = counts.sections_changed
-    where = f"{n} section{'s' if n != 1 else ''}"
+    where = f"{n} sec" if compact else f"{n} section{'s' if n != 1 else ''}"
     if not counts.words_added and not counts.words_removed:
         if counts.markup_changed:
             return f"markup in {where}"
         if not n:
             return "no change"
         if getattr(counts, "only_moved", False):
-            return f"{where} moved or renamed"
-    markup = f" ({counts.markup_changed} markup)" if counts.markup_changed else ""
+            return f"{where} moved" if compact else f"{where} moved or renamed"
+    mk = "mk" if compact else "markup"
+    markup = f" ({counts.markup_changed} {mk})" if counts.markup_changed else ""
     return f"+{counts.words_added} -{counts.words_removed} in {where}{markup}"
 
 
-def change_cell(counts: Any, deleted: bool = False, renamed: bool = False) -> Text:
+def change_cell(counts: Any, deleted: bool = False, renamed: bool = False, compact: bool = False) -> Text:
     """:func:`change_text` styled for a table: additions green, removals red, markup cyan."""
-    text = change_text(counts, deleted, renamed)
+    text = change_text(counts, deleted, renamed, compact)
     if deleted:
         return Text(text, style="red")
     if counts is None:
