@@ -21,8 +21,9 @@ Rewrite the guide's blocks (from the repository root)::
 
     .venv/bin/python -m tests.guide_cli
 
-Excerpts on other repositories (the RFC corpus, small example repositories) stay
-hand-made; the guide says where each one comes from.
+The excerpts on the Rust RFC repository (``<!-- rfcs: NAME -->``) are played the same
+way on a clone of the corpus bundle (:func:`play_rfcs`; none when it is absent). Excerpts on
+small example repositories stay hand-made; the guide says where each one comes from.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from click.testing import CliRunner
 from reviewtool.cli.commands import main
 from reviewtool.demo.builder import build_demo
 from tests.doc_excerpts import Transcript, guide_excerpts, with_excerpts
-from tests.gitutil import git
+from tests.gitutil import corpus_bundle, git
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIDE = ROOT / "docs" / "user-guide.md"
@@ -198,6 +199,34 @@ def json_problems(shown: dict[str, Any], outputs: dict[str, Any]) -> dict[str, l
     return problems
 
 
+#: The guide's excerpts on the Rust RFC repository (``<!-- rfcs: NAME -->``), played on the
+#: corpus bundle's clone (its newest commit: RFC_HEAD) when the bundle is there.
+RFC_TAG = "rfcs"
+RFC_HEAD = "bbae63a"
+RFC_DRAFT = "text/3537-msrv-resolver.md"
+RFC_NAMES = ("section-errors", "log-readme", "log-first-parent", "one-word-diff", "heading-levels")
+
+
+def play_rfcs(folder: Path) -> dict[str, str] | None:
+    """Clone the RFC corpus into *folder*/rfcs and run the guide's commands on it (as
+    ``reviewtool -C rfcs ...`` from *folder*); excerpts by name, None without the corpus."""
+    bundle = corpus_bundle()
+    if bundle is None:
+        return None
+    git(folder, "clone", "-q", str(bundle), "rfcs")
+    assert git(folder / "rfcs", "rev-parse", "HEAD").startswith(RFC_HEAD), "the corpus moved: update RFC_HEAD"
+    t = Transcript(folder)
+    rfcs = ("-C", "rfcs")
+    t.rt("section-errors", *rfcs, "show", "-d", RFC_DRAFT, "-s", "cargo publish", code=2)
+    t.rt("section-errors", *rfcs, "show", "-d", RFC_DRAFT, "-s", "Statu Quo", code=1)
+    t.rt("log-readme", *rfcs, "log", "-d", "README.md", "-n", "6")
+    t.rt("log-first-parent", *rfcs, "log", "-d", RFC_DRAFT, "--first-parent")
+    t.rt("one-word-diff", *rfcs, "diff", "-d", RFC_DRAFT, "2b000dc~1", "2b000dc")
+    t.rt("heading-levels", *rfcs, "diff", "-d", RFC_DRAFT, "de5ab83^!", pipe=" | sed -n '1p;51,56p'",
+         cut=lambda text: "\n".join(text.splitlines()[:1] + text.splitlines()[50:56]) + "\n")
+    return t.texts()
+
+
 def commits(folder: Path) -> set[str]:
     """Every commit id of the played repositories (Alex's clone has them all)."""
     return set(git(folder / "x", "rev-list", "HEAD").split())
@@ -205,10 +234,17 @@ def commits(folder: Path) -> set[str]:
 
 if __name__ == "__main__":
     with tempfile.TemporaryDirectory() as tmp:
-        excerpts = play(Path(tmp))
+        played = {TAG: play(Path(tmp))}
+        rfc_excerpts = play_rfcs(Path(tmp))
+    if rfc_excerpts is None:
+        print("the RFC corpus is absent: its excerpts are left as they are")
+    else:
+        played[RFC_TAG] = rfc_excerpts
     text = GUIDE.read_text(encoding="utf-8")
-    missing = set(excerpts) ^ set(guide_excerpts(text, TAG))
-    if missing:
-        sys.exit(f"the guide's {TAG} blocks and the excerpts differ: {sorted(missing)}")
-    GUIDE.write_text(with_excerpts(text, TAG, excerpts), encoding="utf-8")
-    print(f"{GUIDE.relative_to(ROOT)}: {len(excerpts)} excerpts rewritten")
+    for tag, excerpts in played.items():
+        missing = set(excerpts) ^ set(guide_excerpts(text, tag))
+        if missing:
+            sys.exit(f"the guide's {tag} blocks and the excerpts differ: {sorted(missing)}")
+        text = with_excerpts(text, tag, excerpts)
+        print(f"{GUIDE.relative_to(ROOT)}: {len(excerpts)} {tag} excerpts rewritten")
+    GUIDE.write_text(text, encoding="utf-8")

@@ -2,7 +2,8 @@
 
 ``tests/guide_cli.py`` plays every command of the ``<!-- cli: NAME -->`` blocks of
 docs/user-guide.md on a fresh demo (one build for the module); each block must equal that
-run, event ids and event times aside. When a command's output changes on purpose, rewrite
+run, event ids and event times aside; the ``<!-- rfcs: NAME -->`` blocks must equal a run on
+the RFC corpus (skipped when it is absent). When a command's output changes on purpose, rewrite
 the blocks with ``.venv/bin/python -m tests.guide_cli`` and read the prose around them.
 """
 
@@ -17,6 +18,8 @@ from tests.guide_cli import (
     GUIDE,
     JSON_EXCERPTS,
     NAMES,
+    RFC_NAMES,
+    RFC_TAG,
     TAG,
     abridges,
     commits,
@@ -24,6 +27,7 @@ from tests.guide_cli import (
     json_outputs,
     json_problems,
     play,
+    play_rfcs,
 )
 
 
@@ -75,3 +79,25 @@ def test_the_abridged_json_outputs_show_what_the_commands_print(played):
     assert abridges({"changes": [{"hunks": hunks[:1]}]}, outputs["split-hunks"])
     assert abridges({"contexts": 0}, outputs["split-hunks"]) == ["/contexts: not in the output"]
     assert abridges({"changes": [{"hunks": [{}, {"old": "The distinction…"}, {}]}]}, outputs["split-hunks"])
+
+
+@pytest.fixture(scope="module")
+def rfc_played(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    excerpts = play_rfcs(tmp_path_factory.mktemp("guide-rfcs"))
+    if excerpts is None:
+        pytest.skip("the RFC corpus (../shared/corpus/rust-rfcs-essays.bundle) is absent: "
+                    "the guide's excerpts on it are not checked")
+    return excerpts
+
+
+def test_the_guide_marks_every_rfc_excerpt(rfc_played):
+    guide_rfcs = guide_excerpts(GUIDE.read_text(encoding="utf-8"), RFC_TAG)
+    assert list(guide_rfcs) == list(rfc_played) == list(RFC_NAMES)
+
+
+@pytest.mark.parametrize("name", RFC_NAMES)
+def test_the_user_guides_rfc_excerpt_is_what_the_commands_print(rfc_played, name):
+    guide_rfcs = guide_excerpts(GUIDE.read_text(encoding="utf-8"), RFC_TAG)
+    assert guide_rfcs[name] == rfc_played[name], (
+        f"docs/user-guide.md's '{name}' excerpt (RFC corpus) is out of date: run "
+        ".venv/bin/python -m tests.guide_cli and check the prose around it")
