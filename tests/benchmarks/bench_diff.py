@@ -18,8 +18,8 @@ caches emptied before every run (nothing computed in one run is reused by the
 next). It prints wall-clock and CPU time for both tools (git's CPU time
 includes starting the process, which is part of git doing the job), the ratio
 of each, a CPU breakdown of our phases, and both tools' changed-word counts
-against the true number of edited words. Targets: <= 3x git at 10,000 words,
-<= 5x at 100,000 -- in wall-clock and in CPU time -- and our changed words
+against the true number of edited words. Targets (issue 13): <= 4x git at 10,000 words,
+<= 6x at 100,000 -- in wall-clock and in CPU time -- and our changed words
 within 10% of the truth. The exit status is 0 either way (timing is never a
 pass/fail test); misses are printed as MISSED.
 """
@@ -465,11 +465,11 @@ def main(argv: list[str] | None = None) -> int:
             for size in (int(s) for s in args.sizes.split(",")):
                 print(json.dumps(timings(size, args.runs or 9, Path(tmp))), flush=True)
         return 0
-    targets = {10000: (3.0, 15), 100000: (5.0, 9)}
+    targets = {10000: (4.0, 15), 100000: (6.0, 9)}
     ok = True
     with tempfile.TemporaryDirectory() as tmp:
         for size in (int(s) for s in args.sizes.split(",")):
-            target, runs = targets.get(size, (5.0, 9))
+            target, runs = targets.get(size, (6.0, 9))
             ok = bench(size, args.runs or runs, target, Path(tmp)) and ok
     print("\nall targets met (wall and CPU)" if ok else "\nsome targets MISSED (see above)")
     return 0
