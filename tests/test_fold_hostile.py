@@ -1,4 +1,5 @@
-"""Hostile review data: reply loops cannot make folding quadratic, and are reported once.
+"""Hostile review data: reply loops cannot make folding quadratic, and are reported once
+(one warning per loop, however long; --json keeps a problem per event).
 
 Work is counted, not timed: :func:`lines_run` counts the lines of ``reviewtool/review/fold.py``
 that execute while folding (``sys.settrace``), so the test means the same on any machine.
@@ -177,3 +178,65 @@ def test_a_note_full_of_reply_loops_loads_and_reports_through_the_store(repo):
     assert len(problems) == 4000
     assert {p.reason.split(": ", 1)[1] for p in problems} == {"reply chain never reaches a comment (it loops)"}
     assert work < 80 * 4000, work  # about 56 lines per event; quadratic would be thousands
+
+
+# ---------------------------------------------------------------------------- told once per loop
+
+
+def test_each_problem_of_a_loop_names_its_loop():
+    lines = [*ring(5), line("l0", "reply", 50, target="l1"), line("l1", "reply", 51, target="l2"),
+             line("l2", "reply", 52, target="l1"), line("e1", "edit", 100, target="r1", body="new"),
+             line("x9", "reply", 200, target="gone")]
+    _, problems = fold_with_problems(events_of(lines))
+    loop_of = {p.event: p.loop for p in problems}
+    assert loop_of["x9"] is None  # an unknown target is no loop
+    ring_loop = loop_of["r0"]
+    assert ring_loop is not None and ring_loop[0] in {f"r{i}" for i in range(5)} and ring_loop[1] == 5
+    assert {loop_of[f"r{i}"] for i in range(5)} == {ring_loop}
+    assert loop_of["e1"] == ring_loop  # an event aimed at a reply on the loop
+    # l0 runs into the loop l1 <-> l2: the same loop, of two replies.
+    assert loop_of["l0"] == loop_of["l1"] == loop_of["l2"] and loop_of["l0"][1] == 2
+    assert loop_of["l0"] != ring_loop
+
+
+def test_a_loop_of_16000_replies_in_a_real_note_is_one_warning(repo):
+    """End to end: a real notes ref holding a ring of 16,000 replies, and a second loop of
+    two; `comments` and `status` print one warning per loop and their total, not one per
+    event; --json still lists every event's problem."""
+    import json
+
+    from click.testing import CliRunner
+
+    from reviewtool.cli.commands import main
+
+    repo.commit("v1", {"drafts/essay.md": "# Essay\n\nText.\n"})
+    head = repo.head()
+    store = NotesStore(GitRepo.open(repo.path))
+    store.append(head, ring(16_000))
+    runner = CliRunner()
+
+    def run(*args: str):
+        result = runner.invoke(main, ["-C", str(repo.path), *args], env={"COLUMNS": "200"})
+        assert result.exit_code == 0, result.output
+        return result
+
+    for command in ("comments", "status"):
+        warnings = run(command).stderr.splitlines()
+        assert len(warnings) == 1, warnings[:5]
+        assert warnings[0].startswith(f"reviewtool: warning: note on {head[:12]} line 2: reply loop of 16,000 "
+                                      "replies (r0, r1, r2, …): never reaches a comment, not shown")
+    data = json.loads(run("comments", "--json").stdout)
+    assert len(data["problems"]) == 16_000
+    assert {p["reason"].split(": ", 1)[1] for p in data["problems"]} == {
+        "reply chain never reaches a comment (it loops)"}
+
+    store.append(head, [line("p0", "reply", 90_000, target="p1"), line("p1", "reply", 90_001, target="p0"),
+                        line("t0", "reply", 90_002, target="p0"), line("u1", "reply", 90_003, target="nowhere")])
+    warnings = run("comments").stderr.splitlines()
+    assert len(warnings) == 4, warnings
+    assert "reply loop of 16,000 replies" in warnings[0]
+    assert "line 16002: reply loop of 2 replies (p0, p1, t0), and 1 event caught with it" in warnings[1]
+    assert warnings[2].endswith("reply u1: unknown target nowhere")
+    assert warnings[3] == ("reviewtool: warning: 2 reply loops: 16,003 events never reach a comment "
+                           "and are not shown")
+    assert len(json.loads(run("comments", "--json").stdout)["problems"]) == 16_004

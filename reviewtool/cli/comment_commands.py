@@ -198,8 +198,10 @@ def comments_command(ctx: Context, rev: str | None, draft: str | None, status: s
                           "threads": [{**t.to_dict(), "placement": p.to_json()} for t, p in items],
                           "problems": [p.to_dict() for p in problems]})
         return
-    for problem in problems:
-        click.echo(f"reviewtool: warning: {one_line(str(problem))}", err=True)
+    from reviewtool.review.problem_report import problem_lines
+
+    for warning in problem_lines(problems):
+        click.echo(f"reviewtool: warning: {one_line(warning)}", err=True)
     if not items:
         render.print_text(f"no {'' if status == 'all' else status + ' '}comments on {hist.draft} at {v.short}")
         return

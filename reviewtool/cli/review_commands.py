@@ -209,8 +209,10 @@ def status_command(ctx: Context, draft: str | None, as_json: bool) -> None:
     if as_json:
         emit_json(report.to_json())
         return
-    for problem in data.problems:
-        click.echo(f"reviewtool: warning: {one_line(str(problem))}", err=True)
+    from reviewtool.review.problem_report import problem_lines
+
+    for warning in problem_lines(data.problems):
+        click.echo(f"reviewtool: warning: {one_line(warning)}", err=True)
     render.print_text(status_text(report))
 
 

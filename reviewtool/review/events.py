@@ -327,6 +327,11 @@ class Problem:
     line_no: int  # 1-based line number in the note
     text: str
     reason: str
+    #: The reply loop the event is caught in: ``(the id of one reply on it, how many replies
+    #: go round it)``; None for any other problem. People are told of a loop once.
+    loop: tuple[str, int] | None = field(default=None, compare=False)
+    #: The event's id, when the line was an event.
+    event: str = field(default="", compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The problem for ``--json`` output."""

@@ -192,7 +192,7 @@ def _fold_any_order(unique: list[Event], dangling_out: list[Event] | None = None
     return list(threads.values())
 
 
-def _chain_ends(parent: dict[str, str]) -> dict[str, str | None]:
+def _chain_ends(parent: dict[str, str], loops: dict[str, tuple[str, int]] | None = None) -> dict[str, str | None]:
     """Where each reply's chain of targets ends: the first id that is not a reply of *parent*
     (id -> target), or ``None`` when the chain loops.
 
@@ -200,6 +200,10 @@ def _chain_ends(parent: dict[str, str]) -> dict[str, str | None]:
     time a walk passes it, and a walk stops at the first reply already settled or already on
     the walk (a loop), so hostile data (long rings, chains running into loops) costs no more
     than a healthy thread.
+
+    *loops*, when given, receives for each reply whose chain loops the loop it runs into:
+    ``(the id of one reply on it, how many replies go round it)``, the same for every reply
+    running into the same loop.
     """
     end_of: dict[str, str | None] = {}
     for rid, cur in parent.items():
@@ -214,6 +218,8 @@ def _chain_ends(parent: dict[str, str]) -> dict[str, str | None]:
         end = end_of.get(cur, None if cur in parent else cur)
         for node in chain:
             end_of[node] = end
+        if end is None and loops is not None:  # a new loop (cur is on this walk) or one met before
+            loops.update(dict.fromkeys(chain, loops[cur] if cur in loops else (cur, len(chain) - chain.index(cur))))
     return end_of
 
 
@@ -257,10 +263,15 @@ def dangling_problems(events: Iterable[Event]) -> list[Problem]:
     reply that is itself set aside: its chain of targets never reaches a comment, because
     it loops or because it ends at an unknown target (named). Any other event aimed at
     such a reply says so. Linear in *events*, like folding (:func:`_chain_ends`).
+
+    A problem about an event caught in a reply loop (a reply on it or leading into it, an
+    event aimed at such a reply) names the loop (:attr:`Problem.loop`), so that a person is
+    told of each loop once (:mod:`reviewtool.review.problem_report`).
     """
     events = list(events)
     parent = {ev.id: ev.target or "" for ev in events if ev.type == "reply"}
-    fate = _chain_ends(parent)
+    loops: dict[str, tuple[str, int]] = {}
+    fate = _chain_ends(parent, loops)
     problems = []
     for ev in events:
         target = ev.target
@@ -272,7 +283,8 @@ def dangling_problems(events: Iterable[Event]) -> list[Problem]:
             reason = f"its target {target} is a reply whose chain never reaches a comment"
         else:
             reason = f"unknown target {target}"
-        problems.append(Problem(ev.note_commit, ev._line, ev.raw, f"{ev.type} {ev.id}: {reason}"))
+        loop = loops.get(ev.id if ev.type == "reply" else target or "")
+        problems.append(Problem(ev.note_commit, ev._line, ev.raw, f"{ev.type} {ev.id}: {reason}", loop, ev.id))
     return problems
 
 

@@ -21,6 +21,7 @@ from textual.content import Content
 from reviewtool.draft.history import DraftHistory, Version
 from reviewtool.errors import ReviewtoolError
 from reviewtool.review.anchoring import VersionIndex, comments_for_version
+from reviewtool.review.problem_report import problem_lines
 from reviewtool.review.status import (
     ReviewEntry,
     review_entries,
@@ -69,7 +70,7 @@ class ThreadsLoader:
             return
         reviews: dict[str, list[ReviewEntry]] = {}
         requests: dict[str, list[RequestState]] = {}
-        problems = [str(p) for p in data.problems]
+        problems = problem_lines(data.problems)  # a reply loop is one line, however long
         if history is not None and (data.workflow.verdicts or data.workflow.requests):
             try:
                 reviews = reviews_by_version(review_entries(history, data.workflow))
