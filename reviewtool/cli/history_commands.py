@@ -235,6 +235,11 @@ def history_command(ctx: Context, rev: str | None, section_key: str, draft: str 
         emit_json({"draft": hist.draft, "key": section_key, "version": start.to_dict(),
                           "entries": [e.to_dict() for e in entries]})
         return
+    if render.is_terminal():
+        from reviewtool.cli.history_table import print_history
+
+        print_history(hist.draft, section_key, entries)
+        return
     from rich.text import Text
 
     rows = []
