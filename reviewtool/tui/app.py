@@ -66,6 +66,7 @@ from reviewtool.tui.growth_view import GrowthView
 from reviewtool.tui.history_filter import HistoryFilter
 from reviewtool.tui.history_loading import HistoryLoader
 from reviewtool.tui.history_pane import HistoryPane, RowStats
+from reviewtool.tui.inbox_screen import open_inbox
 from reviewtool.tui.keymap import load_keymap
 from reviewtool.tui.messages import (
     CoverageReady,
@@ -522,6 +523,10 @@ class ReviewApp(App[None]):
     def action_verdict(self) -> None:
         """Review the selected version: approve, request changes, or comment with a summary."""
         review.start_verdict(self)
+
+    def action_inbox(self) -> None:
+        """What waits for me (``reviewtool status``): requests, threads awaiting my reply, suggestions."""
+        open_inbox(self)
 
     def action_toggle_viewed(self) -> None:
         """Mark the selected section viewed (again: take the mark back)."""

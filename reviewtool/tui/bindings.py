@@ -45,6 +45,7 @@ APP: list[BindingType] = [
     Binding("H", "section_history", "Section history", show=False, id="app.section_history"),
     Binding("c", "comment", "Comment", id="app.comment"),
     Binding("V", "verdict", "Review this version", show=False, id="app.verdict"),
+    Binding("I", "inbox", "Inbox: what waits for me", show=False, id="app.inbox"),
     Binding("v", "toggle_viewed", "Toggle section viewed", show=False, id="app.viewed"),
     Binding("r", "reply", "Reply to thread", show=False, id="app.reply"),
     Binding("e", "edit_comment", "Edit comment", show=False, id="app.edit"),
@@ -126,6 +127,13 @@ VERDICT: list[BindingType] = [
     Binding("escape", "cancel", "Cancel", id="verdict.cancel"),
 ]
 
+INBOX: list[BindingType] = [
+    Binding("escape", "close", "Close", id="inbox.close"),
+    Binding("enter", "open", "Go to the item", id="inbox.open"),
+    Binding("j,down", "move(1)", "Next item", show=False, id="inbox.down"),
+    Binding("k,up", "move(-1)", "Previous item", show=False, id="inbox.up"),
+]
+
 EXPORT: list[BindingType] = [
     Binding("ctrl+s", "export", "Export", id="export.save"),
     Binding("escape", "cancel", "Cancel", id="export.cancel"),
@@ -155,6 +163,7 @@ GROUPS: list[tuple[str, list[BindingType]]] = [
     ("section history", SECTION_HISTORY),
     ("confirmation", CONFIRM),
     ("verdict dialog", VERDICT),
+    ("inbox", INBOX),
     ("export dialog", EXPORT),
     ("help", HELP),
     ("start screen", START),

@@ -72,7 +72,7 @@ class SearchFlow:
                 pane.cursor = value.index
             app.content_pane.focus()
         elif kind == "comment":
-            self._show_thread(value.thread)
+            self.show_thread(value.thread)
 
     def _find(self, query: str, key: str, nth: int, commit: str) -> None:
         """Show the text with *query* highlighted, scrolled to its *nth* occurrence in section *key*
@@ -82,7 +82,7 @@ class SearchFlow:
             app.mode = "text"
         app.content_pane.show_find(query, key, nth, commit)
 
-    def _show_thread(self, thread: Thread) -> None:
+    def show_thread(self, thread: Thread) -> None:
         """Show *thread* in the comments pane: on the selected version when it is placed there,
         else on the version it was made on."""
         app = self._app
