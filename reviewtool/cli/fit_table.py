@@ -123,3 +123,10 @@ def cut_left(text: str, width: int) -> str:
     while start < len(text) and cell_len(text[start:]) > width - 1:
         start += 1
     return "…" + text[start:]
+
+
+def cut_right(text: Text, width: int) -> Text:
+    """A copy of *text* cut to *width* cells with an ellipsis, its styles kept (a shorter form)."""
+    text = text.copy()
+    text.truncate(width, overflow="ellipsis")
+    return text

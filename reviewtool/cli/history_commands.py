@@ -65,6 +65,11 @@ def drafts_command(ctx: Context, as_json: bool) -> None:
         render.print_text("no drafts under drafts/, _drafts/, _posts/, content/ or docs/ "
                           "(any tracked Markdown file works with -d PATH)")
         return
+    if render.is_terminal():
+        from reviewtool.cli.drafts_table import print_drafts
+
+        print_drafts(f"drafts under {where}", rows)
+        return
     render.table([("path", "left"), ("title", "left"), ("versions", "right"), ("words", "right"),
                   ("last change", "left")],
                  [(r["path"], r["title"], r["versions"], r["words"], (r["last_date"] or "")[:10]) for r in rows],
@@ -155,6 +160,12 @@ def sections_command(ctx: Context, rev: str | None, draft: str | None, as_json: 
 
     for problem in doc.problems:
         click.echo(f"reviewtool: warning: {one_line(problem)}", err=True)
+    title_rest = f" at {v.short}: {doc.words} words, prose share {doc.prose_share * 100:.0f}%, {marks.summary}"
+    if render.is_terminal():
+        from reviewtool.cli.sections_table import print_sections
+
+        print_sections(hist.draft, title_rest, doc.sections, [marks.is_viewed(s.key) for s in doc.sections])
+        return
     rows = []
     for s in doc.sections:
         depth = len(s.key.split("/")) - 1
@@ -170,8 +181,7 @@ def sections_command(ctx: Context, rev: str | None, draft: str | None, as_json: 
         ))
     render.table([("section", "left"), ("kind", "left"), ("body", "left"), ("words", "right"),
                   ("with children", "right"), ("viewed", "left"), ("key", "left")], rows,
-                 title=f"{hist.draft} at {v.short}: {doc.words} words, prose share {doc.prose_share * 100:.0f}%, "
-                       f"{marks.summary}")
+                 title=hist.draft + title_rest)
 
 
 def _my_viewed_marks(ctx: Context, hist: DraftHistory, v: Version) -> Any:

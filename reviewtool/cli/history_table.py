@@ -19,7 +19,7 @@ from typing import Any
 from rich.text import Text
 
 from reviewtool.cli import render
-from reviewtool.cli.fit_table import Column, Form, Step, cut_left, fitted_table
+from reviewtool.cli.fit_table import Column, Form, Step, cut_left, cut_right, fitted_table
 from reviewtool.cli.log_table import MAX_AUTHOR, first_name, initials
 from reviewtool.textsafe import one_line
 from reviewtool.wording import short_date
@@ -41,13 +41,6 @@ STEPS: Sequence[Step] = (
     ("author", 1), ("section", 1), ("date", 1), ("section", 2), ("author", 2), ("author", None),
     ("section", 3), ("change", 1), ("subject", None),
 )
-
-
-def cut(text: Text, width: int) -> Text:
-    """*text* cut to *width* cells with an ellipsis (styles kept)."""
-    text = text.copy()
-    text.truncate(width, overflow="ellipsis")
-    return text
 
 
 def section_cell(entry: Any, key: str, with_key: bool) -> Text:
@@ -85,9 +78,9 @@ def print_history(draft: str, key: str, entries: Sequence[Any]) -> None:
                           Form("by", [initials(a) for a in authors])], max_width=MAX_AUTHOR),
         Column("section", [Form("section", [section_cell(e, key, with_key=True) for e in entries]),
                            Form("section", titles),
-                           Form("section", [cut(t, MID_SECTION) for t in titles]),
-                           Form("section", [cut(t, SHORT_SECTION) for t in titles])], max_width=MAX_SECTION),
-        Column("change", [Form("change", changes), Form("change", [cut(c, SHORT_CHANGE) for c in changes])],
+                           Form("section", [cut_right(t, MID_SECTION) for t in titles]),
+                           Form("section", [cut_right(t, SHORT_SECTION) for t in titles])], max_width=MAX_SECTION),
+        Column("change", [Form("change", changes), Form("change", [cut_right(c, SHORT_CHANGE) for c in changes])],
                max_width=MAX_CHANGE),
         Column("words", [Form("words", [words_cell(e) for e in entries])], justify="right"),
         Column("subject", [Form("subject", [Text(one_line(e.version.subject)) for e in entries])], flexible=True),
