@@ -83,6 +83,7 @@ from reviewtool.tui.messages import (
     ThreadsLoaded,
     ViewedReady,
 )
+from reviewtool.tui.request_dialog import start_request
 from reviewtool.tui.search_flow import SearchFlow
 from reviewtool.tui.section_history_screen import open_section_history
 from reviewtool.tui.sections_pane import SectionsPane
@@ -523,6 +524,10 @@ class ReviewApp(App[None]):
     def action_verdict(self) -> None:
         """Review the selected version: approve, request changes, or comment with a summary."""
         review.start_verdict(self)
+
+    def action_request_review(self) -> None:
+        """Ask reviewers to review the selected version (``reviewtool review request``)."""
+        start_request(self)
 
     def action_inbox(self) -> None:
         """What waits for me (``reviewtool status``): requests, threads awaiting my reply, suggestions."""

@@ -45,6 +45,7 @@ APP: list[BindingType] = [
     Binding("H", "section_history", "Section history", show=False, id="app.section_history"),
     Binding("c", "comment", "Comment", id="app.comment"),
     Binding("V", "verdict", "Review this version", show=False, id="app.verdict"),
+    Binding("Q", "request_review", "Request a review", show=False, id="app.request_review"),
     Binding("I", "inbox", "Inbox: what waits for me", show=False, id="app.inbox"),
     Binding("v", "toggle_viewed", "Toggle section viewed", show=False, id="app.viewed"),
     Binding("r", "reply", "Reply to thread", show=False, id="app.reply"),
@@ -127,6 +128,11 @@ VERDICT: list[BindingType] = [
     Binding("escape", "cancel", "Cancel", id="verdict.cancel"),
 ]
 
+REQUEST: list[BindingType] = [
+    Binding("ctrl+s", "submit", "Ask for the review", id="request.submit"),
+    Binding("escape", "cancel", "Cancel", id="request.cancel"),
+]
+
 INBOX: list[BindingType] = [
     Binding("escape", "close", "Close", id="inbox.close"),
     Binding("enter", "open", "Go to the item", id="inbox.open"),
@@ -163,6 +169,7 @@ GROUPS: list[tuple[str, list[BindingType]]] = [
     ("section history", SECTION_HISTORY),
     ("confirmation", CONFIRM),
     ("verdict dialog", VERDICT),
+    ("request dialog", REQUEST),
     ("inbox", INBOX),
     ("export dialog", EXPORT),
     ("help", HELP),
