@@ -86,8 +86,13 @@ _SUMMARY_COLUMNS = [("status", "left"), ("section", "left"), ("changed", "left")
                     ("removed", "right")]
 
 
-def render_diff_summary(diff: Any) -> Table:
-    """A Rich table of the changed sections: status, old → new title, change share bar, +/- words."""
+def render_diff_summary(diff: Any, width: int | None = None) -> Table:
+    """A Rich table of the changed sections: status, old → new title, change share bar, +/- words;
+    for *width* cells, one line per section (``diff_summary_table``)."""
+    if width is not None:
+        from reviewtool.cli.diff_summary_table import diff_summary_table
+
+        return diff_summary_table(diff, [status_text(c) for c in diff.changes], width)
     return render.rich_table(_SUMMARY_COLUMNS, diff_summary_rows(diff))
 
 
@@ -351,7 +356,7 @@ def print_diff(diff: Any, title: str, side_by_side: bool = False, context: int |
 
     if console is not None:
         console.print(Text(head, style="bold"))
-        console.print(render_diff_summary(diff))
+        console.print(render_diff_summary(diff, console.width))
     else:
         out.write(head + "\n")
         for summary_row in diff_summary_rows(diff):
