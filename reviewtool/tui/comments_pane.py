@@ -35,7 +35,7 @@ MAX_BODY_LINES = 8
 HIDDEN_STYLE = "reverse $text-error"
 
 
-def _when(stamp: str | None, now: datetime | None) -> str:
+def when(stamp: str | None, now: datetime | None) -> str:
     """``3 days ago`` for an event time (ISO 8601, as stored in the notes)."""
     if not stamp:
         return ""
@@ -65,7 +65,7 @@ def thread_content(thread: Thread, placement: Placement, section_title: str, now
         (f" {state} ", f"reverse {STATE_STYLES.get(state, '')}"), " ",
         (status, "bold $text-success" if status == "open" else "$text-muted"), "  ",
         (one_line(thread.author or thread.email or "someone"), "bold $secondary"), "  ",
-        (_when(thread.created, now), "$text-muted"),
+        (when(thread.created, now), "$text-muted"),
     ]
     if thread.edits:
         head.append(("  (edited)", "$text-muted italic"))
@@ -93,7 +93,7 @@ def thread_content(thread: Thread, placement: Placement, section_title: str, now
     for reply in thread.replies:
         who = one_line(reply.author or reply.email or "someone")
         lines.append(Content.assemble(("  ↳ ", "$text-muted"), (who, "bold $secondary"),
-                                      ("  " + _when(reply.time, now), "$text-muted"),
+                                      ("  " + when(reply.time, now), "$text-muted"),
                                       ("  (retracted)" if reply.retracted else "", "$text-muted italic")))
         if not reply.retracted:
             lines.extend(_body(reply.body, indent="    "))

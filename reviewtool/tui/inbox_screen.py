@@ -31,7 +31,7 @@ from reviewtool.review.events import Thread
 from reviewtool.review.status import StatusReport, load_review_data, review_status
 from reviewtool.textsafe import one_line
 from reviewtool.tui import bindings
-from reviewtool.tui.comments_pane import _when as when
+from reviewtool.tui.comments_pane import when
 
 if TYPE_CHECKING:
     from reviewtool.draft.history import DraftHistory

@@ -110,9 +110,9 @@ class RequestReviewScreen(ModalScreen[RequestDraft | None]):
 
 def start_request(app: ReviewApp) -> None:
     """Ask reviewers to review the selected version (``review request``), through the write queue."""
-    from reviewtool.tui.review import _committed_version, _short, _store
+    from reviewtool.tui.review import committed_version, review_store, short
 
-    version = _committed_version(app, "request review")
+    version = committed_version(app, "request review")
     if version is None:
         return
     if app.identity is None:
@@ -120,14 +120,14 @@ def start_request(app: ReviewApp) -> None:
                    severity="error")
         return
     title = Content.assemble("Ask for a review of ", (version.short, "bold $text-warning"), "  ",
-                             (_short(version.subject), "italic"))
+                             (short(version.subject), "italic"))
 
     def save(draft: RequestDraft | None) -> None:
         if draft is None:
             return
 
         def call() -> str:
-            event = WorkflowStore(_store(app)).request_review(version, list(draft.reviewers), draft.message)
+            event = WorkflowStore(review_store(app)).request_review(version, list(draft.reviewers), draft.message)
             asked = ", ".join(one_line(r) for r in event.extra["reviewers"])
             return f"asked {asked} to review {version.short}"
 

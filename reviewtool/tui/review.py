@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from reviewtool.tui.app import ReviewApp
 
 
-def _short(text: str) -> str:
+def short(text: str) -> str:
     """A body or quote shortened for a dialog's title line."""
     return shorten(text, 60)
 
@@ -95,7 +95,7 @@ def start_comment(app: ReviewApp) -> None:
 # ---------------------------------------------------------------- thread actions
 
 
-def _store(app: ReviewApp) -> ReviewStore:
+def review_store(app: ReviewApp) -> ReviewStore:
     """The review store as the user, with the identity the threads worker read (no git here)."""
     assert app.repo is not None
     return ReviewStore(app.repo, identity=app.identity)
@@ -105,7 +105,7 @@ def _mine(app: ReviewApp, thread: Any, verb: str) -> bool:
     """Whether *thread* is the user's own; otherwise say so now, before anything is typed."""
     if app.identity is None:
         message = "who are you? set git config user.name and user.email"
-    elif _store(app).is_mine(thread):
+    elif review_store(app).is_mine(thread):
         return True
     else:
         message = (f"cannot {verb} comment {_id(thread)}: it was written by "
@@ -119,14 +119,14 @@ def start_reply(app: ReviewApp) -> None:
     thread = _current_thread(app)
     if thread is None:
         return
-    title = Content.assemble("Reply to ", (one_line(thread.author), "bold"), ": ", _short(thread.body))
+    title = Content.assemble("Reply to ", (one_line(thread.author), "bold"), ": ", short(thread.body))
 
     def save(draft: CommentDraft | None) -> None:
         if draft is None:
             return
 
         def call() -> str:
-            event = _store(app).reply(thread.id, draft.body)
+            event = review_store(app).reply(thread.id, draft.body)
             return f"reply {_id(event)} added"
 
         app.write_review("reply", call)
@@ -140,7 +140,7 @@ def start_edit(app: ReviewApp) -> None:
     thread = _current_thread(app)
     if thread is None:
         return
-    if app.identity is not None and not _store(app).is_mine(thread) and _my_reply(app, thread) is not None:
+    if app.identity is not None and not review_store(app).is_mine(thread) and _my_reply(app, thread) is not None:
         start_edit_reply(app)
         return
     if not _mine(app, thread, "edit"):
@@ -153,7 +153,7 @@ def start_edit(app: ReviewApp) -> None:
             return
 
         def call() -> str:
-            _store(app).edit(thread.id, draft.body, suggestion=draft.suggestion)
+            review_store(app).edit(thread.id, draft.body, suggestion=draft.suggestion)
             extra = " and its suggested edit" if draft.suggestion is not None else ""
             return f"comment {_id(thread)}{extra} edited"
 
@@ -165,7 +165,7 @@ def start_edit(app: ReviewApp) -> None:
 
 def _my_reply(app: ReviewApp, thread: Any) -> Any | None:
     """My latest reply in *thread* that is not retracted (None: none)."""
-    store = _store(app)
+    store = review_store(app)
     mine = [r for r in thread.replies if not r.retracted and store.is_mine(r)]
     return max(mine, key=lambda r: (r.time, r.id)) if mine else None
 
@@ -184,14 +184,14 @@ def start_edit_reply(app: ReviewApp) -> None:
         return
     title = Content.assemble("Edit your reply ", (_id(reply), "$text-muted"), " in ",
                              (one_line(thread.author or thread.email), "bold"), "'s thread: ",
-                             _short(thread.body))
+                             short(thread.body))
 
     def save(draft: CommentDraft | None) -> None:
         if draft is None:
             return
 
         def call() -> str:
-            _store(app).edit(reply.id, draft.body)
+            review_store(app).edit(reply.id, draft.body)
             return f"reply {_id(reply)} edited"
 
         app.write_review("edit", call)
@@ -206,7 +206,7 @@ def simple_action(app: ReviewApp, action: str) -> None:
         return
 
     def call() -> str:
-        getattr(_store(app), action)(thread.id)
+        getattr(review_store(app), action)(thread.id)
         return f"thread {_id(thread)} {'resolved' if action == 'resolve' else 'reopened'}"
 
     app.write_review(action, call)
@@ -220,7 +220,7 @@ def toggle_resolved(app: ReviewApp) -> None:
         return
 
     def call() -> str:
-        event = _store(app).toggle_resolved(thread.id)
+        event = review_store(app).toggle_resolved(thread.id)
         return f"thread {_id(thread)} {'resolved' if event.type == 'resolve' else 'reopened'}"
 
     app.write_review("resolve", call)
@@ -237,13 +237,13 @@ def start_retract(app: ReviewApp) -> None:
             return
 
         def call() -> str:
-            _store(app).retract(thread.id)
+            review_store(app).retract(thread.id)
             return f"comment {_id(thread)} retracted"
 
         app.write_review("retract", call)
 
     app.push_screen(ConfirmScreen(Content.assemble("Retract your comment ", (_id(thread), "bold"), "?\n",
-                                                   (_short(thread.body), "italic"))), answer)
+                                                   (short(thread.body), "italic"))), answer)
 
 
 def start_apply(app: ReviewApp) -> None:
@@ -261,21 +261,21 @@ def start_apply(app: ReviewApp) -> None:
             return
 
         def call() -> str:
-            result = suggestions.apply_suggestion(history, _store(app), thread.id)
+            result = suggestions.apply_suggestion(history, review_store(app), thread.id)
             return (f"suggestion of {_id(thread)} applied to {one_line(result.path)} "
                     f"({result.state}); the working tree now differs from HEAD")
 
         app.write_review("apply", call, reload_history=True)
 
     app.push_screen(ConfirmScreen(Content.assemble(
-        "Replace ", (_short(thread.anchor.exact or ""), "strike"), " with ",
-        (_short(thread.suggestion), "bold"), " in the working tree?")), answer)
+        "Replace ", (short(thread.anchor.exact or ""), "strike"), " with ",
+        (short(thread.suggestion), "bold"), " in the working tree?")), answer)
 
 
 # ---------------------------------------------------------------- workflow: verdicts, viewed marks
 
 
-def _committed_version(app: ReviewApp, what: str) -> Any | None:
+def committed_version(app: ReviewApp, what: str) -> Any | None:
     """The selected version when it can be reviewed (committed, draft present); else say why."""
     version = app.version
     if app.selection is None or version is None or app.repo is None or app.history is None:
@@ -295,7 +295,7 @@ def start_verdict(app: ReviewApp) -> None:
     """Review the selected version: approve, request changes, or comment, with a summary."""
     from reviewtool.tui.verdict_dialog import VerdictDraft, VerdictScreen
 
-    version = _committed_version(app, "review")
+    version = committed_version(app, "review")
     if version is None:
         return
     if app.identity is None:
@@ -312,14 +312,14 @@ def start_verdict(app: ReviewApp) -> None:
                                 "" if standing.current else " (stale: the draft changed since)",
                                 "; a new review supersedes it.")
     title = Content.assemble("Review ", (version.short, "bold $text-warning"), "  ",
-                             (_short(version.subject), "italic"))
+                             (short(version.subject), "italic"))
 
     def save(draft: VerdictDraft | None) -> None:
         if draft is None:
             return
 
         def call() -> str:
-            event = WorkflowStore(_store(app)).submit_verdict(version, draft.verdict, draft.body)
+            event = WorkflowStore(review_store(app)).submit_verdict(version, draft.verdict, draft.body)
             label = {"approved": "approved", "changes_requested": "changes requested",
                      "commented": "commented"}[draft.verdict]
             return f"review {_id(event)} submitted on {version.short}: {label}"
@@ -332,7 +332,7 @@ def start_verdict(app: ReviewApp) -> None:
 def toggle_viewed(app: ReviewApp) -> None:
     """Mark the selected section viewed (or take the mark back); decided on the notes as they
     are when the write runs, so quick presses alternate."""
-    version = _committed_version(app, "viewed")
+    version = committed_version(app, "viewed")
     if version is None:
         return
     assert app.selection is not None and app.history is not None
@@ -349,7 +349,7 @@ def toggle_viewed(app: ReviewApp) -> None:
     title = one_line(section.title)
 
     def call() -> str:
-        store = WorkflowStore(_store(app))
+        store = WorkflowStore(review_store(app))
         marks = viewed_sections(history, store.load().workflow.marks, version, email)
         viewed = not marks.is_viewed(section.key)
         store.set_viewed(version, doc, section.key, viewed=viewed)
