@@ -167,3 +167,10 @@ def test_piped_output_is_not_laid_out(long_names, demo):
     assert demo_lines[2].split("\t")[3:7] == [
         "Behavioral versus mechanistic study [behavioral-versus-mechanistic-study]", "promoted, renamed",
         "+334", "-32"]
+
+
+def test_one_change_is_counted_in_the_singular(demo):
+    """A section changed once reads "(1 change)", piped and on a terminal."""
+    title = piped(demo, "prompt").splitlines()[0]
+    assert title.endswith(": history of prompt (1 change)")
+    assert "(1 change)" in on_terminal(demo, 160, "prompt")

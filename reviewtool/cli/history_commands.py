@@ -268,4 +268,5 @@ def history_command(ctx: Context, rev: str | None, section_key: str, draft: str 
         ))
     render.table([("version", "left"), ("date", "left"), ("author", "left"), ("section", "left"),
                   ("change", "left"), ("added", "right"), ("removed", "right"), ("subject", "left")], rows,
-                 title=f"{hist.draft}: history of {section_key} ({len(entries)} changes)")
+                 title=f"{hist.draft}: history of {section_key} "
+                       f"({len(entries)} change{'' if len(entries) == 1 else 's'})")

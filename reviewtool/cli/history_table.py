@@ -85,7 +85,7 @@ def print_history(draft: str, key: str, entries: Sequence[Any]) -> None:
         Column("words", [Form("words", [words_cell(e) for e in entries])], justify="right"),
         Column("subject", [Form("subject", [Text(one_line(e.version.subject)) for e in entries])], flexible=True),
     ]
-    rest = f": history of {one_line(key)} ({len(entries)} changes)"
+    rest = f": history of {one_line(key)} ({len(entries)} change{'' if len(entries) == 1 else 's'})"
     title = Text(cut_left(draft, width - len(rest)) + rest)
     table = fitted_table(columns, width, STEPS, title=title, min_flexible=MIN_SUBJECT)
     if not columns[-1].shown:  # no subject to take the width: span it, so the title is cut at its edge
