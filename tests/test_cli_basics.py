@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import pty
 import re
-import select
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from reviewtool.draft.document import parse
+from tests.terminal import run_on_terminal
 
 EXE = Path(sys.executable).with_name("reviewtool")
 ESSAY = "drafts/essay.md"
@@ -37,26 +36,7 @@ def reviewtool(*args: str, cwd: Path, check: bool = True, tty: bool = False) -> 
 
 def reviewtool_tty(*args: str, cwd: Path) -> str:
     """Run the console script with stdout on a pseudo-terminal (Rich output); return what it wrote."""
-    cmd = [str(EXE)] if EXE.exists() else [sys.executable, "-m", "reviewtool"]
-    master, slave = pty.openpty()
-    proc = subprocess.Popen([*cmd, *args], cwd=cwd, stdout=slave, stderr=subprocess.PIPE,
-                            env={**os.environ, "COLUMNS": "200", "LINES": "50", "TERM": "xterm-256color"})
-    os.close(slave)
-    chunks = []
-    while True:
-        ready, _, _ = select.select([master], [], [], 30)
-        if not ready:
-            break
-        try:
-            data = os.read(master, 65536)
-        except OSError:  # the child closed the terminal
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.close(master)
-    assert proc.wait(timeout=30) == 0, proc.stderr.read()
-    return b"".join(chunks).decode("utf-8", errors="replace")
+    return run_on_terminal(list(args), cwd, columns=200)
 
 
 @pytest.fixture

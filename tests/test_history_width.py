@@ -9,11 +9,8 @@ user's terminal takes.
 from __future__ import annotations
 
 import os
-import pty
 import re
-import select
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,9 +18,8 @@ from rich.cells import cell_len
 
 from reviewtool.demo.builder import build_demo
 from tests.gitutil import make_repo
+from tests.terminal import reviewtool_command, terminal_text
 
-EXE = Path(sys.executable).with_name("reviewtool")
-ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 WIDTHS = (60, 80, 100, 160)
 SECTION = "behavior-is-evidence-enough"  # the demo section with the longest history (4 changes)
 
@@ -37,32 +33,12 @@ LONG_TITLE = "Why git notes keep a review beside the commits it talks about, eve
 
 
 def cmd() -> list[str]:
-    return [str(EXE)] if EXE.exists() else [sys.executable, "-m", "reviewtool"]
+    return reviewtool_command()
 
 
 def on_terminal(cwd: Path, columns: int, section: str) -> str:
     """``reviewtool --no-pager history --section SECTION`` on a pseudo-terminal of *columns*."""
-    master, slave = pty.openpty()
-    env = {**os.environ, "COLUMNS": str(columns), "LINES": "50", "TERM": "xterm-256color"}
-    proc = subprocess.Popen([*cmd(), "--no-pager", "history", "--section", section], cwd=cwd, stdout=slave,
-                            stderr=subprocess.PIPE, env=env)
-    os.close(slave)
-    chunks = []
-    while True:
-        ready, _, _ = select.select([master], [], [], 30)
-        if not ready:
-            break
-        try:
-            data = os.read(master, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.close(master)
-    assert proc.wait(timeout=30) == 0, proc.stderr.read() if proc.stderr else ""
-    text = b"".join(chunks).decode("utf-8", errors="replace").replace("\r\n", "\n")
-    return ANSI.sub("", text)
+    return terminal_text(["--no-pager", "history", "--section", section], cwd, columns)
 
 
 def piped(cwd: Path, section: str) -> str:

@@ -8,11 +8,8 @@ Runs the installed console script on a pseudo-terminal with ``COLUMNS`` set.
 from __future__ import annotations
 
 import os
-import pty
 import re
-import select
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,9 +17,8 @@ from rich.cells import cell_len
 
 from reviewtool.demo.builder import build_demo
 from tests.gitutil import make_repo
+from tests.terminal import reviewtool_command, terminal_text
 
-EXE = Path(sys.executable).with_name("reviewtool")
-ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 WIDTHS = (60, 80, 100, 160)
 DRAFT = "drafts/2023-05-05-mesa-optimizers-are-already-here.md"
 LONG_DRAFT = "drafts/2026-12-03-a-very-long-essay-file-name-about-reviewing-essays-in-git-notes.md"
@@ -30,31 +26,12 @@ LONG_TITLE = "Why git notes keep a review beside the commits it talks about, eve
 
 
 def cmd() -> list[str]:
-    return [str(EXE)] if EXE.exists() else [sys.executable, "-m", "reviewtool"]
+    return reviewtool_command()
 
 
 def on_terminal(cwd: Path, columns: int, *args: str) -> list[str]:
     """``reviewtool --no-pager ARGS`` with stdout on a pseudo-terminal of *columns*: its lines."""
-    master, slave = pty.openpty()
-    env = {**os.environ, "COLUMNS": str(columns), "LINES": "50", "TERM": "xterm-256color"}
-    proc = subprocess.Popen([*cmd(), "--no-pager", *args], cwd=cwd, stdout=slave, stderr=subprocess.PIPE, env=env)
-    os.close(slave)
-    chunks = []
-    while True:
-        ready, _, _ = select.select([master], [], [], 30)
-        if not ready:
-            break
-        try:
-            data = os.read(master, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.close(master)
-    assert proc.wait(timeout=30) == 0, proc.stderr.read() if proc.stderr else ""
-    text = ANSI.sub("", b"".join(chunks).decode("utf-8", errors="replace").replace("\r\n", "\n"))
-    lines = text.rstrip("\n").split("\n")
+    lines = terminal_text(["--no-pager", *args], cwd, columns).rstrip("\n").split("\n")
     assert all(cell_len(line) <= columns for line in lines), [ln for ln in lines if cell_len(ln) > columns]
     return lines
 
