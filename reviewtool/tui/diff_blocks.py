@@ -16,8 +16,10 @@ markup: safe in workers.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
 
 from textual.content import Content
 
@@ -110,16 +112,26 @@ def inline_blocks(pieces: list[DiffPiece], context: int | None, expanded: Collec
         blocks += _head_blocks(piece, number, not blocks)
         if piece.view is None or not piece.view.has_text:
             continue
-        previous_changed = False
-        after_gap = True
-        for item in piece.view.items(context, _expanded_for(piece, expanded)):
-            if isinstance(item, Gap):
-                blocks.append(_gap_block(item, piece, number))
-                previous_changed, after_gap = False, True
-                continue
-            blocks.append(_row_block(item, number, item.changed and not previous_changed,
-                                     item.blank_before and not after_gap, marks))
-            previous_changed, after_gap = item.changed, False
+        rows = piece.view.items(context, _expanded_for(piece, expanded))
+        blocks += _piece_rows(rows, piece, number, partial(_row_block, marks=marks))
+    return blocks
+
+
+def _piece_rows(items: Iterable[Any], piece: DiffPiece, number: int,
+                make: Callable[[Any, int, bool, bool], Block]) -> list[Block]:
+    """One piece's rows and gaps as blocks: *make(row, number, starts_change, blank_before)* builds a row's
+    block; a change starts where a changed row follows an unchanged one, and no blank line
+    follows a gap marker."""
+    blocks: list[Block] = []
+    previous_changed = False
+    after_gap = True
+    for item in items:
+        if isinstance(item, Gap):
+            blocks.append(_gap_block(item, piece, number))
+            previous_changed, after_gap = False, True
+            continue
+        blocks.append(make(item, number, item.changed and not previous_changed, item.blank_before and not after_gap))
+        previous_changed, after_gap = item.changed, False
     return blocks
 
 
@@ -139,16 +151,8 @@ def side_blocks(pieces: list[DiffPiece], context: int | None, expanded: Collecti
         blocks += _head_blocks(piece, number, False)
         if piece.view is None or not piece.view.has_text:
             continue
-        previous_changed = False
-        after_gap = True
-        for item in piece.view.side_items(context, _expanded_for(piece, expanded)):
-            if isinstance(item, Gap):
-                blocks.append(_gap_block(item, piece, number))
-                previous_changed, after_gap = False, True
-                continue
-            blocks.append(_side_block(item, number, item.changed and not previous_changed,
-                                      item.blank_before and not after_gap, marks))
-            previous_changed, after_gap = item.changed, False
+        rows = piece.view.side_items(context, _expanded_for(piece, expanded))
+        blocks += _piece_rows(rows, piece, number, partial(_side_block, marks=marks))
     return blocks
 
 
