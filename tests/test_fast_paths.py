@@ -3,7 +3,8 @@
 Each test runs a path made faster for speed beside the plain code it replaced (kept here
 as the reference) on inputs large enough to take it, and compares the results: the
 aligner's blocking (the best candidates without sorting them all), and the search for
-the pair holding the section above a removed or added heading (a map instead of a scan).
+the pair holding the section above a removed or added heading (a map instead of a scan),
+and the word clean-up's sentence-break checks (a yes/no test, a walk by runs).
 """
 
 from __future__ import annotations
@@ -12,11 +13,14 @@ import math
 import random
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reviewtool.diff import align as align_module
-from reviewtool.diff import heading_moves
+from reviewtool.diff import heading_moves, word_cleanup
 from reviewtool.diff.align import CANDIDATES, DENSE_PAIRS, PROBE_WORDS, _Aligner
 from reviewtool.diff.section_diff import diff_documents
+from reviewtool.diff.word_ops import WordOp
 from reviewtool.draft.document import parse
 
 WORDS = ["crate", "resolver", "version", "rust", "cargo", "toolchain", "policy", "minimum", "supported", "edition", "feature", "lint", "workspace", "package", "registry", "index", "lockfile", "dependency", "upgrade", "fallback", "config", "manifest"]
@@ -99,3 +103,30 @@ def test_headings_removed_and_added_are_joined_as_a_scan_joins_them(seed: int, m
     assert fast == plain
     by_status = fast["summary"]["by_status"]
     assert by_status.get("merged", 0) + by_status.get("split", 0) > 0  # headings were joined
+
+
+# ------------------------------------------------ word clean-up: sentence breaks
+
+_CLEANUP_TEXT = st.text(alphabet=st.sampled_from([*"ab .!?\n\t\"')", "é", "\u00a0", "\u2003"]), max_size=60)
+
+
+def _visible_walk(text: str, count: int) -> int:
+    """The char-by-char walk :func:`offset_after_visible` replaced (the oracle)."""
+    i = n = 0
+    while i < len(text) and n < count:
+        if not text[i].isspace():
+            n += 1
+        i += 1
+    return i
+
+
+@given(_CLEANUP_TEXT, st.integers(min_value=-2, max_value=70))
+def test_offset_after_visible_is_the_char_walk(text: str, count: int):
+    assert word_cleanup.offset_after_visible(text, count) == _visible_walk(text, count)
+
+
+@given(_CLEANUP_TEXT, _CLEANUP_TEXT, st.booleans(), _CLEANUP_TEXT, _CLEANUP_TEXT)
+def test_has_break_is_shared_break_found(old: str, new: str, after_change: bool, prev_old: str, prev_new: str):
+    op = WordOp("equal", old, new)
+    prev = WordOp("replace", prev_old, prev_new) if after_change else None
+    assert word_cleanup._has_break(op, prev) == (word_cleanup._shared_break(op, prev, last=False) >= 0)

@@ -37,6 +37,7 @@ _TAIL_WORDS = 4
 _WORD = re.compile(WORD_PATTERN)
 _WS_SPLIT = re.compile(r"(\s+)")
 _LEADING_WS = re.compile(r"\s+")
+_VISIBLE_RUN = re.compile(r"\S+")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _PARAGRAPH_SPLIT = re.compile(r"(\s*\n[ \t]*\n\s*)")
 
@@ -180,12 +181,27 @@ def _shared_break(op: WordOp, prev: WordOp | None, last: bool) -> int:
     if best is None:
         return -1
     text = op.old
-    i = n = 0
-    while i < len(text) and n < best:
-        if not text[i].isspace():
-            n += 1
-        i += 1
+    i = offset_after_visible(text, best)
     return len(text) - len(text[i:].lstrip())
+
+
+def _has_break(op: WordOp, prev: WordOp | None) -> bool:
+    """Whether equal *op* (after change *prev*) holds a sentence break on either side:
+    :func:`_shared_break` ``>= 0``, without placing it."""
+    return _first_break(op, prev, 0) >= 0 or _first_break(op, prev, 1) >= 0
+
+
+def offset_after_visible(text: str, count: int) -> int:
+    """The offset in *text* just after its *count*-th non-whitespace character (*count*
+    <= 0: 0; more than *text* holds: its length). Walks whole runs of non-whitespace."""
+    if count <= 0:
+        return 0
+    for m in _VISIBLE_RUN.finditer(text):
+        run = m.end() - m.start()
+        if count <= run:
+            return m.start() + count
+        count -= run
+    return len(text)
 
 
 def _ends_with_words(text: str, k: int) -> bool:
@@ -248,7 +264,7 @@ def _rewrite_sentences(ops: list[WordOp]) -> list[WordOp]:
             k += 1
             continue
         first = last = k
-        while last + 2 < n and ops[last + 2].op != "equal" and _shared_break(ops[last + 1], ops[last], last=False) < 0:
+        while last + 2 < n and ops[last + 2].op != "equal" and not _has_break(ops[last + 1], ops[last]):
             last += 2
         groups.append((first, last))
         k = last + 1

@@ -39,6 +39,7 @@ from itertools import accumulate
 from typing import Any
 
 from reviewtool.draft.chunks import read_blocks
+from reviewtool.draft.front_matter import load_fields
 from reviewtool.draft.markdown import inline_plain as inline_plain  # re-exported: coverage reads it here
 from reviewtool.draft.markdown import markdown
 from reviewtool.draft.outline_rules import outline_verdict
@@ -56,10 +57,6 @@ _SLUG_DASHES = re.compile(r"[\s-]+")
 
 
 _BOM = "\ufeff"
-#: Front matter whose fields expand to more values than this (YAML aliases can
-#: blow up exponentially) or nest deeper than _MAX_FIELD_DEPTH is ignored.
-_MAX_FIELD_NODES = 10_000
-_MAX_FIELD_DEPTH = 50
 #: Above this many characters the cyclic garbage collector is paused while
 #: parsing: markdown-it allocates ~25 tokens per KB, none of them cyclic, and
 #: repeated full collections cost ~40% of the time on multi-MB drafts.
@@ -178,22 +175,6 @@ def fingerprint_hash(fingerprint: str) -> str:
 EMPTY_FINGERPRINT = fingerprint_hash("")
 #: Section source -> the hash of its fingerprint: versions of a draft share most sections.
 _FINGERPRINTS: LRU[str, str] = LRU(8192)
-
-
-def _bounded(value: Any) -> bool:
-    """Whether *value* expands to at most _MAX_FIELD_NODES values, _MAX_FIELD_DEPTH deep."""
-    budget = _MAX_FIELD_NODES
-    todo: list[tuple[Any, int]] = [(value, 0)]
-    while todo:
-        item, depth = todo.pop()
-        budget -= 1
-        if budget < 0 or depth > _MAX_FIELD_DEPTH:
-            return False
-        if isinstance(item, dict):
-            todo.extend((v, depth + 1) for pair in item.items() for v in pair)
-        elif isinstance(item, (list, tuple)):
-            todo.extend((v, depth + 1) for v in item)
-    return True
 
 
 def _jsonable(value: Any) -> Any:
@@ -371,29 +352,7 @@ def _front_matter(text: str, lines: _Lines) -> tuple[int, dict[str, Any], list[s
     for n in range(1, lines.count):
         if lines.line(n).rstrip() in ("---", "..."):
             raw = text[lines.offset(1) : lines.offset(n)]
-            problems: list[str] = []
-            fields: dict[str, Any] = {}
-            import yaml  # here: only drafts with front matter need it
-
-            try:
-                data = yaml.safe_load(raw) if raw.strip() else {}
-            except yaml.YAMLError as exc:
-                mark = getattr(exc, "problem_mark", None)
-                where = f" at line {mark.line + 2}" if mark is not None else ""
-                problem = getattr(exc, "problem", None) or (str(exc).splitlines() or ["invalid YAML"])[0]
-                problems.append(f"malformed front matter{where}: {problem}")
-            except (ValueError, TypeError, OverflowError, RecursionError) as exc:
-                # Valid YAML syntax with an impossible value, e.g. ``date: 2023-02-30``.
-                problems.append(f"malformed front matter: {exc}")
-            else:
-                if data is None:
-                    data = {}
-                if not isinstance(data, dict):
-                    problems.append("malformed front matter: expected key: value fields")
-                elif not _bounded(data):
-                    problems.append("front matter too large or self-referencing: fields ignored")
-                else:
-                    fields = data
+            fields, problems = load_fields(raw)
             return n + 1, fields, problems
     return 0, {}, ["front matter is not closed: no '---' line after the opening one"]
 

@@ -51,6 +51,7 @@ from reviewtool.diff.section_diff import diff_documents, diff_pairs  # noqa: E40
 from reviewtool.draft import document  # noqa: E402
 from reviewtool.draft.chunks import clear_chunk_cache  # noqa: E402
 from reviewtool.draft.document import parse  # noqa: E402
+from reviewtool.draft.front_matter import clear_loaded  # noqa: E402
 
 #: Corpus tokens that are exactly one word: letters with inner apostrophes or
 #: hyphens, optionally wrapped in quotes/brackets and followed by punctuation.
@@ -334,6 +335,7 @@ def _cold() -> None:
     fingerprints, stems, per-document facts)."""
     clear_cache()
     clear_chunk_cache()
+    clear_loaded()
     document._FINGERPRINTS.clear()
     gc.collect()
 
