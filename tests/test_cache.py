@@ -132,6 +132,8 @@ def damage(path: Path, how: str) -> None:
         value = parts[-1]
         if "sections" in value:
             value["sections"][0][5] += 1
+        elif "pairs" in value:  # a stored diff: one section in two pairs
+            value["pairs"].append(value["pairs"][0])
         else:
             value["words_added"] = "many"
         if len(parts) > 1:
@@ -147,11 +149,12 @@ def damage(path: Path, how: str) -> None:
 def test_a_damaged_cache_is_ignored_and_rebuilt(repo, how):
     expected = outputs(repo, "--no-cache")
     outputs(repo)
-    for path in entries(repo) + entries(repo, "change"):
+    for path in entries(repo) + entries(repo, "change") + entries(repo, "diff"):
         damage(path, how)
     assert outputs(repo) == expected  # no error, the same output
     report = Cache(cache_root(repo)).report()
-    assert report.damaged == 0 and report.entries == 5  # every damaged entry was written again
+    # Every damaged entry was written again: 3 versions, 2 changes, 6 diffs of two blobs.
+    assert report.damaged == 0 and report.entries == 11
 
 
 def test_a_foreign_version_is_not_read_and_a_new_one_is_built(repo, monkeypatch):
@@ -166,7 +169,7 @@ def test_a_foreign_version_is_not_read_and_a_new_one_is_built(repo, monkeypatch)
     try:
         assert outputs(repo) == expected
         new = {p.name for p in cache_root(repo).iterdir()} - old
-        assert len(new) == 2  # a folder for the new version of each kind
+        assert len(new) == 3  # a folder for the new version of each kind (doc, change, diff)
     finally:
         stored_document.fingerprint.cache_clear()
         change_fingerprint.cache_clear()

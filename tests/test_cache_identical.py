@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import random
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from click.testing import CliRunner
 
 from reviewtool.cli.commands import main
 from reviewtool.demo.builder import build_demo
-from tests.gitutil import fast_import_history, git, make_repo
+from tests.gitutil import corpus_bundle, fast_import_history, git, make_repo
 
 
 def cli(path: Path, *args: str) -> str:
@@ -35,6 +36,10 @@ def all_outputs(path: Path, draft: str, extra: tuple[str, ...]) -> dict[str, str
         out[f"sections {rev}"] = cli(path, *base, "sections", rev, "--json")
     for older, newer in zip(versions[1:], versions):
         out[f"diff {older} {newer}"] = cli(path, *base, "diff", older, newer, "--json")
+        out[f"diff text {older} {newer}"] = cli(path, *base, "diff", older, newer, "-U", "1")
+    if len(versions) > 2:  # far apart: more moved, renamed, split and merged sections
+        out["diff far"] = cli(path, *base, "diff", versions[-1], versions[0], "--json", "--full")
+        out["diff far markdown"] = cli(path, *base, "diff", versions[-1], versions[0], "--format", "markdown")
     newest = json.loads(out[f"sections {versions[0]}"])
     keys = [s["key"] for s in newest["sections"] if s["kind"] != "frontmatter"]
     for key in keys[:: max(1, len(keys) // 6)]:
@@ -140,3 +145,37 @@ def test_a_generated_history_with_branches_and_merges(tmp_path: Path):
         (repo.path / draft).write_text(render(titles, essay, outline=True), encoding="utf-8")
         git(repo.path, "commit", "-q", "--amend", "-a", "--no-edit")
     check_identical(repo.path, draft)
+
+
+@pytest.mark.slow
+def test_pairs_of_the_rfc_corpus(tmp_path: Path):
+    """``diff`` of real versions (the RFC essay and the README, whose long list of links
+    changes in nearly every version): uncached, cold and warm, as JSON, text and Markdown."""
+    bundle = corpus_bundle()
+    if bundle is None:
+        pytest.skip("the RFC corpus (../shared/corpus/rust-rfcs-essays.bundle) is absent")
+    path = tmp_path / "rfcs"
+    subprocess.run(["git", "clone", "-q", str(bundle), str(path)], check=True, capture_output=True)
+    tip = git(path, "for-each-ref", "--format=%(refname)", "refs/remotes/origin").split()[0]
+    git(path, "checkout", "-q", "-B", "main", tip)  # the bundle names no HEAD: the branch it holds
+    for draft in ("text/3537-msrv-resolver.md", "README.md"):
+        commits = git(path, "log", "--format=%H", "--", draft).split()
+        picked = commits[:: max(1, len(commits) // 4)]
+        pairs = [(c, f"{c}~1") for c in picked[:-1]] + [(picked[-1], picked[0])]
+
+        def outputs(*extra: str, draft: str = draft, pairs: list[tuple[str, str]] = pairs) -> dict[str, str]:
+            out = {}
+            for new, old in pairs:
+                base = (*extra, "-d", draft, "diff", old, new)
+                out[f"{old} {new} json"] = cli(path, *base, "--json")
+                out[f"{old} {new} text"] = cli(path, *base)
+                out[f"{old} {new} markdown"] = cli(path, *base, "--format", "markdown", "-U", "0")
+            return out
+
+        shutil.rmtree(path / ".git" / "reviewtool", ignore_errors=True)
+        uncached = outputs("--no-cache")
+        cold = outputs()
+        assert list((path / ".git" / "reviewtool" / "cache").glob("diff-*/*/*"))  # the diffs were kept
+        warm = outputs()
+        assert cold == uncached
+        assert warm == uncached

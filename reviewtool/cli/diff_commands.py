@@ -55,7 +55,7 @@ def diff_command(ctx: Context, rev_a: str | None, rev_b: str | None, draft: str 
     With --since-review: from the version a reviewer (default: you) last gave a verdict
     on to the newest committed version, the changes a returning reviewer has not seen.
     """
-    from reviewtool.diff.section_diff import diff_documents
+    from reviewtool.diff.stored_diff import document_diff
 
     since: dict[str, Any] | None = None
     if reviewer is not None and not since_review:
@@ -81,7 +81,7 @@ def diff_command(ctx: Context, rev_a: str | None, rev_b: str | None, draft: str 
                                   "(no first parent had the draft; name two versions)")
         old_v = base
     old_doc, new_doc = hist.document(old_v), hist.document(new_v)
-    diff = diff_documents(old_doc, new_doc)
+    diff = document_diff(hist, old_v, new_v)
     if section_key is not None:
         from reviewtool.draft.section_names import find_section_in
 
