@@ -14,11 +14,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reviewtool.diff.markup import parsed_features
 from reviewtool.draft import chunks
-from reviewtool.draft.chunks import _parse_chunk, clear_chunk_cache, read_blocks
+from reviewtool.draft.chunks import _parse_chunk, clear_chunk_cache, read_blocks, read_features
 from reviewtool.draft.document import parse
 from tests.gitutil import corpus_bundle
 
@@ -29,6 +30,7 @@ def whole(text: str) -> list:
 
 def check(text: str) -> None:
     assert read_blocks(text) == whole(text), text
+    assert read_features(text) == parsed_features(text), text
 
 
 LINES = [
@@ -91,6 +93,71 @@ def test_edge_cases(text: str):
     check(text)
 
 
+#: Lines for lists cut at their items: items of every marker and indentation, what can follow
+#: an item line (lazy lines, sub-items, empty items, rules, setext lines, tables, quotes,
+#: fences, HTML, references, indented code) and blank lines that make a list loose.
+LIST_LINES = [
+    "- [a](x)", "- [b](y)", "- item", "- item", "* star", "* [s](z)", "+ plus", "- ", "-", "*", "1. one", "2. two",
+    "10. ten", "3) three", "1) one", "  - two spaces", "  - two spaces", "   - three", "   * three", "    - code",
+    "\t- tab", "-\tx", "- - -", "* * *", "---", "===", "- ---", "lazy text", "  continued", "    indented",
+    "- # heading", "# Heading", "- > quote", "> - quoted item", "- ```", "```", "  ```", "- <div>", "<div>",
+    "- [a]: /url", "[a]: /url", "- [a]", "- a | b", "- --|--", "| a |", "|---|", "- **bold** item", "- `code`",
+    "-     code in item", "  - sub item", "    - deeper", "Text", "", "", "",
+]
+
+
+@settings(max_examples=400)
+@given(st.lists(st.sampled_from(LIST_LINES), max_size=40), st.booleans())
+def test_lists_cut_at_their_items_equal_the_whole_parse(lines: list[str], trailing_newline: bool):
+    text = "\n".join(lines) + ("\n" if trailing_newline else "")
+    clear_chunk_cache()
+    check(text)
+    check("Intro:\n\n" + text)  # parts met again in another text
+
+
+@pytest.mark.parametrize("text", [
+    "* [a](x)\n* [b](y)\n* [c](z)\n",
+    "  - a\n  - b\n  - c\n",
+    "1. a\n2. b\n3) c\n4) d\n",
+    "- a\n- b\n  - sub\n- c\n- d\n",
+    "- a\nlazy\n- b\n- c\n",
+    "- a\n-\n- c\n",
+    "- a\n- - -\n- c\n",
+    "- a\n- b\n---\n",
+    "- a\n- b\n===\n",
+    "- [x]: /u\n- [x]\n- y\n",
+    "- a\n- b\n\n- c\n- d\n",
+    "- a\n- ```\n- c\n```\n- d\n",
+    "- a | b\n- --|--\n- c\n",
+    "- a\n-     code\n- c\n",
+    "- a\n  - b\n  - c\n- d\n",
+    "* a\n- b\n- c\n",
+    "- one\n- two\n[two]: /url\n",
+    "- [a]: /url\n* star\n- [a](x)\n- [a]",  # a label one part defines, another uses
+])
+def test_list_edge_cases(text: str):
+    clear_chunk_cache()
+    check(text)
+
+
+def test_a_long_list_is_parsed_an_item_at_a_time(monkeypatch):
+    """A list of links that grows by an item per version parses the new item, not the list."""
+    clear_chunk_cache()
+    calls = []
+    real = chunks._parse_chunk
+    monkeypatch.setattr(chunks, "_parse_chunk", lambda text, refs: calls.append(text) or real(text, refs))
+    items = [f"* [{n:04}-rfc.md](text/{n:04}-rfc.md)\n" for n in range(0, 200, 2)]
+    text = "## Active RFC List\n\n" + "".join(items) + "\nText after.\n"
+    assert read_blocks(text) == whole(text)
+    calls.clear()
+    grown = text.replace(items[50], items[50] + "* [0101-new.md](text/0101-new.md)\n")
+    blocks = read_blocks(grown)
+    assert calls == ["* [0101-new.md](text/0101-new.md)\n"]
+    assert blocks == whole(grown)
+    assert [b.kind for b in blocks] == ["heading", "list", "paragraph"] and len(blocks[1].items) == 101
+    assert blocks[1].role == "links"
+
+
 def test_references_change_what_a_cached_chunk_means():
     """The same chunk text with and without a definition elsewhere: "[foo]" is a link or text."""
     chunk = "# Uses\n\nSee [foo] here.\n"
@@ -141,3 +208,4 @@ def test_every_version_of_the_rfc_corpus(tmp_path: Path):
     clear_chunk_cache()
     for text in texts:
         check(text)
+        assert read_features(text) == parsed_features(text), text[:200]

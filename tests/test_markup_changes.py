@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from reviewtool.diff.markup import _SYNTAX, _features, parsed_features
 from reviewtool.diff.section_diff import diff_documents
+from reviewtool.draft.chunks import clear_chunk_cache
 from reviewtool.draft.document import parse
+from tests.gitutil import corpus_bundle
 
 BASE = """# Essay
 
@@ -108,7 +112,7 @@ def test_plain_prose_is_not_parsed_and_list_lines_are() -> None:
     assert _SYNTAX.search("Plain words, e.g. 3.5 or 12 - 4\nand -x, a|b, ---\n===") is None
     for text in ("- item", "  + item", "> 1. quoted", "1) x", "2.", "a *b*", "[x]: http://e.org", "```rust"):
         assert _SYNTAX.search(text) is not None, text
-    assert parsed_features("- a\n- b").list_markers == ["-", "-"]
+    assert parsed_features("- a\n- b").list_markers == ("-", "-")
 
 
 @pytest.mark.parametrize(("old", "new"), [
@@ -138,3 +142,67 @@ def test_link_text_and_bare_urls_are_still_words():
     diff = diff_documents(parse(BASE), parse(BASE.replace("[the guide](https://example.org/guide)",
                                                           "[the manual](https://example.org/manual)")))
     assert (diff.words_added, diff.words_removed) == (1, 1)
+
+
+# The markup is read from the chunks the documents' parse keeps (draft/chunks.py), not from a
+# parse of the changed blocks: it must equal what one parse of the changed text finds.
+_MARKDOWN_LINES = [
+    "Some words.", "More *emphasis* and **strong** here.", "A [link](https://e.org/a) and ![img](i.png).",
+    "See [notes][n] and [n].", "[n]: https://e.org/n", "[n]: https://e.org/other 'title'", "`code` first",
+    "- [0001-a.md](text/0001-a.md)", "- [0002-b.md](text/0002-b.md)", "* item", "  - sub item", "1. one",
+    "2) two", "- ", "lazy line", "```rust", "```", "~~~", "<div>", "</div>", "<b>bold</b> words", "> quote",
+    "| a | b |", "|---|---|", "# Heading", "## Sub", "===", "---", "    indented code", "~~gone~~", "",
+    "", "", "\\*escaped\\*", "&amp; entity", "**Note:** words",
+]
+
+
+@given(st.lists(st.sampled_from(_MARKDOWN_LINES), max_size=30), st.integers(0, 3), st.integers(0, 3))
+def test_features_from_kept_chunks_equal_one_parse(lines: list[str], lead: int, trail: int) -> None:
+    text = "\n" * lead + "\n".join(lines) + "\n" * trail
+    _features.cache_clear()
+    clear_chunk_cache()
+    assert _features(text) == parsed_features(text)
+    # Chunks met first in a document (as when its version was parsed), then read for markup.
+    _features.cache_clear()
+    parse("# Doc\n\n" + text + "\n\n## After\n\nMore [n] text.\n\n[n]: /elsewhere\n")
+    assert _features(text) == parsed_features(text)
+
+
+def _corpus_history(tmp_path, draft: str) -> list[str]:
+    import subprocess
+
+    bundle = corpus_bundle()
+    if bundle is None:
+        pytest.skip("the RFC corpus (../shared/corpus/rust-rfcs-essays.bundle) is absent")
+    repo = tmp_path / "rfcs"
+    if not repo.exists():
+        subprocess.run(["git", "clone", "-q", "-b", "master", str(bundle), str(repo)], check=True, capture_output=True)
+    out = subprocess.run(["git", "log", "--follow", "--format=@%H", "--name-only", "--", draft], cwd=repo,
+                         capture_output=True, text=True, check=True).stdout
+    pairs = []  # (commit, the draft's path there), oldest first
+    for entry in reversed(out.split("@")[1:]):
+        commit, *paths = entry.split()
+        if paths:
+            pairs.append((commit, paths[-1]))
+    return [subprocess.run(["git", "show", f"{commit}:{path}"], cwd=repo, capture_output=True, text=True,
+                           check=True).stdout for commit, path in pairs]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("draft", ["README.md", "text/3537-msrv-resolver.md"])
+def test_corpus_markup_equals_a_parse_of_the_changed_blocks(tmp_path, monkeypatch, draft: str) -> None:
+    """Every version against the one before, on the real RFC history: the markup each change
+    names is the same when every changed text is parsed whole."""
+    from reviewtool.diff import markup
+
+    versions = _corpus_history(tmp_path, draft)
+    assert len(versions) > 100
+    clear_chunk_cache()
+    docs = [parse(text) for text in versions]
+    fast = [[c.markup for c in diff_documents(a, b).changes] for a, b in itertools.pairwise(docs)]
+    monkeypatch.setattr(markup, "_features", parsed_features)
+    clear_chunk_cache()
+    docs = [parse(text) for text in versions]
+    whole = [[c.markup for c in diff_documents(a, b).changes] for a, b in itertools.pairwise(docs)]
+    assert fast == whole
+    assert sum(1 for changes in whole for kinds in changes if kinds) > 20  # markup was found

@@ -4,7 +4,8 @@ A word diff counts words, so a commit that only moved every heading one level
 down, changed a link's target, or turned ``-`` bullets into ``*`` would read as
 "+0 -0, unchanged". :func:`markup_changes` names such changes for one pair of
 sections (old parts, new parts), from the Markdown structure (markdown-it tokens,
-never regular expressions over Markdown):
+never regular expressions over Markdown; read from the chunks the documents' parse
+already parsed, :func:`reviewtool.draft.chunks.read_features`):
 
 ``heading level 1→2``
     a heading's level changed (its title did not);
@@ -46,32 +47,12 @@ import functools
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from reviewtool.draft.chunks import read_features
 from reviewtool.draft.document import Document, Section
 from reviewtool.draft.markdown import markdown
-
-if TYPE_CHECKING:
-    from markdown_it.token import Token
-
-_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
-_EMPHASIS = {"em_open": "em", "strong_open": "strong", "s_open": "s"}
-_EMPHASIS_CLOSE = {"em_close", "strong_close", "s_close"}
-
-
-@dataclass
-class _Features:
-    """The markup of a Markdown text that a word diff cannot see."""
-
-    links: list[tuple[str, str]] = field(default_factory=list)  # (text, target)
-    references: dict[str, str] = field(default_factory=dict)  # label -> target
-    emphasis: list[tuple[str, str]] = field(default_factory=list)  # (kind, text)
-    code: list[str] = field(default_factory=list)  # code span contents
-    fences: list[tuple[str, str]] = field(default_factory=list)  # (fence, info)
-    list_markers: list[str] = field(default_factory=list)  # one per list item
-    tags: list[str] = field(default_factory=list)  # HTML tag names, in order
-
+from reviewtool.draft.markup_features import NO_FEATURES, Features, features_of
 
 #: What any feature needs in the source: inline syntax (links, images, emphasis, code,
 #: HTML, entities; reference definitions and fences start with some of it too) or a line
@@ -81,60 +62,27 @@ _SYNTAX = re.compile(r"[\\`~*_\[<&]|^[ \t>]*(?:[-+]|\d{1,9}[.)])(?:[ \t]|$)", re
 
 
 @functools.lru_cache(maxsize=256)
-def _features(text: str) -> _Features:
-    """The markup of *text* (cached: the new text of one version is the old text of the next)."""
+def _features(text: str) -> Features:
+    """The markup of *text*, equal to :func:`parsed_features` (cached: the new text of one
+    version is the old text of the next).
+
+    Read from the parsed chunks the documents' parse keeps
+    (:func:`reviewtool.draft.chunks.read_features`): the changed blocks of a section were
+    parsed when their version was, so they are not parsed again. Blank lines at the ends
+    change no feature, so the text is given the two newlines a paragraph's chunk ends with
+    in its document."""
     if _SYNTAX.search(text) is None:
-        return _Features()  # plain prose: nothing for a word diff not to see
-    return parsed_features(text)
+        return NO_FEATURES  # plain prose: nothing for a word diff not to see
+    return read_features(text.strip("\n") + "\n\n")
 
 
-def parsed_features(text: str) -> _Features:
-    """The markup of *text*, always parsed (what :func:`_features` equals)."""
-    found = _Features()
+def parsed_features(text: str) -> Features:
+    """The markup of *text*, from one parse of the whole of it (what :func:`_features` equals)."""
     env: dict[str, Any] = {}
     tokens = markdown().parse(text, env)
-    for label, ref in (env.get("references") or {}).items():
-        found.references[label] = str(ref.get("href", ""))
-    for token in tokens:
-        if token.type == "list_item_open":
-            ordered = token.info != ""
-            found.list_markers.append(f"1{token.markup}" if ordered else token.markup)
-        elif token.type == "fence":
-            found.fences.append((token.markup[:1], token.info.strip()))
-        elif token.type == "html_block":
-            found.tags.extend(m.group(1).lower() for m in _TAG.finditer(token.content))
-        elif token.type == "inline" and token.children:
-            _inline_features(token.children, found)
-    return found
-
-
-def _inline_features(children: list[Token], found: _Features) -> None:
-    open_spans: list[tuple[str, list[str]]] = []  # (kind, collected text) of open links and emphasis
-    for child in children:
-        kind = child.type
-        if kind in ("text", "code_inline"):
-            for _, parts in open_spans:
-                parts.append(child.content)
-            if kind == "code_inline":
-                found.code.append(child.content)
-        elif kind == "link_open":
-            open_spans.append(("link:" + str(child.attrs.get("href", "")), []))
-        elif kind in _EMPHASIS:
-            open_spans.append((_EMPHASIS[kind], []))
-        elif (kind == "link_close" or kind in _EMPHASIS_CLOSE) and open_spans:
-            span, parts = open_spans.pop()
-            text = " ".join("".join(parts).split())
-            for _, outer in open_spans:
-                outer.extend(parts)
-            if span.startswith("link:"):
-                found.links.append((text, span[5:]))
-            else:
-                found.emphasis.append((span, text))
-        elif kind == "image":
-            alt = "".join(c.content for c in child.children or [])
-            found.links.append((alt, str(child.attrs.get("src", ""))))
-        elif kind == "html_inline":
-            found.tags.extend(m.group(1).lower() for m in _TAG.finditer(child.content))
+    found = features_of(tokens)
+    references = env.get("references")
+    return found.with_references(references) if references else found
 
 
 def _heading_line(doc: Document, section: Section) -> str:

@@ -5,7 +5,8 @@ anything else: code, quotes, tables, HTML), and each block is reduced to plain f
 line range, its words (prose, outline, other), its plain text, a heading's level and
 title, a list's top-level items with their sub-points. :class:`Block` holds no tokens, so
 blocks can be kept and shared between documents (:mod:`reviewtool.draft.chunks` parses each
-distinct heading chunk once) and moved to other lines (:meth:`Block.shifted`).
+distinct heading chunk once) and moved to other lines (:meth:`Block.shifted`); the parts of one
+list parsed apart are joined back into one block (:func:`joined_list`).
 """
 
 from __future__ import annotations
@@ -227,3 +228,27 @@ def _list_items(tokens: list[Token]) -> list[ListItem]:
                 current = None
             depth -= 1
     return items
+
+
+def list_words(tokens: list[Token]) -> tuple[int, int]:
+    """The prose and other words of a list block's tokens before its role moves them
+    (:func:`_count`): what :func:`joined_list` adds up."""
+    counts = _count_words("list", tokens)
+    return counts.prose_words, counts.other_words
+
+
+def joined_list(parts: list[tuple[Block, int, int]]) -> Block:
+    """One list block from consecutive list blocks that one parse reads as one list: each
+    part with its words before its role moved them (:func:`list_words`). Its items are the
+    parts' items, its role that of all of them (:func:`reviewtool.draft.outline_rules.list_role`),
+    and its words and plain text what the one list's tokens would give."""
+    if len(parts) == 1:
+        return parts[0][0]
+    items = tuple(item for block, _, _ in parts for item in block.items)
+    role = list_role(items)
+    prose = sum(p for _, p, _ in parts)
+    other = sum(o for _, _, o in parts)
+    if role in ("metadata", "links"):
+        prose, other = 0, other + prose
+    plain = "\n".join(block.plain for block, _, _ in parts if block.plain)
+    return Block("list", parts[0][0].line_start, parts[-1][0].line_end, prose, other, plain, items=items, role=role)

@@ -9,8 +9,12 @@ So :func:`read_blocks` cuts the text before every line that starts with an ATX h
 (``#`` to ``######`` then a space, a tab or the end of the line, in column 0) and before
 every line that starts with a letter after an empty line, parses each chunk alone and
 keeps its blocks (:class:`reviewtool.draft.blocks.Block`, lines counted from the chunk's
-start) in a cache keyed by the chunk's text, shared by every document of the process: an
-edit of one paragraph parses that paragraph again, not its section.
+start) and its markup (:mod:`reviewtool.draft.markup_features`, for the diff's markup
+changes: :func:`read_features`) in a cache keyed by the chunk's text, shared by every
+document of the process: an edit of one paragraph parses that paragraph again, not its
+section, and the diff reads the paragraph's markup from it. A list has no empty line to
+cut at, so a chunk is also cut at its list items where one parse would go on with the
+same list (:func:`_parse_items`): a list of links that gains an item parses that item.
 
 The result equals parsing the whole text at once, because a chunk boundary is kept only
 where the whole parse starts afresh:
@@ -31,10 +35,14 @@ where the whole parse starts afresh:
 * link reference definitions are global: when any chunk defines one, a chunk that
   mentions a defined label is parsed with those definitions of the text (the first
   definition of a label wins, in document order), and cached under those labels;
-* texts with a carriage return are parsed whole (markdown-it normalises line ends first).
+* texts with a carriage return are parsed whole (markdown-it normalises line ends first);
+* a list item line right after an item line of the same indentation and marker is a cut
+  only when the parts show that one parse would be in a one-paragraph item of that list
+  there (:func:`_parse_items` says why that is exact); otherwise the chunk is parsed whole.
 
-``tests/test_chunks.py`` checks the equality on every version of the real RFC corpus and
-on generated Markdown (fences, HTML, lists, quotes, tables, references at chunk edges).
+``tests/test_chunks.py`` checks the equality (blocks and markup) on every version of the
+real RFC corpus and on generated Markdown (fences, HTML, lists, quotes, tables, references
+at chunk edges; lists of every marker, indentation and continuation).
 """
 
 from __future__ import annotations
@@ -43,8 +51,9 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from reviewtool.draft.blocks import Block, blocks_of
+from reviewtool.draft.blocks import Block, blocks_of, joined_list, list_words
 from reviewtool.draft.markdown import markdown
+from reviewtool.draft.markup_features import Features, features_of, joined
 from reviewtool.lru import LRU
 
 if TYPE_CHECKING:
@@ -72,6 +81,14 @@ class _Chunk:
     open_end: bool
     #: The labels of :attr:`references`, sorted.
     labels: tuple[str, ...]
+    #: Its markup (:mod:`reviewtool.draft.markup_features`), read from the same tokens.
+    features: Features
+    #: When it starts with a list at its first line: (the list's key, see :func:`_item_key`;
+    #: its prose and other words before its role moved them, see :func:`blocks.list_words`).
+    head: tuple[str, int, int] | None = None
+    #: When it ends with a top-level list whose last item is one paragraph running to the
+    #: chunk's last line: that list's (key, prose and other words), as for :attr:`head`.
+    tail: tuple[str, int, int] | None = None
     #: The blocks moved to a first line (a chunk sits at a few lines across versions).
     _at: dict[int, tuple[Block, ...]] = field(default_factory=dict, compare=False)
     #: The labels of a text's reference definitions -> those this chunk's text mentions.
@@ -87,9 +104,10 @@ class _Chunk:
         return found
 
 
-#: (chunk text, None) -> the chunk parsed alone; (chunk text, labels) -> parsed with those
-#: reference definitions of the whole text.
-_CHUNKS: LRU[tuple[str, tuple[str, ...] | None], _Chunk] = LRU(CHUNK_CACHE_SIZE)
+#: (chunk text, None) -> the chunk parsed alone; (chunk text, definitions) -> parsed with
+#: those reference definitions of the whole text (label, target, title: a label defined
+#: elsewhere in another text may point elsewhere).
+_CHUNKS: LRU[tuple[str, tuple[tuple[str, str, str], ...] | None], _Chunk] = LRU(CHUNK_CACHE_SIZE)
 
 
 def clear_chunk_cache() -> None:
@@ -99,23 +117,37 @@ def clear_chunk_cache() -> None:
 
 def read_blocks(source: str) -> list[Block]:
     """The blocks of Markdown *source*, equal to those of one parse of the whole text."""
+    blocks: list[Block] = []
+    for line, chunk in _resolved(source)[0]:
+        blocks.extend(chunk.at(line))
+    return blocks
+
+
+def read_features(source: str) -> Features:
+    """The markup features of Markdown *source* (:mod:`reviewtool.draft.markup_features`),
+    equal to those of one parse of the whole text, from the same parsed chunks as
+    :func:`read_blocks` (a chunk the document parse met is not parsed again)."""
+    chunks, references = _resolved(source)
+    found = joined(chunk.features for _, chunk in chunks)
+    return found.with_references(references) if references else found
+
+
+def _resolved(source: str) -> tuple[list[tuple[int, _Chunk]], dict[str, Any]]:
+    """*source*'s chunks as parsed within the whole text (``(first line, chunk)``), and the
+    text's link reference definitions (label -> markdown-it's entry; the first one wins)."""
     if "\r" in source:
-        return list(_parse_chunk(source, None).blocks)
+        whole = _parse_chunk(source, None)
+        return [(0, whole)], whole.references
     chunks = _join_open_ends(_cut(source))
     references: dict[str, Any] = {}
     for _, _, chunk in chunks:
         if chunk.references:
             for label, ref in chunk.references.items():
                 references.setdefault(label, ref)
-    blocks: list[Block] = []
     if not references:
-        for _, line, chunk in chunks:
-            blocks.extend(chunk.at(line))
-        return blocks
+        return [(line, chunk) for _, line, chunk in chunks], references
     labels = tuple(sorted(references))
-    for text, line, chunk in chunks:
-        blocks.extend(_with_references(text, chunk, references, labels).at(line))
-    return blocks
+    return [(line, _with_references(text, chunk, references, labels)) for text, line, chunk in chunks], references
 
 
 def _with_references(text: str, chunk: _Chunk, references: dict[str, Any], labels: tuple[str, ...]) -> _Chunk:
@@ -131,8 +163,8 @@ def _with_references(text: str, chunk: _Chunk, references: dict[str, Any], label
         if len(chunk._mentions) >= 8:
             chunk._mentions.clear()
         mentioned = chunk._mentions[labels] = tuple(label for label in labels if label in normalised)
-    if mentioned == chunk.labels:
-        return chunk
+    if mentioned == chunk.labels and all(references[label] is chunk.references[label] for label in mentioned):
+        return chunk  # its own definitions are the text's (a label defined twice: the first wins)
     return _chunk(text, {label: references[label] for label in mentioned})
 
 
@@ -167,10 +199,11 @@ def _join_open_ends(pieces: list[tuple[str, int]]) -> list[tuple[str, int, _Chun
 
 
 def _chunk(text: str, references: dict[str, Any] | None) -> _Chunk:
-    key = (text, None if references is None else tuple(sorted(references)))
+    key = (text, None if references is None else tuple(sorted(
+        (label, str(ref.get("href", "")), str(ref.get("title", ""))) for label, ref in references.items())))
     found = _CHUNKS.get(key)
     if found is None:
-        found = _parse_chunk(text, references)
+        found = _parse_items(text, references)
         if len(text) <= _MAX_CACHED_CHUNK:
             _CHUNKS.put(key, found)
     return found
@@ -181,7 +214,10 @@ def _parse_chunk(text: str, references: dict[str, Any] | None) -> _Chunk:
     env: dict[str, Any] = {"references": dict(references)} if references is not None else {}
     tokens = markdown().parse(text, env)
     own = references if references is not None else env.get("references", {})
-    return _Chunk(tuple(blocks_of(tokens)), own, _open_end(tokens, _line_count(text)), tuple(sorted(own)))
+    blocks = tuple(blocks_of(tokens))
+    lines = _line_count(text)
+    return _Chunk(blocks, own, _open_end(tokens, lines), tuple(sorted(own)), features_of(tokens),
+                  _head(text, tokens, blocks), _tail(text, tokens, blocks, lines))
 
 
 def _line_count(text: str) -> int:
@@ -201,3 +237,150 @@ def _open_end(tokens: list[Token], lines: int) -> bool:
             return not closed
         return tok.type == "html_block"
     return False
+
+
+#: A line that starts a list item (at most three spaces, a marker, a space or tab, then text):
+#: groups 1, 2: the indentation and the marker.
+_ITEM_LINE = re.compile(r"^( {0,3})([-*+]|\d{1,9}[.)])[ \t]+\S", re.M)
+#: What a list can hold that runs past its item lines (a fence, an HTML block): a text with
+#: any of it is not cut at its items (a cut there would not hold, and trying costs a parse).
+_RUNS_ON = re.compile(r"```|~~~|^[ \t>*+\-.)\d]*<", re.M)
+
+
+def _item_key(indent: str, marker: str) -> str:
+    """What two item lines must share to be items of one list cut apart: the indentation and
+    the bullet, or the delimiter of a number (``1.``, ``1)``)."""
+    return indent + (f"1{marker[-1]}" if marker[-1] in ".)" else marker)
+
+
+def _item_cuts(text: str) -> list[int]:
+    """Where *text* may be cut at a list item: each item line right after an item line of the
+    same indentation and marker (:func:`_item_key`). Whether the cut holds is checked on the
+    parsed parts (:func:`_parse_items`)."""
+    cuts: list[int] = []
+    previous_end = -2
+    previous_key = ""
+    for m in _ITEM_LINE.finditer(text):
+        key = _item_key(m.group(1), m.group(2))
+        start = m.start()
+        if start == previous_end + 1 and key == previous_key:
+            cuts.append(start)
+        previous_key = key
+        end = text.find("\n", start)
+        previous_end = end if end >= 0 else len(text)
+    return cuts
+
+
+def _parse_items(text: str, references: dict[str, Any] | None) -> _Chunk:
+    """*text* parsed as :func:`_parse_chunk` does, cut into its list items where a list's
+    items are single paragraphs (a long list of links changes an item at a time, and each
+    item is then parsed once, like a paragraph).
+
+    A cut before item line *i* holds when the part before it ends with a top-level list
+    whose last item is one paragraph running to line *i - 1* (:attr:`_Chunk.tail`), and the
+    part from *i* starts with a list item of the same indentation and marker
+    (:attr:`_Chunk.head`): then one parse of the whole text is in that paragraph at line
+    *i*, which the item line ends (a list item ends a paragraph, and its indentation is less
+    than the item's content's, so it ends the item too), and the list goes on with an item
+    that is parsed as the part parsed alone parses it. The two lists are then one
+    (:func:`reviewtool.draft.blocks.joined_list`). When any cut does not hold, the text is
+    parsed whole."""
+    cuts = _item_cuts(text) if "\r" not in text else []
+    if not cuts or _RUNS_ON.search(text) is not None:
+        return _parse_chunk(text, references)
+    starts = [0, *cuts, len(text)]
+    parts: list[tuple[str, int, _Chunk]] = []
+    line = 0
+    for k in range(len(starts) - 1):
+        part = text[starts[k] : starts[k + 1]]
+        chunk = _chunk(part, None)
+        if parts and (parts[-1][2].tail is None or chunk.head is None or parts[-1][2].tail[0] != chunk.head[0]):
+            return _parse_chunk(text, references)
+        parts.append((part, line, chunk))
+        line += part.count("\n")
+    if references is not None:
+        own = references
+    else:
+        own = {}  # the parts' definitions, the first one of a label winning, as in one parse
+        for _, _, chunk in parts:
+            for label, ref in chunk.references.items():
+                own.setdefault(label, ref)
+    if own:  # a part may use a label another part defines
+        labels = tuple(sorted(own))
+        parts = [(part, line, _with_references(part, chunk, own, labels)) for part, line, chunk in parts]
+    blocks: list[Block] = []
+    run: list[tuple[Block, int, int]] = []  # the parts of the list that goes on into the next part
+    for k, (_, line, chunk) in enumerate(parts):
+        moved = chunk.at(line)
+        if k:
+            assert chunk.head is not None
+            run.append((moved[0], chunk.head[1], chunk.head[2]))
+            if len(moved) == 1 and k + 1 < len(parts):
+                continue  # one list item: the list goes on into the next part
+            blocks.append(joined_list(run))
+            moved = moved[1:]
+        if k + 1 < len(parts):
+            assert chunk.tail is not None
+            blocks.extend(moved[:-1])
+            run = [(moved[-1], chunk.tail[1], chunk.tail[2])]
+        else:
+            blocks.extend(moved)
+    return _Chunk(tuple(blocks), own, parts[-1][2].open_end, tuple(sorted(own)),
+                  joined(chunk.features for _, _, chunk in parts))
+
+
+_LIST_OPEN = ("bullet_list_open", "ordered_list_open")
+
+
+def _line_key(text: str, line: int, marker: str) -> str:
+    """The :func:`_item_key` of the item starting at 0-based *line* of *text*."""
+    start = 0
+    for _ in range(line):
+        start = text.index("\n", start) + 1
+    indent = len(text) - start - len(text[start:].lstrip(" "))
+    return _item_key(text[start : start + indent], marker)
+
+
+def _words(block: Block, tokens: list[Token]) -> tuple[int, int]:
+    """A list block's words before its role moved them."""
+    if block.role == "list":
+        return block.prose_words, block.other_words  # nothing moved
+    return list_words(tokens)
+
+
+def _head(text: str, tokens: list[Token], blocks: tuple[Block, ...]) -> tuple[str, int, int] | None:
+    if not tokens or tokens[0].type not in _LIST_OPEN or tokens[0].map is None or tokens[0].map[0] != 0:
+        return None
+    end = 1
+    while end < len(tokens) and tokens[end].level:
+        end += 1
+    prose, other = _words(blocks[0], tokens[: end + 1])
+    return _line_key(text, 0, _marker(tokens[0], tokens[1])), prose, other
+
+
+def _marker(list_open: Token, item_open: Token) -> str:
+    """The marker :func:`_item_key` takes: the bullet, or a number's delimiter after a digit."""
+    return f"1{item_open.markup}" if list_open.type == "ordered_list_open" else item_open.markup
+
+
+def _tail(text: str, tokens: list[Token], blocks: tuple[Block, ...], lines: int) -> tuple[str, int, int] | None:
+    n = len(tokens)
+    if n < 7 or not text.endswith("\n") or tokens[-1].level or tokens[-1].type not in (
+            "bullet_list_close", "ordered_list_close"):
+        return None
+    paragraph = tokens[-5]
+    if tokens[-2].type != "list_item_close" or tokens[-3].type != "paragraph_close" \
+            or paragraph.type != "paragraph_open" or paragraph.level != 2 \
+            or paragraph.map is None or paragraph.map[1] != lines:
+        return None
+    start = n - 2
+    while tokens[start].level:
+        start -= 1  # the list's open token
+    item = n - 6
+    while tokens[item].type != "list_item_open" or tokens[item].level != 1:
+        item -= 1  # the last item's open token
+    item_map = tokens[item].map
+    if item_map is None:
+        return None
+    prose, other = _words(blocks[-1], tokens[start:])
+    return _line_key(text, item_map[0], _marker(tokens[start], tokens[item])), prose, other

@@ -1,0 +1,118 @@
+"""The markup of Markdown a word diff cannot see, read from markdown-it's tokens.
+
+Links and their targets, link reference definitions, emphasis, code spans, fences, list
+markers and HTML tags: what :mod:`reviewtool.diff.markup` compares to name the markup
+changes of a section pair. They are read from the same tokens as a chunk's blocks
+(:mod:`reviewtool.draft.chunks` keeps them per chunk), so the diff does not parse a block
+the document parse already parsed; :func:`features_of` reads them from any token list.
+
+:class:`Features` is immutable: one chunk's features are shared by every text that
+contains the chunk, and a text's features are its chunks' ones joined in order
+(:func:`joined`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
+
+_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
+_EMPHASIS = {"em_open": "em", "strong_open": "strong", "s_open": "s"}
+_EMPHASIS_CLOSE = {"em_close", "strong_close", "s_close"}
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """The markup of a Markdown text that a word diff cannot see."""
+
+    links: tuple[tuple[str, str], ...] = ()  # (text, target), images too
+    references: Mapping[str, str] = field(default_factory=dict)  # label -> target (first definition)
+    emphasis: tuple[tuple[str, str], ...] = ()  # (kind, text)
+    code: tuple[str, ...] = ()  # code span contents
+    fences: tuple[tuple[str, str], ...] = ()  # (fence, info)
+    list_markers: tuple[str, ...] = ()  # one per list item
+    tags: tuple[str, ...] = ()  # HTML tag names, in order
+
+    def with_references(self, references: Mapping[str, Any]) -> Features:
+        """These features with the reference definitions *references* (markdown-it's env
+        entries: label -> ``{"href": ...}``)."""
+        refs = {label: str(ref.get("href", "")) for label, ref in references.items()}
+        return Features(self.links, refs, self.emphasis, self.code, self.fences, self.list_markers, self.tags)
+
+
+#: No markup at all.
+NO_FEATURES = Features()
+
+
+def features_of(tokens: list[Token]) -> Features:
+    """The features of a token list (reference definitions aside: they are in the parse's
+    env, see :meth:`Features.with_references`)."""
+    links: list[tuple[str, str]] = []
+    emphasis: list[tuple[str, str]] = []
+    code: list[str] = []
+    fences: list[tuple[str, str]] = []
+    markers: list[str] = []
+    tags: list[str] = []
+    for token in tokens:
+        kind = token.type
+        if kind == "inline":
+            if token.children:
+                _inline_features(token.children, links, emphasis, code, tags)
+        elif kind == "list_item_open":
+            ordered = token.info != ""
+            markers.append(f"1{token.markup}" if ordered else token.markup)
+        elif kind == "fence":
+            fences.append((token.markup[:1], token.info.strip()))
+        elif kind == "html_block":
+            tags.extend(m.group(1).lower() for m in _TAG.finditer(token.content))
+    if not (links or emphasis or code or fences or markers or tags):
+        return NO_FEATURES
+    return Features(tuple(links), {}, tuple(emphasis), tuple(code), tuple(fences), tuple(markers), tuple(tags))
+
+
+def _inline_features(children: list[Token], links: list[tuple[str, str]], emphasis: list[tuple[str, str]],
+                     code: list[str], tags: list[str]) -> None:
+    open_spans: list[tuple[str, list[str]]] = []  # (kind, collected text) of open links and emphasis
+    for child in children:
+        kind = child.type
+        if kind == "text" or kind == "code_inline":
+            for _, parts in open_spans:
+                parts.append(child.content)
+            if kind == "code_inline":
+                code.append(child.content)
+        elif kind == "link_open":
+            open_spans.append(("link:" + str(child.attrs.get("href", "")), []))
+        elif kind in _EMPHASIS:
+            open_spans.append((_EMPHASIS[kind], []))
+        elif (kind == "link_close" or kind in _EMPHASIS_CLOSE) and open_spans:
+            span, parts = open_spans.pop()
+            text = " ".join("".join(parts).split())
+            for _, outer in open_spans:
+                outer.extend(parts)
+            if span.startswith("link:"):
+                links.append((text, span[5:]))
+            else:
+                emphasis.append((span, text))
+        elif kind == "image":
+            alt = "".join(c.content for c in child.children or [])
+            links.append((alt, str(child.attrs.get("src", ""))))
+        elif kind == "html_inline":
+            tags.extend(m.group(1).lower() for m in _TAG.finditer(child.content))
+
+
+def joined(parts: Iterable[Features]) -> Features:
+    """The features of texts one after the other (reference definitions aside)."""
+    present = [p for p in parts if p is not NO_FEATURES]
+    if not present:
+        return NO_FEATURES
+    if len(present) == 1:
+        return present[0]
+    return Features(tuple(x for p in present for x in p.links), {},
+                    tuple(x for p in present for x in p.emphasis), tuple(x for p in present for x in p.code),
+                    tuple(x for p in present for x in p.fences), tuple(x for p in present for x in p.list_markers),
+                    tuple(x for p in present for x in p.tags))
