@@ -44,6 +44,18 @@ def _isolated_git(monkeypatch, tmp_path_factory):
     monkeypatch.delenv("GIT_WORK_TREE", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _caches_closed():
+    """The persistent caches a test opened in this process are flushed and forgotten after it
+    (their packs stay open otherwise, one test's repository after another)."""
+    yield
+    import sys
+
+    cache = sys.modules.get("reviewtool.draft.cache")
+    if cache is not None:
+        cache.forget_all()
+
+
 @pytest.fixture
 def repo(tmp_path) -> Repo:
     """An empty repository with a configured user."""

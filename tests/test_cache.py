@@ -7,6 +7,7 @@ an error; several processes share it; it stays within its bound, least recently 
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
@@ -14,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+import orjson
 import pytest
 from click.testing import CliRunner
 
@@ -21,6 +23,7 @@ from reviewtool.cli.commands import main
 from reviewtool.draft import cache as cache_module
 from reviewtool.draft import stored_document
 from reviewtool.draft.cache import Cache, cache_for, parse_size
+from reviewtool.draft.cache_pack import build_pack, encode_entry, pack_entries
 from reviewtool.draft.history import DraftHistory, blob_id
 from reviewtool.git.repo import GitRepo
 from tests.gitutil import Repo, make_repo
@@ -50,9 +53,24 @@ def cache_root(repo: Repo) -> Path:
     return repo.path / ".git" / "reviewtool" / "cache"
 
 
-def entries(repo: Repo, kind: str = "doc") -> list[Path]:
-    """The cache entries of *kind* (``doc``: parsed versions; ``change``: what a version changed)."""
-    return sorted(p for p in cache_root(repo).glob(f"{kind}-*/*/*") if p.is_file() and not p.name.startswith(".tmp-"))
+def packs(repo: Repo, kind: str = "doc") -> list[Path]:
+    """The packs of *kind* (``doc``: parsed versions; ``change``: what a version changed)."""
+    return sorted(cache_root(repo).glob(f"{kind}-*/pack-*.pack"))
+
+
+def keys(repo: Repo, kind: str = "doc") -> set[str]:
+    """The keys of the whole entries in the packs of *kind*."""
+    found: set[str] = set()
+    for path in packs(repo, kind):
+        found.update(key for key, _ in pack_entries(path.read_bytes(), cache_module.CACHE_FORMAT, kind,
+                                                   path.parent.name.partition("-")[2])[0])
+    return found
+
+
+def new_process() -> None:
+    """What this process keeps of the caches forgotten: the next command lists the packs
+    again, as a new process does."""
+    cache_module.forget_all()
 
 
 def outputs(repo: Repo, *extra: str) -> dict[str, str]:
@@ -73,8 +91,10 @@ def test_each_version_is_parsed_once_and_the_output_stays_the_same(repo, monkeyp
     uncached = outputs(repo, "--no-cache")
     assert not cache_root(repo).exists()  # --no-cache writes nothing
     cold = outputs(repo)
-    assert len(entries(repo)) == 3  # one entry per version's blob
-    assert len(entries(repo, "change")) == 2  # what each version changed against its first parent
+    assert len(keys(repo)) == 3  # one entry per version's blob
+    assert len(keys(repo, "change")) == 2  # what each version changed against its first parent
+    assert len(packs(repo)) == 1 and len(packs(repo, "change")) == 1  # the first command wrote them all
+    new_process()
     monkeypatch.setattr("reviewtool.draft.history.parse", _no_parsing)
     warm = outputs(repo)
     assert cold == uncached and warm == uncached
@@ -108,53 +128,78 @@ def test_front_matter_json_cannot_keep_is_not_stored():
 
 
 def damage(path: Path, how: str) -> None:
+    """Damage the pack at *path*: its data, its index, its last line, or all of it."""
     data = path.read_bytes()
-    if how == "truncated":
-        path.write_bytes(data[: len(data) // 2])
-    elif how == "flipped":
+    kind, _, fingerprint = path.parent.name.partition("-")
+    fmt = cache_module.CACHE_FORMAT
+    (first_key, (offset, length)), *_ = _index(data).items()
+    if how == "truncated mid-entry":
+        path.write_bytes(data[: offset + length // 2])
+    elif how == "an entry flipped":  # its index whole: the entry's checksum finds it
+        at = offset + length - 3
+        path.write_bytes(data[:at] + bytes([data[at] ^ 0x01]) + data[at + 1 :])
+    elif how == "the index flipped":
+        at = data.rindex(b"\n", 0, len(data) - 1) - 5  # inside the index, before the last line
+        path.write_bytes(data[:at] + bytes([data[at] ^ 0x01]) + data[at + 1 :])
+    elif how == "the last line flipped":
         path.write_bytes(data[:-5] + bytes([data[-5] ^ 0xFF]) + data[-4:])
     elif how == "garbage":
         path.write_bytes(os.urandom(200))
     elif how == "empty":
         path.write_bytes(b"")
-    elif how == "other entry":  # a valid entry of another blob copied over this one
-        others = [p for p in path.parent.parent.rglob("*") if p.is_file() and p != path]
-        path.write_bytes(others[0].read_bytes())
+    elif how == "another pack":  # a whole pack of the other kind copied over this one
+        other = "change" if kind == "doc" else "doc"
+        path.write_bytes(next(path.parent.parent.glob(f"{other}-*/pack-*.pack")).read_bytes())
     elif how == "other format":
-        path.write_bytes(data.replace(b"reviewtool-cache %d " % cache_module.CACHE_FORMAT, b"reviewtool-cache 99 ", 1))
+        path.write_bytes(data.replace(b"reviewtool-cache %d " % fmt, b"reviewtool-cache 99 ")
+                         .replace(b"reviewtool-pack %d " % fmt, b"reviewtool-pack 99 "))
     elif how == "valid but wrong":  # well-formed, but sections that do not fit the text, or counts not numbers
-        import zlib
-
-        import orjson
-
-        header, _, payload = data.partition(b"\n")
-        parts = [orjson.loads(line) for line in payload.split(b"\n")]
-        value = parts[-1]
-        if "sections" in value:
-            value["sections"][0][5] += 1
-        elif "pairs" in value:  # a stored diff: one section in two pairs
-            value["pairs"].append(value["pairs"][0])
-        else:
-            value["words_added"] = "many"
-        if len(parts) > 1:
-            parts[0]["words"] = "many"
-        fields = header.split(b" ")
-        new_payload = b"\n".join(map(orjson.dumps, parts))
-        fields[-2:] = [str(len(new_payload)).encode(), str(zlib.crc32(new_payload)).encode()]
-        path.write_bytes(b" ".join(fields) + b"\n" + new_payload)
+        entries = []
+        for key, entry in pack_entries(data, fmt, kind, fingerprint)[0]:
+            _, _, payload = entry.partition(b"\n")
+            parts = [orjson.loads(line) for line in payload.split(b"\n")]
+            value = parts[-1]
+            if "sections" in value:
+                value["sections"][0][5] += 1
+            elif "pairs" in value:  # a stored diff: one section in two pairs
+                value["pairs"].append(value["pairs"][0])
+            else:
+                value["words_added"] = "many"
+            if len(parts) > 1:
+                parts[0]["words"] = "many"
+            entries.append((key, encode_entry(tuple(parts), fmt, kind, fingerprint, key)))
+        path.write_bytes(build_pack(entries, fmt, kind, fingerprint)[0])
+    assert first_key
 
 
-@pytest.mark.parametrize("how", ["truncated", "flipped", "garbage", "empty", "other entry", "other format",
-                                 "valid but wrong"])
+def _index(data: bytes) -> dict[str, list[int]]:
+    last = data.rindex(b"\n", 0, len(data) - 1)
+    start = data.rindex(b"\n", 0, last) + 1
+    return orjson.loads(data[start:last])
+
+
+DAMAGES = ["truncated mid-entry", "an entry flipped", "the index flipped", "the last line flipped", "garbage",
+           "empty", "another pack", "other format", "valid but wrong"]
+
+
+@pytest.mark.parametrize("how", DAMAGES)
 def test_a_damaged_cache_is_ignored_and_rebuilt(repo, how):
     expected = outputs(repo, "--no-cache")
     outputs(repo)
-    for path in entries(repo) + entries(repo, "change") + entries(repo, "diff"):
+    new_process()
+    for path in packs(repo) + packs(repo, "change") + packs(repo, "diff"):
         damage(path, how)
     assert outputs(repo) == expected  # no error, the same output
+    new_process()
     report = Cache(cache_root(repo)).report()
-    # Every damaged entry was written again: 3 versions, 2 changes, 6 diffs of two blobs.
-    assert report.damaged == 0 and report.entries == 11
+    # Every damaged entry was written again: 3 versions, 2 changes, 6 diffs of two blobs;
+    # and the damaged packs repacked without them.
+    assert report.damaged == 0 and report.entries == 11, report
+    assert len(packs(repo)) == 1 and len(packs(repo, "change")) == 1
+    blobs = [v.blob for v in DraftHistory(GitRepo.open(repo.path), DRAFT, use_cache=False).versions]
+    assert keys(repo) == set(blobs)
+    assert keys(repo, "change") == {f"{old}-{new}" for new, old in itertools.pairwise(blobs)}
+    assert keys(repo, "diff") == {f"{old}-{new}" for old in blobs for new in blobs if old != new}
 
 
 def test_a_foreign_version_is_not_read_and_a_new_one_is_built(repo, monkeypatch):
@@ -192,58 +237,192 @@ def test_the_working_tree_version_is_cached_by_what_was_read(repo):
     expected = cli(repo, "--no-cache", "sections", "--json")
     assert cli(repo, "sections", "--json") == expected
     data = (repo.path / DRAFT).read_bytes()
-    assert any(p.parent.name + p.name == blob_id(data) for p in entries(repo))
+    assert blob_id(data) in keys(repo)
     assert blob_id(data) == repo.git("hash-object", DRAFT).strip()
     assert cli(repo, "sections", "--json") == expected
+
+
+def log_processes(repo: Repo, count: int) -> list[str]:
+    """*count* ``reviewtool log --json`` processes started at once; their outputs."""
+    procs = [subprocess.Popen([sys.executable, "-m", "reviewtool", "-C", str(repo.path), "log", "--json"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(count)]
+    results = [p.communicate(timeout=300) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [err for _, err in results]
+    return [out for out, _ in results]
 
 
 def test_several_processes_share_the_cache(repo):
     """Eight processes read and write the cold cache at once; all print the same, nothing is damaged."""
     expected = cli(repo, "--no-cache", "log", "--json")
-    procs = [subprocess.Popen([sys.executable, "-m", "reviewtool", "-C", str(repo.path), "log", "--json"],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(8)]
-    results = [p.communicate(timeout=300) for p in procs]
-    assert all(p.returncode == 0 for p in procs), [err for _, err in results]
-    assert all(out == expected for out, _ in results)
+    assert log_processes(repo, 8) == [expected] * 8
     report = Cache(cache_root(repo)).report()
     assert report.damaged == 0 and report.temporary == 0 and report.entries == 5
+
+
+def test_two_processes_fill_the_cache_and_a_third_reads_it_all(repo):
+    for i in range(4, 40):  # a longer history: more to write than to start
+        repo.commit(f"Version {i}", {DRAFT: V3.replace("Done at last.", f"Done at last, {i} times." * i)})
+    expected = cli(repo, "--no-cache", "log", "--json")
+    assert log_processes(repo, 2) == [expected] * 2
+    written = {p: p.read_bytes() for p in cache_root(repo).glob("*/*")}
+    assert all(p.name.startswith("pack-") for p in written)  # nothing else: no temporary file left
+    report = Cache(cache_root(repo)).report()
+    assert (report.entries, report.damaged) == (39 + 38, 0), report
+    assert log_processes(repo, 1) == [expected]
+    # everything was read from the packs: nothing computed, so nothing written
+    assert {p: p.read_bytes() for p in cache_root(repo).glob("*/*")} == written
+
+
+def test_every_command_writes_what_it_computed(repo):
+    cli(repo, "sections", "HEAD~1", "--json")
+    assert len(keys(repo)) == 1 and len(packs(repo)) == 1  # written when the command ended
+    cli(repo, "diff", "HEAD~1", "HEAD", "--json")
+    assert len(keys(repo)) == 2 and len(packs(repo)) == 2
+    result = CliRunner().invoke(main, ["-C", str(repo.path), "show", "-s", "essay/nothing", "HEAD~2"])
+    assert result.exit_code == 1  # a command that fails still writes what it computed
+    assert len(keys(repo)) == 3
+
+
+def put_pack(cache: Cache, key: str, value: object, age: float | None = None) -> Path:
+    """One entry written as a pack of its own (marked used *age* seconds ago); its path."""
+    before = set((cache.root / "doc-abcd1234").glob("pack-*.pack"))
+    cache.put("doc", "abcd1234", key, value)
+    cache.flush()
+    (path,) = set((cache.root / "doc-abcd1234").glob("pack-*.pack")) - before
+    if age is not None:
+        os.utime(path, (time.time() - age, time.time() - age))
+    return path
 
 
 def test_the_cache_is_trimmed_least_recently_used_first(tmp_path):
     cache = Cache(tmp_path / "cache", max_bytes=10**6)
     value = {"text": os.urandom(3000).hex()}  # about 6 KB of incompressible JSON
     keys = [f"{i:040x}" for i in range(8)]
-    for i, key in enumerate(keys):
-        cache.put("doc", "abcd1234", key, value)
-        path = cache._path("doc", "abcd1234", key)
-        os.utime(path, (time.time() - 1000 + i, time.time() - 1000 + i))  # written in order
-    cache.get("doc", "abcd1234", keys[0])  # the oldest, used now
-    cache._max_bytes = 20_000
-    cache.trim()
-    kept = [k for k in keys if cache._path("doc", "abcd1234", k).exists()]
-    assert sum(cache._path("doc", "abcd1234", k).stat().st_size for k in kept) <= 20_000
+    paths = [put_pack(cache, key, value, age=1000 - i) for i, key in enumerate(keys)]  # written in order
+    reader = Cache(tmp_path / "cache", max_bytes=20_000)  # another process
+    assert reader.get("doc", "abcd1234", keys[0]) == value  # the oldest, used now
+    reader.trim()
+    kept = [k for k, p in zip(keys, paths) if p.exists()]
+    assert sum(p.stat().st_size for p in paths if p.exists()) <= 20_000
     assert keys[0] in kept and keys[-1] in kept and keys[1] not in kept
-    assert cache.get("doc", "abcd1234", keys[1]) is None  # trimmed: absent, not an error
+    assert Cache(tmp_path / "cache").get("doc", "abcd1234", keys[1]) is None  # trimmed: absent, not an error
 
 
 def test_a_process_that_writes_keeps_the_cache_within_its_bound(repo):
-    repo.git("config", "reviewtool.cacheSize", "1k")
+    repo.git("config", "reviewtool.cacheSize", "3k")
     cli(repo, "log", "--json")
     cli(repo, "sections", "HEAD~1", "--json")
-    total = sum(p.stat().st_size for p in entries(repo))
-    assert total <= 1024 or len(entries(repo)) == 1
-    assert cache_for(GitRepo.open(repo.path)).max_bytes in (1024, cache_module.DEFAULT_MAX_BYTES)
+    total = sum(p.stat().st_size for p in cache_root(repo).glob("*/*"))
+    assert 0 < total <= 3 * 1024
+    assert cache_for(GitRepo.open(repo.path)).max_bytes in (3 * 1024, cache_module.DEFAULT_MAX_BYTES)
+
+
+def test_a_pack_larger_than_the_bound_keeps_what_fits(tmp_path):
+    cache = Cache(tmp_path / "cache", max_bytes=10_000)
+    value = {"text": "x" * 3000}
+    keys = [f"{i:040x}" for i in range(6)]
+    for key in keys:
+        cache.put("doc", "abcd1234", key, value)
+    cache.flush()
+    reader = Cache(tmp_path / "cache")
+    found = [k for k in keys if reader.get("doc", "abcd1234", k) == value]
+    assert found == keys[:2]  # 8,000 bytes fit (the bound's 80%): the first ones
+    assert sum(p.stat().st_size for p in (tmp_path / "cache").rglob("*.pack")) <= 10_000
+
+
+def test_many_small_packs_are_repacked_into_one(tmp_path):
+    writer = Cache(tmp_path / "cache", max_bytes=10**6)
+    keys = [f"{i:040x}" for i in range(cache_module._PACK_LIMIT + 1)]
+    paths = [put_pack(writer, key, {"n": i}) for i, key in enumerate(keys[:-1])]
+    assert all(p.exists() for p in paths)  # as many as the limit: left alone
+    writer.put("doc", "abcd1234", keys[-1], {"n": len(keys) - 1})
+    writer.flush()  # one more: the small ones are rolled up
+    assert not any(p.exists() for p in paths)
+    assert len(list((tmp_path / "cache" / "doc-abcd1234").iterdir())) == 1
+    reader = Cache(tmp_path / "cache")
+    assert [reader.get("doc", "abcd1234", k) for k in keys] == [{"n": i} for i in range(len(keys))]
+    report = reader.report()
+    assert (report.entries, report.packs, report.damaged, report.temporary) == (len(keys), 1, 0, 0)
+
+
+def test_a_large_pack_is_not_rewritten_with_the_small_ones(tmp_path):
+    writer = Cache(tmp_path / "cache", max_bytes=10**7)
+    large = put_pack(writer, "f" * 40, {"text": "x" * 100_000})
+    small = [put_pack(writer, f"{i:040x}", {"n": i}) for i in range(cache_module._PACK_LIMIT)]
+    # (put_pack's last path is the pack the small ones went into)
+    assert large.exists() and small[-1].exists() and not any(p.exists() for p in small[:-1])
+    assert len(list(large.parent.iterdir())) == 2
+    reader = Cache(tmp_path / "cache")
+    assert reader.get("doc", "abcd1234", "f" * 40) == {"text": "x" * 100_000}
+    assert [reader.get("doc", "abcd1234", f"{i:040x}") for i in range(cache_module._PACK_LIMIT)] == \
+        [{"n": i} for i in range(cache_module._PACK_LIMIT)]
+
+
+def test_repacking_over_the_bound_keeps_the_newest_entries(tmp_path):
+    writer = Cache(tmp_path / "cache", max_bytes=10**6)
+    keys = [f"{i:040x}" for i in range(cache_module._PACK_LIMIT + 1)]
+    for i, key in enumerate(keys[:-1]):
+        put_pack(writer, key, {"text": str(i) * 1000}, age=1000 - i)
+    writer._max_bytes = 6_000  # room for about four: the newest packs' entries are kept
+    put_pack(writer, keys[-1], {"text": "9" * 1000})
+    reader = Cache(tmp_path / "cache")
+    found = [k for k in keys if reader.get("doc", "abcd1234", k) is not None]
+    assert keys[-1] in found and keys[0] not in found and len(found) == 4
+    assert found == keys[-4:]
+
+
+def test_a_reader_keeps_reading_while_another_process_repacks(tmp_path):
+    writer = Cache(tmp_path / "cache", max_bytes=10**6)
+    keys = [f"{i:040x}" for i in range(cache_module._PACK_LIMIT + 1)]
+    for i, key in enumerate(keys[:-1]):
+        put_pack(writer, key, {"n": i})
+    reader = Cache(tmp_path / "cache")
+    assert reader.get("doc", "abcd1234", keys[0]) == {"n": 0}  # the packs listed and opened
+    put_pack(writer, keys[-1], {"n": len(keys) - 1})  # the packs the reader opened are repacked and removed
+    assert [reader.get("doc", "abcd1234", k) for k in keys] == [{"n": i} for i in range(len(keys))]
+    trimmer = Cache(tmp_path / "cache", max_bytes=1)
+    trimmer.trim()  # every pack removed
+    assert not list((tmp_path / "cache").rglob("*.pack"))
+    late = Cache(tmp_path / "cache")
+    assert late.get("doc", "abcd1234", keys[0]) is None  # gone: a miss, not an error
+    assert reader.get("doc", "abcd1234", keys[1]) == {"n": 1}  # a pack opened before it went still reads
+
+
+def test_a_pack_written_by_another_process_is_found(tmp_path):
+    reader = Cache(tmp_path / "cache")
+    assert reader.get("doc", "abcd1234", "ab" * 20) is None  # nothing yet: the folder listed
+    put_pack(Cache(tmp_path / "cache"), "ab" * 20, {"x": 1})
+    assert reader.get("doc", "abcd1234", "ab" * 20) == {"x": 1}  # a miss lists the folder again
 
 
 def test_leftover_temporary_files_are_removed(tmp_path):
     cache = Cache(tmp_path / "cache", max_bytes=10**6)
-    cache.put("doc", "abcd1234", "ab" * 20, {"x": 1})
-    stale = cache._path("doc", "abcd1234", "ab" * 20).parent / ".tmp-dead"
-    stale.write_bytes(b"half an entr")
+    pack = put_pack(cache, "ab" * 20, {"x": 1})
+    stale = pack.parent / ".tmp-dead"
+    stale.write_bytes(b"half a pac")
     os.utime(stale, (time.time() - 7200, time.time() - 7200))
     assert cache.report().temporary == 1
     cache.trim()
-    assert not stale.exists() and cache.get("doc", "abcd1234", "ab" * 20) == {"x": 1}
+    assert not stale.exists() and Cache(tmp_path / "cache").get("doc", "abcd1234", "ab" * 20) == {"x": 1}
+
+
+def test_entries_of_older_versions_count_and_go_first(tmp_path):
+    """Entry files of the layout before packs (one file each, in fan-out folders): counted,
+    never read, trimmed first, and their folders removed."""
+    old = tmp_path / "cache" / "doc-0123456789abcdef" / "a"
+    old.mkdir(parents=True)
+    for i in range(3):
+        (old / f"{i:039x}").write_bytes(b"reviewtool-cache 3 ..." + b"x" * 3000)
+        os.utime(old / f"{i:039x}", (time.time() - 10**6, time.time() - 10**6))
+    cache = Cache(tmp_path / "cache", max_bytes=10**6)
+    put_pack(cache, "ab" * 20, {"x": "y" * 3000})
+    report = cache.report({"doc-abcd1234"})
+    assert [(n.name, n.entries, n.packs, n.current) for n in report.namespaces] == [
+        ("doc-abcd1234", 1, 1, True), ("doc-0123456789abcdef", 3, 0, False)]
+    cache._max_bytes = 5000
+    assert cache.trim() > 9000
+    assert not (tmp_path / "cache" / "doc-0123456789abcdef").exists()
+    assert Cache(tmp_path / "cache").get("doc", "abcd1234", "ab" * 20) == {"x": "y" * 3000}
 
 
 def test_sizes():
@@ -277,28 +456,41 @@ def test_doctor_reports_the_size_and_state_of_the_cache(repo):
     finding = cache_finding(report)
     assert code == 0 and finding["status"] == "ok", finding
     data = finding["data"]
-    assert data["entries"] == 5 and data["damaged"] == 0 and data["bytes"] > 0
+    assert data["entries"] == 5 and data["packs"] == 2 and data["damaged"] == 0 and data["bytes"] > 0
+    assert "in 5 entries, 2 packs (5 read by this version of reviewtool)" in finding["message"]
     assert data["max_bytes"] == cache_module.DEFAULT_MAX_BYTES
     assert all(n["current"] for n in data["namespaces"])
 
 
 def test_doctor_finds_damaged_entries_and_repair_removes_them(repo):
     cli(repo, "log", "--json")
-    damage(entries(repo)[0], "flipped")
+    damage(packs(repo)[0], "an entry flipped")
     code, report = doctor_json(repo)
     finding = cache_finding(report)
     assert code == 1 and finding["status"] == "warning" and "1 damaged" in finding["message"]
+    assert finding["data"]["entries"] == 4 and finding["data"]["packs"] == 2
     code, report = doctor_json(repo, "--repair")
     assert code == 0 and cache_finding(report)["status"] == "ok"
     assert any("removed 1 damaged cache entries" in a for r in report["repairs"] for a in r["actions"])
-    assert len(entries(repo)) == 2
+    assert len(keys(repo)) == 2 and len(keys(repo, "change")) == 2 and len(packs(repo)) == 1
+
+
+def test_doctor_repair_removes_a_pack_that_cannot_be_read(repo):
+    cli(repo, "log", "--json")
+    damage(packs(repo)[0], "the index flipped")
+    code, report = doctor_json(repo)
+    assert code == 1 and "1 damaged" in cache_finding(report)["message"]
+    code, report = doctor_json(repo, "--repair")
+    assert code == 0 and cache_finding(report)["status"] == "ok"
+    assert packs(repo) == [] and len(keys(repo, "change")) == 2
 
 
 def test_the_cache_folder_deleted_while_in_use_is_made_again(tmp_path):
     cache = Cache(tmp_path / "cache", max_bytes=10**6)
-    cache.put("doc", "abcd1234", "ab" * 20, {"x": 1})
+    put_pack(cache, "ab" * 20, {"x": 1})
     import shutil
 
     shutil.rmtree(tmp_path / "cache")
-    cache.put("doc", "abcd1234", "ab" * 20, {"x": 2})
+    put_pack(cache, "ab" * 20, {"x": 2})
     assert cache.writable and cache.get("doc", "abcd1234", "ab" * 20) == {"x": 2}
+    assert Cache(tmp_path / "cache").get("doc", "abcd1234", "ab" * 20) == {"x": 2}

@@ -162,6 +162,12 @@ class ReviewtoolGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
+            return self._invoke(ctx)
+        finally:
+            _flush_cache()
+
+    def _invoke(self, ctx: click.Context) -> Any:
+        try:
             return super().invoke(ctx)
         except click.UsageError as exc:  # unknown command, bad option or argument of a command
             _usage_fail(exc)
@@ -181,6 +187,14 @@ class ReviewtoolGroup(click.Group):
             if os.environ.get("REVIEWTOOL_DEBUG"):
                 raise
             fail(f"internal error: {type(exc).__name__}: {exc} (set REVIEWTOOL_DEBUG=1 for the traceback)", 3)
+
+
+def _flush_cache() -> None:
+    """Write the entries the command computed as one pack (:func:`reviewtool.draft.cache.flush_all`),
+    however it ended; nothing to do (and nothing imported) when it used no cache."""
+    cache = sys.modules.get("reviewtool.draft.cache")
+    if cache is not None:
+        cache.flush_all()
 
 
 def fail(message: str, code: int = 1) -> None:

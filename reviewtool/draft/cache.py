@@ -3,38 +3,58 @@
 Git objects never change, so whatever is computed from them alone (a version's parsed
 section tree and statistics, the change between two versions) can be kept by their ids and
 reused by every later run, as git never recomputes what an object id names. The cache
-lives in ``<git common dir>/reviewtool/cache/``, one file per entry::
+lives in ``<git common dir>/reviewtool/cache/``, one folder per kind and fingerprint, and
+in it the packs written by every run that computed something::
 
-    cache/<kind>-<fingerprint>/<key[:1]>/<key[1:]>
+    cache/<kind>-<fingerprint>/pack-<sha1>.pack
 
-Sixteen folders per kind, not 256: a cold run makes each folder it writes into, and
-making a folder cost more than writing an entry (a first ``log`` of 150 versions made
-about 210 of them). *kind* names what is stored (``doc``: a parsed version, by blob id; ``change``: what a
+*kind* names what is stored (``doc``: a parsed version, by blob id; ``change``: what a
 version changed, by the pair of blob ids) and *fingerprint* hashes everything besides the
 key that the value depends on: the cache format and the source of the code that computes
 it, with the versions of the libraries it uses (:func:`source_fingerprint`). A new
 reviewtool, or a changed parser, reads a new folder and never a stale value; the old
 folders are never read again and go first when the cache is trimmed.
 
-An entry is a header line, ``reviewtool-cache <format> <kind> <fingerprint> <key>
-<length> <crc32>``, then its parts, each one line of JSON (orjson): data only, never code
-(no pickle). A part is read alone (a version's statistics without its sections). Entries
-are not compressed: zlib took longer than the rest of writing a parsed version, and
-inflating it longer than reading one. It is written to a temporary file in the same folder and renamed over
-the entry (atomic, so several processes may write and read at once: a reader sees the old
-entry, the new one, or none). An entry whose header, length, checksum or JSON is wrong is
-damaged: it is ignored (the value is computed again and written over it), never an error.
+**Writing.** As git packs objects, a process does not write an entry as it is computed:
+:meth:`Cache.put` keeps it in memory, and :meth:`Cache.flush` writes everything kept as
+one pack (:mod:`reviewtool.draft.cache_pack`: the entries, JSON lines behind checked
+headers, data only, never code, and an index of where each one is). A pack is written to
+a temporary file in the same folder and renamed into place, so readers see a whole pack or
+none, and several processes may write at once (each writes its own pack). Making a file
+is most of what writing one costs (a cold ``log`` of 1,000 versions made 2,001 of them: a
+fifth of its time was the kernel's ``open``); a pack is one. The cache is flushed at the
+end of every command (:func:`flush_all`; the CLI group does it, and an ``atexit`` hook
+for any other program), after each worker task of the terminal UI, and whenever what is
+kept passes :data:`_FLUSH_BYTES`. A process that stops before flushing loses only cache.
+Entries are not compressed: zlib took longer than the rest of writing a parsed version,
+and inflating it longer than reading one.
 
-The cache is bounded (:data:`DEFAULT_MAX_BYTES`, or ``git config reviewtool.cacheSize``,
-e.g. ``64m``): reading an entry marks it used (its modification time), and a process that
-wrote entries trims the cache, least recently used first, when it is over the bound. It is
-only a cache: deleting the folder loses nothing, ``--no-cache`` bypasses it, and where it
-cannot be written (a read-only repository) everything works as before, only slower.
-``reviewtool doctor`` reports its size and state (:meth:`Cache.report`).
+**Reading.** The first lookup in a folder lists its packs and reads each one's index
+(not its entries), once per process; each entry is then one read at its offset, checked by
+its own header and checksum. A key found nowhere makes the folder listed again when it
+changed since (its modification time): packs written meanwhile by other processes are
+seen. Packs are kept open, so one removed meanwhile (by another process's trim or repack)
+still reads whole; one that cannot be opened any more is absent. A damaged pack (its
+first or last line or its index wrong) or entry (header, length, checksum, JSON) is
+ignored: the value is computed again and written in the next pack, and the damaged pack is
+repacked without it when that pack is written (never an error).
+
+**Bounded.** The cache is bounded (:data:`DEFAULT_MAX_BYTES`, or ``git config
+reviewtool.cacheSize``, e.g. ``64m``) by whole packs: reading an entry of a pack marks the
+pack used (its modification time, once per process), and a process that wrote a pack trims
+the cache, least recently used packs first, when it is over the bound. When a folder holds
+more than :data:`_PACK_LIMIT` packs, the small ones are repacked into one, as ``git gc
+--auto`` does: the smallest packs, while each next one is no larger than twice what is
+taken (so a few large packs are rewritten rarely), entries of newer packs kept first, up to
+the bound. It is only a cache: deleting the folder loses nothing, ``--no-cache`` bypasses
+it, and where it cannot be written (a read-only repository) everything works as before,
+only slower. ``reviewtool doctor`` reports its size, entries, packs and damage
+(:meth:`Cache.report`).
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import importlib.util
@@ -43,25 +63,39 @@ import re
 import tempfile
 import threading
 import time
-import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reviewtool.draft.cache_pack import (
+    PACK_PREFIX,
+    PACK_SUFFIX,
+    Pack,
+    build_pack,
+    encode_entry,
+    entry_part,
+    entry_payload,
+    pack_entries,
+    pack_name,
+    scan,
+)
 from reviewtool.git.repo import GitRepo
 
 #: Bump when the layout or the entry format changes.
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 #: The bound on the cache's size when ``reviewtool.cacheSize`` does not set one.
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
-#: Trimming removes least recently used entries until the cache is this share of its bound.
+#: Trimming removes least recently used packs until the cache is this share of its bound.
 _TRIM_TO = 0.8
-#: A used entry is marked used again only when its mark is older than this (seconds).
+#: A used pack is marked used again only when its mark is older than this (seconds).
 _TOUCH_AFTER = 600
 #: Temporary files older than this (seconds) were left by a process that died: removed when trimming.
 _STALE_TEMP = 3600
-_MAGIC = b"reviewtool-cache"
+#: Entries kept in memory are written as a pack when they pass this many bytes.
+_FLUSH_BYTES = 8 * 1024 * 1024
+#: A folder with more packs than this has its small packs repacked into one.
+_PACK_LIMIT = 8
 _KEY = re.compile(r"[0-9a-f]{4,}(?:-[0-9a-f]{4,})*")
 _NAME = re.compile(r"[a-z]+")
 _SIZE = re.compile(r"\s*(\d+)\s*([kmg]?)b?\s*", re.I)
@@ -92,11 +126,12 @@ def parse_size(text: str) -> int | None:
 
 @dataclass
 class NamespaceReport:
-    """One ``<kind>-<fingerprint>`` folder: its entries and bytes; *current* when this
-    reviewtool reads it."""
+    """One ``<kind>-<fingerprint>`` folder: its entries (distinct keys), packs and bytes;
+    *current* when this reviewtool reads it."""
 
     name: str
     entries: int = 0
+    packs: int = 0
     bytes: int = 0
     damaged: int = 0
     current: bool = False
@@ -110,6 +145,7 @@ class CacheReport:
     exists: bool
     max_bytes: int
     entries: int = 0
+    packs: int = 0
     bytes: int = 0
     damaged: int = 0
     temporary: int = 0
@@ -118,8 +154,66 @@ class CacheReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {"path": self.path, "exists": self.exists, "max_bytes": self.max_bytes, "entries": self.entries,
-                "bytes": self.bytes, "damaged": self.damaged, "temporary": self.temporary,
+                "packs": self.packs, "bytes": self.bytes, "damaged": self.damaged, "temporary": self.temporary,
                 "namespaces": [vars(n) for n in self.namespaces], "problems": list(self.problems)}
+
+
+class _Space:
+    """One ``<kind>-<fingerprint>`` folder as this process sees it: the packs it listed
+    (newest first), and the entries kept in memory until the next flush."""
+
+    def __init__(self, folder: Path, kind: str, fingerprint: str) -> None:
+        self.folder = folder
+        self.kind = kind
+        self.fingerprint = fingerprint
+        self.packs: list[Pack] = []
+        #: The folder's modification time and size when last listed (None: absent; ``()``: never listed).
+        self.stamp: tuple[int, int] | tuple[()] | None = ()
+        self.buffer: dict[str, bytes] = {}
+        self.flushing: dict[str, bytes] = {}
+        #: Names of packs found damaged (their index, or an entry): repacked at the next flush.
+        self.damaged: set[str] = set()
+
+    def folder_stamp(self) -> tuple[int, int] | None:
+        try:
+            stat = os.stat(self.folder)
+        except OSError:
+            return None
+        return stat.st_mtime_ns, stat.st_size
+
+    def relist(self) -> bool:
+        """List the folder's packs again when it changed since last listed; whether it had."""
+        stamp = self.folder_stamp()
+        if stamp == self.stamp:
+            return False
+        self.stamp = stamp
+        known = {p.path.name: p for p in self.packs}
+        packs: list[Pack] = []
+        for entry in scan(str(self.folder)) if stamp is not None else ():
+            if not pack_name(entry.name):
+                continue
+            pack = known.pop(entry.name, None)
+            if pack is None:
+                try:
+                    pack = Pack.open(Path(entry.path), CACHE_FORMAT, self.kind, self.fingerprint)
+                except OSError:  # removed meanwhile
+                    continue
+                if pack.index is None:
+                    self.damaged.add(entry.name)
+            packs.append(pack)
+        for gone in known.values():
+            gone.close()
+        self.packs = sorted(packs, key=lambda p: -p.mtime)
+        return True
+
+    def add(self, pack: Pack) -> None:
+        self.packs = [pack, *(p for p in self.packs if p.path.name != pack.path.name)]
+
+    def drop(self, names: set[str]) -> None:
+        for pack in self.packs:
+            if pack.path.name in names:
+                pack.close()
+        self.packs = [p for p in self.packs if p.path.name not in names]
 
 
 class Cache:
@@ -129,16 +223,16 @@ class Cache:
         self.root = root
         self._max_bytes = max_bytes
         self._repo = repo
-        self._lock = threading.Lock()
-        #: Bytes written by this process since the cache was last measured (None: not yet measured).
-        self._written: int | None = None
+        self._lock = threading.RLock()
+        self._flush_lock = threading.Lock()
+        self._spaces: dict[tuple[str, str], _Space] = {}
+        self._buffered = 0  # bytes kept in memory, not yet written
         #: False once writing failed (read-only repository): stop trying.
         self.writable = True
         #: Namespaces read by this process (``doctor`` names them current).
         self.current: set[str] = set()
         #: Entries found damaged by this process (ignored and computed again).
         self.damaged = 0
-        self._folders: set[Path] = set()  # folders this process made (or found) already
 
     @property
     def max_bytes(self) -> int:
@@ -149,52 +243,132 @@ class Cache:
             self._max_bytes = size if size is not None else DEFAULT_MAX_BYTES
         return self._max_bytes
 
-    def _path(self, kind: str, fingerprint: str, key: str) -> Path:
-        if not (_NAME.fullmatch(kind) and _KEY.fullmatch(fingerprint) and _KEY.fullmatch(key)):
-            raise ValueError(f"not a cache entry name: {kind}-{fingerprint}/{key}")
-        return self.root / f"{kind}-{fingerprint}" / key[:1] / key[1:]
+    @property
+    def pending(self) -> bool:
+        """Whether entries are kept in memory, waiting for :meth:`flush`."""
+        return any(space.buffer for space in self._spaces.values())
+
+    def _space(self, kind: str, fingerprint: str, key: str) -> _Space:
+        space = self._spaces.get((kind, fingerprint))
+        if space is None or not _KEY.fullmatch(key):
+            if not (_NAME.fullmatch(kind) and _KEY.fullmatch(fingerprint) and _KEY.fullmatch(key)):
+                raise ValueError(f"not a cache entry name: {kind}-{fingerprint}/{key}")
+            with self._lock:
+                space = self._spaces.setdefault((kind, fingerprint),
+                                                _Space(self.root / f"{kind}-{fingerprint}", kind, fingerprint))
+        return space
+
+    def close(self) -> None:
+        """Close the packs this process opened (what is kept in memory stays kept)."""
+        with self._lock:
+            for space in self._spaces.values():
+                space.drop({p.path.name for p in space.packs})
+                space.stamp = ()
 
     # ------------------------------------------------------------------ reading
     def get(self, kind: str, fingerprint: str, key: str, part: int = 0) -> Any:
         """Part *part* of the entry stored under *key*, or None (absent or damaged)."""
-        path = self._path(kind, fingerprint, key)
+        space = self._space(kind, fingerprint, key)
         self.current.add(f"{kind}-{fingerprint}")
-        try:
-            with open(path, "rb") as f:
-                data = f.read()
-                mtime = os.fstat(f.fileno()).st_mtime
-        except OSError:
-            return None
-        payload = _payload(data, kind, fingerprint, key)
-        value = _part(payload, part) if payload is not None else None
-        if value is None:
+        with self._lock:
+            payload = self._find(space, key)
+        value = entry_part(payload, part) if payload is not None else None
+        if value is None and payload is not None:
             self.damaged += 1
-            return None
-        if time.time() - mtime > _TOUCH_AFTER and self.writable:
-            with contextlib.suppress(OSError):
-                os.utime(path)  # used: the last to go when the cache is trimmed
         return value
+
+    def _find(self, space: _Space, key: str) -> bytes | None:
+        """The checked payload of *key*'s entry: kept in memory, else in the newest pack
+        that has it whole (the folder listed again once when no pack has it)."""
+        data = space.buffer.get(key) or space.flushing.get(key)
+        if data is not None:
+            return entry_payload(data, CACHE_FORMAT, space.kind, space.fingerprint, key)
+        if space.stamp == ():
+            space.relist()
+        for _ in range(2):
+            for pack in space.packs:
+                data = pack.read(key)
+                if data is None:
+                    continue
+                payload = entry_payload(data, CACHE_FORMAT, space.kind, space.fingerprint, key)
+                if payload is None:
+                    self.damaged += 1
+                    space.damaged.add(pack.path.name)
+                    continue
+                if not pack.touched:
+                    pack.touched = True
+                    if self.writable and time.time() - pack.mtime > _TOUCH_AFTER:
+                        with contextlib.suppress(OSError):
+                            os.utime(pack.path)  # used: the last to go when the cache is trimmed
+                return payload
+            if not space.relist():
+                break
+        return None
 
     # ------------------------------------------------------------------ writing
     def put(self, kind: str, fingerprint: str, key: str, *parts: Any) -> None:
-        """Store *parts* (JSON-able values) under *key*; silently nothing where the cache
-        cannot be written."""
+        """Keep *parts* (JSON-able values) under *key*, written with the next pack
+        (:meth:`flush`); silently nothing where the cache cannot be written."""
         if not self.writable:
             return
-        path = self._path(kind, fingerprint, key)
+        space = self._space(kind, fingerprint, key)
         try:
-            data = _encode(parts, kind, fingerprint, key)
+            data = encode_entry(parts, CACHE_FORMAT, kind, fingerprint, key)
         except (TypeError, ValueError):  # not JSON (a lone surrogate, a huge integer): not kept
             return
-        try:
-            if path.parent not in self._folders:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                self._folders.add(path.parent)
+        with self._lock:
+            old = space.buffer.get(key)
+            space.buffer[key] = data
+            self._buffered += len(data) - (len(old) if old is not None else 0)
+            due = self._buffered >= _FLUSH_BYTES
+        if due:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the entries kept in memory, one pack per folder; then repack a folder with
+        too many packs (or damaged ones) and trim the cache when it is over its bound."""
+        with self._flush_lock:
+            with self._lock:
+                batches = [space for space in self._spaces.values() if space.buffer]
+                for space in batches:
+                    space.flushing, space.buffer = space.buffer, {}
+                self._buffered = 0
+            written: list[tuple[_Space, str | None]] = []
+            for space in batches:
+                try:
+                    if self.writable:
+                        written.append((space, self._write(space, list(space.flushing.items()), set())))
+                except OSError:
+                    self.writable = False
+                finally:
+                    with self._lock:
+                        space.flushing = {}
+            if written:
+                for space, name in written:
+                    with contextlib.suppress(OSError):
+                        self._gc(space, name)
+                self.trim()
+
+    def _write(self, space: _Space, entries: list[tuple[str, bytes]], replaces: set[str]) -> str | None:
+        """Write *entries* as one pack in *space* (no more of them than fit the bound, the
+        first ones kept), then remove the packs named *replaces*; the new pack's name."""
+        budget = int(self.max_bytes * _TRIM_TO)
+        kept, size = [], 0
+        for key, data in entries:
+            size += len(data) + len(key) + 24  # the entry's line and its place in the index
+            if size > budget:
+                break
+            kept.append((key, data))
+        name = None
+        if kept:
+            data, index = build_pack(kept, CACHE_FORMAT, space.kind, space.fingerprint)
+            name = f"{PACK_PREFIX}{hashlib.sha1(data).hexdigest()}{PACK_SUFFIX}"
+            path = space.folder / name
             try:
-                fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            except FileNotFoundError:  # the folder was deleted meanwhile (the cache is safe to delete)
-                path.parent.mkdir(parents=True, exist_ok=True)
-                fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+                fd, temp = tempfile.mkstemp(dir=space.folder, prefix=".tmp-")
+            except FileNotFoundError:  # the first pack, or the folder deleted meanwhile (that is safe)
+                space.folder.mkdir(parents=True, exist_ok=True)
+                fd, temp = tempfile.mkstemp(dir=space.folder, prefix=".tmp-")
             try:
                 with os.fdopen(fd, "wb") as f:
                     f.write(data)
@@ -203,29 +377,63 @@ class Cache:
                 with contextlib.suppress(OSError):
                     os.unlink(temp)
                 raise
-        except OSError:
-            self.writable = False
-            return
-        self._written_more(len(data))
-
-    def _written_more(self, size: int) -> None:
-        """Count written bytes; measure (and trim) the cache on the first write of the process
-        and again each time an eighth of the bound has been written."""
+            replaces = replaces - {name}
+            try:
+                fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+            except OSError:  # already repacked or trimmed by another process: found when listed again
+                pass
+            else:
+                with self._lock:
+                    space.add(Pack(path, fd, index, time.time(), len(data)))
+        for gone in replaces:
+            with contextlib.suppress(OSError):
+                os.unlink(space.folder / gone)
         with self._lock:
-            first = self._written is None
-            self._written = (self._written or 0) + size
-            due = first or self._written >= self.max_bytes // 8
-            if due:
-                self._written = 0
-        if due:
-            self.trim()
+            space.drop(replaces)
+            space.damaged -= replaces
+        return name
+
+    def _gc(self, space: _Space, written: str | None) -> None:
+        """Repack the small packs of *space* into one when it holds more than
+        :data:`_PACK_LIMIT` (smallest first, while the next is at most twice what is taken),
+        and every pack found damaged, with the pack just *written*."""
+        packs = []
+        for entry in scan(str(space.folder)):
+            if pack_name(entry.name):
+                with contextlib.suppress(OSError):
+                    stat = entry.stat()
+                    packs.append((stat.st_size, -stat.st_mtime, entry.name))
+        packs.sort()
+        chosen: list[tuple[int, float, str]] = []
+        if len(packs) > _PACK_LIMIT:
+            taken = 0
+            for pack in packs:
+                if chosen and pack[0] > 2 * taken:
+                    break
+                chosen.append(pack)
+                taken += pack[0]
+        damaged = space.damaged & {name for _, _, name in packs}
+        chosen += [p for p in packs if (p[2] in damaged or (damaged and p[2] == written)) and p not in chosen]
+        if len(chosen) < 2 and not damaged:
+            return
+        chosen.sort(key=lambda p: p[1])  # newest first: their entries are kept first
+        entries: dict[str, bytes] = {}
+        for _, _, name in chosen:
+            try:
+                data = (space.folder / name).read_bytes()
+            except OSError:  # removed meanwhile (trimmed, or repacked by another process)
+                continue
+            for key, found in pack_entries(data, CACHE_FORMAT, space.kind, space.fingerprint)[0]:
+                entries.setdefault(key, found)
+        self._write(space, list(entries.items()), {name for _, _, name in chosen})
 
     def trim(self, force_temporary: bool = False) -> int:
-        """Remove least recently used entries while the cache is over its bound (and temporary
-        files left by dead processes, and the statistics files older versions of reviewtool
-        kept beside the cache; *force_temporary*: every temporary file, however young, as
-        ``doctor --repair`` does); returns the bytes removed."""
-        entries: list[tuple[float, int, str]] = []
+        """Remove least recently used packs while the cache is over its bound (and temporary
+        files left by dead processes, the entry files of older versions once over the bound,
+        and the statistics files older versions kept beside the cache; *force_temporary*:
+        every temporary file, however young, as ``doctor --repair`` does); returns the bytes
+        removed."""
+        files: list[tuple[float, int, str]] = []
         now = time.time()
         for legacy in self.root.parent.glob("stats-*.jsonl"):  # the statistics files of older versions
             with contextlib.suppress(OSError):
@@ -236,137 +444,104 @@ class Cache:
                     with contextlib.suppress(OSError):
                         os.unlink(path)
                 continue
-            entries.append((stat.st_mtime, stat.st_size, str(path)))
-        total = sum(size for _, size, _ in entries)
+            files.append((stat.st_mtime, stat.st_size, str(path)))
+        total = sum(size for _, size, _ in files)
         if total <= self.max_bytes:
             return 0
         removed = 0
-        for _, size, name in sorted(entries):
+        for _, size, name in sorted(files):
             if total - removed <= self.max_bytes * _TRIM_TO:
                 break
             with contextlib.suppress(OSError):
                 os.unlink(name)
                 removed += size
+        for folder in scan(str(self.root)):  # folders left empty (those of older versions)
+            with contextlib.suppress(OSError):
+                for fan in scan(folder.path):
+                    if fan.is_dir(follow_symlinks=False):
+                        with contextlib.suppress(OSError):
+                            os.rmdir(fan.path)
+                if not any(True for _ in scan(folder.path)):
+                    os.rmdir(folder.path)
         return removed
 
     # ------------------------------------------------------------------ doctor
     def report(self, current: set[str] | None = None) -> CacheReport:
-        """Size and state: entries and bytes per folder, damaged entries (every entry is read
-        and checked), temporary files; *current* names the folders this reviewtool reads."""
+        """Size and state: entries, packs and bytes per folder, damaged entries and packs
+        (every pack is read and checked), temporary files; *current* names the folders this
+        reviewtool reads. Files of older versions' layouts are counted, not checked."""
         current = self.current if current is None else current
         report = CacheReport(str(self.root), self.root.is_dir(), self.max_bytes)
         if not report.exists:
             if self.root.exists():
                 report.problems.append(f"{self.root} is not a folder: nothing can be cached")
             return report
-        spaces: dict[str, NamespaceReport] = {}
+        spaces: dict[str, tuple[NamespaceReport, set[str]]] = {}
         for path, stat in _files(self.root):
             if path.name.startswith(".tmp-"):
                 report.temporary += 1
                 continue
-            name = path.parent.parent.name
-            space = spaces.setdefault(name, NamespaceReport(name, current=name in current))
-            space.entries += 1
+            folder = path.parent if path.parent.parent == self.root else path.parent.parent
+            space, keys = spaces.setdefault(folder.name, (NamespaceReport(folder.name,
+                                                                          current=folder.name in current), set()))
             space.bytes += stat.st_size
-            kind, _, fingerprint = name.partition("-")
-            key = path.parent.name + path.name
+            if not pack_name(path.name):
+                space.entries += 1  # an entry file of an older version: never read
+                continue
+            space.packs += 1
+            kind, _, fingerprint = folder.name.partition("-")
             try:
-                ok = _whole(path.read_bytes(), kind, fingerprint, key)
-            except OSError:
-                ok = False
-            space.damaged += not ok
-        report.namespaces = sorted(spaces.values(), key=lambda n: (not n.current, n.name))
+                found, damaged = pack_entries(path.read_bytes(), CACHE_FORMAT, kind, fingerprint)
+            except OSError:  # removed meanwhile
+                continue
+            keys.update(key for key, _ in found)
+            space.damaged += damaged
+        for space, keys in spaces.values():
+            space.entries += len(keys)
+        report.namespaces = sorted((s for s, _ in spaces.values()), key=lambda n: (not n.current, n.name))
         report.entries = sum(n.entries for n in report.namespaces)
+        report.packs = sum(n.packs for n in report.namespaces)
         report.bytes = sum(n.bytes for n in report.namespaces)
         report.damaged = sum(n.damaged for n in report.namespaces)
         return report
 
     def remove_damaged(self) -> int:
-        """Delete every damaged entry (what ``doctor --repair`` does for the cache); returns how many."""
+        """Write every pack with damage again without it (what ``doctor --repair`` does for
+        the cache); returns how many damaged entries (and unreadable packs) were removed."""
         removed = 0
         for path, _ in _files(self.root):
-            if path.name.startswith(".tmp-"):
+            if not pack_name(path.name):
                 continue
-            kind, _, fingerprint = path.parent.parent.name.partition("-")
+            kind, _, fingerprint = path.parent.name.partition("-")
+            if not (_NAME.fullmatch(kind) and _KEY.fullmatch(fingerprint)):
+                continue
             try:
-                ok = _whole(path.read_bytes(), kind, fingerprint, path.parent.name + path.name)
+                found, damaged = pack_entries(path.read_bytes(), CACHE_FORMAT, kind, fingerprint)
             except OSError:
-                ok = False
-            if not ok:
+                continue
+            if damaged:
+                space = self._space(kind, fingerprint, "0000")
                 with contextlib.suppress(OSError):
-                    path.unlink()
-                    removed += 1
+                    self._write(space, found, {path.name})
+                    removed += damaged
         return removed
 
 
 def _files(root: Path) -> Iterator[tuple[Path, os.stat_result]]:
-    """Every file two folders below the namespaces of *root*, with its status."""
-    try:
-        spaces = list(os.scandir(root))
-    except OSError:
-        return
-    for space in spaces:
+    """Every file in the folders of *root* (packs), and one folder down (the entry files
+    of older versions), with its status."""
+    for space in scan(str(root)):
         if not space.is_dir(follow_symlinks=False):
             continue
-        with contextlib.suppress(OSError):
-            for fan in os.scandir(space.path):
-                if not fan.is_dir(follow_symlinks=False):
-                    continue
-                with contextlib.suppress(OSError):
-                    for entry in os.scandir(fan.path):
+        for entry in scan(space.path):
+            with contextlib.suppress(OSError):
+                if entry.is_file(follow_symlinks=False):
+                    yield Path(entry.path), entry.stat(follow_symlinks=False)
+                elif entry.is_dir(follow_symlinks=False):
+                    for file in scan(entry.path):
                         with contextlib.suppress(OSError):
-                            if entry.is_file(follow_symlinks=False):
-                                yield Path(entry.path), entry.stat(follow_symlinks=False)
-
-
-def _encode(parts: tuple[Any, ...], kind: str, fingerprint: str, key: str) -> bytes:
-    import orjson
-
-    payload = b"\n".join(map(orjson.dumps, parts))  # orjson never writes a raw newline
-    header = f"{kind} {fingerprint} {key} {len(payload)} {zlib.crc32(payload)}"
-    return b"%s %d %s\n%s" % (_MAGIC, CACHE_FORMAT, header.encode(), payload)
-
-
-def _payload(data: bytes, kind: str, fingerprint: str, key: str) -> bytes | None:
-    """The parts of an entry's bytes, or None when its header, length or checksum is wrong."""
-    end = data.find(b"\n", 0, 400)
-    if end < 0:
-        return None
-    payload = data[end + 1 :]
-    expected = b"%s %d %s %s %s %d %d" % (_MAGIC, CACHE_FORMAT, kind.encode(), fingerprint.encode(), key.encode(),
-                                          len(payload), zlib.crc32(payload))
-    return payload if data[:end] == expected else None
-
-
-def _part(payload: bytes, part: int) -> Any:
-    """Part *part* of *payload* decoded, or None (no such part, or not JSON)."""
-    import orjson
-
-    start = 0
-    for _ in range(part):
-        start = payload.find(b"\n", start) + 1
-        if start == 0:
-            return None
-    end = payload.find(b"\n", start)
-    try:
-        return orjson.loads(payload[start : end if end >= 0 else len(payload)])
-    except orjson.JSONDecodeError:
-        return None
-
-
-def _whole(data: bytes, kind: str, fingerprint: str, key: str) -> bool:
-    """Whether an entry's bytes are whole: header, length, checksum, and every part JSON."""
-    import orjson
-
-    payload = _payload(data, kind, fingerprint, key)
-    if payload is None:
-        return False
-    try:
-        for line in payload.split(b"\n"):
-            orjson.loads(line)
-    except orjson.JSONDecodeError:
-        return False
-    return True
+                            if file.is_file(follow_symlinks=False):
+                                yield Path(file.path), file.stat(follow_symlinks=False)
 
 
 _CACHES: dict[Path, Cache] = {}
@@ -379,5 +554,34 @@ def cache_for(repo: GitRepo) -> Cache:
     with _CACHES_LOCK:
         found = _CACHES.get(root)
         if found is None:
+            if not _CACHES:
+                atexit.register(flush_all)
             found = _CACHES[root] = Cache(root, repo=repo)
         return found
+
+
+def flush_all() -> None:
+    """Write what every cache of this process keeps in memory (:meth:`Cache.flush`); the end
+    of every command, and of each worker task of the terminal UI."""
+    with _CACHES_LOCK:
+        caches = list(_CACHES.values())
+    for cache in caches:
+        cache.flush()
+
+
+def forget_all() -> None:
+    """Flush every cache of this process and forget them, their packs closed: the next
+    lookup lists the packs again, as a new process would (tests; a long-lived program)."""
+    flush_all()
+    with _CACHES_LOCK:
+        caches = list(_CACHES.values())
+        _CACHES.clear()
+    for cache in caches:
+        cache.close()
+
+
+def pending() -> bool:
+    """Whether any cache of this process keeps entries not yet written."""
+    with _CACHES_LOCK:
+        caches = list(_CACHES.values())
+    return any(cache.pending for cache in caches)

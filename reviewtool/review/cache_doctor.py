@@ -1,11 +1,13 @@
 """Doctor's check of the persistent cache (see :mod:`reviewtool.review.doctor`) and its repair.
 
 ``cache``: where the cache is (:mod:`reviewtool.draft.cache`), how much it holds against
-its bound, how much of it this reviewtool reads (entries of other versions are never read
-and go first when the cache is trimmed), and whether any entry is damaged (every entry is
-read and checked). Damage is a warning, not a problem: a damaged entry is ignored and
-rebuilt whenever it is read, and nothing is lost with it. The repair removes damaged
-entries and temporary files left by stopped processes, and trims the cache to its bound.
+its bound (entries and the packs they are in), how much of it this reviewtool reads
+(entries of other versions are never read and go first when the cache is trimmed), and
+whether any entry or pack is damaged (every pack is read and checked). Damage is a
+warning, not a problem: a damaged entry is ignored and rebuilt whenever it is read, and
+nothing is lost with it. The repair writes each damaged pack again without its damaged
+entries (a pack whose index cannot be read is removed), removes temporary files left by
+stopped processes, and trims the cache to its bound.
 """
 
 from __future__ import annotations
@@ -43,7 +45,8 @@ def check_cache(ctx: DoctorContext) -> list[Finding]:
         return [Finding(CACHE_CHECK, "ok", f"{report.path}: empty (bound {_mb(report.max_bytes)})", data=data)]
     ours = sum(n.entries for n in report.namespaces if n.current)
     others = report.entries - ours
-    message = (f"{_mb(report.bytes)} of {_mb(report.max_bytes)} in {report.entries} entries "
+    packs = f"{report.packs} pack" + ("s" if report.packs != 1 else "")
+    message = (f"{_mb(report.bytes)} of {_mb(report.max_bytes)} in {report.entries} entries, {packs} "
                f"({ours} read by this version of reviewtool"
                + (f", {others} of other versions, trimmed first" if others else "") + f"): {report.path}")
     found: list[str] = []

@@ -51,6 +51,7 @@ from textual.reactive import var
 from textual.widgets import Footer, Tree
 from textual.worker import Worker, WorkerState
 
+from reviewtool.draft import cache as persistent_cache
 from reviewtool.draft.history import DraftHistory, Version
 from reviewtool.git.repo import GitRepo
 from reviewtool.review.anchoring import Placement
@@ -95,6 +96,8 @@ from reviewtool.tui.write_queue import WriteQueue
 
 #: Below this many rows the growth sparklines start hidden (``w`` shows them).
 SHORT_SCREEN_ROWS = 30
+#: How often (seconds) what workers kept for the persistent cache is written, besides after each app worker.
+CACHE_FLUSH_SECONDS = 2.0
 
 
 class ReviewApp(App[None]):
@@ -224,6 +227,7 @@ class ReviewApp(App[None]):
         self.history_pane.focus()
         self._fit_growth(self.size.height)
         self.history_loader.start()
+        self.set_interval(CACHE_FLUSH_SECONDS, self.flush_cache)  # for the screens' own workers
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit_growth(event.size.height)
@@ -339,6 +343,17 @@ class ReviewApp(App[None]):
             error = event.worker.error
             self.notify(f"{event.worker.name} failed: {type(error).__name__}: {error}",
                         title="error", severity="error", markup=False)
+        if event.state in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED) \
+                and event.worker.group != "cache":
+            self.flush_cache()
+
+    def flush_cache(self) -> None:
+        """Write what worker tasks kept for the persistent cache as one pack
+        (:func:`reviewtool.draft.cache.flush_all`), in a worker thread: after each task, and
+        every :data:`CACHE_FLUSH_SECONDS` for the workers of other screens."""
+        if persistent_cache.pending():
+            self.run_worker(persistent_cache.flush_all, name="flush_cache", group="cache", thread=True,
+                            exit_on_error=False)
 
     # ------------------------------------------------------------------ panes' messages
     @on(HistoryPane.Highlighted)

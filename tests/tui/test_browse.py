@@ -154,3 +154,21 @@ async def test_history_follows_the_file_rename(make_app):
         assert len(renamed) == 1
         row = app.query_one(HistoryPane).render_row(app.versions.index(renamed[0]), 200).plain
         assert f"renamed from {renamed[0].old_path}" in row
+
+
+async def test_what_workers_compute_is_written_to_the_cache_while_the_app_runs(make_app, demo):
+    """Each worker task's cache entries are written as a pack when it ends (in a worker
+    thread), not only when the app exits: a crash loses only what was computed last."""
+    packs = lambda: sorted((demo / ".git" / "reviewtool" / "cache").glob("*/pack-*.pack"))  # noqa: E731
+    assert packs() == []
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        first = packs()
+        assert first, "the history's statistics were computed and written"
+        await pilot.press("G")
+        await settle(app, pilot)
+        assert len(packs()) > len(first)  # the versions seen at the end of the history
+        from reviewtool.draft import cache
+
+        assert not cache.pending()

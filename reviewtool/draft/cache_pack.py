@@ -1,0 +1,238 @@
+"""The persistent cache's files: an entry's bytes, and a pack of entries with its index.
+
+An **entry** is a header line, ``reviewtool-cache <format> <kind> <fingerprint> <key>
+<length> <crc32>``, then its parts, each one line of JSON (orjson): data only, never code
+(no pickle). A part is read alone (a version's statistics without its sections). An entry
+whose header, length, checksum or JSON is wrong is damaged, and read as absent.
+
+A **pack** holds the entries one process wrote (as git packs objects), one per line, with
+an index that finds one entry without reading the others::
+
+    reviewtool-pack <format> <kind> <fingerprint>
+    <entry>
+    <entry>
+    ...
+    {"<key>": [<offset>, <length>], ...}
+    reviewtool-pack-index <format> <offset> <length> <crc32>
+
+The last line says where the index (one JSON object: each key's entry, as its offset and
+length in the file) starts, how long it is and its checksum. A reader reads the first line
+and the last, then the index, once; each entry is then one read at its offset
+(:meth:`Pack.read`), checked by its own header and checksum. A pack whose first or last
+line, or index, is wrong is damaged as a whole (:meth:`Pack.open` gives a pack with no
+index); the cache (:mod:`reviewtool.draft.cache`) writes packs whole (a temporary file
+renamed into place) and never changes one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import threading
+import zlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+_MAGIC = b"reviewtool-cache"
+_PACK_MAGIC = b"reviewtool-pack"
+_TRAILER = re.compile(rb"reviewtool-pack-index (\d+) (\d+) (\d+) (\d+)")
+#: The longest last line of a pack, with room to spare.
+_TAIL = 128
+#: The prefix and suffix of a pack's file name (``pack-<sha1 of its bytes>.pack``).
+PACK_PREFIX = "pack-"
+PACK_SUFFIX = ".pack"
+
+
+def pack_name(name: str) -> bool:
+    """Whether *name* is a pack's file name (not a temporary file, not a folder of older versions)."""
+    return name.startswith(PACK_PREFIX) and name.endswith(PACK_SUFFIX)
+
+
+# ---------------------------------------------------------------------- entries
+def encode_entry(parts: tuple[Any, ...], fmt: int, kind: str, fingerprint: str, key: str) -> bytes:
+    """The bytes of an entry (raises TypeError or ValueError for what JSON cannot keep)."""
+    import orjson
+
+    payload = b"\n".join(map(orjson.dumps, parts))  # orjson never writes a raw newline
+    header = f"{kind} {fingerprint} {key} {len(payload)} {zlib.crc32(payload)}"
+    return b"%s %d %s\n%s" % (_MAGIC, fmt, header.encode(), payload)
+
+
+def entry_payload(data: bytes, fmt: int, kind: str, fingerprint: str, key: str) -> bytes | None:
+    """The parts of an entry's bytes, or None when its header, length or checksum is wrong."""
+    end = data.find(b"\n", 0, 400)
+    if end < 0:
+        return None
+    payload = data[end + 1 :]
+    expected = b"%s %d %s %s %s %d %d" % (_MAGIC, fmt, kind.encode(), fingerprint.encode(), key.encode(),
+                                          len(payload), zlib.crc32(payload))
+    return payload if data[:end] == expected else None
+
+
+def entry_part(payload: bytes, part: int) -> Any:
+    """Part *part* of *payload* decoded, or None (no such part, or not JSON)."""
+    import orjson
+
+    start = 0
+    for _ in range(part):
+        start = payload.find(b"\n", start) + 1
+        if start == 0:
+            return None
+    end = payload.find(b"\n", start)
+    try:
+        return orjson.loads(payload[start : end if end >= 0 else len(payload)])
+    except orjson.JSONDecodeError:
+        return None
+
+
+def entry_whole(data: bytes, fmt: int, kind: str, fingerprint: str, key: str) -> bool:
+    """Whether an entry's bytes are whole: header, length, checksum, and every part JSON."""
+    import orjson
+
+    payload = entry_payload(data, fmt, kind, fingerprint, key)
+    if payload is None:
+        return False
+    try:
+        for line in payload.split(b"\n"):
+            orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return False
+    return True
+
+
+# ---------------------------------------------------------------------- packs
+def _header(fmt: int, kind: str, fingerprint: str) -> bytes:
+    return b"%s %d %s %s\n" % (_PACK_MAGIC, fmt, kind.encode(), fingerprint.encode())
+
+
+def build_pack(entries: Iterable[tuple[str, bytes]], fmt: int, kind: str,
+               fingerprint: str) -> tuple[bytes, dict[str, list[int]]]:
+    """The bytes of a pack of *entries* (key, entry bytes), and its index."""
+    import orjson
+
+    chunks = [_header(fmt, kind, fingerprint)]
+    offset = len(chunks[0])
+    index: dict[str, list[int]] = {}
+    for key, data in entries:
+        index[key] = [offset, len(data)]
+        chunks += (data, b"\n")
+        offset += len(data) + 1
+    table = orjson.dumps(index)
+    chunks += (table, b"\nreviewtool-pack-index %d %d %d %d\n" % (fmt, offset, len(table), zlib.crc32(table)))
+    return b"".join(chunks), index
+
+
+def _index(read: Any, size: int, fmt: int, kind: str, fingerprint: str) -> dict[str, list[int]] | None:
+    """The index of a pack of *size* bytes, read with ``read(length, offset)``; None when damaged."""
+    import orjson
+
+    header = _header(fmt, kind, fingerprint)
+    if size < len(header) or read(len(header), 0) != header:
+        return None
+    tail_length = min(size, _TAIL)
+    tail = read(tail_length, size - tail_length)
+    if not tail.endswith(b"\n"):
+        return None
+    line = tail[tail.rfind(b"\n", 0, len(tail) - 1) + 1 : -1]
+    m = _TRAILER.fullmatch(line)
+    if m is None or int(m.group(1)) != fmt:
+        return None
+    offset, length, crc = int(m.group(2)), int(m.group(3)), int(m.group(4))
+    if offset + length + 1 + len(line) + 1 != size:
+        return None
+    table = read(length, offset)
+    if len(table) != length or zlib.crc32(table) != crc:
+        return None
+    try:
+        index = orjson.loads(table)
+    except orjson.JSONDecodeError:
+        return None
+    return index if isinstance(index, dict) else None
+
+
+class Pack:
+    """One pack opened for reading: its file kept open (a pack removed meanwhile, by a trim
+    or a repack in another process, still reads whole) and its index read once."""
+
+    def __init__(self, path: Path, fd: int, index: dict[str, list[int]] | None, mtime: float, size: int) -> None:
+        self.path = path
+        self.fd = fd
+        #: Key -> [offset, length] of its entry; None: the pack is damaged.
+        self.index = index
+        self.mtime = mtime
+        self.size = size
+        #: Whether this process marked the pack used already.
+        self.touched = False
+        self._lock = threading.Lock()  # for systems without os.pread
+
+    @classmethod
+    def open(cls, path: Path, fmt: int, kind: str, fingerprint: str) -> Pack:
+        """The pack at *path* (OSError when it cannot be opened: removed meanwhile)."""
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        try:
+            stat = os.fstat(fd)
+            pack = cls(path, fd, None, stat.st_mtime, stat.st_size)
+            pack.index = _index(pack._read, stat.st_size, fmt, kind, fingerprint)
+        except BaseException:
+            os.close(fd)
+            raise
+        return pack
+
+    def _read(self, length: int, offset: int) -> bytes:
+        if hasattr(os, "pread"):
+            return os.pread(self.fd, length, offset)
+        with self._lock:  # pragma: no cover - Windows
+            os.lseek(self.fd, offset, os.SEEK_SET)
+            return os.read(self.fd, length)
+
+    def read(self, key: str) -> bytes | None:
+        """The bytes of *key*'s entry (unchecked), or None when the index has no (sound) place for it."""
+        place = self.index.get(key) if self.index is not None else None
+        if place is None:
+            return None
+        try:
+            offset, length = place
+            return self._read(length, offset) if offset > 0 and 0 < length <= self.size else None
+        except (TypeError, ValueError, OverflowError, OSError):  # an index that is JSON but not of places
+            return None
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self.fd)
+
+
+def pack_entries(data: bytes, fmt: int, kind: str, fingerprint: str) -> tuple[list[tuple[str, bytes]], int]:
+    """The whole entries of the pack *data* (key, bytes), and how many are damaged (an
+    unreadable index counts as one)."""
+
+    def read(length: int, offset: int) -> bytes:
+        return data[offset : offset + length]
+
+    index = _index(read, len(data), fmt, kind, fingerprint)
+    if index is None:
+        return [], 1
+    found: list[tuple[str, bytes]] = []
+    damaged = 0
+    for key, place in index.items():
+        try:
+            offset, length = place
+            entry = data[offset : offset + length] if offset > 0 and length > 0 else b""
+        except (TypeError, ValueError):
+            entry = b""
+        if entry and entry_whole(entry, fmt, kind, fingerprint, key):
+            found.append((key, entry))
+        else:
+            damaged += 1
+    return found, damaged
+
+
+def scan(folder: str) -> Iterator[os.DirEntry[str]]:
+    """The entries of *folder*; none when it cannot be listed."""
+    try:
+        with os.scandir(folder) as it:
+            found = list(it)
+    except OSError:
+        return
+    yield from found
