@@ -494,3 +494,17 @@ def test_the_cache_folder_deleted_while_in_use_is_made_again(tmp_path):
     put_pack(cache, "ab" * 20, {"x": 2})
     assert cache.writable and cache.get("doc", "abcd1234", "ab" * 20) == {"x": 2}
     assert Cache(tmp_path / "cache").get("doc", "abcd1234", "ab" * 20) == {"x": 2}
+
+
+def test_a_repository_deleted_before_the_cache_is_written_is_no_error(tmp_path):
+    repo = make_repo(tmp_path / "gone")
+    repo.commit("Version 1", {DRAFT: V1})
+    history = DraftHistory(GitRepo.open(repo.path), DRAFT)
+    history.stats(history.versions[0])
+    cache = cache_for(GitRepo.open(repo.path))
+    assert cache.pending
+    import shutil
+
+    shutil.rmtree(repo.path)
+    cache.flush()  # nothing written, and no error
+    assert not cache.pending and not repo.path.exists()

@@ -80,6 +80,7 @@ from reviewtool.draft.cache_pack import (
     pack_name,
     scan,
 )
+from reviewtool.errors import ReviewtoolError
 from reviewtool.git.repo import GitRepo
 
 #: Bump when the layout or the entry format changes.
@@ -238,7 +239,10 @@ class Cache:
     def max_bytes(self) -> int:
         """The bound: ``reviewtool.cacheSize`` when set and valid, else :data:`DEFAULT_MAX_BYTES`."""
         if self._max_bytes is None:
-            configured = self._repo.config_get("reviewtool.cacheSize") if self._repo is not None else None
+            try:
+                configured = self._repo.config_get("reviewtool.cacheSize") if self._repo is not None else None
+            except ReviewtoolError:  # the repository is gone (deleted while this process ran)
+                configured = None
             size = parse_size(configured) if configured else None
             self._max_bytes = size if size is not None else DEFAULT_MAX_BYTES
         return self._max_bytes
@@ -367,7 +371,8 @@ class Cache:
             try:
                 fd, temp = tempfile.mkstemp(dir=space.folder, prefix=".tmp-")
             except FileNotFoundError:  # the first pack, or the folder deleted meanwhile (that is safe)
-                space.folder.mkdir(parents=True, exist_ok=True)
+                for folder in (self.root.parent, self.root, space.folder):  # not the git directory itself
+                    folder.mkdir(exist_ok=True)
                 fd, temp = tempfile.mkstemp(dir=space.folder, prefix=".tmp-")
             try:
                 with os.fdopen(fd, "wb") as f:
