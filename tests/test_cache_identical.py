@@ -175,7 +175,7 @@ def test_pairs_of_the_rfc_corpus(tmp_path: Path):
         shutil.rmtree(path / ".git" / "reviewtool", ignore_errors=True)
         uncached = outputs("--no-cache")
         cold = outputs()
-        assert list((path / ".git" / "reviewtool" / "cache").glob("diff-*/*/*"))  # the diffs were kept
+        assert list((path / ".git" / "reviewtool" / "cache").glob("diff-*/pack-*.pack"))  # the diffs were kept
         warm = outputs()
         assert cold == uncached
         assert warm == uncached

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import random
-import zlib
 from pathlib import Path
 
 import orjson
@@ -24,6 +23,8 @@ from reviewtool.cli.diff_render import render_markdown_diff
 from reviewtool.diff import stored_diff
 from reviewtool.diff.diff_json import diff_json
 from reviewtool.diff.section_diff import DocumentDiff, diff_documents
+from reviewtool.draft import cache
+from reviewtool.draft.cache_pack import build_pack, encode_entry, pack_entries
 from reviewtool.draft.document import parse
 from tests.essays import FM, HEALTH, INTRO, MONEY, SAFETY, WEATHER
 from tests.gitutil import Repo, make_repo
@@ -192,8 +193,7 @@ def test_a_second_diff_of_the_same_versions_neither_aligns_nor_word_diffs(repo, 
                                                                                     "money", "--full"),
                 ("diff", "HEAD~1", "HEAD", "--format", "markdown")]
     first = [cli(repo, *c) for c in commands]
-    entries = list((repo.path / ".git" / "reviewtool" / "cache").glob("diff-*/*/*"))
-    assert len(entries) == 1  # one pair of blobs, whatever was shown of it
+    assert len(stored_diffs(repo)) == 1  # one pair of blobs, whatever was shown of it
 
     def refuse(*args: object) -> None:
         raise AssertionError("diffed again")
@@ -204,16 +204,28 @@ def test_a_second_diff_of_the_same_versions_neither_aligns_nor_word_diffs(repo, 
     assert uncached.exit_code == 3 and "internal error" in uncached.output  # --no-cache computes it: refused
 
 
+def stored_diffs(repo: Repo) -> dict[str, bytes]:
+    """The stored diffs in the packs of the cache, by key: the newest pack's where two have one."""
+    found: dict[str, bytes] = {}
+    paths = (repo.path / ".git" / "reviewtool" / "cache").glob("diff-*/pack-*.pack")
+    for path in sorted(paths, key=lambda p: p.stat().st_mtime_ns):
+        fingerprint = path.parent.name.partition("-")[2]
+        found.update(pack_entries(path.read_bytes(), cache.CACHE_FORMAT, "diff", fingerprint)[0])
+    return found
+
+
 def test_a_damaged_stored_diff_is_computed_again_and_written_whole(repo):
     first = cli(repo, "diff", "HEAD~1", "HEAD", "--json")
-    (entry,) = (repo.path / ".git" / "reviewtool" / "cache").glob("diff-*/*/*")
-    header, _, payload = entry.read_bytes().partition(b"\n")
-    good = orjson.loads(payload)
+    cache.forget_all()  # as a new process: the packs listed again
+    (pack,) = (repo.path / ".git" / "reviewtool" / "cache").glob("diff-*/pack-*.pack")
+    fingerprint = pack.parent.name.partition("-")[2]
+    ((key, entry),) = stored_diffs(repo).items()
+    good = orjson.loads(entry.partition(b"\n")[2])
     data = copy.deepcopy(good)
     data["pairs"].append(data["pairs"][0])  # well-formed, checksummed, but does not fit
-    payload = orjson.dumps(data)
-    fields = header.split(b" ")
-    fields[-2:] = [str(len(payload)).encode(), str(zlib.crc32(payload)).encode()]
-    entry.write_bytes(b" ".join(fields) + b"\n" + payload)
+    bad = encode_entry((data,), cache.CACHE_FORMAT, "diff", fingerprint, key)
+    pack.write_bytes(build_pack([(key, bad)], cache.CACHE_FORMAT, "diff", fingerprint)[0])
     assert cli(repo, "diff", "HEAD~1", "HEAD", "--json") == first
-    assert orjson.loads(entry.read_bytes().partition(b"\n")[2]) == good  # written again, whole
+    assert orjson.loads(stored_diffs(repo)[key].partition(b"\n")[2]) == good  # written again, whole
+    cache.forget_all()
+    assert cache.Cache(pack.parent.parent).get("diff", fingerprint, key) == good  # and read first
