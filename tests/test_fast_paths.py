@@ -4,16 +4,21 @@ Each test runs a path made faster for speed beside the plain code it replaced (k
 as the reference) on inputs large enough to take it, and compares the results: the
 aligner's blocking (the best candidates without sorting them all), and the search for
 the pair holding the section above a removed or added heading (a map instead of a scan),
-and the word clean-up's sentence-break checks (a yes/no test, a walk by runs).
+and the word clean-up's sentence-break checks (a yes/no test, a walk by runs); the
+blocking's classes of twin sections (ranked once, on a book that repeats itself, on
+hypothesis's mixes of twins and on a book of the RFC corpus), and the scored stage's
+context kept between its two solutions.
 """
 
 from __future__ import annotations
 
 import math
 import random
+import subprocess
+from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reviewtool.diff import align as align_module
@@ -22,6 +27,7 @@ from reviewtool.diff.align import CANDIDATES, DENSE_PAIRS, PROBE_WORDS, _Aligner
 from reviewtool.diff.section_diff import diff_documents
 from reviewtool.diff.word_ops import WordOp
 from reviewtool.draft.document import parse
+from tests.gitutil import corpus_bundle, git
 
 WORDS = ["crate", "resolver", "version", "rust", "cargo", "toolchain", "policy", "minimum", "supported", "edition", "feature", "lint", "workspace", "package", "registry", "index", "lockfile", "dependency", "upgrade", "fallback", "config", "manifest"]
 
@@ -130,3 +136,143 @@ def test_has_break_is_shared_break_found(old: str, new: str, after_change: bool,
     op = WordOp("equal", old, new)
     prev = WordOp("replace", prev_old, prev_new) if after_change else None
     assert word_cleanup._has_break(op, prev) == (word_cleanup._shared_break(op, prev, last=False) >= 0)
+
+
+def _volumes(rng: random.Random, volumes: int, sections: int) -> str:
+    """A book that repeats itself: *volumes* copies of one essay, each with a few sections
+    edited, so that most sections have twins with the same words and title."""
+    base = [(f"{rng.choice(WORDS).title()} {rng.choice(WORDS)} {i % 29}",
+             " ".join(rng.choice(WORDS) for _ in range(rng.randint(0, 40)))) for i in range(sections)]
+    parts = ["# Book\n"]
+    for v in range(volumes):
+        parts.append(f"## Volume {v}\n")
+        for title, body in base:
+            if rng.random() < 0.2:
+                body = " ".join(rng.choice(WORDS) for _ in range(rng.randint(5, 40)))
+            parts.append(f"### {title}\n\n{body}.\n")
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_blocking_ranks_twin_sections_as_a_full_sort_ranks_each(seed: int):
+    rng = random.Random(seed)
+    old, new = parse(_volumes(rng, 5, 40)), parse(_volumes(rng, 6, 45))
+    aligner = _Aligner(old, new)
+    olds, news = list(range(len(old.sections))), list(range(len(new.sections)))
+    assert len(olds) * len(news) > DENSE_PAIRS
+    shapes = {(aligner.n.tok[j], aligner.n.title_words[j]) for j in news}
+    assert len(shapes) < len(news) * 0.7  # twins: the classes are taken
+    assert aligner.candidates(olds, news) == _reference_candidates(aligner, olds, news)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, 11), st.integers(0, 7)), min_size=101, max_size=160),
+       st.lists(st.tuples(st.integers(0, 11), st.integers(0, 7)), min_size=101, max_size=160))
+def test_blocking_equals_a_full_sort_on_any_mix_of_twins(old_picks, new_picks):
+    """Sections drawn from a small pool of titles and bodies: many twins, many ties."""
+    bodies = [" ".join(WORDS[(k * 7 + m) % len(WORDS)] for m in range(k + 3)) for k in range(8)]
+
+    def book(picks: list[tuple[int, int]]) -> str:
+        return "# Book\n\n" + "".join(f"## {WORDS[t].title()} {t}\n\n{bodies[b]}\n\n" for t, b in picks)
+
+    old, new = parse(book(old_picks)), parse(book(new_picks))
+    aligner = _Aligner(old, new)
+    olds, news = list(range(len(old.sections))), list(range(len(new.sections)))
+    assert len(olds) * len(news) > DENSE_PAIRS
+    assert aligner.candidates(olds, news) == _reference_candidates(aligner, olds, news)
+
+
+def _corpus_book(tmp_path: Path) -> tuple[str, str]:
+    """A book from the RFC corpus as the benchmark builds one (every file at a few dates,
+    concatenated), against the same files two years later."""
+    bundle = corpus_bundle()
+    if bundle is None:
+        pytest.skip("the RFC corpus (../shared/corpus/rust-rfcs-essays.bundle) is absent")
+    repo = tmp_path / "rfcs"
+    subprocess.run(["git", "clone", "-q", str(bundle), str(repo)], check=True, capture_output=True)
+    tip = git(repo, "for-each-ref", "--format=%(refname)", "refs/remotes/origin").split()[0]
+
+    def snapshot(date: str) -> str:
+        commit = git(repo, "rev-list", "-1", "--first-parent", f"--before={date}", tip).strip()
+        files = git(repo, "ls-tree", "-r", "--name-only", commit).split()
+        return "\n\n".join(git(repo, "show", f"{commit}:{f}").strip("\n") for f in files)
+
+    dates = [(2021, "07"), (2022, "07"), (2023, "01"), (2023, "07")]
+    old = "\n\n".join(snapshot(f"{y}-{m}-01") for y, m in dates) + "\n"
+    new = "\n\n".join(snapshot(f"{y + 2}-{m}-01") for y, m in dates) + "\n"
+    return old, new
+
+
+@pytest.mark.slow
+def test_blocking_on_a_book_of_the_rfc_corpus(tmp_path: Path, monkeypatch):
+    old_text, new_text = _corpus_book(tmp_path)
+    old, new = parse(old_text), parse(new_text)
+    seen: list[tuple[list[int], list[int]]] = []
+    real = _Aligner.candidates
+
+    def both(self: _Aligner, olds: list[int], news: list[int]) -> dict[int, list[int]]:
+        seen.append((olds, news))
+        fast = real(self, olds, news)
+        assert fast == _reference_candidates(self, olds, news)
+        return fast
+
+    fast = diff_documents(old, new).to_dict()
+    align_module.clear_cache()
+    monkeypatch.setattr(_Aligner, "candidates", both)
+    assert diff_documents(parse(old_text), parse(new_text)).to_dict() == fast
+    assert seen and len(seen[0][0]) * len(seen[0][1]) > DENSE_PAIRS  # the blocking path was taken
+
+
+def _reference_context(self: _Aligner, i: int, j: int) -> float:
+    """:meth:`_Aligner.context` as before issue 13: everything computed on each call."""
+    import bisect
+
+    from reviewtool.diff.lexicon import plain_similarity
+
+    o, n = self.o, self.n
+    op, np = o.parent[i], n.parent[j]
+    if op is None and np is None:
+        parent = 1.0
+    elif op is None or np is None:
+        known = self.g_old.get(op) if op is not None else self.g_new.get(np) if np is not None else None
+        parent = 0.0 if known is not None else 0.5
+    else:
+        go, gn = self.g_old.get(op), self.g_new.get(np)
+        parent = 0.5 if go is None or gn is None else (1.0 if go is gn else 0.0)
+    desc = plain_similarity(o.tok_desc(i), n.tok_desc(j))
+    shape_o, shape_n = o.shape_desc(i), n.shape_desc(j)
+    sizes = shape_o.total() + shape_n.total()
+    shape = 2 * (shape_o & shape_n).total() / sizes if sizes else 1.0
+    children = ((1.0 if desc is None else desc) + shape) / 2
+    partners = self._anchored_old[i]
+    held_new = self._anchored_new[j]
+    if partners or held_new:
+        end = n.subtree_end[j]
+        agree = bisect.bisect_left(partners, end) - bisect.bisect_right(partners, j)
+        children = (children + 2 * agree / (len(partners) + held_new)) / 2
+    a, b = o.secs[i], n.secs[j]
+    kind = (1.0 if a.level == b.level else 0.5) if a.kind == b.kind else 0.0
+    return (parent + children + kind) / 3
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_scored_stage_keeps_what_its_second_solution_can_reuse(seed: int, monkeypatch):
+    """The context of a pair is computed once for both solutions (its parents' part again):
+    the same alignment as computing all of it each time."""
+    rng = random.Random(seed)
+    old_text, new_text = _volumes(rng, 3, 30), _volumes(rng, 3, 32)
+    calls = []
+    real = _Aligner.context
+
+    def checked(self: _Aligner, i: int, j: int) -> float:
+        value = real(self, i, j)
+        calls.append((i, j))
+        assert value == _reference_context(self, i, j)
+        return value
+
+    monkeypatch.setattr(_Aligner, "context", checked)
+    fast = diff_documents(parse(old_text), parse(new_text)).to_dict()
+    assert len(calls) > len(set(calls))  # the second solution asked again
+    monkeypatch.setattr(_Aligner, "context", _reference_context)
+    align_module.clear_cache()
+    assert diff_documents(parse(old_text), parse(new_text)).to_dict() == fast

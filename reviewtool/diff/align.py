@@ -125,6 +125,7 @@ class _Aligner:
         self._matchers: dict[int, difflib.SequenceMatcher[str]] = {}
         self._anchored_old: list[list[int]] = []
         self._anchored_new: list[int] = []
+        self._context_rest: dict[tuple[int, int], tuple[float, float]] = {}
 
     # ------------------------------------------------------------ bookkeeping
     def _add(self, group: _Group) -> None:
@@ -262,7 +263,12 @@ class _Aligner:
         :data:`PROBE_WORDS` rarest content words (words in more than half the
         leftovers are ignored) and its title words; new sections are ranked by
         the summed inverse document frequency of the shared words (title words
-        count double) and the best :data:`CANDIDATES` are scored.
+        count double) and the best :data:`CANDIDATES` are scored (ties: the first).
+
+        Sections with the same words and title words (a book repeats whole sections)
+        probe and rank alike: the index holds one entry per such class of new sections,
+        whose members all get its sum (the same weights added in the same order), and
+        each class of old sections is ranked once.
         """
         if len(olds) * len(news) <= DENSE_PAIRS:
             return {i: list(news) for i in olds}
@@ -273,31 +279,66 @@ class _Aligner:
             for t in toks:
                 df[t] = df.get(t, 0) + 1
         idf = {t: math.log(total / c) for t, c in df.items() if c <= total / 2}
+        # Rarest first, then by spelling: a word's rank orders a probe without a key function.
+        by_rarity = sorted(idf, key=lambda t: (-idf[t], t))
+        rank = {t: r for r, t in enumerate(by_rarity)}
+        members: list[list[int]] = []  # the new sections of each class, in order
+        classes: dict[tuple[frozenset[str], frozenset[str]], int] = {}
         postings: dict[str, list[int]] = {}
         title_postings: dict[str, list[int]] = {}
         for j in news:
-            for t in n.tok[j]:
+            shape = (n.tok[j], n.title_words[j])
+            c = classes.get(shape)
+            if c is not None:
+                members[c].append(j)
+                continue
+            c = classes[shape] = len(members)
+            members.append([j])
+            for t in shape[0]:
                 if t in idf:
-                    postings.setdefault(t, []).append(j)
-            for t in n.title_words[j]:
-                title_postings.setdefault(t, []).append(j)
+                    postings.setdefault(t, []).append(c)
+            for t in shape[1]:
+                title_postings.setdefault(t, []).append(c)
+        sizes = [len(m) for m in members]
+        ranked: dict[tuple[frozenset[str], frozenset[str]], list[int]] = {}
         result: dict[int, list[int]] = {}
         for i in olds:
-            shared: dict[int, float] = {}
-            add = shared.get
-            probe = heapq.nsmallest(PROBE_WORDS, (t for t in o.tok[i] if t in idf), key=lambda t: (-idf[t], t))
-            for t in probe:
-                weight = idf[t]
-                for j in postings.get(t, ()):
-                    shared[j] = add(j, 0.0) + weight
-            for t in o.title_words[i]:
-                weight = 2 * idf.get(t, 0.1)
-                for j in title_postings.get(t, ()):
-                    shared[j] = add(j, 0.0) + weight
-            # The best CANDIDATES (nsmallest equals sorted()[:CANDIDATES], without sorting them all).
-            best = heapq.nsmallest(CANDIDATES, shared.items(), key=lambda kv: (-kv[1], kv[0]))
-            result[i] = sorted(j for j, _ in best)
+            shape = (o.tok[i], o.title_words[i])
+            found = ranked.get(shape)
+            if found is None:
+                found = ranked[shape] = self._rank(shape, idf, rank, by_rarity, postings, title_postings, members,
+                                                   sizes)
+            result[i] = list(found)
         return result
+
+    @staticmethod
+    def _rank(shape: tuple[frozenset[str], frozenset[str]], idf: dict[str, float], rank: dict[str, int],
+              by_rarity: list[str], postings: dict[str, list[int]], title_postings: dict[str, list[int]],
+              members: list[list[int]], sizes: list[int]) -> list[int]:
+        """The best :data:`CANDIDATES` new sections for an old section of *shape* (words, title
+        words), in order: those of the highest summed weights, ties to the first."""
+        shared: dict[int, float] = {}
+        add = shared.get
+        for r in heapq.nsmallest(PROBE_WORDS, [rank[t] for t in shape[0] if t in rank]):
+            t = by_rarity[r]
+            weight = idf[t]
+            for c in postings.get(t, ()):
+                shared[c] = add(c, 0.0) + weight
+        for t in shape[1]:
+            weight = 2 * idf.get(t, 0.1)
+            for c in title_postings.get(t, ()):
+                shared[c] = add(c, 0.0) + weight
+        # The CANDIDATES-th best member's sum: every member at or above it is in the running.
+        floor = -math.inf
+        count = 0
+        for total, size in heapq.nlargest(CANDIDATES, zip(shared.values(), map(sizes.__getitem__, shared))):
+            count += size
+            floor = total
+            if count >= CANDIDATES:
+                break
+        running = [(j, total) for c, total in shared.items() if total >= floor for j in members[c]]
+        best = heapq.nsmallest(CANDIDATES, running, key=lambda kv: (-kv[1], kv[0]))
+        return sorted(j for j, _ in best)
 
     def context(self, i: int, j: int) -> float:
         """How well old section *i* and new section *j* sit in corresponding places, 0..1.
@@ -324,6 +365,16 @@ class _Aligner:
         else:
             go, gn = self.g_old.get(op), self.g_new.get(np)
             parent = 0.5 if go is None or gn is None else (1.0 if go is gn else 0.0)
+        rest = self._context_rest.get((i, j))
+        if rest is None:
+            rest = self._context_rest[(i, j)] = self._children_and_kind(i, j)
+        children, kind = rest
+        return (parent + children + kind) / 3
+
+    def _children_and_kind(self, i: int, j: int) -> tuple[float, float]:
+        """The agreements of :meth:`context` that do not change while the scored stage
+        solves: the descendants' and the kinds' (kept between its two solutions)."""
+        o, n = self.o, self.n
         desc = plain_similarity(o.tok_desc(i), n.tok_desc(j))
         shape_o, shape_n = o.shape_desc(i), n.shape_desc(j)
         sizes = shape_o.total() + shape_n.total()
@@ -339,7 +390,7 @@ class _Aligner:
             children = (children + 2 * agree / (len(partners) + held_new)) / 2
         a, b = o.secs[i], n.secs[j]
         kind = (1.0 if a.level == b.level else 0.5) if a.kind == b.kind else 0.0
-        return (parent + children + kind) / 3
+        return children, kind
 
     def _anchor_descendants(self) -> None:
         """For :meth:`context`: per old section, the sorted new partners of its descendants
