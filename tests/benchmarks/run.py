@@ -13,7 +13,8 @@ Each row is one target of issue 13 (docs/performance.md explains them and record
   over that section's lines at HEAD.
 * ``book diff``: ``reviewtool diff A B --json`` of a book-size file made from the corpus
   (see :func:`book_texts`), beside ``git diff --word-diff=porcelain A B``; cold (cache folder
-  deleted) and with both versions seen before (their trees in the cache).
+  deleted); with this diff run before (both trees and the pair's section diff in the cache);
+  and with both versions seen in other runs (their trees in the cache, the pair's diff not).
 * ``bench_diff``: the generated 10,000- and 100,000-word essays of ``bench_diff.py``
   (parse, align, word-diff in one process, caches emptied), beside git's word diff.
 * ``TUI``: ``bench_tui.py`` on 10,000 versions: first history rows; diff after a cursor move.
@@ -139,6 +140,14 @@ def clear_cache(repo: Path) -> Callable[[], None]:
     def clear() -> None:
         shutil.rmtree(repo / ".git" / "reviewtool", ignore_errors=True)
     return clear
+
+
+def forget_kind(repo: Path, kind: str) -> Callable[[], None]:
+    """Delete what our cache keeps of one *kind* in *repo* (its ``<kind>-<fingerprint>`` folders)."""
+    def forget() -> None:
+        for folder in (repo / ".git" / "reviewtool" / "cache").glob(f"{kind}-*"):
+            shutil.rmtree(folder, ignore_errors=True)
+    return forget
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -296,8 +305,13 @@ def book_rows(tmp: Path, corpus: Path, runs: int) -> list[Row]:
     cold = contest(ours, theirs, repo, runs, before_ours=clear_cache(repo))
     run(ours, repo)
     warm = contest(ours, theirs, repo, runs)
+    seen = contest(ours, theirs, repo, runs, before_ours=forget_kind(repo, "diff"))
     note = f"{words[0]:,} -> {words[1]:,} words ({span})"
-    return [ratio_row("book diff, cold", cold, 10, note), ratio_row("book diff, both versions seen before", warm, 4)]
+    return [ratio_row("book diff, cold", cold, 10, note),
+            ratio_row("book diff, both versions seen before (this diff run before)", warm, 4,
+                      "the two trees and the section diff of the pair in the cache"),
+            ratio_row("book diff, both versions seen before (in other runs)", seen, 4,
+                      "the two trees in the cache, the section diff of the pair not")]
 
 
 def generated_log_row(tmp: Path, runs: int, commits: int = 1000) -> Row:
