@@ -508,3 +508,72 @@ def test_a_repository_deleted_before_the_cache_is_written_is_no_error(tmp_path):
     shutil.rmtree(repo.path)
     cache.flush()  # nothing written, and no error
     assert not cache.pending and not repo.path.exists()
+
+
+def test_entries_kept_in_memory_are_written_when_they_pass_the_flush_size(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache_module, "_FLUSH_BYTES", 10_000)
+    cache = Cache(tmp_path / "cache", max_bytes=10**6)
+    keys = [f"{i:040x}" for i in range(10)]
+    for key in keys[:3]:
+        cache.put("doc", "abcd1234", key, {"text": "x" * 3000})
+    assert not (tmp_path / "cache").exists() and cache.pending  # 9 KB: kept
+    cache.put("doc", "abcd1234", keys[3], {"text": "x" * 3000})  # 12 KB: written
+    assert not cache.pending and len(list((tmp_path / "cache").glob("*/pack-*.pack"))) == 1
+    assert cache.get("doc", "abcd1234", keys[0]) == {"text": "x" * 3000}
+    cache.put("doc", "abcd1234", keys[4], {"n": 4})
+    assert cache.get("doc", "abcd1234", keys[4]) == {"n": 4}  # read from memory before it is written
+    assert Cache(tmp_path / "cache").get("doc", "abcd1234", keys[4]) is None  # not yet for other processes
+
+
+def test_threads_put_and_get_while_another_flushes(tmp_path):
+    """The terminal UI's workers: several threads compute and read entries while the cache
+    is flushed after each task; every value put is read back whole, and ends in the packs."""
+    import threading
+
+    cache = Cache(tmp_path / "cache", max_bytes=10**7)
+    failures: list[str] = []
+
+    def worker(n: int) -> None:
+        for i in range(60):
+            key = f"{n:02x}{i:038x}"
+            cache.put("doc", "abcd1234", key, {"n": n, "i": i, "text": "w" * (i * 37 % 500)})
+            if cache.get("doc", "abcd1234", key) != {"n": n, "i": i, "text": "w" * (i * 37 % 500)}:
+                failures.append(key)
+            if i % 7 == 0:
+                cache.flush()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    cache.flush()
+    assert failures == []
+    reader = Cache(tmp_path / "cache")
+    assert all(reader.get("doc", "abcd1234", f"{n:02x}{i:038x}") == {"n": n, "i": i, "text": "w" * (i * 37 % 500)}
+               for n in range(4) for i in range(60))
+    report = reader.report()
+    assert report.entries == 240 and report.damaged == 0 and report.temporary == 0
+    assert report.packs <= cache_module._PACK_LIMIT  # repacked as they accumulated
+
+
+def test_packs_of_any_sizes_stay_few(tmp_path):
+    """Flushes of random sizes (the terminal UI's tasks): after each, at most the limit of
+    packs, or packs each at least twice the next smaller (git repack --geometric=2)."""
+    import random
+
+    rng = random.Random(5)
+    cache = Cache(tmp_path / "cache", max_bytes=10**8)
+    folder = tmp_path / "cache" / "doc-abcd1234"
+    keys = []
+    for n in range(60):
+        for _ in range(rng.choice([1, 1, 2, 5, 20])):
+            keys.append(f"{len(keys):040x}")
+            cache.put("doc", "abcd1234", keys[-1], {"text": "t" * rng.randint(10, 4000)})
+        cache.flush()
+        sizes = sorted(p.stat().st_size for p in folder.glob("pack-*.pack"))
+        assert len(sizes) <= cache_module._PACK_LIMIT or all(b >= 2 * a for a, b in itertools.pairwise(sizes)), \
+            (n, sizes)
+    reader = Cache(tmp_path / "cache")
+    assert all(reader.get("doc", "abcd1234", k) is not None for k in keys)
+    assert reader.report().entries == len(keys)

@@ -44,9 +44,9 @@ reviewtool.cacheSize``, e.g. ``64m``) by whole packs: reading an entry of a pack
 pack used (its modification time, once per process), and a process that wrote a pack trims
 the cache, least recently used packs first, when it is over the bound. When a folder holds
 more than :data:`_PACK_LIMIT` packs, the small ones are repacked into one, as ``git gc
---auto`` does: the smallest packs, while each next one is no larger than twice what is
-taken (so a few large packs are rewritten rarely), entries of newer packs kept first, up to
-the bound. It is only a cache: deleting the folder loses nothing, ``--no-cache`` bypasses
+--auto`` does (``git repack --geometric=2``: the packs left each at least twice the size of
+the next smaller, so a few large packs are rewritten rarely), entries of newer packs kept
+first, up to the bound. It is only a cache: deleting the folder loses nothing, ``--no-cache`` bypasses
 it, and where it cannot be written (a read-only repository) everything works as before,
 only slower. ``reviewtool doctor`` reports its size, entries, packs and damage
 (:meth:`Cache.report`).
@@ -400,7 +400,8 @@ class Cache:
 
     def _gc(self, space: _Space, written: str | None) -> None:
         """Repack the small packs of *space* into one when it holds more than
-        :data:`_PACK_LIMIT` (smallest first, while the next is at most twice what is taken),
+        :data:`_PACK_LIMIT` (as ``git repack --geometric=2``: what is left are packs each at
+        least twice the size of the next smaller, so a few large packs are rewritten rarely),
         and every pack found damaged, with the pack just *written*."""
         packs = []
         for entry in scan(str(space.folder)):
@@ -410,10 +411,14 @@ class Cache:
                     packs.append((stat.st_size, -stat.st_mtime, entry.name))
         packs.sort()
         chosen: list[tuple[int, float, str]] = []
-        if len(packs) > _PACK_LIMIT:
-            taken = 0
-            for pack in packs:
-                if chosen and pack[0] > 2 * taken:
+        if len(packs) > _PACK_LIMIT:  # as git repack --geometric=2
+            split = len(packs) - 1  # the largest packs that grow at least twofold each are kept
+            while split > 0 and packs[split][0] >= 2 * packs[split - 1][0]:
+                split -= 1
+            chosen = packs[: split + 1]
+            taken = sum(size for size, _, _ in chosen)
+            for pack in packs[split + 1 :]:  # and the next ones the roll-up outgrows
+                if pack[0] >= 2 * taken:
                     break
                 chosen.append(pack)
                 taken += pack[0]
