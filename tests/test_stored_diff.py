@@ -23,6 +23,7 @@ from reviewtool.cli.diff_render import render_markdown_diff
 from reviewtool.diff import stored_diff
 from reviewtool.diff.diff_json import diff_json
 from reviewtool.diff.section_diff import DocumentDiff, diff_documents
+from reviewtool.diff.view import change_rows
 from reviewtool.draft import cache
 from reviewtool.draft.cache_pack import build_pack, encode_entry, pack_entries
 from reviewtool.draft.document import parse
@@ -39,6 +40,8 @@ def round_trip(diff: DocumentDiff) -> DocumentDiff:
     stored = orjson.loads(orjson.dumps(data))  # as the cache keeps it
     loaded = stored_diff.load(stored, diff.old, diff.new)
     assert loaded is not None
+    # Rows are read where they were kept (else cut again: an outline bullet's plain text).
+    assert [c.rows is not None for c in loaded.changes] == [rows is not None for rows in data["rows"]]
     return loaded
 
 
@@ -48,6 +51,7 @@ def assert_same(a: DocumentDiff, b: DocumentDiff) -> None:
                 for p in d.alignment.pairs]
 
     assert pairs(a) == pairs(b)
+    assert [change_rows(c) for c in a.changes] == [change_rows(c) for c in b.changes]  # kept, or cut again
     assert [(c.pair.old_keys, c.pair.new_keys, c.word_diff, c.markup) for c in a.changes] == \
         [(c.pair.old_keys, c.pair.new_keys, c.word_diff, c.markup) for c in b.changes]  # raw_ops compared too
     assert [(c.pair.old_keys, c.pair.new_keys, c.word_diff, c.markup) for c in a.unchanged] == \
@@ -102,7 +106,9 @@ def test_edited_versions_round_trip(seed: int):
     old, new = parse(text), parse(edited(rng, text))
     diff = diff_documents(old, new)
     assert diff.changes
-    assert_same(diff, round_trip(diff))
+    loaded = round_trip(diff)
+    assert all(c.rows is not None for c in loaded.changes)  # prose: every change's rows kept and read
+    assert_same(diff, loaded)
 
 
 @SETTINGS
@@ -147,13 +153,20 @@ def _damaged(data: dict, how: str) -> dict:
         return [data]  # type: ignore[return-value]
     elif how == "a field missing":
         del data["unchanged"]
+    elif how == "a row beyond its text":
+        next(r for r in data["rows"] if r)[0][1] = 10**6
+    elif how == "a row's operation":
+        next(r for r in data["rows"] if r)[0][3] = 9
+    elif how == "rows of another diff":
+        data["rows"] = data["rows"][1:]
     return data
 
 
 @pytest.mark.parametrize("how", ["section twice", "section missing", "section out of range", "pair twice",
                                  "pair missing", "op lengths", "op kind", "raw op kind negative", "status",
                                  "similarity", "markup", "counts", "other documents", "not a dict",
-                                 "a field missing"])
+                                 "a field missing", "a row beyond its text", "a row's operation",
+                                 "rows of another diff"])
 def test_data_that_does_not_fit_the_documents_is_refused(how: str):
     old = parse(FM + INTRO + HEALTH + MONEY + WEATHER + SAFETY)
     new = parse(FM + INTRO + MONEY + HEALTH.replace("nine", "eleven") + WEATHER.replace("## ", "### ") + SAFETY)

@@ -34,6 +34,7 @@ from typing import Any
 from reviewtool.diff.align import align
 from reviewtool.diff.heading_moves import absorb_headings
 from reviewtool.diff.markup import edge_whitespace_changed, markup_changes
+from reviewtool.diff.paragraphs import Row
 from reviewtool.diff.section_pairs import STATUSES, Alignment, SectionPair
 from reviewtool.diff.word_diff import word_diff
 from reviewtool.diff.word_ops import WordDiff
@@ -73,6 +74,9 @@ class SectionChange:
     pair: SectionPair
     word_diff: WordDiff | None
     markup: list[str] = field(default_factory=list)
+    #: The paragraph rows of the word diff once cut (:func:`reviewtool.diff.view.change_rows`
+    #: cuts them; a stored diff brings them along): a function of the diff, not part of it.
+    rows: list[Row] | None = field(default=None, compare=False, repr=False)
 
     @property
     def status(self) -> list[str]:

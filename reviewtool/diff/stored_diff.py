@@ -18,7 +18,11 @@ What is kept refers to the documents and never copies their text:
   cleaned and raw operations as flat runs of ``kind, old length, new length``: joining an
   operation side's parts rebuilds the pair's text, so the text is sliced from the
   documents again);
-* the unchanged pairs' indices (nothing was compared in them).
+* the unchanged pairs' indices (nothing was compared in them);
+* per changed pair, its paragraph rows (:func:`reviewtool.diff.view.change_rows`: the
+  reader's view of its word operations, cut at paragraph breaks), each as its offsets in the
+  pair's texts and its operations' lengths, so that reading a stored diff does not cut them
+  again.
 
 An entry that does not fit the two documents (a section index out of range or used
 twice, lengths that do not add up to the pair's texts, a type or status that is not
@@ -31,9 +35,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from reviewtool.diff.paragraphs import Row
 from reviewtool.diff.section_diff import DocumentDiff, SectionChange, diff_documents, pair_texts
 from reviewtool.diff.section_pairs import STATUSES, Alignment, SectionPair
 from reviewtool.diff.version_change import change_fingerprint
+from reviewtool.diff.view import change_rows
 from reviewtool.diff.word_ops import WordDiff, WordOp
 from reviewtool.draft.document import Document
 from reviewtool.draft.history import DraftHistory, Version
@@ -94,8 +100,34 @@ def dump(diff: DocumentDiff) -> dict[str, Any] | None:
                    p.title_similarity] for p in pairs],
         "changes": [[place[id(c.pair)], list(c.markup), None if c.word_diff is None else _stored_word_diff(c.word_diff)]
                     for c in diff.changes],
+        "rows": [_stored_rows(c, diff.old, diff.new) for c in diff.changes],
         "unchanged": [place[id(c.pair)] for c in diff.unchanged],
     }
+
+
+def _stored_rows(change: SectionChange, old_doc: Document, new_doc: Document) -> list[list[int]] | None:
+    """The paragraph rows of *change* (cut now, and kept on it for the output), each as
+    ``[blank before, old offset, new offset, kind, old length, new length, ...]``: a row's
+    operations follow each other in the pair's texts; None when they cannot be found there."""
+    rows = change_rows(change)
+    if not rows:
+        return []
+    old, new = pair_texts(old_doc, new_doc, change.pair)
+    out: list[list[int]] = []
+    at_old = at_new = 0
+    for row in rows:
+        first = row.ops[0]
+        at_old = old.find(first.old, at_old) if first.old else at_old
+        at_new = new.find(first.new, at_new) if first.new else at_new
+        stored = [int(row.blank_before), at_old, at_new]
+        for op in row.ops:
+            if old[at_old:at_old + len(op.old)] != op.old or new[at_new:at_new + len(op.new)] != op.new:
+                return None
+            stored += (_OP_CODE[op.op], len(op.old), len(op.new))
+            at_old += len(op.old)
+            at_new += len(op.new)
+        out.append(stored)
+    return out
 
 
 # ------------------------------------------------------------------ reading
@@ -161,10 +193,14 @@ def _load(data: dict[str, Any], old: Document, new: Document) -> DocumentDiff:
         return pairs[k]
 
     changes = []
-    for k, markup, stored in data["changes"]:
+    rows = data["rows"]
+    _check(type(rows) is list and len(rows) == len(data["changes"]))
+    for (k, markup, stored), stored_rows in zip(data["changes"], rows):
         pair = pair_at(k)
-        changes.append(SectionChange(pair, None if stored is None else _word_diff(stored, old, new, pair),
-                                     _strings(markup)))
+        change = SectionChange(pair, None if stored is None else _word_diff(stored, old, new, pair), _strings(markup))
+        if stored_rows is not None:
+            change.rows = _rows(stored_rows, *pair_texts(old, new, pair))
+        changes.append(change)
     unchanged = [SectionChange(pair_at(k), None) for k in data["unchanged"]]
     _check(all(used))
     return DocumentDiff(old, new, Alignment(old, new, pairs), changes, unchanged)
@@ -190,3 +226,23 @@ def _ops(runs: Any, old: str, new: str) -> list[WordOp]:
         at_new += n_new
     _check(at_old == len(old) and at_new == len(new))
     return ops
+
+
+def _rows(stored: Any, old: str, new: str) -> list[Row]:
+    _check(type(stored) is list)
+    rows: list[Row] = []
+    for row in stored:
+        _check(type(row) is list and len(row) >= 6 and len(row) % 3 == 0 and row[0] in (0, 1))
+        at_old, at_new = row[1], row[2]
+        _check(type(at_old) is int and type(at_new) is int and at_old >= 0 and at_new >= 0)
+        ops = []
+        for k in range(3, len(row), 3):
+            code, n_old, n_new = row[k], row[k + 1], row[k + 2]
+            _check(type(code) is int and 0 <= code < len(_OPS)
+                   and type(n_old) is int and type(n_new) is int and n_old >= 0 and n_new >= 0
+                   and at_old + n_old <= len(old) and at_new + n_new <= len(new))
+            ops.append(WordOp(_OPS[code], old[at_old:at_old + n_old], new[at_new:at_new + n_new]))
+            at_old += n_old
+            at_new += n_new
+        rows.append(Row(tuple(ops), bool(row[0])))
+    return rows

@@ -101,11 +101,19 @@ def moved_from(pair: SectionPair, old_doc: Document, new_doc: Document) -> str |
     return f"moved from the start of “{old_parent.title}”"
 
 
+def change_rows(change: SectionChange) -> list[Row]:
+    """The paragraph rows of one section change (none when no word changed), cut once and
+    kept on the change (:attr:`SectionChange.rows`)."""
+    if change.rows is None:
+        wd = change.word_diff
+        plain = "promoted" in change.status or "condensed" in change.status  # as section_diff compares them
+        change.rows = paragraph_rows(wd.ops, plain) if wd is not None and not wd.is_equal else []
+    return change.rows
+
+
 def change_view(change: SectionChange) -> SectionView:
     """The rows of one section change, without notes (they need the documents)."""
-    wd = change.word_diff
-    plain = "promoted" in change.status or "condensed" in change.status  # as section_diff compares them
-    return SectionView(change, paragraph_rows(wd.ops, plain) if wd is not None and not wd.is_equal else [])
+    return SectionView(change, list(change_rows(change)))
 
 
 def section_view(diff: DocumentDiff, change: SectionChange) -> SectionView:
