@@ -577,3 +577,17 @@ def test_packs_of_any_sizes_stay_few(tmp_path):
     reader = Cache(tmp_path / "cache")
     assert all(reader.get("doc", "abcd1234", k) is not None for k in keys)
     assert reader.report().entries == len(keys)
+
+
+def test_a_long_running_process_measures_the_cache_again_as_it_writes(tmp_path):
+    cache = Cache(tmp_path / "cache", max_bytes=80_000)
+    other = tmp_path / "cache" / "doc-0123456789abcdef" / "a"
+    other.mkdir(parents=True)
+    (other / ("0" * 39)).write_bytes(b"x" * 50_000)  # an older version's entry, never read
+    os.utime(other / ("0" * 39), (time.time() - 10**6, time.time() - 10**6))
+    put_pack(cache, "ab" * 20, {"text": "t" * 5000})  # the first pack: measured, under the bound
+    assert (other / ("0" * 39)).exists()
+    for i in range(4):  # 40 KB more, in packs of 10 KB: an eighth of the bound each
+        put_pack(cache, f"{i:040x}", {"text": "t" * 10_000})
+    assert not (other / ("0" * 39)).exists()  # over the bound: the oldest went first
+    assert Cache(tmp_path / "cache").get("doc", "abcd1234", "ab" * 20) == {"text": "t" * 5000}

@@ -42,7 +42,8 @@ repacked without it when that pack is written (never an error).
 **Bounded.** The cache is bounded (:data:`DEFAULT_MAX_BYTES`, or ``git config
 reviewtool.cacheSize``, e.g. ``64m``) by whole packs: reading an entry of a pack marks the
 pack used (its modification time, once per process), and a process that wrote a pack trims
-the cache, least recently used packs first, when it is over the bound. When a folder holds
+the cache, least recently used packs first, when it is over the bound (measured after its
+first pack, then after each eighth of the bound it wrote). When a folder holds
 more than :data:`_PACK_LIMIT` packs, the small ones are repacked into one, as ``git gc
 --auto`` does (``git repack --geometric=2``: the packs left each at least twice the size of
 the next smaller, so a few large packs are rewritten rarely), entries of newer packs kept
@@ -228,6 +229,9 @@ class Cache:
         self._flush_lock = threading.Lock()
         self._spaces: dict[tuple[str, str], _Space] = {}
         self._buffered = 0  # bytes kept in memory, not yet written
+        #: Bytes written since the cache was last measured (None: not yet by this process): it is
+        #: measured (and trimmed) at the first flush, then each time an eighth of the bound was written.
+        self._since_trim: int | None = None
         #: False once writing failed (read-only repository): stop trying.
         self.writable = True
         #: Namespaces read by this process (``doctor`` names them current).
@@ -330,7 +334,8 @@ class Cache:
 
     def flush(self) -> None:
         """Write the entries kept in memory, one pack per folder; then repack a folder with
-        too many packs (or damaged ones) and trim the cache when it is over its bound."""
+        too many packs (or damaged ones), and trim the cache when it is over its bound
+        (measured at the first flush of the process, then after each eighth of the bound written)."""
         with self._flush_lock:
             with self._lock:
                 batches = [space for space in self._spaces.values() if space.buffer]
@@ -338,6 +343,7 @@ class Cache:
                     space.flushing, space.buffer = space.buffer, {}
                 self._buffered = 0
             written: list[tuple[_Space, str | None]] = []
+            size = sum(len(data) for space in batches for data in space.flushing.values())
             for space in batches:
                 try:
                     if self.writable:
@@ -351,7 +357,11 @@ class Cache:
                 for space, name in written:
                     with contextlib.suppress(OSError):
                         self._gc(space, name)
-                self.trim()
+                first = self._since_trim is None
+                self._since_trim = (self._since_trim or 0) + size
+                if first or self._since_trim >= self.max_bytes // 8:
+                    self._since_trim = 0
+                    self.trim()
 
     def _write(self, space: _Space, entries: list[tuple[str, bytes]], replaces: set[str]) -> str | None:
         """Write *entries* as one pack in *space* (no more of them than fit the bound, the
