@@ -44,6 +44,9 @@ LINES = [
     # Lines starting with a letter after an empty line start a chunk too: what could carry on past one.
     "<script>", "</script>", "<style>", "<![CDATA[", "]]>", "-", "2) second", "   lazy", "Word", "Plain text",
     "Term: value", "a | b", "-- | --", "", "",
+    # Other column-0 starts after an empty line that start a chunk too.
+    "**Bold** start", "`code` start", "[link](/x) start", "~~gone~~", "1.5 times", "2019", "_under_", "![i](x)",
+    "\\escaped", "&amp;", "***", "-x", "+y", "*z*", "'quoted'", "(aside)", "=", ":", "<b>inline</b> text",
 ]
 
 

@@ -22,12 +22,13 @@ where the whole parse starts afresh:
 * a column-0 ATX heading closes every open paragraph, list, block quote, table and
   reference definition (it is among their terminators in markdown-it), so those never
   reach into the next chunk;
-* after an empty line, a line starting with a letter in column 0 continues no block: an
-  empty line ends paragraphs, tables and HTML blocks of the kinds that end there, and
-  nothing is continued lazily after it; a list item or a block quote goes on after one
-  only on an indented line, a ``>`` or another list marker, never on a letter; indented
-  code needs indentation. Fences and the HTML blocks that run past empty lines are
-  handled as for headings (below);
+* after an empty line, a line in column 0 that starts with neither a ``>`` nor a list
+  marker (a letter, ``**``, a backtick, ``[``, ``<``, ``|``, a rule...) continues no block:
+  an empty line ends paragraphs, tables, reference definitions and HTML blocks of the
+  kinds that end there, and nothing is continued lazily after it; a list item or a block
+  quote goes on after one only on an indented line, a ``>`` or another list marker;
+  indented code needs indentation. Fences and the HTML blocks that run past empty lines
+  are handled as for headings (below);
 * a fenced code block or an HTML block that runs to the end of its chunk could swallow the
   heading line: the chunk is then joined with the next one and parsed again (a fence is
   open when its token spans more lines than its content plus the two fence lines; an
@@ -59,10 +60,12 @@ from reviewtool.lru import LRU
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
-#: Where a chunk may start: before an ATX heading in column 0, and before a line starting with
-#: a letter after an empty line (found after a newline: a literal start, which the regex engine
-#: finds at C speed; the first chunk starts at 0 anyway).
-_CHUNK_START = re.compile(r"\n(?=#{1,6}(?:[ \t\n]|$))|\n\n(?=[A-Za-z])")
+#: Where a chunk may start: before an ATX heading in column 0, and after an empty line before
+#: a line that starts in column 0 with anything but a ``>`` or a list marker (``-``, ``+``,
+#: ``*`` or a number and ``.`` or ``)``, then a space, a tab or the line's end): a letter,
+#: emphasis, code, a link, a rule, a fence, HTML, a table (found after a newline: a literal
+#: start, which the regex engine finds at C speed; the first chunk starts at 0 anyway).
+_CHUNK_START = re.compile(r"\n(?=#{1,6}(?:[ \t\n]|$))|\n\n(?=[^\s>\-+*\d]|[-+*]\S|\d+[^\s\d.)]|\d{1,9}[.)]\S)")
 #: Distinct chunks kept per process (a 10,000-word essay has about 200).
 CHUNK_CACHE_SIZE = 16384
 #: Chunks longer than this are parsed but not kept (one huge chunk would crowd the cache).
