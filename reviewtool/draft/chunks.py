@@ -13,8 +13,9 @@ start) and its markup (:mod:`reviewtool.draft.markup_features`, for the diff's m
 changes: :func:`read_features`) in a cache keyed by the chunk's text, shared by every
 document of the process: an edit of one paragraph parses that paragraph again, not its
 section, and the diff reads the paragraph's markup from it. A list has no empty line to
-cut at, so a chunk is also cut at its list items where one parse would go on with the
-same list (:func:`_parse_items`): a list of links that gains an item parses that item.
+cut at, so a chunk is also cut at some of its list items (one in :data:`ITEM_GROUP`,
+chosen by their text) where one parse would go on with the same list
+(:func:`_parse_items`): a list of links that gains an item parses the few items around it.
 
 The result equals parsing the whole text at once, because a chunk boundary is kept only
 where the whole parse starts afresh:
@@ -49,6 +50,7 @@ at chunk edges; lists of every marker, indentation and continuation).
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -242,6 +244,9 @@ def _open_end(tokens: list[Token], lines: int) -> bool:
     return False
 
 
+#: A list is cut at one in this many of its items, on average (:func:`_item_cuts`): each part
+#: is a parse, and markdown-it's cost per parse would outweigh a part of one short line.
+ITEM_GROUP = 8
 #: A line that starts a list item (at most three spaces, a marker, a space or tab, then text):
 #: groups 1, 2: the indentation and the marker.
 _ITEM_LINE = re.compile(r"^( {0,3})([-*+]|\d{1,9}[.)])[ \t]+\S", re.M)
@@ -257,20 +262,30 @@ def _item_key(indent: str, marker: str) -> str:
 
 
 def _item_cuts(text: str) -> list[int]:
-    """Where *text* may be cut at a list item: each item line right after an item line of the
-    same indentation and marker (:func:`_item_key`). Whether the cut holds is checked on the
-    parsed parts (:func:`_parse_items`)."""
+    """Where *text* may be cut at a list item: an item line right after an item line of the
+    same indentation and marker (:func:`_item_key`), one in :data:`ITEM_GROUP` of them on
+    average, chosen by the line's own text (its CRC), so that an item added or removed
+    moves no other cut: the list's parts stay the same chunks. Whether a cut holds is
+    checked on the parsed parts (:func:`_parse_items`)."""
+    lines = list(_ITEM_LINE.finditer(text))
+    if len(lines) < 2:
+        return []
+    # Item lines indented more than others are most likely sub-items (a cut there never holds).
+    indent = min(len(m.group(1)) for m in lines)
     cuts: list[int] = []
     previous_end = -2
     previous_key = ""
-    for m in _ITEM_LINE.finditer(text):
+    for m in lines:
         key = _item_key(m.group(1), m.group(2))
         start = m.start()
-        if start == previous_end + 1 and key == previous_key:
+        end = text.find("\n", start)
+        if end < 0:
+            end = len(text)
+        if start == previous_end + 1 and key == previous_key and len(m.group(1)) == indent \
+                and zlib.crc32(text[start:end].encode()) % ITEM_GROUP == 0:
             cuts.append(start)
         previous_key = key
-        end = text.find("\n", start)
-        previous_end = end if end >= 0 else len(text)
+        previous_end = end
     return cuts
 
 
