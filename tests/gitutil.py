@@ -196,3 +196,18 @@ def fast_import_graph(path: Path, commits: list[Commit], start: int = 1_600_000_
     marks_file.unlink()
     git(path, "reset", "-q", "--hard", checkout)
     return repo, {c.name: by_mark[marks[c.name]] for c in commits}
+
+
+def clone_corpus(dest: Path) -> Path:
+    """A clone of the RFC corpus (:func:`corpus_bundle`) at *dest*, with ``main`` checked out
+    at the bundle's branch (the bundle names no HEAD); the calling test is skipped, with the
+    reason, when the bundle is absent. Returns *dest*."""
+    import pytest
+
+    bundle = corpus_bundle()
+    if bundle is None:
+        pytest.skip("the RFC corpus (../shared/corpus/rust-rfcs-essays.bundle) is absent")
+    subprocess.run(["git", "clone", "-q", str(bundle), str(dest)], check=True, capture_output=True)
+    tip = git(dest, "for-each-ref", "--format=%(refname)", "refs/remotes/origin").split()[0]
+    git(dest, "checkout", "-q", "-B", "main", tip)
+    return dest

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import random
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from click.testing import CliRunner
 
 from reviewtool.cli.commands import main
 from reviewtool.demo.builder import build_demo
-from tests.gitutil import corpus_bundle, fast_import_history, git, make_repo
+from tests.gitutil import clone_corpus, fast_import_history, git, make_repo
 
 
 def cli(path: Path, *args: str) -> str:
@@ -151,13 +150,7 @@ def test_a_generated_history_with_branches_and_merges(tmp_path: Path):
 def test_pairs_of_the_rfc_corpus(tmp_path: Path):
     """``diff`` of real versions (the RFC essay and the README, whose long list of links
     changes in nearly every version): uncached, cold and warm, as JSON, text and Markdown."""
-    bundle = corpus_bundle()
-    if bundle is None:
-        pytest.skip("the RFC corpus (../shared/corpus/rust-rfcs-essays.bundle) is absent")
-    path = tmp_path / "rfcs"
-    subprocess.run(["git", "clone", "-q", str(bundle), str(path)], check=True, capture_output=True)
-    tip = git(path, "for-each-ref", "--format=%(refname)", "refs/remotes/origin").split()[0]
-    git(path, "checkout", "-q", "-B", "main", tip)  # the bundle names no HEAD: the branch it holds
+    path = clone_corpus(tmp_path / "rfcs")
     for draft in ("text/3537-msrv-resolver.md", "README.md"):
         commits = git(path, "log", "--format=%H", "--", draft).split()
         picked = commits[:: max(1, len(commits) // 4)]

@@ -23,7 +23,7 @@ from reviewtool.diff.markup import parsed_features
 from reviewtool.draft import chunks
 from reviewtool.draft.chunks import _parse_chunk, clear_chunk_cache, read_blocks, read_features
 from reviewtool.draft.document import parse
-from tests.gitutil import corpus_bundle
+from tests.gitutil import clone_corpus
 
 
 def whole(text: str) -> list:
@@ -210,11 +210,7 @@ def test_a_chunk_is_parsed_once(monkeypatch):
 
 
 def _corpus_texts(tmp_path: Path) -> list[str]:
-    bundle = corpus_bundle()
-    if bundle is None:
-        pytest.skip("the RFC corpus (../shared/corpus/rust-rfcs-essays.bundle) is absent")
-    repo = tmp_path / "rfcs"
-    subprocess.run(["git", "clone", "-q", str(bundle), str(repo)], check=True)
+    repo = clone_corpus(tmp_path / "rfcs")
     out = subprocess.run(["git", "log", "--all", "--format=", "--raw", "--no-abbrev", "--no-renames"], cwd=repo,
                          capture_output=True, text=True, check=True).stdout
     blobs = sorted({line.split()[3] for line in out.splitlines()

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import random
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -27,7 +26,7 @@ from reviewtool.diff.align import CANDIDATES, DENSE_PAIRS, PROBE_WORDS, _Aligner
 from reviewtool.diff.section_diff import diff_documents
 from reviewtool.diff.word_ops import WordOp
 from reviewtool.draft.document import parse
-from tests.gitutil import corpus_bundle, git
+from tests.gitutil import clone_corpus, git
 
 WORDS = ["crate", "resolver", "version", "rust", "cargo", "toolchain", "policy", "minimum", "supported", "edition", "feature", "lint", "workspace", "package", "registry", "index", "lockfile", "dependency", "upgrade", "fallback", "config", "manifest"]
 
@@ -185,12 +184,8 @@ def test_blocking_equals_a_full_sort_on_any_mix_of_twins(old_picks, new_picks):
 def _corpus_book(tmp_path: Path) -> tuple[str, str]:
     """A book from the RFC corpus as the benchmark builds one (every file at a few dates,
     concatenated), against the same files two years later."""
-    bundle = corpus_bundle()
-    if bundle is None:
-        pytest.skip("the RFC corpus (../shared/corpus/rust-rfcs-essays.bundle) is absent")
-    repo = tmp_path / "rfcs"
-    subprocess.run(["git", "clone", "-q", str(bundle), str(repo)], check=True, capture_output=True)
-    tip = git(repo, "for-each-ref", "--format=%(refname)", "refs/remotes/origin").split()[0]
+    repo = clone_corpus(tmp_path / "rfcs")
+    tip = "main"
 
     def snapshot(date: str) -> str:
         commit = git(repo, "rev-list", "-1", "--first-parent", f"--before={date}", tip).strip()

@@ -12,7 +12,7 @@ from reviewtool.diff.markup import _SYNTAX, _features, parsed_features
 from reviewtool.diff.section_diff import diff_documents
 from reviewtool.draft.chunks import clear_chunk_cache
 from reviewtool.draft.document import parse
-from tests.gitutil import corpus_bundle
+from tests.gitutil import clone_corpus
 
 BASE = """# Essay
 
@@ -171,12 +171,9 @@ def test_features_from_kept_chunks_equal_one_parse(lines: list[str], lead: int, 
 def _corpus_history(tmp_path, draft: str) -> list[str]:
     import subprocess
 
-    bundle = corpus_bundle()
-    if bundle is None:
-        pytest.skip("the RFC corpus (../shared/corpus/rust-rfcs-essays.bundle) is absent")
     repo = tmp_path / "rfcs"
     if not repo.exists():
-        subprocess.run(["git", "clone", "-q", "-b", "master", str(bundle), str(repo)], check=True, capture_output=True)
+        clone_corpus(repo)
     out = subprocess.run(["git", "log", "--follow", "--format=@%H", "--name-only", "--", draft], cwd=repo,
                          capture_output=True, text=True, check=True).stdout
     pairs = []  # (commit, the draft's path there), oldest first

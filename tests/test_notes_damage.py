@@ -161,6 +161,24 @@ def test_a_write_whose_objects_git_gc_deletes_is_not_acknowledged(reviewed: Repo
                           f"({'1' * 40} is missing); the write was not saved; run `reviewtool doctor --repair`")
 
 
+def test_a_tree_git_gc_deletes_after_the_check_stops_the_write_as_damage(reviewed: Repo, monkeypatch):
+    """git gc may delete the notes tree between the writer's check and its ``read-tree``
+    (git says "failed to unpack tree object"): that is damage, reported as such, never a
+    raw git error (the gc race of tests/test_fault_injection.py met it under load)."""
+    tip_before = damage.tip(reviewed.path)
+    tree = damage.tree_of(reviewed.path, tip_before)
+    real = NotesStore.write_tree
+
+    def pruned_first(self: NotesStore, base: str | None, index_info: list[str]) -> str:
+        damage.drop_object(reviewed.path, tree)  # the "gc" strikes just before the build
+        return real(self, base, index_info)
+
+    monkeypatch.setattr(NotesStore, "write_tree", pruned_first)
+    with pytest.raises(DamagedNotesRef, match=f"git cannot read its commit {tip_before}"):
+        NotesStore(GitRepo.open(reviewed.path)).append("1" * 40, ['{"v":1}'])
+    assert damage.tip(reviewed.path) == tip_before
+
+
 def test_a_gc_pid_left_by_a_killed_gc_is_not_waited_for(reviewed: Repo):
     common = Path(git(reviewed.path, "rev-parse", "--absolute-git-dir").strip())
     dead = subprocess.Popen([sys.executable, "-c", "pass"])

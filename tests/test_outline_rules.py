@@ -14,7 +14,7 @@ from reviewtool.cli.commands import run
 from reviewtool.diff.coverage import coverage
 from reviewtool.draft.document import parse
 from reviewtool.draft.outline_rules import is_metadata_item
-from tests.gitutil import corpus_bundle, fast_import_history
+from tests.gitutil import clone_corpus, fast_import_history
 
 RFC_HEADER = """- Feature Name: `msrv-resolver`
 - Start Date: 2023-11-14
@@ -205,12 +205,7 @@ def test_sections_and_coverage_agree_on_a_readme_of_tip_lists(tmp_path, capsys):
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
-    bundle = corpus_bundle()
-    if bundle is None:
-        pytest.skip("the RFC corpus (../shared/corpus/rust-rfcs-essays.bundle) is absent")
-    path = tmp_path_factory.mktemp("corpus") / "rfcs"
-    subprocess.run(["git", "clone", "-q", str(bundle), str(path)], check=True)
-    return path
+    return clone_corpus(tmp_path_factory.mktemp("corpus") / "rfcs")
 
 
 @pytest.mark.parametrize("draft", ["README.md", "text/3537-msrv-resolver.md"])

@@ -605,7 +605,7 @@ class NotesStore:
 
 #: git's words for an object that is not there (read-tree, write-tree on a damaged notes tree).
 _DAMAGE_MESSAGES = ("unable to read", "invalid object", "missing", "bad object", "not a tree object",
-                    "not a valid object", "nonexistent object")
+                    "not a valid object", "nonexistent object", "failed to unpack")
 #: git's words when ``git gc`` pulled the floor from under an object being written: try again.
 _GC_RACES = ("unable to create temporary file", "unable to write loose object", "unable to write file")
 #: git holds a ref's lock file for milliseconds; one older than this was left behind.
