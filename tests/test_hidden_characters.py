@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
+from reviewtool import textsafe
 from reviewtool.cli import render
 from reviewtool.cli.commands import main
 from reviewtool.git.notes_ref import NotesStore
@@ -25,7 +26,7 @@ from reviewtool.git.repo import GitRepo
 from reviewtool.review import anchoring
 from reviewtool.review.codec import parse_events
 from reviewtool.review.store import ReviewStore
-from reviewtool.textsafe import clean, hidden_at, json_text, one_line, reveal, unsafe_characters
+from reviewtool.textsafe import clean, hidden_at, json_bytes, json_text, one_line, reveal, unsafe_characters
 
 #: The characters the issue names, one of each kind.
 HIDDEN = {
@@ -88,6 +89,31 @@ def test_json_always_decodes_to_the_exact_text_and_shows_no_hidden_character(tex
     assert json.loads(shown) == {"body": text}
     assert hidden_at(shown) == []
     assert hidden_at(reveal(text)) == []
+
+
+@given(ANY_TEXT, ANY_TEXT)
+def test_json_bytes_are_the_json_texts_bytes(text, key):
+    """The bytes path (orjson's bytes printed as they are when nothing needs escaping) writes
+    exactly what the text path writes, whatever the text holds."""
+    data = {"body": text, key: [text, 1, None]}
+    assert json_bytes(data) == json_text(data).encode("utf-8")
+
+
+@pytest.mark.parametrize("ch", [*HIDDEN, "\x7f", "\x85", "\x9f", "\u200c", "\u200d", "\U000e0067",
+                                "\U000e007f", "\U00013430", "\U0001bca3", "\U0001d173", "\U000e0001"])
+def test_every_character_json_text_escapes_sends_the_bytes_path_to_it(ch):
+    assert textsafe._JSON_ESCAPES_UTF8.search(json.dumps(ch, ensure_ascii=False).encode()) is not None
+
+
+def test_the_bytes_check_covers_every_character_hidden_at_may_report():
+    for cp in [*range(0x80, 0x3000), *range(0xFE00, 0x10000), *range(0x13400, 0x13500),
+               *range(0x1BC00, 0x1BD00), *range(0x1D100, 0x1D200), *range(0xE0000, 0xE0100)]:
+        ch = chr(cp)
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        escaped = json_text(ch) != json.dumps(ch, ensure_ascii=False)
+        if escaped:
+            assert textsafe._JSON_ESCAPES_UTF8.search(ch.encode()) is not None, hex(cp)
 
 
 # ---------------------------------------------------------------------------- end to end

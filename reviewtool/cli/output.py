@@ -12,6 +12,7 @@ colours, so the text is laid out for it.
 
 from __future__ import annotations
 
+import codecs
 import os
 import sys
 import time
@@ -20,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from reviewtool.textsafe import json_text
+from reviewtool.textsafe import json_bytes, json_text
 
 
 @dataclass(frozen=True)
@@ -63,8 +64,29 @@ def is_terminal() -> bool:
 
 
 def emit_json(data: Any) -> None:
-    """Write *data* as JSON to the output, safe for a terminal (:func:`reviewtool.textsafe.json_text`)."""
-    out().write(json_text(data, default=str) + "\n")
+    """Write *data* as JSON to the output, safe for a terminal (:func:`reviewtool.textsafe.json_text`).
+
+    A stream that encodes UTF-8 and has a byte buffer (stdout, the pager's pipe) gets the
+    bytes of :func:`reviewtool.textsafe.json_bytes` (the same bytes, never decoded when
+    nothing needs escaping); any other stream gets the text."""
+    stream = out()
+    buffer = getattr(stream, "buffer", None)
+    if buffer is not None and _utf8(getattr(stream, "encoding", None)):
+        stream.flush()  # what was written as text goes first
+        buffer.write(json_bytes(data, default=str) + b"\n")
+        buffer.flush()
+    else:
+        stream.write(json_text(data, default=str) + "\n")
+
+
+def _utf8(encoding: str | None) -> bool:
+    """Whether *encoding* names UTF-8."""
+    if not encoding:
+        return False
+    try:
+        return codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
 
 
 class Progress:
