@@ -6,15 +6,13 @@ The text output is drawn by :mod:`reviewtool.cli.diff_render`.
 
 from __future__ import annotations
 
-import contextlib
-import gc
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from reviewtool.cli.group import Context, draft_option, emit_json, json_option, main, pass_ctx, render
 from reviewtool.cli.output import out as output_stream
+from reviewtool.collector import collector_paused
 from reviewtool.diff.hunks import DEFAULT_CONTEXT
 from reviewtool.errors import ReviewtoolError, UsageError
 
@@ -61,20 +59,9 @@ def diff_command(ctx: Context, rev_a: str | None, rev_b: str | None, draft: str 
     # Pairs, word operations, rows and their JSON are many small objects that live until
     # the output is written: the collector scanning them again and again cost a tenth of a
     # book-size diff. Paused for the command (the process ends after it), restored after.
-    with _collector_paused():
+    with collector_paused():
         _diff(ctx, rev_a, rev_b, draft, section_key, since_review, reviewer, side_by_side, context, full, fmt,
               as_json)
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _diff(ctx: Context, rev_a: str | None, rev_b: str | None, draft: str | None, section_key: str | None,

@@ -27,17 +27,16 @@ The rules are documented in ``docs/sections.md``.
 from __future__ import annotations
 
 import bisect
-import gc
 import hashlib
 import re
 import unicodedata
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import accumulate
 from typing import Any
 
+from reviewtool.collector import collector_paused
 from reviewtool.draft.chunks import read_blocks
 from reviewtool.draft.front_matter import load_fields
 from reviewtool.draft.markdown import inline_plain as inline_plain  # re-exported: coverage reads it here
@@ -357,19 +356,6 @@ def _front_matter(text: str, lines: _Lines) -> tuple[int, dict[str, Any], list[s
     return 0, {}, ["front matter is not closed: no '---' line after the opening one"]
 
 
-@contextmanager
-def _gc_paused(pause: bool) -> Iterator[None]:
-    """Pause the cyclic garbage collector (if *pause* and it is enabled)."""
-    was_enabled = gc.isenabled()
-    if pause and was_enabled:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if pause and was_enabled:
-            gc.enable()
-
-
 def parse(text: str, path: str | None = None) -> Document:
     """Parse Markdown *text* into a :class:`Document`. Never raises on content.
 
@@ -377,7 +363,7 @@ def parse(text: str, path: str | None = None) -> Document:
     blocks), so large drafts stay fast. A leading byte order mark is ignored
     for parsing but kept in ``text`` (the spans still tile it).
     """
-    with _gc_paused(len(text) > _GC_PAUSE_CHARS):
+    with collector_paused(len(text) > _GC_PAUSE_CHARS):
         return _parse(text, path)
 
 

@@ -8,12 +8,12 @@ current threads and appended as one event line to the note of the thread's root 
 
 from __future__ import annotations
 
-import gc
 import re
 import uuid
 from collections.abc import Callable, Iterable
 from operator import attrgetter
 
+from reviewtool.collector import collector_paused
 from reviewtool.errors import ReviewtoolError, UsageError
 from reviewtool.git.notes_ref import NotesStore
 from reviewtool.git.repo import GitRepo
@@ -35,33 +35,6 @@ from reviewtool.textsafe import unsafe_characters
 
 _HEXID = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 _PROBLEM_ORDER = attrgetter("commit", "line_no")
-
-
-
-class _LongLived:
-    """Build many long-lived objects without the cyclic garbage collector looking at them.
-
-    The collector is paused while the threads are built (otherwise it would scan them
-    again and again as they are created), and the objects built are then moved straight
-    to the oldest generation, where long-lived objects end up anyway: re-enabling the
-    collector alone would make its next young collection scan every one of them (tens of
-    milliseconds for a large review). ``gc.freeze()`` + ``gc.unfreeze()`` is that move.
-    It also ages the process's other young objects, which only delays the collection of
-    any garbage among them to the next full collection. Skipped when the process keeps a
-    frozen generation of its own (``gc.unfreeze()`` would thaw it).
-    """
-
-    def __enter__(self) -> None:
-        self._was = gc.isenabled()
-        gc.disable()
-
-    def __exit__(self, *exc: object) -> None:
-        if gc.get_freeze_count() == 0:
-            gc.freeze()
-            gc.unfreeze()
-        if self._was:
-            gc.enable()
-
 
 
 class ReviewStore:
@@ -118,7 +91,7 @@ class ReviewStore:
     def load(self) -> tuple[list[Thread], list[Problem]]:
         """All threads (oldest first) and the problems found (malformed lines, dangling events)."""
         lost: list[Event] = []
-        with _LongLived():
+        with collector_paused(settle=True):
             events, problems = self.events()
             unique, dup_problems = dedupe(events)
             threads = _fold(unique, lost)

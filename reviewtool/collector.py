@@ -1,0 +1,40 @@
+"""Pausing Python's cyclic garbage collector around work that builds many objects (ground floor).
+
+Parsing a large draft, diffing a book or building a review's threads allocates many small
+objects that live on (tokens, sections, word operations, events), none of them in cycles:
+the collector scanning them again and again as they are created costs a tenth to two fifths
+of such work. :func:`collector_paused` is the one way every layer pauses it.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def collector_paused(pause: bool = True, settle: bool = False) -> Iterator[None]:
+    """Pause the collector for the block (when *pause*), and restore it as it was.
+
+    *settle*: the objects built are then moved straight to the oldest generation, where
+    long-lived objects end up anyway: re-enabling the collector alone would make its next
+    young collection scan every one of them (tens of milliseconds for a large review).
+    ``gc.freeze()`` + ``gc.unfreeze()`` is that move. It also ages the process's other
+    young objects, which only delays the collection of any garbage among them to the next
+    full collection. Skipped when the process keeps a frozen generation of its own
+    (``gc.unfreeze()`` would thaw it).
+    """
+    if not pause:
+        yield
+        return
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if settle and gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
+        if was_enabled:
+            gc.enable()
