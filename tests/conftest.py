@@ -62,6 +62,15 @@ def repo(tmp_path) -> Repo:
     return make_repo(tmp_path / "repo")
 
 
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory) -> Path:
+    """The demo repository, built once per test process and shared: for tests that only
+    read it (the terminal-layout tests). A test that writes to its repository builds its own."""
+    from reviewtool.demo.builder import build_demo
+
+    return build_demo(tmp_path_factory.mktemp("demo") / "repo")
+
+
 @pytest.fixture
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")

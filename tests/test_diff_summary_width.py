@@ -15,16 +15,10 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
-from reviewtool.demo.builder import build_demo
 from tests.test_sections_drafts_width import cmd, on_terminal
 
 WIDTHS = (60, 80, 100, 160)
 OLD, NEW = "6e89312e", "b9df3a6e"  # the outline and the prose: six sections, long renames
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Path:
-    return build_demo(tmp_path_factory.mktemp("demo") / "repo")
 
 
 def piped_summary(cwd: Path) -> list[list[str]]:

@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
-from reviewtool.demo.builder import build_demo
 from tests.gitutil import make_repo
 from tests.terminal import reviewtool_command, terminal_text
 
@@ -71,11 +70,6 @@ def check_one_line_per_version(cwd: Path, width: int, section: str) -> tuple[lis
         assert f" {added} {removed}" in line
         assert change[:9] in line
     return header.split(), rows
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Path:
-    return build_demo(tmp_path_factory.mktemp("demo") / "repo")
 
 
 @pytest.fixture(scope="module")

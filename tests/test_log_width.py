@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
-from reviewtool.demo.builder import build_demo
 from tests.gitutil import make_repo
 from tests.terminal import reviewtool_command, terminal_text
 
@@ -67,11 +66,6 @@ def check_one_line_per_version(cwd: Path, width: int) -> list[str]:
         assert f" {words} " in line
         assert line.rstrip().endswith(change) or line.rstrip().endswith(compact(change)), (line, change)
     return rows
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Path:
-    return build_demo(tmp_path_factory.mktemp("demo") / "repo")
 
 
 @pytest.fixture(scope="module")

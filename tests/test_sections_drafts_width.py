@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
-from reviewtool.demo.builder import build_demo
 from tests.gitutil import make_repo
 from tests.terminal import reviewtool_command, terminal_text
 
@@ -40,11 +39,6 @@ def piped(cwd: Path, *args: str) -> list[str]:
     proc = subprocess.run([*cmd(), *args], cwd=cwd, capture_output=True, text=True, env={**os.environ, "COLUMNS": "80"})
     assert proc.returncode == 0, proc.stderr
     return proc.stdout.splitlines()
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Path:
-    return build_demo(tmp_path_factory.mktemp("demo") / "repo")
 
 
 @pytest.fixture(scope="module")
