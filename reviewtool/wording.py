@@ -1,4 +1,4 @@
-"""Wording both front ends share (the CLI and the TUI): dates, section-change labels, coverage verdicts.
+"""Wording both front ends share (the CLI and the TUI): counts, dates, section-change labels, coverage verdicts.
 
 Ground floor: every layer may use it; it imports nothing but :mod:`reviewtool.textsafe`.
 """
@@ -11,6 +11,15 @@ from typing import Any
 from reviewtool.textsafe import one_line
 
 
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``1 version``, ``2 versions``, ``1,204 versions``: a count and a noun that agrees with it.
+
+    The one home for plurals in messages: *plural* names the plural form of a noun that does not
+    take a plain ``s`` (``counted(n, "reply", "replies")``); counts get thousands separators.
+    """
+    return f"{n:,} {noun if n == 1 else (plural if plural is not None else noun + 's')}"
+
+
 def relative_date(when: datetime, now: datetime | None = None) -> str:
     """``3 days ago``-style date, like ``git log --date=relative``."""
     now = now or datetime.now(UTC)
@@ -20,8 +29,7 @@ def relative_date(when: datetime, now: datetime | None = None) -> str:
     for unit, size in (("year", 365 * 86400), ("month", 30 * 86400), ("week", 7 * 86400),
                        ("day", 86400), ("hour", 3600), ("minute", 60)):
         if seconds >= size:
-            n = seconds // size
-            return f"{n} {unit}{'s' if n != 1 else ''} ago"
+            return f"{counted(seconds // size, unit)} ago"
     return "just now"
 
 

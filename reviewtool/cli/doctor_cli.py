@@ -13,6 +13,7 @@ import click
 
 from reviewtool.cli.output import emit_json
 from reviewtool.textsafe import clean
+from reviewtool.wording import counted
 
 #: How the status column reads.
 _STATUS_STYLE = {"ok": "green", "warning": "yellow", "problem": "bold red"}
@@ -56,6 +57,6 @@ def doctor_command(ctx: Any, repair: bool, no_fetch: bool, as_json: bool) -> Non
         else:
             mendable = [f for f in problems if f.repair] if not repair else []
             hint = "; run `reviewtool doctor --repair`" if mendable else ""
-            render.print_text(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found{hint}")
+            render.print_text(f"{counted(len(problems), 'problem')} found{hint}")
     if not report.clean:
         raise SystemExit(1)

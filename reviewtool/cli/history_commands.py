@@ -23,7 +23,7 @@ from reviewtool.cli.group import (
 from reviewtool.cli.output import Progress
 from reviewtool.errors import ReviewtoolError
 from reviewtool.textsafe import one_line
-from reviewtool.wording import short_date
+from reviewtool.wording import counted, short_date
 
 if TYPE_CHECKING:
     from reviewtool.draft.history import DraftHistory, Version
@@ -110,8 +110,8 @@ def log_command(ctx: Context, draft: str | None, max_count: int | None, first_pa
         return
     line = " (first-parent line)" if first_parent else ""
     hidden = len(hist.versions) - len(versions)
-    more = f", {hidden} merges hidden" if hidden else ""
-    title_rest = f": {len(versions)} version{'s' if len(versions) != 1 else ''}{line}{more}"
+    more = f", {counted(hidden, 'merge')} hidden" if hidden else ""
+    title_rest = f": {counted(len(versions), 'version')}{line}{more}"
     if render.is_terminal():
         from reviewtool.cli.log_table import print_log
 

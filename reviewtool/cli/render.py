@@ -18,7 +18,7 @@ from rich.text import Text
 
 from reviewtool.cli import output
 from reviewtool.textsafe import REVEALED, clean, one_line
-from reviewtool.wording import coverage_certainty
+from reviewtool.wording import counted, coverage_certainty
 
 
 def make_console(stderr: bool = False) -> Console:
@@ -138,7 +138,7 @@ def change_text(counts: Any, deleted: bool = False, renamed: bool = False, compa
     if counts is None:
         return "new"
     n = counts.sections_changed
-    where = f"{n} sec" if compact else f"{n} section{'s' if n != 1 else ''}"
+    where = f"{n} sec" if compact else counted(n, "section")
     if not counts.words_added and not counts.words_removed:
         if counts.markup_changed:
             return f"markup in {where}"

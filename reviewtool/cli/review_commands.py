@@ -25,7 +25,7 @@ from reviewtool.cli.group import (
 from reviewtool.cli.output import emit_json
 from reviewtool.errors import ReviewtoolError, UsageError
 from reviewtool.textsafe import one_line
-from reviewtool.wording import short_date
+from reviewtool.wording import counted, short_date
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -240,8 +240,9 @@ def status_text(report: Any) -> Text:
         if e.current:
             out.append(" (current)", style="green")
         else:
-            changed = "?" if e.sections_changed_since is None else e.sections_changed_since
-            out.append(f" (stale: {changed} section{'s' if changed != 1 else ''} changed since)", style="yellow")
+            changed = ("? sections" if e.sections_changed_since is None
+                       else counted(e.sections_changed_since, "section"))
+            out.append(f" (stale: {changed} changed since)", style="yellow")
         if verdict.body:
             out.append(f" - {one_line(verdict.body)[:80]}", style="grey50")
         out.append("\n")
@@ -273,7 +274,7 @@ def status_text(report: Any) -> Text:
             lines.append((f"changes requested by {_who(e.verdict.reviewer)} on {e.verdict.version.commit[:8]}",
                           "red"))
         n = len(mine.open_threads)
-        lines.append((f"{n} open thread{'s' if n != 1 else ''} on the draft (reviewtool comments --status open)",
+        lines.append((f"{counted(n, 'open thread')} on the draft (reviewtool comments --status open)",
                       "grey50" if not n else ""))
     if not lines:
         lines.append(("nothing waits for you", "grey50"))

@@ -18,6 +18,7 @@ from __future__ import annotations
 from reviewtool.diff.section_pairs import STATUSES, Alignment, SectionPair
 from reviewtool.diff.word_diff import word_diff
 from reviewtool.draft.document import Document, Section, count_words
+from reviewtool.wording import counted
 
 #: Read as a merge (split) only when that leaves at most this share of the changed words
 #: the two pairs report apart.
@@ -144,4 +145,4 @@ def heading_note(pair: SectionPair, old_doc: Document, new_doc: Document) -> str
     words = sum(count_words(_body(doc, s)) for s in gone)
     titles = ", ".join(f"“{s.title}”" for s in gone)
     heading = "heading" if len(gone) == 1 else "headings"
-    return f"{heading} {titles} {verb}: {words} word{'s' if words != 1 else ''} moved {where} “{into.title}”"
+    return f"{heading} {titles} {verb}: {counted(words, 'word')} moved {where} “{into.title}”"

@@ -19,6 +19,8 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from reviewtool.wording import counted
+
 if TYPE_CHECKING:  # kept light: the CLI reads DEFAULT_CONTEXT when it starts
     from reviewtool.diff.paragraphs import Row
 
@@ -47,7 +49,7 @@ class Gap:
 
 def gap_label(count: int) -> str:
     """The one-line marker of *count* collapsed paragraphs."""
-    return f"… {count} unchanged paragraph{'s' if count != 1 else ''} …"
+    return f"… {counted(count, 'unchanged paragraph')} …"
 
 
 def change_spans(rows: Sequence[Row]) -> list[tuple[int, int]]:

@@ -20,6 +20,7 @@ from reviewtool.draft.document import Document, parse
 from reviewtool.errors import ReviewtoolError, UsageError
 from reviewtool.git.repo import GitRepo, check_revision_argument
 from reviewtool.lru import LRU
+from reviewtool.wording import counted
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 #: Drafts larger than this are refused with a reason. Parsing is linear, but a
@@ -324,7 +325,7 @@ class DraftHistory:
             n = int(rev[1:])
             committed = [v for v in vs if not v.is_worktree]
             if n >= len(committed):
-                raise ReviewtoolError(f"{self.draft} has only {len(committed)} versions")
+                raise ReviewtoolError(f"{self.draft} has only {counted(len(committed), 'version')}")
             return committed[n]
         if rev.startswith("/") and Path(rev).exists():
             raise UsageError(f"{rev!r} is a path, not a revision: an unquoted ~N is expanded by the shell "

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from reviewtool.errors import ReviewtoolError
 from reviewtool.git.repo import GitRepo
+from reviewtool.wording import counted
 
 #: What every damage message ends with.
 REPAIR_HINT = "run `reviewtool doctor --repair`"
@@ -139,7 +140,7 @@ def history_problems(repo: GitRepo, ref: str) -> list[str]:
     found = [line[1:].split()[0] for line in out.splitlines() if line.startswith("?")]
     problems = []
     if found:
-        problems.append(f"{len(found)} object{'s' if len(found) != 1 else ''} of its history "
+        problems.append(f"{counted(len(found), 'object')} of its history "
                         f"{'are' if len(found) != 1 else 'is'} missing (first: {found[0]})")
     if code != 0:
         lines = [x.removeprefix("fatal: ").removeprefix("error: ").strip() for x in err.splitlines() if x.strip()]

@@ -26,6 +26,7 @@ from reviewtool.git.notes_history import independent, reflog_commits
 from reviewtool.git.notes_ref import NotesStore, NotesTree, is_note_path, union_note
 from reviewtool.git.notes_union import NotesUnion, write_union
 from reviewtool.git.object_reader import parse_tree
+from reviewtool.wording import counted
 
 #: How many objects one round of the persistent ``cat-file`` is asked for.
 _ROUND = 512
@@ -275,8 +276,8 @@ def restore_lines(store: NotesStore, tip: str, tip_notes: dict[str, bytes], lost
                 for obj, lines in lost.items()}
     u = NotesUnion(tip, None, ours, NotesTree(), contents=contents)
     count = sum(len(lines) for lines in lost.values())
-    new, made = write_union(store, u, [tip], f"Notes restored by 'reviewtool doctor --repair': {count} "
-                                             f"line{'s' if count != 1 else ''} earlier versions held")
+    new, made = write_union(store, u, [tip], f"Notes restored by 'reviewtool doctor --repair': "
+                                             f"{counted(count, 'line')} earlier versions held")
     if not store.compare_and_swap(new, tip, "reviewtool doctor --repair: restore lost lines"):
         raise ReviewtoolError(f"could not update {store.ref}: another writer moved it; "
                               "run `reviewtool doctor --repair` again")

@@ -37,6 +37,7 @@ from reviewtool.errors import ReviewtoolError, UsageError
 from reviewtool.git.notes_damage import DamagedNotesRef, check_tip, missing, wait_for_gc
 from reviewtool.git.object_reader import DELTA_ORDER_MIN, DeltaOrder, Found, parse_tree
 from reviewtool.git.repo import GitError, GitRepo
+from reviewtool.wording import counted
 
 #: The notes ref used when ``reviewtool.notesRef`` is not configured.
 DEFAULT_NOTES_REF = "refs/notes/reviewtool"
@@ -305,7 +306,7 @@ class NotesStore:
                     raise UsageError("a note line cannot contain a line break")
         count = sum(len(v) for v in updates.values())
         first = next(iter(updates))
-        message = (f"reviewtool: append {count} line{'s' if count != 1 else ''} to "
+        message = (f"reviewtool: append {counted(count, 'line')} to "
                    f"{first[:12]}" + (f" and {len(updates) - 1} more" if len(updates) > 1 else ""))
         with self.writer_lock():
             for attempt in range(1, self.max_attempts + 1):

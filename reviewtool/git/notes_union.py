@@ -28,6 +28,7 @@ from reviewtool.git.notes_damage import DamagedNotesRef
 from reviewtool.git.notes_history import Removal, removed_blobs
 from reviewtool.git.notes_ref import FANOUT_SPLIT, MAX_FANOUT, NotesStore, NotesTree, note_path, union_note
 from reviewtool.git.repo import GitError
+from reviewtool.wording import counted
 
 
 @dataclass
@@ -112,7 +113,7 @@ def union(store: NotesStore, ours: str | None, theirs: str | None, synced: str |
     contents = store.read_blobs(want)
     if len(contents) != len(want):
         gone = sorted(want - set(contents))
-        raise DamagedNotesRef(store.ref, f"{len(gone)} note blob{'s' if len(gone) != 1 else ''} of it, of "
+        raise DamagedNotesRef(store.ref, f"{counted(len(gone), 'note blob')} of it, of "
                                          f"{theirs or 'their notes'} or of their history since they diverged "
                                          f"{'are' if len(gone) != 1 else 'is'} missing (first: {gone[0]})")
     result.theirs_notes = {obj: _note(entries, contents) for obj, entries in other.items()}

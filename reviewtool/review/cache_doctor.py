@@ -16,6 +16,7 @@ from reviewtool.diff.version_change import change_fingerprint
 from reviewtool.draft import stored_document
 from reviewtool.draft.cache import CacheReport, cache_for
 from reviewtool.review.doctor import Check, DoctorContext, Finding
+from reviewtool.wording import counted
 
 CACHE_CHECK = "cache"
 _REPAIR = "remove the damaged entries and trim the cache to its bound"
@@ -45,8 +46,8 @@ def check_cache(ctx: DoctorContext) -> list[Finding]:
         return [Finding(CACHE_CHECK, "ok", f"{report.path}: empty (bound {_mb(report.max_bytes)})", data=data)]
     ours = sum(n.entries for n in report.namespaces if n.current)
     others = report.entries - ours
-    packs = f"{report.packs} pack" + ("s" if report.packs != 1 else "")
-    message = (f"{_mb(report.bytes)} of {_mb(report.max_bytes)} in {report.entries} entries, {packs} "
+    entries, packs = counted(report.entries, "entry", "entries"), counted(report.packs, "pack")
+    message = (f"{_mb(report.bytes)} of {_mb(report.max_bytes)} in {entries}, {packs} "
                f"({ours} read by this version of reviewtool"
                + (f", {others} of other versions, trimmed first" if others else "") + f"): {report.path}")
     found: list[str] = []

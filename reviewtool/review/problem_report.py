@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from reviewtool.review.events import Problem
 from reviewtool.textsafe import shorten
+from reviewtool.wording import counted
 
 #: How many of a loop's event ids its line names.
 IDS_NAMED = 3
@@ -47,7 +48,7 @@ def loop_line(caught: list[Problem]) -> str:
     size = first.loop[1]
     ids = ", ".join(shorten(p.event, 12) for p in caught[:IDS_NAMED]) + (", …" if len(caught) > IDS_NAMED else "")
     others = len(caught) - size
-    more = f", and {others:,} event{'s' if others != 1 else ''} caught with it" if others > 0 else ""
+    more = f", and {counted(others, 'event')} caught with it" if others > 0 else ""
     return (f"note on {first.commit[:12]} line {first.line_no}: reply loop of {size:,} "
             f"repl{'ies' if size != 1 else 'y'} ({ids}){more}: never reaches a comment, not shown "
             f"(--json lists each event)")

@@ -26,6 +26,7 @@ from reviewtool.git.notes_ref import NotesStore, backoff
 from reviewtool.git.repo import GitRepo
 from reviewtool.review.notes_merge import MERGE_RANK, MergeCounts, merge_notes
 from reviewtool.textsafe import one_line
+from reviewtool.wording import counted
 
 __all__ = ["InitResult", "MergeCounts", "SyncResult", "fetch_refspec", "init_repo", "merge_notes",
            "push_refspec", "refetch", "sync", "tracking_ref"]
@@ -255,9 +256,9 @@ class SyncResult:
             other = lost_lines - count
             if count:
                 lines.append(f"restored {_events(count)} that {whose} had lost"
-                             + (f" (and {other} other line{'s' if other != 1 else ''})" if other > 0 else ""))
+                             + (f" (and {counted(other, 'other line')})" if other > 0 else ""))
             elif lost_lines:
-                lines.append(f"restored {lost_lines} line{'s' if lost_lines != 1 else ''} that {whose} had lost "
+                lines.append(f"restored {counted(lost_lines, 'line')} that {whose} had lost "
                              "(events still there in another form, or malformed lines)")
         if self.malformed["new"]:
             lines.append(f"kept {_lines(self.malformed['new'])} from {self.remote} that "
@@ -278,11 +279,11 @@ class SyncResult:
 
 
 def _events(n: int) -> str:
-    return f"{n} event{'s' if n != 1 else ''}"
+    return counted(n, "event")
 
 
 def _lines(n: int) -> str:
-    return f"{n} malformed line{'s' if n != 1 else ''}"
+    return counted(n, "malformed line")
 
 
 

@@ -52,6 +52,7 @@ from reviewtool.tui import bindings
 from reviewtool.tui.diff_blocks import DiffPiece, inline_blocks, side_blocks
 from reviewtool.tui.lines_view import Block, Layout, LinesView, StyleResolver, layout_blocks
 from reviewtool.tui.passages import Highlighted, Passage, find_in_lines, highlight_lines
+from reviewtool.wording import counted
 
 __all__ = ["MODES", "ContentPane", "ContentView", "DiffPiece"]
 
@@ -220,7 +221,7 @@ class ContentPane(Vertical, can_focus=True):
         if not count or self.mode not in ("diff", "side"):
             return ""
         if self.current is None:
-            return f"{count} change{'s' if count != 1 else ''}" + ("" if self.context is not None else ", all text")
+            return counted(count, "change") + ("" if self.context is not None else ", all text")
         return f"change {self.current + 1} of {count}"
 
     def _blocks(self) -> Callable[[], list[Block]]:

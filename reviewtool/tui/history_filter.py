@@ -17,6 +17,7 @@ from textual.content import Content
 
 from reviewtool.draft.history import Version
 from reviewtool.textsafe import one_line
+from reviewtool.wording import counted
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def history_title(draft: str, shown: int, total: int, history_filter: HistoryFil
     """The history pane's title: the draft, the filter in effect and how many versions show."""
     if not history_filter.active:
         return Content.assemble(("History", "bold"), "  ", (one_line(draft), "$text-accent"),
-                                (f"  {shown:,} version{'s' if shown != 1 else ''}", "$text-muted"))
+                                (f"  {counted(shown, 'version')}", "$text-muted"))
     return Content.assemble(("History", "bold"), "  ", (one_line(draft), "$text-accent"),
                             (f"  {history_filter.label()}", "bold $text-warning"),
                             (f"  {shown:,} of {total:,} versions", "$text-muted"))

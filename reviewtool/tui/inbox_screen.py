@@ -32,6 +32,7 @@ from reviewtool.review.status import StatusReport, load_review_data, review_stat
 from reviewtool.textsafe import one_line
 from reviewtool.tui import bindings
 from reviewtool.tui.comments_pane import when
+from reviewtool.wording import counted
 
 if TYPE_CHECKING:
     from reviewtool.draft.history import DraftHistory
@@ -173,7 +174,7 @@ class InboxScreen(ModalScreen[InboxItem | None]):
                                            f" on {one_line(message.report.draft)} at {v.short}."))
             return
         count = len(self.items)
-        status.update(Content(f"{count} item{'s' if count != 1 else ''} on {one_line(message.report.draft)} "
+        status.update(Content(f"{counted(count, 'item')} on {one_line(message.report.draft)} "
                               f"(newest version {v.short})"))
         rows: list[Option] = []
         section = ""

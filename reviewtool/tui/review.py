@@ -26,6 +26,7 @@ from reviewtool.review.workflow_store import WorkflowStore
 from reviewtool.textsafe import one_line, shorten
 from reviewtool.tui.comment_editor import CommentDraft, CommentEditor
 from reviewtool.tui.dialogs import ConfirmScreen, ExportRequest, ExportScreen
+from reviewtool.wording import counted
 
 if TYPE_CHECKING:
     from reviewtool.tui.app import ReviewApp
@@ -416,8 +417,8 @@ def _export(repo: Any, history: Any, version: Any, base: Any, request: ExportReq
     shown = len(export.filter_threads(items, request.status))
     what = {"version": f"version {version.short}", "draft": "the whole draft",
             "from": f"{base.short if base is not None else '?'} to the newest"}[request.scope]
-    return (f"review summary of {what} ({request.fmt}, {shown} thread"
-            f"{'s' if shown != 1 else ''}) written to {request.path}")
+    return (f"review summary of {what} ({request.fmt}, {counted(shown, 'thread')}) "
+            f"written to {request.path}")
 
 
 def start_sync(app: ReviewApp, remote: str = "origin") -> None:

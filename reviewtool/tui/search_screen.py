@@ -47,6 +47,7 @@ from reviewtool.tui.search import (
     text_hits,
     version_text_hits,
 )
+from reviewtool.wording import counted
 
 MAX_RESULTS = 200
 #: Seconds after the last key before searching (every keystroke would restart a long search).
@@ -103,7 +104,7 @@ def version_text_row(hit: VersionTextHit, version: Version) -> Content:
     """A result row for a version whose text holds the query."""
     parts: list[tuple[str, str] | str | Content] = [
         ("text ", "$text-accent"), (version.short, "$text-warning"),
-        (f"  {hit.count} hit{'s' if hit.count != 1 else ''}", "bold"), "  "]
+        (f"  {counted(hit.count, 'hit')}", "bold"), "  "]
     if hit.heading:
         parts += [("§ " + hit.heading, "$text-muted"), "  "]
     parts.append(_snippet(hit.first))
@@ -262,7 +263,7 @@ class SearchScreen(ModalScreen[SearchChoice | None]):
         self.done = message.final
         query = self.query_one(Input).value.strip()
         count = len(self.results)
-        label = f"{count} result{'s' if count != 1 else ''}" if query else ""
+        label = counted(count, "result") if query else ""
         if message.progress:
             label += ("  · " if label else "") + message.progress
         self.query_one("#search-count", Static).update(Content(label))

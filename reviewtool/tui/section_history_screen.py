@@ -42,7 +42,7 @@ from reviewtool.tui.lines_view import Block, LinesView, StyleResolver, layout_bl
 
 if TYPE_CHECKING:
     from reviewtool.tui.app import ReviewApp
-from reviewtool.wording import relative_date
+from reviewtool.wording import counted, relative_date
 
 
 @dataclass(frozen=True)
@@ -161,7 +161,7 @@ class SectionHistoryScreen(ModalScreen[SectionHistoryChoice | None]):
         count = len(self.entries)
         renames = {e.title for e in self.entries}
         status.update(Content(
-            f"{count} version{'s' if count != 1 else ''} changed this section"
+            f"{counted(count, 'version')} changed this section"
             + (f", under {len(renames)} titles" if len(renames) > 1 else "")))
         rows = []
         for i, entry in enumerate(self.entries):
