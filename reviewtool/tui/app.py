@@ -92,6 +92,7 @@ from reviewtool.tui.selection_loading import SelectionLoader
 from reviewtool.tui.stats_scheduler import StatsScheduler
 from reviewtool.tui.task_runner import TaskRunner
 from reviewtool.tui.threads_loading import ThreadsLoader
+from reviewtool.tui.withdraw_dialog import start_withdraw
 from reviewtool.tui.write_queue import WriteQueue
 
 #: Below this many rows the growth sparklines start hidden (``w`` shows them).
@@ -543,6 +544,10 @@ class ReviewApp(App[None]):
     def action_request_review(self) -> None:
         """Ask reviewers to review the selected version (``reviewtool review request``)."""
         start_request(self)
+
+    def action_withdraw_request(self) -> None:
+        """Withdraw a review request you made, or decline one made to you (``reviewtool review withdraw``)."""
+        start_withdraw(self)
 
     def action_inbox(self) -> None:
         """What waits for me (``reviewtool status``): requests, threads awaiting my reply, suggestions."""

@@ -46,6 +46,8 @@ APP: list[BindingType] = [
     Binding("c", "comment", "Comment", id="app.comment"),
     Binding("V", "verdict", "Review this version", show=False, id="app.verdict"),
     Binding("Q", "request_review", "Request a review", show=False, id="app.request_review"),
+    Binding("W", "withdraw_request", "Withdraw or decline a review request", show=False,
+            id="app.withdraw_request"),
     Binding("I", "inbox", "Inbox: what waits for me", show=False, id="app.inbox"),
     Binding("v", "toggle_viewed", "Toggle section viewed", show=False, id="app.viewed"),
     Binding("r", "reply", "Reply to thread", show=False, id="app.reply"),
@@ -133,6 +135,11 @@ REQUEST: list[BindingType] = [
     Binding("escape", "cancel", "Cancel", id="request.cancel"),
 ]
 
+WITHDRAW: list[BindingType] = [
+    Binding("ctrl+s", "submit", "Take back the ticked requests", id="withdraw.submit"),
+    Binding("escape", "cancel", "Cancel", id="withdraw.cancel"),
+]
+
 INBOX: list[BindingType] = [
     Binding("escape", "close", "Close", id="inbox.close"),
     Binding("enter", "open", "Go to the item", id="inbox.open"),
@@ -170,6 +177,7 @@ GROUPS: list[tuple[str, list[BindingType]]] = [
     ("confirmation", CONFIRM),
     ("verdict dialog", VERDICT),
     ("request dialog", REQUEST),
+    ("withdraw dialog", WITHDRAW),
     ("inbox", INBOX),
     ("export dialog", EXPORT),
     ("help", HELP),

@@ -437,7 +437,7 @@ def start_sync(app: ReviewApp, remote: str = "origin") -> None:
             return f"no review notes here or on {remote} yet"
         if result.merge == "up-to-date":
             return f"review notes already in sync with {remote}"
-        return (f"synced with {remote}: {result.new_from_remote} new event(s) from {remote}, "
+        return (f"synced with {remote}: {counted(result.new_from_remote, 'new event')} from {remote}, "
                 f"{result.pushed} pushed ({result.merge})" + "".join(f"; {n}" for n in result.notices()))
 
     app.run_sync(remote, call)

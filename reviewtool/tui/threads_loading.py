@@ -34,6 +34,7 @@ from reviewtool.review.workflow import RequestState, WorkflowEvents
 from reviewtool.review.workflow_store import WorkflowStore
 from reviewtool.tui import view_models
 from reviewtool.tui.messages import PlacementsReady, ThreadsLoaded, ViewedReady
+from reviewtool.wording import counted
 
 if TYPE_CHECKING:
     from reviewtool.tui.app import ReviewApp
@@ -90,7 +91,7 @@ class ThreadsLoader:
         app.reviews = message.reviews
         app.requests = message.requests
         if message.problems and message.problems != app.thread_problems:
-            app.notify(f"{len(message.problems)} problem(s) in the review notes: {message.problems[0]}",
+            app.notify(f"{counted(len(message.problems), 'problem')} in the review notes: {message.problems[0]}",
                        title="review notes", severity="warning", markup=False)
         app.thread_problems = message.problems
         app.open_by_commit = self._open_by_commit()

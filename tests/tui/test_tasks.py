@@ -59,7 +59,7 @@ async def test_sync_pushes_notes_and_brings_in_the_remote_ones(tmp_path, make_ap
         await settle(app, pilot)
         messages = [str(n.message) for n in app._notifications]
         # A quick sync shows its outcome alone, not each step.
-        assert messages[-1] == "synced with origin: 0 new event(s) from origin, 15 pushed (ours)", messages
+        assert messages[-1] == "synced with origin: 0 new events from origin, 15 pushed (ours)", messages
         assert not any(m.endswith("…") for m in messages), messages
         ours = git(demo, "rev-parse", "refs/notes/reviewtool").strip()
         assert git(bare, "rev-parse", "refs/notes/reviewtool").strip() == ours
