@@ -7,11 +7,16 @@ the pair holding the section above a removed or added heading (a map instead of 
 and the word clean-up's sentence-break checks (a yes/no test, a walk by runs); the
 blocking's classes of twin sections (ranked once, on a book that repeats itself, on
 hypothesis's mixes of twins and on a book of the RFC corpus), and the scored stage's
-context kept between its two solutions.
+context kept between its two solutions; the scores kept by classes of twin sections, the
+title similarities kept by the pair of titles, the words kept by a section's text and the
+word diffs kept by the pair of texts (each beside the same run with nothing kept, on
+generated books, hypothesis's mixes of twins and pairs of the RFC corpus).
 """
 
 from __future__ import annotations
 
+import functools
+import itertools
 import math
 import random
 from pathlib import Path
@@ -21,7 +26,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reviewtool.diff import align as align_module
-from reviewtool.diff import heading_moves, word_cleanup
+from reviewtool.diff import heading_moves, lexicon, section_facts, word_cleanup
+from reviewtool.diff import word_diff as word_diff_module
 from reviewtool.diff.align import CANDIDATES, DENSE_PAIRS, PROBE_WORDS, _Aligner
 from reviewtool.diff.section_diff import diff_documents
 from reviewtool.diff.word_ops import WordOp
@@ -271,3 +277,120 @@ def test_the_scored_stage_keeps_what_its_second_solution_can_reuse(seed: int, mo
     monkeypatch.setattr(_Aligner, "context", _reference_context)
     align_module.clear_cache()
     assert diff_documents(parse(old_text), parse(new_text)).to_dict() == fast
+
+
+# ------------------------------------------------ what is kept by text, by title, by class
+
+
+def _keep_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every memo of the diff layer turned off: scores, title similarities, subtree
+    agreements and words computed on every call, word diffs computed afresh."""
+    monkeypatch.setattr(_Aligner, "score", lambda self, i, j, floor=0.0: self._score(i, j, floor))
+    monkeypatch.setattr(_Aligner, "title_similarity", _Aligner._title_similarity)
+    monkeypatch.setattr(_Aligner, "context", _reference_context)
+    unkept = functools.lru_cache(maxsize=0)  # calls the function every time (and can be cleared)
+    monkeypatch.setattr(section_facts, "_text_words", unkept(lexicon.content_set))
+    monkeypatch.setattr(section_facts, "_title_norm", unkept(lexicon.normalise_title))
+    monkeypatch.setattr(section_facts, "_title_grams", unkept(lexicon.bigrams))
+    monkeypatch.setattr(word_diff_module, "_kept_diff", unkept(word_diff_module.plain_word_diff))
+
+
+def _kept_and_fresh(old_text: str, new_text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[dict, dict]:  # type: ignore[type-arg]
+    align_module.clear_cache()
+    word_diff_module.clear_word_diffs()
+    kept = diff_documents(parse(old_text), parse(new_text)).to_dict()
+    again = diff_documents(parse(old_text), parse(new_text)).to_dict()  # everything kept is hit now
+    assert again == kept
+    with monkeypatch.context() as m:
+        _keep_nothing(m)
+        align_module.clear_cache()
+        fresh = diff_documents(parse(old_text), parse(new_text)).to_dict()
+    return kept, fresh
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_scores_kept_by_twin_classes_are_the_scores_computed_each_time(seed: int, monkeypatch):
+    rng = random.Random(seed)
+    old_text, new_text = _volumes(rng, 4, 30), _volumes(rng, 5, 33)
+    asked: list[tuple[int, int]] = []
+    real = _Aligner.score
+
+    def checked(self: _Aligner, i: int, j: int, floor: float = 0.0) -> tuple[float, float, float]:
+        value = real(self, i, j, floor)
+        asked.append((self.o.score_class[i], self.n.score_class[j]))
+        titles = {}
+        self._titles, saved = titles, self._titles  # the title similarity afresh too
+        assert value == self._score(i, j, floor)
+        self._titles = saved
+        return value
+
+    with monkeypatch.context() as m:
+        m.setattr(_Aligner, "score", checked)
+        align_module.clear_cache()
+        diff_documents(parse(old_text), parse(new_text))
+    assert len(set(asked)) < len(asked) * 0.8  # twins: most scores were kept
+    kept, fresh = _kept_and_fresh(old_text, new_text, monkeypatch)
+    assert kept == fresh
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, 11), st.integers(0, 7), st.integers(0, 3)), min_size=1, max_size=40),
+       st.lists(st.tuples(st.integers(0, 11), st.integers(0, 7), st.integers(0, 3)), min_size=1, max_size=40))
+def test_what_is_kept_changes_no_diff_of_any_mix_of_twins(old_picks, new_picks):
+    """Headings, outlines and prose drawn from a small pool: twins everywhere, at several levels."""
+    bodies = [" ".join(WORDS[(k * 7 + m) % len(WORDS)] for m in range(k * 2)) for k in range(8)]
+    shapes = ["## {t}\n\n{b}\n\n", "### {t}\n\n{b}\n\n", "- {t}\n  - {b}\n\n", "## {t}\n\n- {b}\n\n"]
+
+    def book(picks: list[tuple[int, int, int]]) -> str:
+        return "# Book\n\n" + "".join(shapes[k].format(t=f"{WORDS[t].title()} {t % 5}", b=bodies[b])
+                                        for t, b, k in picks)
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        kept, fresh = _kept_and_fresh(book(old_picks), book(new_picks), monkeypatch)
+    assert kept == fresh
+
+
+_WORD_PIECES = st.lists(st.sampled_from([*"ab .,\n", "é", "[x](u)", "word "]), max_size=30).map("".join)
+
+
+@given(_WORD_PIECES, _WORD_PIECES)
+def test_a_kept_word_diff_is_the_word_diff_computed_afresh(old: str, new: str):
+    first = word_diff_module.word_diff(old, new)
+    assert first == word_diff_module.plain_word_diff(old, new)
+    first.ops.clear()  # a caller's change to its copy reaches no other caller
+    first.raw_ops.append(WordOp("equal", "x", "x"))
+    assert word_diff_module.word_diff(old, new) == word_diff_module.plain_word_diff(old, new)
+
+
+def test_section_words_kept_by_text_are_the_words_of_each_section():
+    rng = random.Random(7)
+    doc = parse(_volumes(rng, 3, 20))
+    align_module.clear_cache()
+    facts = section_facts.document_facts(doc)
+    for i, s in enumerate(doc.sections):
+        text = doc.fingerprint(s) if s.kind == "frontmatter" else s.title + "\n" + s.plain
+        assert facts.tok[i] == lexicon.content_set(text)
+        assert facts.title_words[i] == lexicon.content_set(s.title)
+        assert facts.title_norm[i] == lexicon.normalise_title(s.title)
+        assert facts.title_grams[i] == lexicon.bigrams(lexicon.normalise_title(s.title))
+    twins = [i for i in range(len(doc.sections)) if facts.tok[i] and any(
+        facts.tok[k] is facts.tok[i] for k in range(i))]
+    assert twins  # the same text: the very same set, which the classes of twins rely on
+
+
+@pytest.mark.slow
+def test_what_is_kept_changes_no_diff_of_the_rfc_corpus(tmp_path: Path, monkeypatch):
+    """Pairs of versions of the corpus's longest histories, and a book of the corpus."""
+    repo = clone_corpus(tmp_path / "rfcs")
+    pairs: list[tuple[str, str]] = []
+    for path in ("text/3537-msrv-resolver.md", "README.md"):
+        commits = git(repo, "log", "--format=%H", "--", path).split()[:60]
+        texts = [git(repo, "show", f"{c}:{path}") for c in reversed(commits)]
+        pairs += list(itertools.pairwise(texts))
+        pairs.append((texts[0], texts[-1]))
+    for old_text, new_text in pairs:
+        kept, fresh = _kept_and_fresh(old_text, new_text, monkeypatch)
+        assert kept == fresh
+    old_text, new_text = _corpus_book(tmp_path / "book")
+    kept, fresh = _kept_and_fresh(old_text, new_text, monkeypatch)
+    assert kept == fresh

@@ -40,7 +40,9 @@ import bisect
 import difflib
 import heapq
 import math
+from collections import Counter
 from dataclasses import dataclass
+from itertools import chain
 
 from reviewtool.diff.assignment import max_weight_matching
 from reviewtool.diff.lexicon import (
@@ -126,6 +128,11 @@ class _Aligner:
         self._anchored_old: list[list[int]] = []
         self._anchored_new: list[int] = []
         self._context_rest: dict[tuple[int, int], tuple[float, float]] = {}
+        #: Scores of pairs of twin classes (:attr:`DocumentFacts.score_class`), and title
+        #: similarities by the pair of titles: a book repeats whole chapters.
+        self._scores: dict[tuple[int, int, float], tuple[float, float, float]] = {}
+        self._titles: dict[tuple[str, str], float] = {}
+        self._subtrees: dict[tuple[int, int], float] = {}
 
     # ------------------------------------------------------------ bookkeeping
     def _add(self, group: _Group) -> None:
@@ -171,6 +178,15 @@ class _Aligner:
         return plain_similarity(self.o.tok[i], self.n.tok[j])
 
     def title_similarity(self, i: int, j: int) -> float:
+        """:func:`reviewtool.diff.lexicon.title_similarity` of the two sections' titles, kept by the
+        pair of titles (everything it reads comes from the titles alone)."""
+        key = (self.o.secs[i].title, self.n.secs[j].title)
+        got = self._titles.get(key)
+        if got is None:
+            got = self._titles[key] = self._title_similarity(i, j)
+        return got
+
+    def _title_similarity(self, i: int, j: int) -> float:
         o, n = self.o, self.n
         if o.title_norm[i] == n.title_norm[j]:
             return 1.0  # what normalised_title_similarity says, without building a matcher
@@ -195,7 +211,21 @@ class _Aligner:
 
         When even identical titles could not lift the pair to *floor*, the
         (comparatively slow) title similarity is skipped and 0 returned for it.
+
+        Kept by the pair of twin classes (:attr:`DocumentFacts.score_class`: kind, fingerprint,
+        title, words, shape) when neither section reads as an outline: then nothing else is
+        read (an outline's score reads its children's words).
         """
+        o, n = self.o, self.n
+        if o.outlineish[i] or n.outlineish[j]:
+            return self._score(i, j, floor)
+        key = (o.score_class[i], n.score_class[j], floor)
+        got = self._scores.get(key)
+        if got is None:
+            got = self._scores[key] = self._score(i, j, floor)
+        return got
+
+    def _score(self, i: int, j: int, floor: float) -> tuple[float, float, float]:
         cs = self.content_similarity(i, j)
         if cs is not None and floor > 0.0:
             tw_o, tw_n = self.o.title_words[i], self.n.title_words[j]
@@ -274,10 +304,7 @@ class _Aligner:
             return {i: list(news) for i in olds}
         o, n = self.o, self.n
         total = len(olds) + len(news)
-        df: dict[str, int] = {}
-        for toks in [o.tok[i] for i in olds] + [n.tok[j] for j in news]:
-            for t in toks:
-                df[t] = df.get(t, 0) + 1
+        df = Counter(chain.from_iterable([o.tok[i] for i in olds] + [n.tok[j] for j in news]))
         idf = {t: math.log(total / c) for t, c in df.items() if c <= total / 2}
         # Rarest first, then by spelling: a word's rank orders a probe without a key function.
         by_rarity = sorted(idf, key=lambda t: (-idf[t], t))
@@ -375,11 +402,10 @@ class _Aligner:
         """The agreements of :meth:`context` that do not change while the scored stage
         solves: the descendants' and the kinds' (kept between its two solutions)."""
         o, n = self.o, self.n
-        desc = plain_similarity(o.tok_desc(i), n.tok_desc(j))
-        shape_o, shape_n = o.shape_desc(i), n.shape_desc(j)
-        sizes = shape_o.total() + shape_n.total()
-        shape = 2 * (shape_o & shape_n).total() / sizes if sizes else 1.0
-        children = ((1.0 if desc is None else desc) + shape) / 2
+        classes = (o.desc_class[i], n.desc_class[j])
+        children = self._subtrees.get(classes)
+        if children is None:
+            children = self._subtrees[classes] = self._subtree_agreement(i, j)
         # Only pairs of the earlier stages count: a descendant paired by this very
         # stage may have been told apart from a namesake by its parent, which would be circular.
         partners = self._anchored_old[i]
@@ -391,6 +417,17 @@ class _Aligner:
         a, b = o.secs[i], n.secs[j]
         kind = (1.0 if a.level == b.level else 0.5) if a.kind == b.kind else 0.0
         return children, kind
+
+    def _subtree_agreement(self, i: int, j: int) -> float:
+        """The descendants' agreement of :meth:`context` before the paired ones count: it reads
+        the words and the shapes of the two subtrees alone (kept by their classes,
+        :attr:`DocumentFacts.desc_class`)."""
+        o, n = self.o, self.n
+        desc = plain_similarity(o.tok_desc(i), n.tok_desc(j))
+        shape_o, shape_n = o.shape_desc(i), n.shape_desc(j)
+        sizes = shape_o.total() + shape_n.total()
+        shape = 2 * (shape_o & shape_n).total() / sizes if sizes else 1.0
+        return ((1.0 if desc is None else desc) + shape) / 2
 
     def _anchor_descendants(self) -> None:
         """For :meth:`context`: per old section, the sorted new partners of its descendants

@@ -7,10 +7,17 @@ whether it reads as outline or as prose, and its parent. They depend on that doc
 only, so :func:`document_facts` keeps them for the last few documents
 (:data:`FACTS_CACHE_SIZE`, by identity, in a :class:`reviewtool.lru.LRU`): walking a
 history aligns every version twice.
+
+The words of a section's text and of a title are kept by that text, shared by every
+document (:func:`_text_words`, :func:`_title_norm`): versions share most sections, and a
+book repeats whole chapters, so most sections' words were computed for another section
+already; twin sections then hold the very same set, which the aligner's memo of scores
+(:attr:`DocumentFacts.score_class`) and its blocking's classes lean on.
 """
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Callable
 from typing import Generic, TypeVar
@@ -23,6 +30,15 @@ T = TypeVar("T")
 
 #: Documents whose per-section facts stay cached (by identity, most recent first).
 FACTS_CACHE_SIZE = 8
+#: Distinct section texts (and titles) whose words stay cached, shared by all documents.
+TEXT_CACHE_SIZE = 16_384
+
+#: The content words of a text (:func:`reviewtool.diff.lexicon.content_set`), kept by the text.
+_text_words = functools.lru_cache(maxsize=TEXT_CACHE_SIZE)(content_set)
+#: A normalised title (:func:`reviewtool.diff.lexicon.normalise_title`), kept by the title.
+_title_norm = functools.lru_cache(maxsize=TEXT_CACHE_SIZE)(normalise_title)
+#: The letter bigrams of a normalised title (:func:`reviewtool.diff.lexicon.bigrams`), kept by it.
+_title_grams = functools.lru_cache(maxsize=TEXT_CACHE_SIZE)(bigrams)
 
 
 def fingerprint(doc: Document, s: Section) -> str:
@@ -58,9 +74,13 @@ class DocumentFacts:
         self.fp = _Lazy(lambda i: doc.fingerprint(self.secs[i]), n)
         self.tok = _Lazy(self._tokens, n)
         self.ntitle = [" ".join(s.title.split()) for s in self.secs]
-        self.title_norm = _Lazy(lambda i: normalise_title(self.secs[i].title), n)
-        self.title_words = _Lazy(lambda i: content_set(self.secs[i].title), n)
-        self.title_grams = _Lazy(lambda i: bigrams(self.title_norm[i]), n)
+        self.title_norm = _Lazy(lambda i: _title_norm(self.secs[i].title), n)
+        self.title_words = _Lazy(lambda i: _text_words(self.secs[i].title), n)
+        self.title_grams = _Lazy(lambda i: _title_grams(self.title_norm[i]), n)
+        #: Per section, the id of its class of twins for :meth:`_Aligner.score`: sections of
+        #: one class have the same kind, fingerprint, title, words and shape (numbered per document).
+        self.score_class = _Lazy(self._score_class, n)
+        self._classes: dict[tuple[str, str, str, bool, bool, frozenset[str]], int] = {}
         self._tok_all: dict[int, frozenset[str]] = {}
         self._tok_eff: dict[int, frozenset[str]] = {}
         self.outlineish = [self._outlineish(s) for s in self.secs]
@@ -76,10 +96,19 @@ class DocumentFacts:
                 self.subtree_end[p] = max(self.subtree_end[p], self.subtree_end[i])
         self._tok_desc: dict[int, frozenset[str]] = {}
         self._shape_desc: dict[int, Counter[tuple[str, str]]] = {}
+        #: Per section, the id of its class of subtrees for :meth:`_Aligner.context`: sections
+        #: of one class have descendants of the same words and shape (numbered per document).
+        self.desc_class = _Lazy(self._desc_class, n)
+        self._desc_classes: dict[tuple[frozenset[str], frozenset[tuple[tuple[str, str], int]]], int] = {}
 
     def _tokens(self, i: int) -> frozenset[str]:
         s = self.secs[i]
-        return content_set(self.fp[i] if s.kind == "frontmatter" else s.title + "\n" + s.plain)
+        return _text_words(self.fp[i] if s.kind == "frontmatter" else s.title + "\n" + s.plain)
+
+    def _score_class(self, i: int) -> int:
+        s = self.secs[i]
+        key = (s.kind, self.fph[i], s.title, self.outlineish[i], self.proseish[i], self.tok[i])
+        return self._classes.setdefault(key, len(self._classes))
 
     def _trusted_keys(self) -> list[bool]:
         """Whether each section's key names it by its titles alone.
@@ -153,6 +182,12 @@ class DocumentFacts:
             self._shape_desc[i] = got
         return got
 
+    def _desc_class(self, i: int) -> int:
+        if not self.kids[i]:
+            return 0  # no descendants: every leaf is alike (the key below is empty for it too)
+        key = (self.tok_desc(i), frozenset(self.shape_desc(i).items()))
+        return self._desc_classes.setdefault(key, len(self._desc_classes) + 1)
+
     def is_descendant(self, i: int, ancestor: int) -> bool:
         """Whether section *i* sits (at any depth) under section *ancestor*."""
         p = self.parent[i]
@@ -176,5 +211,8 @@ def document_facts(doc: Document) -> DocumentFacts:
 
 
 def clear_facts() -> None:
-    """Forget the per-document facts kept between calls."""
+    """Forget the per-document facts and the words of texts kept between calls."""
     _FACTS.clear()
+    _text_words.cache_clear()
+    _title_norm.cache_clear()
+    _title_grams.cache_clear()

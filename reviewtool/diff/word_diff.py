@@ -22,9 +22,16 @@ word that was only merged into a replacement for readability is not counted as
 changed. Words of link destinations are not counted
 (:mod:`reviewtool.diff.link_targets`): a changed link target is markup, and the
 document's word counts never include URLs behind links either.
+
+The diffs of the last :data:`KEPT_DIFFS` pairs of texts are kept (:func:`clear_word_diffs`
+forgets them): a book repeats whole chapters, so many of its section pairs are the same
+two texts, and a heading's move is judged on the word diff of a pair that is then shown.
+Each call gets its own :class:`WordDiff` (the operations are shared, immutable tuples).
 """
 
 from __future__ import annotations
+
+import functools
 
 from reviewtool.diff.link_targets import mask_link_targets
 from reviewtool.diff.word_cleanup import clean_up
@@ -33,9 +40,29 @@ from reviewtool.diff.word_ops import WordDiff, WordOp
 from reviewtool.diff.word_tokens import space_units
 from reviewtool.draft.document import count_words
 
+#: Pairs of texts whose word diff is kept (most recently used first).
+KEPT_DIFFS = 1024
+
 
 def word_diff(old: str, new: str) -> WordDiff:
     """The word-level diff of *old* and *new* (see the module docstring)."""
+    kept = _kept_diff(old, new)
+    return WordDiff(list(kept.ops), kept.words_added, kept.words_removed, kept.words_old, kept.words_new,
+                    raw_ops=list(kept.raw_ops))
+
+
+def clear_word_diffs() -> None:
+    """Forget the word diffs kept between calls (for benchmarks and memory)."""
+    _kept_diff.cache_clear()
+
+
+@functools.lru_cache(maxsize=KEPT_DIFFS)
+def _kept_diff(old: str, new: str) -> WordDiff:
+    return plain_word_diff(old, new)
+
+
+def plain_word_diff(old: str, new: str) -> WordDiff:
+    """:func:`word_diff` computed afresh, without the diffs kept."""
     if old == new:
         ops = [WordOp("equal", old, new)] if old else []
         words = count_words(mask_link_targets(old))

@@ -48,6 +48,7 @@ if str(ROOT) not in sys.path:
 
 from reviewtool.diff.align import align, clear_cache  # noqa: E402
 from reviewtool.diff.section_diff import diff_documents, diff_pairs  # noqa: E402
+from reviewtool.diff.word_diff import clear_word_diffs  # noqa: E402
 from reviewtool.draft import document  # noqa: E402
 from reviewtool.draft.chunks import clear_chunk_cache  # noqa: E402
 from reviewtool.draft.document import parse  # noqa: E402
@@ -332,8 +333,9 @@ class Timing:
 def _cold() -> None:
     """Forget everything kept between runs, outside the timed region: every timed
     run of ours starts from the texts with no cache filled (parsed chunks, section
-    fingerprints, stems, per-document facts)."""
+    fingerprints, stems, per-document facts, word diffs)."""
     clear_cache()
+    clear_word_diffs()
     clear_chunk_cache()
     clear_loaded()
     document._FINGERPRINTS.clear()
