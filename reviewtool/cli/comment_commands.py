@@ -209,4 +209,4 @@ def comments_command(ctx: Context, rev: str | None, draft: str | None, status: s
     for i, (thread, placement) in enumerate(items):
         if i:
             render.print_text("")
-        render.print_text(render.thread_text(thread, placement, doc, v))
+        render.print_hanging(render.thread_text(thread, placement, doc, v))

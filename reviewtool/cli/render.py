@@ -112,6 +112,30 @@ def print_text(text: str | Text, style: str | None = None) -> None:
         output.out().write(clean(text) + ("" if text.endswith("\n") else "\n"))
 
 
+#: Marks after a line's indent that its wrapped rest hangs under: a quoted passage, a reply.
+HANGING_MARKS = ("> ", "↳ ")
+
+
+def print_hanging(text: Text) -> None:
+    """Print *text*, whose lines are indented with spaces, so that a line too long for the
+    terminal wraps under its own start: under its indent, and past a leading ``> `` or ``↳ ``
+    mark (a comment's body stays a block under its header, a quote under its ``>``). Not on a
+    terminal: exactly what :func:`print_text` writes (one line per line, nothing wrapped)."""
+    if not is_terminal():
+        print_text(text)
+        return
+    console = make_console()
+    for line in text.split("\n"):
+        plain = line.plain
+        indent = len(plain) - len(plain.lstrip(" "))
+        hang = indent + next((len(mark) for mark in HANGING_MARKS if plain.startswith(mark, indent)), 0)
+        if hang == len(plain) or hang * 2 > console.width:
+            hang = 0
+        for i, part in enumerate(line[hang:].wrap(console, console.width - hang)):
+            part.rstrip()
+            console.print(Text.assemble(line[:hang] if i == 0 else " " * hang, part), soft_wrap=True)
+
+
 def share_bar(share: float, width: int = 10) -> Text:
     """A small bar for a 0..1 share (prose share, change share)."""
     filled = round(max(0.0, min(1.0, share)) * width)
