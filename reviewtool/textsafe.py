@@ -26,6 +26,7 @@ with ``markup=False``, never through markup strings.)
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
@@ -206,14 +207,31 @@ def json_text(data: Any, default: Callable[[Any], Any] | None = None) -> str:
 
 def json_bytes(data: Any, default: Callable[[Any], Any] | None = None) -> bytes:
     """:func:`json_text` encoded in UTF-8, with the same bytes; when orjson's bytes hold
-    nothing :func:`json_text` would escape (:data:`_JSON_ESCAPES_UTF8`: the usual case) they
+    nothing :func:`json_text` would escape (:func:`_json_escapes_utf8`: the usual case) they
     are returned as they are, never decoded and scanned as text (on a 6.4 MB diff whose text
     holds an emoji, Python keeps it at four bytes a character: decoding, scanning and encoding
     it again took 80 ms)."""
     raw = _orjson_bytes(data, default)
-    if raw is not None and _JSON_ESCAPES_UTF8.search(raw) is None:
+    if raw is not None and not _json_escapes_in(raw):
         return raw
     return json_text(data, default).encode("utf-8")
+
+
+#: Every ASCII byte: what :func:`_json_escapes_in` deletes before it scans.
+_ASCII_BYTES = bytes(range(0x80))
+
+
+def _json_escapes_in(raw: bytes) -> bool:
+    """Whether valid UTF-8 *raw* holds a character :func:`json_text` escapes
+    (:func:`_json_escapes_utf8`), scanning only its non-ASCII bytes.
+
+    DEL is the one such character in ASCII. Every other is a whole multi-byte sequence, and
+    every branch of the pattern starts with a lead byte: in UTF-8 a lead byte never occurs
+    inside a sequence and fixes the sequence's length, so deleting the ASCII bytes (which no
+    sequence holds) leaves each sequence whole, and a branch that matches at a lead byte
+    matches that character alone, as it would in *raw*. A 6.4 MB diff of a book has 13 KB of
+    non-ASCII bytes: 4 ms instead of 24 for the regex over all of it."""
+    return b"\x7f" in raw or _json_escapes_utf8().search(raw.translate(None, _ASCII_BYTES)) is not None
 
 
 def _orjson_bytes(data: Any, default: Callable[[Any], Any] | None) -> bytes | None:
@@ -257,11 +275,14 @@ def _hidden_codepoints() -> Iterator[int]:
         yield from range(lo, hi + 1)
 
 
-#: In UTF-8 JSON from orjson (valid UTF-8: no lone surrogates), what :func:`json_text` would
-#: escape: DEL, the C1 controls and every character :func:`hidden_at` may report. JSON
-#: without any of them is printed as it is.
-_JSON_ESCAPES_UTF8 = re.compile(
-    ("\\x7f|\\xc2[\\x80-\\x9f]|" + _utf8_alternatives(_hidden_codepoints())).encode("latin-1"))
+@functools.cache
+def _json_escapes_utf8() -> re.Pattern[bytes]:
+    """In UTF-8 JSON from orjson (valid UTF-8: no lone surrogates), what :func:`json_text` would
+    escape: DEL, the C1 controls and every character :func:`hidden_at` may report. JSON
+    without any of them is printed as it is. Built on first use (half a millisecond): most
+    commands that import this module print no JSON."""
+    return re.compile(
+        ("\\x7f|\\xc2[\\x80-\\x9f]|" + _utf8_alternatives(_hidden_codepoints())).encode("latin-1"))
 
 
 def _json_escape(ch: str) -> str:

@@ -102,7 +102,7 @@ def test_json_bytes_are_the_json_texts_bytes(text, key):
 @pytest.mark.parametrize("ch", [*HIDDEN, "\x7f", "\x85", "\x9f", "\u200c", "\u200d", "\U000e0067",
                                 "\U000e007f", "\U00013430", "\U0001bca3", "\U0001d173", "\U000e0001"])
 def test_every_character_json_text_escapes_sends_the_bytes_path_to_it(ch):
-    assert textsafe._JSON_ESCAPES_UTF8.search(json.dumps(ch, ensure_ascii=False).encode()) is not None
+    assert textsafe._json_escapes_utf8().search(json.dumps(ch, ensure_ascii=False).encode()) is not None
 
 
 def test_the_bytes_check_covers_every_character_hidden_at_may_report():
@@ -113,7 +113,7 @@ def test_the_bytes_check_covers_every_character_hidden_at_may_report():
             continue
         escaped = json_text(ch) != json.dumps(ch, ensure_ascii=False)
         if escaped:
-            assert textsafe._JSON_ESCAPES_UTF8.search(ch.encode()) is not None, hex(cp)
+            assert textsafe._json_escapes_utf8().search(ch.encode()) is not None, hex(cp)
 
 
 # ---------------------------------------------------------------------------- end to end

@@ -100,3 +100,22 @@ def test_every_command_is_where_the_lazy_list_says():
         module = getattr(command.callback, "__module__", None)
         # doctor is defined in doctor_cli.py and registered by notes_commands.py
         assert module == COMMAND_MODULES[name] or (name, module) == ("doctor", "reviewtool.cli.doctor_cli"), name
+
+
+def test_version_imports_nothing_of_its_own_beyond_click(tmp_path: Path):
+    """Beyond what importing click loads, ``--version`` loads the group and what every command
+    needs (output, pager, errors) and no module of the standard library: not textsafe (its
+    regexes), not dataclasses, not shlex; those come with the commands that use them."""
+    probe = PROBE.replace("m.split('.')[0] for m in sys.modules", "m for m in sys.modules")
+    proc = subprocess.run([sys.executable, "-c", probe, "--version"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=120)
+    loaded = set(json.loads(proc.stderr.strip().splitlines()[-1])["loaded"])
+    click_alone = subprocess.run([sys.executable, "-c", "import sys, click; print(' '.join(sys.modules))"],
+                                 cwd=tmp_path, capture_output=True, text=True, timeout=120, check=True)
+    extra = loaded - set(click_alone.stdout.split()) - {"json", "json.decoder", "json.encoder", "json.scanner",
+                                                          "_json"}  # the probe's own
+    ours = {m for m in extra if m == "reviewtool" or m.startswith("reviewtool.")}
+    assert ours == {"reviewtool", "reviewtool.cli", "reviewtool.cli.commands", "reviewtool.cli.group",
+                    "reviewtool.cli.output", "reviewtool.cli.pager", "reviewtool.errors"}
+    # click's options translate their help through gettext, which imports locale for some languages
+    assert extra - ours <= {"locale", "_locale"}, sorted(extra - ours)

@@ -23,7 +23,6 @@ from reviewtool import __version__
 from reviewtool.cli import output
 from reviewtool.cli.pager import PAGED_COMMANDS, paged
 from reviewtool.errors import ReviewtoolError, UsageError
-from reviewtool.textsafe import one_line
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -87,6 +86,7 @@ class Context:
         a terminal (and in the JSON output as ``draft_source``).
         """
         from reviewtool.draft.discovery import choose_draft
+        from reviewtool.textsafe import one_line
 
         choice = choose_draft(self.repo, draft or self.default_draft, cwd=self.cwd)
         if choice.how != "option" and self.draft_choice != choice and sys.stderr.isatty():
@@ -199,6 +199,8 @@ def _flush_cache() -> None:
 
 def fail(message: str, code: int = 1) -> None:
     """Print ``reviewtool: error: MESSAGE`` on stderr and exit with *code*."""
+    from reviewtool.textsafe import one_line  # here: a run that succeeds shows no untrusted text from here
+
     click.echo(f"reviewtool: error: {one_line(message)}", err=True)
     raise SystemExit(code)
 

@@ -18,19 +18,22 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any, TextIO
 
-from reviewtool.textsafe import json_bytes, json_text
 
-
-@dataclass(frozen=True)
 class Destination:
-    """A stream standing for a terminal: its width and colour system (Rich's names)."""
+    """A stream standing for a terminal: its width and colour system (Rich's names).
 
-    file: TextIO
-    width: int
-    color_system: str | None
+    A plain class, not a dataclass: every command imports this module, and building a
+    dataclass (importing :mod:`dataclasses`, generating its methods) cost a millisecond
+    of every start-up."""
+
+    __slots__ = ("color_system", "file", "width")
+
+    def __init__(self, file: TextIO, width: int, color_system: str | None) -> None:
+        self.file = file
+        self.width = width
+        self.color_system = color_system
 
 
 _DESTINATION: Destination | None = None
@@ -69,6 +72,8 @@ def emit_json(data: Any) -> None:
     A stream that encodes UTF-8 and has a byte buffer (stdout, the pager's pipe) gets the
     bytes of :func:`reviewtool.textsafe.json_bytes` (the same bytes, never decoded when
     nothing needs escaping); any other stream gets the text."""
+    from reviewtool.textsafe import json_bytes, json_text  # here: --version and --help print no JSON
+
     stream = out()
     buffer = getattr(stream, "buffer", None)
     if buffer is not None and _utf8(getattr(stream, "encoding", None)):

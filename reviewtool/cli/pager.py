@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import io
 import os
-import shlex
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -51,6 +50,8 @@ def _click_form(command: str) -> str:
     """*command* as click reads ``PAGER`` (split into words, run without a shell): as it is
     when it is plain words, else wrapped in ``sh -c`` (pipes, redirections, quotes, variables)."""
     if set(command) & _SHELL_SYNTAX:
+        import shlex
+
         return f"sh -c {shlex.quote(command)}"
     return command
 

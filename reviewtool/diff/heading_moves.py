@@ -16,7 +16,6 @@ such merge or split for a reader: "heading “Cargo config” removed: 120 words
 from __future__ import annotations
 
 from reviewtool.diff.section_pairs import STATUSES, Alignment, SectionPair
-from reviewtool.diff.word_diff import word_diff
 from reviewtool.draft.document import Document, Section, count_words
 from reviewtool.wording import counted
 
@@ -30,6 +29,8 @@ def _body(doc: Document, section: Section) -> str:
 
 
 def _changed(old: str, new: str) -> int:
+    from reviewtool.diff.word_diff import word_diff  # here: heading_note (the view of a stored diff) needs none
+
     wd = word_diff(old, new)
     return wd.words_added + wd.words_removed
 

@@ -31,14 +31,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from reviewtool.diff.align import align
-from reviewtool.diff.heading_moves import absorb_headings
-from reviewtool.diff.markup import edge_whitespace_changed, markup_changes
 from reviewtool.diff.paragraphs import Row
 from reviewtool.diff.section_pairs import STATUSES, Alignment, SectionPair
-from reviewtool.diff.word_diff import word_diff
 from reviewtool.diff.word_ops import WordDiff
 from reviewtool.draft.document import Document, Section
+
+# The stages that compute a diff (align, heading_moves, markup, word_diff) are imported by
+# the functions that run them: a diff read from the cache (reviewtool.diff.stored_diff) only
+# needs the classes below, and importing the aligner and the word differ was a tenth of a
+# warm book diff.
 
 
 def section_text(doc: Document, section: Section, plain: bool = False) -> str:
@@ -222,6 +223,9 @@ def diff_pairs(old: Document, new: Document,
 
     An ``unchanged`` pair whose source differs (markup only) is a change.
     """
+    from reviewtool.diff.markup import markup_changes
+    from reviewtool.diff.word_diff import word_diff
+
     changes: list[SectionChange] = []
     unchanged: list[SectionChange] = []
     for pair in pairs:
@@ -249,6 +253,11 @@ def diff_documents(old: Document, new: Document) -> DocumentDiff:
     texts differ but no pair changed, the pairs whose sources differ in the blank lines
     at their edges are changes (``whitespace``): a changed text is never "no change".
     """
+    from reviewtool.diff.align import align
+    from reviewtool.diff.heading_moves import absorb_headings
+    from reviewtool.diff.markup import edge_whitespace_changed
+    from reviewtool.diff.word_diff import word_diff
+
     alignment = absorb_headings(align(old, new))
     changes, unchanged = diff_pairs(old, new, alignment.pairs)
     if not changes and old.text != new.text:

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reviewtool.diff.section_diff import diff_documents
 from reviewtool.draft import stored_document
 from reviewtool.draft.cache import source_fingerprint
 from reviewtool.draft.document import Document
@@ -84,6 +83,8 @@ def change_counts(old: Document, new: Document) -> ChangeCounts:
     """The counts of the section diff from *old* to *new*; a function of the two texts only."""
     if old.text == new.text:
         return ChangeCounts(0, 0, 0, 0)
+    from reviewtool.diff.section_diff import diff_documents  # here: change_fingerprint's users may not diff
+
     diff = diff_documents(old, new)
     moved = sum(1 for c in diff.changes
                 if not c.markup and set(c.status) <= _MOVE_STATUSES and (c.word_diff is None or c.word_diff.is_equal))
