@@ -40,6 +40,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,8 +48,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from reviewtool.diff.align import align, clear_cache  # noqa: E402
-from reviewtool.diff.section_diff import diff_documents, diff_pairs  # noqa: E402
+from reviewtool.diff.section_diff import diff_documents, diff_pairs, pair_texts  # noqa: E402
 from reviewtool.diff.word_diff import clear_word_diffs  # noqa: E402
+from reviewtool.diff.word_tokens import tokenize  # noqa: E402
 from reviewtool.draft import document  # noqa: E402
 from reviewtool.draft.chunks import clear_chunk_cache  # noqa: E402
 from reviewtool.draft.document import parse  # noqa: E402
@@ -369,14 +371,28 @@ def measure(tools: dict[str, Callable[[], object]], runs: int) -> dict[str, Timi
     return timings
 
 
+def difflib_alone(old_doc, new_doc, pairs) -> None:
+    """A reference for the word diff: one plain ``SequenceMatcher`` (``autojunk=False``) over the
+    word and punctuation tokens of each changed pair of sections, and its opcodes; nothing else
+    (no whitespace kept, no clean-up, no counts). Our word diff matches unique words first and
+    runs difflib only between them, so it may cost less than this; it says what difflib itself
+    costs on the same pairs."""
+    for pair in pairs:
+        if pair.changed and pair.old is not None and pair.new is not None:
+            a, b = pair_texts(old_doc, new_doc, pair)
+            SequenceMatcher(None, [t for t in tokenize(a) if not t.isspace()],
+                            [t for t in tokenize(b) if not t.isspace()], autojunk=False).get_opcodes()
+
+
 def phases(old_text: str, new_text: str, runs: int) -> dict[str, float]:
-    """Median CPU time of each phase: parse (both versions), align, word diff; and,
-    within parse, markdown-it's own parse of both texts (the floor we build on).
+    """Median CPU time of each phase: parse (both versions), align, word diff; and two
+    references: markdown-it's own parse of both texts (the floor we build on), and difflib
+    alone on the changed pairs (:func:`difflib_alone`).
 
     Every run starts from fresh documents and empty caches, so per-document
     caches filled by one phase are paid for in the run that fills them.
     """
-    times: dict[str, list[float]] = {"parse": [], "align": [], "word diff": [], "markdown-it": []}
+    times: dict[str, list[float]] = {"parse": [], "align": [], "word diff": [], "markdown-it": [], "difflib": []}
     for _ in range(runs + 1):
         _cold()
         start = time.process_time()
@@ -388,8 +404,10 @@ def phases(old_text: str, new_text: str, runs: int) -> dict[str, float]:
         done = time.process_time()
         document.MARKDOWN.parse(old_text), document.MARKDOWN.parse(new_text)
         md_done = time.process_time()
+        difflib_alone(old_doc, new_doc, alignment.pairs)
+        difflib_done = time.process_time()
         for name, value in (("parse", parsed - start), ("align", aligned - parsed), ("word diff", done - aligned),
-                            ("markdown-it", md_done - done)):
+                            ("markdown-it", md_done - done), ("difflib", difflib_done - md_done)):
             times[name].append(value)
     return {name: statistics.median(values[1:]) for name, values in times.items()}  # first run: warm-up
 
@@ -447,6 +465,9 @@ def bench(n_words: int, runs: int, target: float, tmp: Path) -> bool:
     print(f"  phases (CPU): parse {phase['parse'] * 1000:.1f} ms (markdown-it alone "
           f"{phase['markdown-it'] * 1000:.1f} ms), align {phase['align'] * 1000:.1f} ms, "
           f"word diff {phase['word diff'] * 1000:.1f} ms")
+    print(f"  reference (CPU): difflib alone on the changed pairs' tokens {phase['difflib'] * 1000:.1f} ms "
+          f"(one SequenceMatcher a pair, no clean-up: our word diff {phase['word diff'] * 1000:.1f} ms); "
+          f"markdown-it alone {phase['markdown-it'] / git.cpu:.2f}x git CPU")
     print(f"  changed words, body: truth {truth.body_words:,}; reviewtool {ours_body:,} "
           f"(+{diff.words_added:,} -{diff.words_removed:,}, {error * 100:+.1f}%: "
           f"{'ok' if error <= 0.10 else 'MISSED'} within 10%)")
