@@ -8,19 +8,14 @@ from reviewtool.review.workflow import Person
 from reviewtool.review.workflow_store import WorkflowStore
 from reviewtool.tui.withdraw_dialog import WithdrawRequestScreen, takeable
 from tests.tui.helpers import record_notifications, screen_text, settle, type_text
-from tests.tui.test_workflow import BEN, ME, versions, workflow
+from tests.tui.test_workflow import BEN, ME, versions, workflow, write_as
 
 CY = ("Cy Other", "cy@example.org")
 
 
 def ask(path, identity, index, reviewers, body=""):
     """*identity* asks *reviewers* to review committed version *index* (0: newest), outside the app."""
-    repo, _, committed = versions(path)
-    try:
-        WorkflowStore(ReviewStore(repo, identity=identity)).request_review(committed[index], reviewers, body)
-        return committed[index]
-    finally:
-        repo.close()
+    return write_as(path, identity, index, lambda store, version: store.request_review(version, reviewers, body))
 
 
 async def test_withdraw_one_request_then_decline_the_other(make_app, demo):

@@ -35,14 +35,20 @@ def versions(path):
     return repo, history, [v for v in history.versions if not v.is_worktree]
 
 
-def submit(path, identity, index, verdict, body=""):
-    """Submit *verdict* on committed version *index* (0: newest) as *identity*, outside the app."""
+def write_as(path, identity, index, write):
+    """``write(store, version)`` as *identity* on committed version *index* (0: newest), outside
+    the app, with the workflow store of the repository at *path*; returns the version."""
     repo, _, committed = versions(path)
     try:
-        WorkflowStore(ReviewStore(repo, identity=identity)).submit_verdict(committed[index], verdict, body)
+        write(WorkflowStore(ReviewStore(repo, identity=identity)), committed[index])
         return committed[index]
     finally:
         repo.close()
+
+
+def submit(path, identity, index, verdict, body=""):
+    """Submit *verdict* on committed version *index* (0: newest) as *identity*, outside the app."""
+    return write_as(path, identity, index, lambda store, version: store.submit_verdict(version, verdict, body))
 
 
 async def test_verdict_dialog_approves_the_selected_version(make_app, demo):
