@@ -52,6 +52,8 @@ from __future__ import annotations
 import re
 import zlib
 from dataclasses import dataclass, field
+from itertools import accumulate, compress, repeat
+from operator import attrgetter, methodcaller
 from typing import TYPE_CHECKING, Any
 
 from reviewtool.draft.blocks import Block, blocks_of, joined_list, list_words
@@ -68,6 +70,7 @@ if TYPE_CHECKING:
 #: emphasis, code, a link, a rule, a fence, HTML, a table (found after a newline: a literal
 #: start, which the regex engine finds at C speed; the first chunk starts at 0 anyway).
 _CHUNK_START = re.compile(r"\n(?=#{1,6}(?:[ \t\n]|$))|\n\n(?=[^\s>\-+*\d]|[-+*]\S|\d+[^\s\d.)]|\d{1,9}[.)]\S)")
+_END = methodcaller("end")
 #: Distinct chunks kept per process (a 10,000-word essay has about 200).
 CHUNK_CACHE_SIZE = 16384
 #: Chunks longer than this are parsed but not kept (one huge chunk would crowd the cache).
@@ -98,6 +101,8 @@ class _Chunk:
     _at: dict[int, tuple[Block, ...]] = field(default_factory=dict, compare=False)
     #: The labels of a text's reference definitions -> those this chunk's text mentions.
     _mentions: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict, compare=False)
+    #: What :mod:`reviewtool.draft.assembly` reads of it, once (its one item, when computed).
+    facts: list[Any] = field(default_factory=list, compare=False)
 
     def at(self, line: int) -> tuple[Block, ...]:
         """The blocks with their lines counted from the text's start, the chunk starting at *line*."""
@@ -128,6 +133,14 @@ def read_blocks(source: str) -> list[Block]:
     return blocks
 
 
+def read_chunks(source: str) -> tuple[list[str], list[int], list[_Chunk]]:
+    """*source*'s chunks as parsed within the whole text (see :func:`read_blocks`, which
+    moves their blocks to their lines): their texts, their first lines, the chunks.
+    A text with a carriage return is one chunk."""
+    texts, lines, found, _ = _read(source)
+    return texts, lines, found
+
+
 def read_features(source: str) -> Features:
     """The markup features of Markdown *source* (:mod:`reviewtool.draft.markup_features`),
     equal to those of one parse of the whole text, from the same parsed chunks as
@@ -140,19 +153,48 @@ def read_features(source: str) -> Features:
 def _resolved(source: str) -> tuple[list[tuple[int, _Chunk]], dict[str, Any]]:
     """*source*'s chunks as parsed within the whole text (``(first line, chunk)``), and the
     text's link reference definitions (label -> markdown-it's entry; the first one wins)."""
+    _, lines, found, references = _read(source)
+    return list(zip(lines, found)), references
+
+
+def _read(source: str) -> tuple[list[str], list[int], list[_Chunk], dict[str, Any]]:
+    """*source*'s chunks (texts, first lines, each as parsed within the whole text) and its
+    link reference definitions (label -> markdown-it's entry; the first one wins)."""
     if "\r" in source:
         whole = _parse_chunk(source, None)
-        return [(0, whole)], whole.references
-    chunks = _join_open_ends(_cut(source))
+        return [source], [0], [whole], whole.references
+    texts, lines, found = _joined(_cut(source))
+    references = _references(found)
+    if references:
+        found = _referenced(texts, found, references)
+    return texts, lines, found, references
+
+
+def _references(found: list[_Chunk]) -> dict[str, Any]:
+    """The link reference definitions of chunks in text order (the first one of a label wins)."""
     references: dict[str, Any] = {}
-    for _, _, chunk in chunks:
-        if chunk.references:
-            for label, ref in chunk.references.items():
-                references.setdefault(label, ref)
-    if not references:
-        return [(line, chunk) for _, line, chunk in chunks], references
+    for chunk in compress(found, map(_LABELS, found)):
+        for label, ref in chunk.references.items():
+            references.setdefault(label, ref)
+    return references
+
+
+def _referenced(texts: list[str], found: list[_Chunk], references: dict[str, Any]) -> list[_Chunk]:
+    """Each chunk as parsed with the text's *references* (:func:`_with_references`); a chunk
+    that neither mentions nor defines a label is itself (asked of it once per label set)."""
     labels = tuple(sorted(references))
-    return [(line, _with_references(text, chunk, references, labels)) for text, line, chunk in chunks], references
+    result = []
+    for text, chunk in zip(texts, found):
+        mentioned = chunk._mentions.get(labels)
+        if mentioned == () and not chunk.labels:
+            result.append(chunk)
+        else:
+            result.append(_with_references(text, chunk, references, labels))
+    return result
+
+
+_LABELS = attrgetter("labels")
+_OPEN_END = attrgetter("open_end")
 
 
 def _with_references(text: str, chunk: _Chunk, references: dict[str, Any], labels: tuple[str, ...]) -> _Chunk:
@@ -173,34 +215,49 @@ def _with_references(text: str, chunk: _Chunk, references: dict[str, Any], label
     return _chunk(text, {label: references[label] for label in mentioned})
 
 
-def _cut(source: str) -> list[tuple[str, int]]:
-    """*source* cut where a chunk may start (:data:`_CHUNK_START`): ``(chunk text, its first line)``."""
-    starts = [0, *(m.end() for m in _CHUNK_START.finditer(source))]
-    pieces: list[tuple[str, int]] = []
-    line = 0
-    starts.append(len(source))
-    for k in range(len(starts) - 1):
-        text = source[starts[k] : starts[k + 1]]
-        pieces.append((text, line))
-        line += text.count("\n")
-    return pieces
+def _cut(source: str) -> list[str]:
+    """*source* cut where a chunk may start (:data:`_CHUNK_START`): the chunks' texts (one
+    empty text for an empty *source*)."""
+    ends = list(map(_END, _CHUNK_START.finditer(source)))
+    return list(map(source.__getitem__, map(slice, [0, *ends], [*ends, len(source)])))
 
 
-def _join_open_ends(pieces: list[tuple[str, int]]) -> list[tuple[str, int, _Chunk]]:
+def _joined(texts: list[str]) -> tuple[list[str], list[int], list[_Chunk]]:
     """Parse each piece (from the cache when seen before), joining a piece whose end is open
-    with the next one until the joined chunk ends closed (or the text ends)."""
-    result: list[tuple[str, int, _Chunk]] = []
+    with the next one until the joined chunk ends closed (or the text ends): the chunks'
+    texts, first lines and parsed chunks. A piece an open end swallows is not parsed alone."""
+    lines = list(accumulate(map(str.count, texts, repeat("\n")), initial=0))
+    found = _CHUNKS.get_many(list(zip(texts, repeat(None))))
+    # Pieces to look at in order: those not in the cache, and those whose end is open.
+    todo = list(compress(range(len(found)), map(getattr, found, repeat("open_end"), repeat(True))))
+    if not todo:
+        lines.pop()
+        return texts, lines, found  # type: ignore[return-value]  # none is missing
+    out_texts: list[str] = []
+    out_lines: list[int] = []
+    out: list[_Chunk] = []
     k = 0
-    while k < len(pieces):
-        text, line = pieces[k]
-        chunk = _chunk(text, None)
-        while chunk.open_end and k + 1 < len(pieces):
-            k += 1
-            text += pieces[k][0]
+    for i in todo:
+        if i < k:
+            continue  # swallowed by an open end before it
+        out_texts += texts[k:i]
+        out_lines += lines[k:i]
+        out += found[k:i]  # type: ignore[arg-type]
+        first = i
+        text = texts[i]
+        chunk = found[i] or _chunk(text, None)
+        while chunk.open_end and i + 1 < len(texts):
+            i += 1
+            text += texts[i]
             chunk = _chunk(text, None)
-        result.append((text, line, chunk))
-        k += 1
-    return result
+        out_texts.append(text)
+        out_lines.append(lines[first])
+        out.append(chunk)
+        k = i + 1
+    out_texts += texts[k:]
+    out_lines += lines[k:-1]
+    out += found[k:]  # type: ignore[arg-type]  # past the last piece to look at: all found
+    return out_texts, out_lines, out
 
 
 def _chunk(text: str, references: dict[str, Any] | None) -> _Chunk:

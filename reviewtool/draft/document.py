@@ -26,7 +26,7 @@ The rules are documented in ``docs/sections.md``.
 
 from __future__ import annotations
 
-import bisect
+import functools
 import hashlib
 import re
 import unicodedata
@@ -37,11 +37,10 @@ from itertools import accumulate
 from typing import Any
 
 from reviewtool.collector import collector_paused
-from reviewtool.draft.chunks import read_blocks
+from reviewtool.draft.assembly import raw_sections
 from reviewtool.draft.front_matter import load_fields
 from reviewtool.draft.markdown import inline_plain as inline_plain  # re-exported: coverage reads it here
 from reviewtool.draft.markdown import markdown
-from reviewtool.draft.outline_rules import outline_verdict
 
 # Re-exported: the word rules live in text_rules; many modules know them from here.
 from reviewtool.draft.text_rules import MAX_TITLE_WORDS as MAX_TITLE_WORDS
@@ -68,6 +67,7 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+@functools.lru_cache(maxsize=8192)
 def slugify(title: str) -> str:
     """A GitHub-style slug: lowercase, punctuation dropped, spaces to hyphens."""
     text = unicodedata.normalize("NFKC", title).lower().strip()
@@ -368,116 +368,75 @@ def parse(text: str, path: str | None = None) -> Document:
 
 
 def _parse(text: str, path: str | None) -> Document:
-    lines = _Lines(text)
     problems: list[str] = []
     fm_lines = 0
     fm_fields: dict[str, Any] = {}
-    fm = _front_matter(text, lines)
-    if fm is not None:
-        fm_lines, fm_fields, fm_problems = fm
-        problems.extend(fm_problems)
-    if fm_lines:
-        # Blank the front matter for markdown-it so its line numbers stay valid.
-        md_source = "\n" * fm_lines + text[lines.offset(fm_lines):]
+    if text.startswith(("---", _BOM + "---")):  # else no front matter (see _front_matter)
+        lines = _Lines(text)
+        fm = _front_matter(text, lines)
+        if fm is not None:
+            fm_lines, fm_fields, fm_problems = fm
+            problems.extend(fm_problems)
+        if fm_lines:
+            # Blank the front matter for markdown-it so its line numbers stay valid.
+            md_source = "\n" * fm_lines + text[lines.offset(fm_lines):]
+        else:
+            md_source = text.removeprefix(_BOM)
+        count = lines.count
     else:
         md_source = text.removeprefix(_BOM)  # no newline in a BOM: line numbers unchanged
-    blocks = read_blocks(md_source)
-
-    # Raw section starts, in line order: front matter, preamble, headings.
-    raw: list[dict[str, Any]] = []
-    if fm_lines:
-        raw.append({"line": 0, "kind": "frontmatter", "level": 0, "title": "Front matter", "body_line": fm_lines})
-    if blocks and blocks[0].kind != "heading":
-        # Content before the first heading.
-        raw.append({"line": fm_lines, "kind": "preamble", "level": 0, "title": "Preamble", "body_line": fm_lines})
-    for block in blocks:
-        if block.kind == "heading":
-            raw.append({"line": block.line_start, "kind": "heading", "level": block.level,
-                        "title": block.title, "body_line": block.line_end})
+        if "\r" in text:
+            count = _Lines(text).count
+        else:
+            count = text.count("\n") + (0 if text.endswith("\n") else 1) if text else 0
+    raw = raw_sections(md_source, fm_lines, count)
     if not raw and text:
         # Only blank lines or link reference definitions: one empty preamble.
-        raw.append({"line": 0, "kind": "preamble", "level": 0, "title": "Preamble", "body_line": 0})
+        raw.append((0, "preamble", 0, "Preamble", 0, 0, None, 0, 0, ""))
+    # Offsets in the text: the parsed source differs from it by its first lines only (a
+    # byte order mark in line 0, or the front matter's lines blanked), where no section
+    # starts but at line 0, and no body (the front matter's starts after its lines).
+    delta = len(text) - len(md_source)
+    starts = [r[4] + delta if r[0] else 0 for r in raw]
+    starts[0:1] = [0]
 
-    # Outline lists at the end of a heading's (or the preamble's) body. One
-    # sweep: the owners and the blocks are both in line order.
-    owners = [r for r in raw if r["kind"] in ("heading", "preamble")]
-    outline_raw: list[dict[str, Any]] = []
-    cut: set[int] = set()  # indices of list blocks cut into outline sections
-    bi = 0
-    for j, owner in enumerate(owners):
-        next_line = owners[j + 1]["line"] if j + 1 < len(owners) else lines.count
-        body: list[int] = []
-        while bi < len(blocks) and blocks[bi].line_start < next_line:
-            if blocks[bi].kind != "heading" and blocks[bi].line_start >= owner["body_line"]:
-                body.append(bi)
-            bi += 1
-        trailing: list[int] = []
-        for b_index in reversed(body):
-            if blocks[b_index].kind != "list":
-                break
-            trailing.insert(0, b_index)
-        items = [it for b_index in trailing for it in blocks[b_index].items]
-        if not items:
-            continue
-        before = body.index(trailing[0]) - 1
-        lead = blocks[body[before]] if before >= 0 and blocks[body[before]].kind == "paragraph" else None
-        attached = lead is not None and lead.line_end >= blocks[trailing[0]].line_start
-        if outline_verdict(items, [blocks[b_index].role for b_index in trailing],
-                           lead.plain if lead is not None else None, attached,
-                           whole_body=len(trailing) == len(body) and owner["kind"] == "heading"):
-            continue  # not an outline: the lists stay body text (see outline_rules)
-        cut.update(trailing)
-        base_level = owner["level"] if owner["kind"] == "heading" else 0
-        for item in items:
-            outline_raw.append({"line": item.line_start, "kind": "outline", "level": base_level + 1,
-                                "title": " ".join(item.title.split()),
-                                "subpoints": [SubPoint(*p) for p in item.subpoints],
-                                "owner_line": owner["line"]})
-    raw.extend(outline_raw)
-    raw.sort(key=lambda r: (r["line"], 0 if r["kind"] == "frontmatter" else 1))
-
-    # Cut spans: each section starts at its line; the first starts at offset 0.
     sections: list[Section] = []
-    for i, r in enumerate(raw):
-        start = 0 if i == 0 else lines.offset(r["line"])
-        end = len(text) if i + 1 == len(raw) else lines.offset(raw[i + 1]["line"])
-        line_end = lines.count if i + 1 == len(raw) else raw[i + 1]["line"]
-        if r["kind"] == "outline":
-            body_start = min(end, lines.offset(r["line"] + 1))
-        elif r["kind"] == "preamble":
+    last = len(raw) - 1
+    for i, (line, kind, level, title, _, body, subpoints, prose, words, plain) in enumerate(raw):
+        start = starts[i]
+        if i == last:
+            end = len(text)
+            line_end = count
+        else:
+            end = starts[i + 1]
+            line_end = raw[i + 1][0]
+        if kind == "outline":
+            body_start = min(end, body + delta)
+        elif kind == "preamble":
             body_start = start
         else:
-            body_start = min(end, max(start, lines.offset(r["body_line"])))
-        sec = Section(key="", title=r["title"], kind=r["kind"], level=r["level"], start=start, end=end,
-                      line_start=r["line"] if i else 0, line_end=line_end, body_start=body_start, index=i)
-        if r["kind"] == "outline":
-            sec.subpoints = r["subpoints"]
-        if r["kind"] == "frontmatter":
-            sec.fields = fm_fields
-        sections.append(sec)
-
-    # Words: a block belongs to the section whose own span holds its first line.
-    plains: list[list[str]] = [[] for _ in sections]
-    line_starts = [s.line_start for s in sections]
-    for b_index, b in enumerate(blocks):
-        if b.kind == "heading" or b_index in cut or not sections:
-            continue
-        owner_index = max(0, bisect.bisect_right(line_starts, b.line_start) - 1)
-        sec = sections[owner_index]
-        if sec.kind in ("frontmatter", "outline"):
-            continue
-        sec.prose_words += b.prose_words
-        sec.words += b.prose_words + b.other_words
-        plains[owner_index].append(b.plain)
-    for i, sec in enumerate(sections):
-        if sec.kind == "outline":
+            body_start = min(end, max(start, body + delta))
+        sec = Section(key="", title=title, kind=kind, level=level, start=start, end=end,
+                      line_start=line if i else 0, line_end=line_end, body_start=body_start, index=i)
+        if subpoints is not None:
             # An outline item's words are its title and its sub-points.
-            sec.words = count_words(sec.title) + sum(count_words(p.text) for p in sec.subpoints)
-            sec.outline_words = sec.words
-            sec.prose_words = 0
-            plains[i] = [sec.title, *(p.text for p in sec.subpoints)]
-        sec.plain = "\n".join(p for p in plains[i] if p)
+            sec.subpoints = [SubPoint(*p) for p in subpoints]
+            sec.words = sec.outline_words = count_words(title) + sum(count_words(p.text) for p in sec.subpoints)
+            sec.plain = "\n".join(p for p in [title, *(p.text for p in sec.subpoints)] if p)
+        else:
+            sec.words = words
+            sec.prose_words = prose
+            sec.plain = plain
+            if kind == "frontmatter":
+                sec.fields = fm_fields
+        sections.append(sec)
+    _link(sections)
+    return Document(text=text, sections=sections, problems=problems, path=path)
 
+
+def _link(sections: list[Section]) -> None:
+    """Nest *sections* (in document order), give them their keys, their children, their
+    spans and words with their children."""
     # Nesting by level. Front matter and preamble are roots; the preamble holds
     # only the outline items of its own list; an outline item never holds a
     # heading (its list ends its owner's body, so a following heading of any
@@ -529,5 +488,3 @@ def _parse(text: str, path: str | None) -> Document:
         sec = sections[i]
         sec.end_all = max([sec.end, *(sections[k].end_all for k in kids[i])])
         sec.words_all = sec.words + sum(sections[k].words_all for k in kids[i])
-
-    return Document(text=text, sections=sections, problems=problems, path=path)

@@ -1,0 +1,89 @@
+"""The sections assembled from each chunk's facts equal the plain parse's.
+
+:func:`reviewtool.draft.document.parse` assembles a version's sections from facts kept per
+parsed chunk (:mod:`reviewtool.draft.assembly`); :func:`tests.plain_parse.plain_parse` is the
+parse as it was, over every block of the text moved to its line. Compared field by field
+(``to_dict`` with the text, the plain texts, the sub-points and the fingerprint hashes) on
+generated Markdown (outline lists at chunk edges, lists over several chunks, front matter,
+byte order marks, carriage returns, setext headings) and on every version of the RFC corpus,
+each text met with the chunk caches warm from other texts and again cold.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reviewtool.draft.chunks import clear_chunk_cache
+from reviewtool.draft.document import Document, parse
+from tests.plain_parse import plain_parse
+from tests.test_chunks import LINES, LIST_LINES, _corpus_texts, every_item_a_cut
+
+
+def facts(doc: Document) -> list:
+    return [doc.problems, doc.fingerprint_hashes, doc.to_dict(with_text=True),
+            [dataclasses.asdict(s) for s in doc.sections]]
+
+
+def check(text: str) -> None:
+    assert facts(parse(text)) == facts(plain_parse(text)), text
+
+
+#: Lines of outlines and of what may end a section's body: headings of every kind, short
+#: and long items, sub-points, lead-in paragraphs, links, metadata.
+OUTLINE_LINES = [
+    "# Title", "## Part", "### Deep", "Setext", "===", "---", "- Short point", "- Another point",
+    "  - a sub-point", "    - deeper sub-point", "- A much longer item that reads as a sentence, not a title.",
+    "1. First step", "2. Second step", "* [link](x)", "- Key: value", "Lead-in:", "The reasons are:",
+    "Plain paragraph.", "", "", "", "> quote", "```", "code", "- ", "+ plus item", "<div>", "</div>",
+]
+
+
+@settings(max_examples=400)
+@given(st.lists(st.sampled_from(OUTLINE_LINES + LINES + LIST_LINES), max_size=40), st.booleans(),
+       st.sampled_from(["", "---\ntitle: T\n---\n", "\ufeff", "---\nx: [\n---\n", "---\nunclosed\n"]))
+def test_assembled_sections_equal_the_plain_parse(lines: list[str], trailing_newline: bool, head: str):
+    text = head + "\n".join(lines) + ("\n" if trailing_newline else "")
+    check(text)
+    check(text.replace("\n", "\r\n"))
+
+
+@given(st.lists(st.sampled_from(OUTLINE_LINES + LIST_LINES), max_size=30))
+def test_assembled_sections_with_lists_cut_at_their_items(lines: list[str]):
+    text = "# Outline\n\n" + "\n".join(lines) + "\n"
+    with every_item_a_cut():
+        clear_chunk_cache()
+        check(text)
+        check("Intro\n\n" + text)
+    clear_chunk_cache()
+    check(text)
+
+
+@pytest.mark.parametrize("text", [
+    "", "\n", "x", "# Only a heading", "\ufeff# BOM heading\n\nText.\n", "[foo]: /url\n", "\n\n[foo]: /url\n\n",
+    "---\ntitle: Only front matter\n---\n", "---\ntitle: T\n---", "---\na: 1\n---\n# H\n\n- One\n- Two\n",
+    "---\na: 1\n---\nPreamble text.\n\n- One\n- Two\n",
+    "# H\n\n- One\n- Two\n\n# I\n\n- Three\n", "# H\nLead-in:\n- One\n- Two\n",
+    "# H\n\nText.\n\n- One\n\n- Two\n\nMore [link](x).\n\n- Three\n- Four\n",
+    "# H\n\n- One\n  - sub\n- Two\n\n```\ncode\n\nmore\n```\n\n- Three\n- Four",
+    "# H\r\n\r\n- One\r\n- Two\r\n", "\ufeff- Short point\n- Short point", "\ufeff- A\n- B\n\n# H\n\n- C\n- D\n", "Title\n===\n\n- a\n- b\n", "# H\n\n1. One\n2. Two\n\n- Three\n",
+])
+def test_edge_cases(text: str):
+    clear_chunk_cache()
+    check(text)
+    check(text)  # the chunks met again
+
+
+@pytest.mark.slow
+def test_every_version_of_the_rfc_corpus(tmp_path: Path):
+    texts = _corpus_texts(tmp_path)
+    clear_chunk_cache()
+    for text in texts:
+        check(text)
+    clear_chunk_cache()
+    for text in reversed(texts):
+        check(text)
