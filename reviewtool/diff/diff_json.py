@@ -32,14 +32,29 @@ from reviewtool.diff.view import SectionView, section_views
 
 def row_json(row: Row, index: int) -> dict[str, Any]:
     """One paragraph row: its index in the section, whether it changed, both texts, its operations
-    (those with text: a row cut from the section's stream may hold empty ones)."""
+    (those with text: a row cut from the section's stream may hold empty ones).
+
+    The same as ``Row.changed``, ``Row.old_text if Row.has_old`` (and so on) and
+    ``WordOp.to_dict``, in one pass over the operations (a book's diff has thousands of rows):
+    a side has text when its joined text has a non-space character, as ``has_old`` asks of
+    each operation's (``str.strip`` and the regex ``\\S`` use the same Unicode whitespace);
+    tests/test_fast_paths_view.py compares the two."""
+    changed = False
+    ops = []
+    for kind, old, new in row.ops:
+        if kind != "equal":
+            changed = True
+        if old or new:
+            ops.append({"op": kind, "old": old, "new": new})
+    old_text = "".join([op[1] for op in row.ops])
+    new_text = "".join([op[2] for op in row.ops])
     return {
         "row": index,
-        "changed": row.changed,
+        "changed": changed,
         "blank_before": row.blank_before,
-        "old": row.old_text if row.has_old else None,
-        "new": row.new_text if row.has_new else None,
-        "ops": [op.to_dict() for op in row.ops if op.old or op.new],
+        "old": old_text.strip("\r\n") if old_text.strip() else None,
+        "new": new_text.strip("\r\n") if new_text.strip() else None,
+        "ops": ops,
     }
 
 

@@ -68,15 +68,15 @@ def change_spans(rows: Sequence[Row]) -> list[tuple[int, int]]:
 
 
 def collapse(rows: Sequence[Row], context: int | None = DEFAULT_CONTEXT,
-             expanded: Collection[int] = ()) -> list[Row | Gap]:
+             expanded: Collection[int] = (), spans: Sequence[tuple[int, int]] | None = None) -> list[Row | Gap]:
     """*rows* with the unchanged runs farther than *context* rows from any change collapsed
     into :class:`Gap` s (none when *context* is None). A gap whose first row is in
-    *expanded* is shown in full."""
+    *expanded* is shown in full. *spans*: :func:`change_spans` of *rows*, when known."""
     if context is None:
         return list(rows)
     context = max(0, context)
     keep = [False] * len(rows)
-    for start, stop in change_spans(rows):
+    for start, stop in change_spans(rows) if spans is None else spans:
         for i in range(max(0, start - context), min(len(rows), stop + context)):
             keep[i] = True
     out: list[Row | Gap] = []

@@ -53,7 +53,7 @@ class SectionView:
 
     def items(self, context: int | None = DEFAULT_CONTEXT, expanded: Collection[int] = ()) -> list[Row | Gap]:
         """The rows with unchanged runs collapsed (:func:`reviewtool.diff.hunks.collapse`)."""
-        return collapse(self.rows, context, expanded) if self.has_text else []
+        return collapse(self.rows, context, expanded, self.spans) if self.has_text else []
 
     def side_items(self, context: int | None = DEFAULT_CONTEXT,
                    expanded: Collection[int] = ()) -> list[SideRow | Gap]:

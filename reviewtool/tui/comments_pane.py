@@ -117,17 +117,27 @@ class CommentsPane(OptionList):
         self.now = now
         self.threads: list[tuple[Thread, Placement]] = []
         self.note = ""
+        #: The message shown when the pane lists no thread (None: it lists threads, or nothing yet).
+        self._empty_shown: str | None = None
 
     def show(self, placed: list[tuple[Thread, Placement]], titles: dict[str, str], note: str = "") -> None:
         """Show *placed* ``(thread, placement)`` pairs; *titles* maps section keys to titles."""
+        message = note or "no comments here — press c to add one"
+        if not placed and self._empty_shown == message:
+            # The same empty pane: clearing and filling the list again would lay the screen
+            # out again (on every cursor move in the history of a draft without comments).
+            self.threads = placed
+            self.note = note
+            return
         keep = self.current_thread_id
         self.threads = placed
         self.note = note
         now = self.now() if self.now else None
         self.clear_options()
+        self._empty_shown = None
         if not placed:
-            message = note or "no comments here — press c to add one"
             self.add_option(Option(Content.styled(message, "$text-muted italic"), disabled=True))
+            self._empty_shown = message
             return
         options = []
         for thread, placement in placed:

@@ -215,6 +215,11 @@ class ContentPane(Vertical, can_focus=True):
             parts += ["  ", ("found: ", "$text-muted"), (one_line(self.find[0]), FIND_STYLE)]
         return Content.assemble(*parts)
 
+    def _set_title(self) -> None:
+        """Show :meth:`_title`. Its box is one line across the pane whatever it says: no layout
+        of the screen is needed (one was, twice on every cursor move in the history)."""
+        self.query_one("#content-title", Static).update(self._title(), layout=False)
+
     def position_label(self) -> str:
         """``change 3 of 11``, ``11 changes`` (no change chosen yet), or ``""`` (none)."""
         count = len(self.lines_layout.changes)
@@ -250,7 +255,7 @@ class ContentPane(Vertical, can_focus=True):
         if not self.is_mounted:
             return
         self.generation += 1
-        self.query_one("#content-title", Static).update(self._title())
+        self._set_title()
         width = self.lines_view.scrollable_content_region.width or max(10, self.size.width - 4)
         resolve = StyleResolver(getattr(self.app, "theme_variables", {}) or self.app.get_css_variables())
         mode = self.mode
@@ -306,7 +311,7 @@ class ContentPane(Vertical, can_focus=True):
         elif self._refocus and self.current is not None:
             self._scroll_to_change(self.current)
         self._refocus = False
-        self.query_one("#content-title", Static).update(self._title())
+        self._set_title()
 
     def _go_pending(self) -> None:
         assert self.pending is not None
@@ -333,7 +338,7 @@ class ContentPane(Vertical, can_focus=True):
             return False
         self.current = number
         self._scroll_to_change(number)
-        self.query_one("#content-title", Static).update(self._title())
+        self._set_title()
         return True
 
     def _scroll_to_change(self, number: int) -> None:

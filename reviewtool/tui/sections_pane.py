@@ -10,6 +10,7 @@ base that have no counterpart any more are listed under "removed".
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from rich.text import Text
 from textual.message import Message
@@ -84,6 +85,8 @@ class SectionsPane(Tree[str]):
         self.marks = SectionMarks()
         self._key_nodes: dict[str, TreeNode[str]] = {}
         self._pending_key: str | None = None
+        #: The shape of the tree shown (:func:`_shape`): a version with the same one reuses its nodes.
+        self._shape: tuple[object, ...] | None = None
 
     def process_label(self, label: str | Text) -> Text:
         """Labels are never parsed as markup: a ``str`` is taken literally."""
@@ -127,7 +130,16 @@ class SectionsPane(Tree[str]):
         return label
 
     def show(self, doc: Document, marks: SectionMarks, keep: str | None = None) -> None:
-        """Rebuild the tree for *doc*; the cursor goes to section *keep* when it exists."""
+        """Show *doc*'s tree; the cursor goes to section *keep* when it exists.
+
+        When the tree shown has the same shape (the same sections under the same parents, the
+        same removed ones: consecutive versions mostly do), its nodes are kept and only the
+        labels that changed are set again (:meth:`_reuse`): rebuilding it made the whole screen
+        lay out again on every cursor move in the history."""
+        shape = _shape(doc, marks)
+        if shape == self._shape and self._reuse(doc, marks, keep):
+            return
+        self._shape = shape
         self.doc = doc
         self.marks = marks
         self.clear()
@@ -151,16 +163,46 @@ class SectionsPane(Tree[str]):
         self._pending_key = target
         self.call_after_refresh(self._restore_cursor, target)
 
+    def _reuse(self, doc: Document, marks: SectionMarks, keep: str | None) -> bool:
+        """Show *doc* in the nodes of the tree shown, which has its shape: what a rebuild would
+        show (labels, every section expanded, "removed" collapsed, the cursor on *keep*) without
+        building the nodes again. False (nothing done) when a node is missing."""
+        nodes = self._key_nodes
+        if any(section.key not in nodes for section in doc.sections):
+            return False
+        self.doc = doc
+        self.update_marks(marks)
+        for section in doc.sections:
+            node = nodes[section.key]
+            if section.children and not node.is_expanded:
+                node.expand()
+        for node in self.root.children:
+            if node.data is None and node.is_expanded:  # the "removed since base" group
+                node.collapse()
+        if not self.root.is_expanded:
+            self.root.expand()
+        target = keep if keep in nodes else ROOT_KEY
+        if self._pending_key is not None or self.cursor_node is not nodes[target]:
+            self._pending_key = target
+            self.call_after_refresh(self._restore_cursor, target)
+        return True
+
     def update_marks(self, marks: SectionMarks) -> None:
-        """Refresh labels (comment counts changed) without rebuilding the tree."""
+        """Refresh labels (comment counts changed) without rebuilding the tree: only the labels
+        that differ from the ones shown are set (setting one redraws its lines)."""
         self.marks = marks
         if self.doc is None:
             return
-        self.root.set_label(self.root_label())
+        _relabel(self.root, self.root_label())
         for section in self.doc.sections:
             node = self._key_nodes.get(section.key)
             if node is not None:
-                node.set_label(self.section_label(section))
+                _relabel(node, self.section_label(section))
+        removed = next((n for n in self.root.children if n.data is None), None)
+        if removed is not None:
+            _relabel(removed, Text(f"removed since base ({len(marks.removed)})", style="red"))
+            for leaf, section in zip(removed.children, marks.removed):
+                _relabel(leaf, Text("− " + one_line(section.title), style="red strike"))
 
     def _restore_cursor(self, key: str) -> None:
         node = self._key_nodes.get(key)
@@ -203,3 +245,17 @@ class SectionsPane(Tree[str]):
         node = self.cursor_node
         if node is not None and node.children:
             node.expand()
+
+
+def _shape(doc: Document, marks: SectionMarks) -> tuple[object, ...]:
+    """What the tree's nodes depend on besides their labels: each section's key, parent and
+    whether it has children (in order), and how many sections are listed as removed."""
+    return (tuple((s.key, s.parent, bool(s.children)) for s in doc.sections), len(marks.removed))
+
+
+def _relabel(node: TreeNode[Any], label: Text) -> None:
+    """Set *node*'s label unless it already reads so (styles included: Rich's ``Text ==``
+    compares the text and its spans, not the base style)."""
+    shown = node.label
+    if not isinstance(shown, Text) or shown != label or shown.style != label.style:
+        node.set_label(label)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual.content import Content
+from textual.widget import Widget
 
 from reviewtool.draft.history import DraftHistory, Version
 from reviewtool.errors import ReviewtoolError
@@ -161,8 +162,8 @@ class ThreadsLoader:
         note = app.placements_note or app.threads_note
         app.comments_pane.show(placed, titles, note)
         open_count = sum(1 for t, _ in placed if t.status == "open" and not t.retracted)
-        app.comments_pane.border_title = Content.assemble(
-            ("Comments", "bold"), (f"  {open_count} open, {len(placed)} shown", "$text-muted"))
+        set_border_title(app.comments_pane, Content.assemble(
+            ("Comments", "bold"), (f"  {open_count} open, {len(placed)} shown", "$text-muted")))
 
     # ------------------------------------------------------------------ viewed marks
     def forget_viewed(self, commit: str) -> None:
@@ -215,7 +216,18 @@ class ThreadsLoader:
         app = self._app
         viewed = app.viewed  # the count shows once I marked a section of this version viewed
         if viewed is None or viewed.count == 0:
-            app.sections_pane.border_title = "Sections"
+            set_border_title(app.sections_pane, "Sections")
             return
         style = "$text-success" if viewed.count == viewed.total else "$text-muted"
-        app.sections_pane.border_title = Content.assemble(("Sections", "bold"), "  ", (viewed.summary, style))
+        set_border_title(app.sections_pane, Content.assemble(("Sections", "bold"), "  ", (viewed.summary, style)))
+
+
+def set_border_title(widget: Widget, title: str | Content) -> None:
+    """Set *widget*'s border title unless it already reads so, styles included (Textual redraws
+    the whole widget whenever one is set: the sections tree and the comments pane were drawn
+    again twice on every cursor move in the history for the same titles)."""
+    shown = widget._border_title  # what Textual keeps of the last one set: Content, or None
+    wanted = Content(title) if isinstance(title, str) else title
+    if shown is not None and shown.plain == wanted.plain and list(shown.spans) == list(wanted.spans):
+        return
+    widget.border_title = title
