@@ -10,7 +10,8 @@ hypothesis's mixes of twins and on a book of the RFC corpus), and the scored sta
 context kept between its two solutions; the scores kept by classes of twin sections, the
 title similarities kept by the pair of titles, the words kept by a section's text and the
 word diffs kept by the pair of texts (each beside the same run with nothing kept, on
-generated books, hypothesis's mixes of twins and pairs of the RFC corpus).
+generated books, hypothesis's mixes of twins and pairs of the RFC corpus), the paragraph
+rows kept by their operations.
 """
 
 from __future__ import annotations
@@ -26,10 +27,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reviewtool.diff import align as align_module
-from reviewtool.diff import heading_moves, lexicon, section_facts, word_cleanup
+from reviewtool.diff import heading_moves, lexicon, paragraphs, section_facts, word_cleanup
 from reviewtool.diff import word_diff as word_diff_module
 from reviewtool.diff.align import CANDIDATES, DENSE_PAIRS, PROBE_WORDS, _Aligner
+from reviewtool.diff.diff_json import diff_json
 from reviewtool.diff.section_diff import diff_documents
+from reviewtool.diff.section_pairs import Alignment, SectionPair
 from reviewtool.diff.word_ops import WordOp
 from reviewtool.draft.document import parse
 from tests.gitutil import clone_corpus, git
@@ -92,9 +95,32 @@ def test_blocking_picks_the_candidates_a_full_sort_picks(seed: int):
 
 
 def _scan(self: heading_moves._Owners, section, old_side: bool):  # type: ignore[no-untyped-def]
-    """The pair holding *section*, found as before issue 13: a scan of every pair."""
-    return next((i for i, p in enumerate(self.pairs) if any(s is section for s in (p.old if old_side else p.new))),
-                None)
+    """The pair holding *section*, found as before issue 13: a scan of every pair (the places
+    of pairs joined to another are empty)."""
+    return next((i for i, p in enumerate(self.pairs)
+                 if p is not None and any(s is section for s in (p.old if old_side else p.new))), None)
+
+
+def _reference_absorb(alignment: Alignment) -> Alignment:
+    """:func:`heading_moves.absorb_headings` as before: a join closes the gap its lone pair
+    leaves, and the pair holding a section is found by a scan of every pair."""
+    pairs: list[SectionPair | None] = list(alignment.pairs)
+    changed = False
+    k = 0
+    while k < len(pairs):
+        pair = pairs[k]
+        assert pair is not None
+        if (len(pair.old) == 1 and not pair.new) or (len(pair.new) == 1 and not pair.old):
+            owners = heading_moves._Owners(pairs)
+            owners.find = functools.partial(_scan, owners)  # type: ignore[method-assign]
+            join = heading_moves._join(alignment.old, alignment.new, pairs, k, owners)
+            if join is not None:
+                pairs[join[0]] = join[1]
+                del pairs[k]
+                changed = True
+                continue
+        k += 1
+    return Alignment(alignment.old, alignment.new, [p for p in pairs if p is not None]) if changed else alignment
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -109,7 +135,7 @@ def test_headings_removed_and_added_are_joined_as_a_scan_joins_them(seed: int, m
     old, new = parse(text), parse("\n".join(edited))
     fast = diff_documents(old, new).to_dict()
     align_module.clear_cache()
-    monkeypatch.setattr(heading_moves._Owners, "find", _scan)
+    monkeypatch.setattr(heading_moves, "absorb_headings", _reference_absorb)
     plain = diff_documents(parse(text), parse("\n".join(edited))).to_dict()
     assert fast == plain
     by_status = fast["summary"]["by_status"]
@@ -293,18 +319,22 @@ def _keep_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(section_facts, "_title_norm", unkept(lexicon.normalise_title))
     monkeypatch.setattr(section_facts, "_title_grams", unkept(lexicon.bigrams))
     monkeypatch.setattr(word_diff_module, "_kept_diff", unkept(word_diff_module.plain_word_diff))
+    monkeypatch.setattr(paragraphs, "_kept_rows", unkept(lambda ops, plain: paragraphs.plain_paragraph_rows(ops, plain)))
 
 
 def _kept_and_fresh(old_text: str, new_text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[dict, dict]:  # type: ignore[type-arg]
+    """The diff and its view (the JSON of ``reviewtool diff``) with everything kept, twice, and
+    with nothing kept."""
     align_module.clear_cache()
     word_diff_module.clear_word_diffs()
-    kept = diff_documents(parse(old_text), parse(new_text)).to_dict()
-    again = diff_documents(parse(old_text), parse(new_text)).to_dict()  # everything kept is hit now
+    paragraphs.clear_rows()
+    kept = diff_json(diff_documents(parse(old_text), parse(new_text)))
+    again = diff_json(diff_documents(parse(old_text), parse(new_text)))  # everything kept is hit now
     assert again == kept
     with monkeypatch.context() as m:
         _keep_nothing(m)
         align_module.clear_cache()
-        fresh = diff_documents(parse(old_text), parse(new_text)).to_dict()
+        fresh = diff_json(diff_documents(parse(old_text), parse(new_text)))
     return kept, fresh
 
 
@@ -360,6 +390,26 @@ def test_a_kept_word_diff_is_the_word_diff_computed_afresh(old: str, new: str):
     first.ops.clear()  # a caller's change to its copy reaches no other caller
     first.raw_ops.append(WordOp("equal", "x", "x"))
     assert word_diff_module.word_diff(old, new) == word_diff_module.plain_word_diff(old, new)
+
+
+_OPS = st.lists(st.tuples(st.sampled_from(["equal", "insert", "delete", "replace"]), _WORD_PIECES, _WORD_PIECES),
+                max_size=8)
+
+
+@given(_OPS, st.booleans())
+def test_kept_paragraph_rows_are_the_rows_cut_afresh(ops: list[tuple[str, str, str]], plain: bool):
+    word_ops = [WordOp(kind, old if kind != "insert" else "", new if kind != "delete" else "")
+                for kind, old, new in ops]
+    fresh = paragraphs.plain_paragraph_rows(word_ops, plain)
+    first = paragraphs.paragraph_rows(word_ops, plain)
+    assert first == fresh
+    first.clear()  # a caller's change to its list reaches no other caller
+    again = paragraphs.paragraph_rows(iter(word_ops), plain)
+    assert again == fresh
+    for row in again:  # worked out once, the same as worked out each time
+        assert row.changed == any(op.op != "equal" for op in row.ops)
+        assert row.has_old == any(op.old.strip() for op in row.ops)
+        assert row.has_new == any(op.new.strip() for op in row.ops)
 
 
 def test_section_words_kept_by_text_are_the_words_of_each_section():

@@ -44,10 +44,11 @@ def _status(base: SectionPair, joined: str, changed: bool) -> list[str]:
 
 
 class _Owners:
-    """Which pair holds each section (the first one that does), on each side: looked up by
-    identity in a map built once, and again only after a join changed the pairs."""
+    """Which pair holds each section, on each side: looked up by identity in a map built
+    once. A join leaves its lone pair's place empty (``None``) instead of closing the gap,
+    so no index moves, and moves the lone section to its host in the map."""
 
-    def __init__(self, pairs: list[SectionPair]) -> None:
+    def __init__(self, pairs: list[SectionPair | None]) -> None:
         self.pairs = pairs
         self._maps: tuple[dict[int, int], dict[int, int]] | None = None
 
@@ -56,6 +57,8 @@ class _Owners:
             old: dict[int, int] = {}
             new: dict[int, int] = {}
             for i, p in enumerate(self.pairs):
+                if p is None:
+                    continue
                 for s in p.old:
                     old.setdefault(id(s), i)
                 for s in p.new:
@@ -63,32 +66,35 @@ class _Owners:
             self._maps = (old, new)
         return self._maps[0 if old_side else 1].get(id(section))
 
-    def changed(self) -> None:
-        self._maps = None
+    def joined(self, section: Section, old_side: bool, host: int) -> None:
+        """*section* (the only one of its pair) now belongs to pair *host*."""
+        if self._maps is not None:
+            self._maps[0 if old_side else 1][id(section)] = host
 
 
-def _absorb_one(old_doc: Document, new_doc: Document, pairs: list[SectionPair], k: int,
-                owners: _Owners | None = None) -> bool:
-    """Try to join lone pair ``pairs[k]`` (removed or added) to the pair of the section above
-    it; True when it was joined (``pairs`` is changed in place)."""
+def _join(old_doc: Document, new_doc: Document, pairs: list[SectionPair | None], k: int,
+          owners: _Owners) -> tuple[int, SectionPair] | None:
+    """Lone pair ``pairs[k]`` (removed or added) joined to the pair of the section above it:
+    the host's index and the joined pair; None when it stays apart."""
     lone = pairs[k]
+    assert lone is not None
     removed = not lone.new
     (section,) = lone.old if removed else lone.new
     doc = old_doc if removed else new_doc
     if section.kind != "heading" or section.index == 0:
-        return False
+        return None
     above = doc.sections[section.index - 1]
     if above.kind == "frontmatter":
-        return False
-    owners = owners if owners is not None else _Owners(pairs)
+        return None
     j = owners.find(above, removed)
     if j is None:
-        return False
+        return None
     host = pairs[j]
+    assert host is not None
     # The host keeps one section on the other side, and is not compared as plain text.
     if len(host.new if removed else host.old) != 1 or not (host.old and host.new) \
             or {"promoted", "condensed"} & set(host.status):
-        return False
+        return None
     if removed:
         parts = sorted([*host.old, section], key=lambda s: s.index)
         joined_old = "".join(_body(old_doc, s) for s in parts)
@@ -99,36 +105,41 @@ def _absorb_one(old_doc: Document, new_doc: Document, pairs: list[SectionPair], 
         joined_new = "".join(_body(new_doc, s) for s in parts)
     words = count_words(_body(doc, section))
     if words == 0:
-        return False
+        return None
     apart = _changed("".join(_body(old_doc, s) for s in host.old),
                      "".join(_body(new_doc, s) for s in host.new)) + words
     together = _changed(joined_old, joined_new)
     if together > ABSORB_SHARE * apart:
-        return False
+        return None
     status = _status(host, "merged" if removed else "split", together > 0)
-    pairs[j] = SectionPair(parts if removed else list(host.old), list(host.new) if removed else parts,
-                           status, host.similarity, host.title_similarity)
-    del pairs[k]
-    return True
+    return j, SectionPair(parts if removed else list(host.old), list(host.new) if removed else parts,
+                          status, host.similarity, host.title_similarity)
 
 
 def absorb_headings(alignment: Alignment) -> Alignment:
     """*alignment* with every removed (added) heading whose body joined the section above it
     (came out of it) read as a merge (a split) with that section; the same alignment when
     there is none."""
-    pairs = list(alignment.pairs)
+    pairs: list[SectionPair | None] = list(alignment.pairs)
     owners = _Owners(pairs)
     changed = False
-    k = 0
-    while k < len(pairs):
-        pair = pairs[k]
-        lone = (len(pair.old) == 1 and not pair.new) or (len(pair.new) == 1 and not pair.old)
-        if lone and _absorb_one(alignment.old, alignment.new, pairs, k, owners):
-            owners.changed()
-            changed = True  # pairs[k] is gone; a chain of removed headings joins one by one
+    for k, pair in enumerate(pairs):
+        assert pair is not None  # (only places before k are emptied)
+        removed = len(pair.old) == 1 and not pair.new
+        if not (removed or (len(pair.new) == 1 and not pair.old)):
             continue
-        k += 1
-    return Alignment(alignment.old, alignment.new, pairs) if changed else alignment
+        join = _join(alignment.old, alignment.new, pairs, k, owners)
+        if join is None:
+            continue
+        # A chain of removed headings joins one by one: the next joins the host just made.
+        j, host = join
+        pairs[j] = host
+        pairs[k] = None
+        owners.joined((pair.old if removed else pair.new)[0], removed, j)
+        changed = True
+    if not changed:
+        return alignment
+    return Alignment(alignment.old, alignment.new, [p for p in pairs if p is not None])
 
 
 def heading_note(pair: SectionPair, old_doc: Document, new_doc: Document) -> str | None:

@@ -25,11 +25,15 @@ How the sides line up:
 
 Rows never lose text: joining the ``old`` texts of every row's operations, with the
 separators between rows, rebuilds the old text's words, and likewise for the new one.
+The rows of the last :data:`KEPT_ROWS` operation lists are kept (a book repeats whole
+chapters, so many of its changes are the same operations); a row's ``changed``,
+``has_old`` and ``has_new`` are worked out once.
 The core of reviewtool: no Rich, no Textual.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -62,17 +66,17 @@ class Row:
     ops: tuple[WordOp, ...]
     blank_before: bool = True
 
-    @property
+    @functools.cached_property
     def changed(self) -> bool:
         """Whether any word of the row changed."""
         return any(op.op != "equal" for op in self.ops)
 
-    @property
+    @functools.cached_property
     def has_old(self) -> bool:
         """Whether the row has text on the old side."""
         return any(_NON_WS.search(op.old) for op in self.ops)
 
-    @property
+    @functools.cached_property
     def has_new(self) -> bool:
         """Whether the row has text on the new side."""
         return any(_NON_WS.search(op.new) for op in self.ops)
@@ -271,12 +275,31 @@ def _stream(ops: Sequence[WordOp], pattern: re.Pattern[str]) -> list[WordOp | _B
     return out
 
 
+#: Operation lists whose paragraph rows are kept (most recently used first).
+KEPT_ROWS = 1024
+
+
 def paragraph_rows(ops: Iterable[WordOp], plain: bool = False) -> list[Row]:
     """The word-diff operations *ops* cut into paragraph rows (see the module docstring).
 
     *plain*: the texts are plain text, one block per line (an outline bullet compared
     with the prose it became): every line is a paragraph.
     """
+    return list(_kept_rows(tuple(ops), plain))
+
+
+def clear_rows() -> None:
+    """Forget the rows kept between calls (for benchmarks and memory)."""
+    _kept_rows.cache_clear()
+
+
+@functools.lru_cache(maxsize=KEPT_ROWS)
+def _kept_rows(ops: tuple[WordOp, ...], plain: bool) -> tuple[Row, ...]:
+    return tuple(plain_paragraph_rows(ops, plain))
+
+
+def plain_paragraph_rows(ops: Iterable[WordOp], plain: bool = False) -> list[Row]:
+    """:func:`paragraph_rows` cut afresh, without the rows kept."""
     stream = _stream(list(ops), LINE_BREAK if plain else PARAGRAPH_BREAK)
     # For each break: does the old (new) side have text after it, before its next break?
     old_ahead = [False] * len(stream)
