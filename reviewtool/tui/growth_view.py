@@ -121,7 +121,12 @@ class GrowthView(Widget):
                     style = {"words": "$primary", "sections": "$secondary", "prose": "$success"}[metric]
                 if c == cursor_col:
                     style += " reverse"
-                parts.append((ch * width, style))
+                if len(parts) > 1 and parts[-1][1] == style:
+                    # One span per run of a style, not per column: the same cells, and turning
+                    # a hundred spans into a line took most of a cursor move's redraw.
+                    parts[-1] = (parts[-1][0] + ch * width, style)
+                else:
+                    parts.append((ch * width, style))
             if current is not None and not current.deleted:
                 shown = {"words": f"{current.words:,}", "sections": str(current.sections),
                          "prose": f"{current.prose_share * 100:.0f}%"}[metric]

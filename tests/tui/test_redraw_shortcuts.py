@@ -2,18 +2,26 @@
 
 A version whose sections have the same shape as the shown one reuses the sections tree's
 nodes (only changed labels are set again); an empty comments pane asked to show the same
-message again is left as it is; a border title that reads the same is not set again. Each
+message again is left as it is; a border title that reads the same is not set again; the
+growth view's sparklines are one span per run of a style, not one per version column. Each
 test compares the shortcut with what the full rebuild shows.
 """
 
 from __future__ import annotations
+
+import random
+from datetime import UTC, datetime
 
 from textual.app import App, ComposeResult
 from textual.content import Content
 from textual.widget import Widget
 
 from reviewtool.draft.document import parse
+from reviewtool.draft.history import Version
+from reviewtool.tui import growth_view
 from reviewtool.tui.comments_pane import CommentsPane
+from reviewtool.tui.growth_view import GrowthView
+from reviewtool.tui.history_pane import RowStats
 from reviewtool.tui.sections_pane import SectionMarks, SectionsPane
 from reviewtool.tui.threads_loading import set_border_title
 
@@ -122,3 +130,80 @@ async def test_a_border_title_that_reads_the_same_is_not_set_again():
         assert widget._border_title is kept
         set_border_title(widget, Content.assemble(("Sections", "bold"), "  ", ("2 of 5 viewed", "$text-success")))
         assert widget._border_title is not kept  # the same words in another style: set again
+
+
+# ---------------------------------------------------------------- growth view
+
+
+def _styled_cells(content: Content) -> list[tuple[str, list[str]]]:
+    """Each character of *content* with the styles of the spans over it, in order."""
+    cells: list[tuple[str, list[str]]] = [(ch, []) for ch in content.plain]
+    for span in content.spans:
+        for i in range(span.start, span.end):
+            cells[i][1].append(str(span.style))
+    return cells
+
+
+def _reference_growth(view: GrowthView) -> Content:
+    """GrowthView.render as it was: one span per version column."""
+    indices = view.sample_indices()
+    stats = [view.stats_for(view.versions[i]) for i in indices]
+    known = [s for s in stats if s is not None and not s.deleted]
+    tops = {"words": max((s.words for s in known), default=0), "sections": max((s.sections for s in known), default=0),
+            "prose": 1.0}
+    cursor_col = view._column_of_cursor(indices)
+    width = view.column_width()
+    current = view.stats_for(view.versions[view.cursor]) if view.versions else None
+    lines = []
+    for metric, label in growth_view.METRICS:
+        parts: list[tuple[str, str] | str] = [(f"{label:<{growth_view.LABEL_WIDTH}}", "$text-muted")]
+        for c, s in enumerate(stats):
+            if s is None:
+                ch, style = "·", "$text-muted"
+            elif s.deleted:
+                ch, style = "x", "$text-error"
+            else:
+                value = {"words": s.words, "sections": s.sections, "prose": s.prose_share}[metric]
+                ch = growth_view.level(value, tops[metric])
+                style = {"words": "$primary", "sections": "$secondary", "prose": "$success"}[metric]
+            if c == cursor_col:
+                style += " reverse"
+            parts.append((ch * width, style))
+        if current is not None and not current.deleted:
+            shown = {"words": f"{current.words:,}", "sections": str(current.sections),
+                     "prose": f"{current.prose_share * 100:.0f}%"}[metric]
+        else:
+            shown = "…"
+        parts.append((f"  {shown:>9}", "bold"))
+        lines.append(Content.assemble(*parts))
+    return Content("\n").join(lines)
+
+
+class _Growth(App[None]):
+    def __init__(self, view: GrowthView) -> None:
+        super().__init__()
+        self.view = view
+
+    def compose(self) -> ComposeResult:
+        yield self.view
+
+
+async def test_the_growth_view_styles_every_cell_as_one_span_per_column_did():
+    rng = random.Random(7)
+    versions = [Version(commit=f"{i:040x}", parents=(), author="a", email="e", date=datetime(2024, 1, 1, tzinfo=UTC),
+                        subject=str(i), path="d.md", blob=f"{i:040x}") for i in range(300)]
+    stats = {}
+    for v in versions:
+        pick = rng.random()
+        stats[v.commit] = (None if pick < 0.15 else RowStats(0, 0, 0.0, deleted=True) if pick < 0.2 else
+                           RowStats(rng.choice([0, 10, 500, 500, 2000]), rng.choice([0, 3, 3, 9]),
+                                    rng.choice([0.0, 0.5, 0.5, 1.0])))
+    for size in (40, 120, 90):
+        view = GrowthView(stats_for=lambda v: stats[v.commit])
+        async with _Growth(view).run_test(size=(size, 10)) as pilot:
+            shown = versions if size != 90 else versions[:7]
+            view.set_versions(shown)
+            for cursor in (0, 1, len(shown) // 2, len(shown) - 1):
+                view.cursor = cursor
+                await pilot.pause()
+                assert _styled_cells(view.render()) == _styled_cells(_reference_growth(view))
