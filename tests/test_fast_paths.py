@@ -11,7 +11,8 @@ context kept between its two solutions; the scores kept by classes of twin secti
 title similarities kept by the pair of titles, the words kept by a section's text and the
 word diffs kept by the pair of texts (each beside the same run with nothing kept, on
 generated books, hypothesis's mixes of twins and pairs of the RFC corpus), the paragraph
-rows kept by their operations.
+rows kept by their operations, the seeds of a lone split found once per twin; the stored
+rows' check without slices.
 """
 
 from __future__ import annotations
@@ -308,12 +309,44 @@ def test_the_scored_stage_keeps_what_its_second_solution_can_reuse(seed: int, mo
 # ------------------------------------------------ what is kept by text, by title, by class
 
 
+def _reference_lone(self: _Aligner, idx: int, side: str) -> None:
+    """:meth:`_Aligner._lone` as before: every section scanned for seeds on every call."""
+    from reviewtool.diff.align import COVER_THRESHOLD, MIN_TOKENS, PART_THRESHOLD, _Group
+    from reviewtool.diff.lexicon import containment
+
+    this, other = (self.n, self.o) if side == "new" else (self.o, self.n)
+    taken = self.g_new if side == "new" else self.g_old
+    target = other.tok_eff(idx) if other.outlineish[idx] else other.tok[idx]
+    if len(target) < MIN_TOKENS:
+        return
+    seeds = []
+    for k in range(len(this.secs)):
+        if k in taken or len(this.tok[k]) < MIN_TOKENS or (other.outlineish[idx] and this.proseish[k]):
+            continue
+        if containment(this.tok[k], target) >= PART_THRESHOLD:
+            seeds.append((-len(this.tok[k] & target), k))
+    if not seeds:
+        return
+    seed = min(seeds)[1]
+    group = _Group([idx], [seed], "lone-split") if side == "new" else _Group([seed], [idx], "lone-merge")
+    taken[seed] = group
+    self._grow(group, side)
+    window = group.new if side == "new" else group.old
+    covered = frozenset().union(*(this.tok[k] for k in window)) & target
+    if len(window) >= 2 and len(covered) / len(target) >= COVER_THRESHOLD:
+        self._add(group)
+    else:
+        for k in window:
+            del taken[k]
+
+
 def _keep_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every memo of the diff layer turned off: scores, title similarities, subtree
     agreements and words computed on every call, word diffs computed afresh."""
     monkeypatch.setattr(_Aligner, "score", lambda self, i, j, floor=0.0: self._score(i, j, floor))
     monkeypatch.setattr(_Aligner, "title_similarity", _Aligner._title_similarity)
     monkeypatch.setattr(_Aligner, "context", _reference_context)
+    monkeypatch.setattr(_Aligner, "_lone", _reference_lone)
     unkept = functools.lru_cache(maxsize=0)  # calls the function every time (and can be cleared)
     monkeypatch.setattr(section_facts, "_text_words", unkept(lexicon.content_set))
     monkeypatch.setattr(section_facts, "_title_norm", unkept(lexicon.normalise_title))
@@ -444,3 +477,60 @@ def test_what_is_kept_changes_no_diff_of_the_rfc_corpus(tmp_path: Path, monkeypa
     old_text, new_text = _corpus_book(tmp_path / "book")
     kept, fresh = _kept_and_fresh(old_text, new_text, monkeypatch)
     assert kept == fresh
+
+
+def _reference_stored_rows(change, old_doc, new_doc):  # type: ignore[no-untyped-def]
+    """:func:`stored_diff._stored_rows` as before: each operation checked by slicing the texts."""
+    from reviewtool.diff.section_diff import pair_texts
+    from reviewtool.diff.stored_diff import _OP_CODE
+    from reviewtool.diff.view import change_rows
+
+    rows = change_rows(change)
+    if not rows:
+        return []
+    old, new = pair_texts(old_doc, new_doc, change.pair)
+    out = []
+    at_old = at_new = 0
+    for row in rows:
+        first = row.ops[0]
+        at_old = old.find(first.old, at_old) if first.old else at_old
+        at_new = new.find(first.new, at_new) if first.new else at_new
+        stored = [int(row.blank_before), at_old, at_new]
+        for op in row.ops:
+            if old[at_old:at_old + len(op.old)] != op.old or new[at_new:at_new + len(op.new)] != op.new:
+                return None
+            stored += (_OP_CODE[op.op], len(op.old), len(op.new))
+            at_old += len(op.old)
+            at_new += len(op.new)
+        out.append(stored)
+    return out
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_stored_rows_are_checked_as_slicing_checked_them(seed: int):
+    """On the changes of a generated book, and on the same changes with rows that no longer
+    fit their texts (an operation's text altered, a row's first text not found)."""
+    from dataclasses import replace
+
+    from reviewtool.diff.stored_diff import _stored_rows
+    from reviewtool.diff.view import change_rows
+
+    rng = random.Random(seed)
+    old, new = parse(_volumes(rng, 2, 20)), parse(_volumes(rng, 2, 22))
+    diff = diff_documents(old, new)
+    refused = 0
+    for change in diff.changes:
+        assert _stored_rows(change, old, new) == _reference_stored_rows(change, old, new)
+        rows = change_rows(change)
+        for k, row in enumerate(rows):
+            for bad in ("zz", ""):
+                for side in ("old", "new"):
+                    ops = list(row.ops)
+                    op = ops[-1]
+                    ops[-1] = op._replace(**{side: getattr(op, side) + bad})
+                    change.rows = [*rows[:k], replace(row, ops=tuple(ops)), *rows[k + 1:]]
+                    got = _stored_rows(change, old, new)
+                    assert got == _reference_stored_rows(change, old, new)
+                    refused += got is None
+        change.rows = rows
+    assert refused  # rows that do not fit were met, and refused alike

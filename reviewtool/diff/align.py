@@ -133,6 +133,7 @@ class _Aligner:
         self._scores: dict[tuple[int, int, float], tuple[float, float, float]] = {}
         self._titles: dict[tuple[str, str], float] = {}
         self._subtrees: dict[tuple[int, int], float] = {}
+        self._seeds: dict[tuple[str, bool, frozenset[str]], list[tuple[int, int]]] = {}
 
     # ------------------------------------------------------------ bookkeeping
     def _add(self, group: _Group) -> None:
@@ -556,15 +557,19 @@ class _Aligner:
         """Try to explain unmatched section *idx* (on the other side) by several parts on *side*."""
         this, other = (self.n, self.o) if side == "new" else (self.o, self.n)
         taken = self.g_new if side == "new" else self.g_old
-        target = other.tok_eff(idx) if other.outlineish[idx] else other.tok[idx]
+        outline = other.outlineish[idx]
+        target = other.tok_eff(idx) if outline else other.tok[idx]
         if len(target) < MIN_TOKENS:
             return
-        seeds = []
-        for k in range(len(this.secs)):
-            if k in taken or len(this.tok[k]) < MIN_TOKENS or (other.outlineish[idx] and this.proseish[k]):
-                continue
-            if containment(this.tok[k], target) >= PART_THRESHOLD:
-                seeds.append((-len(this.tok[k] & target), k))
+        # The parts that could seed it depend on its words alone, so twins find them once. A
+        # section taken when they were found stays taken: only a try's own parts are given back.
+        found = self._seeds.get((side, outline, target))
+        if found is None:
+            found = self._seeds[(side, outline, target)] = [
+                (-len(this.tok[k] & target), k) for k in range(len(this.secs))
+                if not (k in taken or len(this.tok[k]) < MIN_TOKENS or (outline and this.proseish[k]))
+                and containment(this.tok[k], target) >= PART_THRESHOLD]
+        seeds = [seed for seed in found if seed[1] not in taken]
         if not seeds:
             return
         seed = min(seeds)[1]

@@ -119,10 +119,12 @@ def _stored_rows(change: SectionChange, old_doc: Document, new_doc: Document) ->
         first = row.ops[0]
         at_old = old.find(first.old, at_old) if first.old else at_old
         at_new = new.find(first.new, at_new) if first.new else at_new
+        if at_old < 0 or at_new < 0:
+            return None  # (not found: what comparing the slices at -1 said too)
         stored = [int(row.blank_before), at_old, at_new]
         for op in row.ops:
-            if old[at_old:at_old + len(op.old)] != op.old or new[at_new:at_new + len(op.new)] != op.new:
-                return None
+            if not (old.startswith(op.old, at_old) and new.startswith(op.new, at_new)):
+                return None  # (the same test as comparing the slices, without copying them)
             stored += (_OP_CODE[op.op], len(op.old), len(op.new))
             at_old += len(op.old)
             at_new += len(op.new)
