@@ -45,7 +45,8 @@ OUTLINE_LINES = [
 
 @settings(max_examples=400)
 @given(st.lists(st.sampled_from(OUTLINE_LINES + LINES + LIST_LINES), max_size=40), st.booleans(),
-       st.sampled_from(["", "---\ntitle: T\n---\n", "\ufeff", "---\nx: [\n---\n", "---\nunclosed\n"]))
+       st.sampled_from(["", "---\ntitle: T\n---\n", "\ufeff", "---\nx: [\n---\n", "---\nunclosed\n", "---\n",
+                        "\ufeff---\ntitle: T\n...\n", "--- \nx: 1\n---  \n", "---\n---\n", "---\ntitle: T\n---"]))
 def test_assembled_sections_equal_the_plain_parse(lines: list[str], trailing_newline: bool, head: str):
     text = head + "\n".join(lines) + ("\n" if trailing_newline else "")
     check(text)

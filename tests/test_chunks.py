@@ -67,6 +67,18 @@ def test_cached_chunks_give_the_same_blocks_in_another_text(lines: list[str]):
     check(text + "# Appended\n\nText.\n")
 
 
+@given(st.lists(st.sampled_from(LINES), max_size=30), st.integers(0, 29), st.sampled_from(LINES))
+def test_a_text_read_after_another_version_of_it(lines: list[str], at: int, line: str):
+    """The pieces a text shares at its start and end with the text read before it are taken
+    from that text's (chunks._LAST), those it swallowed into an open end among them."""
+    text = "\n".join(lines) + "\n"
+    read_blocks(text)
+    edited = list(lines)
+    edited[at % len(lines) if lines else 0 : at % len(lines) + 1 if lines else 0] = [line, ""]
+    check("\n".join(edited) + "\n")
+    check(text)
+
+
 @pytest.mark.parametrize("text", [
     "```\n# not a heading\n```\n# heading\n",
     "````\n# inside\n```\n# still inside\n````\n# out\n",

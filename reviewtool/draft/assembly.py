@@ -92,12 +92,7 @@ def raw_sections(source: str, front_matter_lines: int, line_count: int) -> list[
     markdown-it counts them."""
     texts, lines, found = read_chunks(source)
     chars = list(accumulate(map(len, texts), initial=0))
-    facts: list[ChunkFacts] = []
-    for text, chunk in zip(texts, found):
-        kept = chunk.facts
-        if not kept:
-            kept.append(chunk_facts(text, chunk.blocks))
-        facts.append(kept[0])
+    facts: list[ChunkFacts] = []  # filled by the walk below, as far as it went
     size = len(source)
 
     def offset(index: int, line: int) -> int:
@@ -110,35 +105,51 @@ def raw_sections(source: str, front_matter_lines: int, line_count: int) -> list[
     fm_offset = front_matter_lines if front_matter_lines < line_count else size
     if front_matter_lines:
         raw.append((0, "frontmatter", 0, "Front matter", 0, fm_offset, None, 0, 0, ""))
-    # The owner (a heading, or the preamble) whose body the walk is in, and that body's
-    # segments (those with blocks) with their chunks' indices.
+    # The owner (a heading, or the preamble) whose body the walk is in, that body's segments
+    # (those with blocks) with their chunks' indices, and their words and plain texts so far.
     owner: tuple[int, str, int, str, int, int] | None = None
     body: list[tuple[Segment, int]] = []
-    first = next((f.lead.blocks[0] if f.lead.blocks else f.heads[0][0] for f in facts if f.lead.blocks or f.heads),
-                 None)
-    if first is not None and first.kind != "heading":
-        owner = (front_matter_lines, "preamble", 0, "Preamble", fm_offset, fm_offset)
-    for index, chunk_fact in enumerate(facts):
-        if chunk_fact.lead.blocks and owner is not None:
-            body.append((chunk_fact.lead, index))
+    prose = words = 0
+    plains: list[str] = []
+    for index, chunk in enumerate(found):
+        kept = chunk.facts
+        if not kept:
+            kept.append(chunk_facts(texts[index], chunk.blocks))
+        chunk_fact = kept[0]
+        facts.append(chunk_fact)
+        lead = chunk_fact.lead
+        if lead.blocks:
+            if owner is None:  # the text's first block, not a heading: the preamble's
+                owner = (front_matter_lines, "preamble", 0, "Preamble", fm_offset, fm_offset)
+            body.append((lead, index))
+            prose += lead.prose
+            words += lead.words
+            if lead.plain:
+                plains.append(lead.plain)
         for heading, segment in chunk_fact.heads:
             if owner is not None:
-                _close(raw, owner, body, lines, offset)
+                _close(raw, owner, body, (prose, words, "\n".join(plains)), lines, offset)
             owner = (lines[index] + heading.line_start, "heading", heading.level, heading.title,
                      offset(index, heading.line_start), offset(index, heading.line_end))
-            body = [(segment, index)] if segment.blocks else []
+            if segment.blocks:
+                body = [(segment, index)]
+                prose, words, plains = segment.prose, segment.words, [segment.plain] if segment.plain else []
+            else:
+                body, prose, words, plains = [], 0, 0, []
     if owner is not None:
-        _close(raw, owner, body, lines, offset)
+        _close(raw, owner, body, (prose, words, "\n".join(plains)), lines, offset)
     return raw
 
 
 def _close(raw: list[RawSection], owner: tuple[int, str, int, str, int, int], body: list[tuple[Segment, int]],
-           lines: list[int], offset: Callable[[int, int], int]) -> None:
-    """Add *owner* with its words, then the outline items its *body*'s trailing lists are
-    cut into when they are an outline (:func:`reviewtool.draft.outline_rules.outline_verdict`)."""
+           counted: tuple[int, int, str], lines: list[int], offset: Callable[[int, int], int]) -> None:
+    """Add *owner* with the words of its *body* (*counted*: its prose words, words and plain
+    text), then the outline items its body's trailing lists are cut into when they are an
+    outline (:func:`reviewtool.draft.outline_rules.outline_verdict`): they are not the
+    owner's words then."""
     kind, level = owner[1], owner[2]
     if not body or not body[-1][0].trailing_lists:
-        _add(raw, owner, body, 0)
+        raw.append((*owner, None, *counted))
         return
     # The lists that end the body (they may run over chunks), and the block before them.
     trailing: list[tuple[Block, int]] = []
@@ -152,7 +163,7 @@ def _close(raw: list[RawSection], owner: tuple[int, str, int, str, int, int], bo
             break
     items = [(item, index) for block, index in trailing for item in block.items]
     if not items:
-        _add(raw, owner, body, 0)
+        raw.append((*owner, None, *counted))
         return
     paragraph = lead if lead is not None and lead[0].kind == "paragraph" else None
     attached = paragraph is not None and \
@@ -160,9 +171,11 @@ def _close(raw: list[RawSection], owner: tuple[int, str, int, str, int, int], bo
     whole_body = len(trailing) == sum(len(segment.blocks) for segment, _ in body) and kind == "heading"
     if outline_verdict([item for item, _ in items], [block.role for block, _ in trailing],
                        paragraph[0].plain if paragraph is not None else None, attached, whole_body=whole_body):
-        _add(raw, owner, body, 0)  # not an outline: the lists stay body text (see outline_rules)
+        raw.append((*owner, None, *counted))  # not an outline: the lists stay body text (see outline_rules)
         return
-    _add(raw, owner, body, len(trailing))
+    kept = [b for segment, _ in body for b in segment.blocks][: -len(trailing)]
+    raw.append((*owner, None, sum(b.prose_words for b in kept), sum(b.prose_words + b.other_words for b in kept),
+                "\n".join(b.plain for b in kept if b.plain)))
     base_level = level if kind == "heading" else 0
     for item, index in items:
         raw.append(_outline_item(item, index, lines[index], base_level + 1, offset))
@@ -173,18 +186,3 @@ def _outline_item(item: ListItem, index: int, first_line: int, level: int,
     return (first_line + item.line_start, "outline", level, " ".join(item.title.split()),
             offset(index, item.line_start), offset(index, item.line_start + 1),
             [(text, depth, line + first_line) for text, depth, line in item.subpoints], 0, 0, "")
-
-
-def _add(raw: list[RawSection], owner: tuple[int, str, int, str, int, int], body: list[tuple[Segment, int]],
-         cut: int) -> None:
-    """*owner* with the words of its *body* but its last *cut* blocks (the outline's lists)."""
-    if not cut:
-        prose = sum(segment.prose for segment, _ in body)
-        words = sum(segment.words for segment, _ in body)
-        plain = "\n".join(segment.plain for segment, _ in body if segment.plain)
-    else:
-        blocks = [b for segment, _ in body for b in segment.blocks][:-cut]
-        prose = sum(b.prose_words for b in blocks)
-        words = sum(b.prose_words + b.other_words for b in blocks)
-        plain = "\n".join(b.plain for b in blocks if b.plain)
-    raw.append((*owner, None, prose, words, plain))

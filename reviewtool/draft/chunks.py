@@ -53,7 +53,7 @@ import re
 import zlib
 from dataclasses import dataclass, field
 from itertools import accumulate, compress, repeat
-from operator import attrgetter, methodcaller
+from operator import attrgetter, eq, is_, methodcaller
 from typing import TYPE_CHECKING, Any
 
 from reviewtool.draft.blocks import Block, blocks_of, joined_list, list_words
@@ -101,6 +101,9 @@ class _Chunk:
     _at: dict[int, tuple[Block, ...]] = field(default_factory=dict, compare=False)
     #: The labels of a text's reference definitions -> those this chunk's text mentions.
     _mentions: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict, compare=False)
+    #: The labels of a text's reference definitions -> the definitions this chunk mentions
+    #: (the objects) and the chunk parsed with them (see :func:`_with_references`).
+    _parsed_with: dict[tuple[str, ...], tuple[tuple[Any, ...], _Chunk]] = field(default_factory=dict, compare=False)
     #: What :mod:`reviewtool.draft.assembly` reads of it, once (its one item, when computed).
     facts: list[Any] = field(default_factory=list, compare=False)
 
@@ -122,7 +125,9 @@ _CHUNKS: LRU[tuple[str, tuple[tuple[str, str, str], ...] | None], _Chunk] = LRU(
 
 def clear_chunk_cache() -> None:
     """Forget the parsed chunks (for benchmarks that measure a cold parse)."""
+    global _LAST
     _CHUNKS.clear()
+    _LAST = ([], [])
 
 
 def read_blocks(source: str) -> list[Block]:
@@ -194,7 +199,6 @@ def _referenced(texts: list[str], found: list[_Chunk], references: dict[str, Any
 
 
 _LABELS = attrgetter("labels")
-_OPEN_END = attrgetter("open_end")
 
 
 def _with_references(text: str, chunk: _Chunk, references: dict[str, Any], labels: tuple[str, ...]) -> _Chunk:
@@ -210,9 +214,18 @@ def _with_references(text: str, chunk: _Chunk, references: dict[str, Any], label
         if len(chunk._mentions) >= 8:
             chunk._mentions.clear()
         mentioned = chunk._mentions[labels] = tuple(label for label in labels if label in normalised)
-    if mentioned == chunk.labels and all(references[label] is chunk.references[label] for label in mentioned):
+    used = tuple(references[label] for label in mentioned)
+    if mentioned == chunk.labels and all(map(is_, used, map(chunk.references.__getitem__, mentioned))):
         return chunk  # its own definitions are the text's (a label defined twice: the first wins)
-    return _chunk(text, {label: references[label] for label in mentioned})
+    # The same definitions as last time (the same objects, kept alive here): the same chunk.
+    last = chunk._parsed_with.get(labels)
+    if last is not None and all(map(is_, last[0], used)):
+        return last[1]
+    found = _chunk(text, dict(zip(mentioned, used)))
+    if len(chunk._parsed_with) >= 8:
+        chunk._parsed_with.clear()
+    chunk._parsed_with[labels] = (used, found)
+    return found
 
 
 def _cut(source: str) -> list[str]:
@@ -222,15 +235,39 @@ def _cut(source: str) -> list[str]:
     return list(map(source.__getitem__, map(slice, [0, *ends], [*ends, len(source)])))
 
 
+#: The pieces of the text read last, and the chunk each was parsed into alone (None: not
+#: parsed alone, an open end before it swallowed it): the next text read is most often the
+#: next version of the same draft, which shares most of them (see :func:`_looked_up`).
+_LAST: tuple[list[str], list[_Chunk | None]] = ([], [])
+
+
+def _looked_up(texts: list[str]) -> list[_Chunk | None]:
+    """The cached chunk of each piece (None where there is none): those at the start and at
+    the end of *texts* that equal the last text's pieces there are that text's, compared at
+    C speed (a string comparison, where a cache lookup hashes the string); the others are
+    looked up in the cache."""
+    last_texts, last_found = _LAST
+    head = list(map(eq, texts, last_texts))
+    start = head.index(False) if False in head else len(head)
+    tail = list(map(eq, reversed(texts[start:]), reversed(last_texts[start:])))
+    end = len(texts) - (tail.index(False) if False in tail else len(tail))
+    if start == end:
+        return [*last_found[:start], *last_found[len(last_texts) - (len(texts) - end):]]
+    return [*last_found[:start], *_CHUNKS.get_many(list(zip(texts[start:end], repeat(None)))),
+            *last_found[len(last_texts) - (len(texts) - end):]]
+
+
 def _joined(texts: list[str]) -> tuple[list[str], list[int], list[_Chunk]]:
     """Parse each piece (from the cache when seen before), joining a piece whose end is open
     with the next one until the joined chunk ends closed (or the text ends): the chunks'
     texts, first lines and parsed chunks. A piece an open end swallows is not parsed alone."""
+    global _LAST
     lines = list(accumulate(map(str.count, texts, repeat("\n")), initial=0))
-    found = _CHUNKS.get_many(list(zip(texts, repeat(None))))
+    found = _looked_up(texts)
     # Pieces to look at in order: those not in the cache, and those whose end is open.
     todo = list(compress(range(len(found)), map(getattr, found, repeat("open_end"), repeat(True))))
     if not todo:
+        _LAST = (texts, found)
         lines.pop()
         return texts, lines, found  # type: ignore[return-value]  # none is missing
     out_texts: list[str] = []
@@ -245,7 +282,9 @@ def _joined(texts: list[str]) -> tuple[list[str], list[int], list[_Chunk]]:
         out += found[k:i]  # type: ignore[arg-type]
         first = i
         text = texts[i]
-        chunk = found[i] or _chunk(text, None)
+        chunk = found[i]
+        if chunk is None:
+            chunk = found[i] = _chunk(text, None)
         while chunk.open_end and i + 1 < len(texts):
             i += 1
             text += texts[i]
@@ -257,6 +296,7 @@ def _joined(texts: list[str]) -> tuple[list[str], list[int], list[_Chunk]]:
     out_texts += texts[k:]
     out_lines += lines[k:-1]
     out += found[k:]  # type: ignore[arg-type]  # past the last piece to look at: all found
+    _LAST = (texts, found)
     return out_texts, out_lines, out
 
 

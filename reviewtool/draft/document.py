@@ -275,14 +275,13 @@ class Document:
         """A hash of each section's :meth:`fingerprint`, in document order: sections compare
         by these first, so the unchanged ones cost nothing (kept in the persistent cache).
         A body met before (in another version) is not hashed again (:data:`_FINGERPRINTS`)."""
-        hashes = []
-        for s in self.sections:
-            raw = self.own_text(s) if s.kind == "frontmatter" else self.body_text(s)
-            found = _FINGERPRINTS.get(raw)
+        text = self.text
+        raws = [text[s.start if s.kind == "frontmatter" else s.body_start : s.end] for s in self.sections]
+        hashes = _FINGERPRINTS.get_many(raws)
+        for i, found in enumerate(hashes):
             if found is None:
-                found = _FINGERPRINTS.put(raw, fingerprint_hash(" ".join(raw.split())))
-            hashes.append(found)
-        return hashes
+                hashes[i] = _FINGERPRINTS.put(raws[i], fingerprint_hash(" ".join(raws[i].split())))
+        return hashes  # type: ignore[return-value]  # every None replaced
 
     def rebuild(self) -> str:
         """Reassemble the text from the sections' own spans (always equals ``text``)."""
@@ -356,6 +355,25 @@ def _front_matter(text: str, lines: _Lines) -> tuple[int, dict[str, Any], list[s
     return 0, {}, ["front matter is not closed: no '---' line after the opening one"]
 
 
+def _lf_front_matter(text: str) -> tuple[tuple[int, dict[str, Any], list[str]] | None, int]:
+    """:func:`_front_matter` of a text whose lines end with LF alone, reading its first lines
+    only (not the whole text's line starts), and the offset of the line after it."""
+    end = text.find("\n")
+    if (text if end < 0 else text[:end]).removeprefix(_BOM).rstrip() != "---":
+        return None, 0
+    start = end + 1
+    n = 1
+    while 0 < start < len(text):  # line n exists (a trailing newline starts no line)
+        end = text.find("\n", start)
+        line = text[start:] if end < 0 else text[start:end]
+        if line.rstrip() in ("---", "..."):
+            fields, problems = load_fields(text[text.index("\n") + 1 : start])
+            return (n + 1, fields, problems), len(text) if end < 0 else end + 1
+        start = end + 1
+        n += 1
+    return (0, {}, ["front matter is not closed: no '---' line after the opening one"]), 0
+
+
 def parse(text: str, path: str | None = None) -> Document:
     """Parse Markdown *text* into a :class:`Document`. Never raises on content.
 
@@ -371,24 +389,23 @@ def _parse(text: str, path: str | None) -> Document:
     problems: list[str] = []
     fm_lines = 0
     fm_fields: dict[str, Any] = {}
-    if text.startswith(("---", _BOM + "---")):  # else no front matter (see _front_matter)
+    fm: tuple[int, dict[str, Any], list[str]] | None = None
+    md_source = text.removeprefix(_BOM)  # no newline in a BOM: line numbers unchanged
+    if "\r" in text:
         lines = _Lines(text)
+        count = lines.count
         fm = _front_matter(text, lines)
-        if fm is not None:
-            fm_lines, fm_fields, fm_problems = fm
-            problems.extend(fm_problems)
+        fm_end = lines.offset(fm[0]) if fm is not None else 0
+    else:
+        count = text.count("\n") + (0 if text.endswith("\n") else 1) if text else 0
+        if text.startswith(("---", _BOM + "---")):  # else no front matter (see _front_matter)
+            fm, fm_end = _lf_front_matter(text)
+    if fm is not None:
+        fm_lines, fm_fields, fm_problems = fm
+        problems.extend(fm_problems)
         if fm_lines:
             # Blank the front matter for markdown-it so its line numbers stay valid.
-            md_source = "\n" * fm_lines + text[lines.offset(fm_lines):]
-        else:
-            md_source = text.removeprefix(_BOM)
-        count = lines.count
-    else:
-        md_source = text.removeprefix(_BOM)  # no newline in a BOM: line numbers unchanged
-        if "\r" in text:
-            count = _Lines(text).count
-        else:
-            count = text.count("\n") + (0 if text.endswith("\n") else 1) if text else 0
+            md_source = "\n" * fm_lines + text[fm_end:]
     raw = raw_sections(md_source, fm_lines, count)
     if not raw and text:
         # Only blank lines or link reference definitions: one empty preamble.
@@ -401,90 +418,89 @@ def _parse(text: str, path: str | None) -> Document:
     starts[0:1] = [0]
 
     sections: list[Section] = []
-    last = len(raw) - 1
+    ends = [*starts[1:], len(text)]
+    line_ends = [r[0] for r in raw[1:]]
+    line_ends.append(count)
     for i, (line, kind, level, title, _, body, subpoints, prose, words, plain) in enumerate(raw):
         start = starts[i]
-        if i == last:
-            end = len(text)
-            line_end = count
-        else:
-            end = starts[i + 1]
-            line_end = raw[i + 1][0]
+        end = ends[i]
         if kind == "outline":
             body_start = min(end, body + delta)
         elif kind == "preamble":
             body_start = start
         else:
             body_start = min(end, max(start, body + delta))
-        sec = Section(key="", title=title, kind=kind, level=level, start=start, end=end,
-                      line_start=line if i else 0, line_end=line_end, body_start=body_start, index=i)
-        if subpoints is not None:
-            # An outline item's words are its title and its sub-points.
-            sec.subpoints = [SubPoint(*p) for p in subpoints]
-            sec.words = sec.outline_words = count_words(title) + sum(count_words(p.text) for p in sec.subpoints)
-            sec.plain = "\n".join(p for p in [title, *(p.text for p in sec.subpoints)] if p)
+        if subpoints is None:
+            sections.append(Section("", title, kind, level, start, end, line if i else 0, line_ends[i], body_start, i,
+                                    None, [], 0, plain, words, prose, 0, 0, [],
+                                    fm_fields if kind == "frontmatter" else {}))
         else:
-            sec.words = words
-            sec.prose_words = prose
-            sec.plain = plain
-            if kind == "frontmatter":
-                sec.fields = fm_fields
-        sections.append(sec)
+            # An outline item's words are its title and its sub-points.
+            points = [SubPoint(*p) for p in subpoints]
+            words = count_words(title) + sum(count_words(p.text) for p in points)
+            sections.append(Section("", title, kind, level, start, end, line if i else 0, line_ends[i], body_start, i,
+                                    None, [], 0, "\n".join(p for p in [title, *(p.text for p in points)] if p),
+                                    words, 0, words, 0, points, {}))
     _link(sections)
     return Document(text=text, sections=sections, problems=problems, path=path)
 
 
 def _link(sections: list[Section]) -> None:
     """Nest *sections* (in document order), give them their keys, their children, their
-    spans and words with their children."""
-    # Nesting by level. Front matter and preamble are roots; the preamble holds
-    # only the outline items of its own list; an outline item never holds a
-    # heading (its list ends its owner's body, so a following heading of any
-    # level belongs to the heading tree, not to the last bullet).
+    spans and words with their children. One pass down, one back up.
+
+    Nesting by level. Front matter and preamble are roots; the preamble holds only the
+    outline items of its own list; an outline item never holds a heading (its list ends
+    its owner's body, so a following heading of any level belongs to the heading tree, not
+    to the last bullet). Keys: slug paths, unique within the document (a repeated title
+    gets -1, -2...; a parent's key is made before its children's)."""
     parents: list[int | None] = [None] * len(sections)
     stack: list[int] = []
-    for i, sec in enumerate(sections):
-        if sec.kind in ("frontmatter", "preamble"):
-            stack = [i] if sec.kind == "preamble" else []
-            continue
-        if sec.kind == "heading":
-            while stack and sections[stack[-1]].kind in ("outline", "preamble"):
-                stack.pop()
-        while stack and sections[stack[-1]].level >= sec.level:
-            stack.pop()
-        parents[i] = stack[-1] if stack else None
-        stack.append(i)
-
-    # Keys: slug paths, unique within the document (a repeated title gets -1, -2...).
     used: set[str] = set()
-    next_suffix: dict[str, int] = {}  # per base: the next suffix to try (keeps this linear)
+    next_suffix: dict[str, int] = {}  # per base met twice: the next suffix to try (keeps this linear)
     for i, sec in enumerate(sections):
-        if sec.kind == "frontmatter":
-            base = "front-matter"
-        elif sec.kind == "preamble":
-            base = "preamble"
+        kind = sec.kind
+        if kind == "frontmatter" or kind == "preamble":
+            stack = [i] if kind == "preamble" else []
+            key = "front-matter" if kind == "frontmatter" else "preamble"
         else:
-            p = parents[i]
-            slug = slugify(sec.title)
-            base = f"{sections[p].key}/{slug}" if p is not None else slug
-        key = base
-        n = next_suffix.get(base, 1)
-        while key in used:
-            key = f"{base}-{n}"
-            n += 1
-        next_suffix[base] = n
+            if kind == "heading":
+                while stack and sections[stack[-1]].kind in ("outline", "preamble"):
+                    stack.pop()
+            level = sec.level
+            while stack and sections[stack[-1]].level >= level:
+                stack.pop()
+            if stack:
+                parent = sections[stack[-1]]
+                parents[i] = stack[-1]
+                key = f"{parent.key}/{slugify(sec.title)}"
+            else:
+                key = slugify(sec.title)
+            stack.append(i)
+        if key in used:
+            base = key
+            n = next_suffix.get(base, 1)
+            while key in used:
+                key = f"{base}-{n}"
+                n += 1
+            next_suffix[base] = n
         used.add(key)
         sec.key = key
-    kids: list[list[int]] = [[] for _ in sections]
-    for i, sec in enumerate(sections):
         p = parents[i]
         if p is not None:
-            sec.parent = sections[p].key
-            sections[p].children.append(sec.key)
-            kids[p].append(i)
+            owner = sections[p]
+            sec.parent = owner.key
+            owner.children.append(key)
 
     # Span with children and words with children (children follow their parent).
+    end_all = [sec.end for sec in sections]
+    words_all = [sec.words for sec in sections]
     for i in range(len(sections) - 1, -1, -1):
         sec = sections[i]
-        sec.end_all = max([sec.end, *(sections[k].end_all for k in kids[i])])
-        sec.words_all = sec.words + sum(sections[k].words_all for k in kids[i])
+        sec.end_all = end_all[i]
+        sec.words_all = words_all[i]
+        p = parents[i]
+        if p is not None:
+            if end_all[i] > end_all[p]:
+                end_all[p] = end_all[i]
+            words_all[p] += words_all[i]

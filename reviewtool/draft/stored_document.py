@@ -44,18 +44,14 @@ class _Unstorable(Exception):
 
 def dump(doc: Document) -> dict[str, Any] | None:
     """*doc* as JSON-able data, or None when its front matter cannot be kept exactly."""
-    hashes = doc.fingerprint_hashes
-    sections = []
     try:
-        for i, s in enumerate(doc.sections):
-            sections.append([
-                s.key, s.title, s.kind, s.level, s.start, s.end, s.line_start, s.line_end, s.body_start, s.parent,
-                s.end_all, s.plain, s.words, s.prose_words, s.outline_words, s.words_all,
-                [[p.text, p.depth, p.line] for p in s.subpoints], _to_json(s.fields) if s.fields else {},
-                hashes[i],
-            ])
+        fields = [_to_json(s.fields) if s.fields else {} for s in doc.sections]
     except _Unstorable:
         return None
+    sections = [[s.key, s.title, s.kind, s.level, s.start, s.end, s.line_start, s.line_end, s.body_start, s.parent,
+                 s.end_all, s.plain, s.words, s.prose_words, s.outline_words, s.words_all,
+                 [[p.text, p.depth, p.line] for p in s.subpoints] if s.subpoints else [], found, fp_hash]
+                for s, found, fp_hash in zip(doc.sections, fields, doc.fingerprint_hashes)]
     return {"chars": len(doc.text), "problems": list(doc.problems), "sections": sections}
 
 
