@@ -11,8 +11,9 @@ context kept between its two solutions; the scores kept by classes of twin secti
 title similarities kept by the pair of titles, the words kept by a section's text and the
 word diffs kept by the pair of texts (each beside the same run with nothing kept, on
 generated books, hypothesis's mixes of twins and pairs of the RFC corpus), the paragraph
-rows kept by their operations, the seeds of a lone split found once per twin; the stored
-rows' check without slices.
+rows kept by their operations, the seeds of a lone split found once per twin, a pair's
+statuses without the rules for groups, siblings in order kept whole without the LIS; the
+stored rows' check without slices.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reviewtool.diff import align as align_module
-from reviewtool.diff import heading_moves, lexicon, paragraphs, section_facts, word_cleanup
+from reviewtool.diff import heading_moves, lexicon, paragraphs, section_facts, weighted_lis, word_cleanup
 from reviewtool.diff import word_diff as word_diff_module
 from reviewtool.diff.align import CANDIDATES, DENSE_PAIRS, PROBE_WORDS, _Aligner
 from reviewtool.diff.diff_json import diff_json
@@ -347,6 +348,8 @@ def _keep_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_Aligner, "title_similarity", _Aligner._title_similarity)
     monkeypatch.setattr(_Aligner, "context", _reference_context)
     monkeypatch.setattr(_Aligner, "_lone", _reference_lone)
+    monkeypatch.setattr(_Aligner, "statuses", _Aligner._group_statuses)
+    monkeypatch.setattr(align_module, "weighted_lis", weighted_lis.fenwick_lis)
     unkept = functools.lru_cache(maxsize=0)  # calls the function every time (and can be cleared)
     monkeypatch.setattr(section_facts, "_text_words", unkept(lexicon.content_set))
     monkeypatch.setattr(section_facts, "_title_norm", unkept(lexicon.normalise_title))
@@ -534,3 +537,37 @@ def test_stored_rows_are_checked_as_slicing_checked_them(seed: int):
                     refused += got is None
         change.rows = rows
     assert refused  # rows that do not fit were met, and refused alike
+
+
+@given(st.lists(st.integers(-5, 40), max_size=12), st.data())
+def test_siblings_in_order_are_kept_as_the_weighted_lis_keeps_them(seq: list[int], data: st.DataObject):
+    weights = data.draw(st.lists(st.integers(-2, 30), min_size=len(seq), max_size=len(seq)))
+    assert weighted_lis.weighted_lis(seq, weights) == weighted_lis.fenwick_lis(seq, weights)
+    ordered = sorted(set(seq))
+    positive = [abs(w) + 1 for w in weights[:len(ordered)]]
+    assert weighted_lis.weighted_lis(ordered, positive) == weighted_lis.fenwick_lis(ordered, positive)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_statuses_of_one_pair_are_the_rules_for_groups(seed: int, monkeypatch):
+    """Every 1:1 group of generated books (outlines promoted to prose, renames, edits): the
+    short rules give what the rules for any group give."""
+    rng = random.Random(seed)
+    old_text, new_text = _volumes(rng, 2, 25), _volumes(rng, 2, 27)
+    old_text += "\n## Plan\n\n- first point here\n- second point here\n"
+    new_text += "\n## Plan\n\nThe first point here, and the second point here, in prose.\n"
+    seen = 0
+    real = _Aligner.statuses
+
+    def checked(self: _Aligner, g) -> list[str]:  # type: ignore[no-untyped-def]
+        nonlocal seen
+        got = real(self, g)
+        if g.old and g.new:
+            assert sorted(got) == sorted(self._group_statuses(g))
+            seen += 1
+        return got
+
+    monkeypatch.setattr(_Aligner, "statuses", checked)
+    align_module.clear_cache()
+    diff_documents(parse(old_text), parse(new_text))
+    assert seen

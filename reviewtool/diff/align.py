@@ -587,6 +587,21 @@ class _Aligner:
     # ------------------------------------------------------------ statuses
     def statuses(self, g: _Group) -> list[str]:
         o, n = self.o, self.n
+        if len(g.old) == 1 and len(g.new) == 1:  # most groups: the rules below for one pair
+            i, j = g.old[0], g.new[0]
+            if o.outlineish[i] and n.proseish[j] and not o.proseish[i]:
+                return ["promoted", "renamed"] if o.ntitle[i] != n.ntitle[j] else ["promoted"]
+            if o.proseish[i] and n.outlineish[j] and not n.proseish[j]:
+                return ["condensed", "renamed"] if o.ntitle[i] != n.ntitle[j] else ["condensed"]
+            one = ["renamed"] if o.ntitle[i] != n.ntitle[j] else []
+            if o.fph[i] != n.fph[j]:
+                one.append("edited")
+            return one
+        return self._group_statuses(g)
+
+    def _group_statuses(self, g: _Group) -> list[str]:
+        """:meth:`statuses` of any group (the rules the short ones for one pair follow)."""
+        o, n = self.o, self.n
         if not g.new:
             return ["removed"]
         if not g.old:

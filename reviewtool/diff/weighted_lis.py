@@ -16,6 +16,13 @@ def weighted_lis(seq: list[int], weights: list[int]) -> set[int]:
     O(n log n) with a Fenwick tree of prefix maxima over the ranks of the
     values. Ties keep the earliest predecessor, so the result is deterministic.
     """
+    if seq and all(map(int.__lt__, seq, seq[1:])) and min(weights) > 0:
+        return set(range(len(seq)))  # already in order (the usual case): the whole is heaviest
+    return fenwick_lis(seq, weights)
+
+
+def fenwick_lis(seq: list[int], weights: list[int]) -> set[int]:
+    """:func:`weighted_lis` without its shortcut for a sequence already in order."""
     if not seq:
         return set()
     ranks = {v: r + 1 for r, v in enumerate(sorted(set(seq)))}
