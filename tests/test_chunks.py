@@ -72,7 +72,7 @@ def test_a_text_read_after_another_version_of_it(lines: list[str], at: int, line
     """The pieces a text shares at its start and end with the text read before it are taken
     from that text's (chunks._LAST), those it swallowed into an open end among them."""
     text = "\n".join(lines) + "\n"
-    read_blocks(text)
+    chunks.read_chunks(text)  # as a document parse reads it: its pieces kept for the next text
     edited = list(lines)
     edited[at % len(lines) if lines else 0 : at % len(lines) + 1 if lines else 0] = [line, ""]
     check("\n".join(edited) + "\n")

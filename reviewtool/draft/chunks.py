@@ -142,7 +142,7 @@ def read_chunks(source: str) -> tuple[list[str], list[int], list[_Chunk]]:
     """*source*'s chunks as parsed within the whole text (see :func:`read_blocks`, which
     moves their blocks to their lines): their texts, their first lines, the chunks.
     A text with a carriage return is one chunk."""
-    texts, lines, found, _ = _read(source)
+    texts, lines, found, _ = _read(source, remember=True)
     return texts, lines, found
 
 
@@ -162,13 +162,15 @@ def _resolved(source: str) -> tuple[list[tuple[int, _Chunk]], dict[str, Any]]:
     return list(zip(lines, found)), references
 
 
-def _read(source: str) -> tuple[list[str], list[int], list[_Chunk], dict[str, Any]]:
+def _read(source: str, remember: bool = False) -> tuple[list[str], list[int], list[_Chunk], dict[str, Any]]:
     """*source*'s chunks (texts, first lines, each as parsed within the whole text) and its
-    link reference definitions (label -> markdown-it's entry; the first one wins)."""
+    link reference definitions (label -> markdown-it's entry; the first one wins).
+    *remember*: keep its pieces for the next text (:data:`_LAST`): a draft's version, not
+    the part of one that the diff reads the markup of between two versions."""
     if "\r" in source:
         whole = _parse_chunk(source, None)
         return [source], [0], [whole], whole.references
-    texts, lines, found = _joined(_cut(source))
+    texts, lines, found = _joined(_cut(source), remember)
     references = _references(found)
     if references:
         found = _referenced(texts, found, references)
@@ -257,7 +259,7 @@ def _looked_up(texts: list[str]) -> list[_Chunk | None]:
             *last_found[len(last_texts) - (len(texts) - end):]]
 
 
-def _joined(texts: list[str]) -> tuple[list[str], list[int], list[_Chunk]]:
+def _joined(texts: list[str], remember: bool) -> tuple[list[str], list[int], list[_Chunk]]:
     """Parse each piece (from the cache when seen before), joining a piece whose end is open
     with the next one until the joined chunk ends closed (or the text ends): the chunks'
     texts, first lines and parsed chunks. A piece an open end swallows is not parsed alone."""
@@ -267,7 +269,8 @@ def _joined(texts: list[str]) -> tuple[list[str], list[int], list[_Chunk]]:
     # Pieces to look at in order: those not in the cache, and those whose end is open.
     todo = list(compress(range(len(found)), map(getattr, found, repeat("open_end"), repeat(True))))
     if not todo:
-        _LAST = (texts, found)
+        if remember:
+            _LAST = (texts, found)
         lines.pop()
         return texts, lines, found  # type: ignore[return-value]  # none is missing
     out_texts: list[str] = []
@@ -296,7 +299,8 @@ def _joined(texts: list[str]) -> tuple[list[str], list[int], list[_Chunk]]:
     out_texts += texts[k:]
     out_lines += lines[k:-1]
     out += found[k:]  # type: ignore[arg-type]  # past the last piece to look at: all found
-    _LAST = (texts, found)
+    if remember:
+        _LAST = (texts, found)
     return out_texts, out_lines, out
 
 
