@@ -217,6 +217,16 @@ def _doc_info(doc: Document) -> dict[str, Any]:
     return {"path": doc.path, "title": doc.title, "words": doc.words}
 
 
+def same_source(old_doc: Document, old: list[Section], new_doc: Document, new: list[Section]) -> bool:
+    """Whether a pair of one section a side has the very same source (then it has no markup
+    change: :func:`reviewtool.diff.markup.markup_changes` is ``[]`` for equal sources).
+    Most pairs of a version that edited a few sections; False means "ask markup_changes"."""
+    if len(old) != 1 or len(new) != 1:
+        return False
+    a, b = old[0], new[0]
+    return a.end - a.start == b.end - b.start and old_doc.own_text(a) == new_doc.own_text(b)
+
+
 def diff_pairs(old: Document, new: Document,
                pairs: Iterable[SectionPair]) -> tuple[list[SectionChange], list[SectionChange]]:
     """Word-diff each pair and name its markup changes; returns ``(changes, unchanged)``.
@@ -230,6 +240,9 @@ def diff_pairs(old: Document, new: Document,
     unchanged: list[SectionChange] = []
     for pair in pairs:
         if not pair.changed:
+            if same_source(old, pair.old, new, pair.new):
+                unchanged.append(SectionChange(pair, None))  # what markup_changes would say: nothing
+                continue
             markup = markup_changes(old, pair.old, new, pair.new)
             if not markup:
                 unchanged.append(SectionChange(pair, None))
