@@ -221,6 +221,76 @@ def test_a_chunk_is_parsed_once(monkeypatch):
     assert calls == ["Changed words of part 3.\n\n"]  # the edited paragraph alone
 
 
+#: Lines for reference labels: uses and definitions in every form (full, collapsed, shortcut,
+#: image, spaces inside the brackets, a label over two lines, in a block quote, a list item, a
+#: table cell with an escaped pipe), and the same labels as plain words outside brackets.
+REFERENCE_LINES = [
+    "[Summary]: /s", "[foo bar]: /fb 'T'", "[x|y]: /xy", "[ Drawbacks ]: /d", "[foo]: /f", "[foo]: /second",
+    "Summary", "# Summary", "The summary of it.", "foo bar is a word", "drawbacks", "x|y", "FOO",
+    "See [summary] here.", "[ summary ] spaced", "[foo\nbar] over lines", "see [foo", "bar] closed",
+    "> see [foo", "> bar] quoted", "> [Summary][]", "- [drawbacks] item", "  [foo][] in the item", "![foo]",
+    "| a | b |", "|---|---|", "| [x\\|y] | z |", "| summary | [foo] |", "[text][foo bar]", "[foo][]", "",
+    "", "",
+]
+
+
+def _anywhere(text: str, labels: tuple[str, ...]) -> tuple[str, ...]:
+    """The plain rule :func:`reviewtool.draft.chunks._mentioned` shortens: a label anywhere in
+    the normalised text."""
+    from markdown_it.common.utils import normalizeReference
+
+    normalised = normalizeReference(text)
+    return tuple(label for label in labels if label in normalised)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(REFERENCE_LINES), max_size=30), st.booleans())
+def test_labels_mentioned_only_between_brackets(lines: list[str], trailing_newline: bool):
+    """A chunk is parsed with the labels it mentions between brackets only: the same blocks and
+    markup as one parse of the whole text, and as with every label found anywhere in it."""
+    text = "\n".join(lines) + ("\n" if trailing_newline else "")
+    clear_chunk_cache()
+    check(text)
+    shortcut = (read_blocks(text), read_features(text))
+    real = chunks._mentioned
+    chunks._mentioned = _anywhere
+    try:
+        clear_chunk_cache()
+        assert (read_blocks(text), read_features(text)) == shortcut, text
+    finally:
+        chunks._mentioned = real
+        clear_chunk_cache()
+
+
+@pytest.mark.parametrize("text", [
+    "> see [foo\n> bar] here\n\nfoo bar is a word.\n\n[foo bar]: /url\n",
+    "> see [foo\n> bar] here, foo bar\n\n[foo bar]: /url\n",
+    "Summary of it.\n\n# Summary\n\nThe summary [ summary ] and [Summary\nhere].\n\n[summary]: /s\n[summary here]: /h\n",
+    "| a | b |\n|---|---|\n| [x\\|y] | z |\n\n[x|y]: /u\n",
+    "| a | b |\n|---|---|\n| [x\\|y] | z |\n\nx|y\n\n[x|y]: /u\n",
+    "Drawbacks\n\n- item [DRAWBACKS][] and ![drawbacks]\n\n[drawbacks]: /d 'T'\n",
+])
+def test_reference_edge_cases(text: str):
+    clear_chunk_cache()
+    check(text)
+
+
+def test_a_label_that_is_only_a_word_parses_nothing_again(monkeypatch):
+    """A chunk whose text has a label as a plain word ("Summary") is not parsed again with
+    the definition; one that uses it between brackets is."""
+    clear_chunk_cache()
+    calls = []
+    real = chunks._parse_chunk
+    monkeypatch.setattr(chunks, "_parse_chunk", lambda text, refs: calls.append((text, refs is not None)) or real(text, refs))
+    text = "# Summary\n\nThe summary of it.\n\nSee [summary].\n\n[summary]: /s\n"
+    check(text)
+    assert [t for t, with_refs in calls if with_refs] == ["See [summary].\n\n"]
+    assert chunks._mentioned("The summary of it.\n\n", ("SUMMARY",)) == ()
+    assert chunks._mentioned("Summary\n", ("SUMMARY",)) == ()
+    assert chunks._mentioned("See [ summary\n].\n", ("SUMMARY",)) == ("SUMMARY",)
+    assert chunks._mentioned("> [sum\n> mary]\n", ("SUM MARY",)) == ("SUM MARY",)
+
+
 def _corpus_texts(tmp_path: Path) -> list[str]:
     repo = clone_corpus(tmp_path / "rfcs")
     out = subprocess.run(["git", "log", "--all", "--format=", "--raw", "--no-abbrev", "--no-renames"], cwd=repo,

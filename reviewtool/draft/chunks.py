@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from itertools import accumulate, compress, repeat
 from operator import attrgetter, eq, is_, methodcaller
@@ -210,12 +211,9 @@ def _with_references(text: str, chunk: _Chunk, references: dict[str, Any], label
     is cached under those."""
     mentioned = chunk._mentions.get(labels)
     if mentioned is None:
-        from markdown_it.common.utils import normalizeReference
-
-        normalised = normalizeReference(text)
         if len(chunk._mentions) >= 8:
             chunk._mentions.clear()
-        mentioned = chunk._mentions[labels] = tuple(label for label in labels if label in normalised)
+        mentioned = chunk._mentions[labels] = _mentioned(text, labels)
     used = tuple(references[label] for label in mentioned)
     if mentioned == chunk.labels and all(map(is_, used, map(chunk.references.__getitem__, mentioned))):
         return chunk  # its own definitions are the text's (a label defined twice: the first wins)
@@ -228,6 +226,48 @@ def _with_references(text: str, chunk: _Chunk, references: dict[str, Any], label
         chunk._parsed_with.clear()
     chunk._parsed_with[labels] = (used, found)
     return found
+
+
+#: What makes a label's use in a chunk possibly not in its text as it is used: a line inside
+#: a block quote (markdown-it takes its ``>`` out of the inline content, so a label running
+#: over two of its lines is not in the text as such) and a table's escaped pipe (``\|`` is
+#: read as ``|`` in a cell).
+_UNBRACKETED = re.compile(r"^[ \t]*>|\\\|", re.M)
+#: The block quote markers at a line's start (with the indentation around them).
+_QUOTE_MARKERS = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M)
+
+
+#: What may be a link label between brackets: no bracket inside but an escaped one (a label
+#: has none, and a definition's label ends at its first ``]``).
+_BRACKETED = re.compile(r"\[([^\[\]\\]*(?:\\.[^\[\]\\]*)*)\]", re.S)
+
+
+def _mentioned(text: str, labels: tuple[str, ...]) -> tuple[str, ...]:
+    """Those of *labels* (sorted, normalised by markdown-it's ``normalizeReference``) that a
+    chunk of *text* may use or define. A label is used (a full, collapsed or shortcut
+    reference, an image) or defined only between brackets, so what is between each pair of
+    brackets is normalised as markdown-it normalises a label and looked for among *labels*
+    (a label that is also a word outside brackets, such as "Summary", is not mentioned: the
+    chunk parsed with it would be the chunk parsed alone). With a line in a block quote or
+    an escaped pipe (:data:`_UNBRACKETED`), a label anywhere in the text counts, in the text
+    as it is and as markdown-it reads it (the quote markers out, ``\\|`` as ``|``).
+    ``tests/test_chunks.py`` checks these against asking for a label anywhere in the text."""
+    if "[" not in text:
+        return ()
+    from markdown_it.common.utils import normalizeReference
+
+    if _UNBRACKETED.search(text) is not None:
+        normalised = normalizeReference(text)
+        read = normalizeReference(_QUOTE_MARKERS.sub("", text).replace("\\|", "|"))
+        return tuple(label for label in labels if label in normalised or label in read)
+    found = set()
+    size = len(labels)
+    for inside in _BRACKETED.findall(text):
+        label = normalizeReference(inside)
+        at = bisect_left(labels, label)
+        if at < size and labels[at] == label:
+            found.add(label)
+    return tuple(sorted(found)) if found else ()
 
 
 def _cut(source: str) -> list[str]:
