@@ -733,7 +733,15 @@ class _Aligner:
         if {ofph[i] for i in left} & {nfph[i] for i in left}:
             return None  # content that changed place: the hash stage decides
         pairs: list[SectionPair] = []
+        osecs, nsecs, oout, nout, opros, npros = o.secs, n.secs, o.outlineish, n.outlineish, o.proseish, n.proseish
         for i in range(count):
+            a, b = osecs[i], nsecs[i]
+            if ofph[i] == nfph[i] and a.title == b.title and not (oout[i] and npros[i] and not opros[i]) \
+                    and not (opros[i] and nout[i] and not npros[i]):
+                # What statuses and _pair find for the same body under the same title: no status,
+                # content 1.0 (same fingerprint), title 1.0 (same normalised title).
+                pairs.append(SectionPair([a], [b], ["unchanged"], 1.0, 1.0))
+                continue
             g = _Group([i], [i], "exact")
             st = sorted(set(self.statuses(g)), key=STATUS_ORDER.__getitem__) or ["unchanged"]
             pairs.append(self._pair(g, st))
