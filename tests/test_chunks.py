@@ -79,6 +79,48 @@ def test_a_text_read_after_another_version_of_it(lines: list[str], at: int, line
     check(text)
 
 
+#: What an edit inserts, deletes or replaces in :func:`test_cut_like_the_last_text`: every
+#: character the chunk starts look at (newlines, ``#``, list markers, digits, ``>``, spaces).
+CUT_BITS = ["\n", "\n\n", "#", "## ", " ", "\t", "a", "Word", "1", "12", "1234567890", ".", ")", "-", "*", "+",
+            ">", "`", "|", "\n# H\n", "\n\nText", "\n\n- item", "\n\n1. one"]
+
+
+@settings(max_examples=400)
+@given(st.lists(st.sampled_from(CUT_BITS), max_size=40),
+       st.lists(st.tuples(st.integers(0, 400), st.integers(0, 3), st.sampled_from(["", *CUT_BITS])), max_size=4))
+def test_cut_like_the_last_text(bits: list[str], edits: list[tuple[int, int, str]]):
+    """A text cut against the pieces of the text read before it (only what it does not share
+    with them scanned) is cut as the plain scan of the whole text cuts it, and the pieces it
+    shares at its start and end are the earlier text's own strings."""
+    text = "".join(bits)
+    edited = text
+    for at, deleted, inserted in edits:
+        at %= len(edited) + 1
+        edited = edited[:at] + inserted + edited[at + deleted:]
+    last = chunks._cut(text)
+    cut = chunks._cut_like(edited, last)
+    assert cut == chunks._cut(edited)
+    shared = 0
+    while shared < min(len(cut), len(last)) - 1 and cut[shared] == last[shared]:
+        shared += 1
+    assert all(a is b for a, b in zip(cut[: max(shared - 1, 0)], last))
+    assert chunks._cut_like(text, last) == last
+    assert chunks._cut_like(edited, []) == chunks._cut(edited)
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("a\n\nb\n", "a\n\n#b\n"),  # the piece after the shared start changes how it is read
+    ("# A\n\n1. x\n", "# A\n\n12345678901. x\n"),  # a long number: the lookahead reads on
+    ("# A\n", "# A\n\n"),  # text appended after every piece
+    ("x\n\n# B\n", "\n# B\n"),  # the first piece gone, the last one shared
+    ("\n# A\n# B\n", "\n\n# A\n# B\n"),  # a one-character first piece
+    ("", "# A\n"), ("# A\n", ""), ("#", "#x"), ("a\n\n#", "a\n\n# "),
+    ("p\n\nq\n\nr\n", "p\n\nq\n\n\nr\n"),  # an empty line added before a shared piece
+])
+def test_cut_like_edge_cases(before: str, after: str):
+    assert chunks._cut_like(after, chunks._cut(before)) == chunks._cut(after)
+
+
 @pytest.mark.parametrize("text", [
     "```\n# not a heading\n```\n# heading\n",
     "````\n# inside\n```\n# still inside\n````\n# out\n",
@@ -313,8 +355,12 @@ def test_every_version_of_the_rfc_corpus(tmp_path: Path):
     texts = _corpus_texts(tmp_path)
     assert len(texts) > 500
     clear_chunk_cache()
+    last: list[str] = []
     for text in texts:
         check(text)
+        if "\r" not in text:  # each text cut against the one before it (its pieces shared where it can)
+            assert chunks._cut_like(text, last) == chunks._cut(text)
+            last = chunks._cut(text)
     with every_item_a_cut():
         clear_chunk_cache()
         for text in texts:

@@ -171,7 +171,7 @@ def _read(source: str, remember: bool = False) -> tuple[list[str], list[int], li
     if "\r" in source:
         whole = _parse_chunk(source, None)
         return [source], [0], [whole], whole.references
-    texts, lines, found = _joined(_cut(source), remember)
+    texts, lines, found = _joined(_cut_like(source, _LAST[0]), remember)
     references = _references(found)
     if references:
         found = _referenced(texts, found, references)
@@ -275,6 +275,60 @@ def _cut(source: str) -> list[str]:
     empty text for an empty *source*)."""
     ends = list(map(_END, _CHUNK_START.finditer(source)))
     return list(map(source.__getitem__, map(slice, [0, *ends], [*ends, len(source)])))
+
+
+def _cut_like(source: str, last: list[str]) -> list[str]:
+    """:func:`_cut` of *source*, scanning only what it does not share with *last* (the
+    pieces of the text read before it, most often the previous version of the same draft):
+    the pieces it shares at its start and end are *last*'s own strings.
+
+    Whether a chunk starts at offset *p* (:data:`_CHUNK_START`) depends on the text from
+    *p* - 2 on only, up to the first newline at or after *p* (every branch of the lookahead
+    stops at a newline), and the pattern's matches never overlap a possible one (a match
+    ends before a character that is not a newline, so no match can start at its last
+    character). So: the starts of *last*'s first pieces, those that *source* starts with
+    and that end with a newline, are starts in *source*; past them, the regex runs from two
+    characters before the end of the last of them; and once it finds a start two
+    characters or more inside the part *source* shares at its end with *last*'s last
+    pieces, every start from there on is one of *last*'s, moved by the difference of
+    lengths. ``tests/test_chunks.py`` compares this with :func:`_cut` on edited texts."""
+    if not last:
+        return _cut(source)
+    # The first pieces of *last* that *source* starts with, each ending with a newline.
+    head = pos = 0
+    starts = source.startswith
+    for piece in last:
+        if piece[-1:] != "\n" or not starts(piece, pos):
+            break
+        pos += len(piece)
+        head += 1
+    # The last pieces of *last* that *source* ends with, after those: from offset *shared*.
+    shared = size = len(source)
+    tail = len(last)
+    ends = source.endswith
+    while tail > head and ends(last[tail - 1], pos, shared):
+        tail -= 1
+        shared -= len(last[tail])
+    # The pieces from the last shared first one (its end is checked by the scan) to where
+    # *last*'s last ones are taken again: their starts, then their texts.
+    first = max(head - 1, 0)
+    cuts = [pos - len(last[first])] if head else [0]
+    tail_starts: dict[int, int] = {}  # where each of the shared last pieces starts in *source*
+    at = shared
+    for index in range(tail, len(last)):
+        tail_starts[at] = index
+        at += len(last[index])
+    resumed = len(last)
+    stop = size
+    for match in _CHUNK_START.finditer(source, max(pos - 2, 0)):
+        cut = match.end()
+        if cut - 2 >= shared and cut in tail_starts:
+            resumed = tail_starts[cut]
+            stop = cut
+            break
+        cuts.append(cut)
+    middle = list(map(source.__getitem__, map(slice, cuts, [*cuts[1:], stop])))
+    return [*last[:first], *middle, *last[resumed:]]
 
 
 #: The pieces of the text read last, and the chunk each was parsed into alone (None: not
