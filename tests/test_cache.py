@@ -23,7 +23,7 @@ from reviewtool.cli.commands import main
 from reviewtool.draft import cache as cache_module
 from reviewtool.draft import stored_document
 from reviewtool.draft.cache import Cache, cache_for, parse_size
-from reviewtool.draft.cache_pack import build_pack, encode_entry, pack_entries
+from reviewtool.draft.cache_pack import build_pack, encode_entry, pack_contents, pack_entries
 from reviewtool.draft.history import DraftHistory, blob_id
 from reviewtool.git.repo import GitRepo
 from tests.gitutil import Repo, make_repo
@@ -108,8 +108,11 @@ def test_a_stored_document_equals_the_parsed_one(repo):
     history = DraftHistory(GitRepo.open(repo.path), DRAFT, use_cache=False)
     for v in history.versions:
         doc = history.document(v)
-        data = json.loads(json.dumps(stored_document.dump(doc)))  # through JSON, as stored
-        loaded = stored_document.load(data, doc.text, doc.path)
+        stored = stored_document.dump(doc)
+        assert stored is not None
+        data, plains = json.loads(json.dumps(stored))  # through JSON, as stored
+        assert plains == [s.plain for s in doc.sections]
+        loaded = stored_document.load(data, plains, doc.text, doc.path)
         assert loaded is not None
         assert loaded.to_dict(with_text=True) == doc.to_dict(with_text=True)
         assert loaded.sections == doc.sections
@@ -155,9 +158,10 @@ def damage(path: Path, how: str) -> None:
                          .replace(b"reviewtool-pack %d " % fmt, b"reviewtool-pack 99 "))
     elif how == "valid but wrong":  # well-formed, but sections that do not fit the text, or counts not numbers
         entries = []
-        for key, entry in pack_entries(data, fmt, kind, fingerprint)[0]:
+        found, _, bodies, _ = pack_contents(data, fmt, kind, fingerprint)
+        for key, entry in found:
             _, _, payload = entry.partition(b"\n")
-            parts = [orjson.loads(line) for line in payload.split(b"\n")]
+            refs, *parts = [orjson.loads(line) for line in payload.split(b"\n")]
             value = parts[-1]
             if "sections" in value:
                 value["sections"][0][5] += 1
@@ -167,8 +171,8 @@ def damage(path: Path, how: str) -> None:
                 value["words_added"] = "many"
             if len(parts) > 1:
                 parts[0]["words"] = "many"
-            entries.append((key, encode_entry(tuple(parts), fmt, kind, fingerprint, key)))
-        path.write_bytes(build_pack(entries, fmt, kind, fingerprint)[0])
+            entries.append((key, encode_entry(tuple(parts), fmt, kind, fingerprint, key, refs)))
+        path.write_bytes(build_pack(entries, fmt, kind, fingerprint, bodies)[0])
     assert first_key
 
 
@@ -591,3 +595,157 @@ def test_a_long_running_process_measures_the_cache_again_as_it_writes(tmp_path):
         put_pack(cache, f"{i:040x}", {"text": "t" * 10_000})
     assert not (other / ("0" * 39)).exists()  # over the bound: the oldest went first
     assert Cache(tmp_path / "cache").get("doc", "abcd1234", "ab" * 20) == {"text": "t" * 5000}
+
+
+# ---------------------------------------------------------------------- texts shared by entries (bodies)
+SHARED = ["the first section's plain text, which every version has " * 20, "", "a second section " * 30]
+
+
+def body_ids(pack: Path) -> set[str]:
+    """The ids of the bodies in *pack*'s index."""
+    return {key[1:] for key in _index(pack.read_bytes()) if key.startswith("=")}
+
+
+def test_an_entry_s_texts_are_written_once_per_pack_and_read_back(tmp_path):
+    cache = Cache(tmp_path / "cache", max_bytes=10**7)
+    keys = [f"{i:040x}" for i in range(20)]
+    for i, key in enumerate(keys):
+        cache.put("doc", "abcd1234", key, {"n": i}, [i], texts=[*SHARED, f"version {i}", SHARED[0]])
+    assert cache.get_texts("doc", "abcd1234", keys[3], 1) == ([3], [*SHARED, "version 3", SHARED[0]])  # from memory
+    cache.flush()
+    (pack,) = (tmp_path / "cache" / "doc-abcd1234").glob("pack-*.pack")
+    assert len(body_ids(pack)) == len(SHARED) + len(keys)  # each distinct text once
+    assert pack.stat().st_size < 20 * 2000  # the shared texts (1,650 bytes) not once per entry
+    reader = Cache(tmp_path / "cache")
+    for i, key in enumerate(keys):
+        assert reader.get("doc", "abcd1234", key) == {"n": i}  # a part alone, as before
+        assert reader.get_texts("doc", "abcd1234", key, 1) == ([i], [*SHARED, f"version {i}", SHARED[0]])
+    assert reader.get_texts("doc", "abcd1234", "ff" * 20) is None  # absent
+    report = reader.report()
+    assert (report.entries, report.packs, report.damaged) == (len(keys), 1, 0)
+
+
+def test_texts_survive_repacking_and_a_repacked_pack_holds_each_once(tmp_path):
+    writer = Cache(tmp_path / "cache", max_bytes=10**7)
+    keys = [f"{i:040x}" for i in range(cache_module._PACK_LIMIT + 1)]
+    for i, key in enumerate(keys):
+        writer.put("doc", "abcd1234", key, {"n": i}, texts=[SHARED[0], f"only in {i}"])
+        writer.flush()  # a pack each: the last one makes the small ones roll up
+    (pack,) = (tmp_path / "cache" / "doc-abcd1234").glob("pack-*.pack")
+    assert len(body_ids(pack)) == 1 + len(keys)
+    reader = Cache(tmp_path / "cache")
+    assert [reader.get_texts("doc", "abcd1234", k) for k in keys] == \
+        [({"n": i}, [SHARED[0], f"only in {i}"]) for i in range(len(keys))]
+
+
+def test_a_pack_written_by_another_process_gives_its_texts(tmp_path):
+    reader = Cache(tmp_path / "cache")
+    assert reader.get_texts("doc", "abcd1234", "ab" * 20) is None
+    writer = Cache(tmp_path / "cache")
+    writer.put("doc", "abcd1234", "ab" * 20, {"x": 1}, texts=SHARED)
+    writer.flush()
+    assert reader.get_texts("doc", "abcd1234", "ab" * 20) == ({"x": 1}, SHARED)
+
+
+def rewrite_bodies(pack: Path, change) -> None:
+    """Write *pack* again, whole and with a sound index, its bodies passed through *change*
+    (id, bytes) -> bytes or None (left out)."""
+    data = pack.read_bytes()
+    kind, _, fingerprint = pack.parent.name.partition("-")
+    fmt = cache_module.CACHE_FORMAT
+    index = _index(data)
+    entries = [(key, data[o : o + n]) for key, (o, n) in index.items() if not key.startswith("=")]
+    bodies = {}
+    for key, (o, n) in index.items():
+        if key.startswith("="):
+            changed = change(key[1:], data[o : o + n])
+            if changed is not None:
+                bodies[key[1:]] = changed
+    pack.write_bytes(build_pack(entries, fmt, kind, fingerprint, bodies)[0])
+
+
+@pytest.mark.parametrize("how", ["a body missing", "a body flipped", "a body replaced by another"])
+def test_an_entry_whose_text_is_damaged_is_ignored_and_rebuilt(repo, how):
+    expected = outputs(repo, "--no-cache")
+    outputs(repo)
+    new_process()
+    (pack,) = packs(repo)
+    victim = sorted(body_ids(pack))[0]
+    others = sorted(body_ids(pack))[1:]
+
+    def change(body_id: str, data: bytes) -> bytes | None:
+        if body_id != victim:
+            return data
+        if how == "a body missing":
+            return None
+        if how == "a body flipped":
+            return data[:-2] + bytes([data[-2] ^ 0x01]) + data[-1:]
+        return orjson.dumps("another text")  # well-formed JSON, not the text its id names
+
+    rewrite_bodies(pack, change)
+    damaged = Cache(cache_root(repo)).report().damaged
+    assert damaged >= 1  # every entry that refers to it
+    assert outputs(repo) == expected  # no error, the same output
+    new_process()
+    report = Cache(cache_root(repo)).report()
+    assert report.damaged == 0 and report.entries == 11, report  # written again, the damaged pack repacked
+    assert len(packs(repo)) == 1 and victim in body_ids(packs(repo)[0]) and set(others) <= body_ids(packs(repo)[0])
+
+
+def test_doctor_repair_removes_entries_whose_texts_are_missing(repo):
+    cli(repo, "log", "--json")
+    (pack,) = packs(repo)
+    victim = sorted(body_ids(pack))[0]
+    rewrite_bodies(pack, lambda body_id, data: None if body_id == victim else data)
+    code, report = doctor_json(repo)
+    finding = cache_finding(report)
+    assert code == 1 and finding["status"] == "warning" and "damaged" in finding["message"]
+    lost = finding["data"]["damaged"]
+    code, report = doctor_json(repo, "--repair")
+    assert code == 0 and cache_finding(report)["status"] == "ok"
+    assert len(keys(repo)) == 3 - lost and victim not in body_ids(packs(repo)[0])  # nothing refers to it now
+
+
+def old_format_pack(entries: list[tuple[str, list[object]]], kind: str, fingerprint: str) -> bytes:
+    """A pack as reviewtool wrote them before texts were shared (format 4: each entry its
+    parts alone, a section's plain text inside its row)."""
+    import zlib
+
+    chunks = [b"reviewtool-pack 4 %s %s\n" % (kind.encode(), fingerprint.encode())]
+    offset, index = len(chunks[0]), {}
+    for key, parts in entries:
+        payload = b"\n".join(map(orjson.dumps, parts))
+        data = b"reviewtool-cache 4 %s %s %s %d %d\n%s" % (kind.encode(), fingerprint.encode(), key.encode(),
+                                                           len(payload), zlib.crc32(payload), payload)
+        index[key] = [offset, len(data)]
+        chunks += (data, b"\n")
+        offset += len(data) + 1
+    table = orjson.dumps(index)
+    chunks += (table, b"\nreviewtool-pack-index 4 %d %d %d\n" % (offset, len(table), zlib.crc32(table)))
+    return b"".join(chunks)
+
+
+def test_a_pack_of_the_format_before_is_ignored_and_rebuilt(repo):
+    """A pack of format 4 where this version reads (a copy, a downgrade and upgrade, a
+    folder name that matched): never read, the versions parsed again, no error; the
+    old pack goes at the next write, and doctor counts it damaged until then."""
+    expected = outputs(repo, "--no-cache")
+    fingerprint = stored_document.fingerprint()
+    history = DraftHistory(GitRepo.open(repo.path), DRAFT, use_cache=False)
+    entries = []
+    for v in history.versions:
+        doc = history.document(v)
+        data, plains = stored_document.dump(doc)
+        for row, plain in zip(data["sections"], plains):
+            row.insert(11, plain)  # where format 4 kept it
+        entries.append((v.blob, [doc.stats(), data]))
+    folder = cache_root(repo) / f"doc-{fingerprint}"
+    folder.mkdir(parents=True)
+    (folder / "pack-old.pack").write_bytes(old_format_pack(entries, "doc", fingerprint))
+    assert Cache(cache_root(repo)).report().damaged == 1  # a pack whose first line is not ours
+    assert outputs(repo) == expected
+    new_process()
+    report = Cache(cache_root(repo)).report()
+    assert report.damaged == 0 and report.entries == 11
+    assert not (folder / "pack-old.pack").exists()
+    assert keys(repo) == {v.blob for v in history.versions}

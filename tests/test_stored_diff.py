@@ -233,12 +233,12 @@ def test_a_damaged_stored_diff_is_computed_again_and_written_whole(repo):
     (pack,) = (repo.path / ".git" / "reviewtool" / "cache").glob("diff-*/pack-*.pack")
     fingerprint = pack.parent.name.partition("-")[2]
     ((key, entry),) = stored_diffs(repo).items()
-    good = orjson.loads(entry.partition(b"\n")[2])
+    good = orjson.loads(entry.split(b"\n")[2])  # (its header, its texts' ids: none, its one part)
     data = copy.deepcopy(good)
     data["pairs"].append(data["pairs"][0])  # well-formed, checksummed, but does not fit
     bad = encode_entry((data,), cache.CACHE_FORMAT, "diff", fingerprint, key)
     pack.write_bytes(build_pack([(key, bad)], cache.CACHE_FORMAT, "diff", fingerprint)[0])
     assert cli(repo, "diff", "HEAD~1", "HEAD", "--json") == first
-    assert orjson.loads(stored_diffs(repo)[key].partition(b"\n")[2]) == good  # written again, whole
+    assert orjson.loads(stored_diffs(repo)[key].split(b"\n")[2]) == good  # written again, whole
     cache.forget_all()
     assert cache.Cache(pack.parent.parent).get("diff", fingerprint, key) == good  # and read first

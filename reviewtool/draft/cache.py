@@ -18,7 +18,7 @@ folders are never read again and go first when the cache is trimmed.
 **Writing.** As git packs objects, a process does not write an entry as it is computed:
 :meth:`Cache.put` keeps it in memory, and :meth:`Cache.flush` writes everything kept as
 one pack (:mod:`reviewtool.draft.cache_pack`: the entries, JSON lines behind checked
-headers, data only, never code, and an index of where each one is). A pack is written to
+headers, data only, never code, the texts they share, and an index of where each one is). A pack is written to
 a temporary file in the same folder and renamed into place, so readers see a whole pack or
 none, and several processes may write at once (each writes its own pack). Making a file
 is most of what writing one costs (a cold ``log`` of 1,000 versions made 2,001 of them: a
@@ -27,7 +27,11 @@ end of every command (:func:`flush_all`; the CLI group does it, and an ``atexit`
 for any other program), after each worker task of the terminal UI, and whenever what is
 kept passes :data:`_FLUSH_BYTES`. A process that stops before flushing loses only cache.
 Entries are not compressed: zlib took longer than the rest of writing a parsed version,
-and inflating it longer than reading one.
+and inflating it longer than reading one. What entries repeat is written once instead: an
+entry may refer to texts (:meth:`Cache.put`'s *texts*: a parsed version's sections' plain
+texts, most of which the next version has too), each kept in the pack once, by the hash of
+its bytes, however many of the pack's entries refer to it (:meth:`Cache.get_texts` reads
+them back; a text already read or written by this process is neither read nor hashed again).
 
 **Reading.** The first lookup in a folder lists its packs and reads each one's index
 (not its entries), once per process; each entry is then one read at its offset, checked by
@@ -64,7 +68,7 @@ import re
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,10 +77,14 @@ from reviewtool.draft.cache_pack import (
     PACK_PREFIX,
     PACK_SUFFIX,
     Pack,
+    body_text,
     build_pack,
+    encode_body,
     encode_entry,
     entry_part,
     entry_payload,
+    entry_refs,
+    pack_contents,
     pack_entries,
     pack_name,
     scan,
@@ -85,7 +93,7 @@ from reviewtool.errors import ReviewtoolError
 from reviewtool.git.repo import GitRepo
 
 #: Bump when the layout or the entry format changes.
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 #: The bound on the cache's size when ``reviewtool.cacheSize`` does not set one.
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 #: Trimming removes least recently used packs until the cache is this share of its bound.
@@ -98,6 +106,8 @@ _STALE_TEMP = 3600
 _FLUSH_BYTES = 8 * 1024 * 1024
 #: A folder with more packs than this has its small packs repacked into one.
 _PACK_LIMIT = 8
+#: Texts (bodies) whose ids, or whose ids' texts, a process keeps: a draft's sections, many versions over.
+_TEXTS_KEPT = 16384
 _KEY = re.compile(r"[0-9a-f]{4,}(?:-[0-9a-f]{4,})*")
 _NAME = re.compile(r"[a-z]+")
 _SIZE = re.compile(r"\s*(\d+)\s*([kmg]?)b?\s*", re.I)
@@ -171,8 +181,12 @@ class _Space:
         self.packs: list[Pack] = []
         #: The folder's modification time and size when last listed (None: absent; ``()``: never listed).
         self.stamp: tuple[int, int] | tuple[()] | None = ()
-        self.buffer: dict[str, bytes] = {}
-        self.flushing: dict[str, bytes] = {}
+        #: Key -> (entry bytes, the ids of the bodies it refers to), and id -> body bytes:
+        #: kept in memory until the next flush; then being written while it flushes.
+        self.buffer: dict[str, tuple[bytes, tuple[str, ...]]] = {}
+        self.bodies: dict[str, bytes] = {}
+        self.flushing: dict[str, tuple[bytes, tuple[str, ...]]] = {}
+        self.flushing_bodies: dict[str, bytes] = {}
         #: Names of packs found damaged (their index, or an entry): repacked at the next flush.
         self.damaged: set[str] = set()
 
@@ -238,6 +252,11 @@ class Cache:
         self.current: set[str] = set()
         #: Entries found damaged by this process (ignored and computed again).
         self.damaged = 0
+        #: Text -> (its body's id, its body's bytes), for texts this process wrote; and id -> text,
+        #: for bodies it read (checked) or wrote: versions share them, and are read together.
+        #: Plain dicts (single operations are atomic), emptied when they pass :data:`_TEXTS_KEPT`.
+        self._ids: dict[str, tuple[str, bytes]] = {}
+        self._texts: dict[str, str] = {}
 
     @property
     def max_bytes(self) -> int:
@@ -279,18 +298,66 @@ class Cache:
         space = self._space(kind, fingerprint, key)
         self.current.add(f"{kind}-{fingerprint}")
         with self._lock:
-            payload = self._find(space, key)
+            payload, _ = self._find(space, key)
         value = entry_part(payload, part) if payload is not None else None
         if value is None and payload is not None:
             self.damaged += 1
         return value
 
-    def _find(self, space: _Space, key: str) -> bytes | None:
-        """The checked payload of *key*'s entry: kept in memory, else in the newest pack
-        that has it whole (the folder listed again once when no pack has it)."""
-        data = space.buffer.get(key) or space.flushing.get(key)
-        if data is not None:
-            return entry_payload(data, CACHE_FORMAT, space.kind, space.fingerprint, key)
+    def get_texts(self, kind: str, fingerprint: str, key: str, part: int = 0) -> tuple[Any, list[str]] | None:
+        """Part *part* of the entry stored under *key* and the texts it was put with (see
+        :meth:`put`), or None (absent, or damaged: the entry, or one of its texts)."""
+        space = self._space(kind, fingerprint, key)
+        self.current.add(f"{kind}-{fingerprint}")
+        with self._lock:
+            payload, source = self._find(space, key)
+            if payload is None:
+                return None
+            refs = entry_refs(payload)
+            texts = self._read_texts(space, refs, source) if refs is not None else None
+        value = entry_part(payload, part) if texts is not None else None  # (a few dozen bytes of refs skipped twice)
+        if value is None or texts is None:
+            self.damaged += 1
+            if source is not None:
+                space.damaged.add(source.path.name)  # written again without it at the next flush
+            return None
+        return value, texts
+
+    def _read_texts(self, space: _Space, refs: list[str], source: Pack | None) -> list[str] | None:
+        """The texts of the bodies *refs*: known to this process, else kept in memory, else
+        read from the pack *source* (or any pack of *space*) and checked; None when one is
+        found nowhere whole."""
+        known = self._texts
+        texts = list(map(known.get, refs))
+        if None not in texts:
+            return texts  # type: ignore[return-value]  # (no None)
+        if len(known) > _TEXTS_KEPT:
+            known.clear()
+        for i, body_id in enumerate(refs):
+            if texts[i] is not None:
+                continue
+            data = space.bodies.get(body_id) or space.flushing_bodies.get(body_id)
+            text = body_text(data, body_id) if data is not None else None
+            if text is None and source is not None:
+                text = source.body(body_id)
+            if text is None:
+                for pack in space.packs:
+                    if pack is not source:
+                        text = pack.body(body_id)
+                        if text is not None:
+                            break
+            if text is None:
+                return None
+            texts[i] = known[body_id] = text
+        return texts  # type: ignore[return-value]  # (every None replaced)
+
+    def _find(self, space: _Space, key: str) -> tuple[bytes | None, Pack | None]:
+        """The checked payload of *key*'s entry, and the pack it is in: kept in memory (no
+        pack), else in the newest pack that has it whole (the folder listed again once
+        when no pack has it)."""
+        kept = space.buffer.get(key) or space.flushing.get(key)
+        if kept is not None:
+            return entry_payload(kept[0], CACHE_FORMAT, space.kind, space.fingerprint, key), None
         if space.stamp == ():
             space.relist()
         for _ in range(2):
@@ -308,26 +375,44 @@ class Cache:
                     if self.writable and time.time() - pack.mtime > _TOUCH_AFTER:
                         with contextlib.suppress(OSError):
                             os.utime(pack.path)  # used: the last to go when the cache is trimmed
-                return payload
+                return payload, pack
             if not space.relist():
                 break
-        return None
+        return None, None
 
     # ------------------------------------------------------------------ writing
-    def put(self, kind: str, fingerprint: str, key: str, *parts: Any) -> None:
-        """Keep *parts* (JSON-able values) under *key*, written with the next pack
-        (:meth:`flush`); silently nothing where the cache cannot be written."""
+    def put(self, kind: str, fingerprint: str, key: str, *parts: Any, texts: Sequence[str] = ()) -> None:
+        """Keep *parts* (JSON-able values) and *texts* under *key*, written with the next pack
+        (:meth:`flush`); silently nothing where the cache cannot be written. Each of *texts*
+        is written once per pack however many entries hold it (:meth:`get_texts` reads them
+        back): what entries share goes there."""
         if not self.writable:
             return
         space = self._space(kind, fingerprint, key)
         try:
-            data = encode_entry(parts, CACHE_FORMAT, kind, fingerprint, key)
+            ids = self._ids
+            bodies = list(map(ids.get, texts))
+            if None in bodies:
+                if len(ids) > _TEXTS_KEPT:
+                    ids.clear()
+                for i, text in enumerate(texts):
+                    if bodies[i] is None:
+                        bodies[i] = ids[text] = encoded = encode_body(text)
+                        self._texts[encoded[0]] = text
+            refs = tuple(body_id for body_id, _ in bodies)  # type: ignore[misc]  # (no None)
+            data = encode_entry(parts, CACHE_FORMAT, kind, fingerprint, key, refs)
         except (TypeError, ValueError):  # not JSON (a lone surrogate, a huge integer): not kept
             return
         with self._lock:
             old = space.buffer.get(key)
-            space.buffer[key] = data
-            self._buffered += len(data) - (len(old) if old is not None else 0)
+            space.buffer[key] = (data, refs)
+            added = len(data) - (len(old[0]) if old is not None else 0)
+            pending = space.bodies
+            for body_id, body_data in bodies:  # type: ignore[misc]  # (no None)
+                if body_id not in pending:
+                    pending[body_id] = body_data
+                    added += len(body_data)
+            self._buffered += added
             due = self._buffered >= _FLUSH_BYTES
         if due:
             self.flush()
@@ -341,18 +426,22 @@ class Cache:
                 batches = [space for space in self._spaces.values() if space.buffer]
                 for space in batches:
                     space.flushing, space.buffer = space.buffer, {}
+                    space.flushing_bodies, space.bodies = space.bodies, {}
                 self._buffered = 0
             written: list[tuple[_Space, str | None]] = []
-            size = sum(len(data) for space in batches for data in space.flushing.values())
+            size = sum(len(data) for space in batches for data, _ in space.flushing.values()) \
+                + sum(len(body) for space in batches for body in space.flushing_bodies.values())
             for space in batches:
                 try:
                     if self.writable:
-                        written.append((space, self._write(space, list(space.flushing.items()), set())))
+                        entries = [(key, data) for key, (data, _) in space.flushing.items()]
+                        refs = {key: refs for key, (_, refs) in space.flushing.items()}
+                        written.append((space, self._write(space, entries, space.flushing_bodies, refs, set())))
                 except OSError:
                     self.writable = False
                 finally:
                     with self._lock:
-                        space.flushing = {}
+                        space.flushing, space.flushing_bodies = {}, {}
             if written:
                 for space, name in written:
                     with contextlib.suppress(OSError):
@@ -363,19 +452,25 @@ class Cache:
                     self._since_trim = 0
                     self.trim()
 
-    def _write(self, space: _Space, entries: list[tuple[str, bytes]], replaces: set[str]) -> str | None:
-        """Write *entries* as one pack in *space* (no more of them than fit the bound, the
-        first ones kept), then remove the packs named *replaces*; the new pack's name."""
+    def _write(self, space: _Space, entries: list[tuple[str, bytes]], bodies: Mapping[str, bytes],
+               refs: Mapping[str, Sequence[str]], replaces: set[str]) -> str | None:
+        """Write *entries* (key, bytes) and the *bodies* they refer to (*refs*: each entry's)
+        as one pack in *space* (no more of them than fit the bound, the first ones kept),
+        then remove the packs named *replaces*; the new pack's name."""
         budget = int(self.max_bytes * _TRIM_TO)
         kept, size = [], 0
+        used: dict[str, bytes] = {}
         for key, data in entries:
             size += len(data) + len(key) + 24  # the entry's line and its place in the index
+            new = [body_id for body_id in refs.get(key, ()) if body_id not in used]
+            size += sum(len(bodies[body_id]) + 58 for body_id in set(new))  # a body's line and its place
             if size > budget:
                 break
             kept.append((key, data))
+            used.update((body_id, bodies[body_id]) for body_id in new)
         name = None
         if kept:
-            data, index = build_pack(kept, CACHE_FORMAT, space.kind, space.fingerprint)
+            data, index = build_pack(kept, CACHE_FORMAT, space.kind, space.fingerprint, used)
             name = f"{PACK_PREFIX}{hashlib.sha1(data).hexdigest()}{PACK_SUFFIX}"
             path = space.folder / name
             try:
@@ -438,14 +533,21 @@ class Cache:
             return
         chosen.sort(key=lambda p: p[1])  # newest first: their entries are kept first
         entries: dict[str, bytes] = {}
+        bodies: dict[str, bytes] = {}
+        refs: dict[str, Sequence[str]] = {}
         for _, _, name in chosen:
             try:
                 data = (space.folder / name).read_bytes()
             except OSError:  # removed meanwhile (trimmed, or repacked by another process)
                 continue
-            for key, found in pack_entries(data, CACHE_FORMAT, space.kind, space.fingerprint)[0]:
-                entries.setdefault(key, found)
-        self._write(space, list(entries.items()), {name for _, _, name in chosen})
+            found, _, found_bodies, found_refs = pack_contents(data, CACHE_FORMAT, space.kind, space.fingerprint)
+            for key, entry_data in found:
+                if key not in entries:
+                    entries[key] = entry_data
+                    refs[key] = found_refs[key]
+            for body_id, body in found_bodies.items():
+                bodies.setdefault(body_id, body)
+        self._write(space, list(entries.items()), bodies, refs, {name for _, _, name in chosen})
 
     def trim(self, force_temporary: bool = False) -> int:
         """Remove least recently used packs while the cache is over its bound (and temporary
@@ -536,13 +638,13 @@ class Cache:
             if not (_NAME.fullmatch(kind) and _KEY.fullmatch(fingerprint)):
                 continue
             try:
-                found, damaged = pack_entries(path.read_bytes(), CACHE_FORMAT, kind, fingerprint)
+                found, damaged, bodies, refs = pack_contents(path.read_bytes(), CACHE_FORMAT, kind, fingerprint)
             except OSError:
                 continue
             if damaged:
                 space = self._space(kind, fingerprint, "0000")
                 with contextlib.suppress(OSError):
-                    self._write(space, found, {path.name})
+                    self._write(space, found, bodies, refs, {path.name})
                     removed += damaged
         return removed
 

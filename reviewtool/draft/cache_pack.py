@@ -1,37 +1,51 @@
 """The persistent cache's files: an entry's bytes, and a pack of entries with its index.
 
 An **entry** is a header line, ``reviewtool-cache <format> <kind> <fingerprint> <key>
-<length> <crc32>``, then its parts, each one line of JSON (orjson): data only, never code
-(no pickle). A part is read alone (a version's statistics without its sections). An entry
-whose header, length, checksum or JSON is wrong is damaged, and read as absent.
+<length> <crc32>``, then the ids of the texts it refers to (one line: a JSON array, ``[]``
+for none; see bodies, below), then its parts, each one line of JSON (orjson): data only,
+never code (no pickle). A part is read alone (a version's statistics without its
+sections). An entry whose header, length, checksum or JSON is wrong, or one of whose texts
+is missing or damaged, is damaged, and read as absent.
 
-A **pack** holds the entries one process wrote (as git packs objects), one per line, with
-an index that finds one entry without reading the others::
+A **body** is one text an entry refers to by its id instead of holding it: the text as a
+JSON string, and its id the BLAKE2b hash (128 bits, hex) of those bytes. Consecutive
+versions of a draft share most of their sections, so the plain texts of a section are
+written once per pack, not once per version that has them (on a generated history of 1,000
+versions, a tenth of the bytes). The id checks the body when it is read.
+
+A **pack** holds the entries one process wrote (as git packs objects), one per line, and the
+bodies they refer to, with an index that finds one entry or body without reading the others::
 
     reviewtool-pack <format> <kind> <fingerprint>
     <entry>
     <entry>
     ...
-    {"<key>": [<offset>, <length>], ...}
+    <body>
+    ...
+    {"<key>": [<offset>, <length>], ..., "=<body id>": [<offset>, <length>], ...}
     reviewtool-pack-index <format> <offset> <length> <crc32>
 
-The last line says where the index (one JSON object: each key's entry, as its offset and
-length in the file) starts, how long it is and its checksum. A reader reads the first line
-and the last, then the index, once; each entry is then one read at its offset
-(:meth:`Pack.read`), checked by its own header and checksum. A pack whose first or last
-line, or index, is wrong is damaged as a whole (:meth:`Pack.open` gives a pack with no
-index); the cache (:mod:`reviewtool.draft.cache`) writes packs whole (a temporary file
-renamed into place) and never changes one.
+The last line says where the index (one JSON object: each key's entry, and each body's id
+after a ``=``, as its offset and length in the file) starts, how long it is and its
+checksum. A reader reads the first line and the last, then the index, once; each entry is
+then one read at its offset (:meth:`Pack.read`), checked by its own header and checksum,
+and each body it refers to one more (:meth:`Pack.body`), checked by its id. Every pack
+holds the bodies of its own entries: none depends on another pack, so trimming or
+repacking one never damages another. A pack whose first or last line, or index, is wrong
+is damaged as a whole (:meth:`Pack.open` gives a pack with no index); the cache
+(:mod:`reviewtool.draft.cache`) writes packs whole (a temporary file renamed into place)
+and never changes one.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import threading
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +57,9 @@ _TAIL = 128
 #: The prefix and suffix of a pack's file name (``pack-<sha1 of its bytes>.pack``).
 PACK_PREFIX = "pack-"
 PACK_SUFFIX = ".pack"
+#: What a body's id follows in a pack's index (no entry's key starts with it).
+BODY_PREFIX = "="
+_BODY_ID = re.compile(r"[0-9a-f]{32}")
 
 
 def pack_name(name: str) -> bool:
@@ -51,17 +68,20 @@ def pack_name(name: str) -> bool:
 
 
 # ---------------------------------------------------------------------- entries
-def encode_entry(parts: tuple[Any, ...], fmt: int, kind: str, fingerprint: str, key: str) -> bytes:
-    """The bytes of an entry (raises TypeError or ValueError for what JSON cannot keep)."""
+def encode_entry(parts: tuple[Any, ...], fmt: int, kind: str, fingerprint: str, key: str,
+                 refs: Sequence[str] = ()) -> bytes:
+    """The bytes of an entry of *parts* that refers to the bodies *refs* (their ids; raises
+    TypeError or ValueError for what JSON cannot keep)."""
     import orjson
 
-    payload = b"\n".join(map(orjson.dumps, parts))  # orjson never writes a raw newline
+    payload = b"\n".join([orjson.dumps(refs), *map(orjson.dumps, parts)])  # orjson never writes a raw newline
     header = f"{kind} {fingerprint} {key} {len(payload)} {zlib.crc32(payload)}"
     return b"%s %d %s\n%s" % (_MAGIC, fmt, header.encode(), payload)
 
 
 def entry_payload(data: bytes, fmt: int, kind: str, fingerprint: str, key: str) -> bytes | None:
-    """The parts of an entry's bytes, or None when its header, length or checksum is wrong."""
+    """The payload of an entry's bytes (its refs' line, then its parts), or None when its
+    header, length or checksum is wrong."""
     end = data.find(b"\n", 0, 400)
     if end < 0:
         return None
@@ -76,7 +96,7 @@ def entry_part(payload: bytes, part: int) -> Any:
     import orjson
 
     start = 0
-    for _ in range(part):
+    for _ in range(part + 1):  # (the first line is the refs')
         start = payload.find(b"\n", start) + 1
         if start == 0:
             return None
@@ -87,19 +107,58 @@ def entry_part(payload: bytes, part: int) -> Any:
         return None
 
 
-def entry_whole(data: bytes, fmt: int, kind: str, fingerprint: str, key: str) -> bool:
-    """Whether an entry's bytes are whole: header, length, checksum, and every part JSON."""
+def entry_refs(payload: bytes) -> list[str] | None:
+    """The ids of the bodies *payload* refers to, or None when its refs' line is not a list of ids."""
+    import orjson
+
+    end = payload.find(b"\n")
+    try:
+        refs = orjson.loads(payload[: end if end >= 0 else len(payload)])
+    except orjson.JSONDecodeError:
+        return None
+    if type(refs) is not list or not all(type(r) is str and _BODY_ID.fullmatch(r) for r in refs):
+        return None
+    return refs
+
+
+def entry_whole(data: bytes, fmt: int, kind: str, fingerprint: str, key: str) -> list[str] | None:
+    """The ids of the bodies an entry refers to when its bytes are whole (header, length,
+    checksum, refs and every part JSON); None when they are not."""
     import orjson
 
     payload = entry_payload(data, fmt, kind, fingerprint, key)
     if payload is None:
-        return False
+        return None
+    refs = entry_refs(payload)
+    if refs is None:
+        return None
     try:
-        for line in payload.split(b"\n"):
+        for line in payload.split(b"\n")[1:]:
             orjson.loads(line)
     except orjson.JSONDecodeError:
-        return False
-    return True
+        return None
+    return refs
+
+
+def encode_body(text: str) -> tuple[str, bytes]:
+    """The id and the bytes of the body of *text*."""
+    import orjson
+
+    data = orjson.dumps(text)
+    return hashlib.blake2b(data, digest_size=16).hexdigest(), data
+
+
+def body_text(data: bytes | None, body_id: str) -> str | None:
+    """The text of the body *data* when its id is *body_id*; None when it is not (damaged, or absent)."""
+    import orjson
+
+    if data is None or hashlib.blake2b(data, digest_size=16).hexdigest() != body_id:
+        return None
+    try:
+        text = orjson.loads(data)
+    except orjson.JSONDecodeError:  # (not expected: the id matched)
+        return None
+    return text if type(text) is str else None
 
 
 # ---------------------------------------------------------------------- packs
@@ -107,9 +166,10 @@ def _header(fmt: int, kind: str, fingerprint: str) -> bytes:
     return b"%s %d %s %s\n" % (_PACK_MAGIC, fmt, kind.encode(), fingerprint.encode())
 
 
-def build_pack(entries: Iterable[tuple[str, bytes]], fmt: int, kind: str,
-               fingerprint: str) -> tuple[bytes, dict[str, list[int]]]:
-    """The bytes of a pack of *entries* (key, entry bytes), and its index."""
+def build_pack(entries: Iterable[tuple[str, bytes]], fmt: int, kind: str, fingerprint: str,
+               bodies: Mapping[str, bytes] | None = None) -> tuple[bytes, dict[str, list[int]]]:
+    """The bytes of a pack of *entries* (key, entry bytes) and of the *bodies* they refer to
+    (id, body bytes), and its index."""
     import orjson
 
     chunks = [_header(fmt, kind, fingerprint)]
@@ -117,6 +177,10 @@ def build_pack(entries: Iterable[tuple[str, bytes]], fmt: int, kind: str,
     index: dict[str, list[int]] = {}
     for key, data in entries:
         index[key] = [offset, len(data)]
+        chunks += (data, b"\n")
+        offset += len(data) + 1
+    for body_id, data in (bodies or {}).items():
+        index[BODY_PREFIX + body_id] = [offset, len(data)]
         chunks += (data, b"\n")
         offset += len(data) + 1
     table = orjson.dumps(index)
@@ -188,7 +252,8 @@ class Pack:
             return os.read(self.fd, length)
 
     def read(self, key: str) -> bytes | None:
-        """The bytes of *key*'s entry (unchecked), or None when the index has no (sound) place for it."""
+        """The bytes of *key*'s entry (unchecked; a body's: ``=`` and its id), or None when
+        the index has no (sound) place for it."""
         place = self.index.get(key) if self.index is not None else None
         if place is None:
             return None
@@ -198,6 +263,10 @@ class Pack:
         except (TypeError, ValueError, OverflowError, OSError):  # an index that is JSON but not of places
             return None
 
+    def body(self, body_id: str) -> str | None:
+        """The text of the body *body_id* in this pack (checked by its id), or None."""
+        return body_text(self.read(BODY_PREFIX + body_id), body_id)
+
     def close(self) -> None:
         with contextlib.suppress(OSError):
             os.close(self.fd)
@@ -205,27 +274,59 @@ class Pack:
 
 def pack_entries(data: bytes, fmt: int, kind: str, fingerprint: str) -> tuple[list[tuple[str, bytes]], int]:
     """The whole entries of the pack *data* (key, bytes), and how many are damaged (an
-    unreadable index counts as one)."""
+    unreadable index counts as one); see :func:`pack_contents`."""
+    found, damaged, _, _ = pack_contents(data, fmt, kind, fingerprint)
+    return found, damaged
+
+
+def pack_contents(data: bytes, fmt: int, kind: str,
+                  fingerprint: str) -> tuple[list[tuple[str, bytes]], int, dict[str, bytes], dict[str, list[str]]]:
+    """What the pack *data* holds whole: its entries (key, bytes: an entry is whole when
+    its bytes are, and every body it refers to), how many are damaged (an unreadable index
+    counts as one), the bodies they refer to (id, bytes) and each entry's refs."""
 
     def read(length: int, offset: int) -> bytes:
         return data[offset : offset + length]
 
     index = _index(read, len(data), fmt, kind, fingerprint)
     if index is None:
-        return [], 1
-    found: list[tuple[str, bytes]] = []
-    damaged = 0
-    for key, place in index.items():
+        return [], 1, {}, {}
+
+    def place(key: str) -> bytes:
         try:
-            offset, length = place
-            entry = data[offset : offset + length] if offset > 0 and length > 0 else b""
-        except (TypeError, ValueError):
-            entry = b""
-        if entry and entry_whole(entry, fmt, kind, fingerprint, key):
+            offset, length = index[key]
+            return data[offset : offset + length] if offset > 0 and length > 0 else b""
+        except (TypeError, ValueError, KeyError):
+            return b""
+
+    found: list[tuple[str, bytes]] = []
+    bodies: dict[str, bytes] = {}
+    refs_of: dict[str, list[str]] = {}
+    bad_bodies: set[str] = set()
+    damaged = 0
+    for key in index:
+        if key.startswith(BODY_PREFIX):
+            continue
+        entry = place(key)
+        refs = entry_whole(entry, fmt, kind, fingerprint, key) if entry else None
+        if refs is not None:
+            for body_id in refs:
+                if body_id in bodies:
+                    continue
+                body = place(BODY_PREFIX + body_id) if body_id not in bad_bodies else b""
+                if body and body_text(body, body_id) is not None:
+                    bodies[body_id] = body
+                else:
+                    bad_bodies.add(body_id)
+                    refs = None
+                    break
+        if refs is not None:
             found.append((key, entry))
+            refs_of[key] = refs
         else:
             damaged += 1
-    return found, damaged
+    used = {body_id for refs in refs_of.values() for body_id in refs}
+    return found, damaged, {k: v for k, v in bodies.items() if k in used}, refs_of
 
 
 def scan(folder: str) -> Iterator[os.DirEntry[str]]:

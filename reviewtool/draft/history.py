@@ -428,15 +428,16 @@ class DraftHistory:
         if self.cache is None or blob is None:
             return parse(text, path=version.path)
         fingerprint = stored_document.fingerprint()
-        data = self.cache.get("doc", fingerprint, blob, 1)
-        if data is not None:
-            doc = stored_document.load(data, text, version.path)
+        found = self.cache.get_texts("doc", fingerprint, blob, 1)
+        if found is not None:
+            doc = stored_document.load(*found, text, version.path)
             if doc is not None:
                 return doc
         doc = parse(text, path=version.path)
-        data = stored_document.dump(doc)
-        if data is not None:  # two parts: the statistics alone (for log), and the sections
-            self.cache.put("doc", fingerprint, blob, doc.stats(), data)
+        stored = stored_document.dump(doc)
+        if stored is not None:  # two parts: the statistics alone (for log), and the sections; and their plain texts
+            data, plains = stored
+            self.cache.put("doc", fingerprint, blob, doc.stats(), data, texts=plains)
         return doc
 
 

@@ -7,7 +7,10 @@ text (the text is the blob's, read from git): each section's fields and fingerpr
 found. The statistics (:meth:`Document.stats`) are stored beside them, as a part of
 their own (:func:`valid_stats` checks them), so that ``reviewtool log`` reads them
 without building the document. Sections are stored as arrays in :data:`_FIELDS` order;
-children are rebuilt from the parents.
+children are rebuilt from the parents. The sections' plain texts, most of which the next
+version shares, are not in the data but beside it (:func:`dump` returns them apart, one a
+section): the cache writes each distinct one once per pack
+(:meth:`reviewtool.draft.cache.Cache.put`'s *texts*).
 
 Front matter values are kept exactly or not at all: JSON's types, and YAML dates and
 timestamps tagged ``{"$date": ...}`` / ``{"$datetime": ...}``; a document whose front
@@ -29,10 +32,11 @@ from reviewtool.draft.document import Document, Section, SubPoint
 
 #: The fields of a stored section, in order.
 _FIELDS = ("key", "title", "kind", "level", "start", "end", "line_start", "line_end", "body_start", "parent",
-           "end_all", "plain", "words", "prose_words", "outline_words", "words_all", "subpoints", "fields",
+           "end_all", "words", "prose_words", "outline_words", "words_all", "subpoints", "fields",
            "fingerprint_hash")
-_INTS = (3, 4, 5, 6, 7, 8, 10, 12, 13, 14, 15)
-_STRS = (0, 1, 2, 11, 18)
+#: The types of a stored section's fields, in order (its parent's: a key, or None), as :func:`dump` writes them.
+_ROW_TYPES = frozenset((str, str, str, int, int, int, int, int, int, parent, int, int, int, int, int, list, dict, str)
+                       for parent in (str, type(None)))
 _KINDS = ("frontmatter", "preamble", "heading", "outline")
 #: Integers JSON (orjson) keeps exactly.
 _INT_RANGE = 2**63
@@ -42,17 +46,19 @@ class _Unstorable(Exception):
     """A front matter value JSON cannot keep exactly."""
 
 
-def dump(doc: Document) -> dict[str, Any] | None:
-    """*doc* as JSON-able data, or None when its front matter cannot be kept exactly."""
+def dump(doc: Document) -> tuple[dict[str, Any], list[str]] | None:
+    """*doc* as JSON-able data and its sections' plain texts (one a section, in order), or
+    None when its front matter cannot be kept exactly."""
     try:
         fields = [_to_json(s.fields) if s.fields else {} for s in doc.sections]
     except _Unstorable:
         return None
     sections = [[s.key, s.title, s.kind, s.level, s.start, s.end, s.line_start, s.line_end, s.body_start, s.parent,
-                 s.end_all, s.plain, s.words, s.prose_words, s.outline_words, s.words_all,
+                 s.end_all, s.words, s.prose_words, s.outline_words, s.words_all,
                  [[p.text, p.depth, p.line] for p in s.subpoints] if s.subpoints else [], found, fp_hash]
                 for s, found, fp_hash in zip(doc.sections, fields, doc.fingerprint_hashes)]
-    return {"chars": len(doc.text), "problems": list(doc.problems), "sections": sections}
+    return {"chars": len(doc.text), "problems": list(doc.problems), "sections": sections}, \
+        [s.plain for s in doc.sections]
 
 
 #: The statistics (:meth:`Document.stats`) and their types.
@@ -79,26 +85,27 @@ def fingerprint() -> str:
     return source_fingerprint(sorted(str(p) for p in here.glob("*.py")), packages=("markdown_it", "yaml"))
 
 
-def load(data: Any, text: str, path: str | None) -> Document | None:
-    """The :class:`Document` of *text* from stored *data*, or None when the data does not fit."""
+def load(data: Any, plains: list[str], text: str, path: str | None) -> Document | None:
+    """The :class:`Document` of *text* from stored *data* and its sections' *plains* (as
+    :func:`dump` returned them), or None when they do not fit."""
     try:
-        return _load(data, text, path)
+        return _load(data, plains, text, path)
     except (TypeError, ValueError, KeyError, IndexError, _Unstorable):
         return None
 
 
-def _load(data: dict[str, Any], text: str, path: str | None) -> Document | None:
-    if data["chars"] != len(text) or type(data["problems"]) is not list:
+def _load(data: dict[str, Any], plains: list[str], text: str, path: str | None) -> Document | None:
+    if data["chars"] != len(text) or type(data["problems"]) is not list or len(plains) != len(data["sections"]) \
+            or not all(type(p) is str for p in plains):
         return None
     sections: list[Section] = []
     hashes: list[str] = []
     by_key: dict[str, Section] = {}
     end = 0
-    for index, row in enumerate(data["sections"]):
-        if len(row) != len(_FIELDS) or any(type(row[i]) is not int for i in _INTS) \
-                or any(type(row[i]) is not str for i in _STRS) or row[2] not in _KINDS:
+    for index, (row, plain) in enumerate(zip(data["sections"], plains)):
+        if tuple(map(type, row)) not in _ROW_TYPES or row[2] not in _KINDS:
             return None
-        (key, title, kind, level, start, stop, line_start, line_end, body_start, parent, end_all, plain, words,
+        (key, title, kind, level, start, stop, line_start, line_end, body_start, parent, end_all, words,
          prose_words, outline_words, words_all, subpoints, fields, fp_hash) = row
         if start != end or not start <= body_start <= stop <= end_all <= len(text) or key in by_key:
             return None
@@ -107,8 +114,8 @@ def _load(data: dict[str, Any], text: str, path: str | None) -> Document | None:
                           line_start=line_start, line_end=line_end, body_start=body_start, index=index,
                           parent=parent, end_all=end_all, plain=plain, words=words, prose_words=prose_words,
                           outline_words=outline_words, words_all=words_all,
-                          subpoints=[SubPoint(str(t), int(d), int(n)) for t, d, n in subpoints],
-                          fields=_from_json(fields))
+                          subpoints=[SubPoint(str(t), int(d), int(n)) for t, d, n in subpoints] if subpoints else [],
+                          fields=_from_json(fields) if fields else {})
         if parent is not None:
             owner = by_key.get(parent)
             if owner is None:
