@@ -54,7 +54,7 @@ from reviewtool.diff.lexicon import (
     plain_similarity,
     title_similarity,
 )
-from reviewtool.diff.section_facts import clear_facts, document_facts
+from reviewtool.diff.section_facts import DocumentFacts, clear_facts, document_facts
 from reviewtool.diff.section_pairs import STATUS_ORDER, Alignment, SectionPair
 from reviewtool.diff.weighted_lis import weighted_lis
 from reviewtool.draft.document import EMPTY_FINGERPRINT, Document, Section
@@ -249,13 +249,17 @@ class _Aligner:
 
     def stage_hash(self) -> None:
         o, n = self.o, self.n
+        # Only content found on both sides can pair: the words of the others are not read.
+        left_old = [i for i in self._left_old() if o.fph[i] != EMPTY_FINGERPRINT]
+        left_new = [j for j in self._left_new() if n.fph[j] != EMPTY_FINGERPRINT]
+        both = {o.fph[i] for i in left_old}.intersection([n.fph[j] for j in left_new])
         by_fp_old: dict[str, list[int]] = {}
         by_fp_new: dict[str, list[int]] = {}
-        for i in self._left_old():
-            if o.fph[i] != EMPTY_FINGERPRINT and o.tok[i]:
+        for i in left_old:
+            if o.fph[i] in both and o.tok[i]:
                 by_fp_old.setdefault(o.fph[i], []).append(i)
-        for j in self._left_new():
-            if n.fph[j] != EMPTY_FINGERPRINT and n.tok[j]:
+        for j in left_new:
+            if n.fph[j] in both and n.tok[j]:
                 by_fp_new.setdefault(n.fph[j], []).append(j)
         for fp, olds in by_fp_old.items():
             news = by_fp_new.get(fp)
@@ -500,6 +504,8 @@ class _Aligner:
         window = group.new if side == "new" else group.old
         anchor = (group.old if side == "new" else group.new)[0]
         taken = self.g_new if side == "new" else self.g_old
+        if self._neighbour(this, window, taken, 1) is None and self._neighbour(this, window, taken, -1) is None:
+            return False  # both neighbours taken (most groups): no words to read
         target_outline = other.outlineish[anchor]
         target = other.tok_eff(anchor) if target_outline else other.tok[anchor]
         if not target:
@@ -509,13 +515,8 @@ class _Aligner:
         while len(window) < MAX_PARTS:
             best: tuple[float, int] | None = None
             for direction in (1, -1):
-                k = (max(window) if direction == 1 else min(window)) + direction
-                while 0 <= k < len(this.secs):
-                    if k in taken and any(this.is_descendant(k, w) for w in window):
-                        k += direction  # a matched child travels with its parent
-                        continue
-                    break
-                if not 0 <= k < len(this.secs) or k in taken:
+                k = self._neighbour(this, window, taken, direction)
+                if k is None:
                     continue
                 part = this.tok[k]
                 if len(part) < MIN_TOKENS or containment(part, target) < PART_THRESHOLD:
@@ -534,6 +535,21 @@ class _Aligner:
             covered = (covered | this.tok[k]) & target
             grew = True
         return grew
+
+    @staticmethod
+    def _neighbour(this: DocumentFacts, window: list[int], taken: dict[int, _Group], direction: int) -> int | None:
+        """The section next to *window* in *direction* (1: after it, -1: before it) that could
+        join it: past the taken descendants of its sections (a matched child travels with its
+        parent); None when that section is taken or there is none."""
+        k = (max(window) if direction == 1 else min(window)) + direction
+        while 0 <= k < len(this.secs):
+            if k in taken and any(this.is_descendant(k, w) for w in window):
+                k += direction
+                continue
+            break
+        if not 0 <= k < len(this.secs) or k in taken:
+            return None
+        return k
 
     def stage_split_merge(self) -> None:
         for group in sorted(self.groups, key=lambda g: g.new[0]):

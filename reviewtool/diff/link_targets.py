@@ -15,8 +15,10 @@ from __future__ import annotations
 import re
 
 # An inline link or image destination: after "](", up to the closing ")" (balanced
-# parentheses one level deep, as in Wikipedia URLs), or in angle brackets.
-_INLINE = re.compile(r"\]\(\s*(<[^<>\n]*>|(?:[^\s()]|\([^\s()]*\))+)")
+# parentheses one level deep, as in Wikipedia URLs), or in angle brackets. A run of plain
+# characters is taken whole (``[^\s()]+``, not one character per repetition: the same
+# match, several times faster on long URLs).
+_INLINE = re.compile(r"\]\(\s*(<[^<>\n]*>|(?:[^\s()]+|\([^\s()]*\))+)")
 # A reference definition: "[label]: destination" at the start of a line (up to 3 spaces in).
 _REFERENCE = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:[ \t]*(<[^<>\n]*>|\S+)", re.M)
 
@@ -28,7 +30,18 @@ def mask_link_targets(text: str) -> str:
     spans = [m.span(1) for pattern in (_INLINE, _REFERENCE) for m in pattern.finditer(text)]
     if not spans:
         return text
-    chars = list(text)
-    for start, end in spans:
-        chars[start:end] = " " * (end - start)
-    return "".join(chars)
+    # The text between the destinations as it is, each destination (or overlap of two) as
+    # spaces: joined slices, not a list of characters.
+    pieces: list[str] = []
+    at = 0
+    for start, end in sorted(spans):
+        if end <= at:
+            continue  # inside the destination before (a reference line holding "](")
+        if start > at:
+            pieces.append(text[at:start])
+        else:
+            start = at
+        pieces.append(" " * (end - start))
+        at = end
+    pieces.append(text[at:])
+    return "".join(pieces)

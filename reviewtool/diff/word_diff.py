@@ -54,6 +54,8 @@ def word_diff(old: str, new: str) -> WordDiff:
 def clear_word_diffs() -> None:
     """Forget the word diffs kept between calls (for benchmarks and memory)."""
     _kept_diff.cache_clear()
+    _masked.cache_clear()
+    _words_of.cache_clear()
 
 
 @functools.lru_cache(maxsize=KEPT_DIFFS)
@@ -65,23 +67,44 @@ def plain_word_diff(old: str, new: str) -> WordDiff:
     """:func:`word_diff` computed afresh, without the diffs kept."""
     if old == new:
         ops = [WordOp("equal", old, new)] if old else []
-        words = count_words(mask_link_targets(old))
+        words = _words_of(old)
         return WordDiff(ops, 0, 0, words, words, raw_ops=list(ops))
     ua, ub = space_units(old), space_units(new)
     raw = raw_ops(old, new, ua, ub)
     # Counted on the texts with link destinations blanked out (same offsets).
-    counted_old, counted_new = mask_link_targets(old), mask_link_targets(new)
-    added = removed = 0
+    counted_old, counted_new = _masked(old), _masked(new)
+    removed_parts: list[str] = []
+    added_parts: list[str] = []
     at_old = at_new = 0
     for op in raw:
+        size_old, size_new = len(op.old), len(op.new)
         if op.op != "equal":
-            removed += count_words(counted_old[at_old:at_old + len(op.old)]) if op.old else 0
-            added += count_words(counted_new[at_new:at_new + len(op.new)]) if op.new else 0
-        at_old += len(op.old)
-        at_new += len(op.new)
+            if size_old:
+                removed_parts.append(counted_old[at_old:at_old + size_old])
+            if size_new:
+                added_parts.append(counted_new[at_new:at_new + size_new])
+        at_old += size_old
+        at_new += size_new
+    # A word never holds whitespace, so the words of pieces joined by spaces are the sum
+    # of each piece's words: one count a side, not one per operation.
+    removed = count_words(" ".join(removed_parts))
+    added = count_words(" ".join(added_parts))
     # Equal operations hold the same tokens on both sides, hence (but for a destination
     # on one side only) the same words.
-    words_old = count_words(counted_old)
+    words_old = _words_of(old)
     words_new = words_old - removed + added
     ops = clean_up(raw)
     return WordDiff(ops, added, removed, words_old, words_new, raw_ops=raw)
+
+
+# Kept by text: in a history the new text of one pair is the old text of the next.
+@functools.lru_cache(maxsize=KEPT_DIFFS)
+def _masked(text: str) -> str:
+    """*text* with its link destinations blanked out (:func:`mask_link_targets`)."""
+    return mask_link_targets(text)
+
+
+@functools.lru_cache(maxsize=KEPT_DIFFS)
+def _words_of(text: str) -> int:
+    """The words of *text*, link destinations not counted."""
+    return count_words(_masked(text))
