@@ -4,7 +4,8 @@ Each shortcut runs beside the code it replaced (kept here as the reference): the
 reads the words of only the sections whose content is left over on both sides (was: of
 every leftover section, to drop those without words before looking for the other side),
 and a group grows into a split or merge only after a neighbour not taken is found (was: the
-words of the group and its partner read first). Compared group by group (the stages' order
+words of the group and its partner read first); the blocking's document frequencies count
+each distinct set of words once, weighed by its copies (was: every section's words). Compared group by group (the stages' order
 included) and as diff JSON, on generated books that repeat themselves, hypothesis's mixes of
 twins, edited essays where every section is paired by key, and the RFC corpus.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -20,7 +22,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reviewtool.diff import align as align_module
-from reviewtool.diff.align import MAX_PARTS, MIN_GAIN, MIN_TOKENS, PART_THRESHOLD, _Aligner, _Group
+from reviewtool.diff.align import (
+    MAX_PARTS,
+    MIN_GAIN,
+    MIN_TOKENS,
+    PART_THRESHOLD,
+    _Aligner,
+    _document_frequencies,
+    _Group,
+)
 from reviewtool.diff.diff_json import diff_json
 from reviewtool.diff.lexicon import containment
 from reviewtool.diff.section_diff import diff_documents
@@ -175,6 +185,14 @@ def test_any_mix_of_twins_aligns_as_before(old_picks, new_picks):
 
     fast, plain = _fast_and_plain(book(old_picks), book(new_picks))
     assert fast == plain
+
+
+@given(st.lists(st.frozensets(st.sampled_from(WORDS), max_size=8), max_size=6), st.lists(st.integers(0, 5), max_size=40))
+def test_document_frequencies_of_twin_sets_are_counted_as_of_every_set(pool, picks):
+    """Twins are the very same set (as section_facts hands them out), distinct sets may be equal."""
+    sets = [pool[k % len(pool)] for k in picks] if pool else []
+    sets += [frozenset(s) for s in sets[:3]]  # equal sets that are other objects
+    assert _document_frequencies(sets) == Counter(itertools.chain.from_iterable(sets))
 
 
 @pytest.mark.slow

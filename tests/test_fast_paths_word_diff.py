@@ -6,8 +6,11 @@ whole (was: a list of characters, one character per repetition); the units of a 
 stretch cut by one ``re.split`` (was: the tokens regrouped in a loop); the words added and
 removed counted once a side on the changed pieces joined by spaces, and the masked text and
 the words of a text kept by the text (was: one count per operation, every text masked and
-counted on every call). Compared on hypothesis texts (links, references, every kind of
-character) and on consecutive versions of the RFC corpus's longest histories.
+counted on every call); ``reviewtool log``'s change counts from word diffs not cleaned up for
+reading, the pairs that only moved or were renamed read from the diff shown (was: every word
+diff cleaned up). Compared on hypothesis texts (links, references, every kind of
+character), on essays with sections moved, renamed, split and merged, and on consecutive
+versions of the RFC corpus's longest histories.
 """
 
 from __future__ import annotations
@@ -20,10 +23,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reviewtool.diff import link_targets, word_diff, word_matching, word_tokens
+from reviewtool.diff import link_targets, version_change, word_diff, word_matching, word_tokens
+from reviewtool.diff.section_diff import diff_documents
 from reviewtool.diff.word_cleanup import clean_up
 from reviewtool.diff.word_ops import WordDiff, WordOp
-from reviewtool.draft.document import count_words
+from reviewtool.draft.document import Document, count_words, parse
 from tests.gitutil import clone_corpus, git
 
 # ------------------------------------------------ the code replaced (the references)
@@ -84,6 +88,17 @@ def _reference_word_diff(old: str, new: str, monkeypatch: pytest.MonkeyPatch) ->
     return WordDiff(clean_up(raw), added, removed, words_old, words_old - removed + added, raw_ops=raw)
 
 
+def _reference_change_counts(old: Document, new: Document) -> version_change.ChangeCounts:
+    """:func:`version_change.change_counts` as it was: every word diff cleaned up."""
+    if old.text == new.text:
+        return version_change.ChangeCounts(0, 0, 0, 0)
+    diff = diff_documents(old, new)
+    moved = sum(1 for c in diff.changes if not c.markup and set(c.status) <= {"moved", "renamed"}
+                and (c.word_diff is None or c.word_diff.is_equal))
+    return version_change.ChangeCounts(diff.words_added, diff.words_removed, len(diff.changes),
+                                       diff.markup_changed, moved)
+
+
 # ------------------------------------------------ generated texts
 
 _LINKISH = st.lists(st.sampled_from([
@@ -140,8 +155,7 @@ def _followed(repo: Path, path: str) -> list[tuple[str, str]]:
 def test_word_diff_of_the_rfc_corpus_is_the_plain_one(tmp_path: Path, monkeypatch):
     """Consecutive versions of the corpus's longest histories (a README whose list of links grows,
     an essay), each section pair as a diff compares it, and whole texts."""
-    from reviewtool.diff.section_diff import diff_documents, pair_texts
-    from reviewtool.draft.document import parse
+    from reviewtool.diff.section_diff import pair_texts
 
     repo = clone_corpus(tmp_path / "rfcs")
     word_diff.clear_word_diffs()
@@ -149,7 +163,9 @@ def test_word_diff_of_the_rfc_corpus_is_the_plain_one(tmp_path: Path, monkeypatc
     for path in ("README.md", "text/3537-msrv-resolver.md"):
         texts = [git(repo, "show", f"{commit}:{name}") for commit, name in reversed(_followed(repo, path))]
         for old_text, new_text in itertools.pairwise(texts):
-            diff = diff_documents(parse(old_text), parse(new_text))
+            old_doc, new_doc = parse(old_text), parse(new_text)
+            assert version_change.change_counts(old_doc, new_doc) == _reference_change_counts(old_doc, new_doc)
+            diff = diff_documents(old_doc, new_doc)
             for change in diff.changes:
                 a, b = pair_texts(diff.old, diff.new, change.pair)
                 assert word_diff.plain_word_diff(a, b) == _reference_word_diff(a, b, monkeypatch)
@@ -158,3 +174,40 @@ def test_word_diff_of_the_rfc_corpus_is_the_plain_one(tmp_path: Path, monkeypatc
             assert word_diff.plain_word_diff(old_text, new_text) == _reference_word_diff(old_text, new_text,
                                                                                        monkeypatch)
     assert compared > 300
+
+
+@given(st.one_of(_LINKISH, _ANY_TEXT), st.one_of(_LINKISH, _ANY_TEXT))
+def test_a_word_diff_counted_only_has_the_counts_and_raw_operations_of_the_diff(old: str, new: str):
+    counted, plain = word_diff.counted_word_diff(old, new), word_diff.plain_word_diff(old, new)
+    assert counted.raw_ops == plain.raw_ops == counted.ops
+    assert (counted.words_added, counted.words_removed, counted.words_old, counted.words_new) == \
+        (plain.words_added, plain.words_removed, plain.words_old, plain.words_new)
+
+
+_SECTION_WORDS = ["alpha", "beta", "gamma", "delta", "the", "of", "link", "list", "resolver", "crate"]
+
+
+def _essay(picks: list[tuple[int, int]]) -> str:
+    """Sections drawn from a small pool of titles and bodies: twins, moves and renames between
+    two draws; some bodies hold links, lists and emphasis."""
+    bodies = ["", "[a](http://x/a) and [b][ref]", "- one\n- [two](t)\n", "*some* `code`."] + [
+        " ".join(_SECTION_WORDS[(k * 3 + m) % len(_SECTION_WORDS)] for m in range(k * 3)) for k in range(1, 6)]
+    return "# Essay\n\n" + "".join(f"## {_SECTION_WORDS[t].title()} {t % 4}\n\n{bodies[b]}\n\n" for t, b in picks) \
+        + "[ref]: http://x/ref\n"
+
+
+@given(st.lists(st.tuples(st.integers(0, 9), st.integers(0, 8)), max_size=14),
+       st.lists(st.tuples(st.integers(0, 9), st.integers(0, 8)), max_size=14))
+def test_change_counts_from_diffs_counted_only_are_the_counts_of_the_diffs_shown(old_picks, new_picks):
+    old, new = parse(_essay(old_picks)), parse(_essay(new_picks))
+    assert version_change.change_counts(old, new) == _reference_change_counts(old, new)
+
+
+def test_change_counts_of_sections_moved_and_renamed_are_the_counts_of_the_diffs_shown():
+    picks = [(t, t % 9) for t in range(10)]
+    old = parse(_essay(picks))
+    for new_picks in (picks[::-1], [(t, b) if t != 3 else (7, b) for t, b in picks], picks[2:] + picks[:2]):
+        new = parse(_essay(new_picks))
+        counts = version_change.change_counts(old, new)
+        assert counts == _reference_change_counts(old, new)
+        assert counts.sections_moved

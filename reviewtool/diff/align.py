@@ -111,6 +111,24 @@ class _Group:
     score: float = 1.0
 
 
+def _document_frequencies(sets: list[frozenset[str]]) -> Counter[str]:
+    """In how many of *sets* each word is: twin sections hold the very same set
+    (:mod:`reviewtool.diff.section_facts`), so each distinct set is counted once and its
+    words weighed by its copies (a book repeats whole chapters)."""
+    copies = Counter(sets)
+    if len(copies) == len(sets):
+        return Counter(chain.from_iterable(sets))
+    df: Counter[str] = Counter(chain.from_iterable(s for s, m in copies.items() if m == 1))
+    by_copies: dict[int, list[frozenset[str]]] = {}
+    for s, m in copies.items():
+        if m > 1:
+            by_copies.setdefault(m, []).append(s)
+    for m, group in by_copies.items():
+        for word, count in Counter(chain.from_iterable(group)).items():
+            df[word] += count * m
+    return df
+
+
 def clear_cache() -> None:
     """Forget the per-document facts and the word stems kept between calls (for benchmarks and memory)."""
     clear_facts()
@@ -309,7 +327,7 @@ class _Aligner:
             return {i: list(news) for i in olds}
         o, n = self.o, self.n
         total = len(olds) + len(news)
-        df = Counter(chain.from_iterable([o.tok[i] for i in olds] + [n.tok[j] for j in news]))
+        df = _document_frequencies([o.tok[i] for i in olds] + [n.tok[j] for j in news])
         idf = {t: math.log(total / c) for t, c in df.items() if c <= total / 2}
         # Rarest first, then by spelling: a word's rank orders a probe without a key function.
         by_rarity = sorted(idf, key=lambda t: (-idf[t], t))

@@ -53,6 +53,7 @@ from reviewtool.draft.chunks import read_features
 from reviewtool.draft.document import Document, Section
 from reviewtool.draft.markdown import markdown
 from reviewtool.draft.markup_features import NO_FEATURES, Features, features_of
+from reviewtool.lru import LRU
 
 #: What any feature needs in the source: inline syntax (links, images, emphasis, code,
 #: HTML, entities; reference definitions and fences start with some of it too) or a line
@@ -118,10 +119,42 @@ def _words(doc: Document, sections: list[Section]) -> list[str]:
                     for s in sections).split()
 
 
+#: Pairs of sections (by what :func:`plain_markup_changes` reads of them) whose markup
+#: changes are kept: a book repeats whole chapters, so many of its pairs are the same pair.
+KEPT_PAIRS = 1024
+_KEPT: LRU[tuple[tuple[tuple[str, int, str, str, str, str], ...], ...], tuple[str, ...]] = LRU(KEPT_PAIRS)
+
+
+def clear_markup_changes() -> None:
+    """Forget the markup changes kept between calls (for benchmarks and memory)."""
+    _KEPT.clear()
+
+
+def _read_of(doc: Document, sections: list[Section]) -> tuple[tuple[str, int, str, str, str, str], ...]:
+    """Everything :func:`plain_markup_changes` reads of *sections*: kind, level, title, plain
+    text, own source and the source before the body (the heading line: the body is the own
+    source after it)."""
+    text = doc.text
+    return tuple((s.kind, s.level, s.title, s.plain, text[s.start:s.end], text[s.start:s.body_start])
+                 for s in sections)
+
+
 def markup_changes(old_doc: Document, old: list[Section], new_doc: Document, new: list[Section]) -> list[str]:
     """The markup changes of the pair *old* → *new* (see the module docstring); ``[]`` when
     the sources are equal. Words changed when the plain texts (no markup, no URLs, no
-    tags) differ: then only markup that the words do not explain is reported."""
+    tags) differ: then only markup that the words do not explain is reported.
+
+    Kept by what it reads of the sections (:func:`_read_of`): the same pair of texts, titles and
+    kinds elsewhere in a document, or in another, has the same changes."""
+    key = (_read_of(old_doc, old), _read_of(new_doc, new))
+    kept = _KEPT.get(key)
+    if kept is None:
+        kept = _KEPT.put(key, tuple(plain_markup_changes(old_doc, old, new_doc, new)))
+    return list(kept)
+
+
+def plain_markup_changes(old_doc: Document, old: list[Section], new_doc: Document, new: list[Section]) -> list[str]:
+    """:func:`markup_changes` computed afresh, without the changes kept."""
     # Blank lines at a section's edges separate it from its neighbours: adding a section
     # after this one may add one here. Not a change of this section (see diff_documents).
     old_src = "".join(old_doc.own_text(s) for s in old).strip()

@@ -227,14 +227,19 @@ def same_source(old_doc: Document, old: list[Section], new_doc: Document, new: l
     return a.end - a.start == b.end - b.start and old_doc.own_text(a) == new_doc.own_text(b)
 
 
-def diff_pairs(old: Document, new: Document,
-               pairs: Iterable[SectionPair]) -> tuple[list[SectionChange], list[SectionChange]]:
+def diff_pairs(old: Document, new: Document, pairs: Iterable[SectionPair],
+               counts_only: bool = False) -> tuple[list[SectionChange], list[SectionChange]]:
     """Word-diff each pair and name its markup changes; returns ``(changes, unchanged)``.
 
-    An ``unchanged`` pair whose source differs (markup only) is a change.
+    An ``unchanged`` pair whose source differs (markup only) is a change. *counts_only*: the
+    word diffs are :func:`reviewtool.diff.word_diff.counted_word_diff` (the same counts, their
+    operations not cleaned up for reading: for a caller that shows none).
     """
     from reviewtool.diff.markup import markup_changes
-    from reviewtool.diff.word_diff import word_diff
+    from reviewtool.diff.word_diff import counted_word_diff, word_diff
+
+    if counts_only:
+        word_diff = counted_word_diff
 
     changes: list[SectionChange] = []
     unchanged: list[SectionChange] = []
@@ -258,21 +263,25 @@ def diff_pairs(old: Document, new: Document,
     return changes, unchanged
 
 
-def diff_documents(old: Document, new: Document) -> DocumentDiff:
+def diff_documents(old: Document, new: Document, counts_only: bool = False) -> DocumentDiff:
     """Align the sections of *old* and *new* and word-diff every changed pair.
 
     A heading removed over text that stays reads as a merge with the section above, not
     as words removed (:func:`reviewtool.diff.heading_moves.absorb_headings`). When the
     texts differ but no pair changed, the pairs whose sources differ in the blank lines
     at their edges are changes (``whitespace``): a changed text is never "no change".
+    *counts_only*: for a caller that reads the counts and shows no operation (see
+    :func:`diff_pairs`); the pairs, statuses, markup and counts are the same.
     """
     from reviewtool.diff.align import align
     from reviewtool.diff.heading_moves import absorb_headings
     from reviewtool.diff.markup import edge_whitespace_changed
-    from reviewtool.diff.word_diff import word_diff
+    from reviewtool.diff.word_diff import counted_word_diff, word_diff
 
+    if counts_only:
+        word_diff = counted_word_diff
     alignment = absorb_headings(align(old, new))
-    changes, unchanged = diff_pairs(old, new, alignment.pairs)
+    changes, unchanged = diff_pairs(old, new, alignment.pairs, counts_only)
     if not changes and old.text != new.text:
         edges = [c for c in unchanged if edge_whitespace_changed(old, c.pair.old, new, c.pair.new)]
         changes = [SectionChange(c.pair, word_diff(*pair_texts(old, new, c.pair)), ["whitespace"]) for c in edges]

@@ -83,11 +83,16 @@ def change_counts(old: Document, new: Document) -> ChangeCounts:
     """The counts of the section diff from *old* to *new*; a function of the two texts only."""
     if old.text == new.text:
         return ChangeCounts(0, 0, 0, 0)
-    from reviewtool.diff.section_diff import diff_documents  # here: change_fingerprint's users may not diff
+    # Here: change_fingerprint's users may not diff.
+    from reviewtool.diff.section_diff import diff_documents, pair_texts
+    from reviewtool.diff.word_diff import word_diff
 
-    diff = diff_documents(old, new)
+    # Only counts are kept: the word diffs are not cleaned up for reading, except for the pairs
+    # that only moved or were renamed, whose words' being unchanged is read from the diff shown.
+    diff = diff_documents(old, new, counts_only=True)
     moved = sum(1 for c in diff.changes
-                if not c.markup and set(c.status) <= _MOVE_STATUSES and (c.word_diff is None or c.word_diff.is_equal))
+                if not c.markup and set(c.status) <= _MOVE_STATUSES
+                and (c.word_diff is None or word_diff(*pair_texts(old, new, c.pair)).is_equal))
     return ChangeCounts(diff.words_added, diff.words_removed, len(diff.changes), diff.markup_changed, moved)
 
 

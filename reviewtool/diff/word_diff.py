@@ -65,6 +65,17 @@ def _kept_diff(old: str, new: str) -> WordDiff:
 
 def plain_word_diff(old: str, new: str) -> WordDiff:
     """:func:`word_diff` computed afresh, without the diffs kept."""
+    counted = counted_word_diff(old, new)
+    if old == new:
+        return counted
+    return WordDiff(clean_up(counted.raw_ops), counted.words_added, counted.words_removed, counted.words_old,
+                    counted.words_new, raw_ops=counted.raw_ops)
+
+
+def counted_word_diff(old: str, new: str) -> WordDiff:
+    """The counts of :func:`plain_word_diff` without its clean-up: ``ops`` are the raw
+    operations (a copy of ``raw_ops``), not made readable. For callers that want only the
+    counts (``reviewtool log``'s change of each version); its ``ops`` are never shown."""
     if old == new:
         ops = [WordOp("equal", old, new)] if old else []
         words = _words_of(old)
@@ -93,8 +104,7 @@ def plain_word_diff(old: str, new: str) -> WordDiff:
     # on one side only) the same words.
     words_old = _words_of(old)
     words_new = words_old - removed + added
-    ops = clean_up(raw)
-    return WordDiff(ops, added, removed, words_old, words_new, raw_ops=raw)
+    return WordDiff(list(raw), added, removed, words_old, words_new, raw_ops=raw)
 
 
 # Kept by text: in a history the new text of one pair is the old text of the next.

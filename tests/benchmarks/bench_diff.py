@@ -48,6 +48,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from reviewtool.diff.align import align, clear_cache  # noqa: E402
+from reviewtool.diff.markup import clear_markup_changes  # noqa: E402
 from reviewtool.diff.paragraphs import clear_rows  # noqa: E402
 from reviewtool.diff.section_diff import diff_documents, diff_pairs, pair_texts  # noqa: E402
 from reviewtool.diff.word_diff import clear_word_diffs  # noqa: E402
@@ -336,9 +337,10 @@ class Timing:
 def _cold() -> None:
     """Forget everything kept between runs, outside the timed region: every timed
     run of ours starts from the texts with no cache filled (parsed chunks, section
-    fingerprints, stems, per-document facts, word diffs, paragraph rows)."""
+    fingerprints, stems, per-document facts, word diffs, markup changes, paragraph rows)."""
     clear_cache()
     clear_word_diffs()
+    clear_markup_changes()
     clear_rows()
     clear_chunk_cache()
     clear_loaded()
