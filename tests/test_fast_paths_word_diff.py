@@ -3,7 +3,9 @@
 Each shortcut runs beside the code it replaced (kept here as the reference): link
 destinations blanked out by joined slices and a regex that takes a run of plain characters
 whole (was: a list of characters, one character per repetition); the units of a replaced
-stretch cut by one ``re.split`` (was: the tokens regrouped in a loop); the words added and
+stretch cut by one ``re.split`` (was: the tokens regrouped in a loop); a long common prefix
+or suffix of two token lists found by list comparisons at C speed after eight tokens (was:
+walked token by token); the words added and
 removed counted once a side on the changed pieces joined by spaces, and the masked text and
 the words of a text kept by the text (was: one count per operation, every text masked and
 counted on every call); ``reviewtool log``'s change counts from word diffs not cleaned up for
@@ -65,6 +67,46 @@ def _reference_token_parts(text: str) -> list[str]:
     return parts
 
 
+def _reference_match(a: list[str], b: list[str], alo: int, ahi: int, blo: int, bhi: int,
+                     out: list[tuple[int, int, int]], depth: int) -> None:
+    """:func:`word_matching._match` as it was: the common prefix and suffix walked token by token."""
+    i, j = alo, blo
+    while i < ahi and j < bhi and a[i] == b[j]:
+        i += 1
+        j += 1
+    if i > alo:
+        out.append((alo, blo, i - alo))
+    ia, jb = ahi, bhi
+    while ia > i and jb > j and a[ia - 1] == b[jb - 1]:
+        ia -= 1
+        jb -= 1
+    na, nb = ia - i, jb - j
+    if na and nb:
+        if na == 1 or nb == 1:
+            if na == 1:
+                if a[i] in b[j:jb]:
+                    out.append((i, b.index(a[i], j, jb), 1))
+            elif b[j] in a[i:ia]:
+                out.append((a.index(b[j], i, ia), j, 1))
+        elif na * nb <= word_matching._SMALL_GAP:
+            word_matching._difflib(a, b, i, ia, j, jb, out)
+        else:
+            anchors = word_matching._unique_anchors(a, b, i, ia, j, jb) if depth < word_matching._MAX_DEPTH else None
+            if anchors:
+                word_matching._between_anchors(a, b, i, ia, j, jb, anchors[0], anchors[1], out, depth)
+            elif na * nb <= word_matching._HUGE_GAP:
+                word_matching._difflib(a, b, i, ia, j, jb, out)
+    if ia < ahi:
+        out.append((ia, jb, ahi - ia))
+
+
+def _reference_raw_ops(old: str, new: str, monkeypatch: pytest.MonkeyPatch) -> list[WordOp]:
+    with monkeypatch.context() as m:
+        m.setattr(word_matching, "token_parts", _reference_token_parts)
+        m.setattr(word_matching, "_match", _reference_match)
+        return word_matching.raw_ops(old, new, word_tokens.space_units(old), word_tokens.space_units(new))
+
+
 def _reference_word_diff(old: str, new: str, monkeypatch: pytest.MonkeyPatch) -> WordDiff:
     """:func:`word_diff.plain_word_diff` as it was: every text masked and counted on each call,
     one count per operation, the replaced units cut by the token loop."""
@@ -72,9 +114,7 @@ def _reference_word_diff(old: str, new: str, monkeypatch: pytest.MonkeyPatch) ->
         ops = [WordOp("equal", old, new)] if old else []
         words = count_words(_reference_mask(old))
         return WordDiff(ops, 0, 0, words, words, raw_ops=list(ops))
-    with monkeypatch.context() as m:
-        m.setattr(word_matching, "token_parts", _reference_token_parts)
-        raw = word_matching.raw_ops(old, new, word_tokens.space_units(old), word_tokens.space_units(new))
+    raw = _reference_raw_ops(old, new, monkeypatch)
     counted_old, counted_new = _reference_mask(old), _reference_mask(new)
     added = removed = 0
     at_old = at_new = 0
@@ -149,6 +189,47 @@ def _followed(repo: Path, path: str) -> list[tuple[str, str]]:
             found.append((commit, line.strip()))
             commit = ""
     return found
+
+
+_LONG_WORDS = st.lists(st.sampled_from(["a", "b", "the", "word", "x.", "(y)", "a\n", "\n\n", ""]), min_size=0,
+                       max_size=60)
+
+
+@given(_LONG_WORDS, st.lists(st.tuples(st.integers(0, 60), st.sampled_from(["", "z", "a", "new words", "b."])),
+                             max_size=4))
+def test_long_common_runs_found_at_c_speed_are_the_runs_walked(words: list[str], edits):
+    """Texts sharing long prefixes and suffixes, edited in a few places (also on the suffix's
+    eighth token and past either end)."""
+    old = " ".join(words)
+    edited = list(words)
+    for at, text in edits:
+        edited[min(at, len(edited)):min(at, len(edited)) + 1] = [text] if text else []
+    new = " ".join(edited)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        assert word_matching.raw_ops(old, new, word_tokens.space_units(old), word_tokens.space_units(new)) == \
+            _reference_raw_ops(old, new, monkeypatch)
+        token_a, token_b = word_tokens.token_parts(old)[1::2], word_tokens.token_parts(new)[1::2]
+        fast = word_matching._matching_blocks(token_a, token_b)
+        monkeypatch.setattr(word_matching, "_match", _reference_match)
+        assert fast == word_matching._matching_blocks(token_a, token_b)
+
+
+@pytest.mark.parametrize("at", [0, 1, 7, 8, 9, 20, 31, 32, 33, 39, 40])
+def test_an_edit_between_long_common_runs_is_matched_as_by_the_walk(at: int, monkeypatch):
+    """Forty words with one edited, at every distance from either end around the eight tokens
+    walked first: the runs before and after it are found at C speed."""
+    words = [f"w{k % 13}" for k in range(40)]
+    found: list[str] = []
+    run_end, run_start = word_matching._run_end, word_matching._run_start
+    monkeypatch.setattr(word_matching, "_run_end", lambda *a: (found.append("end"), run_end(*a))[1])
+    monkeypatch.setattr(word_matching, "_run_start", lambda *a: (found.append("start"), run_start(*a))[1])
+    for edited in ([*words[:at], "new", *words[at + 1:]], [*words[:at], "x", "y", *words[at:]],
+                   [*words[:at], *words[at + 1:]]):
+        old, new = " ".join(words), " ".join(edited)
+        fast = word_matching.raw_ops(old, new, word_tokens.space_units(old), word_tokens.space_units(new))
+        assert fast == _reference_raw_ops(old, new, monkeypatch)
+    if 8 <= at <= 32:
+        assert "end" in found and "start" in found
 
 
 @pytest.mark.slow

@@ -500,16 +500,32 @@ class _Aligner:
         if not similar:
             return
         self._anchor_descendants()
+        o_parent, n_parent = self.o.parent, self.n.parent
 
-        def solve() -> list[_Group]:
-            edges = {(row[i], col[j]): w + W_CONTEXT * self.context(i, j) for (i, j), w in similar.items()}
+        def edges_of(before: dict[tuple[int, int], float] | None = None, paired_old: frozenset[int] = frozenset(),
+                     paired_new: frozenset[int] = frozenset()) -> dict[tuple[int, int], float]:
+            if before is None:
+                return {(row[i], col[j]): w + W_CONTEXT * self.context(i, j) for (i, j), w in similar.items()}
+            # Between the two solutions only the parents' agreement changes, and only where a
+            # parent was paired by the first: the other edges are what they were.
+            edges = {}
+            for (i, j), w in similar.items():
+                key = (row[i], col[j])
+                if o_parent[i] in paired_old or n_parent[j] in paired_new:
+                    edges[key] = w + W_CONTEXT * self.context(i, j)
+                else:
+                    edges[key] = before[key]
+            return edges
+
+        def solve(edges: dict[tuple[int, int], float]) -> list[_Group]:
             return [_Group([olds[a]], [news[b]], "score", edges[(a, b)])
                     for a, b in max_weight_matching(len(olds), len(news), edges)]
 
-        first = solve()
+        first_edges = edges_of()
+        first = solve(first_edges)
         for g in first:
             self._add(g)
-        second = solve()
+        second = solve(edges_of(first_edges, frozenset(g.old[0] for g in first), frozenset(g.new[0] for g in first)))
         for g in first:
             self._remove(g)
         for g in second:
