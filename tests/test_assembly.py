@@ -12,14 +12,19 @@ each text met with the chunk caches warm from other texts and again cold.
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+from collections.abc import Iterator
+from operator import is_
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reviewtool.draft import assembly
 from reviewtool.draft.chunks import clear_chunk_cache
 from reviewtool.draft.document import Document, parse
+from tests.gitutil import clone_corpus
 from tests.plain_parse import plain_parse
 from tests.test_chunks import LINES, LIST_LINES, _corpus_texts, every_item_a_cut
 
@@ -88,3 +93,80 @@ def test_every_version_of_the_rfc_corpus(tmp_path: Path):
     clear_chunk_cache()
     for text in reversed(texts):
         check(text)
+
+
+#: What an edit puts in a version in :func:`test_a_version_read_after_another`.
+EDIT_LINES = [*OUTLINE_LINES, "# New heading", "## New part", "New paragraph.", "- New point", ""]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(OUTLINE_LINES + LIST_LINES), max_size=30),
+       st.lists(st.tuples(st.integers(0, 40), st.integers(0, 2), st.lists(st.sampled_from(EDIT_LINES), max_size=3)),
+                min_size=1, max_size=3),
+       st.sampled_from(["", "---\ntitle: T\n---\n", "---\ntitle: Other\n---\n", "\ufeff"]),
+       st.sampled_from(["", "---\ntitle: T\n---\n", "\ufeff"]))
+def test_a_version_read_after_another(lines: list[str], edits: list[tuple[int, int, list[str]]], head: str,
+                                      edited_head: str):
+    """A version read right after another one takes the sections of the chunks both start and
+    end with from that one's walk (moved where they are now): the same sections as the
+    plain parse, and as a walk over every chunk."""
+    edited = list(lines)
+    for at, deleted, inserted in edits:
+        at %= len(edited) + 1
+        edited[at : at + deleted] = inserted
+    text = head + "\n".join(lines) + "\n"
+    changed = edited_head + "\n".join(edited) + "\n"
+    for before, after in ((text, changed), (changed, text)):
+        parse(before)
+        check(after)
+        parse(before)
+        walked = parse(after)
+        assembly._LAST_WALK = None
+        assert facts(walked) == facts(parse(after))
+
+
+def _histories(tmp_path: Path) -> Iterator[list[str]]:
+    """The versions of each Markdown file of the RFC corpus, in the order ``git log`` lists them."""
+    repo = clone_corpus(tmp_path / "rfcs")
+    out = subprocess.run(["git", "log", "--format=", "--raw", "--no-abbrev", "--no-renames", "--", "*.md"],
+                         cwd=repo, capture_output=True, text=True, check=True).stdout
+    by_path: dict[str, list[str]] = {}
+    for line in out.splitlines():
+        fields = line.split()
+        if line.startswith(":") and fields[3].strip("0"):
+            by_path.setdefault(fields[5], []).append(fields[3])
+    blobs = sorted({blob for versions in by_path.values() for blob in versions})
+    data = subprocess.run(["git", "cat-file", "--batch"], cwd=repo, input="\n".join(blobs).encode() + b"\n",
+                          capture_output=True, check=True).stdout
+    texts, i = {}, 0
+    while i < len(data):
+        header_end = data.index(b"\n", i)
+        blob, _, size = data[i:header_end].decode().split()
+        texts[blob] = data[header_end + 1 : header_end + 1 + int(size)].decode("utf-8")
+        i = header_end + 1 + int(size) + 1
+    for versions in by_path.values():
+        yield [texts[blob] for blob in versions]
+
+
+@pytest.mark.slow
+def test_every_version_of_the_rfc_corpus_after_the_one_before(tmp_path: Path):
+    """Each version of each file read right after the one before it (as ``log`` reads them):
+    the sections taken from the walk before (raw_sections) equal those of a walk over every
+    chunk, and in a file with many versions, the plain parse's."""
+    histories = list(_histories(tmp_path))
+    assert sum(map(len, histories)) > 600
+    clear_chunk_cache()
+    reused = 0
+    for versions in histories:
+        walk = None
+        for number, text in enumerate(versions):
+            document = parse(text)
+            before, walk = walk, assembly._LAST_WALK
+            assert walk is not None
+            reused += before is not None and any(map(is_, walk.raw, before.raw))
+            assembly._LAST_WALK = None
+            assert facts(document) == facts(parse(text)), text
+            if len(versions) > 100 and number % 5 == 0:
+                assert facts(document) == facts(plain_parse(text))
+            assembly._LAST_WALK = walk
+    assert reused > 300, reused

@@ -17,9 +17,11 @@ on generated Markdown).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import accumulate
+from operator import is_
 
 from reviewtool.draft.blocks import Block, ListItem, SubPointFacts
 from reviewtool.draft.chunks import read_chunks
@@ -86,59 +88,190 @@ def chunk_facts(text: str, blocks: tuple[Block, ...]) -> ChunkFacts:
     return ChunkFacts(offsets, _segment(lead), tuple((h, _segment(after)) for h, after in heads))
 
 
+class _Walk:
+    """One walk over a text's chunks (:func:`raw_sections`): the sections found, and for each
+    one where its heading is and where the heading that closed it is, as (chunk index,
+    heading index in the chunk): ``(-1, 0)`` for the front matter and the preamble's own
+    place, ``(len(found), 0)`` for the text's end; an outline item has its owner's."""
+
+    __slots__ = (
+        "chars",
+        "closed",
+        "found",
+        "front_matter_lines",
+        "line_count",
+        "lines",
+        "owned",
+        "raw",
+        "size",
+        "texts",
+    )
+
+    def __init__(self, source: str, front_matter_lines: int, line_count: int) -> None:
+        self.texts, self.lines, self.found = read_chunks(source)
+        self.chars = list(accumulate(map(len, self.texts), initial=0))
+        self.size = len(source)
+        self.front_matter_lines = front_matter_lines
+        self.line_count = line_count
+        self.raw: list[RawSection] = []
+        self.owned: list[tuple[int, int]] = []
+        self.closed: list[tuple[int, int]] = []
+        if front_matter_lines:
+            self._add((0, "frontmatter", 0, "Front matter", 0, self._fm_offset(), None, 0, 0, ""), (-1, 0), (-1, 0))
+
+    def _fm_offset(self) -> int:
+        return self.front_matter_lines if self.front_matter_lines < self.line_count else self.size
+
+    def _add(self, section: RawSection, owned: tuple[int, int], closed: tuple[int, int]) -> None:
+        self.raw.append(section)
+        self.owned.append(owned)
+        self.closed.append(closed)
+
+    def offset(self, index: int, line: int) -> int:
+        """The offset of *line* of chunk *index* in the source (its end past the last line);
+        the chunk's facts are known (the walk went over it)."""
+        if self.lines[index] + line >= self.line_count:
+            return self.size
+        facts: ChunkFacts = self.found[index].facts[0]
+        return self.chars[index] + facts.offsets[line]
+
+    def walk(self, start: tuple[int, int] | None = None, stop: int | None = None,
+             last: _Walk | None = None) -> None:
+        """Walk the chunks from the text's start, or from heading *start* (its owner: the
+        sections before it are known), up to the first heading in chunk *stop* or after it
+        whose section *last* has (then the sections from there on are *last*'s, moved)."""
+        found, texts, lines, offset = self.found, self.texts, self.lines, self.offset
+        # The owner (a heading, or the preamble) whose body the walk is in, that body's segments
+        # (those with blocks) with their chunks' indices, and their words and plain texts so far.
+        owner: tuple[int, str, int, str, int, int] | None = None
+        owned = (-1, 0)
+        body: list[tuple[Segment, int]] = []
+        prose = words = 0
+        plains: list[str] = []
+        first, skip = start if start is not None else (0, -1)
+        stop = len(found) if stop is None else stop
+        for index in range(first, len(found)):
+            chunk = found[index]
+            kept = chunk.facts
+            if not kept:
+                kept.append(chunk_facts(texts[index], chunk.blocks))
+            chunk_fact = kept[0]
+            heads = chunk_fact.heads
+            number = 0
+            if index == first and skip >= 0:
+                heads = heads[skip:]  # the lead and the headings before belong to sections known
+                number = skip
+            else:
+                lead = chunk_fact.lead
+                if lead.blocks:
+                    if owner is None:  # the text's first block, not a heading: the preamble's
+                        fm_offset = self._fm_offset()
+                        owner = (self.front_matter_lines, "preamble", 0, "Preamble", fm_offset, fm_offset)
+                    body.append((lead, index))
+                    prose += lead.prose
+                    words += lead.words
+                    if lead.plain:
+                        plains.append(lead.plain)
+            for heading, segment in heads:
+                if index >= stop and last is not None:
+                    at = bisect_left(last.owned, (index - len(found) + len(last.found), number))
+                    if at < len(last.owned) and last.owned[at][1] == number \
+                            and last.owned[at][0] == index - len(found) + len(last.found):
+                        if owner is not None:
+                            self._close(owner, owned, (index, number), body, (prose, words, "\n".join(plains)))
+                        self._moved(last, at)
+                        return
+                if owner is not None:
+                    self._close(owner, owned, (index, number), body, (prose, words, "\n".join(plains)))
+                owner = (lines[index] + heading.line_start, "heading", heading.level, heading.title,
+                         offset(index, heading.line_start), offset(index, heading.line_end))
+                owned = (index, number)
+                number += 1
+                if segment.blocks:
+                    body = [(segment, index)]
+                    prose, words, plains = segment.prose, segment.words, [segment.plain] if segment.plain else []
+                else:
+                    body, prose, words, plains = [], 0, 0, []
+        if owner is not None:
+            self._close(owner, owned, (len(found), 0), body, (prose, words, "\n".join(plains)))
+
+    def _close(self, owner: tuple[int, str, int, str, int, int], owned: tuple[int, int], closed: tuple[int, int],
+               body: list[tuple[Segment, int]], counted: tuple[int, int, str]) -> None:
+        raw = self.raw
+        before = len(raw)
+        _close(raw, owner, body, counted, self.lines, self.offset)
+        added = len(raw) - before
+        self.owned += [owned] * added
+        self.closed += [closed] * added
+
+    def _moved(self, last: _Walk, at: int) -> None:
+        """*last*'s sections from its *at*-th on (those of the chunks both texts end with), moved
+        to their places in this text."""
+        lines = self.line_count - last.line_count
+        chars = self.size - last.size
+        chunks = len(self.found) - len(last.found)
+        if lines or chars:
+            self.raw += [(line + lines, kind, level, title, start + chars, body + chars,
+                          None if points is None else [(text, depth, row + lines) for text, depth, row in points],
+                          prose, words, plain)
+                         for line, kind, level, title, start, body, points, prose, words, plain in last.raw[at:]]
+        else:
+            self.raw += last.raw[at:]
+        if chunks:
+            self.owned += [(index + chunks, number) for index, number in last.owned[at:]]
+            self.closed += [(index + chunks, number) for index, number in last.closed[at:]]
+        else:
+            self.owned += last.owned[at:]
+            self.closed += last.closed[at:]
+
+    def resume(self, last: _Walk) -> None:
+        """Walk this text, taking from *last* (the walk of the text read before, with the same
+        front matter lines) the sections of the chunks both texts start and end with."""
+        found, before = self.found, last.found
+        same = list(map(is_, found, before))
+        shared = same.index(False) if False in same else len(same)
+        # Sections closed by a heading in the chunks both start with are as they were.
+        fm = 1 if self.front_matter_lines else 0
+        kept = bisect_left(last.closed, (shared, 0), fm)
+        if kept > fm:
+            self.raw += last.raw[fm:kept]
+            self.owned += last.owned[fm:kept]
+            self.closed += last.closed[fm:kept]
+        start = last.closed[kept - 1] if kept > fm else None
+        # The chunks both end with (past those they start with).
+        room = min(len(found), len(before)) - shared
+        same = list(map(is_, reversed(found[len(found) - room:]), reversed(before[len(before) - room:])))
+        ending = same.index(False) if False in same else len(same)
+        self.walk(start, len(found) - ending if ending else None, last)
+
+
+#: The walk of the text :func:`raw_sections` read last: the next text read is most often the
+#: next version of the same draft, which shares most of its chunks, at its start and its end.
+_LAST_WALK: _Walk | None = None
+
+
 def raw_sections(source: str, front_matter_lines: int, line_count: int) -> list[RawSection]:
     """The sections of Markdown *source* (front matter blanked to its *front_matter_lines*
     empty lines), in order: see :data:`RawSection`. *line_count*: the source's lines as
-    markdown-it counts them."""
-    texts, lines, found = read_chunks(source)
-    chars = list(accumulate(map(len, texts), initial=0))
-    facts: list[ChunkFacts] = []  # filled by the walk below, as far as it went
-    size = len(source)
+    markdown-it counts them.
 
-    def offset(index: int, line: int) -> int:
-        """The offset of *line* of chunk *index* in *source* (its end past the last line)."""
-        if lines[index] + line >= line_count:
-            return size
-        return chars[index] + facts[index].offsets[line]
-
-    raw: list[RawSection] = []
-    fm_offset = front_matter_lines if front_matter_lines < line_count else size
-    if front_matter_lines:
-        raw.append((0, "frontmatter", 0, "Front matter", 0, fm_offset, None, 0, 0, ""))
-    # The owner (a heading, or the preamble) whose body the walk is in, that body's segments
-    # (those with blocks) with their chunks' indices, and their words and plain texts so far.
-    owner: tuple[int, str, int, str, int, int] | None = None
-    body: list[tuple[Segment, int]] = []
-    prose = words = 0
-    plains: list[str] = []
-    for index, chunk in enumerate(found):
-        kept = chunk.facts
-        if not kept:
-            kept.append(chunk_facts(texts[index], chunk.blocks))
-        chunk_fact = kept[0]
-        facts.append(chunk_fact)
-        lead = chunk_fact.lead
-        if lead.blocks:
-            if owner is None:  # the text's first block, not a heading: the preamble's
-                owner = (front_matter_lines, "preamble", 0, "Preamble", fm_offset, fm_offset)
-            body.append((lead, index))
-            prose += lead.prose
-            words += lead.words
-            if lead.plain:
-                plains.append(lead.plain)
-        for heading, segment in chunk_fact.heads:
-            if owner is not None:
-                _close(raw, owner, body, (prose, words, "\n".join(plains)), lines, offset)
-            owner = (lines[index] + heading.line_start, "heading", heading.level, heading.title,
-                     offset(index, heading.line_start), offset(index, heading.line_end))
-            if segment.blocks:
-                body = [(segment, index)]
-                prose, words, plains = segment.prose, segment.words, [segment.plain] if segment.plain else []
-            else:
-                body, prose, words, plains = [], 0, 0, []
-    if owner is not None:
-        _close(raw, owner, body, (prose, words, "\n".join(plains)), lines, offset)
-    return raw
+    The sections the text shares with the text read before it (:data:`_LAST_WALK`, most
+    often the previous version of the same draft) are that text's: those closed by a
+    heading in the chunks both start with (the very same chunk objects) as they were, and
+    those whose heading is in the chunks both end with moved by the difference of lines and
+    of characters (a heading's section, its words and its outline depend only on the chunks
+    from its heading's to the next heading, and its places count from the end then). The
+    walk goes over the chunks between. ``tests/test_assembly.py`` compares this with the
+    walk over every chunk."""
+    global _LAST_WALK
+    walk = _Walk(source, front_matter_lines, line_count)
+    last = _LAST_WALK
+    if last is not None and last.front_matter_lines == front_matter_lines:
+        walk.resume(last)
+    else:
+        walk.walk()
+    _LAST_WALK = walk
+    return walk.raw
 
 
 def _close(raw: list[RawSection], owner: tuple[int, str, int, str, int, int], body: list[tuple[Segment, int]],
