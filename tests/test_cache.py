@@ -464,6 +464,11 @@ def test_doctor_reports_the_size_and_state_of_the_cache(repo):
     assert "in 5 entries, 2 packs (5 read by this version of reviewtool)" in finding["message"]
     assert data["max_bytes"] == cache_module.DEFAULT_MAX_BYTES
     assert all(n["current"] for n in data["namespaces"])
+    cli(repo, "diff", "HEAD~1", "HEAD", "--json")  # a stored section diff: read by this version too
+    code, report = doctor_json(repo)
+    finding = cache_finding(report)
+    assert "in 6 entries, 3 packs (6 read by this version of reviewtool)" in finding["message"], finding
+    assert all(n["current"] for n in finding["data"]["namespaces"])
 
 
 def test_doctor_finds_damaged_entries_and_repair_removes_them(repo):

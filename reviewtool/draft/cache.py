@@ -35,12 +35,13 @@ them back; a text already read or written by this process is neither read nor ha
 
 **Reading.** The first lookup in a folder lists its packs and reads each one's index
 (not its entries), once per process; each entry is then one read at its offset, checked by
-its own header and checksum. A key found nowhere makes the folder listed again when it
+its own header and checksum, and the texts it refers to that this process has not met yet
+one more (the span of the pack that holds them), each checked by its hash. A key found nowhere makes the folder listed again when it
 changed since (its modification time): packs written meanwhile by other processes are
 seen. Packs are kept open, so one removed meanwhile (by another process's trim or repack)
 still reads whole; one that cannot be opened any more is absent. A damaged pack (its
-first or last line or its index wrong) or entry (header, length, checksum, JSON) is
-ignored: the value is computed again and written in the next pack, and the damaged pack is
+first or last line or its index wrong) or entry (header, length, checksum, JSON, a text
+it refers to missing or not matching its hash) is ignored: the value is computed again and written in the next pack, and the damaged pack is
 repacked without it when that pack is written (never an error).
 
 **Bounded.** The cache is bounded (:data:`DEFAULT_MAX_BYTES`, or ``git config
@@ -333,23 +334,23 @@ class Cache:
             return texts  # type: ignore[return-value]  # (no None)
         if len(known) > _TEXTS_KEPT:
             known.clear()
-        for i, body_id in enumerate(refs):
-            if texts[i] is not None:
-                continue
+        missing = {body_id for body_id, text in zip(refs, texts) if text is None}
+        for body_id in list(missing):  # kept in memory, not yet written
             data = space.bodies.get(body_id) or space.flushing_bodies.get(body_id)
             text = body_text(data, body_id) if data is not None else None
-            if text is None and source is not None:
-                text = source.body(body_id)
-            if text is None:
-                for pack in space.packs:
-                    if pack is not source:
-                        text = pack.body(body_id)
-                        if text is not None:
-                            break
-            if text is None:
+            if text is not None:
+                known[body_id] = text
+                missing.discard(body_id)
+        if missing:  # from the entry's own pack first: it has them all, unless damaged
+            for pack in [*([source] if source is not None else []), *(p for p in space.packs if p is not source)]:
+                found = pack.bodies(missing)
+                known.update(found)
+                missing.difference_update(found)
+                if not missing:
+                    break
+            else:
                 return None
-            texts[i] = known[body_id] = text
-        return texts  # type: ignore[return-value]  # (every None replaced)
+        return [known[body_id] if text is None else text for body_id, text in zip(refs, texts)]
 
     def _find(self, space: _Space, key: str) -> tuple[bytes | None, Pack | None]:
         """The checked payload of *key*'s entry, and the pack it is in: kept in memory (no
@@ -461,9 +462,11 @@ class Cache:
         kept, size = [], 0
         used: dict[str, bytes] = {}
         for key, data in entries:
+            new = {body_id for body_id in refs.get(key, ()) if body_id not in used}
+            if not new <= bodies.keys():
+                continue  # (not expected: every entry comes with its bodies)
             size += len(data) + len(key) + 24  # the entry's line and its place in the index
-            new = [body_id for body_id in refs.get(key, ()) if body_id not in used]
-            size += sum(len(bodies[body_id]) + 58 for body_id in set(new))  # a body's line and its place
+            size += sum(len(bodies[body_id]) + 58 for body_id in new)  # a body's line and its place
             if size > budget:
                 break
             kept.append((key, data))

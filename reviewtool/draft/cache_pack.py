@@ -7,11 +7,12 @@ never code (no pickle). A part is read alone (a version's statistics without its
 sections). An entry whose header, length, checksum or JSON is wrong, or one of whose texts
 is missing or damaged, is damaged, and read as absent.
 
-A **body** is one text an entry refers to by its id instead of holding it: the text as a
-JSON string, and its id the BLAKE2b hash (128 bits, hex) of those bytes. Consecutive
-versions of a draft share most of their sections, so the plain texts of a section are
-written once per pack, not once per version that has them (on a generated history of 1,000
-versions, a tenth of the bytes). The id checks the body when it is read.
+A **body** is one text an entry refers to by its id instead of holding it: the text in
+UTF-8 (it may hold newlines: the index says where it ends), and its id the BLAKE2b hash
+(128 bits, hex) of those bytes. Consecutive versions of a draft share most of their
+sections, so the plain texts of a section are written once per pack, not once per version
+that has them (on a generated history of 1,000 versions, a tenth of the bytes). The id
+checks the body when it is read.
 
 A **pack** holds the entries one process wrote (as git packs objects), one per line, and the
 bodies they refer to, with an index that finds one entry or body without reading the others::
@@ -29,7 +30,7 @@ The last line says where the index (one JSON object: each key's entry, and each 
 after a ``=``, as its offset and length in the file) starts, how long it is and its
 checksum. A reader reads the first line and the last, then the index, once; each entry is
 then one read at its offset (:meth:`Pack.read`), checked by its own header and checksum,
-and each body it refers to one more (:meth:`Pack.body`), checked by its id. Every pack
+and the bodies it refers to (:meth:`Pack.bodies`: one read for many), each checked by its id. Every pack
 holds the bodies of its own entries: none depends on another pack, so trimming or
 repacking one never damages another. A pack whose first or last line, or index, is wrong
 is damaged as a whole (:meth:`Pack.open` gives a pack with no index); the cache
@@ -59,7 +60,9 @@ PACK_PREFIX = "pack-"
 PACK_SUFFIX = ".pack"
 #: What a body's id follows in a pack's index (no entry's key starts with it).
 BODY_PREFIX = "="
-_BODY_ID = re.compile(r"[0-9a-f]{32}")
+_STR = {str}
+#: Bodies read together from one pack are read as one span when it is at most this many times their bytes.
+_SPAN_SLACK = 8
 
 
 def pack_name(name: str) -> bool:
@@ -108,7 +111,8 @@ def entry_part(payload: bytes, part: int) -> Any:
 
 
 def entry_refs(payload: bytes) -> list[str] | None:
-    """The ids of the bodies *payload* refers to, or None when its refs' line is not a list of ids."""
+    """The ids of the bodies *payload* refers to, or None when its refs' line is not a list
+    of strings (one that is no body's id is found nowhere)."""
     import orjson
 
     end = payload.find(b"\n")
@@ -116,7 +120,7 @@ def entry_refs(payload: bytes) -> list[str] | None:
         refs = orjson.loads(payload[: end if end >= 0 else len(payload)])
     except orjson.JSONDecodeError:
         return None
-    if type(refs) is not list or not all(type(r) is str and _BODY_ID.fullmatch(r) for r in refs):
+    if type(refs) is not list or (refs and set(map(type, refs)) != _STR):
         return None
     return refs
 
@@ -141,24 +145,19 @@ def entry_whole(data: bytes, fmt: int, kind: str, fingerprint: str, key: str) ->
 
 
 def encode_body(text: str) -> tuple[str, bytes]:
-    """The id and the bytes of the body of *text*."""
-    import orjson
-
-    data = orjson.dumps(text)
+    """The id and the bytes of the body of *text* (raises ValueError for a lone surrogate)."""
+    data = text.encode()
     return hashlib.blake2b(data, digest_size=16).hexdigest(), data
 
 
 def body_text(data: bytes | None, body_id: str) -> str | None:
     """The text of the body *data* when its id is *body_id*; None when it is not (damaged, or absent)."""
-    import orjson
-
     if data is None or hashlib.blake2b(data, digest_size=16).hexdigest() != body_id:
         return None
     try:
-        text = orjson.loads(data)
-    except orjson.JSONDecodeError:  # (not expected: the id matched)
+        return data.decode()
+    except UnicodeDecodeError:  # (not expected: the id matched)
         return None
-    return text if type(text) is str else None
 
 
 # ---------------------------------------------------------------------- packs
@@ -263,9 +262,42 @@ class Pack:
         except (TypeError, ValueError, OverflowError, OSError):  # an index that is JSON but not of places
             return None
 
-    def body(self, body_id: str) -> str | None:
-        """The text of the body *body_id* in this pack (checked by its id), or None."""
-        return body_text(self.read(BODY_PREFIX + body_id), body_id)
+    def bodies(self, body_ids: Iterable[str]) -> dict[str, str]:
+        """The texts of those of the bodies *body_ids* this pack has whole (each checked by its
+        id): read as one span when they lie close together (a version's, written with it),
+        else one read each."""
+        index = self.index
+        if index is None:
+            return {}
+        places: list[tuple[int, int, str]] = []
+        for body_id in body_ids:
+            place = index.get(BODY_PREFIX + body_id)
+            try:
+                offset, length = place  # type: ignore[misc]  # (checked below)
+                if type(offset) is int and type(length) is int and offset > 0 and 0 <= length <= self.size:
+                    places.append((offset, length, body_id))
+            except (TypeError, ValueError):  # absent, or an index that is JSON but not of places
+                continue
+        if not places:
+            return {}
+        first = min(offset for offset, _, _ in places)
+        span = max(offset + length for offset, length, _ in places) - first
+        found: dict[str, str] = {}
+        try:
+            if len(places) > 1 and span <= _SPAN_SLACK * sum(length for _, length, _ in places):
+                data = self._read(span, first)
+                for offset, length, body_id in places:
+                    text = body_text(data[offset - first : offset - first + length], body_id)
+                    if text is not None:
+                        found[body_id] = text
+            else:
+                for offset, length, body_id in places:
+                    text = body_text(self._read(length, offset), body_id)
+                    if text is not None:
+                        found[body_id] = text
+        except (OverflowError, OSError):
+            pass
+        return found
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
@@ -292,12 +324,17 @@ def pack_contents(data: bytes, fmt: int, kind: str,
     if index is None:
         return [], 1, {}, {}
 
-    def place(key: str) -> bytes:
+    def place(key: str) -> bytes | None:
+        """The bytes *key* names (an entry's, never empty; a body's, empty for an empty text),
+        or None where the index has no sound place for them."""
         try:
             offset, length = index[key]
-            return data[offset : offset + length] if offset > 0 and length > 0 else b""
+            if type(offset) is int and type(length) is int and offset > 0 and length >= 0 \
+                    and offset + length <= len(data):
+                return data[offset : offset + length]
         except (TypeError, ValueError, KeyError):
-            return b""
+            pass
+        return None
 
     found: list[tuple[str, bytes]] = []
     bodies: dict[str, bytes] = {}
@@ -313,14 +350,14 @@ def pack_contents(data: bytes, fmt: int, kind: str,
             for body_id in refs:
                 if body_id in bodies:
                     continue
-                body = place(BODY_PREFIX + body_id) if body_id not in bad_bodies else b""
-                if body and body_text(body, body_id) is not None:
+                body = place(BODY_PREFIX + body_id) if body_id not in bad_bodies else None
+                if body is not None and body_text(body, body_id) is not None:
                     bodies[body_id] = body
                 else:
                     bad_bodies.add(body_id)
                     refs = None
                     break
-        if refs is not None:
+        if refs is not None and entry is not None:
             found.append((key, entry))
             refs_of[key] = refs
         else:

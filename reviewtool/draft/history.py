@@ -371,6 +371,8 @@ class DraftHistory:
             stats = stored_document.valid_stats(self.cache.get("doc", stored_document.fingerprint(), blob, 0))
             if stats is not None:
                 return stats
+            # Not there: parsed now, without asking the cache for the same entry again.
+            return self._docs.get_or_compute(blob, lambda: self._read_document(version, look_up=False)).stats()
         return self.document(version).stats()
 
     def raw(self, version: Version) -> bytes:
@@ -420,7 +422,9 @@ class DraftHistory:
         key = version.blob or f"{version.commit}:{version.path}"
         return self._docs.get_or_compute(key, lambda: self._read_document(version))
 
-    def _read_document(self, version: Version) -> Document:
+    def _read_document(self, version: Version, look_up: bool = True) -> Document:
+        """The parsed draft at *version*: from the persistent cache (unless not *look_up*:
+        the caller found no entry), else parsed and kept there."""
         raw = self.raw(version)
         text = decode_draft(raw, f"{version.path} at {version.short}")
         # The working-tree file may have changed since it was hashed: key it by what was read.
@@ -428,7 +432,7 @@ class DraftHistory:
         if self.cache is None or blob is None:
             return parse(text, path=version.path)
         fingerprint = stored_document.fingerprint()
-        found = self.cache.get_texts("doc", fingerprint, blob, 1)
+        found = self.cache.get_texts("doc", fingerprint, blob, 1) if look_up else None
         if found is not None:
             doc = stored_document.load(*found, text, version.path)
             if doc is not None:
