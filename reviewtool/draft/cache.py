@@ -36,13 +36,14 @@ them back; a text already read or written by this process is neither read nor ha
 **Reading.** The first lookup in a folder lists its packs and reads each one's index
 (not its entries), once per process; each entry is then one read at its offset, checked by
 its own header and checksum, and the texts it refers to that this process has not met yet
-one more (the span of the pack that holds them), each checked by its hash. A key found nowhere makes the folder listed again when it
-changed since (its modification time): packs written meanwhile by other processes are
-seen. Packs are kept open, so one removed meanwhile (by another process's trim or repack)
-still reads whole; one that cannot be opened any more is absent. A damaged pack (its
-first or last line or its index wrong) or entry (header, length, checksum, JSON, a text
-it refers to missing or not matching its hash) is ignored: the value is computed again and written in the next pack, and the damaged pack is
-repacked without it when that pack is written (never an error).
+one more (the span of the pack that holds them), each checked by its hash. A key found
+nowhere makes the folder listed again when it changed since (its modification time): packs
+written meanwhile by other processes are seen. Packs are kept open, so one removed
+meanwhile (by another process's trim or repack) still reads whole; one that cannot be
+opened any more is absent. A damaged pack (its first or last line or its index wrong) or
+entry (header, length, checksum, JSON, a text it refers to missing or not matching its
+hash) is ignored: the value is computed again and written in the next pack, and the
+damaged pack is repacked without it when that pack is written (never an error).
 
 **Bounded.** The cache is bounded (:data:`DEFAULT_MAX_BYTES`, or ``git config
 reviewtool.cacheSize``, e.g. ``64m``) by whole packs: reading an entry of a pack marks the
