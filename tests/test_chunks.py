@@ -365,3 +365,121 @@ def test_every_version_of_the_rfc_corpus(tmp_path: Path):
         clear_chunk_cache()
         for text in texts:
             check(text)
+
+
+#: Lines for definitions the scan before the parse (chunks._MAY_DEFINE) misjudges or cannot
+#: see: definitions in fences, indented code, HTML blocks, list items and block quotes, a
+#: "definition" right after a paragraph line (text, not a definition), duplicate and
+#: case-folded labels, labels over two lines, titles on the next line, labels used before
+#: and after their definition, and definitions that are not (no target, a space inside).
+DEFINITION_LINES = [
+    "[foo]: /first", "[FOO]: /upper 'T'", "[Foo]: /third", "[bar]: /bar", "[bar]:", "/bar-next-line", "'title'",
+    "[baz\nqux]: /two-lines", "[baz qux]: /one-line", "[ünï]: /u", "[ÜNÏ]", "[x]:/nospace", "[x] : /space",
+    "```", "~~~", "    [foo]: /indented-code", "<div>", "</div>", "<!--", "-->",
+    "- [foo]: /in-item", "  [bar]: /in-item-continued", "1. [baz qux]: /ordered", "> [foo]: /quoted",
+    "> > [bar]: /deeper", "- > [x]: /item-quote", "Paragraph line", "[foo]: /after-a-paragraph",
+    "See [foo], [Bar][] and [baz\nqux].", "[foo][bar] and ![x]", "- item [foo]", "> quote [bar]", "| [foo] | b |",
+    "|---|---|", "# [foo]", "Text [x] here.", "", "", "",
+]
+
+
+@settings(max_examples=400)
+@given(st.lists(st.sampled_from(DEFINITION_LINES), max_size=30), st.booleans())
+def test_definitions_the_scan_misjudges(lines: list[str], trailing_newline: bool):
+    """Chunks are parsed with the definitions the scan expects, then settled with the text's
+    real ones: the result equals one parse of the whole text whatever the scan saw."""
+    text = "\n".join(lines) + ("\n" if trailing_newline else "")
+    clear_chunk_cache()
+    check(text)
+    with every_item_a_cut():
+        clear_chunk_cache()
+        check(text)
+
+
+@settings(max_examples=200)
+@given(st.lists(st.sampled_from(DEFINITION_LINES), max_size=24), st.lists(st.tuples(st.integers(0, 23),
+       st.sampled_from(DEFINITION_LINES)), max_size=4))
+def test_versions_with_other_definitions(lines: list[str], edits: list[tuple[int, str]]):
+    """Versions read one after another in one process (as a log reads them): a chunk parsed
+    with a definition in one version is met in another where the label points elsewhere,
+    is defined later or not at all; each version equals its own whole parse."""
+    clear_chunk_cache()
+    versions = ["\n".join(lines) + "\n"]
+    for at, line in edits:
+        edited = list(lines)
+        edited.insert(at % (len(edited) + 1), line)
+        lines = edited
+        versions.append("\n".join(lines) + "\n")
+    for text in versions:
+        chunks.read_chunks(text)  # as a document parse reads it: pieces kept for the next version
+        check(text)
+    for text in reversed(versions):
+        check(text)
+
+
+@settings(max_examples=200)
+@given(st.lists(st.sampled_from(DEFINITION_LINES), max_size=24),
+       st.dictionaries(st.sampled_from(["FOO", "BAR", "BAZ QUX", "X", "ÜNÏ", "NONE"]),
+                       st.tuples(st.sampled_from(["/first", "/guess", ""]), st.sampled_from(["", "T"])), max_size=4))
+def test_any_guess_gives_the_whole_parse(lines: list[str], guess: dict[str, tuple[str, str]]):
+    """Whatever definitions the guess before the parse hands out (wrong targets, labels the
+    text does not define, none), every chunk ends up parsed with the text's own."""
+    text = "\n".join(lines) + "\n"
+    real = chunks._guessed
+
+    def wrong(texts, found):
+        real(texts, found)  # the new pieces that may define parsed as usual, then a wrong guess
+        return chunks._Definitions({label: (label, href, title) for label, (href, title) in guess.items()})
+
+    chunks._guessed = wrong
+    try:
+        clear_chunk_cache()
+        check(text)
+        check("Intro [foo] and [bar].\n\n" + text)
+    finally:
+        chunks._guessed = real
+    clear_chunk_cache()
+
+
+@pytest.mark.parametrize("text", [
+    "```\n[foo]: /in-a-fence\n```\n\nSee [foo].\n",
+    "See [foo].\n\n```\n[foo]: /in-a-fence\n```\n\n[foo]: /real\n",
+    "Paragraph\n[foo]: /not-a-definition\n\nSee [foo].\n",
+    "- [foo]: /in-an-item\n\nSee [foo].\n",
+    "> [foo]: /in-a-quote\n\nSee [foo].\n",
+    "See [FOO] and [Foo].\n\n[foo]: /first\n\n[FOO]: /second\n",
+    "See [foo].\n\n[foo]: /first\n\nText.\n\n[foo]: /second\n\nAgain [foo].\n",
+    "## [foo]\n[foo]: /own\n\nSee [bar].\n\n[bar]: /bar\n",
+    "See [baz\nqux].\n\n[baz\nqux]: /two-lines\n",
+    "See [bar].\n\n[bar]:\n/next-line\n'title'\n",
+    "<div>\n[foo]: /in-html\n\nSee [foo].\n\n[foo]: /real\n",
+    "    [foo]: /indented-code\n\nSee [foo].\n",
+    "[foo]: /a\n[foo]: /b\n\n- [foo]\n- [foo][]\n- x\n",
+])
+def test_definition_edge_cases(text: str):
+    clear_chunk_cache()
+    check(text)
+    with every_item_a_cut():
+        clear_chunk_cache()
+        check(text)
+
+
+def test_a_chunk_that_uses_a_definition_is_parsed_once(monkeypatch):
+    """Each chunk is parsed once, with the definitions it uses, also those defined after it
+    (the scan finds them before the parse); when a later version changes a definition's
+    target, the chunks that use it are parsed again with the new one, and nothing else."""
+    clear_chunk_cache()
+    calls = []
+    real = chunks._parse_chunk
+    monkeypatch.setattr(chunks, "_parse_chunk", lambda text, given: calls.append((text, given)) or real(text, given))
+    text = ("# Title\n[Title]: #title\n\n- [Title]\n- [Usage]\n\nSee [the docs] and [Usage].\n\nPlain words.\n\n"
+            "## Usage\n[Usage]: #usage\n\nThe [docs][the docs] say so.\n\n[the docs]: https://example.org/docs\n")
+    check(text)
+    texts = [t for t, _ in calls]
+    assert len(texts) == len(set(texts)) == 6
+    assert dict(calls)["See [the docs] and [Usage].\n\n"] == (("THE DOCS", "https://example.org/docs", ""),
+                                                             ("USAGE", "#usage", ""))
+    calls.clear()
+    check(text.replace("https://example.org/docs", "https://example.org/new"))
+    assert sorted(t for t, _ in calls) == ["See [the docs] and [Usage].\n\n", "The [docs][the docs] say so.\n\n",
+                                           "[the docs]: https://example.org/new\n"]

@@ -34,9 +34,14 @@ where the whole parse starts afresh:
   heading line: the chunk is then joined with the next one and parsed again (a fence is
   open when its token spans more lines than its content plus the two fence lines; an
   HTML block that reaches the end is treated as open, whatever its type);
-* link reference definitions are global: when any chunk defines one, a chunk that
-  mentions a defined label is parsed with those definitions of the text (the first
-  definition of a label wins, in document order), and cached under those labels;
+* link reference definitions are global: a chunk that mentions a label the text defines
+  is parsed with the text's definition of it (the first definition of a label wins, in
+  document order), and cached under those definitions (label, target, title). They are
+  known before the chunks are parsed: the chunks met before tell theirs, and the new
+  pieces whose lines may start one (:data:`_MAY_DEFINE`) are parsed first
+  (:func:`_guessed`); once every chunk is parsed, a chunk parsed with other definitions
+  than the text's own of the labels it mentions (:attr:`_Chunk.seen`) is parsed again
+  with those (:func:`_settled`), so the result is exact whatever the guess;
 * texts with a carriage return are parsed whole (markdown-it normalises line ends first);
 * a list item line right after an item line of the same indentation and marker is a cut
   only when the parts show that one parse would be in a one-paragraph item of that list
@@ -52,9 +57,10 @@ from __future__ import annotations
 import re
 import zlib
 from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, compress, repeat
-from operator import attrgetter, eq, is_, methodcaller
+from operator import attrgetter, eq, methodcaller
 from typing import TYPE_CHECKING, Any
 
 from reviewtool.draft.blocks import Block, blocks_of, joined_list, list_words
@@ -78,6 +84,12 @@ CHUNK_CACHE_SIZE = 16384
 _MAX_CACHED_CHUNK = 1_000_000
 
 
+#: A link reference definition as a chunk is parsed with it: (label, target, title). A
+#: label defined elsewhere in another text may point elsewhere, so a chunk parsed with a
+#: definition is kept under all three.
+Definition = tuple[str, str, str]
+
+
 @dataclass(frozen=True, slots=True)
 class _Chunk:
     """One chunk parsed alone: its blocks (lines from its start), the link reference
@@ -86,12 +98,19 @@ class _Chunk:
     could swallow the next chunk's heading."""
 
     blocks: tuple[Block, ...]
+    #: Its own link reference definitions (label -> markdown-it's entry; the first one of a
+    #: label in it wins), whatever definitions of the text it was parsed with.
     references: dict[str, Any]
     open_end: bool
     #: The labels of :attr:`references`, sorted.
     labels: tuple[str, ...]
     #: Its markup (:mod:`reviewtool.draft.markup_features`), read from the same tokens.
     features: Features
+    #: The definitions its inline content was parsed with, sorted by label: those of the text
+    #: it was given (its cache key's) and its own of the labels it was not given. It is the
+    #: chunk as parsed within a text when these are the text's definitions of the labels the
+    #: chunk mentions (:meth:`_Definitions.used`).
+    seen: tuple[Definition, ...]
     #: When it starts with a list at its first line: (the list's key, see :func:`_item_key`;
     #: its prose and other words before its role moved them, see :func:`blocks.list_words`).
     head: tuple[str, int, int] | None = None
@@ -102,9 +121,6 @@ class _Chunk:
     _at: dict[int, tuple[Block, ...]] = field(default_factory=dict, compare=False)
     #: The labels of a text's reference definitions -> those this chunk's text mentions.
     _mentions: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict, compare=False)
-    #: The labels of a text's reference definitions -> the definitions this chunk mentions
-    #: (the objects) and the chunk parsed with them (see :func:`_with_references`).
-    _parsed_with: dict[tuple[str, ...], tuple[tuple[Any, ...], _Chunk]] = field(default_factory=dict, compare=False)
     #: What :mod:`reviewtool.draft.assembly` reads of it, once (its one item, when computed).
     facts: list[Any] = field(default_factory=list, compare=False)
 
@@ -119,9 +135,8 @@ class _Chunk:
 
 
 #: (chunk text, None) -> the chunk parsed alone; (chunk text, definitions) -> parsed with
-#: those reference definitions of the whole text (label, target, title: a label defined
-#: elsewhere in another text may point elsewhere).
-_CHUNKS: LRU[tuple[str, tuple[tuple[str, str, str], ...] | None], _Chunk] = LRU(CHUNK_CACHE_SIZE)
+#: those reference definitions of the whole text (:attr:`_Chunk.seen`, sorted by label).
+_CHUNKS: LRU[tuple[str, tuple[Definition, ...] | None], _Chunk] = LRU(CHUNK_CACHE_SIZE)
 
 
 def clear_chunk_cache() -> None:
@@ -166,66 +181,135 @@ def _resolved(source: str) -> tuple[list[tuple[int, _Chunk]], dict[str, Any]]:
 def _read(source: str, remember: bool = False) -> tuple[list[str], list[int], list[_Chunk], dict[str, Any]]:
     """*source*'s chunks (texts, first lines, each as parsed within the whole text) and its
     link reference definitions (label -> markdown-it's entry; the first one wins).
+
+    Each new chunk is parsed with the text's definitions of the labels it mentions as
+    :func:`_guessed` expects them; once every chunk is parsed, their own definitions are the
+    text's (in text order, the first of a label winning), and a chunk parsed with others
+    than those it mentions (:attr:`_Chunk.seen`) is parsed again with them (or taken from
+    the cache), so the result is exact whatever the guess was.
     *remember*: keep its pieces for the next text (:data:`_LAST`): a draft's version, not
     the part of one that the diff reads the markup of between two versions."""
+    global _LAST
     if "\r" in source:
         whole = _parse_chunk(source, None)
         return [source], [0], [whole], whole.references
-    texts, lines, found = _joined(_cut_like(source, _LAST[0]), remember)
+    pieces = _cut_like(source, _LAST[0])
+    texts, lines, found, parsed = _joined(pieces)
     references = _references(found)
-    if references:
-        found = _referenced(texts, found, references)
+    if references or any(map(_SEEN, found)):
+        found = _settled(texts, found, _Definitions.of(references))
+        if len(found) == len(pieces):
+            parsed = list[_Chunk | None](found)  # no piece joined to another: the next text takes them as settled
+    if remember:
+        _LAST = (pieces, parsed)
     return texts, lines, found, references
 
 
-def _references(found: list[_Chunk]) -> dict[str, Any]:
-    """The link reference definitions of chunks in text order (the first one of a label wins)."""
+def _references(found: Sequence[_Chunk | None]) -> dict[str, Any]:
+    """The link reference definitions of chunks in text order (the first one of a label
+    wins; None: no chunk)."""
     references: dict[str, Any] = {}
-    for chunk in compress(found, map(_LABELS, found)):
-        for label, ref in chunk.references.items():
+    for chunk in compress(found, map(getattr, found, repeat("labels"), repeat(()))):
+        for label, ref in chunk.references.items():  # type: ignore[union-attr]  # not None: has labels
             references.setdefault(label, ref)
     return references
 
 
-def _referenced(texts: list[str], found: list[_Chunk], references: dict[str, Any]) -> list[_Chunk]:
-    """Each chunk as parsed with the text's *references* (:func:`_with_references`); a chunk
-    that neither mentions nor defines a label is itself (asked of it once per label set)."""
-    labels = tuple(sorted(references))
+_SEEN = attrgetter("seen")
+
+
+def _definition(label: str, ref: Any) -> Definition:
+    """A definition (markdown-it's entry) as a chunk is parsed with it and keyed by it."""
+    return label, str(ref.get("href", "")), str(ref.get("title", ""))
+
+
+class _Definitions:
+    """A text's link reference definitions, and which of them a chunk of it is parsed with."""
+
+    __slots__ = ("by_label", "labels")
+
+    def __init__(self, by_label: dict[str, Definition]) -> None:
+        self.by_label = by_label
+        #: The labels, sorted (as :func:`_mentioned` takes them).
+        self.labels = tuple(sorted(by_label))
+
+    @classmethod
+    def of(cls, references: dict[str, Any]) -> _Definitions:
+        """The definitions of markdown-it's entries (label -> entry)."""
+        return cls({label: _definition(label, ref) for label, ref in references.items()})
+
+    def used(self, text: str, chunk: _Chunk | None = None) -> tuple[Definition, ...]:
+        """The definitions a chunk of *text* mentions (:func:`_mentioned`), sorted by label:
+        what it is parsed with within the text. *chunk*: the chunk of *text* already parsed,
+        which keeps what its text mentions for the next text with the same labels."""
+        labels = self.labels
+        if not labels:
+            return ()
+        known = None if chunk is None else chunk._mentions.get(labels)
+        if known is not None:
+            mentioned = known
+        else:
+            mentioned = _mentioned(text, labels)
+            if chunk is not None:
+                if len(chunk._mentions) >= 8:
+                    chunk._mentions.clear()
+                chunk._mentions[labels] = mentioned
+        return tuple(map(self.by_label.__getitem__, mentioned)) if mentioned else ()
+
+
+def _settled(texts: list[str], found: list[_Chunk], definitions: _Definitions) -> list[_Chunk]:
+    """Each chunk as parsed with the *definitions* it mentions: itself when it was parsed
+    with those (:attr:`_Chunk.seen`), else parsed again with them (or from the cache)."""
     result = []
     for text, chunk in zip(texts, found):
-        mentioned = chunk._mentions.get(labels)
-        if mentioned == () and not chunk.labels:
-            result.append(chunk)
-        else:
-            result.append(_with_references(text, chunk, references, labels))
+        used = definitions.used(text, chunk)
+        result.append(chunk if used == chunk.seen else _chunk(text, used))
     return result
 
 
-_LABELS = attrgetter("labels")
+def _guessed(texts: list[str], found: list[_Chunk | None]) -> _Definitions:
+    """The text's definitions as they look before its new pieces are parsed: the own
+    definitions of the pieces found parsed (:attr:`_Chunk.references`: exact), and those of
+    the new pieces that may define one (:data:`_MAY_DEFINE`), which are parsed here first,
+    in text order, each with the definitions known so far that it mentions; one that
+    mentions a label another new piece may define is parsed after the others (so a chunk is
+    parsed once, with the definitions it uses, when they are the text's). A guess: a piece
+    that an open end before it swallows defines nothing, a definition of a label over two
+    lines is not seen, and so on; :func:`_read` makes the result exact."""
+    references = _references(found)
+    new = []
+    for i, chunk in enumerate(found):
+        if chunk is None:
+            defined = _MAY_DEFINE.findall(texts[i])
+            if defined:
+                new.append((i, defined))
+    if not new:
+        return _Definitions.of(references)
+    from markdown_it.common.utils import normalizeReference
+
+    # Labels that a new piece may define and that no piece found defines yet.
+    pending = {normalizeReference(label) for _, defined in new for label in defined} - references.keys()
+    definitions = _Definitions.of(references)
+    later = []
+    for i, defined in new:
+        others = pending.difference(map(normalizeReference, defined))
+        if others and _mentioned(texts[i], tuple(sorted(others))):
+            later.append(i)
+            continue
+        chunk = found[i] = _chunk(texts[i], definitions.used(texts[i]))
+        if any(label not in references for label in chunk.labels):
+            for label, ref in chunk.references.items():
+                references.setdefault(label, ref)
+            definitions = _Definitions.of(references)
+    for i in later:
+        chunk = found[i] = _chunk(texts[i], definitions.used(texts[i]))
+    return _Definitions.of(_references(found))  # in text order, the first one winning
 
 
-def _with_references(text: str, chunk: _Chunk, references: dict[str, Any], labels: tuple[str, ...]) -> _Chunk:
-    """*chunk* as parsed with the text's *references* (*labels*: their labels, sorted): only
-    the labels its text mentions can change it (a label is normalised as markdown-it does,
-    and so is the chunk's text, so a label used in the chunk is always found in it), so it
-    is cached under those."""
-    mentioned = chunk._mentions.get(labels)
-    if mentioned is None:
-        if len(chunk._mentions) >= 8:
-            chunk._mentions.clear()
-        mentioned = chunk._mentions[labels] = _mentioned(text, labels)
-    used = tuple(references[label] for label in mentioned)
-    if mentioned == chunk.labels and all(map(is_, used, map(chunk.references.__getitem__, mentioned))):
-        return chunk  # its own definitions are the text's (a label defined twice: the first wins)
-    # The same definitions as last time (the same objects, kept alive here): the same chunk.
-    last = chunk._parsed_with.get(labels)
-    if last is not None and all(map(is_, last[0], used)):
-        return last[1]
-    found = _chunk(text, dict(zip(mentioned, used)))
-    if len(chunk._parsed_with) >= 8:
-        chunk._parsed_with.clear()
-    chunk._parsed_with[labels] = (used, found)
-    return found
+#: A line that may start a link reference definition: container markers (block quotes, list
+#: items, indentation) then a label between brackets and a colon (the label may run over
+#: lines). A guess (:func:`_guessed`): a line in a fence or a paragraph matches too.
+_MAY_DEFINE = re.compile(r"^[ \t>*+\-.)\d]*\[((?:[^\[\]\\]|\\.)*)\]:", re.M)
 
 
 #: What makes a label's use in a chunk possibly not in its text as it is used: a line inside
@@ -331,9 +415,10 @@ def _cut_like(source: str, last: list[str]) -> list[str]:
     return [*last[:first], *middle, *last[resumed:]]
 
 
-#: The pieces of the text read last, and the chunk each was parsed into alone (None: not
-#: parsed alone, an open end before it swallowed it): the next text read is most often the
-#: next version of the same draft, which shares most of them (see :func:`_looked_up`).
+#: The pieces of the text read last, and the chunk each was parsed into (None: not parsed
+#: alone, an open end before it swallowed it): the next text read is most often the next
+#: version of the same draft, which shares most of them (see :func:`_looked_up`). Each is
+#: the chunk as it was settled within that text when no piece was joined to another.
 _LAST: tuple[list[str], list[_Chunk | None]] = ([], [])
 
 
@@ -341,7 +426,8 @@ def _looked_up(texts: list[str]) -> list[_Chunk | None]:
     """The cached chunk of each piece (None where there is none): those at the start and at
     the end of *texts* that equal the last text's pieces there are that text's, compared at
     C speed (a string comparison, where a cache lookup hashes the string); the others are
-    looked up in the cache."""
+    looked up in the cache (parsed alone: a piece parsed with definitions is found by
+    :func:`_joined`, which knows which it mentions)."""
     last_texts, last_found = _LAST
     head = list(map(eq, texts, last_texts))
     start = head.index(False) if False in head else len(head)
@@ -353,20 +439,20 @@ def _looked_up(texts: list[str]) -> list[_Chunk | None]:
             *last_found[len(last_texts) - (len(texts) - end):]]
 
 
-def _joined(texts: list[str], remember: bool) -> tuple[list[str], list[int], list[_Chunk]]:
-    """Parse each piece (from the cache when seen before), joining a piece whose end is open
-    with the next one until the joined chunk ends closed (or the text ends): the chunks'
-    texts, first lines and parsed chunks. A piece an open end swallows is not parsed alone."""
-    global _LAST
+def _joined(texts: list[str]) -> tuple[list[str], list[int], list[_Chunk], list[_Chunk | None]]:
+    """Parse each piece (from the cache when seen before) with the text's definitions it
+    mentions as :func:`_guessed` has them, joining a piece whose end is open with the next
+    one until the joined chunk ends closed (or the text ends): the chunks' texts, first
+    lines and parsed chunks, and each piece's chunk (for :data:`_LAST`). A piece an open
+    end swallows is not parsed alone."""
     lines = list(accumulate(map(str.count, texts, repeat("\n")), initial=0))
     found = _looked_up(texts)
     # Pieces to look at in order: those not in the cache, and those whose end is open.
     todo = list(compress(range(len(found)), map(getattr, found, repeat("open_end"), repeat(True))))
     if not todo:
-        if remember:
-            _LAST = (texts, found)
         lines.pop()
-        return texts, lines, found  # type: ignore[return-value]  # none is missing
+        return texts, lines, found, found  # type: ignore[return-value]  # none is missing
+    definitions = _guessed(texts, found)
     out_texts: list[str] = []
     out_lines: list[int] = []
     out: list[_Chunk] = []
@@ -381,11 +467,11 @@ def _joined(texts: list[str], remember: bool) -> tuple[list[str], list[int], lis
         text = texts[i]
         chunk = found[i]
         if chunk is None:
-            chunk = found[i] = _chunk(text, None)
+            chunk = found[i] = _chunk(text, definitions.used(text))
         while chunk.open_end and i + 1 < len(texts):
             i += 1
             text += texts[i]
-            chunk = _chunk(text, None)
+            chunk = _chunk(text, definitions.used(text))
         out_texts.append(text)
         out_lines.append(lines[first])
         out.append(chunk)
@@ -393,30 +479,48 @@ def _joined(texts: list[str], remember: bool) -> tuple[list[str], list[int], lis
     out_texts += texts[k:]
     out_lines += lines[k:-1]
     out += found[k:]  # type: ignore[arg-type]  # past the last piece to look at: all found
-    if remember:
-        _LAST = (texts, found)
-    return out_texts, out_lines, out
+    return out_texts, out_lines, out, found
 
 
-def _chunk(text: str, references: dict[str, Any] | None) -> _Chunk:
-    key = (text, None if references is None else tuple(sorted(
-        (label, str(ref.get("href", "")), str(ref.get("title", ""))) for label, ref in references.items())))
+def _chunk(text: str, given: tuple[Definition, ...] | None) -> _Chunk:
+    """*text* parsed with the definitions *given* (those of the whole text that it mentions;
+    None or none: alone), from the cache when parsed before. A chunk parsed alone whose own
+    definitions are those given (:attr:`_Chunk.seen`) is the same parse."""
+    key = (text, given or None)
     found = _CHUNKS.get(key)
     if found is None:
-        found = _parse_items(text, references)
+        if given:
+            alone = _CHUNKS.get((text, None))
+            if alone is not None and alone.seen == given:
+                return alone
+        found = _parse_items(text, given or None)
         if len(text) <= _MAX_CACHED_CHUNK:
             _CHUNKS.put(key, found)
     return found
 
 
-def _parse_chunk(text: str, references: dict[str, Any] | None) -> _Chunk:
-    """Parse *text* alone; with *references*, as if they were defined elsewhere in the text."""
-    env: dict[str, Any] = {"references": dict(references)} if references is not None else {}
+def _parse_chunk(text: str, given: tuple[Definition, ...] | None) -> _Chunk:
+    """Parse *text* alone; with the definitions *given*, as if they were defined elsewhere in
+    the text (before it: a definition of their labels in *text* does not win)."""
+    if given:
+        env: dict[str, Any] = {"references": {label: {"title": title, "href": href, "map": None}
+                                              for label, href, title in given}}
+    else:
+        env = {}
     tokens = markdown().parse(text, env)
-    own = references if references is not None else env.get("references", {})
+    own: dict[str, Any] = env.get("references", {})
+    if given:
+        given_labels = {label for label, _, _ in given}
+        own = {label: ref for label, ref in own.items() if label not in given_labels}
+        seen = tuple(sorted([*given, *map(_definition, own, own.values())]))
+        for ref in env.get("duplicate_refs", ()):  # its own definitions of labels it was given
+            if ref["label"] in given_labels and ref["label"] not in own:
+                own[ref["label"]] = {"title": ref["title"], "href": ref["href"], "map": ref["map"]}
+    else:
+        seen = tuple(sorted(map(_definition, own, own.values())))
     blocks = tuple(blocks_of(tokens))
     lines = _line_count(text)
-    return _Chunk(blocks, own, _open_end(tokens, lines), tuple(sorted(own)), features_of(tokens),
+    return _Chunk(blocks, own, _open_end(tokens, lines), tuple(sorted(own)), features_of(tokens), seen,
                   _head(text, tokens, blocks), _tail(text, tokens, blocks, lines))
 
 
@@ -484,7 +588,7 @@ def _item_cuts(text: str) -> list[int]:
     return cuts
 
 
-def _parse_items(text: str, references: dict[str, Any] | None) -> _Chunk:
+def _parse_items(text: str, given: tuple[Definition, ...] | None) -> _Chunk:
     """*text* parsed as :func:`_parse_chunk` does, cut into its list items where a list's
     items are single paragraphs (a long list of links changes an item at a time, and each
     item is then parsed once, like a paragraph).
@@ -497,30 +601,34 @@ def _parse_items(text: str, references: dict[str, Any] | None) -> _Chunk:
     than the item's content's, so it ends the item too), and the list goes on with an item
     that is parsed as the part parsed alone parses it. The two lists are then one
     (:func:`reviewtool.draft.blocks.joined_list`). When any cut does not hold, the text is
-    parsed whole."""
+    parsed whole. Definitions are global: each part is parsed with those *given* that it
+    mentions, then settled (:func:`_settled`) with those and the parts' own (the first one
+    of a label winning), as one parse of *text* with *given* sees them."""
     cuts = _item_cuts(text) if "\r" not in text else []
     if not cuts or _RUNS_ON.search(text) is not None:
-        return _parse_chunk(text, references)
+        return _parse_chunk(text, given)
     starts = [0, *cuts, len(text)]
     parts: list[tuple[str, int, _Chunk]] = []
+    definitions = _Definitions(dict(zip([d[0] for d in given], given))) if given else None
     line = 0
     for k in range(len(starts) - 1):
         part = text[starts[k] : starts[k + 1]]
-        chunk = _chunk(part, None)
+        chunk = _chunk(part, definitions.used(part) if definitions is not None else None)
         if parts and (parts[-1][2].tail is None or chunk.head is None or parts[-1][2].tail[0] != chunk.head[0]):
-            return _parse_chunk(text, references)
+            return _parse_chunk(text, given)
         parts.append((part, line, chunk))
         line += part.count("\n")
-    if references is not None:
-        own = references
-    else:
-        own = {}  # the parts' definitions, the first one of a label winning, as in one parse
-        for _, _, chunk in parts:
-            for label, ref in chunk.references.items():
-                own.setdefault(label, ref)
-    if own:  # a part may use a label another part defines
-        labels = tuple(sorted(own))
-        parts = [(part, line, _with_references(part, chunk, own, labels)) for part, line, chunk in parts]
+    own: dict[str, Any] = {}  # the parts' definitions, the first one of a label winning, as in one parse
+    for _, _, chunk in parts:
+        for label, ref in chunk.references.items():
+            own.setdefault(label, ref)
+    seen = dict(zip([d[0] for d in given], given)) if given else {}
+    for label, ref in own.items():
+        if label not in seen:
+            seen[label] = _definition(label, ref)
+    if seen:  # a part may use a label another part defines
+        settled = _settled([part for part, _, _ in parts], [chunk for _, _, chunk in parts], _Definitions(seen))
+        parts = [(part, line, chunk) for (part, line, _), chunk in zip(parts, settled)]
     blocks: list[Block] = []
     run: list[tuple[Block, int, int]] = []  # the parts of the list that goes on into the next part
     for k, (_, line, chunk) in enumerate(parts):
@@ -539,7 +647,7 @@ def _parse_items(text: str, references: dict[str, Any] | None) -> _Chunk:
         else:
             blocks.extend(moved)
     return _Chunk(tuple(blocks), own, parts[-1][2].open_end, tuple(sorted(own)),
-                  joined(chunk.features for _, _, chunk in parts))
+                  joined(chunk.features for _, _, chunk in parts), tuple(sorted(seen.values())))
 
 
 _LIST_OPEN = ("bullet_list_open", "ordered_list_open")
