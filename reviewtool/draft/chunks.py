@@ -137,12 +137,17 @@ class _Chunk:
 #: (chunk text, None) -> the chunk parsed alone; (chunk text, definitions) -> parsed with
 #: those reference definitions of the whole text (:attr:`_Chunk.seen`, sorted by label).
 _CHUNKS: LRU[tuple[str, tuple[Definition, ...] | None], _Chunk] = LRU(CHUNK_CACHE_SIZE)
+#: Chunk text -> the chunk last parsed from it or taken from :data:`_CHUNKS` for a text,
+#: whatever definitions it was parsed with: what a piece met again is taken as before the
+#: definitions are settled (:func:`_read`; its own definitions and open end are the same).
+_MET: LRU[str, _Chunk] = LRU(CHUNK_CACHE_SIZE)
 
 
 def clear_chunk_cache() -> None:
     """Forget the parsed chunks (for benchmarks that measure a cold parse)."""
     global _LAST
     _CHUNKS.clear()
+    _MET.clear()
     _LAST = ([], [])
 
 
@@ -197,7 +202,7 @@ def _read(source: str, remember: bool = False) -> tuple[list[str], list[int], li
     texts, lines, found, parsed = _joined(pieces)
     references = _references(found)
     if references or any(map(_SEEN, found)):
-        found = _settled(texts, found, _Definitions.of(references))
+        found = _settled(texts, found, _Definitions.of_references(references))
         if len(found) == len(pieces):
             parsed = list[_Chunk | None](found)  # no piece joined to another: the next text takes them as settled
     if remember:
@@ -234,7 +239,7 @@ class _Definitions:
         self.labels = tuple(sorted(by_label))
 
     @classmethod
-    def of(cls, references: dict[str, Any]) -> _Definitions:
+    def of_references(cls, references: dict[str, Any]) -> _Definitions:
         """The definitions of markdown-it's entries (label -> entry)."""
         return cls({label: _definition(label, ref) for label, ref in references.items()})
 
@@ -242,19 +247,42 @@ class _Definitions:
         """The definitions a chunk of *text* mentions (:func:`_mentioned`), sorted by label:
         what it is parsed with within the text. *chunk*: the chunk of *text* already parsed,
         which keeps what its text mentions for the next text with the same labels."""
+        return self.of(self.mentioned(text, chunk))
+
+    def mentioned(self, text: str, chunk: _Chunk | None = None) -> tuple[str, ...]:
+        """The labels a chunk of *text* mentions (:func:`_mentioned`): kept by *chunk* (the
+        chunk of *text*, when parsed) for the next time with the same labels."""
         labels = self.labels
         if not labels:
             return ()
         known = None if chunk is None else chunk._mentions.get(labels)
         if known is not None:
-            mentioned = known
-        else:
-            mentioned = _mentioned(text, labels)
-            if chunk is not None:
-                if len(chunk._mentions) >= 8:
-                    chunk._mentions.clear()
-                chunk._mentions[labels] = mentioned
+            return known
+        mentioned = _mentioned(text, labels)
+        if chunk is not None:
+            self.remember(chunk, mentioned)
+        return mentioned
+
+    def of(self, mentioned: tuple[str, ...]) -> tuple[Definition, ...]:
+        """The definitions of the labels *mentioned* (sorted)."""
         return tuple(map(self.by_label.__getitem__, mentioned)) if mentioned else ()
+
+    def remember(self, chunk: _Chunk, mentioned: tuple[str, ...]) -> None:
+        """Keep with *chunk* the labels its text *mentioned* among these definitions'."""
+        if self.labels:
+            if len(chunk._mentions) >= 8:
+                chunk._mentions.clear()
+            chunk._mentions[self.labels] = mentioned
+
+    def parsed(self, text: str) -> _Chunk:
+        """A chunk of *text* parsed with the definitions it mentions (from the cache when
+        parsed before), which keeps what it mentions."""
+        met = _MET.get(text)  # met before (in this text, most often): it knows what it mentions
+        mentioned = self.mentioned(text, met)
+        chunk = _chunk(text, self.of(mentioned))
+        if chunk is not met:
+            self.remember(chunk, mentioned)
+        return chunk
 
 
 def _settled(texts: list[str], found: list[_Chunk], definitions: _Definitions) -> list[_Chunk]:
@@ -284,26 +312,34 @@ def _guessed(texts: list[str], found: list[_Chunk | None]) -> _Definitions:
             if defined:
                 new.append((i, defined))
     if not new:
-        return _Definitions.of(references)
+        return _Definitions.of_references(references)
     from markdown_it.common.utils import normalizeReference
 
     # Labels that a new piece may define and that no piece found defines yet.
     pending = {normalizeReference(label) for _, defined in new for label in defined} - references.keys()
-    definitions = _Definitions.of(references)
+    definitions = _Definitions.of_references(references)
     later = []
+    done: dict[str, _Chunk] = {}  # a piece met again in the text (a book repeats whole files)
     for i, defined in new:
+        again = done.get(texts[i])
+        if again is not None:
+            found[i] = again
+            continue
         others = pending.difference(map(normalizeReference, defined))
         if others and _mentioned(texts[i], tuple(sorted(others))):
             later.append(i)
             continue
-        chunk = found[i] = _chunk(texts[i], definitions.used(texts[i]))
+        chunk = found[i] = done[texts[i]] = definitions.parsed(texts[i])
         if any(label not in references for label in chunk.labels):
             for label, ref in chunk.references.items():
                 references.setdefault(label, ref)
-            definitions = _Definitions.of(references)
+            definitions = _Definitions.of_references(references)
     for i in later:
-        chunk = found[i] = _chunk(texts[i], definitions.used(texts[i]))
-    return _Definitions.of(_references(found))  # in text order, the first one winning
+        chunk = done.get(texts[i])
+        if chunk is None:
+            chunk = done[texts[i]] = definitions.parsed(texts[i])
+        found[i] = chunk
+    return _Definitions.of_references(_references(found))  # in text order, the first one winning
 
 
 #: A line that may start a link reference definition: container markers (block quotes, list
@@ -426,8 +462,8 @@ def _looked_up(texts: list[str]) -> list[_Chunk | None]:
     """The cached chunk of each piece (None where there is none): those at the start and at
     the end of *texts* that equal the last text's pieces there are that text's, compared at
     C speed (a string comparison, where a cache lookup hashes the string); the others are
-    looked up in the cache (parsed alone: a piece parsed with definitions is found by
-    :func:`_joined`, which knows which it mentions)."""
+    looked up among the chunks met (:data:`_MET`), whatever definitions they were parsed
+    with (:func:`_read` settles them)."""
     last_texts, last_found = _LAST
     head = list(map(eq, texts, last_texts))
     start = head.index(False) if False in head else len(head)
@@ -435,7 +471,7 @@ def _looked_up(texts: list[str]) -> list[_Chunk | None]:
     end = len(texts) - (tail.index(False) if False in tail else len(tail))
     if start == end:
         return [*last_found[:start], *last_found[len(last_texts) - (len(texts) - end):]]
-    return [*last_found[:start], *_CHUNKS.get_many(list(zip(texts[start:end], repeat(None)))),
+    return [*last_found[:start], *_MET.get_many(texts[start:end]),
             *last_found[len(last_texts) - (len(texts) - end):]]
 
 
@@ -467,11 +503,11 @@ def _joined(texts: list[str]) -> tuple[list[str], list[int], list[_Chunk], list[
         text = texts[i]
         chunk = found[i]
         if chunk is None:
-            chunk = found[i] = _chunk(text, definitions.used(text))
+            chunk = found[i] = definitions.parsed(text)
         while chunk.open_end and i + 1 < len(texts):
             i += 1
             text += texts[i]
-            chunk = _chunk(text, definitions.used(text))
+            chunk = definitions.parsed(text)
         out_texts.append(text)
         out_lines.append(lines[first])
         out.append(chunk)
@@ -496,6 +532,8 @@ def _chunk(text: str, given: tuple[Definition, ...] | None) -> _Chunk:
         found = _parse_items(text, given or None)
         if len(text) <= _MAX_CACHED_CHUNK:
             _CHUNKS.put(key, found)
+    if len(text) <= _MAX_CACHED_CHUNK:
+        _MET.put(text, found)
     return found
 
 
@@ -613,7 +651,7 @@ def _parse_items(text: str, given: tuple[Definition, ...] | None) -> _Chunk:
     line = 0
     for k in range(len(starts) - 1):
         part = text[starts[k] : starts[k + 1]]
-        chunk = _chunk(part, definitions.used(part) if definitions is not None else None)
+        chunk = definitions.parsed(part) if definitions is not None else _chunk(part, None)
         if parts and (parts[-1][2].tail is None or chunk.head is None or parts[-1][2].tail[0] != chunk.head[0]):
             return _parse_chunk(text, given)
         parts.append((part, line, chunk))
