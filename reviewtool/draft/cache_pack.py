@@ -1,4 +1,4 @@
-"""The persistent cache's files: an entry's bytes, and a pack of entries with its index.
+"""The persistent cache's files: an entry's bytes, the texts entries share, and a pack of them with its index.
 
 An **entry** is a header line, ``reviewtool-cache <format> <kind> <fingerprint> <key>
 <length> <crc32>``, then the ids of the texts it refers to (one line: a JSON array, ``[]``
