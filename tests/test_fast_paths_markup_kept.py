@@ -1,10 +1,12 @@
-"""Markup changes kept by what they read of a pair are the markup changes computed afresh.
+"""Markup changes kept by what they read of a pair are the markup changes computed afresh,
+and plain prose is found plain by three searches as by the one regex it replaced.
 
 :func:`reviewtool.diff.markup.markup_changes` keeps its answer by the pair's kinds, levels,
 titles, plain texts, sources and heading lines (a book repeats whole chapters); each call is
 compared with :func:`reviewtool.diff.markup.plain_markup_changes` on the same pair, and the
 diff JSON with nothing kept, on books that repeat themselves, hypothesis's mixes of twins
-with markup, and the RFC corpus.
+with markup, and the RFC corpus. A pair whose texts have no markup syntax on either side has
+no markup changes without cutting its changed blocks: compared with the blocks cut and read.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from hypothesis import strategies as st
 from reviewtool.diff import markup, section_diff
 from reviewtool.diff.align import clear_cache
 from reviewtool.diff.diff_json import diff_json
+from reviewtool.diff.markup import _SYNTAX, _has_syntax
 from reviewtool.diff.section_diff import diff_documents
 from reviewtool.draft.document import Document, Section, parse
 from tests.gitutil import clone_corpus, git
@@ -108,3 +111,35 @@ def test_the_rfc_corpus_keeps_its_markup_changes(tmp_path: Path):
     old_text, new_text = _corpus_book(tmp_path / "book")
     calls, distinct = _checked_and_fresh(old_text, new_text)
     assert distinct < calls
+
+
+_MARKUPISH = st.lists(st.sampled_from([
+    "word", " ", "\n", "\n\n", "\n \n", "-", "+", "*", "1.", "12)", "1234567890.", "> ", "\t", "x", "_", "`", "~",
+    "[", "<", "&", "\\", "-x", "- ", "2.5", "é", "\u00a0", "\r\n",
+]), max_size=20).map("".join)
+
+
+@given(st.one_of(_MARKUPISH, st.text(max_size=30)))
+def test_syntax_found_by_three_searches_is_what_the_one_regex_finds(text: str):
+    assert _has_syntax(text) == (_SYNTAX.search(text) is not None)
+
+
+def _plain_prose_skipped(monkeypatch: pytest.MonkeyPatch, old_text: str, new_text: str) -> None:
+    old, new = parse(old_text), parse(new_text)
+    pairs = list(zip(old.sections, new.sections))
+    fast = [markup.plain_markup_changes(old, [a], new, [b]) for a, b in pairs]
+    with monkeypatch.context() as m:
+        m.setattr(markup, "_has_syntax", lambda text: True)  # the blocks always cut and read
+        assert [markup.plain_markup_changes(old, [a], new, [b]) for a, b in pairs] == fast
+
+
+@given(st.lists(st.sampled_from(["plain words", "more words here", "- item", "1. first", "a\n  - b", "*em*",
+                                 "[l](u)", "", "\n", "x\n\ny", "2) two"]), min_size=1, max_size=6),
+       st.lists(st.sampled_from(["plain words", "other words", "- item", "* item", "a\n  + b", "`c`", "",
+                                 "x\n \ny", "3. three"]), min_size=1, max_size=6))
+def test_plain_prose_has_no_markup_changes_as_its_blocks_read(old_blocks: list[str], new_blocks: list[str]):
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _plain_prose_skipped(monkeypatch, "# T\n\n## S\n\n" + "\n\n".join(old_blocks) + "\n",
+                             "# T\n\n## S\n\n" + "\n\n".join(new_blocks) + "\n")
+        _plain_prose_skipped(monkeypatch, "# T\n\n- S\n  " + "\n  ".join(old_blocks) + "\n",
+                             "# T\n\n- S\n  " + "\n  ".join(new_blocks) + "\n")

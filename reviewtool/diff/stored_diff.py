@@ -43,6 +43,7 @@ from reviewtool.diff.view import change_rows
 from reviewtool.diff.word_ops import WordDiff, WordOp
 from reviewtool.draft.document import Document
 from reviewtool.draft.history import DraftHistory, Version
+from reviewtool.lru import LRU
 
 #: The cache kind of a stored section diff.
 KIND = "diff"
@@ -105,14 +106,35 @@ def dump(diff: DocumentDiff) -> dict[str, Any] | None:
     }
 
 
+#: Stored rows kept by the pair's texts and rows (a book repeats whole chapters: 822 changes of
+#: the book are 273 pairs of texts).
+KEPT_ROWS = 1024
+_KEPT_ROWS: LRU[tuple[str, str, tuple[Row, ...]], tuple[list[list[int]] | None]] = LRU(KEPT_ROWS)
+
+
+def clear_stored_rows() -> None:
+    """Forget the stored rows kept between calls (for benchmarks and memory)."""
+    _KEPT_ROWS.clear()
+
+
 def _stored_rows(change: SectionChange, old_doc: Document, new_doc: Document) -> list[list[int]] | None:
     """The paragraph rows of *change* (cut now, and kept on it for the output), each as
     ``[blank before, old offset, new offset, kind, old length, new length, ...]``: a row's
-    operations follow each other in the pair's texts; None when they cannot be found there."""
+    operations follow each other in the pair's texts; None when they cannot be found there.
+    Kept by the texts and the rows (each caller gets its own lists)."""
     rows = change_rows(change)
     if not rows:
         return []
     old, new = pair_texts(old_doc, new_doc, change.pair)
+    key = (old, new, tuple(rows))
+    kept = _KEPT_ROWS.get(key)
+    if kept is None:
+        kept = _KEPT_ROWS.put(key, (plain_stored_rows(rows, old, new),))
+    return None if kept[0] is None else [list(row) for row in kept[0]]
+
+
+def plain_stored_rows(rows: list[Row], old: str, new: str) -> list[list[int]] | None:
+    """:func:`_stored_rows` of *rows* in the pair's texts *old* and *new*, computed afresh."""
     out: list[list[int]] = []
     at_old = at_new = 0
     for row in rows:

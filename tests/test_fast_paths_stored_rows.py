@@ -1,0 +1,61 @@
+"""Stored paragraph rows kept by the pair's texts and rows are the rows stored afresh.
+
+:func:`reviewtool.diff.stored_diff._stored_rows` keeps what it computed by the two texts and
+the rows (a book repeats whole chapters); each call is compared with
+:func:`reviewtool.diff.stored_diff.plain_stored_rows`, a caller's change to its lists reaches no
+other caller, and the stored diff equals one dumped with nothing kept, on books that repeat
+themselves and on a book of the RFC corpus.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from reviewtool.diff import stored_diff
+from reviewtool.diff.align import clear_cache
+from reviewtool.diff.section_diff import diff_documents, pair_texts
+from reviewtool.diff.view import change_rows
+from reviewtool.draft.document import parse
+from tests.test_fast_paths import _corpus_book, _volumes
+
+
+def _kept_and_plain(old_text: str, new_text: str) -> tuple[int, int]:
+    """Dump the diff with the rows kept (checking each against a fresh computation), and with
+    nothing kept; returns (changes, distinct pairs of texts)."""
+    stored_diff.clear_stored_rows()
+    clear_cache()
+    diff = diff_documents(parse(old_text), parse(new_text))
+    pairs = set()
+    for change in diff.changes:
+        got = stored_diff._stored_rows(change, diff.old, diff.new)
+        old, new = pair_texts(diff.old, diff.new, change.pair)
+        pairs.add((old, new))
+        assert got == stored_diff.plain_stored_rows(change_rows(change), old, new)
+        if got:
+            got[0].append(-1)  # a caller's change to its copy reaches no other caller
+            assert stored_diff._stored_rows(change, diff.old, diff.new) == \
+                stored_diff.plain_stored_rows(change_rows(change), old, new)
+    kept = stored_diff.dump(diff)
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(stored_diff, "_stored_rows", lambda change, old_doc, new_doc: stored_diff.plain_stored_rows(
+            change_rows(change), *pair_texts(old_doc, new_doc, change.pair)) if change_rows(change) else [])
+        clear_cache()
+        assert stored_diff.dump(diff_documents(parse(old_text), parse(new_text))) == kept
+    return len(diff.changes), len(pairs)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_books_that_repeat_themselves_store_the_rows_stored_afresh(seed: int):
+    rng = random.Random(seed)
+    changes, distinct = _kept_and_plain(_volumes(rng, 4, 30), _volumes(rng, 4, 32))
+    assert distinct < changes  # twins: kept rows were used
+
+
+@pytest.mark.slow
+def test_a_book_of_the_rfc_corpus_stores_the_rows_stored_afresh(tmp_path: Path):
+    old_text, new_text = _corpus_book(tmp_path)
+    changes, distinct = _kept_and_plain(old_text, new_text)
+    assert distinct < changes
