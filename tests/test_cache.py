@@ -18,6 +18,8 @@ from pathlib import Path
 import orjson
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reviewtool.cli.commands import main
 from reviewtool.draft import cache as cache_module
@@ -754,3 +756,55 @@ def test_a_pack_of_the_format_before_is_ignored_and_rebuilt(repo):
     assert report.damaged == 0 and report.entries == 11
     assert not (folder / "pack-old.pack").exists()
     assert keys(repo) == {v.blob for v in history.versions}
+
+
+_TEXTS = st.text(st.characters(blacklist_categories=("Cs",)), max_size=60)  # any text UTF-8 can hold
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.lists(_TEXTS | st.sampled_from(SHARED), max_size=6), st.integers(0, 3)),
+                min_size=1, max_size=12))
+def test_any_texts_round_trip_through_packs_and_repacking(tmp_path_factory, versions):
+    """Entries with any texts (empty, repeated within an entry and across entries, newlines,
+    any code point), written in flushes of any size: every one reads back whole from memory,
+    from its pack, and after the packs are repacked into one; doctor finds nothing damaged."""
+    root = tmp_path_factory.mktemp("cache") / "cache"
+    writer = Cache(root, max_bytes=10**8)
+    keys = [f"{i:040x}" for i in range(len(versions))]
+    for key, (texts, flushes) in zip(keys, versions):
+        writer.put("doc", "abcd1234", key, {"texts": len(texts)}, texts=texts)
+        assert writer.get_texts("doc", "abcd1234", key) == ({"texts": len(texts)}, texts)
+        for _ in range(flushes % 2):
+            writer.flush()
+    writer.flush()
+    expected = {key: ({"texts": len(texts)}, texts) for key, (texts, _) in zip(keys, versions)}
+    assert {key: Cache(root).get_texts("doc", "abcd1234", key) for key in keys} == expected
+    packs_before = list(root.glob("*/pack-*.pack"))
+    if len(packs_before) > 1:  # every pack rewritten as one, as the small ones are when there are too many
+        writer._write(writer._space("doc", "abcd1234", keys[0]), *_contents(packs_before))
+        assert len(list(root.glob("*/pack-*.pack"))) == 1
+    assert {key: Cache(root).get_texts("doc", "abcd1234", key) for key in keys} == expected
+    report = Cache(root).report()
+    assert (report.entries, report.damaged) == (len(keys), 0)
+
+
+def _contents(paths: list[Path]) -> tuple:
+    """What Cache._write takes to write the packs at *paths* as one, and replace them."""
+    entries: dict[str, bytes] = {}
+    bodies: dict[str, bytes] = {}
+    refs: dict[str, list[str]] = {}
+    for path in sorted(paths, key=lambda p: -p.stat().st_mtime_ns):
+        found, damaged, found_bodies, found_refs = pack_contents(path.read_bytes(), cache_module.CACHE_FORMAT,
+                                                                 "doc", "abcd1234")
+        assert damaged == 0
+        for key, data in found:
+            if key not in entries:
+                entries[key], refs[key] = data, found_refs[key]
+        bodies.update(found_bodies)
+    return list(entries.items()), bodies, refs, {p.name for p in paths}
+
+
+def test_a_text_utf_8_cannot_hold_is_not_kept(tmp_path):
+    cache = Cache(tmp_path / "cache")
+    cache.put("doc", "abcd1234", "ab" * 20, {"x": 1}, texts=["fine", "a lone \ud800 surrogate"])
+    assert cache.get_texts("doc", "abcd1234", "ab" * 20) is None and not cache.pending
