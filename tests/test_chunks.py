@@ -189,6 +189,82 @@ def every_item_a_cut() -> Iterator[None]:
         chunks.ITEM_GROUP = group
 
 
+#: Lines for lists whose items run over several lines: continuation lines at every
+#: indentation (lazy ones too), sub-lists nested one and two deep (bullets and numbers, at
+#: the indentation of their parent's content or less), what an item can end with besides a
+#: paragraph (a quote, a table, a heading, a definition, a rule, a setext line, code), and
+#: items of the same list at 0 to 3 spaces.
+ITEM_BODY_LINES = [
+    "- item", "- [a](x) item", "* star", "1. one", "2. two", "3) three", "  - indented item", "   - three spaces",
+    "  continued", "    continued deeper", "lazy continuation", "   lazy too", "      far in",
+    "  - sub item", "    - sub of indented", "      - deeper sub", "  1. sub one", "  2) sub two", "    * sub star",
+    "  > quote in item", "> quote", "  | a | b |", "  |---|---|", "  - a | b", "  - --|--", "  # heading in item",
+    "  [a]: /url", "  ---", "  ===", "---", "        code?", "  -", "  - ", "- ", "-", "Text", "", "",
+]
+
+
+@settings(max_examples=500)
+@given(st.lists(st.sampled_from(ITEM_BODY_LINES), max_size=40), st.booleans())
+def test_lists_of_long_items_cut_at_their_items_equal_the_whole_parse(lines: list[str], trailing_newline: bool):
+    """A cut before an item after an item that runs over lines, or ends with lists nested
+    in it, holds exactly where one parse goes on with the same list (the parts show it)."""
+    text = "\n".join(lines) + ("\n" if trailing_newline else "")
+    with every_item_a_cut():
+        clear_chunk_cache()
+        check(text)
+        check("Intro:\n\n" + text)
+    clear_chunk_cache()
+    check(text)
+
+
+@pytest.mark.parametrize("text", [
+    "- a\n  more of a\n- b\n  more of b\n- c\n",
+    "  - a\n    more\n  - b\n    - sub\n      more sub\n  - c\n  - d\n",
+    "- a\nlazy\n- b\n",
+    "- a\n  - sub\n    - deeper\n- b\n",
+    "- a\n  1. sub\n  2. sub\n- b\n",
+    "1. a\n   - sub\n2. b\n3) c\n",
+    "- a\n  > quote\n- b\n",
+    "1. a\n   > quote\n2. b\n3. c\n",
+    "1. a\n   text\n2. b\n   - sub\n3. c\n",
+    "- a\n  - sub\n  > quote\n- b\n",
+    "- a\n  | x | y |\n  |---|---|\n- b\n",
+    "- a\n  b | c\n- --|--\n- d\n",
+    "- a\n  - sub\n- b | c\n  --|--\n- d\n",
+    "- a\n  # heading\n- b\n",
+    "- a\n  text\n  ---\n- b\n",
+    "- a\n  [x]: /u\n- [x]\n",
+    "- a\n\n  loose\n- b\n- c\n",
+    "- a\n  - sub\n\n- b\n",
+    "- a\n  - \n- b\n",
+    "  - a\n    - sub\n  - b\n- c\n",
+])
+def test_long_item_edge_cases(text: str):
+    with every_item_a_cut():
+        clear_chunk_cache()
+        check(text)
+
+
+def test_a_list_of_long_items_is_parsed_a_few_items_at_a_time(monkeypatch):
+    """A list whose items run over lines and nest sub-lists (the RFC README's steps) is cut
+    at its items too: an edit of one item parses the part around it, not the list."""
+    items = [f"  - Step {n} of the process, which runs on\n    over a second line of the item.\n" for n in range(40)]
+    items[10] += "    - A sub-step of step 10,\n      over two lines.\n    - And another.\n"
+    items[30] += "    1. A numbered sub-step.\n"
+    text = "## Steps\n\nIn short:\n\n" + "".join(items) + "\nAfter the list.\n"
+    clear_chunk_cache()
+    blocks = read_blocks(text)
+    assert blocks == whole(text)
+    assert [b.kind for b in blocks] == ["heading", "paragraph", "list", "paragraph"] and len(blocks[2].items) == 40
+    edited = text.replace("Step 20 of", "Step twenty of")
+    expected = whole(edited)
+    calls = []
+    real = chunks._parse_chunk
+    monkeypatch.setattr(chunks, "_parse_chunk", lambda text, given: calls.append(text) or real(text, given))
+    assert read_blocks(edited) == expected
+    assert len(calls) == 1 and "Step twenty" in calls[0] and len(calls[0]) < len("".join(items)) / 3
+
+
 @pytest.mark.parametrize("text", [
     "* [a](x)\n* [b](y)\n* [c](z)\n",
     "  - a\n  - b\n  - c\n",

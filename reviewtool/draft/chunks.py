@@ -43,9 +43,10 @@ where the whole parse starts afresh:
   than the text's own of the labels it mentions (:attr:`_Chunk.seen`) is parsed again
   with those (:func:`_settled`), so the result is exact whatever the guess;
 * texts with a carriage return are parsed whole (markdown-it normalises line ends first);
-* a list item line right after an item line of the same indentation and marker is a cut
-  only when the parts show that one parse would be in a one-paragraph item of that list
-  there (:func:`_parse_items` says why that is exact); otherwise the chunk is parsed whole.
+* a list item line after an item line of the same indentation and marker (no empty line
+  between) is a cut only when the parts show that one parse would be in a paragraph that
+  ends that list's last item there, directly or inside lists nested in it
+  (:func:`_parse_items` says why that is exact); otherwise the chunk is parsed whole.
 
 ``tests/test_chunks.py`` checks the equality (blocks and markup) on every version of the
 real RFC corpus and on generated Markdown (fences, HTML, lists, quotes, tables, references
@@ -59,7 +60,7 @@ import zlib
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate, compress, repeat
+from itertools import accumulate, compress, count, repeat
 from operator import attrgetter, eq, methodcaller
 from typing import TYPE_CHECKING, Any
 
@@ -119,8 +120,9 @@ class _Chunk:
     tail: tuple[str, int, int] | None = None
     #: The blocks moved to a first line (a chunk sits at a few lines across versions).
     _at: dict[int, tuple[Block, ...]] = field(default_factory=dict, compare=False)
-    #: The labels of a text's reference definitions -> those this chunk's text mentions.
-    _mentions: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict, compare=False)
+    #: The labels of a text's reference definitions (their :data:`_LABEL_SETS` number) ->
+    #: those this chunk's text mentions.
+    _mentions: dict[int, tuple[str, ...]] = field(default_factory=dict, compare=False)
     #: What :mod:`reviewtool.draft.assembly` reads of it, once (its one item, when computed).
     facts: list[Any] = field(default_factory=list, compare=False)
 
@@ -228,15 +230,28 @@ def _definition(label: str, ref: Any) -> Definition:
     return label, str(ref.get("href", "")), str(ref.get("title", ""))
 
 
+#: Each set of labels met (sorted) -> its number: a chunk keeps what it mentions by the
+#: number (a large tuple is hashed again at every lookup). Numbers are never reused.
+_LABEL_SETS: dict[tuple[str, ...], int] = {}
+_NUMBERS = count()
+
+
 class _Definitions:
     """A text's link reference definitions, and which of them a chunk of it is parsed with."""
 
-    __slots__ = ("by_label", "labels")
+    __slots__ = ("by_label", "labels", "number")
 
     def __init__(self, by_label: dict[str, Definition]) -> None:
         self.by_label = by_label
         #: The labels, sorted (as :func:`_mentioned` takes them).
-        self.labels = tuple(sorted(by_label))
+        self.labels = labels = tuple(sorted(by_label))
+        number = _LABEL_SETS.get(labels)
+        if number is None:
+            if len(_LABEL_SETS) >= CHUNK_CACHE_SIZE:
+                _LABEL_SETS.clear()
+            number = _LABEL_SETS[labels] = next(_NUMBERS)
+        #: The labels' number in :data:`_LABEL_SETS`.
+        self.number = number
 
     @classmethod
     def of_references(cls, references: dict[str, Any]) -> _Definitions:
@@ -255,7 +270,7 @@ class _Definitions:
         labels = self.labels
         if not labels:
             return ()
-        known = None if chunk is None else chunk._mentions.get(labels)
+        known = None if chunk is None else chunk._mentions.get(self.number)
         if known is not None:
             return known
         mentioned = _mentioned(text, labels)
@@ -272,7 +287,7 @@ class _Definitions:
         if self.labels:
             if len(chunk._mentions) >= 8:
                 chunk._mentions.clear()
-            chunk._mentions[self.labels] = mentioned
+            chunk._mentions[self.number] = mentioned
 
     def parsed(self, text: str) -> _Chunk:
         """A chunk of *text* parsed with the definitions it mentions (from the cache when
@@ -307,7 +322,7 @@ def _guessed(texts: list[str], found: list[_Chunk | None]) -> _Definitions:
     references = _references(found)
     new = []
     for i, chunk in enumerate(found):
-        if chunk is None:
+        if chunk is None and "]:" in texts[i]:
             defined = _MAY_DEFINE.findall(texts[i])
             if defined:
                 new.append((i, defined))
@@ -489,6 +504,7 @@ def _joined(texts: list[str]) -> tuple[list[str], list[int], list[_Chunk], list[
         lines.pop()
         return texts, lines, found, found  # type: ignore[return-value]  # none is missing
     definitions = _guessed(texts, found)
+    here: dict[str, _Chunk] = {}  # pieces parsed in this text: a piece repeated is the same chunk
     out_texts: list[str] = []
     out_lines: list[int] = []
     out: list[_Chunk] = []
@@ -503,7 +519,10 @@ def _joined(texts: list[str]) -> tuple[list[str], list[int], list[_Chunk], list[
         text = texts[i]
         chunk = found[i]
         if chunk is None:
-            chunk = found[i] = definitions.parsed(text)
+            chunk = here.get(text)
+            if chunk is None:
+                chunk = here[text] = definitions.parsed(text)
+            found[i] = chunk
         while chunk.open_end and i + 1 < len(texts):
             i += 1
             text += texts[i]
@@ -599,8 +618,10 @@ def _item_key(indent: str, marker: str) -> str:
 
 
 def _item_cuts(text: str) -> list[int]:
-    """Where *text* may be cut at a list item: an item line right after an item line of the
-    same indentation and marker (:func:`_item_key`), one in :data:`ITEM_GROUP` of them on
+    """Where *text* may be cut at a list item: an item line of the least indentation among
+    the text's item lines, after an item line of the same indentation and marker
+    (:func:`_item_key`) with no empty line between them (the lines between: that item's
+    own, continuing its paragraph or nesting deeper), one in :data:`ITEM_GROUP` of them on
     average, chosen by the line's own text (its CRC), so that an item added or removed
     moves no other cut: the list's parts stay the same chunks. Whether a cut holds is
     checked on the parsed parts (:func:`_parse_items`)."""
@@ -610,35 +631,47 @@ def _item_cuts(text: str) -> list[int]:
     # Item lines indented more than others are most likely sub-items (a cut there never holds).
     indent = min(len(m.group(1)) for m in lines)
     cuts: list[int] = []
-    previous_end = -2
+    previous_end = -1
     previous_key = ""
     for m in lines:
+        if len(m.group(1)) != indent:
+            continue
         key = _item_key(m.group(1), m.group(2))
         start = m.start()
         end = text.find("\n", start)
         if end < 0:
             end = len(text)
-        if start == previous_end + 1 and key == previous_key and len(m.group(1)) == indent \
-                and zlib.crc32(text[start:end].encode()) % ITEM_GROUP == 0:
+        if previous_end >= 0 and key == previous_key and zlib.crc32(text[start:end].encode()) % ITEM_GROUP == 0 \
+                and _EMPTY_LINE.search(text, previous_end, start) is None:
             cuts.append(start)
         previous_key = key
         previous_end = end
     return cuts
 
 
+#: An empty line (only spaces and tabs), found from the end of a line (its newline).
+_EMPTY_LINE = re.compile(r"\n[ \t]*\n")
+
+
 def _parse_items(text: str, given: tuple[Definition, ...] | None) -> _Chunk:
     """*text* parsed as :func:`_parse_chunk` does, cut into its list items where a list's
-    items are single paragraphs (a long list of links changes an item at a time, and each
-    item is then parsed once, like a paragraph).
+    items end with a paragraph (a long list of links changes an item at a time, and each
+    item is then parsed once, like a paragraph; so do the steps of a process).
 
     A cut before item line *i* holds when the part before it ends with a top-level list
-    whose last item is one paragraph running to line *i - 1* (:attr:`_Chunk.tail`), and the
-    part from *i* starts with a list item of the same indentation and marker
-    (:attr:`_Chunk.head`): then one parse of the whole text is in that paragraph at line
-    *i*, which the item line ends (a list item ends a paragraph, and its indentation is less
-    than the item's content's, so it ends the item too), and the list goes on with an item
-    that is parsed as the part parsed alone parses it. The two lists are then one
-    (:func:`reviewtool.draft.blocks.joined_list`). When any cut does not hold, the text is
+    whose last item ends with a paragraph running to line *i - 1*, directly or as the last
+    item of lists nested in it, with only lists and list items around that paragraph
+    (:attr:`_Chunk.tail`), and the part from *i* starts with a list item of the same
+    indentation and marker (:attr:`_Chunk.head`): then one parse of the whole text is in
+    that paragraph at line *i*. The item line's indentation (at most three spaces, that of
+    the list's items) is less than the content of any item, so it ends the paragraph (an
+    item line less indented than the paragraph's container ends it, whatever its marker:
+    only one at least as indented may fail to, a number other than 1 or an empty item; a
+    block quote, inside which that indentation starts again from 0, is not let through),
+    and every nested list and item (they go on only on lines indented as their content);
+    and the list goes on with an item that is parsed as the part parsed alone parses it.
+    The two lists are then one (:func:`reviewtool.draft.blocks.joined_list`; nothing of a
+    block depends on whether the list is tight). When any cut does not hold, the text is
     parsed whole. Definitions are global: each part is parsed with those *given* that it
     mentions, then settled (:func:`_settled`) with those and the parts' own (the first one
     of a label winning), as one parse of *text* with *given* sees them."""
@@ -723,19 +756,27 @@ def _marker(list_open: Token, item_open: Token) -> str:
 
 
 def _tail(text: str, tokens: list[Token], blocks: tuple[Block, ...], lines: int) -> tuple[str, int, int] | None:
+    """When the text ends with a top-level list whose last item ends with a paragraph
+    running to the text's last line, directly or as the last item of lists nested in it
+    (list items and lists only around it: see :func:`_parse_items`): the list's key (of its
+    last item), its prose and other words."""
     n = len(tokens)
     if n < 7 or not text.endswith("\n") or tokens[-1].level or tokens[-1].type not in (
             "bullet_list_close", "ordered_list_close"):
         return None
-    paragraph = tokens[-5]
-    if tokens[-2].type != "list_item_close" or tokens[-3].type != "paragraph_close" \
-            or paragraph.type != "paragraph_open" or paragraph.level != 2 \
-            or paragraph.map is None or paragraph.map[1] != lines:
+    k = n - 2  # a list item's close, then either a nested list's close or the paragraph's
+    while k > 4 and tokens[k].type == "list_item_close" \
+            and tokens[k - 1].type in ("bullet_list_close", "ordered_list_close"):
+        k -= 2
+    if k < 4 or tokens[k].type != "list_item_close" or tokens[k - 1].type != "paragraph_close":
+        return None
+    paragraph = tokens[k - 3]
+    if paragraph.type != "paragraph_open" or paragraph.map is None or paragraph.map[1] != lines:
         return None
     start = n - 2
     while tokens[start].level:
         start -= 1  # the list's open token
-    item = n - 6
+    item = k - 4
     while tokens[item].type != "list_item_open" or tokens[item].level != 1:
         item -= 1  # the last item's open token
     item_map = tokens[item].map
