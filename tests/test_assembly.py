@@ -21,9 +21,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reviewtool.draft import assembly
+from reviewtool.draft import assembly, blocks
+from reviewtool.draft.blocks import Block
 from reviewtool.draft.chunks import clear_chunk_cache
 from reviewtool.draft.document import Document, parse
+from reviewtool.draft.markdown import markdown
 from tests.gitutil import clone_corpus
 from tests.plain_parse import plain_parse
 from tests.test_chunks import LINES, LIST_LINES, _corpus_texts, every_item_a_cut
@@ -170,3 +172,30 @@ def test_every_version_of_the_rfc_corpus_after_the_one_before(tmp_path: Path):
                 assert facts(document) == facts(plain_parse(text))
             assembly._LAST_WALK = walk
     assert reused > 300, reused
+
+
+@given(st.lists(st.sampled_from(OUTLINE_LINES + LINES + LIST_LINES), max_size=30))
+def test_shortcuts_for_one_block(lines: list[str]):
+    """A paragraph of one inline token is a block as the general count makes it, and a segment
+    of one block is what the general sums make of it."""
+    tokens = markdown().parse("\n".join(lines) + "\n")
+    for block_tokens in _top_level(tokens):
+        first = block_tokens[0]
+        if first.type == "paragraph_open" and first.map is not None:
+            counts = blocks._count("paragraph", block_tokens)
+            assert blocks._block("paragraph", *first.map, block_tokens) == Block(
+                "paragraph", *first.map, counts.prose_words, counts.other_words, counts.plain)
+    for block in blocks.blocks_of(tokens):
+        assert assembly._segment([block]) == assembly._segment_of([block])
+
+
+def _top_level(tokens: list) -> Iterator[list]:
+    i = 0
+    while i < len(tokens):
+        j = i
+        if tokens[i].nesting == 1:
+            j += 1
+            while tokens[j].level:
+                j += 1
+        yield tokens[i : j + 1]
+        i = j + 1

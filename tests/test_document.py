@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from reviewtool.draft.document import MAX_TITLE_WORDS, count_words, is_title_like, parse, slugify
+from reviewtool.draft.document import MAX_TITLE_WORDS, WORD_PATTERN, count_words, is_title_like, parse, slugify
 
 SEED_OWNER = "were-not-in-the-best-of-all-possible-worlds"
 
@@ -379,6 +382,21 @@ def test_count_words():
     assert count_words("🙂 🚀") == 0
     assert count_words("हिन्दी भाषा") == 2  # vowel signs are combining marks
     assert count_words("cafe\u0301 e\u0301te\u0301") == 2
+
+
+#: What words are made of and what surrounds them: letters (with combining marks), digits,
+#: inner apostrophes and hyphens, every punctuation mark count_words strips from a chunk's ends.
+WORD_BITS = ["a", "Z", "9", "é", "e\u0301", "\u0301", "ि", "हि", "_", "'", "’", "-", "—", ".", ",", ";", ":", "!", "?",
+             "(", ")", "[", "]", '"', "“", "”", "*", "`", "~", "/", "\\", "|", "…", "#", "&", "%", "$", "@", "^", "=",
+             "+", "🙂", "don't", "word", "3.14", "x-y", " ", " ", "\n", "\t"]
+
+
+@given(st.lists(st.sampled_from(WORD_BITS), max_size=120))
+def test_count_words_equals_the_word_pattern(bits: list[str]):
+    """count_words's shortcuts (a chunk of letters and digits is a word; so is one with
+    punctuation around it) count what the word pattern finds."""
+    text = "".join(bits)
+    assert count_words(text) == len(re.findall(WORD_PATTERN, text))
 
 
 def test_plain_drops_markup_and_urls():

@@ -92,6 +92,18 @@ def log_command(ctx: Context, draft: str | None, max_count: int | None, first_pa
     """The draft's versions, newest first, following renames: words, sections, prose share, and
     what each version changed against its first parent (as git: a merge's change is against its
     first parent; `reviewtool diff M^2 M` shows the other side)."""
+    from reviewtool.collector import collector_paused
+
+    # Each version read builds many small objects (its sections, what it changed, markdown-it's
+    # tokens on the way) that live until they are written or leave the caches: the collector
+    # scanning them again and again was a tenth of a cold log of 1,000 versions. Paused for
+    # the command (the process ends after it), restored after.
+    with collector_paused():
+        _log(ctx, draft, max_count, first_parent, no_merges, as_json)
+
+
+def _log(ctx: Context, draft: str | None, max_count: int | None, first_parent: bool, no_merges: bool,
+         as_json: bool) -> None:
     from reviewtool.diff.version_change import version_change
 
     hist = ctx.history(draft, first_parent=first_parent)

@@ -18,9 +18,10 @@ already; twin sections then hold the very same set, which the aligner's memo of 
 from __future__ import annotations
 
 import functools
+import weakref
 from collections import Counter
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from reviewtool.diff.lexicon import bigrams, content_set, normalise_title
 from reviewtool.draft.document import Document, Section, slugify
@@ -47,16 +48,20 @@ def fingerprint(doc: Document, s: Section) -> str:
 
 
 class _Lazy(Generic[T]):
-    """A list whose items are computed on first access."""
+    """A list whose items are computed on first access, by a function of its owner (the
+    :class:`DocumentFacts` it belongs to, held weakly) and the index: a facts object whose
+    lists held functions of itself was a cycle, freed (with the document it keeps) only by
+    the cyclic collector, which a long ``log`` pauses."""
 
-    def __init__(self, fn: Callable[[int], T], size: int) -> None:
+    def __init__(self, owner: Any, fn: Callable[[Any, int], T], size: int) -> None:
+        self._owner = weakref.ref(owner)
         self._fn = fn
         self._items: list[T | None] = [None] * size
 
     def __getitem__(self, i: int) -> T:
         got = self._items[i]
         if got is None:
-            got = self._items[i] = self._fn(i)
+            got = self._items[i] = self._fn(self._owner(), i)
         return got
 
 
@@ -71,15 +76,15 @@ class DocumentFacts:
         #: Fingerprint hashes (:attr:`Document.fingerprint_hashes`): what sections compare by;
         #: the fingerprints themselves only where words are needed.
         self.fph = doc.fingerprint_hashes
-        self.fp = _Lazy(lambda i: doc.fingerprint(self.secs[i]), n)
-        self.tok = _Lazy(self._tokens, n)
+        self.fp = _Lazy(self, lambda f, i: f.doc.fingerprint(f.secs[i]), n)
+        self.tok = _Lazy(self, DocumentFacts._tokens, n)
         self.ntitle = [" ".join(s.title.split()) for s in self.secs]
-        self.title_norm = _Lazy(lambda i: _title_norm(self.secs[i].title), n)
-        self.title_words = _Lazy(lambda i: _text_words(self.secs[i].title), n)
-        self.title_grams = _Lazy(lambda i: _title_grams(self.title_norm[i]), n)
+        self.title_norm = _Lazy(self, lambda f, i: _title_norm(f.secs[i].title), n)
+        self.title_words = _Lazy(self, lambda f, i: _text_words(f.secs[i].title), n)
+        self.title_grams = _Lazy(self, lambda f, i: _title_grams(f.title_norm[i]), n)
         #: Per section, the id of its class of twins for :meth:`_Aligner.score`: sections of
         #: one class have the same kind, fingerprint, title, words and shape (numbered per document).
-        self.score_class = _Lazy(self._score_class, n)
+        self.score_class = _Lazy(self, DocumentFacts._score_class, n)
         self._classes: dict[tuple[str, str, str, bool, bool, frozenset[str]], int] = {}
         self._tok_all: dict[int, frozenset[str]] = {}
         self._tok_eff: dict[int, frozenset[str]] = {}
@@ -98,7 +103,7 @@ class DocumentFacts:
         self._shape_desc: dict[int, Counter[tuple[str, str]]] = {}
         #: Per section, the id of its class of subtrees for :meth:`_Aligner.context`: sections
         #: of one class have descendants of the same words and shape (numbered per document).
-        self.desc_class = _Lazy(self._desc_class, n)
+        self.desc_class = _Lazy(self, DocumentFacts._desc_class, n)
         self._desc_classes: dict[tuple[frozenset[str], frozenset[tuple[tuple[str, str], int]]], int] = {}
 
     def _tokens(self, i: int) -> frozenset[str]:

@@ -61,6 +61,14 @@ RawSection = tuple[int, str, int, str, int, int, "list[SubPointFacts] | None", i
 
 
 def _segment(blocks: list[Block]) -> Segment:
+    if len(blocks) == 1:  # the common case (a paragraph's chunk), as _segment_of reads it
+        block = blocks[0]
+        return Segment((block,), block.prose_words, block.prose_words + block.other_words, block.plain,
+                       1 if block.kind == "list" else 0)
+    return _segment_of(blocks)
+
+
+def _segment_of(blocks: list[Block]) -> Segment:
     trailing = 0
     while trailing < len(blocks) and blocks[-1 - trailing].kind == "list":
         trailing += 1
@@ -248,6 +256,12 @@ class _Walk:
 #: The walk of the text :func:`raw_sections` read last: the next text read is most often the
 #: next version of the same draft, which shares most of its chunks, at its start and its end.
 _LAST_WALK: _Walk | None = None
+
+
+def clear_walk() -> None:
+    """Forget the walk of the text read last (for benchmarks that measure a cold parse)."""
+    global _LAST_WALK
+    _LAST_WALK = None
 
 
 def raw_sections(source: str, front_matter_lines: int, line_count: int) -> list[RawSection]:

@@ -115,6 +115,10 @@ def blocks_of(tokens: list[Token]) -> list[Block]:
 
 
 def _block(kind: str, line_start: int, line_end: int, tokens: list[Token]) -> Block:
+    if kind == "paragraph" and len(tokens) == 3:
+        # The common case (paragraph_open, inline, paragraph_close), as _count_words reads it.
+        text = inline_plain(tokens[1])
+        return Block(kind, line_start, line_end, count_words(text), 0, text)
     if kind == "heading":
         # A heading's words are its title's: neither counted nor part of a body.
         title = " ".join(inline_plain(tokens[1]).split()) or "(untitled)"

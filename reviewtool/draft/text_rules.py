@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from itertools import filterfalse
+from itertools import filterfalse, repeat
 
 #: English function words (and the fragments contractions split into: "don", "ll", "s"):
 #: they never make two sections similar, nor hold a rewrite apart on their own.
@@ -101,6 +101,8 @@ MARKS = _MARKS_UNICODE_14 if unicodedata.unidata_version == "14.0.0" else mark_c
 #: marks, inner apostrophes and hyphens; ends with a letter, digit or mark.
 WORD_PATTERN = rf"[^\W_](?:[\w{MARKS}’'\-]*(?:[^\W_]|[{MARKS}]))?"
 _WORD = re.compile(WORD_PATTERN)
+#: Punctuation around words (no letter, digit or combining mark among them): see :func:`count_words`.
+_EDGES = ".,;:!?\"'’‘“”«»()[]{}<>*_`~/\\|-—–…#&%$@^=+"
 
 
 def count_words(text: str) -> int:
@@ -114,10 +116,15 @@ def count_words(text: str) -> int:
     # letters and digits (``str.isalnum``, the same test as the regex's ``[^\W_]``)
     # is exactly one word: count those at C speed, run the regex on the rest only.
     chunks = text.split()
-    simple = sum(map(str.isalnum, chunks))
-    if simple == len(chunks):
-        return simple
-    return simple + len(_WORD.findall(" ".join(filterfalse(str.isalnum, chunks))))
+    rest = list(filterfalse(str.isalnum, chunks))
+    if not rest:
+        return len(chunks)
+    # Most of the rest are a word with punctuation around it ("word,", "(word)"): what is
+    # left when characters that are neither letters, digits nor marks are stripped from its
+    # ends is letters and digits only, and the regex finds exactly that one word in it.
+    # The regex counts the others, as stripped (no word starts or ends in what was stripped).
+    hard = list(filterfalse(str.isalnum, map(str.strip, rest, repeat(_EDGES))))
+    return len(chunks) - len(hard) + (len(_WORD.findall(" ".join(hard))) if hard else 0)
 
 
 #: Top-level list items with more words than this are prose, not outline titles.

@@ -54,6 +54,7 @@ from reviewtool.diff.section_diff import diff_documents, diff_pairs, pair_texts 
 from reviewtool.diff.word_diff import clear_word_diffs  # noqa: E402
 from reviewtool.diff.word_tokens import tokenize  # noqa: E402
 from reviewtool.draft import document  # noqa: E402
+from reviewtool.draft.assembly import clear_walk  # noqa: E402
 from reviewtool.draft.chunks import clear_chunk_cache  # noqa: E402
 from reviewtool.draft.document import parse  # noqa: E402
 from reviewtool.draft.front_matter import clear_loaded  # noqa: E402
@@ -337,12 +338,14 @@ class Timing:
 def _cold() -> None:
     """Forget everything kept between runs, outside the timed region: every timed
     run of ours starts from the texts with no cache filled (parsed chunks, section
-    fingerprints, stems, per-document facts, word diffs, markup changes, paragraph rows)."""
+    fingerprints, stems, per-document facts, word diffs, markup changes, paragraph rows,
+    the walk of the text read last)."""
     clear_cache()
     clear_word_diffs()
     clear_markup_changes()
     clear_rows()
     clear_chunk_cache()
+    clear_walk()
     clear_loaded()
     document._FINGERPRINTS.clear()
     gc.collect()
