@@ -808,3 +808,30 @@ def test_a_text_utf_8_cannot_hold_is_not_kept(tmp_path):
     cache = Cache(tmp_path / "cache")
     cache.put("doc", "abcd1234", "ab" * 20, {"x": 1}, texts=["fine", "a lone \ud800 surrogate"])
     assert cache.get_texts("doc", "abcd1234", "ab" * 20) is None and not cache.pending
+
+
+def test_a_pack_larger_than_the_bound_keeps_what_fits_with_its_texts(tmp_path):
+    cache = Cache(tmp_path / "cache", max_bytes=10_000)
+    keys = [f"{i:040x}" for i in range(6)]
+    for i, key in enumerate(keys):  # 3,000 bytes of text each, its own, and a short one they share
+        cache.put("doc", "abcd1234", key, {"n": i}, texts=[str(i) * 3000, "shared"])
+    cache.flush()
+    reader = Cache(tmp_path / "cache")
+    found = [k for k in keys if reader.get_texts("doc", "abcd1234", k) is not None]
+    assert found == keys[:2]  # the first ones, each with its texts: 8,000 bytes fit (the bound's 80%)
+    assert reader.get_texts("doc", "abcd1234", keys[1]) == ({"n": 1}, ["1" * 3000, "shared"])
+    (pack,) = (tmp_path / "cache").rglob("*.pack")
+    assert pack.stat().st_size <= 10_000 and len(body_ids(pack)) == 3  # no text of an entry left out
+
+
+def test_the_texts_a_process_keeps_stay_within_their_bound(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache_module, "_TEXTS_KEPT", 10)
+    cache = Cache(tmp_path / "cache")
+    for i in range(40):
+        cache.put("doc", "abcd1234", f"{i:040x}", {"n": i}, texts=[f"text {i}", f"more {i}"])
+        assert len(cache._ids) <= 12 and len(cache._texts) <= 12
+    cache.flush()
+    reader = Cache(tmp_path / "cache")
+    for i in range(40):
+        assert reader.get_texts("doc", "abcd1234", f"{i:040x}") == ({"n": i}, [f"text {i}", f"more {i}"])
+        assert len(reader._texts) <= 12

@@ -397,6 +397,8 @@ class Cache:
             if None in bodies:
                 if len(ids) > _TEXTS_KEPT:
                     ids.clear()
+                if len(self._texts) > _TEXTS_KEPT:
+                    self._texts.clear()
                 for i, text in enumerate(texts):
                     if bodies[i] is None:
                         bodies[i] = ids[text] = encoded = encode_body(text)
