@@ -110,7 +110,7 @@ class _Chunk:
     #: The definitions its inline content was parsed with, sorted by label: those of the text
     #: it was given (its cache key's) and its own of the labels it was not given. It is the
     #: chunk as parsed within a text when these are the text's definitions of the labels the
-    #: chunk mentions (:meth:`_Definitions.used`).
+    #: chunk mentions (:meth:`_Definitions.mentioned`).
     seen: tuple[Definition, ...]
     #: When it starts with a list at its first line: (the list's key, see :func:`_item_key`;
     #: its prose and other words before its role moved them, see :func:`blocks.list_words`).
@@ -258,12 +258,6 @@ class _Definitions:
         """The definitions of markdown-it's entries (label -> entry)."""
         return cls({label: _definition(label, ref) for label, ref in references.items()})
 
-    def used(self, text: str, chunk: _Chunk | None = None) -> tuple[Definition, ...]:
-        """The definitions a chunk of *text* mentions (:func:`_mentioned`), sorted by label:
-        what it is parsed with within the text. *chunk*: the chunk of *text* already parsed,
-        which keeps what its text mentions for the next text with the same labels."""
-        return self.of(self.mentioned(text, chunk))
-
     def mentioned(self, text: str, chunk: _Chunk | None = None) -> tuple[str, ...]:
         """The labels a chunk of *text* mentions (:func:`_mentioned`): kept by *chunk* (the
         chunk of *text*, when parsed) for the next time with the same labels."""
@@ -304,8 +298,16 @@ def _settled(texts: list[str], found: list[_Chunk], definitions: _Definitions) -
     """Each chunk as parsed with the *definitions* it mentions: itself when it was parsed
     with those (:attr:`_Chunk.seen`), else parsed again with them (or from the cache)."""
     result = []
+    number = definitions.number
+    by_label = definitions.by_label
     for text, chunk in zip(texts, found):
-        used = definitions.used(text, chunk)
+        mentioned = chunk._mentions.get(number)  # what :meth:`_Definitions.mentioned` kept
+        if mentioned is None:
+            mentioned = definitions.mentioned(text, chunk)
+        if not mentioned:
+            result.append(_chunk(text, ()) if chunk.seen else chunk)
+            continue
+        used = tuple(map(by_label.__getitem__, mentioned))
         result.append(chunk if used == chunk.seen else _chunk(text, used))
     return result
 
