@@ -11,7 +11,9 @@ looked at again, but for the lists that end a section's body (a possible outline
 
 :func:`raw_sections` gives each section's start as the parse of the whole text's blocks
 would (``tests/test_assembly.py`` compares the two on every version of the RFC corpus and
-on generated Markdown).
+on generated Markdown). What a version shares with the version read before it (the
+sections of the chunks both start with, and of those both end with) is taken from that
+version's walk (:class:`_Walk`), so a version that edits a paragraph walks a few chunks.
 """
 
 from __future__ import annotations
