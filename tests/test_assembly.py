@@ -199,3 +199,26 @@ def _top_level(tokens: list) -> Iterator[list]:
                 j += 1
         yield tokens[i : j + 1]
         i = j + 1
+
+
+def _plain_stats(doc: Document) -> dict:
+    """Document.stats as it was computed, from the properties one by one."""
+    return {
+        "words": doc.words,
+        "sections": len(doc.content_sections),
+        "prose_sections": sum(1 for s in doc.content_sections if s.body_kind == "prose"),
+        "outline_sections": sum(1 for s in doc.content_sections if s.body_kind == "outline"),
+        "prose_share": round(doc.prose_share, 4),
+    }
+
+
+@given(st.lists(st.sampled_from(OUTLINE_LINES + LINES + LIST_LINES), max_size=40),
+       st.sampled_from(["", "---\ntitle: T\n---\n", "\ufeff"]))
+def test_stats_in_one_pass(lines: list[str], head: str):
+    """A document's statistics, counted once in one pass, are those of its properties, and
+    each caller gets its own dict."""
+    doc = parse(head + "\n".join(lines) + "\n")
+    first = doc.stats()
+    assert first == _plain_stats(doc)
+    first["words"] = -1
+    assert doc.stats() == _plain_stats(doc)

@@ -288,12 +288,29 @@ class Document:
         return "".join(self.text[s.start : s.end] for s in self.sections)
 
     def stats(self) -> dict[str, Any]:
+        """Words, sections, prose and outline sections, prose share (:attr:`prose_share`): the
+        caller's own dict, counted once per document in one pass over its sections (``log``
+        asks twice a version: for its row and for the cache entry)."""
+        return dict(self._stats)
+
+    @cached_property
+    def _stats(self) -> dict[str, Any]:
+        words = sections = prose = outline = 0
+        for s in self.sections:
+            if s.kind != "frontmatter":
+                sections += 1
+                words += s.words
+                kind = s.body_kind
+                if kind == "prose":
+                    prose += 1
+                elif kind == "outline":
+                    outline += 1
         return {
-            "words": self.words,
-            "sections": len(self.content_sections),
-            "prose_sections": sum(1 for s in self.content_sections if s.body_kind == "prose"),
-            "outline_sections": sum(1 for s in self.content_sections if s.body_kind == "outline"),
-            "prose_share": round(self.prose_share, 4),
+            "words": words,
+            "sections": sections,
+            "prose_sections": prose,
+            "outline_sections": outline,
+            "prose_share": round(prose / (prose + outline) if prose + outline else 0.0, 4),
         }
 
     def to_dict(self, with_text: bool = False) -> dict[str, Any]:
