@@ -316,46 +316,52 @@ def _guessed(texts: list[str], found: list[_Chunk | None]) -> _Definitions:
     """The text's definitions as they look before its new pieces are parsed: the own
     definitions of the pieces found parsed (:attr:`_Chunk.references`: exact), and those of
     the new pieces that may define one (:data:`_MAY_DEFINE`), which are parsed here first,
-    in text order, each with the definitions known so far that it mentions; one that
-    mentions a label another new piece may define is parsed after the others (so a chunk is
-    parsed once, with the definitions it uses, when they are the text's). A guess: a piece
-    that an open end before it swallows defines nothing, a definition of a label over two
-    lines is not seen, and so on; :func:`_read` makes the result exact."""
+    in text order, each with the definitions of the pieces found that it mentions; one that
+    mentions a label another new piece may define (or its own, defined by one before it) is
+    parsed after the others, with theirs (so a chunk is parsed once, with the definitions it
+    uses, when they are the text's); a piece repeated in the text is looked at once. A
+    guess: a piece that an open end before it swallows defines nothing, a definition of a
+    label over two lines is not seen, and so on; :func:`_read` makes the result exact."""
     references = _references(found)
     new = []
+    repeated = []  # pieces whose text a new piece before has (a book repeats whole files)
+    first: set[str] = set()
     for i, chunk in enumerate(found):
         if chunk is None and "]:" in texts[i]:
+            if texts[i] in first:
+                repeated.append(i)
+                continue
             defined = _MAY_DEFINE.findall(texts[i])
             if defined:
                 new.append((i, defined))
+                first.add(texts[i])
     if not new:
         return _Definitions.of_references(references)
     from markdown_it.common.utils import normalizeReference
 
-    # Labels that a new piece may define and that no piece found defines yet.
-    pending = {normalizeReference(label) for _, defined in new for label in defined} - references.keys()
-    definitions = _Definitions.of_references(references)
+    # Labels that a new piece may define and that no piece found defines yet (sorted).
+    pending = tuple(sorted({normalizeReference(label) for _, defined in new for label in defined}
+                           - references.keys()))
+    known = _Definitions.of_references(references)
     later = []
-    done: dict[str, _Chunk] = {}  # a piece met again in the text (a book repeats whole files)
+    earlier: set[str] = set()  # the labels the new pieces before may define
+    done: dict[str, _Chunk] = {}
     for i, defined in new:
-        again = done.get(texts[i])
-        if again is not None:
-            found[i] = again
-            continue
-        others = pending.difference(map(normalizeReference, defined))
-        if others and _mentioned(texts[i], tuple(sorted(others))):
-            later.append(i)
-            continue
-        chunk = found[i] = done[texts[i]] = definitions.parsed(texts[i])
-        if any(label not in references for label in chunk.labels):
-            for label, ref in chunk.references.items():
-                references.setdefault(label, ref)
-            definitions = _Definitions.of_references(references)
-    for i in later:
-        chunk = done.get(texts[i])
-        if chunk is None:
-            chunk = done[texts[i]] = definitions.parsed(texts[i])
-        found[i] = chunk
+        own = set(map(normalizeReference, defined))
+        if pending:
+            mentioned = _mentioned(texts[i], pending)
+            if any(label not in own or label in earlier for label in mentioned):
+                later.append(i)  # it mentions a label another new piece may define (first)
+                earlier |= own
+                continue
+        found[i] = done[texts[i]] = known.parsed(texts[i])
+        earlier |= own
+    if later:
+        definitions = _Definitions.of_references(_references(found))
+        for i in later:
+            found[i] = done[texts[i]] = definitions.parsed(texts[i])
+    for i in repeated:
+        found[i] = done[texts[i]]
     return _Definitions.of_references(_references(found))  # in text order, the first one winning
 
 
