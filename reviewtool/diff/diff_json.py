@@ -70,16 +70,31 @@ def hunks_json(view: SectionView, context: int | None = DEFAULT_CONTEXT) -> list
             for item in view.items(context)]
 
 
-def view_json(view: SectionView, context: int | None = DEFAULT_CONTEXT) -> dict[str, Any]:
-    """What a reader is shown of one changed section, beyond :meth:`SectionChange.to_dict`."""
-    return {"notes": list(view.notes), "change_count": view.change_count, "hunks": hunks_json(view, context)}
+def view_json(view: SectionView, context: int | None = DEFAULT_CONTEXT,
+              kept: dict[tuple[int, ...], tuple[int, list[dict[str, Any]]]] | None = None) -> dict[str, Any]:
+    """What a reader is shown of one changed section, beyond :meth:`SectionChange.to_dict`.
+
+    *kept*: the change counts and hunks of views already turned into JSON with the same
+    *context*, by the identities of their rows (alive while their diff is): a view with the very
+    same row objects (a book repeats whole chapters; rows are kept by their operations, and a
+    stored diff's by its texts) shares the hunks list, which reads the same."""
+    if kept is None:
+        return {"notes": list(view.notes), "change_count": view.change_count, "hunks": hunks_json(view, context)}
+    key = tuple(map(id, view.rows))
+    got = kept.get(key)
+    if got is None:
+        got = kept[key] = (view.change_count, hunks_json(view, context))
+    return {"notes": list(view.notes), "change_count": got[0], "hunks": got[1]}
 
 
 def diff_json(diff: DocumentDiff, old_info: dict[str, Any] | None = None, new_info: dict[str, Any] | None = None,
               context: int | None = DEFAULT_CONTEXT) -> dict[str, Any]:
-    """:meth:`DocumentDiff.to_dict`, each change with its notes and hunks, and the context used."""
+    """:meth:`DocumentDiff.to_dict`, each change with its notes and hunks, and the context used.
+    Changes with the very same rows (or operations) share their ``hunks`` (``ops``) lists: the
+    result is for reading (printing), not for changing in place."""
     data = diff.to_dict(old_info, new_info)
+    kept: dict[tuple[int, ...], tuple[int, list[dict[str, Any]]]] = {}
     for entry, view in zip(data["changes"], section_views(diff), strict=True):
-        entry.update(view_json(view, context))
+        entry.update(view_json(view, context, kept))
     data["context"] = context
     return data

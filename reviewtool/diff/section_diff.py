@@ -33,7 +33,7 @@ from typing import Any
 
 from reviewtool.diff.paragraphs import Row
 from reviewtool.diff.section_pairs import STATUSES, Alignment, SectionPair
-from reviewtool.diff.word_ops import WordDiff
+from reviewtool.diff.word_ops import WordDiff, WordOp
 from reviewtool.draft.document import Document, Section
 
 # The stages that compute a diff (align, heading_moves, markup, word_diff) are imported by
@@ -125,7 +125,10 @@ class SectionChange:
         prefix = key + "/"
         return any(k == key or k.startswith(prefix) for k in (*self.pair.old_keys, *self.pair.new_keys))
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, kept_ops: dict[tuple[int, ...], list[dict[str, str]]] | None = None) -> dict[str, Any]:
+        """JSON-friendly form. *kept_ops*: the ``ops`` lists already built, by the identities of their
+        operations (:meth:`DocumentDiff.to_dict` shares one list among changes with the very same
+        operations: a book repeats whole chapters; word diffs kept by texts share their operations)."""
         return {
             "status": self.status,
             "old_key": self.old_key,
@@ -140,8 +143,20 @@ class SectionChange:
             "words_removed": self.words_removed,
             "changed_share": round(self.changed_share, 4),
             "markup": list(self.markup),
-            "ops": [op.to_dict() for op in self.word_diff.ops] if self.word_diff else [],
+            "ops": _ops_json(self.word_diff.ops, kept_ops) if self.word_diff else [],
         }
+
+
+def _ops_json(ops: list[WordOp], kept: dict[tuple[int, ...], list[dict[str, str]]] | None) -> list[dict[str, str]]:
+    """``[op.to_dict() for op in ops]``, taken from *kept* when the very same operation objects
+    (alive while their diff is) were turned into JSON before; the list is then shared."""
+    if kept is None:
+        return [op.to_dict() for op in ops]
+    key = tuple(map(id, ops))
+    got = kept.get(key)
+    if got is None:
+        got = kept[key] = [{"op": op.op, "old": op.old, "new": op.new} for op in ops]
+    return got
 
 
 @dataclass
@@ -204,12 +219,14 @@ class DocumentDiff:
 
     def to_dict(self, old_info: dict[str, Any] | None = None,
                 new_info: dict[str, Any] | None = None) -> dict[str, Any]:
-        """JSON-friendly form; *old_info*/*new_info* describe the versions (default: path and title)."""
+        """JSON-friendly form; *old_info*/*new_info* describe the versions (default: path and title).
+        Changes with the very same operations share their ``ops`` list (read it, do not change it)."""
+        kept: dict[tuple[int, ...], list[dict[str, str]]] = {}
         return {
             "old": old_info if old_info is not None else _doc_info(self.old),
             "new": new_info if new_info is not None else _doc_info(self.new),
             "summary": self.summary(),
-            "changes": [c.to_dict() for c in self.changes],
+            "changes": [c.to_dict(kept) for c in self.changes],
         }
 
 

@@ -1,0 +1,119 @@
+"""What the view of a diff reuses for twin changes is what building each change afresh gives.
+
+A book repeats whole chapters, so many of its changes are the same pair of texts: reading a
+stored diff (:func:`reviewtool.diff.stored_diff._load`) reads each pair of texts' stored
+operations and rows once and hands the same immutable rows to its twins, and
+:func:`reviewtool.diff.diff_json.diff_json` builds the ``ops`` and ``hunks`` of the very same
+operation and row objects once. Each is compared here with the code without the reuse: a
+stored diff read change by change afresh, and the JSON built change by change with
+``WordOp.to_dict`` and :func:`reviewtool.diff.diff_json.hunks_json`; on books that repeat
+themselves, on edited essays and on a book of the RFC corpus, with every context.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from reviewtool.diff import stored_diff
+from reviewtool.diff.align import clear_cache
+from reviewtool.diff.diff_json import diff_json, hunks_json
+from reviewtool.diff.section_diff import DocumentDiff, diff_documents
+from reviewtool.diff.view import section_views
+from reviewtool.draft.document import parse
+from tests.essays import FM, HEALTH, INTRO, MONEY, SAFETY, WEATHER
+from tests.test_fast_paths import _corpus_book, _volumes
+from tests.test_stored_diff import assert_same, edited
+
+CONTEXTS = (0, 1, 3, None)
+
+
+def _plain_diff_json(diff: DocumentDiff, context: int | None) -> dict[str, Any]:
+    """diff_json as it was: each change's ``ops`` from ``WordOp.to_dict`` and its view's JSON
+    built on its own."""
+    data = diff.to_dict()
+    for entry, change, view in zip(data["changes"], diff.changes, section_views(diff), strict=True):
+        entry["ops"] = [op.to_dict() for op in change.word_diff.ops] if change.word_diff else []
+        entry.update({"notes": list(view.notes), "change_count": view.change_count,
+                      "hunks": hunks_json(view, context)})
+    data["context"] = context
+    return data
+
+
+def _stored(diff: DocumentDiff) -> Any:
+    data = stored_diff.dump(diff)
+    assert data is not None
+    return orjson.loads(orjson.dumps(data))  # as the cache keeps it
+
+
+def _check(old_text: str, new_text: str) -> tuple[int, int]:
+    """Compare both shortcuts with the plain code on the diff of the two texts, computed and
+    read back; returns (changes, distinct row lists of the diff read back)."""
+    clear_cache()
+    stored_diff.clear_stored_rows()
+    diff = diff_documents(parse(old_text), parse(new_text))
+    data = _stored(diff)
+    kept = stored_diff._load(data, diff.old, diff.new)
+    fresh = stored_diff._load(orjson.loads(orjson.dumps(data)), diff.old, diff.new, reuse=False)
+    assert_same(kept, fresh)
+    assert_same(kept, diff)
+    for a, b in zip(kept.changes, fresh.changes, strict=True):
+        assert a.word_diff == b.word_diff and a.rows == b.rows and a.markup == b.markup
+        assert a.rows is None or a.rows is not b.rows
+    for shown in (diff, kept, fresh):
+        for context in CONTEXTS:
+            assert orjson.dumps(diff_json(shown, context=context)) == \
+                orjson.dumps(_plain_diff_json(shown, context))
+    # Each change of the diff read back has its own lists: changing one changes no twin.
+    lists = [c.rows for c in kept.changes if c.rows]
+    assert len({id(rows) for rows in lists}) == len(lists)
+    ops = [c.word_diff.ops for c in kept.changes if c.word_diff]
+    assert len({id(o) for o in ops}) == len(ops)
+    return len(kept.changes), len({tuple(map(id, c.rows)) for c in kept.changes if c.rows})
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_books_that_repeat_themselves(seed: int):
+    rng = random.Random(seed)
+    changes, distinct = _check(_volumes(rng, 4, 30), _volumes(rng, 4, 32))
+    assert distinct < changes  # twins: rows were shared
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_edited_essays(seed: int):
+    rng = random.Random(seed)
+    text = "\n\n".join([FM, INTRO, MONEY, SAFETY, WEATHER, HEALTH])
+    once = edited(rng, text)
+    _check(text + "\n\n" + text, once + "\n\n" + edited(rng, once))
+
+
+def test_a_change_to_one_twin_reaches_no_other():
+    rng = random.Random(7)
+    clear_cache()
+    diff = diff_documents(parse(_volumes(rng, 4, 30)), parse(_volumes(rng, 4, 32)))
+    kept = stored_diff._load(_stored(diff), diff.old, diff.new)
+    before = orjson.dumps(diff_json(kept))
+    with_rows = [c for c in kept.changes if c.rows]
+    shared = [c for c in with_rows if any(d is not c and d.rows == c.rows for d in with_rows)]
+    assert shared
+    shared[0].rows.append(shared[0].rows[0])
+    shared[0].word_diff.ops.append(shared[0].word_diff.ops[0])
+    changed = orjson.loads(orjson.dumps(diff_json(kept)))["changes"]
+    was = orjson.loads(before)["changes"]
+    k = kept.changes.index(shared[0])
+    assert changed[k] != was[k]
+    assert changed[:k] + changed[k + 1:] == was[:k] + was[k + 1:]  # its twins read as they did
+    shared[0].rows.pop()
+    shared[0].word_diff.ops.pop()
+    assert orjson.dumps(diff_json(kept)) == before
+
+
+@pytest.mark.slow
+def test_a_book_of_the_rfc_corpus(tmp_path: Path):
+    old_text, new_text = _corpus_book(tmp_path)
+    changes, distinct = _check(old_text, new_text)
+    assert distinct < changes
