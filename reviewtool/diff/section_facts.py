@@ -20,11 +20,11 @@ from __future__ import annotations
 import functools
 import weakref
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 from reviewtool.diff.lexicon import bigrams, content_set, normalise_title
-from reviewtool.draft.document import Document, Section, slugify
+from reviewtool.draft.document import Document, Section
 from reviewtool.lru import LRU
 
 T = TypeVar("T")
@@ -72,13 +72,15 @@ class DocumentFacts:
         self.doc = doc
         self.secs = doc.sections
         n = len(self.secs)
-        self.index = {s.key: i for i, s in enumerate(self.secs)}
-        #: Fingerprint hashes (:attr:`Document.fingerprint_hashes`): what sections compare by;
-        #: the fingerprints themselves only where words are needed.
+        #: The keys' nesting, indices, normalised titles and trust (:attr:`Document.outline`):
+        #: what the sections' kinds, levels and titles decide, shared by the documents of one
+        #: shape (read-only).
+        outline = doc.outline
+        self.index = outline.index
         self.fph = doc.fingerprint_hashes
         self.fp = _Lazy(self, lambda f, i: f.doc.fingerprint(f.secs[i]), n)
         self.tok = _Lazy(self, DocumentFacts._tokens, n)
-        self.ntitle = [" ".join(s.title.split()) for s in self.secs]
+        self.ntitle = outline.titles
         self.title_norm = _Lazy(self, lambda f, i: _title_norm(f.secs[i].title), n)
         self.title_words = _Lazy(self, lambda f, i: _text_words(f.secs[i].title), n)
         self.title_grams = _Lazy(self, lambda f, i: _title_grams(f.title_norm[i]), n)
@@ -88,17 +90,12 @@ class DocumentFacts:
         self._classes: dict[tuple[str, str, str, bool, bool, frozenset[str]], int] = {}
         self._tok_all: dict[int, frozenset[str]] = {}
         self._tok_eff: dict[int, frozenset[str]] = {}
-        self.outlineish = [self._outlineish(s) for s in self.secs]
-        self.proseish = [s.kind in ("heading", "preamble") and s.body_kind == "prose" for s in self.secs]
-        self.parent = [self.index.get(s.parent) if s.parent else None for s in self.secs]
-        self.kids = [[self.index[k] for k in s.children] for s in self.secs]
-        self.trusted = self._trusted_keys()
+        self.outlineish, self.proseish = self._shapes(outline.has_outline_child)
+        self.parent = outline.parents
+        self.kids = outline.children
+        self.trusted = outline.trusted
         # Descendants follow their section in document order: i+1 .. subtree_end[i]-1.
-        self.subtree_end = list(range(1, n + 1))
-        for i in range(n - 1, -1, -1):
-            p = self.parent[i]
-            if p is not None:
-                self.subtree_end[p] = max(self.subtree_end[p], self.subtree_end[i])
+        self.subtree_end = outline.subtree_end
         self._tok_desc: dict[int, frozenset[str]] = {}
         self._shape_desc: dict[int, Counter[tuple[str, str]]] = {}
         #: Per section, the id of its class of subtrees for :meth:`_Aligner.context`: sections
@@ -115,36 +112,25 @@ class DocumentFacts:
         key = (s.kind, self.fph[i], s.title, self.outlineish[i], self.proseish[i], self.tok[i])
         return self._classes.setdefault(key, len(self._classes))
 
-    def _trusted_keys(self) -> list[bool]:
-        """Whether each section's key names it by its titles alone.
-
-        A key is its title path only when no sibling shares its slug and it took no
-        ``-1``, ``-2`` suffix, and its parent's key is trusted too. Otherwise the key
-        says where the section stood among namesakes (the first ``## Copper`` is
-        ``copper``, the second ``copper-1``), which changes when they are reordered,
-        so it is no evidence of identity across versions.
-        """
-        natural: list[str] = []
-        for s in self.secs:
-            if s.kind in ("frontmatter", "preamble"):
-                natural.append(s.key)
+    def _shapes(self, has_outline_child: Sequence[bool]) -> tuple[list[bool], list[bool]]:
+        """Whether each section reads as an outline (an outline item, or a heading with no
+        words of its own and outline items under it), and whether it reads as prose (a
+        heading or the preamble with a prose body)."""
+        outlineish: list[bool] = []
+        proseish: list[bool] = []
+        for s, outline_child in zip(self.secs, has_outline_child):
+            kind = s.kind
+            if kind == "outline":
+                outlineish.append(True)
+                proseish.append(False)
+            elif kind == "heading" or kind == "preamble":
+                words = s.words
+                outlineish.append(kind == "heading" and not words and outline_child)
+                proseish.append(bool(words) and bool(s.prose_words))
             else:
-                natural.append(f"{s.parent}/{slugify(s.title)}" if s.parent else slugify(s.title))
-        uses: dict[str, int] = {}
-        for base in natural:
-            uses[base] = uses.get(base, 0) + 1
-        trusted: list[bool] = []
-        for i, s in enumerate(self.secs):
-            p = self.parent[i]
-            trusted.append(s.key == natural[i] and uses[natural[i]] == 1 and (p is None or trusted[p]))
-        return trusted
-
-    def _outlineish(self, s: Section) -> bool:
-        if s.kind == "outline" or s.body_kind == "outline":
-            return True
-        if s.kind == "heading" and s.body_kind == "empty":
-            return any(self.doc.by_key[k].kind == "outline" for k in s.children)
-        return False
+                outlineish.append(False)
+                proseish.append(False)
+        return outlineish, proseish
 
     def tok_all(self, i: int) -> frozenset[str]:
         """Content words of a section and its descendants, outline bullets excepted

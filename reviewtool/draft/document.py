@@ -30,10 +30,11 @@ import functools
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import accumulate
+from operator import attrgetter
 from typing import Any
 
 from reviewtool.collector import collector_paused
@@ -176,6 +177,94 @@ EMPTY_FINGERPRINT = fingerprint_hash("")
 _FINGERPRINTS: LRU[str, str] = LRU(8192)
 
 
+#: A document's shape: each section's kind, level and title, in order.
+Shape = tuple[tuple[str, int, str], ...]
+_SHAPE = attrgetter("kind", "level", "title")
+_WORDS = attrgetter("words")
+
+
+class Outline:
+    """What a document's sections' kinds, levels and titles (its :data:`Shape`) decide, and
+    their keys: each section's key, its parent's index and its children (keys, indices), where
+    its subtree ends (its descendants are the sections ``i + 1`` to ``subtree_end[i] - 1``), and
+    for the aligner (:class:`reviewtool.diff.section_facts.DocumentFacts`) the index of each key,
+    the normalised titles and whether each key is trusted. Shared by the documents of one shape
+    (:func:`parse` keeps them by shape: most versions of a draft have the same headings), so
+    read-only. A document not made by :func:`parse` has its own (:meth:`of_sections`)."""
+
+    __slots__ = ("__dict__", "child_keys", "children", "keys", "parents", "shape", "subtree_end")
+
+    def __init__(self, shape: Shape, keys: tuple[str, ...], parents: tuple[int | None, ...],
+                 child_keys: tuple[tuple[str, ...], ...]) -> None:
+        self.shape = shape
+        self.keys = keys
+        self.parents = parents
+        self.child_keys = child_keys
+        index = self.index
+        self.children: tuple[tuple[int, ...], ...] = tuple(tuple(index[k] for k in kids) for kids in child_keys)
+        subtree_end = list(range(1, len(keys) + 1))
+        for i in range(len(keys) - 1, -1, -1):
+            p = parents[i]
+            if p is not None and subtree_end[i] > subtree_end[p]:
+                subtree_end[p] = subtree_end[i]
+        self.subtree_end = tuple(subtree_end)
+
+    @classmethod
+    def of_sections(cls, sections: Sequence[Section]) -> Outline:
+        """The outline of *sections* as they are (their own keys, parents and children)."""
+        index = {s.key: i for i, s in enumerate(sections)}
+        return cls(tuple(map(_SHAPE, sections)), tuple(s.key for s in sections),
+                   tuple(index.get(s.parent) if s.parent else None for s in sections),
+                   tuple(tuple(s.children) for s in sections))
+
+    @cached_property
+    def index(self) -> dict[str, int]:
+        """Each key's section index (the last, were a key repeated)."""
+        return dict(zip(self.keys, range(len(self.keys))))
+
+    @cached_property
+    def titles(self) -> tuple[str, ...]:
+        """Each title with its whitespace normalised (runs of it one space, none at the ends)."""
+        return tuple(" ".join(title.split()) for _, _, title in self.shape)
+
+    @cached_property
+    def has_outline_child(self) -> tuple[bool, ...]:
+        """Whether each section has an outline item among its children."""
+        kinds = [kind for kind, _, _ in self.shape]
+        return tuple(any(kinds[k] == "outline" for k in kids) for kids in self.children)
+
+    @cached_property
+    def trusted(self) -> tuple[bool, ...]:
+        """Whether each section's key names it by its titles alone.
+
+        A key is its title path only when no sibling shares its slug and it took no
+        ``-1``, ``-2`` suffix, and its parent's key is trusted too. Otherwise the key
+        says where the section stood among namesakes (the first ``## Copper`` is
+        ``copper``, the second ``copper-1``), which changes when they are reordered,
+        so it is no evidence of identity across versions.
+        """
+        keys, parents = self.keys, self.parents
+        natural: list[str] = []
+        for i, (kind, _, title) in enumerate(self.shape):
+            if kind in ("frontmatter", "preamble"):
+                natural.append(keys[i])
+            else:
+                p = parents[i]
+                natural.append(f"{keys[p]}/{slugify(title)}" if p is not None else slugify(title))
+        uses: dict[str, int] = {}
+        for base in natural:
+            uses[base] = uses.get(base, 0) + 1
+        trusted: list[bool] = []
+        for i, key in enumerate(keys):
+            p = parents[i]
+            trusted.append(key == natural[i] and uses[natural[i]] == 1 and (p is None or trusted[p]))
+        return tuple(trusted)
+
+
+#: Shapes met (:func:`_link`) and their outlines.
+_OUTLINES: LRU[Shape, Outline] = LRU(64)
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
@@ -194,6 +283,12 @@ class Document:
     sections: list[Section]
     problems: list[str]
     path: str | None = None
+
+    @cached_property
+    def outline(self) -> Outline:
+        """The sections' keys and nesting (:class:`Outline`): the one of their shape for a
+        document :func:`parse` made, else read from the sections."""
+        return Outline.of_sections(self.sections)
 
     @cached_property
     def by_key(self) -> dict[str, Section]:
@@ -458,41 +553,68 @@ def _parse(text: str, path: str | None) -> Document:
             sections.append(Section("", title, kind, level, start, end, line if i else 0, line_ends[i], body_start, i,
                                     None, [], 0, "\n".join(p for p in [title, *(p.text for p in points)] if p),
                                     words, 0, words, 0, points, {}))
-    _link(sections)
-    return Document(text=text, sections=sections, problems=problems, path=path)
+    outline = _link(sections)
+    doc = Document(text=text, sections=sections, problems=problems, path=path)
+    doc.__dict__["outline"] = outline
+    return doc
 
 
-def _link(sections: list[Section]) -> None:
+def _link(sections: list[Section]) -> Outline:
     """Nest *sections* (in document order), give them their keys, their children, their
-    spans and words with their children. One pass down, one back up.
+    spans and words with their children; their :class:`Outline`.
+
+    The keys, parents and children depend on the sections' kinds, levels and titles alone
+    (:func:`_nest`), which most versions of a draft share: they are kept by that shape
+    (:data:`_OUTLINES`). The span and the words with children are read from where each
+    subtree ends (descendants follow their section, and the own spans tile the text)."""
+    shape = tuple(map(_SHAPE, sections))
+    outline = _OUTLINES.get(shape)
+    if outline is None:
+        keys, parents = _nest(shape)
+        outline = _OUTLINES.put(shape, Outline(shape, keys, parents, _children(keys, parents)))
+    keys = outline.keys
+    for sec, key, p, kids in zip(sections, keys, outline.parents, outline.child_keys):
+        sec.key = key
+        if p is not None:
+            sec.parent = keys[p]
+        if kids:
+            sec.children = list(kids)
+    if sections:
+        words = list(accumulate(map(_WORDS, sections), initial=0))
+        for i, (sec, end) in enumerate(zip(sections, outline.subtree_end)):
+            sec.end_all = sections[end - 1].end
+            sec.words_all = words[end] - words[i]
+    return outline
+
+
+def _nest(shape: Shape) -> tuple[tuple[str, ...], tuple[int | None, ...]]:
+    """The keys of the sections of *shape* (in document order) and their parents' indices.
 
     Nesting by level. Front matter and preamble are roots; the preamble holds only the
     outline items of its own list; an outline item never holds a heading (its list ends
     its owner's body, so a following heading of any level belongs to the heading tree, not
     to the last bullet). Keys: slug paths, unique within the document (a repeated title
     gets -1, -2...; a parent's key is made before its children's)."""
-    parents: list[int | None] = [None] * len(sections)
+    parents: list[int | None] = [None] * len(shape)
+    keys: list[str] = []
     stack: list[int] = []
     used: set[str] = set()
     next_suffix: dict[str, int] = {}  # per base met twice: the next suffix to try (keeps this linear)
-    for i, sec in enumerate(sections):
-        kind = sec.kind
+    for i, (kind, level, title) in enumerate(shape):
         if kind == "frontmatter" or kind == "preamble":
             stack = [i] if kind == "preamble" else []
             key = "front-matter" if kind == "frontmatter" else "preamble"
         else:
             if kind == "heading":
-                while stack and sections[stack[-1]].kind in ("outline", "preamble"):
+                while stack and shape[stack[-1]][0] in ("outline", "preamble"):
                     stack.pop()
-            level = sec.level
-            while stack and sections[stack[-1]].level >= level:
+            while stack and shape[stack[-1]][1] >= level:
                 stack.pop()
             if stack:
-                parent = sections[stack[-1]]
                 parents[i] = stack[-1]
-                key = f"{parent.key}/{slugify(sec.title)}"
+                key = f"{keys[stack[-1]]}/{slugify(title)}"
             else:
-                key = slugify(sec.title)
+                key = slugify(title)
             stack.append(i)
         if key in used:
             base = key
@@ -502,22 +624,14 @@ def _link(sections: list[Section]) -> None:
                 n += 1
             next_suffix[base] = n
         used.add(key)
-        sec.key = key
-        p = parents[i]
-        if p is not None:
-            owner = sections[p]
-            sec.parent = owner.key
-            owner.children.append(key)
+        keys.append(key)
+    return tuple(keys), tuple(parents)
 
-    # Span with children and words with children (children follow their parent).
-    end_all = [sec.end for sec in sections]
-    words_all = [sec.words for sec in sections]
-    for i in range(len(sections) - 1, -1, -1):
-        sec = sections[i]
-        sec.end_all = end_all[i]
-        sec.words_all = words_all[i]
-        p = parents[i]
+
+def _children(keys: Sequence[str], parents: Sequence[int | None]) -> tuple[tuple[str, ...], ...]:
+    """Each section's children's keys, in order, from the parents' indices."""
+    children: list[list[str]] = [[] for _ in keys]
+    for key, p in zip(keys, parents):
         if p is not None:
-            if end_all[i] > end_all[p]:
-                end_all[p] = end_all[i]
-            words_all[p] += words_all[i]
+            children[p].append(key)
+    return tuple(map(tuple, children))

@@ -4,13 +4,16 @@ distinct text once per process.
 Versions of a draft share their front matter (a title, a date, tags) almost always, and
 loading YAML in pure Python costs about a millisecond: a cold ``log`` of 1,000 versions
 spent 14% of its time there. So :func:`load_fields` keeps what each distinct front matter
-text gave (fields and problems) and hands every caller its own copy of the fields.
+text gave (fields and problems) and hands every caller its own copy of the fields (made
+without :func:`copy.deepcopy`'s bookkeeping: YAML gives mappings, lists and values that
+cannot change).
 Finding where the front matter starts and ends is :mod:`reviewtool.draft.document`'s job.
 """
 
 from __future__ import annotations
 
 import copy
+from datetime import date, datetime
 from typing import Any
 
 from reviewtool.lru import LRU
@@ -32,7 +35,25 @@ def load_fields(raw: str) -> tuple[dict[str, Any], list[str]]:
     if found is None:
         found = _LOADED.put(raw, _load(raw))
     fields, problems = found
-    return (copy.deepcopy(fields) if fields else {}), list(problems)
+    return (_own(fields) if fields else {}), list(problems)
+
+
+#: What YAML loads that no caller can change: shared, not copied.
+_IMMUTABLE = frozenset({str, int, float, bool, type(None), bytes, date, datetime})
+
+
+def _own(value: Any) -> Any:
+    """A copy of *value* (loaded fields) as :func:`copy.deepcopy` makes it, but for values
+    repeated through YAML aliases (copied apart): mappings and lists copied, what cannot change
+    shared, anything else deep-copied (a set)."""
+    kind = type(value)
+    if kind is dict:
+        return {k: v if type(v) in _IMMUTABLE else _own(v) for k, v in value.items()}
+    if kind is list:
+        return [v if type(v) in _IMMUTABLE else _own(v) for v in value]
+    if kind in _IMMUTABLE:
+        return value
+    return copy.deepcopy(value)
 
 
 def clear_loaded() -> None:
