@@ -245,6 +245,82 @@ def test_long_item_edge_cases(text: str):
         check(text)
 
 
+@contextlib.contextmanager
+def item_group(n: int) -> Iterator[None]:
+    """Lists cut at one in *n* of their items (a short generated list then has some cuts
+    chosen, and parts between them that :func:`chunks._finer` may cut at every item)."""
+    group = chunks.ITEM_GROUP
+    chunks.ITEM_GROUP = n
+    try:
+        yield
+    finally:
+        chunks.ITEM_GROUP = group
+
+
+#: What an edit of a list puts in: items, lazy lines, sub-items, definitions, HTML, quotes,
+#: fences, blank lines (a loose list), lines that end a list.
+LIST_EDITS = ["- new", "- [new](x)", "* new", "1. new", "2) new", "  - new sub", "    - deeper new", "lazy new",
+              "  continued new", "- [a]: /new", "[a]: /new", "- [a]", "- <div>", "<div>", "- > quote", "> quote",
+              "- ```", "```", "- ---", "---", "===", "", "# Heading", "Text", "-", "- ", "    code"]
+
+
+#: Items with their own texts (a cut is chosen by the item line's text).
+_ITEMS = st.builds("{}{} {}".format, st.sampled_from(["", "", "", " ", "  "]),
+                   st.sampled_from(["-", "-", "-", "*", "1.", "2)"]), st.integers(0, 999).map("item {}".format))
+
+
+@settings(max_examples=400)
+@given(st.lists(st.one_of(_ITEMS, _ITEMS, _ITEMS, st.sampled_from(LIST_LINES + ITEM_BODY_LINES)), max_size=40),
+       st.integers(2, 4),
+       st.lists(st.tuples(st.integers(0, 39), st.integers(0, 2), st.one_of(_ITEMS, st.sampled_from(LIST_EDITS))),
+                min_size=1, max_size=3))
+def test_a_list_met_before_and_edited_equals_the_whole_parse(lines: list[str], group: int,
+                                                              edits: list[tuple[int, int, str]]):
+    """A list read again after an edit: the parts not met before (their neighbours met) are
+    cut at every item line (:func:`chunks._finer`), whatever the edit put there (loose and
+    tight lists, lazy lines, nested lists, definitions inside items, HTML, quotes, fences),
+    and equal one parse of the whole text; so does each earlier version read again."""
+    text = "\n".join(lines) + "\n"
+    versions = [text]
+    edited = list(lines)
+    for at, deleted, line in edits:
+        at %= len(edited) + 1
+        edited[at : at + deleted] = [line]
+        versions.append("\n".join(edited) + "\n")
+    with item_group(group):
+        clear_chunk_cache()
+        for version in versions:
+            chunks.read_chunks(version)  # as a document parse reads it: the pieces kept for the next
+            check(version)
+        for version in reversed(versions):
+            check(version)
+            check("Intro:\n\n" + version)
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    # The edited part of the list is cut at every item: each cut must hold or be dropped.
+    ("- a\n- b\n- c\n- d\n- e\n- f\n- g\n- h\n", "- a\n- b\n- c\n- x\nlazy\n- d\n- e\n- f\n- g\n- h\n"),
+    ("- a\n- b\n- c\n- d\n- e\n- f\n", "- a\n- b\n\n- c\n- d\n- e\n- f\n"),  # loose now
+    ("- a\n- b\n- c\n- d\n- e\n- f\n", "- a\n- b\n  - sub\n    - deeper\n- c\n- d\n- e\n- f\n"),
+    ("- a\n- b\n- c\n- d\n- e\n- f\n", "- a\n- b\n- [c]: /url\n- [c]\n- d\n- e\n- f\n"),
+    ("- a\n- b\n- c\n- d\n- e\n- f\n", "- a\n- b\n- <div>\n- c\n- d\n- e\n- f\n"),
+    ("- a\n- b\n- c\n- d\n- e\n- f\n", "- a\n- b\n<div>\n- c\n</div>\n- d\n- e\n- f\n"),
+    ("- a\n- b\n- c\n- d\n- e\n- f\n", "- a\n- b\n- c\n  > quote\n- d\n- e\n- f\n"),
+    ("- a\n- b\n- c\n- d\n- e\n- f\n", "- a\n- b\n- c\n---\n- d\n- e\n- f\n"),
+    ("- a\n- b\n- c\n- d\n- e\n- f\n", "- a\n- b\n- c\n  ===\n- d\n- e\n- f\n"),
+    ("1. a\n2. b\n3. c\n4. d\n5. e\n6. f\n", "1. a\n2. b\n3) c\n4. d\n5. e\n6. f\n"),
+    ("- a\n- b\n- c\n- d\n- e\n- f\n", "- a\n- b\n-\n- c\n- d\n- e\n- f\n"),
+    ("- a\n- b\n- c\n- d\n- e\n- f\n[c]: /u\n", "- a\n- [c]\n- c\n- d\n- e\n- f\n[c]: /u\n"),
+])
+def test_finer_cuts_edge_cases(before: str, after: str):
+    with item_group(2):
+        clear_chunk_cache()
+        chunks.read_chunks(before)
+        check(after)
+        check(before)
+        check("Intro:\n\n" + after)
+
+
 def test_a_list_of_long_items_is_parsed_a_few_items_at_a_time(monkeypatch):
     """A list whose items run over lines and nest sub-lists (the RFC README's steps) is cut
     at its items too: an edit of one item parses the part around it, not the list."""
@@ -262,7 +338,13 @@ def test_a_list_of_long_items_is_parsed_a_few_items_at_a_time(monkeypatch):
     real = chunks._parse_chunk
     monkeypatch.setattr(chunks, "_parse_chunk", lambda text, given: calls.append(text) or real(text, given))
     assert read_blocks(edited) == expected
-    assert len(calls) == 1 and "Step twenty" in calls[0] and len(calls[0]) < len("".join(items)) / 3
+    # The part with the edit (not met before, its neighbours met) is cut at every item.
+    assert sum(map(len, calls)) < len("".join(items)) / 3 and any("Step twenty" in c for c in calls)
+    assert all(c.count("  - Step") == 1 for c in calls)
+    edited_again = edited.replace("Step 21 of", "Step twenty-one of")
+    calls.clear()
+    assert read_blocks(edited_again) == whole(edited_again)
+    assert calls == [items[21].replace("Step 21 of", "Step twenty-one of")]
 
 
 @pytest.mark.parametrize("text", [
@@ -293,7 +375,8 @@ def test_list_edge_cases(text: str):
 
 def test_a_long_list_is_parsed_an_item_at_a_time(monkeypatch):
     """A list of links that grows by an item per version parses the part with the new item
-    (a few items), not the list; with a cut at every item, the new item alone."""
+    (a few items, one at a time: the list was met before), not the list; the next item added
+    there, and with a cut at every item, the new item alone."""
     clear_chunk_cache()
     calls = []
     real = chunks._parse_chunk
@@ -305,8 +388,14 @@ def test_a_long_list_is_parsed_an_item_at_a_time(monkeypatch):
     grown = text.replace(items[50], items[50] + new_item)
     calls.clear()
     blocks = read_blocks(grown)
-    assert len(calls) == 1 and new_item in calls[0] and len(calls[0]) < len("".join(items)) / 4
+    assert new_item in calls and sum(map(len, calls)) < len("".join(items)) / 4
+    assert all(c.count("* [") == 1 for c in calls)
     assert blocks == whole(grown)
+    newer_item = "* [0101-newer.md](text/0101-newer.md)\n"
+    grown_again = grown.replace(new_item, new_item + newer_item)
+    calls.clear()
+    assert read_blocks(grown_again) == whole(grown_again)
+    assert calls == [newer_item]
     with every_item_a_cut():
         clear_chunk_cache()
         read_blocks(text)

@@ -15,7 +15,9 @@ document of the process: an edit of one paragraph parses that paragraph again, n
 section, and the diff reads the paragraph's markup from it. A list has no empty line to
 cut at, so a chunk is also cut at some of its list items (one in :data:`ITEM_GROUP`,
 chosen by their text) where one parse would go on with the same list
-(:func:`_parse_items`): a list of links that gains an item parses the few items around it.
+(:func:`_parse_items`), and a part between those cuts that was not met before, in a list
+whose other parts were, at every item (:func:`_finer`): a list of links that gains an item
+parses the items around it the first time, and the new item alone after that.
 
 The result equals parsing the whole text at once, because a chunk boundary is kept only
 where the whole parse starts afresh:
@@ -46,7 +48,8 @@ where the whole parse starts afresh:
 * a list item line after an item line of the same indentation and marker (no empty line
   between) is a cut only when the parts show that one parse would be in a paragraph that
   ends that list's last item there, directly or inside lists nested in it
-  (:func:`_parse_items` says why that is exact); otherwise the chunk is parsed whole.
+  (:func:`_parse_items` says why that is exact: whichever item lines are cut at, chosen
+  or finer, every cut is checked alike); otherwise the chunk is parsed whole.
 
 ``tests/test_chunks.py`` checks the equality (blocks and markup) on every version of the
 real RFC corpus and on generated Markdown (fences, HTML, lists, quotes, tables, references
@@ -55,6 +58,7 @@ at chunk edges; lists of every marker, indentation and continuation).
 
 from __future__ import annotations
 
+import functools
 import re
 import zlib
 from bisect import bisect_left
@@ -150,6 +154,7 @@ def clear_chunk_cache() -> None:
     global _LAST
     _CHUNKS.clear()
     _MET.clear()
+    _label_of.cache_clear()
     _LAST = ([], [])
 
 
@@ -406,11 +411,20 @@ def _mentioned(text: str, labels: tuple[str, ...]) -> tuple[str, ...]:
     found = set()
     size = len(labels)
     for inside in _BRACKETED.findall(text):
-        label = normalizeReference(inside)
+        label = _label_of(inside)
         at = bisect_left(labels, label)
         if at < size and labels[at] == label:
             found.add(label)
     return tuple(sorted(found)) if found else ()
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _label_of(inside: str) -> str:
+    """What is between a pair of brackets as a label (markdown-it's ``normalizeReference``),
+    kept: the same link texts come back in every version and every chunk of a list."""
+    from markdown_it.common.utils import normalizeReference
+
+    return normalizeReference(inside)
 
 
 def _cut(source: str) -> list[str]:
@@ -611,9 +625,11 @@ def _open_end(tokens: list[Token], lines: int) -> bool:
 #: A list is cut at one in this many of its items, on average (:func:`_item_cuts`): each part
 #: is a parse, and markdown-it's cost per parse would outweigh a part of one short line.
 ITEM_GROUP = 8
-#: A line that starts a list item (at most three spaces, a marker, a space or tab, then text):
-#: groups 1, 2: the indentation and the marker.
-_ITEM_LINE = re.compile(r"^( {0,3})([-*+]|\d{1,9}[.)])[ \t]+\S", re.M)
+#: A line that starts a list item (at most three spaces, a marker, a space or tab, then text),
+#: after the newline before it: groups 1, 2: the indentation and the marker.
+_ITEM_LINE = re.compile(r"\n( {0,3})([-*+]|\d{1,9}[.)])[ \t]+\S[^\n]*")
+#: :data:`_ITEM_LINE` at a text's start.
+_FIRST_ITEM_LINE = re.compile(_ITEM_LINE.pattern[2:])
 #: What a list can hold that runs past its item lines (a fence, an HTML block): a text with
 #: any of it is not cut at its items (a cut there would not hold, and trying costs a parse).
 _RUNS_ON = re.compile(r"```|~~~|^[ \t>*+\-.)\d]*<", re.M)
@@ -625,36 +641,75 @@ def _item_key(indent: str, marker: str) -> str:
     return indent + (f"1{marker[-1]}" if marker[-1] in ".)" else marker)
 
 
-def _item_cuts(text: str) -> list[int]:
+def _item_cuts(text: str) -> tuple[list[int], list[int]]:
     """Where *text* may be cut at a list item: an item line of the least indentation among
     the text's item lines, after an item line of the same indentation and marker
     (:func:`_item_key`) with no empty line between them (the lines between: that item's
-    own, continuing its paragraph or nesting deeper), one in :data:`ITEM_GROUP` of them on
-    average, chosen by the line's own text (its CRC), so that an item added or removed
-    moves no other cut: the list's parts stay the same chunks. Whether a cut holds is
-    checked on the parsed parts (:func:`_parse_items`)."""
-    lines = list(_ITEM_LINE.finditer(text))
+    own, continuing its paragraph or nesting deeper). Returns those chosen as cuts, one in
+    :data:`ITEM_GROUP` of them on average, chosen by the line's own text (its CRC), so that
+    an item added or removed moves no other cut: the list's parts stay the same chunks; and
+    every one of them (:func:`_finer` cuts the parts not met before at those). Whether a cut
+    holds is checked on the parsed parts (:func:`_parse_items`)."""
+    lines = _item_lines(text)
     if len(lines) < 2:
-        return []
+        return [], []
     # Item lines indented more than others are most likely sub-items (a cut there never holds).
-    indent = min(len(m.group(1)) for m in lines)
+    indent = min(m.end(1) - m.start(1) for m in lines)
     cuts: list[int] = []
+    every: list[int] = []
     previous_end = -1
     previous_key = ""
+    empty_line = _EMPTY_LINE.search
     for m in lines:
-        if len(m.group(1)) != indent:
+        start, after = m.span(1)
+        if after - start != indent:
             continue
         key = _item_key(m.group(1), m.group(2))
-        start = m.start()
-        end = text.find("\n", start)
-        if end < 0:
-            end = len(text)
-        if previous_end >= 0 and key == previous_key and zlib.crc32(text[start:end].encode()) % ITEM_GROUP == 0 \
-                and _EMPTY_LINE.search(text, previous_end, start) is None:
-            cuts.append(start)
+        end = m.end()  # the line's end (its newline, or the text's end)
+        if previous_end >= 0 and key == previous_key and (
+                start == previous_end + 1 or empty_line(text, previous_end, start) is None):
+            every.append(start)
+            if zlib.crc32(text[start:end].encode()) % ITEM_GROUP == 0:
+                cuts.append(start)
         previous_key = key
         previous_end = end
-    return cuts
+    return cuts, every
+
+
+def _item_lines(text: str) -> list[re.Match[str]]:
+    """The item lines of *text* (:data:`_ITEM_LINE`; group 1 starts where the line does):
+    found after a newline, a literal the regex engine finds at C speed, where an anchored
+    ``^`` would be tried at every character; the first line is tried on its own."""
+    first = _FIRST_ITEM_LINE.match(text)
+    lines = list(_ITEM_LINE.finditer(text))
+    return lines if first is None else [first, *lines]
+
+
+def _finer(text: str, cuts: list[int], every: list[int]) -> list[int]:
+    """*cuts* and, inside each part between them that was not met before while another part
+    was (a list met before, edited there), every item line that may be a cut (*every*, see
+    :func:`_item_cuts`): an edit of one item then parses that item, and the next edit near it
+    the items it touches, not the part of :data:`ITEM_GROUP` items around it. Empty when no
+    part is met or all are (nothing finer to gain). Whether the cuts hold is checked as for
+    any (:func:`_parse_items`)."""
+    starts = [0, *cuts, len(text)]
+    met = _MET.get_many(list(map(text.__getitem__, map(slice, starts, starts[1:]))))
+    if None not in met or all(chunk is None for chunk in met):
+        return []
+    finer: list[int] = []
+    at = 0
+    size = len(every)
+    for k, chunk in enumerate(met):
+        if k:
+            finer.append(starts[k])
+        end = starts[k + 1]
+        while at < size and every[at] <= starts[k]:
+            at += 1
+        if chunk is None:
+            while at < size and every[at] < end:
+                finer.append(every[at])
+                at += 1
+    return finer
 
 
 #: An empty line (only spaces and tabs), found from the end of a line (its newline).
@@ -680,12 +735,24 @@ def _parse_items(text: str, given: tuple[Definition, ...] | None) -> _Chunk:
     and the list goes on with an item that is parsed as the part parsed alone parses it.
     The two lists are then one (:func:`reviewtool.draft.blocks.joined_list`; nothing of a
     block depends on whether the list is tight). When any cut does not hold, the text is
-    parsed whole. Definitions are global: each part is parsed with those *given* that it
+    cut again at the chosen cuts only (when :func:`_finer` added cuts), and parsed whole when
+    one of those does not hold either. Definitions are global: each part is parsed with those *given* that it
     mentions, then settled (:func:`_settled`) with those and the parts' own (the first one
     of a label winning), as one parse of *text* with *given* sees them."""
-    cuts = _item_cuts(text) if "\r" not in text else []
+    cuts, every = _item_cuts(text) if "\r" not in text else ([], [])
     if not cuts or _RUNS_ON.search(text) is not None:
         return _parse_chunk(text, given)
+    finer = _finer(text, cuts, every) if len(every) > len(cuts) else []
+    if finer:
+        found = _parsed_parts(text, given, finer)
+        if found is not None:
+            return found
+    found = _parsed_parts(text, given, cuts)
+    return _parse_chunk(text, given) if found is None else found
+
+
+def _parsed_parts(text: str, given: tuple[Definition, ...] | None, cuts: list[int]) -> _Chunk | None:
+    """:func:`_parse_items` of *text* cut at *cuts*; None when a cut does not hold."""
     starts = [0, *cuts, len(text)]
     parts: list[tuple[str, int, _Chunk]] = []
     definitions = _Definitions(dict(zip([d[0] for d in given], given))) if given else None
@@ -694,7 +761,7 @@ def _parse_items(text: str, given: tuple[Definition, ...] | None) -> _Chunk:
         part = text[starts[k] : starts[k + 1]]
         chunk = definitions.parsed(part) if definitions is not None else _chunk(part, None)
         if parts and (parts[-1][2].tail is None or chunk.head is None or parts[-1][2].tail[0] != chunk.head[0]):
-            return _parse_chunk(text, given)
+            return None
         parts.append((part, line, chunk))
         line += part.count("\n")
     own: dict[str, Any] = {}  # the parts' definitions, the first one of a label winning, as in one parse
