@@ -84,18 +84,26 @@ def counted_word_diff(old: str, new: str) -> WordDiff:
     raw = raw_ops(old, new, ua, ub)
     # Counted on the texts with link destinations blanked out (same offsets).
     counted_old, counted_new = _masked(old), _masked(new)
-    removed_parts: list[str] = []
-    added_parts: list[str] = []
-    at_old = at_new = 0
-    for op in raw:
-        size_old, size_new = len(op.old), len(op.new)
-        if op.op != "equal":
-            if size_old:
-                removed_parts.append(counted_old[at_old:at_old + size_old])
-            if size_new:
-                added_parts.append(counted_new[at_new:at_new + size_new])
-        at_old += size_old
-        at_new += size_new
+    removed_parts: list[str]
+    added_parts: list[str]
+    if counted_old is old and counted_new is new:
+        # No link destination on either side (the usual case): the changed pieces are the
+        # changes' own texts, no offsets to follow.
+        changes = [op for op in raw if op.op != "equal"]
+        removed_parts = [op.old for op in changes if op.old]
+        added_parts = [op.new for op in changes if op.new]
+    else:
+        removed_parts, added_parts = [], []
+        at_old = at_new = 0
+        for op in raw:
+            size_old, size_new = len(op.old), len(op.new)
+            if op.op != "equal":
+                if size_old:
+                    removed_parts.append(counted_old[at_old:at_old + size_old])
+                if size_new:
+                    added_parts.append(counted_new[at_new:at_new + size_new])
+            at_old += size_old
+            at_new += size_new
     # A word never holds whitespace, so the words of pieces joined by spaces are the sum
     # of each piece's words: one count a side, not one per operation.
     removed = count_words(" ".join(removed_parts))

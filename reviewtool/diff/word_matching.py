@@ -197,12 +197,16 @@ def _unique_anchors(a: list[str], b: list[str], alo: int, ahi: int, blo: int,
     common.intersection_update(compress(cb, map((1).__eq__, cb.values())))
     if not common:
         return None
-    bpos = dict(zip(sb, range(blo, bhi)))
     keep = list(map(common.__contains__, sa))
     ai = list(compress(range(alo, ahi), keep))  # in order of a
-    js = list(map(bpos.__getitem__, compress(sa, keep)))
-    if js == sorted(js):
-        return ai, js  # the usual case: no token moved
+    in_a = list(compress(sa, keep))
+    keep_b = list(map(common.__contains__, sb))
+    if in_a == list(compress(sb, keep_b)):
+        # The usual case, no token moved: the anchors come in the same order on both sides
+        # (each is unique on each side), so their b positions are increasing as they are.
+        return ai, list(compress(range(blo, bhi), keep_b))
+    bpos = dict(zip(sb, range(blo, bhi)))
+    js = list(map(bpos.__getitem__, in_a))
     # Longest increasing subsequence of the b positions (patience sorting).
     tails: list[int] = []  # b position ending the best run of each length
     tail_idx: list[int] = []
