@@ -17,8 +17,10 @@ same process: the median of several runs, the two tools taking turns, with our
 caches emptied before every run (nothing computed in one run is reused by the
 next). It prints wall-clock and CPU time for both tools (git's CPU time
 includes starting the process, which is part of git doing the job), the ratio
-of each, a CPU breakdown of our phases, and both tools' changed-word counts
-against the true number of edited words. Targets (issue 13): <= 4x git at 10,000 words,
+of each, a CPU breakdown of our phases, a floor (markdown-it's parse of both texts plus the
+changed pairs' texts cut at single spaces and counted once: what any diff built like ours
+pays, as a multiple of git), and both tools' changed-word counts against the true number
+of edited words. Targets (issue 13): <= 4x git at 10,000 words,
 <= 6x at 100,000 -- in wall-clock and in CPU time -- and our changed words
 within 10% of the truth. The exit status is 0 either way (timing is never a
 pass/fail test); misses are printed as MISSED.
@@ -40,6 +42,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from collections import Counter
 from difflib import SequenceMatcher
 from pathlib import Path
 
@@ -52,7 +55,7 @@ from reviewtool.diff.markup import clear_markup_changes  # noqa: E402
 from reviewtool.diff.paragraphs import clear_rows  # noqa: E402
 from reviewtool.diff.section_diff import diff_documents, diff_pairs, pair_texts  # noqa: E402
 from reviewtool.diff.word_diff import clear_word_diffs  # noqa: E402
-from reviewtool.diff.word_tokens import tokenize  # noqa: E402
+from reviewtool.diff.word_tokens import space_units, tokenize  # noqa: E402
 from reviewtool.draft import document  # noqa: E402
 from reviewtool.draft.assembly import clear_walk  # noqa: E402
 from reviewtool.draft.chunks import clear_chunk_cache  # noqa: E402
@@ -391,15 +394,28 @@ def difflib_alone(old_doc, new_doc, pairs) -> None:
                             [t for t in tokenize(b) if not t.isspace()], autojunk=False).get_opcodes()
 
 
+def floor_primitives(old_doc, new_doc, pairs) -> None:
+    """What the word diff cannot do without, on the changed pairs: each pair's two texts cut
+    at single spaces, the way the matcher first cuts them (:func:`word_tokens.space_units`),
+    and one counting pass over those units (a ``Counter`` a side, as finding the unique
+    anchors does). With markdown-it's parse of both texts it is the floor printed."""
+    for pair in pairs:
+        if pair.changed and pair.old is not None and pair.new is not None:
+            a, b = pair_texts(old_doc, new_doc, pair)
+            Counter(space_units(a)), Counter(space_units(b))
+
+
 def phases(old_text: str, new_text: str, runs: int) -> dict[str, float]:
-    """Median CPU time of each phase: parse (both versions), align, word diff; and two
-    references: markdown-it's own parse of both texts (the floor we build on), and difflib
-    alone on the changed pairs (:func:`difflib_alone`).
+    """Median CPU time of each phase: parse (both versions), align, word diff; and three
+    references: markdown-it's own parse of both texts (the floor we build on), difflib
+    alone on the changed pairs (:func:`difflib_alone`), and the primitives a word diff needs
+    on those pairs (:func:`floor_primitives`).
 
     Every run starts from fresh documents and empty caches, so per-document
     caches filled by one phase are paid for in the run that fills them.
     """
-    times: dict[str, list[float]] = {"parse": [], "align": [], "word diff": [], "markdown-it": [], "difflib": []}
+    times: dict[str, list[float]] = {"parse": [], "align": [], "word diff": [], "markdown-it": [], "difflib": [],
+                                     "split and count": []}
     for _ in range(runs + 1):
         _cold()
         start = time.process_time()
@@ -413,8 +429,11 @@ def phases(old_text: str, new_text: str, runs: int) -> dict[str, float]:
         md_done = time.process_time()
         difflib_alone(old_doc, new_doc, alignment.pairs)
         difflib_done = time.process_time()
+        floor_primitives(old_doc, new_doc, alignment.pairs)
+        floor_done = time.process_time()
         for name, value in (("parse", parsed - start), ("align", aligned - parsed), ("word diff", done - aligned),
-                            ("markdown-it", md_done - done), ("difflib", difflib_done - md_done)):
+                            ("markdown-it", md_done - done), ("difflib", difflib_done - md_done),
+                            ("split and count", floor_done - difflib_done)):
             times[name].append(value)
     return {name: statistics.median(values[1:]) for name, values in times.items()}  # first run: warm-up
 
@@ -475,6 +494,10 @@ def bench(n_words: int, runs: int, target: float, tmp: Path) -> bool:
     print(f"  reference (CPU): difflib alone on the changed pairs' tokens {phase['difflib'] * 1000:.1f} ms "
           f"(one SequenceMatcher a pair, no clean-up: our word diff {phase['word diff'] * 1000:.1f} ms); "
           f"markdown-it alone {phase['markdown-it'] / git.cpu:.2f}x git CPU")
+    floor = phase["markdown-it"] + phase["split and count"]
+    print(f"  floor (CPU): markdown-it on both texts {phase['markdown-it'] * 1000:.1f} ms + the changed pairs' "
+          f"texts cut at single spaces and counted {phase['split and count'] * 1000:.1f} ms = {floor * 1000:.1f} ms, "
+          f"{floor / git.cpu:.2f}x git CPU (ours {cpu_ratio:.2f}x: {ours.cpu / floor:.1f}x the floor)")
     print(f"  changed words, body: truth {truth.body_words:,}; reviewtool {ours_body:,} "
           f"(+{diff.words_added:,} -{diff.words_removed:,}, {error * 100:+.1f}%: "
           f"{'ok' if error <= 0.10 else 'MISSED'} within 10%)")
