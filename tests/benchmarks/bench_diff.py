@@ -40,9 +40,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from collections import Counter
 from difflib import SequenceMatcher
 from pathlib import Path
 
