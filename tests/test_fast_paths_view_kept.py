@@ -1,4 +1,5 @@
-"""What the view of a diff reuses for twin changes is what building each change afresh gives.
+"""What the view of a diff reuses for twin changes, and reads at C speed, is what building
+each change afresh gives.
 
 A book repeats whole chapters, so many of its changes are the same pair of texts: reading a
 stored diff (:func:`reviewtool.diff.stored_diff._load`) reads each pair of texts' stored
@@ -7,7 +8,9 @@ operations and rows once and hands the same immutable rows to its twins, and
 operation and row objects once. Each is compared here with the code without the reuse: a
 stored diff read change by change afresh, and the JSON built change by change with
 ``WordOp.to_dict`` and :func:`reviewtool.diff.diff_json.hunks_json`; on books that repeat
-themselves, on edited essays and on a book of the RFC corpus, with every context.
+themselves, on edited essays and on a book of the RFC corpus, with every context. The stored
+runs of operations and rows are checked with set and sum operations instead of one run at a
+time: the same data is refused (hypothesis over damaged runs) and the rest read the same.
 """
 
 from __future__ import annotations
@@ -18,12 +21,16 @@ from typing import Any
 
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reviewtool.diff import stored_diff
 from reviewtool.diff.align import clear_cache
 from reviewtool.diff.diff_json import diff_json, hunks_json
-from reviewtool.diff.section_diff import DocumentDiff, diff_documents
+from reviewtool.diff.paragraphs import Row
+from reviewtool.diff.section_diff import DocumentDiff, diff_documents, pair_texts
 from reviewtool.diff.view import section_views
+from reviewtool.diff.word_ops import WordOp
 from reviewtool.draft.document import parse
 from tests.essays import FM, HEALTH, INTRO, MONEY, SAFETY, WEATHER
 from tests.test_fast_paths import _corpus_book, _volumes
@@ -117,3 +124,93 @@ def test_a_book_of_the_rfc_corpus(tmp_path: Path):
     old_text, new_text = _corpus_book(tmp_path)
     changes, distinct = _check(old_text, new_text)
     assert distinct < changes
+
+
+# ---------------------------------------------------------------- checks of stored runs at C speed
+
+def _reference_ops(runs: Any, old: str, new: str) -> list[WordOp]:
+    """stored_diff._ops as it was: each run checked on its own."""
+    _check = stored_diff._check
+    _check(type(runs) is list and len(runs) % 3 == 0)
+    ops: list[WordOp] = []
+    at_old = at_new = 0
+    for k in range(0, len(runs), 3):
+        code, n_old, n_new = runs[k], runs[k + 1], runs[k + 2]
+        _check(type(code) is int and 0 <= code < len(stored_diff._OPS)
+               and type(n_old) is int and type(n_new) is int and n_old >= 0 and n_new >= 0)
+        ops.append(WordOp(stored_diff._OPS[code], old[at_old:at_old + n_old], new[at_new:at_new + n_new]))
+        at_old += n_old
+        at_new += n_new
+    _check(at_old == len(old) and at_new == len(new))
+    return ops
+
+
+def _reference_rows(stored: Any, old: str, new: str) -> list[Row]:
+    """stored_diff._rows as it was: each operation checked on its own."""
+    _check = stored_diff._check
+    _check(type(stored) is list)
+    rows: list[Row] = []
+    for row in stored:
+        _check(type(row) is list and len(row) >= 6 and len(row) % 3 == 0 and row[0] in (0, 1))
+        at_old, at_new = row[1], row[2]
+        _check(type(at_old) is int and type(at_new) is int and at_old >= 0 and at_new >= 0)
+        ops = []
+        for k in range(3, len(row), 3):
+            code, n_old, n_new = row[k], row[k + 1], row[k + 2]
+            _check(type(code) is int and 0 <= code < len(stored_diff._OPS)
+                   and type(n_old) is int and type(n_new) is int and n_old >= 0 and n_new >= 0
+                   and at_old + n_old <= len(old) and at_new + n_new <= len(new))
+            ops.append(WordOp(stored_diff._OPS[code], old[at_old:at_old + n_old], new[at_new:at_new + n_new]))
+            at_old += n_old
+            at_new += n_new
+        rows.append(Row(tuple(ops), bool(row[0])))
+    return rows
+
+
+def _outcome(read: Any, *args: Any) -> Any:
+    try:
+        return read(*args)
+    except stored_diff._Refused:
+        return "refused"
+    except (TypeError, ValueError, KeyError, IndexError) as e:  # what load() also turns into "refused"
+        return f"refused ({type(e).__name__})"
+
+
+_VALUES = st.one_of(st.integers(-2, 12), st.sampled_from([True, False, 1.0, 2.5, None, "1", 10**6]))
+_TEXTS = st.text(alphabet="ab \n", max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(runs=st.one_of(st.lists(_VALUES, max_size=12), st.lists(st.integers(0, 4), max_size=12), _VALUES),
+       old=_TEXTS, new=_TEXTS)
+def test_runs_checked_at_c_speed_are_runs_checked_one_by_one(runs: Any, old: str, new: str):
+    got, want = _outcome(stored_diff._ops, runs, old, new), _outcome(_reference_ops, runs, old, new)
+    assert (got.startswith("refused") if isinstance(want, str) else got == want), (got, want)
+
+
+@settings(max_examples=300, deadline=None)
+@given(stored=st.one_of(st.lists(st.one_of(st.lists(_VALUES, max_size=12),
+                                           st.lists(st.integers(0, 4), min_size=6, max_size=12), _VALUES),
+                                 max_size=4), _VALUES),
+       old=_TEXTS, new=_TEXTS)
+def test_rows_checked_at_c_speed_are_rows_checked_one_by_one(stored: Any, old: str, new: str):
+    got, want = _outcome(stored_diff._rows, stored, old, new), _outcome(_reference_rows, stored, old, new)
+    assert (got.startswith("refused") if isinstance(want, str) else got == want), (got, want)
+
+
+def test_stored_runs_of_a_real_diff_read_as_before():
+    rng = random.Random(3)
+    clear_cache()
+    diff = diff_documents(parse(_volumes(rng, 3, 20)), parse(_volumes(rng, 3, 22)))
+    data = _stored(diff)
+    read = 0
+    for (k, _markup, stored), rows in zip(data["changes"], data["rows"]):
+        pair = diff.alignment.pairs[k]
+        texts = pair_texts(diff.old, diff.new, pair)
+        if stored is not None:
+            for runs in stored[4:]:
+                assert stored_diff._ops(runs, *texts) == _reference_ops(runs, *texts)
+                read += 1
+        if rows:
+            assert stored_diff._rows(rows, *texts) == _reference_rows(rows, *texts)
+    assert read

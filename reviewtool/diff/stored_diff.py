@@ -89,7 +89,8 @@ def _stored_word_diff(wd: WordDiff) -> list[Any]:
 
 def dump(diff: DocumentDiff) -> dict[str, Any] | None:
     """*diff* as JSON-able data (see the module docstring); None for a diff
-    :func:`diff_documents` does not make (an unchanged pair compared or with markup changes)."""
+    :func:`diff_documents` does not make (an unchanged pair compared or with markup changes).
+    Twin changes may share their lists of rows: the data is for encoding, not for changing."""
     if any(c.word_diff is not None or c.markup for c in diff.unchanged):
         return None
     pairs = diff.alignment.pairs
@@ -101,15 +102,15 @@ def dump(diff: DocumentDiff) -> dict[str, Any] | None:
                    p.title_similarity] for p in pairs],
         "changes": [[place[id(c.pair)], list(c.markup), None if c.word_diff is None else _stored_word_diff(c.word_diff)]
                     for c in diff.changes],
-        "rows": [_stored_rows(c, diff.old, diff.new) for c in diff.changes],
+        "rows": [_stored_rows(c, diff.old, diff.new, copy=False) for c in diff.changes],
         "unchanged": [place[id(c.pair)] for c in diff.unchanged],
     }
 
 
-#: Stored rows kept by the pair's texts and rows (a book repeats whole chapters: 822 changes of
-#: the book are 273 pairs of texts).
+#: Stored rows kept by the pair's texts, with the rows they were computed for (a book repeats
+#: whole chapters: 822 changes of the book are 273 pairs of texts).
 KEPT_ROWS = 1024
-_KEPT_ROWS: LRU[tuple[str, str, tuple[Row, ...]], tuple[list[list[int]] | None]] = LRU(KEPT_ROWS)
+_KEPT_ROWS: LRU[tuple[str, str], tuple[tuple[Row, ...], list[list[int]] | None]] = LRU(KEPT_ROWS)
 
 
 def clear_stored_rows() -> None:
@@ -117,20 +118,26 @@ def clear_stored_rows() -> None:
     _KEPT_ROWS.clear()
 
 
-def _stored_rows(change: SectionChange, old_doc: Document, new_doc: Document) -> list[list[int]] | None:
+def _stored_rows(change: SectionChange, old_doc: Document, new_doc: Document,
+                 copy: bool = True) -> list[list[int]] | None:
     """The paragraph rows of *change* (cut now, and kept on it for the output), each as
     ``[blank before, old offset, new offset, kind, old length, new length, ...]``: a row's
     operations follow each other in the pair's texts; None when they cannot be found there.
-    Kept by the texts and the rows (each caller gets its own lists)."""
+    Kept by the texts, for the same rows (twins hold the very same row objects, which compare
+    at C speed: a row's own hash is a Python call). Each caller gets its own lists; with
+    *copy* False (:func:`dump`, whose data is encoded at once) the kept lists themselves."""
     rows = change_rows(change)
     if not rows:
         return []
     old, new = pair_texts(old_doc, new_doc, change.pair)
-    key = (old, new, tuple(rows))
+    key = (old, new)
     kept = _KEPT_ROWS.get(key)
-    if kept is None:
-        kept = _KEPT_ROWS.put(key, (plain_stored_rows(rows, old, new),))
-    return None if kept[0] is None else [list(row) for row in kept[0]]
+    if kept is None or kept[0] != tuple(rows):
+        kept = _KEPT_ROWS.put(key, (tuple(rows), plain_stored_rows(rows, old, new)))
+    stored = kept[1]
+    if stored is None or not copy:
+        return stored
+    return [list(row) for row in stored]
 
 
 def plain_stored_rows(rows: list[Row], old: str, new: str) -> list[list[int]] | None:
@@ -255,18 +262,26 @@ def _word_diff(stored: Any, old: str, new: str) -> WordDiff:
 
 
 def _ops(runs: Any, old: str, new: str) -> list[WordOp]:
-    _check(type(runs) is list and len(runs) % 3 == 0)
+    _check(type(runs) is list and len(runs) % 3 == 0 and _ints(runs)
+           and sum(runs[1::3]) == len(old) and sum(runs[2::3]) == len(new))
     ops: list[WordOp] = []
     at_old = at_new = 0
-    for k in range(0, len(runs), 3):
-        code, n_old, n_new = runs[k], runs[k + 1], runs[k + 2]
-        _check(type(code) is int and 0 <= code < len(_OPS)
-               and type(n_old) is int and type(n_new) is int and n_old >= 0 and n_new >= 0)
+    for code, n_old, n_new in zip(runs[0::3], runs[1::3], runs[2::3]):
         ops.append(WordOp(_OPS[code], old[at_old:at_old + n_old], new[at_new:at_new + n_new]))
         at_old += n_old
         at_new += n_new
-    _check(at_old == len(old) and at_new == len(new))
     return ops
+
+
+_INT = frozenset([int])
+_CODES = frozenset(range(len(_OPS)))
+
+
+def _ints(runs: list[Any]) -> bool:
+    """Whether flat *runs* (``kind, old length, new length``, ...) hold only non-negative
+    integers with a known kind: the checks of each run, at C speed (the lengths' sums are
+    then checked against the texts: each run's end is within them when the last one's is)."""
+    return _INT.issuperset(map(type, runs)) and (not runs or min(runs) >= 0) and _CODES.issuperset(runs[0::3])
 
 
 def _rows(stored: Any, old: str, new: str) -> list[Row]:
@@ -276,12 +291,10 @@ def _rows(stored: Any, old: str, new: str) -> list[Row]:
         _check(type(row) is list and len(row) >= 6 and len(row) % 3 == 0 and row[0] in (0, 1))
         at_old, at_new = row[1], row[2]
         _check(type(at_old) is int and type(at_new) is int and at_old >= 0 and at_new >= 0)
+        runs = row[3:]
+        _check(_ints(runs) and at_old + sum(runs[1::3]) <= len(old) and at_new + sum(runs[2::3]) <= len(new))
         ops = []
-        for k in range(3, len(row), 3):
-            code, n_old, n_new = row[k], row[k + 1], row[k + 2]
-            _check(type(code) is int and 0 <= code < len(_OPS)
-                   and type(n_old) is int and type(n_new) is int and n_old >= 0 and n_new >= 0
-                   and at_old + n_old <= len(old) and at_new + n_new <= len(new))
+        for code, n_old, n_new in zip(runs[0::3], runs[1::3], runs[2::3]):
             ops.append(WordOp(_OPS[code], old[at_old:at_old + n_old], new[at_new:at_new + n_new]))
             at_old += n_old
             at_new += n_new
