@@ -23,6 +23,8 @@ from reviewtool.diff.markup import parsed_features
 from reviewtool.draft import chunks
 from reviewtool.draft.chunks import _parse_chunk, clear_chunk_cache, read_blocks, read_features
 from reviewtool.draft.document import parse
+from reviewtool.draft.markdown import markdown
+from reviewtool.draft.markup_features import features_of
 from tests.gitutil import clone_corpus
 
 
@@ -404,6 +406,25 @@ def test_a_long_list_is_parsed_an_item_at_a_time(monkeypatch):
         assert calls == [new_item]
     assert [b.kind for b in blocks] == ["heading", "list", "paragraph"] and len(blocks[1].items) == 101
     assert blocks[1].role == "links"
+
+
+@pytest.mark.parametrize("first", ["blocks", "features"])
+def test_a_chunk_cut_at_its_items_joins_what_is_asked_for(first: str):
+    """A chunk cut at its list items joins its parts' blocks and markup only when asked for
+    them (a document's parse reads the blocks, the diff's markup the markup), whichever is
+    asked first, and they are those of one parse of the whole text."""
+    items = [f"* [{n:04}-rfc.md](text/{n:04}-rfc.md) and *more*\n" for n in range(60)]
+    text = "## List\n\n" + "".join(items) + "\n[x]: /url\n"
+    with item_group(2):
+        clear_chunk_cache()
+        chunk = chunks._chunk(text, None)
+        assert chunk._parts and chunk._blocks is None and chunk._features is None
+        if first == "features":
+            assert chunk.features == parsed_features(text).with_references({})  # definitions: the text's own
+            assert chunk._blocks is None
+        assert chunk.blocks == tuple(whole(text))
+        assert chunk.features == features_of(markdown().parse(text, {}))
+        assert chunk.at(3) == tuple(b.shifted(3) for b in whole(text))
 
 
 def test_references_change_what_a_cached_chunk_means():

@@ -61,7 +61,6 @@ from __future__ import annotations
 import functools
 import re
 import zlib
-from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, compress, count, repeat
@@ -100,17 +99,20 @@ class _Chunk:
     """One chunk parsed alone: its blocks (lines from its start), the link reference
     definitions it was parsed with (label -> markdown-it's entry: its own, or those of the
     whole text that it mentions), and whether it ends inside a fence or HTML block that
-    could swallow the next chunk's heading."""
+    could swallow the next chunk's heading. A chunk cut at its list items
+    (:func:`_parse_items`) joins its parts' blocks and markup when first asked for them: a
+    document's parse reads only the blocks, the diff's markup only the markup."""
 
-    blocks: tuple[Block, ...]
+    #: Its blocks (:attr:`blocks`); None: not joined from :attr:`_parts` yet.
+    _blocks: tuple[Block, ...] | None
     #: Its own link reference definitions (label -> markdown-it's entry; the first one of a
     #: label in it wins), whatever definitions of the text it was parsed with.
     references: dict[str, Any]
     open_end: bool
     #: The labels of :attr:`references`, sorted.
     labels: tuple[str, ...]
-    #: Its markup (:mod:`reviewtool.draft.markup_features`), read from the same tokens.
-    features: Features
+    #: Its markup (:attr:`features`); None: not joined from :attr:`_parts` yet.
+    _features: Features | None
     #: The definitions its inline content was parsed with, sorted by label: those of the text
     #: it was given (its cache key's) and its own of the labels it was not given. It is the
     #: chunk as parsed within a text when these are the text's definitions of the labels the
@@ -122,6 +124,8 @@ class _Chunk:
     #: When it ends with a top-level list whose last item is one paragraph running to the
     #: chunk's last line: that list's (key, prose and other words), as for :attr:`head`.
     tail: tuple[str, int, int] | None = None
+    #: A chunk cut at its list items: its parts (first line, chunk as settled), in order.
+    _parts: tuple[tuple[int, _Chunk], ...] = ()
     #: The blocks moved to a first line (a chunk sits at a few lines across versions).
     _at: dict[int, tuple[Block, ...]] = field(default_factory=dict, compare=False)
     #: The labels of a text's reference definitions (their :data:`_LABEL_SETS` number) ->
@@ -129,6 +133,26 @@ class _Chunk:
     _mentions: dict[int, tuple[str, ...]] = field(default_factory=dict, compare=False)
     #: What :mod:`reviewtool.draft.assembly` reads of it, once (its one item, when computed).
     facts: list[Any] = field(default_factory=list, compare=False)
+
+    @property
+    def blocks(self) -> tuple[Block, ...]:
+        """Its blocks, lines counted from its start (a chunk cut at its list items: its parts'
+        blocks, each list that runs from one part into the next joined into one block)."""
+        found = self._blocks
+        if found is None:
+            found = _joined_blocks(self._parts)
+            object.__setattr__(self, "_blocks", found)
+        return found
+
+    @property
+    def features(self) -> Features:
+        """Its markup (:mod:`reviewtool.draft.markup_features`), read from the same tokens
+        (a chunk cut at its list items: its parts' markup, in order)."""
+        found = self._features
+        if found is None:
+            found = joined(chunk.features for _, chunk in self._parts)
+            object.__setattr__(self, "_features", found)
+        return found
 
     def at(self, line: int) -> tuple[Block, ...]:
         """The blocks with their lines counted from the text's start, the chunk starting at *line*."""
@@ -408,13 +432,7 @@ def _mentioned(text: str, labels: tuple[str, ...]) -> tuple[str, ...]:
         normalised = normalizeReference(text)
         read = normalizeReference(_QUOTE_MARKERS.sub("", text).replace("\\|", "|"))
         return tuple(label for label in labels if label in normalised or label in read)
-    found = set()
-    size = len(labels)
-    for inside in _BRACKETED.findall(text):
-        label = _label_of(inside)
-        at = bisect_left(labels, label)
-        if at < size and labels[at] == label:
-            found.add(label)
+    found = set(map(_label_of, _BRACKETED.findall(text))).intersection(labels)
     return tuple(sorted(found)) if found else ()
 
 
@@ -664,7 +682,9 @@ def _item_cuts(text: str) -> tuple[list[int], list[int]]:
         start, after = m.span(1)
         if after - start != indent:
             continue
-        key = _item_key(m.group(1), m.group(2))
+        key = m.group(2)  # with the indentation, the same for all: :func:`_item_key`
+        if key[-1] in ".)":
+            key = key[-1]
         end = m.end()  # the line's end (its newline, or the text's end)
         if previous_end >= 0 and key == previous_key and (
                 start == previous_end + 1 or empty_line(text, previous_end, start) is None):
@@ -775,25 +795,33 @@ def _parsed_parts(text: str, given: tuple[Definition, ...] | None, cuts: list[in
     if seen:  # a part may use a label another part defines
         settled = _settled([part for part, _, _ in parts], [chunk for _, _, chunk in parts], _Definitions(seen))
         parts = [(part, line, chunk) for (part, line, _), chunk in zip(parts, settled)]
+    return _Chunk(None, own, parts[-1][2].open_end, tuple(sorted(own)), None, tuple(sorted(seen.values())),
+                  _parts=tuple((line, chunk) for _, line, chunk in parts))
+
+
+def _joined_blocks(parts: tuple[tuple[int, _Chunk], ...]) -> tuple[Block, ...]:
+    """The blocks of a chunk cut at its list items (:func:`_parsed_parts`), from its *parts*
+    (first line, chunk): each list that runs from one part into the next is one block
+    (:func:`reviewtool.draft.blocks.joined_list`)."""
     blocks: list[Block] = []
     run: list[tuple[Block, int, int]] = []  # the parts of the list that goes on into the next part
-    for k, (_, line, chunk) in enumerate(parts):
+    last = len(parts) - 1
+    for k, (line, chunk) in enumerate(parts):
         moved = chunk.at(line)
         if k:
             assert chunk.head is not None
             run.append((moved[0], chunk.head[1], chunk.head[2]))
-            if len(moved) == 1 and k + 1 < len(parts):
+            if len(moved) == 1 and k < last:
                 continue  # one list item: the list goes on into the next part
             blocks.append(joined_list(run))
             moved = moved[1:]
-        if k + 1 < len(parts):
+        if k < last:
             assert chunk.tail is not None
             blocks.extend(moved[:-1])
             run = [(moved[-1], chunk.tail[1], chunk.tail[2])]
         else:
             blocks.extend(moved)
-    return _Chunk(tuple(blocks), own, parts[-1][2].open_end, tuple(sorted(own)),
-                  joined(chunk.features for _, _, chunk in parts), tuple(sorted(seen.values())))
+    return tuple(blocks)
 
 
 _LIST_OPEN = ("bullet_list_open", "ordered_list_open")
