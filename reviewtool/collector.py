@@ -12,6 +12,12 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+#: Work on more than this many characters of text pauses the collector (the parse of a
+#: draft, the diff of two versions): markdown-it allocates ~25 tokens per KB and the diff a
+#: few objects per word, none of them cyclic, and repeated collections cost a tenth to two
+#: fifths of such work on multi-MB drafts. Below it a pause is not worth its own cost.
+LARGE_TEXT_CHARS = 100_000
+
 
 @contextmanager
 def collector_paused(pause: bool = True, settle: bool = False) -> Iterator[None]:

@@ -31,6 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from reviewtool.collector import LARGE_TEXT_CHARS, collector_paused
 from reviewtool.diff.paragraphs import Row
 from reviewtool.diff.section_pairs import STATUSES, Alignment, SectionPair
 from reviewtool.diff.word_ops import WordDiff, WordOp
@@ -289,6 +290,8 @@ def diff_documents(old: Document, new: Document, counts_only: bool = False) -> D
     at their edges are changes (``whitespace``): a changed text is never "no change".
     *counts_only*: for a caller that reads the counts and shows no operation (see
     :func:`diff_pairs`); the pairs, statuses, markup and counts are the same.
+    Over :data:`reviewtool.collector.LARGE_TEXT_CHARS` of text in the two versions the
+    cyclic collector is paused while they are aligned and diffed, as for a large parse.
     """
     from reviewtool.diff.align import align
     from reviewtool.diff.heading_moves import absorb_headings
@@ -297,10 +300,11 @@ def diff_documents(old: Document, new: Document, counts_only: bool = False) -> D
 
     if counts_only:
         word_diff = counted_word_diff
-    alignment = absorb_headings(align(old, new))
-    changes, unchanged = diff_pairs(old, new, alignment.pairs, counts_only)
-    if not changes and old.text != new.text:
-        edges = [c for c in unchanged if edge_whitespace_changed(old, c.pair.old, new, c.pair.new)]
-        changes = [SectionChange(c.pair, word_diff(*pair_texts(old, new, c.pair)), ["whitespace"]) for c in edges]
-        unchanged = [c for c in unchanged if c not in edges]
+    with collector_paused(len(old.text) + len(new.text) > LARGE_TEXT_CHARS):
+        alignment = absorb_headings(align(old, new))
+        changes, unchanged = diff_pairs(old, new, alignment.pairs, counts_only)
+        if not changes and old.text != new.text:
+            edges = [c for c in unchanged if edge_whitespace_changed(old, c.pair.old, new, c.pair.new)]
+            changes = [SectionChange(c.pair, word_diff(*pair_texts(old, new, c.pair)), ["whitespace"]) for c in edges]
+            unchanged = [c for c in unchanged if c not in edges]
     return DocumentDiff(old, new, alignment, changes, unchanged)

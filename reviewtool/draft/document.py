@@ -37,7 +37,7 @@ from itertools import accumulate
 from operator import attrgetter
 from typing import Any
 
-from reviewtool.collector import collector_paused
+from reviewtool.collector import LARGE_TEXT_CHARS, collector_paused
 from reviewtool.draft.assembly import raw_sections
 from reviewtool.draft.front_matter import load_fields
 from reviewtool.draft.markdown import inline_plain as inline_plain  # re-exported: coverage reads it here
@@ -56,10 +56,6 @@ _SLUG_DASHES = re.compile(r"[\s-]+")
 
 
 _BOM = "\ufeff"
-#: Above this many characters the cyclic garbage collector is paused while
-#: parsing: markdown-it allocates ~25 tokens per KB, none of them cyclic, and
-#: repeated full collections cost ~40% of the time on multi-MB drafts.
-_GC_PAUSE_CHARS = 100_000
 
 def __getattr__(name: str) -> Any:
     """``document.MARKDOWN``: the shared parser (:func:`reviewtool.draft.markdown.markdown`), built on first use."""
@@ -493,7 +489,7 @@ def parse(text: str, path: str | None = None) -> Document:
     blocks), so large drafts stay fast. A leading byte order mark is ignored
     for parsing but kept in ``text`` (the spans still tile it).
     """
-    with collector_paused(len(text) > _GC_PAUSE_CHARS):
+    with collector_paused(len(text) > LARGE_TEXT_CHARS):
         return _parse(text, path)
 
 
