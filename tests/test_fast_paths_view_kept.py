@@ -214,3 +214,19 @@ def test_stored_runs_of_a_real_diff_read_as_before():
         if rows:
             assert stored_diff._rows(rows, *texts) == _reference_rows(rows, *texts)
     assert read
+
+
+def _reference_strings(value: Any) -> list[str]:
+    """stored_diff._strings as it was: each item's type asked in a generator."""
+    stored_diff._check(type(value) is list and all(type(s) is str for s in value))
+    return list(value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.one_of(st.lists(st.one_of(st.sampled_from(["edited", "moved", "improved", ""]), _VALUES),
+                                max_size=5), _VALUES))
+def test_strings_and_statuses_checked_at_c_speed_are_checked_one_by_one(value: Any):
+    got, want = _outcome(stored_diff._strings, value), _outcome(_reference_strings, value)
+    assert got == want
+    if isinstance(got, list):
+        assert stored_diff._STATUS_SET.issuperset(got) == all(s in stored_diff._STATUS_SET for s in got)
