@@ -1,4 +1,5 @@
-"""A document's keys and nesting kept by its shape, and the aligner's facts read from them.
+"""A document's keys and nesting kept by its shape, the aligner's facts read from them, and
+the fingerprints of the sections a version takes from the version parsed before it.
 
 :func:`reviewtool.draft.document.parse` nests a version's sections once per distinct shape
 (each section's kind, level and title: :class:`reviewtool.draft.document.Outline`, kept in
@@ -8,6 +9,9 @@ outline. Each is compared here with the code it replaced: the outline with one r
 sections as they are, and the facts with the per-document computation they had (kept below),
 on generated Markdown (documents of one shape with other words, repeated titles, outline
 lists, front matter), on stored documents read back, and on the RFC corpus's long histories.
+A version's sections taken from the walk of the version parsed before
+(:func:`reviewtool.draft.assembly.walk_sections`) take that version's fingerprint hashes; they
+are compared with each section's fingerprint hashed, on edited texts and on the corpus.
 """
 
 from __future__ import annotations
@@ -20,9 +24,9 @@ from hypothesis import strategies as st
 
 from reviewtool.diff.section_facts import DocumentFacts
 from reviewtool.draft import document, stored_document
-from reviewtool.draft.document import Document, Outline, parse, slugify
+from reviewtool.draft.document import Document, Outline, fingerprint_hash, parse, slugify
 from tests.plain_parse import plain_parse
-from tests.test_assembly import OUTLINE_LINES, _histories, facts
+from tests.test_assembly import EDIT_LINES, OUTLINE_LINES, _histories, facts
 from tests.test_chunks import LINES, LIST_LINES
 
 
@@ -133,16 +137,58 @@ def test_documents_of_one_shape(lines: list[str], bodies: list[str], head: str):
         assert fast_facts(kept) == plain_facts(kept)
 
 
+def plain_hashes(doc: Document) -> list[str]:
+    """Each section's fingerprint hashed (what Document.fingerprint_hashes holds)."""
+    return [fingerprint_hash(doc.fingerprint(s)) for s in doc.sections]
+
+
+def _parse_taking(text: str) -> tuple[Document, bool]:
+    """The parse of *text*, and whether it took fingerprints from the document parsed before."""
+    doc = parse(text)
+    return doc, "_known_fingerprints" in doc.__dict__
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(OUTLINE_LINES + LIST_LINES + TITLE_LINES), max_size=30),
+       st.lists(st.tuples(st.integers(0, 40), st.integers(0, 2), st.lists(st.sampled_from(EDIT_LINES), max_size=3)),
+                min_size=1, max_size=3),
+       st.sampled_from(["", "---\ntitle: T\n---\n", "---\ntitle: Other\n---\n", "\ufeff"]),
+       st.sampled_from(["", "---\ntitle: T\n---\n", "\ufeff"]))
+def test_fingerprints_taken_from_the_version_before(lines: list[str], edits: list[tuple[int, int, list[str]]],
+                                                    head: str, edited_head: str):
+    """A version parsed right after another, whose fingerprint hashes were asked for, has
+    each section's own fingerprint hashed (front matter changed or not, byte order marks
+    on one side only); and one parsed after a version whose hashes were not asked for too."""
+    edited = list(lines)
+    for at, deleted, inserted in edits:
+        at %= len(edited) + 1
+        edited[at : at + deleted] = inserted
+    text = head + "\n".join(lines) + "\n"
+    changed = edited_head + "\n".join(edited) + "\n"
+    for before, after in ((text, changed), (changed, text), (text, text)):
+        first = parse(before)
+        assert first.fingerprint_hashes == plain_hashes(first)
+        doc, _ = _parse_taking(after)
+        assert doc.fingerprint_hashes == plain_hashes(doc), (before, after)
+        parse(before)  # its hashes not asked for: nothing to take
+        doc, took = _parse_taking(after)
+        assert not took and doc.fingerprint_hashes == plain_hashes(doc)
+
+
 @pytest.mark.slow
 def test_the_rfc_corpus_long_histories(tmp_path: Path):
     """Every version of the corpus's files with many versions, read in order as ``log`` reads
-    them: the facts read from the kept outlines equal the plain ones."""
-    checked = 0
+    them: the facts read from the kept outlines equal the plain ones, and the fingerprint
+    hashes taken from the version before are each section's own."""
+    checked = took = 0
     for versions in _histories(tmp_path):
         if len(versions) < 60:
             continue
         for text in versions:
-            doc = parse(text)
+            doc, taking = _parse_taking(text)
+            took += taking
+            assert doc.fingerprint_hashes == plain_hashes(doc)
             assert fast_facts(doc) == plain_facts(doc)
             checked += 1
     assert checked > 300, checked
+    assert took > 300, took

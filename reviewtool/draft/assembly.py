@@ -18,6 +18,7 @@ version's walk (:class:`_Walk`), so a version that edits a paragraph walks a few
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_left
 from collections.abc import Callable
@@ -105,6 +106,7 @@ class _Walk:
     place, ``(len(found), 0)`` for the text's end; an outline item has its owner's."""
 
     __slots__ = (
+        "after",
         "chars",
         "closed",
         "found",
@@ -113,6 +115,8 @@ class _Walk:
         "lines",
         "owned",
         "raw",
+        "same",
+        "serial",
         "size",
         "texts",
     )
@@ -126,6 +130,11 @@ class _Walk:
         self.raw: list[RawSection] = []
         self.owned: list[tuple[int, int]] = []
         self.closed: list[tuple[int, int]] = []
+        #: This walk's number, the number of the walk it took sections from (:meth:`resume`),
+        #: and which: (first index here, count, first index there) per run of them.
+        self.serial = next(_SERIALS)
+        self.after: int | None = None
+        self.same: list[tuple[int, int, int]] = []
         if front_matter_lines:
             self._add((0, "frontmatter", 0, "Front matter", 0, self._fm_offset(), None, 0, 0, ""), (-1, 0), (-1, 0))
 
@@ -220,6 +229,7 @@ class _Walk:
         lines = self.line_count - last.line_count
         chars = self.size - last.size
         chunks = len(self.found) - len(last.found)
+        self.same.append((len(self.raw), len(last.raw) - at, at))
         if lines or chars:
             self.raw += [(line + lines, kind, level, title, start + chars, body + chars,
                           None if points is None else [(text, depth, row + lines) for text, depth, row in points],
@@ -243,7 +253,9 @@ class _Walk:
         # Sections closed by a heading in the chunks both start with are as they were.
         fm = 1 if self.front_matter_lines else 0
         kept = bisect_left(last.closed, (shared, 0), fm)
+        self.after = last.serial
         if kept > fm:
+            self.same.append((len(self.raw), kept - fm, fm))
             self.raw += last.raw[fm:kept]
             self.owned += last.owned[fm:kept]
             self.closed += last.closed[fm:kept]
@@ -254,6 +266,10 @@ class _Walk:
         ending = same.index(False) if False in same else len(same)
         self.walk(start, len(found) - ending if ending else None, last)
 
+
+#: Numbers for the walks (:attr:`_Walk.serial`), so that what was made of a walk's sections is
+#: known to be its without keeping the walk.
+_SERIALS = itertools.count()
 
 #: The walk of the text :func:`raw_sections` read last: the next text read is most often the
 #: next version of the same draft, which shares most of its chunks, at its start and its end.
@@ -279,6 +295,20 @@ def raw_sections(source: str, front_matter_lines: int, line_count: int) -> list[
     from its heading's to the next heading, and its places count from the end then). The
     walk goes over the chunks between. ``tests/test_assembly.py`` compares this with the
     walk over every chunk."""
+    return walk_sections(source, front_matter_lines, line_count)[0]
+
+
+#: What :func:`walk_sections` tells of the sections it took from the walk before: that walk's
+#: number (None: it took none), this walk's, and the runs of sections taken, each as (first
+#: index here, count, first index there). Each of them spans the very same source there.
+Shared = tuple[int | None, int, list[tuple[int, int, int]]]
+
+
+def walk_sections(source: str, front_matter_lines: int, line_count: int) -> tuple[list[RawSection], Shared]:
+    """:func:`raw_sections`, and which sections it took from the walk of the text read before
+    (:data:`Shared`): a section taken spans the same source as the one it was taken from (its
+    own chunks, from its heading to the next), moved. The caller may then reuse what it made
+    of that text's sections (:func:`reviewtool.draft.document.parse`: their fingerprints)."""
     global _LAST_WALK
     walk = _Walk(source, front_matter_lines, line_count)
     last = _LAST_WALK
@@ -287,7 +317,7 @@ def raw_sections(source: str, front_matter_lines: int, line_count: int) -> list[
     else:
         walk.walk()
     _LAST_WALK = walk
-    return walk.raw
+    return walk.raw, (walk.after, walk.serial, walk.same)
 
 
 def _close(raw: list[RawSection], owner: tuple[int, str, int, str, int, int], body: list[tuple[Segment, int]],

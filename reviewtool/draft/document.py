@@ -30,6 +30,7 @@ import functools
 import hashlib
 import re
 import unicodedata
+import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -38,7 +39,7 @@ from operator import attrgetter
 from typing import Any
 
 from reviewtool.collector import LARGE_TEXT_CHARS, collector_paused
-from reviewtool.draft.assembly import raw_sections
+from reviewtool.draft.assembly import Shared, walk_sections
 from reviewtool.draft.front_matter import load_fields
 from reviewtool.draft.markdown import inline_plain as inline_plain  # re-exported: coverage reads it here
 from reviewtool.draft.markdown import markdown
@@ -367,6 +368,14 @@ class Document:
         by these first, so the unchanged ones cost nothing (kept in the persistent cache).
         A body met before (in another version) is not hashed again (:data:`_FINGERPRINTS`)."""
         text = self.text
+        known: list[str | None] | None = self.__dict__.pop("_known_fingerprints", None)
+        if known is not None:  # those of the sections taken from the document parsed before (parse)
+            for i, found in enumerate(known):
+                if found is None:
+                    s = self.sections[i]
+                    raw = text[s.start if s.kind == "frontmatter" else s.body_start : s.end]
+                    known[i] = _FINGERPRINTS.get(raw) or _FINGERPRINTS.put(raw, fingerprint_hash(" ".join(raw.split())))
+            return known  # type: ignore[return-value]  # every None replaced
         raws = [text[s.start if s.kind == "frontmatter" else s.body_start : s.end] for s in self.sections]
         hashes = _FINGERPRINTS.get_many(raws)
         for i, found in enumerate(hashes):
@@ -489,7 +498,9 @@ def parse(text: str, path: str | None = None) -> Document:
     blocks), so large drafts stay fast. A leading byte order mark is ignored
     for parsing but kept in ``text`` (the spans still tile it).
     """
-    with collector_paused(len(text) > LARGE_TEXT_CHARS):
+    if len(text) <= LARGE_TEXT_CHARS:
+        return _parse(text, path)  # (no context manager: a draft's versions are parsed one after another)
+    with collector_paused():
         return _parse(text, path)
 
 
@@ -514,7 +525,7 @@ def _parse(text: str, path: str | None) -> Document:
         if fm_lines:
             # Blank the front matter for markdown-it so its line numbers stay valid.
             md_source = "\n" * fm_lines + text[fm_end:]
-    raw = raw_sections(md_source, fm_lines, count)
+    raw, shared = walk_sections(md_source, fm_lines, count)
     if not raw and text:
         # Only blank lines or link reference definitions: one empty preamble.
         raw.append((0, "preamble", 0, "Preamble", 0, 0, None, 0, 0, ""))
@@ -552,7 +563,34 @@ def _parse(text: str, path: str | None) -> Document:
     outline = _link(sections)
     doc = Document(text=text, sections=sections, problems=problems, path=path)
     doc.__dict__["outline"] = outline
+    _take_fingerprints(doc, shared)
     return doc
+
+
+#: The number of the walk (:func:`reviewtool.draft.assembly.walk_sections`) of the document
+#: parsed last, and that document (held weakly: a document is freed when its reader drops it).
+_LAST_PARSED: tuple[int, weakref.ref[Document]] | None = None
+
+
+def _take_fingerprints(doc: Document, shared: Shared) -> None:
+    """Give *doc* the fingerprint hashes of the sections it took from the document parsed
+    before it (the same source: :func:`reviewtool.draft.assembly.walk_sections`) when that one
+    has them; :attr:`Document.fingerprint_hashes` then hashes only the others. Never the first
+    section (its own span starts at the text's start: a byte order mark one text has and the
+    other not). Then *doc* is the document parsed last."""
+    global _LAST_PARSED
+    after, serial, same = shared
+    last = _LAST_PARSED
+    before = last[1]() if last is not None and after == last[0] and same else None
+    if before is not None:
+        hashes = before.__dict__.get("fingerprint_hashes")
+        if hashes is not None:
+            known: list[str | None] = [None] * len(doc.sections)
+            for here, count, there in same:
+                known[here : here + count] = hashes[there : there + count]
+            known[0] = None
+            doc.__dict__["_known_fingerprints"] = known
+    _LAST_PARSED = serial, weakref.ref(doc)
 
 
 def _link(sections: list[Section]) -> Outline:

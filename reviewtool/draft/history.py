@@ -365,7 +365,10 @@ class DraftHistory:
         blob = version.blob
         if blob is None:
             return {"words": 0, "sections": 0, "prose_share": 0.0, "deleted": True}
-        if self._docs.get(blob) is None and self.cache is not None:
+        doc = self._docs.get(blob)
+        if doc is not None:
+            return doc.stats()
+        if self.cache is not None:
             # From the persistent cache when this repository has parsed the blob: the
             # entry's first part, without its sections.
             stats = stored_document.valid_stats(self.cache.get("doc", stored_document.fingerprint(), blob, 0))
