@@ -246,15 +246,6 @@ def show_command(ctx: Context, rev: str | None, draft: str | None, section_key: 
 def history_command(ctx: Context, rev: str | None, section_key: str, draft: str | None, as_json: bool) -> None:
     """The versions in which section KEY changed, newest first, followed through renames,
     moves, promotion from an outline bullet, splits and merges, back to where it was created."""
-    from reviewtool.collector import collector_paused
-
-    # As for log: each version read and aligned builds many small objects, none in cycles,
-    # that the collector would scan again and again. Paused for the command, restored after.
-    with collector_paused():
-        _history(ctx, rev, section_key, draft, as_json)
-
-
-def _history(ctx: Context, rev: str | None, section_key: str, draft: str | None, as_json: bool) -> None:
     from reviewtool.diff.section_history import section_history
     from reviewtool.draft.section_names import find_section
 
