@@ -143,3 +143,18 @@ def test_plain_prose_has_no_markup_changes_as_its_blocks_read(old_blocks: list[s
                              "# T\n\n## S\n\n" + "\n\n".join(new_blocks) + "\n")
         _plain_prose_skipped(monkeypatch, "# T\n\n- S\n  " + "\n  ".join(old_blocks) + "\n",
                              "# T\n\n- S\n  " + "\n  ".join(new_blocks) + "\n")
+
+
+_LINKS = st.lists(st.tuples(st.sampled_from(["a", "b", "c", "", "a b", "B"]), st.sampled_from(["x", "y", "", "z", "#a"])),
+                  max_size=10)
+
+
+@given(_LINKS, _LINKS, st.lists(st.integers(0, 9), max_size=4))
+def test_links_retargeted_from_sets_as_from_each_texts_targets(old: list[tuple[str, str]],
+                                                               new: list[tuple[str, str]], shared: list[int]):
+    """Whether a link text on both sides points elsewhere, from the pairs on one side only
+    (:func:`markup._retargeted`), is what comparing each text's targets says (the code it
+    replaced): any links, repeated ones, texts with several targets, lists that share most."""
+    new = new + [old[i] for i in shared if i < len(old)]  # lists that share links, as versions do
+    for a, b in ((old, new), (new, old), (old, old), (old, old + new)):
+        assert markup._retargeted(tuple(a), tuple(b)) == markup.plain_retargeted(a, b)
