@@ -72,6 +72,14 @@ class Context:
             self._repo = GitRepo.open(self.cwd)
         return self._repo
 
+    def close(self) -> None:
+        """Stop what the repository keeps running (its ``git cat-file``) when the command ends:
+        a command run in a long-lived process (a test, a script calling :func:`main`) must not
+        leave a git process and its pipes behind it."""
+        repo, self._repo = self._repo, None
+        if repo is not None:
+            repo.close()
+
     def core_pager(self) -> str | None:
         """``git config core.pager`` (None when unset, or outside a repository)."""
         try:
@@ -165,6 +173,9 @@ class ReviewtoolGroup(click.Group):
             return self._invoke(ctx)
         finally:
             _flush_cache()
+            state = ctx.find_object(Context)
+            if state is not None:
+                state.close()
 
     def _invoke(self, ctx: click.Context) -> Any:
         try:

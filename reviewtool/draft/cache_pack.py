@@ -45,6 +45,7 @@ import hashlib
 import os
 import re
 import threading
+import weakref
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -229,6 +230,9 @@ class Pack:
         #: Whether this process marked the pack used already.
         self.touched = False
         self._lock = threading.Lock()  # for systems without os.pread
+        # The file is closed by close(), or when the pack is dropped: a cache no one closes
+        # (a long-lived process, a test) must not keep its packs' files open for ever.
+        self._closer = weakref.finalize(self, _close_fd, fd)
 
     @classmethod
     def open(cls, path: Path, fmt: int, kind: str, fingerprint: str) -> Pack:
@@ -236,10 +240,14 @@ class Pack:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
         try:
             stat = os.fstat(fd)
-            pack = cls(path, fd, None, stat.st_mtime, stat.st_size)
-            pack.index = _index(pack._read, stat.st_size, fmt, kind, fingerprint)
         except BaseException:
             os.close(fd)
+            raise
+        pack = cls(path, fd, None, stat.st_mtime, stat.st_size)  # the pack owns fd from here
+        try:
+            pack.index = _index(pack._read, stat.st_size, fmt, kind, fingerprint)
+        except BaseException:
+            pack.close()
             raise
         return pack
 
@@ -300,8 +308,13 @@ class Pack:
         return found
 
     def close(self) -> None:
-        with contextlib.suppress(OSError):
-            os.close(self.fd)
+        """Close the pack's file (once: a second call does nothing)."""
+        self._closer()
+
+
+def _close_fd(fd: int) -> None:
+    with contextlib.suppress(OSError):
+        os.close(fd)
 
 
 def pack_entries(data: bytes, fmt: int, kind: str, fingerprint: str) -> tuple[list[tuple[str, bytes]], int]:
