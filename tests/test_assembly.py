@@ -36,6 +36,17 @@ def facts(doc: Document) -> list:
             [dataclasses.asdict(s) for s in doc.sections]]
 
 
+def edited_pair(lines: list[str], edits: list[tuple[int, int, list[str]]], head: str,
+                edited_head: str) -> tuple[str, str]:
+    """A text of *lines* under *head*, and the same with each ``(at, deleted, inserted)`` of
+    *edits* applied in turn (*at* taken modulo the length) under *edited_head*."""
+    edited = list(lines)
+    for at, deleted, inserted in edits:
+        at %= len(edited) + 1
+        edited[at : at + deleted] = inserted
+    return head + "\n".join(lines) + "\n", edited_head + "\n".join(edited) + "\n"
+
+
 def check(text: str) -> None:
     assert facts(parse(text)) == facts(plain_parse(text)), text
 
@@ -112,12 +123,7 @@ def test_a_version_read_after_another(lines: list[str], edits: list[tuple[int, i
     """A version read right after another one takes the sections of the chunks both start and
     end with from that one's walk (moved where they are now): the same sections as the
     plain parse, and as a walk over every chunk."""
-    edited = list(lines)
-    for at, deleted, inserted in edits:
-        at %= len(edited) + 1
-        edited[at : at + deleted] = inserted
-    text = head + "\n".join(lines) + "\n"
-    changed = edited_head + "\n".join(edited) + "\n"
+    text, changed = edited_pair(lines, edits, head, edited_head)
     for before, after in ((text, changed), (changed, text)):
         parse(before)
         check(after)

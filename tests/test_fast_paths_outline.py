@@ -26,7 +26,7 @@ from reviewtool.diff.section_facts import DocumentFacts
 from reviewtool.draft import document, stored_document
 from reviewtool.draft.document import Document, Outline, fingerprint_hash, parse, slugify
 from tests.plain_parse import plain_parse
-from tests.test_assembly import EDIT_LINES, OUTLINE_LINES, _histories, facts
+from tests.test_assembly import EDIT_LINES, OUTLINE_LINES, _histories, edited_pair, facts
 from tests.test_chunks import LINES, LIST_LINES
 
 
@@ -159,12 +159,7 @@ def test_fingerprints_taken_from_the_version_before(lines: list[str], edits: lis
     """A version parsed right after another, whose fingerprint hashes were asked for, has
     each section's own fingerprint hashed (front matter changed or not, byte order marks
     on one side only); and one parsed after a version whose hashes were not asked for too."""
-    edited = list(lines)
-    for at, deleted, inserted in edits:
-        at %= len(edited) + 1
-        edited[at : at + deleted] = inserted
-    text = head + "\n".join(lines) + "\n"
-    changed = edited_head + "\n".join(edited) + "\n"
+    text, changed = edited_pair(lines, edits, head, edited_head)
     for before, after in ((text, changed), (changed, text), (text, text)):
         first = parse(before)
         assert first.fingerprint_hashes == plain_hashes(first)
