@@ -159,7 +159,7 @@ def _histories(tmp_path: Path) -> Iterator[list[str]]:
 @pytest.mark.slow
 def test_every_version_of_the_rfc_corpus_after_the_one_before(tmp_path: Path):
     """Each version of each file read right after the one before it (as ``log`` reads them):
-    the sections taken from the walk before (raw_sections) equal those of a walk over every
+    the sections taken from the walk before (walk_sections) equal those of a walk over every
     chunk, and in a file with many versions, the plain parse's."""
     histories = list(_histories(tmp_path))
     assert sum(map(len, histories)) > 600

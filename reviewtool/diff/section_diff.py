@@ -156,7 +156,7 @@ def _ops_json(ops: list[WordOp], kept: dict[tuple[int, ...], list[dict[str, str]
     key = tuple(map(id, ops))
     got = kept.get(key)
     if got is None:
-        got = kept[key] = [{"op": op.op, "old": op.old, "new": op.new} for op in ops]
+        got = kept[key] = [op.to_dict() for op in ops]
     return got
 
 

@@ -9,7 +9,7 @@ counted from the chunk's start: a version then costs a step per chunk and per se
 and no block is moved to its line (:meth:`reviewtool.draft.blocks.Block.shifted`) or
 looked at again, but for the lists that end a section's body (a possible outline).
 
-:func:`raw_sections` gives each section's start as the parse of the whole text's blocks
+:func:`walk_sections` gives each section's start as the parse of the whole text's blocks
 would (``tests/test_assembly.py`` compares the two on every version of the RFC corpus and
 on generated Markdown). What a version shares with the version read before it (the
 sections of the chunks both start with, and of those both end with) is taken from that
@@ -100,7 +100,7 @@ def chunk_facts(text: str, blocks: tuple[Block, ...]) -> ChunkFacts:
 
 
 class _Walk:
-    """One walk over a text's chunks (:func:`raw_sections`): the sections found, and for each
+    """One walk over a text's chunks (:func:`walk_sections`): the sections found, and for each
     one where its heading is and where the heading that closed it is, as (chunk index,
     heading index in the chunk): ``(-1, 0)`` for the front matter and the preamble's own
     place, ``(len(found), 0)`` for the text's end; an outline item has its owner's."""
@@ -271,7 +271,7 @@ class _Walk:
 #: known to be its without keeping the walk.
 _SERIALS = itertools.count()
 
-#: The walk of the text :func:`raw_sections` read last: the next text read is most often the
+#: The walk of the text :func:`walk_sections` read last: the next text read is most often the
 #: next version of the same draft, which shares most of its chunks, at its start and its end.
 _LAST_WALK: _Walk | None = None
 
@@ -282,22 +282,6 @@ def clear_walk() -> None:
     _LAST_WALK = None
 
 
-def raw_sections(source: str, front_matter_lines: int, line_count: int) -> list[RawSection]:
-    """The sections of Markdown *source* (front matter blanked to its *front_matter_lines*
-    empty lines), in order: see :data:`RawSection`. *line_count*: the source's lines as
-    markdown-it counts them.
-
-    The sections the text shares with the text read before it (:data:`_LAST_WALK`, most
-    often the previous version of the same draft) are that text's: those closed by a
-    heading in the chunks both start with (the very same chunk objects) as they were, and
-    those whose heading is in the chunks both end with moved by the difference of lines and
-    of characters (a heading's section, its words and its outline depend only on the chunks
-    from its heading's to the next heading, and its places count from the end then). The
-    walk goes over the chunks between. ``tests/test_assembly.py`` compares this with the
-    walk over every chunk."""
-    return walk_sections(source, front_matter_lines, line_count)[0]
-
-
 #: What :func:`walk_sections` tells of the sections it took from the walk before: that walk's
 #: number (None: it took none), this walk's, and the runs of sections taken, each as (first
 #: index here, count, first index there). Each of them spans the very same source there.
@@ -305,10 +289,21 @@ Shared = tuple[int | None, int, list[tuple[int, int, int]]]
 
 
 def walk_sections(source: str, front_matter_lines: int, line_count: int) -> tuple[list[RawSection], Shared]:
-    """:func:`raw_sections`, and which sections it took from the walk of the text read before
-    (:data:`Shared`): a section taken spans the same source as the one it was taken from (its
-    own chunks, from its heading to the next), moved. The caller may then reuse what it made
-    of that text's sections (:func:`reviewtool.draft.document.parse`: their fingerprints)."""
+    """The sections of Markdown *source* (front matter blanked to its *front_matter_lines*
+    empty lines), in order: see :data:`RawSection`. *line_count*: the source's lines as
+    markdown-it counts them. And which sections it took from the walk of the text read
+    before (:data:`Shared`), so the caller may reuse what it made of them
+    (:func:`reviewtool.draft.document.parse`: their fingerprints).
+
+    The sections the text shares with the text read before it (:data:`_LAST_WALK`, most
+    often the previous version of the same draft) are that text's: those closed by a
+    heading in the chunks both start with (the very same chunk objects) as they were, and
+    those whose heading is in the chunks both end with moved by the difference of lines and
+    of characters (a heading's section, its words and its outline depend only on the chunks
+    from its heading's to the next heading, and its places count from the end then); a
+    section taken spans the same source as the one it was taken from. The walk goes over
+    the chunks between. ``tests/test_assembly.py`` compares this with the walk over every
+    chunk."""
     global _LAST_WALK
     walk = _Walk(source, front_matter_lines, line_count)
     last = _LAST_WALK
