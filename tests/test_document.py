@@ -399,6 +399,29 @@ def test_count_words_equals_the_word_pattern(bits: list[str]):
     assert count_words(text) == len(re.findall(WORD_PATTERN, text))
 
 
+#: ASCII only: count_words's one-translate path (a run of letters, digits, "_", "'" and "-").
+ASCII_WORD_BITS = ["a", "Z", "9", "_", "'", "-", "--", ".", ",", ";", "!", "?", "(", ")", "[", "]", '"', "*", "`",
+                   "~", "/", "\\", "|", "#", "&", "%", "$", "@", "^", "=", "+", "<", ">", "don't", "word", "3.14",
+                   "x-y", "a_b", "_x_", "'q'", "-z-", " ", "  ", "\n", "\t", "\r", "\x0b", "\x00", "\x7f"]
+
+
+@given(st.lists(st.sampled_from(ASCII_WORD_BITS), max_size=120))
+def test_count_words_of_ascii_text_equals_the_word_pattern(bits: list[str]):
+    """The ASCII shortcut (one translate, one count of the runs) counts what the pattern finds."""
+    text = "".join(bits)
+    assert text.isascii()
+    assert count_words(text) == len(re.findall(WORD_PATTERN, text))
+
+
+def test_count_words_of_every_ascii_character_around_words():
+    """Each ASCII character alone, before, after and between words, and each pair of them."""
+    chars = [chr(c) for c in range(128)]
+    texts = [f"{x}{y}" for x in chars for y in chars]
+    texts += [t for c in chars for t in (f"a{c}b", f"{c}ab", f"ab{c}", f"a{c}{c}b", f"x {c} y", f"{c}a{c}", f"1{c}")]
+    for text in texts:
+        assert count_words(text) == len(re.findall(WORD_PATTERN, text)), repr(text)
+
+
 def test_plain_drops_markup_and_urls():
     doc = parse("## Links\n\nSee [the paper](https://example.org/paper.pdf) and **bold** `code`.\n")
     s = doc.get("links")

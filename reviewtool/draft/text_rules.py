@@ -105,11 +105,22 @@ _WORD = re.compile(WORD_PATTERN)
 _EDGES = ".,;:!?\"'’‘“”«»()[]{}<>*_`~/\\|-—–…#&%$@^=+"
 
 
+#: ASCII for :func:`count_words`: letters and digits -> "a", "_", "'" and "-" dropped, the rest -> " ".
+_ASCII_WORDS = str.maketrans({c: "a" if chr(c).isalnum() else None if chr(c) in "_'-" else " " for c in range(128)})
+
+
 def count_words(text: str) -> int:
     """Words in plain text: runs of letters/digits, with inner apostrophes and hyphens
     (:data:`WORD_PATTERN`); punctuation, markup characters and whitespace are not words."""
     if text.isalnum():
         return 1  # the common case in word diffs: one word
+    if text.isascii():
+        # In ASCII a word is a run of letters, digits, "_", "'" and "-" holding a letter or
+        # digit (it starts at the run's first one and ends at its last). With "_'-" dropped,
+        # letters and digits as "a" and the rest as spaces, the words are the runs of "a":
+        # one translate and one count at C speed, no piece cut out.
+        marked = text.translate(_ASCII_WORDS)
+        return marked.count(" a") + (marked[:1] == "a")
     if len(text) < 40:
         return len(_WORD.findall(text))  # short: one regex pass is quickest
     # A word never spans whitespace, and a whitespace-separated chunk made only of
