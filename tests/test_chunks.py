@@ -2,7 +2,7 @@
 
 :func:`reviewtool.draft.chunks.read_blocks` cuts a text before its column-0 ATX headings
 and before lines starting with a letter after an empty line, parses each distinct chunk once and reassembles the blocks. The reference is markdown-it
-on the whole text (``_parse_chunk(text, None)``, no cache). Checked on generated Markdown
+on the whole text (``_markdown_it_chunk(text, None)``, no cache, no plain fast path). Checked on generated Markdown
 built to put every construct that could reach across a heading (fences, HTML blocks,
 lists, quotes, tables, reference definitions, setext underlines, indented code) right
 before a cut, and on every version of every file of the real RFC corpus.
@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from reviewtool.diff.markup import parsed_features
 from reviewtool.draft import chunks
-from reviewtool.draft.chunks import _parse_chunk, clear_chunk_cache, read_blocks, read_features
+from reviewtool.draft.chunks import _markdown_it_chunk, clear_chunk_cache, read_blocks, read_features
 from reviewtool.draft.document import parse
 from reviewtool.draft.markdown import markdown
 from reviewtool.draft.markup_features import features_of
@@ -29,7 +29,7 @@ from tests.gitutil import clone_corpus
 
 
 def whole(text: str) -> list:
-    return list(_parse_chunk(text, None).blocks)
+    return list(_markdown_it_chunk(text, None).blocks)
 
 
 def check(text: str) -> None:

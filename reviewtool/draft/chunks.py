@@ -17,7 +17,10 @@ cut at, so a chunk is also cut at some of its list items (one in :data:`ITEM_GRO
 chosen by their text) where one parse would go on with the same list
 (:func:`_parse_items`), and a part between those cuts that was not met before, in a list
 whose other parts were, at every item (:func:`_finer`): a list of links that gains an item
-parses the items around it the first time, and the new item alone after that.
+parses the items around it the first time, and the new item alone after that. A chunk that
+is one plain paragraph or one plain ATX heading (no markup, then empty lines only: most of
+the pieces of prose) is read without markdown-it (:mod:`reviewtool.draft.plain_chunks`),
+into the same chunk; every other chunk is parsed by markdown-it (:func:`_markdown_it_chunk`).
 
 The result equals parsing the whole text at once, because a chunk boundary is kept only
 where the whole parse starts afresh:
@@ -69,7 +72,8 @@ from typing import TYPE_CHECKING, Any
 
 from reviewtool.draft.blocks import Block, blocks_of, joined_list, list_words
 from reviewtool.draft.markdown import markdown
-from reviewtool.draft.markup_features import Features, features_of, joined
+from reviewtool.draft.markup_features import NO_FEATURES, Features, features_of, joined
+from reviewtool.draft.plain_chunks import plain_blocks
 from reviewtool.lru import LRU
 
 if TYPE_CHECKING:
@@ -598,7 +602,18 @@ def _chunk(text: str, given: tuple[Definition, ...] | None) -> _Chunk:
 
 def _parse_chunk(text: str, given: tuple[Definition, ...] | None) -> _Chunk:
     """Parse *text* alone; with the definitions *given*, as if they were defined elsewhere in
-    the text (before it: a definition of their labels in *text* does not win)."""
+    the text (before it: a definition of their labels in *text* does not win). One plain
+    paragraph or heading is read without markdown-it (:mod:`reviewtool.draft.plain_chunks`:
+    the same chunk, with no markup, definition, open end, head or tail)."""
+    if not given:
+        blocks = plain_blocks(text)
+        if blocks is not None:
+            return _Chunk(blocks, {}, False, (), NO_FEATURES, ())
+    return _markdown_it_chunk(text, given)
+
+
+def _markdown_it_chunk(text: str, given: tuple[Definition, ...] | None) -> _Chunk:
+    """:func:`_parse_chunk` by markdown-it, whatever the text (what the fast path is checked against)."""
     if given:
         env: dict[str, Any] = {"references": {label: {"title": title, "href": href, "map": None}
                                               for label, href, title in given}}

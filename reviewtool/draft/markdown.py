@@ -50,16 +50,25 @@ def _inline_core_rule(state: Any) -> None:
     """
     md, env = state.md, state.env
     parse_inline = md.inline.parse
-    syntax = _INLINE_SYNTAX.search
     for token in state.tokens:
         if token.type == "inline":
             content = token.content
-            if syntax(content) is None:
-                token.meta = {"plain": _INLINE_BREAK.sub("\n", content) if "\n" in content else content}
+            plain = plain_of(content)
+            if plain is not None:
+                token.meta = {"plain": plain}
                 continue
             if token.children is None:
                 token.children = []
             parse_inline(content, md, env, token.children)
+
+
+def plain_of(content: str) -> str | None:
+    """The plain text of inline content free of :data:`_INLINE_SYNTAX` (what markdown-it's
+    inline parse of it gives: text, and each soft or hard line break one newline); None when
+    it may hold markup. :mod:`reviewtool.draft.plain_chunks` reads plain chunks with it too."""
+    if _INLINE_SYNTAX.search(content) is not None:
+        return None
+    return _INLINE_BREAK.sub("\n", content) if "\n" in content else content
 
 
 def inline_plain(token: Token) -> str:
