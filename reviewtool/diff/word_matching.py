@@ -317,16 +317,17 @@ def raw_ops(old: str, new: str, ua: list[str], ub: list[str]) -> list[WordOp]:
     ops: list[WordOp] = []
     append = ops.append
     i = j = 0  # unit cursors: everything before them is in ops or pending
-    ua_at = ub_at = 0  # a unit index on each side...
-    oa = ob = 0  # ...and its offset
+    at = 0  # where the units of old before the cursor not yet measured start...
+    oa = ob = 0  # ...and their offset on each side
     pos_a = pos_b = 0  # where the pending equal operation's texts start
     pending = False  # an equal operation waiting for the offset where it ends
     for ai, bj, n in _matching_blocks(ua, ub):
         if i < ai or j < bj:
-            # A change: units i..ai of old, j..bj of new.
-            oa += sum(map(len, ua[ua_at:i])) + i - ua_at
-            ob += sum(map(len, ub[ub_at:j])) + j - ub_at
-            ua_at, ub_at = i, j
+            # A change: units i..ai of old, j..bj of new. What lies before it since the last
+            # change is one matching block, the same units on both sides: measured once.
+            step = sum(map(len, ua[at:i])) + i - at
+            oa += step
+            ob += step
             if pending:
                 append(WordOp("equal", old[pos_a:oa], new[pos_b:ob]))
                 pending = False
@@ -344,7 +345,7 @@ def raw_ops(old: str, new: str, ua: list[str], ub: list[str]) -> list[WordOp]:
                     ops.extend(_diff_sides(token_parts(o), token_parts(t)))
             else:
                 append(WordOp("delete" if units_o else "insert", o, t))
-            ua_at, ub_at = ai, bj
+            at = ai
             oa = pos_a + 1 if units_o else oa
             ob = pos_b + 1 if units_t else ob
         if n:
