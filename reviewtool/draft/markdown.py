@@ -68,6 +68,13 @@ def plain_of(content: str) -> str | None:
     it may hold markup. :mod:`reviewtool.draft.plain_chunks` reads plain chunks with it too."""
     if _INLINE_SYNTAX.search(content) is not None:
         return None
+    return plain_lines(content)
+
+
+def plain_lines(content: str) -> str:
+    """The plain text of inline content known to be free of :data:`_INLINE_SYNTAX`: each line
+    break one newline, the spaces before it and the spaces and tabs after it dropped (as
+    markdown-it's ``newline`` rule makes soft and hard breaks of them)."""
     return _INLINE_BREAK.sub("\n", content) if "\n" in content else content
 
 

@@ -41,18 +41,19 @@ import re
 from collections.abc import Callable
 
 from reviewtool.draft.blocks import Block
-from reviewtool.draft.markdown import plain_of
+from reviewtool.draft.markdown import plain_lines
 from reviewtool.draft.text_rules import count_words
 
-#: What sends a text to markdown-it wherever it is: inline markup (as
+#: What a text taken holds nowhere (a class's body): what may start inline markup (as
 #: :data:`reviewtool.draft.markdown._INLINE_SYNTAX`), a table's pipe, a carriage return, a NUL.
-_UNSAFE = re.compile(r"[\\`~*_\[<&|\r\0]")
+_NEVER = r"\\`~*_\[<&|\r\0"
 #: One paragraph (group 1: its lines, each ending with its newline but maybe the last), then
 #: empty lines. A line starts with no space or tab and nothing that starts a block (see the
-#: module docstring), so it is neither empty nor indented.
-_PARAGRAPH = re.compile(r"((?:(?![ \t#>=+\-]|\d+[.)](?:[ \t\n]|\Z))[^\n]+(?:\n|\Z))+)[ \t\n]*")
+#: module docstring), so it is neither empty nor indented. Possessive: a line is never tried
+#: again shorter (it would fail at the same character).
+_PARAGRAPH = re.compile(rf"((?:(?![ \t#>=+\-]|\d+[.)](?:[ \t\n]|\Z))[^\n{_NEVER}]++(?:\n|\Z))++)[ \t\n]*+")
 #: One ATX heading line (group 1: its ``#`` run, group 2: the rest of the line), then empty lines.
-_HEADING = re.compile(r"(#{1,6})(?=[ \t\n]|\Z)([^\n]*)[ \t\n]*")
+_HEADING = re.compile(rf"(#{{1,6}})(?=[ \t\n]|\Z)([^\n{_NEVER}]*+)[ \t\n]*+")
 
 
 @functools.cache
@@ -67,8 +68,6 @@ def plain_blocks(text: str) -> tuple[Block] | None:
     """The one block of *text* when it is one plain paragraph or one plain ATX heading followed
     only by empty lines (see the module docstring): the block markdown-it's parse gives, lines
     counted from the text's start; None for any other text."""
-    if _UNSAFE.search(text) is not None:
-        return None
     found = _PARAGRAPH.fullmatch(text)
     if found is not None:
         lines = found.group(1)
@@ -78,9 +77,7 @@ def plain_blocks(text: str) -> tuple[Block] | None:
             count = lines.count("\n")
         else:
             count = lines.count("\n") + 1
-        plain = plain_of(_md_trim()(lines[:end]))
-        if plain is None:
-            return None
+        plain = plain_lines(_md_trim()(lines[:end]))
         return (Block("paragraph", 0, count, count_words(plain), 0, plain),)
     found = _HEADING.fullmatch(text)
     if found is not None:
@@ -91,8 +88,6 @@ def plain_blocks(text: str) -> tuple[Block] | None:
         closing = rest.rstrip("#")
         if closing and closing[-1] in " \t":
             rest = closing
-        plain = plain_of(_md_trim()(rest))
-        if plain is None:
-            return None
+        plain = _md_trim()(rest)
         return (Block("heading", 0, 1, level=len(hashes), title=" ".join(plain.split()) or "(untitled)"),)
     return None
