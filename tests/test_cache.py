@@ -164,7 +164,7 @@ def damage(path: Path, how: str) -> None:
         for key, entry in found:
             _, _, payload = entry.partition(b"\n")
             refs, *parts = [orjson.loads(line) for line in payload.split(b"\n")]
-            value = parts[-1]
+            value = parts[1] if kind == "doc" else parts[-1]  # a stored document: its sections (then its pieces)
             if "sections" in value:
                 value["sections"][0][5] += 1
             elif "pairs" in value:  # a stored diff: one section in two pairs

@@ -5,7 +5,8 @@ down, changed a link's target, or turned ``-`` bullets into ``*`` would read as
 "+0 -0, unchanged". :func:`markup_changes` names such changes for one pair of
 sections (old parts, new parts), from the Markdown structure (markdown-it tokens,
 never regular expressions over Markdown; read from the chunks the documents' parse
-already parsed, :func:`reviewtool.draft.chunks.read_features`):
+already parsed, or from the pieces' markup a stored document keeps,
+:func:`reviewtool.draft.chunks.read_features`):
 
 ``heading level 1→2``
     a heading's level changed (its title did not);
@@ -54,25 +55,9 @@ from reviewtool.draft.chunks import read_features
 from reviewtool.draft.document import Document, Section
 from reviewtool.draft.markdown import markdown
 from reviewtool.draft.markup_features import NO_FEATURES, Features, features_of
+from reviewtool.draft.markup_features import SYNTAX as _SYNTAX  # noqa: F401  (what _has_syntax finds; tests read it here)
+from reviewtool.draft.markup_features import has_syntax as _has_syntax
 from reviewtool.lru import LRU
-
-#: What any feature needs in the source: inline syntax (links, images, emphasis, code,
-#: HTML, entities; reference definitions and fences start with some of it too) or a line
-#: starting with a list marker (after indentation or quote marks). Text without any of
-#: it has no features, and is not parsed.
-_SYNTAX = re.compile(r"[\\`~*_\[<&]|^[ \t>]*(?:[-+]|\d{1,9}[.)])(?:[ \t]|$)", re.M)
-#: :data:`_SYNTAX` as three searches that each run at C speed (one alternation tried at every
-#: character was a quarter of the markup changes of bench_diff's plain prose): its inline
-#: characters, and a list marker at the text's start or after a line break.
-_SYNTAX_CHARACTER = re.compile(r"[\\`~*_\[<&]")
-_LIST_MARKER_FIRST = re.compile(r"[ \t>]*(?:[-+]|\d{1,9}[.)])(?:[ \t]|$)", re.M)
-_LIST_MARKER_LATER = re.compile(r"\n[ \t>]*(?:[-+]|\d{1,9}[.)])(?:[ \t]|$)", re.M)
-
-
-def _has_syntax(text: str) -> bool:
-    """Whether :data:`_SYNTAX` finds anything in *text*."""
-    return _SYNTAX_CHARACTER.search(text) is not None or _LIST_MARKER_FIRST.match(text) is not None \
-        or _LIST_MARKER_LATER.search(text) is not None
 
 
 @functools.lru_cache(maxsize=256)

@@ -437,14 +437,18 @@ class DraftHistory:
         fingerprint = stored_document.fingerprint()
         found = self.cache.get_texts("doc", fingerprint, blob, 1) if look_up else None
         if found is not None:
-            doc = stored_document.load(*found, text, version.path)
+            cache = self.cache
+            doc = stored_document.load(*found, text, version.path,
+                                       pieces=lambda: cache.get("doc", fingerprint, blob, 2))
             if doc is not None:
                 return doc
         doc = parse(text, path=version.path)
         stored = stored_document.dump(doc)
-        if stored is not None:  # two parts: the statistics alone (for log), and the sections; and their plain texts
+        if stored is not None:  # three parts: the statistics alone (for log), the sections, their pieces' markup
+            # (for the diff's markup check: read only when it asks); and the sections' plain texts
             data, plains = stored
-            self.cache.put("doc", fingerprint, blob, doc.stats(), data, texts=plains)
+            self.cache.put("doc", fingerprint, blob, doc.stats(), data, stored_document.dump_pieces(doc),
+                           texts=plains)
         return doc
 
 

@@ -10,7 +10,10 @@ without building the document. Sections are stored as arrays in :data:`_FIELDS` 
 children are rebuilt from the parents. The sections' plain texts, most of which the next
 version shares, are not in the data but beside it (:func:`dump` returns them apart, one a
 section): the cache writes each distinct one once per pack
-(:meth:`reviewtool.draft.cache.Cache.put`'s *texts*).
+(:meth:`reviewtool.draft.cache.Cache.put`'s *texts*). The markup of the pieces the text was
+parsed in (:func:`dump_pieces`) is a part of its own too, read only when a diff's markup
+check asks for it (:func:`load`'s *pieces*): a diff of two stored versions then parses only
+what no piece of theirs holds. The data carries its version (:data:`FORMAT`).
 
 Front matter values are kept exactly or not at all: JSON's types, and YAML dates and
 timestamps tagged ``{"$date": ...}`` / ``{"$datetime": ...}``; a document whose front
@@ -23,12 +26,15 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from reviewtool.draft.cache import source_fingerprint
+from reviewtool.draft.chunks import piece_features, remember_pieces
 from reviewtool.draft.document import Document, Section, SubPoint
+from reviewtool.draft.markup_features import NO_FEATURES, Features
 
 #: The fields of a stored section, in order.
 _FIELDS = ("key", "title", "kind", "level", "start", "end", "line_start", "line_end", "body_start", "parent",
@@ -57,8 +63,94 @@ def dump(doc: Document) -> tuple[dict[str, Any], list[str]] | None:
                  s.end_all, s.words, s.prose_words, s.outline_words, s.words_all,
                  [[p.text, p.depth, p.line] for p in s.subpoints] if s.subpoints else [], found, fp_hash]
                 for s, found, fp_hash in zip(doc.sections, fields, doc.fingerprint_hashes)]
-    return {"chars": len(doc.text), "problems": list(doc.problems), "sections": sections}, \
+    return {"format": FORMAT, "chars": len(doc.text), "problems": list(doc.problems), "sections": sections}, \
         [s.plain for s in doc.sections]
+
+
+#: The version of the stored data: 2 came with the pieces' markup (:func:`dump_pieces`, a
+#: part of its own). Data of another version (none: version 1) is refused, and the version
+#: parsed and stored again.
+FORMAT = 2
+
+
+def dump_pieces(doc: Document) -> list[list[Any]]:
+    """The markup of the pieces *doc*'s text was cut into when it was parsed, just now
+    (:func:`reviewtool.draft.chunks.piece_features`; the pieces that end the text, in order,
+    none when the text parsed last was another), as JSON-able data: ``[lengths, codes,
+    table]``, a piece's code 0 when its markup is not known, 1 when it has none, else 2 +
+    the index in *table* of its markup as a JSON text (each distinct markup once: a book
+    repeats whole chapters). Stored apart from :func:`dump`'s data and read only when a
+    diff's markup check asks for a piece it did not parse (:func:`load`'s *pieces*)."""
+    lengths, found = piece_features(doc.text)
+    table: list[str] = []
+    numbers: dict[int, int] = {}  # id of a Features -> its code (pieces of one text share the chunk's)
+    codes: list[int] = []
+    number = numbers.get
+    for features in found:
+        if features is None or features is NO_FEATURES:
+            codes.append(0)
+            continue
+        code = number(id(features))
+        if code is None:
+            code = 0  # (a piece parsed alone with no definition of its own has no references)
+            if not features.references:
+                code = len(table) + 1
+                table.append(_json_text([features.links, features.emphasis, features.code, features.fences,
+                                         features.list_markers, features.tags]))
+            numbers[id(features)] = code
+        codes.append(code)
+    return [lengths, codes, table]
+
+
+def _json_text(value: Any) -> str:
+    import orjson
+
+    return orjson.dumps(value).decode()
+
+
+def _valid_pieces(stored: Any, size: int) -> tuple[list[int], list[str | None]] | None:
+    """*stored* (what :func:`dump_pieces` wrote) as each piece's length and stored markup
+    (None: none stored; else its JSON text, :func:`_features_from_json`), or None when it
+    does not fit a text of *size* characters."""
+    if type(stored) is not list or len(stored) != 3:
+        return None
+    lengths, codes, table = stored
+    if type(lengths) is not list or type(codes) is not list or type(table) is not list \
+            or len(lengths) != len(codes) or not set(map(type, lengths)).issubset((int,)) \
+            or not set(map(type, codes)).issubset((int,)) or not set(map(type, table)).issubset((str,)):
+        return None
+    if lengths and (min(lengths) <= 0 or sum(lengths) > size or min(codes) < 0 or max(codes) > len(table)):
+        return None
+    values: list[str | None] = [None, *table]
+    return lengths, list(map(values.__getitem__, codes))
+
+
+_PAIRS = (0, 1, 3)  # the lists of pairs among a stored piece's six (links, emphasis, fences)
+
+
+def _features_from_json(stored: str) -> Features | None:
+    """A piece's stored markup (see :func:`_valid_pieces`) as :class:`Features`, or None
+    when it is not what :func:`dump_pieces` writes."""
+    import orjson
+
+    try:
+        found = orjson.loads(stored)
+    except orjson.JSONDecodeError:
+        return None
+    if type(found) is not list or len(found) != 6 or not all(type(part) is list for part in found):
+        return None
+    parts: list[tuple[Any, ...]] = []
+    for k, part in enumerate(found):
+        if k in _PAIRS:
+            if not all(type(p) is list and len(p) == 2 and type(p[0]) is str and type(p[1]) is str for p in part):
+                return None
+            parts.append(tuple(map(tuple, part)))
+        else:
+            if not all(type(p) is str for p in part):
+                return None
+            parts.append(tuple(part))
+    links, emphasis, code, fences, markers, tags = parts
+    return Features(links, {}, emphasis, code, fences, markers, tags)
 
 
 #: The statistics (:meth:`Document.stats`) and their types.
@@ -85,17 +177,26 @@ def fingerprint() -> str:
     return source_fingerprint(sorted(str(p) for p in here.glob("*.py")), packages=("markdown_it", "yaml"))
 
 
-def load(data: Any, plains: list[str], text: str, path: str | None) -> Document | None:
+def load(data: Any, plains: list[str], text: str, path: str | None,
+         pieces: Callable[[], Any] | None = None) -> Document | None:
     """The :class:`Document` of *text* from stored *data* and its sections' *plains* (as
-    :func:`dump` returned them), or None when they do not fit."""
+    :func:`dump` returned them), or None when they do not fit. *pieces* reads what
+    :func:`dump_pieces` stored for it (None when there is nothing): called when a diff's
+    markup check first reads a piece it has not parsed
+    (:func:`reviewtool.draft.chunks.remember_pieces`)."""
     try:
-        return _load(data, plains, text, path)
+        doc = _load(data, plains, text, path)
     except (TypeError, ValueError, KeyError, IndexError, _Unstorable):
         return None
+    if doc is not None and pieces is not None:
+        size = len(text)
+        remember_pieces(text, lambda: _valid_pieces(pieces(), size), _features_from_json)
+    return doc
 
 
 def _load(data: dict[str, Any], plains: list[str], text: str, path: str | None) -> Document | None:
-    if data["chars"] != len(text) or type(data["problems"]) is not list or len(plains) != len(data["sections"]) \
+    if type(data) is not dict or data.get("format") != FORMAT or data["chars"] != len(text) \
+            or type(data["problems"]) is not list or len(plains) != len(data["sections"]) \
             or not all(type(p) is str for p in plains):
         return None
     sections: list[Section] = []
