@@ -1,17 +1,26 @@
-"""The raw operations' offsets, measured once a block, are the offsets measured on each side.
+"""The raw operations' offsets measured once a block, and the unique anchors' common tokens
+found in one walk, are what the code they replaced gave.
 
-:func:`reviewtool.diff.word_matching.raw_ops` cuts each operation's texts from the two texts
-at offsets it keeps by adding up unit lengths. What lies between two changes is one matching
-block, the very same units on both sides, so its length is now measured once and added to
-both offsets (was: measured on each side, ``sum(map(len, ...))`` over each side's units).
-The loop as it was is kept here as the reference; compared on hypothesis texts (runs of
-spaces, empty units, line breaks, punctuation that is re-diffed by token), on bench_diff's
-generated essays and on consecutive versions of the RFC corpus's longest histories.
+* :func:`reviewtool.diff.word_matching.raw_ops` cuts each operation's texts from the two texts
+  at offsets it keeps by adding up unit lengths. What lies between two changes is one matching
+  block, the very same units on both sides, so its length is now measured once and added to
+  both offsets (was: measured on each side, ``sum(map(len, ...))`` over each side's units).
+* :func:`reviewtool.diff.word_matching._unique_anchors` finds the tokens that occur once on
+  each side in one walk over the distinct tokens of the old side, asking the new side's counts
+  (was: the tokens once on each side as two sets, then intersected).
+
+The code as it was is kept here as the reference; compared on hypothesis texts (runs of
+spaces, empty units, line breaks, punctuation that is re-diffed by token; tokens repeated on
+one side, on both, on neither), on bench_diff's generated essays and on consecutive versions
+of the RFC corpus's longest histories.
 """
 
 from __future__ import annotations
 
 import itertools
+from bisect import bisect_left
+from collections import Counter
+from itertools import compress
 from pathlib import Path
 
 import pytest
@@ -66,11 +75,56 @@ def _reference_raw_ops(old: str, new: str, ua: list[str], ub: list[str]) -> list
     return normalise(ops)
 
 
+def _reference_unique_anchors(a: list[str], b: list[str], alo: int, ahi: int, blo: int,
+                              bhi: int) -> tuple[list[int], list[int]] | None:
+    """:func:`word_matching._unique_anchors` as it was: the tokens once on each side as two sets."""
+    sa, sb = a[alo:ahi], b[blo:bhi]
+    ca, cb = Counter(sa), Counter(sb)
+    common = set(compress(ca, map((1).__eq__, ca.values())))
+    common.intersection_update(compress(cb, map((1).__eq__, cb.values())))
+    if not common:
+        return None
+    keep = list(map(common.__contains__, sa))
+    ai = list(compress(range(alo, ahi), keep))
+    in_a = list(compress(sa, keep))
+    keep_b = list(map(common.__contains__, sb))
+    if in_a == list(compress(sb, keep_b)):
+        return ai, list(compress(range(blo, bhi), keep_b))
+    bpos = dict(zip(sb, range(blo, bhi)))
+    js = list(map(bpos.__getitem__, in_a))
+    tails: list[int] = []
+    tail_idx: list[int] = []
+    back: list[int] = [-1] * len(js)
+    for n, bj in enumerate(js):
+        pos = bisect_left(tails, bj)
+        if pos == len(tails):
+            tails.append(bj)
+            tail_idx.append(n)
+        else:
+            tails[pos] = bj
+            tail_idx[pos] = n
+        back[n] = tail_idx[pos - 1] if pos else -1
+    run: list[int] = []
+    n = tail_idx[-1]
+    while n >= 0:
+        run.append(n)
+        n = back[n]
+    run.reverse()
+    return [ai[n] for n in run], [js[n] for n in run]
+
+
+def _same_anchors(a: list[str], b: list[str]) -> None:
+    for alo, blo in ((0, 0), (min(1, len(a)), min(2, len(b)))):
+        assert word_matching._unique_anchors(a, b, alo, len(a), blo, len(b)) == \
+            _reference_unique_anchors(a, b, alo, len(a), blo, len(b))
+
+
 def _same_as_reference(old: str, new: str) -> None:
     ua, ub = space_units(old), space_units(new)
     fast = word_matching.raw_ops(old, new, ua, ub)
     assert fast == _reference_raw_ops(old, new, ua, ub)
     assert "".join(op.old for op in fast) == old and "".join(op.new for op in fast) == new
+    _same_anchors(ua, ub)
 
 
 # Units of every shape: words, empty units (runs of spaces), line breaks inside a unit,
@@ -97,6 +151,15 @@ def test_raw_ops_of_edited_texts_are_the_reference(units: list[str], edits: list
         at = min(at, len(edited))
         edited[at:at + 1] = [text] if text else []
     _same_as_reference(" ".join(units), " ".join(edited))
+
+
+@given(st.lists(st.integers(0, 12), max_size=40), st.lists(st.integers(0, 12), max_size=40))
+def test_unique_anchors_of_repeated_tokens_are_the_reference(a: list[int], b: list[int]):
+    """A small alphabet: tokens once on one side and twice on the other, on both, on neither."""
+    ta, tb = [f"w{x}" for x in a], [f"w{x}" for x in b]
+    _same_anchors(ta, tb)
+    _same_anchors(tb, ta)
+    _same_anchors(ta, ta)
 
 
 @pytest.mark.parametrize("size", [3000, 10000])
