@@ -40,6 +40,12 @@ from tests.test_fast_paths import _corpus_book
 _BLANK = re.compile(r"\n[ \t]*\n")
 
 
+@pytest.fixture(autouse=True)
+def _pieces_of_every_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pieces stored for texts of any size (only large ones are, by default)."""
+    monkeypatch.setattr(stored_document, "PIECES_FROM_CHARS", 0)
+
+
 def _forget() -> None:
     """What a new process starts without: parsed chunks, kept markup, aligner facts."""
     chunks.clear_chunk_cache()
@@ -137,6 +143,16 @@ def test_markup_read_from_stored_pieces_is_one_parse(first: list[str], second: l
 @given(st.lists(_BLOCKS, min_size=1, max_size=10), st.lists(_BLOCKS, min_size=1, max_size=10))
 def test_a_diff_of_stored_versions_is_the_diff_parsed_afresh(old: list[str], new: list[str]):
     _same_diff("# Essay\n\n" + "\n\n".join(old) + "\n", "# Essay\n\n" + "\n\n".join(new) + "\n")
+
+
+def test_only_a_large_text_stores_its_pieces(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.undo()
+    small = "# Essay\n\nSee [the docs](https://a.org).\n"
+    large = small + "".join(f"\n## Part {k}\n\nWords of part {k}, *some* of them.\n" for k in range(3000))
+    assert len(small) < stored_document.PIECES_FROM_CHARS <= len(large)
+    assert stored_document.dump_pieces(parse(small)) == [[], [], []]
+    lengths, codes, table = stored_document.dump_pieces(parse(large))
+    assert sum(lengths) == len(large) and len(codes) == len(lengths) and table
 
 
 def test_stored_pieces_are_read_and_spare_the_parse(monkeypatch: pytest.MonkeyPatch):

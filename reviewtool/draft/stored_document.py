@@ -10,7 +10,7 @@ without building the document. Sections are stored as arrays in :data:`_FIELDS` 
 children are rebuilt from the parents. The sections' plain texts, most of which the next
 version shares, are not in the data but beside it (:func:`dump` returns them apart, one a
 section): the cache writes each distinct one once per pack
-(:meth:`reviewtool.draft.cache.Cache.put`'s *texts*). The markup of the pieces the text was
+(:meth:`reviewtool.draft.cache.Cache.put`'s *texts*). The markup of the pieces a large text was
 parsed in (:func:`dump_pieces`) is a part of its own too, read only when a diff's markup
 check asks for it (:func:`load`'s *pieces*): a diff of two stored versions then parses only
 what no piece of theirs holds. The data carries its version (:data:`FORMAT`).
@@ -31,6 +31,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from reviewtool.collector import LARGE_TEXT_CHARS
 from reviewtool.draft.cache import source_fingerprint
 from reviewtool.draft.chunks import piece_features, remember_pieces
 from reviewtool.draft.document import Document, Section, SubPoint
@@ -73,6 +74,11 @@ def dump(doc: Document) -> tuple[dict[str, Any], list[str]] | None:
 FORMAT = 2
 
 
+#: The smallest text whose pieces' markup is stored (:func:`dump_pieces`): a large text, as
+#: :data:`reviewtool.collector.LARGE_TEXT_CHARS` has it.
+PIECES_FROM_CHARS = LARGE_TEXT_CHARS
+
+
 def dump_pieces(doc: Document) -> list[list[Any]]:
     """The markup of the pieces *doc*'s text was cut into when it was parsed, just now
     (:func:`reviewtool.draft.chunks.piece_features`; the pieces that end the text, in order,
@@ -80,7 +86,12 @@ def dump_pieces(doc: Document) -> list[list[Any]]:
     table]``, a piece's code 0 when its markup is not known, 1 when it has none, else 2 +
     the index in *table* of its markup as a JSON text (each distinct markup once: a book
     repeats whole chapters). Stored apart from :func:`dump`'s data and read only when a
-    diff's markup check asks for a piece it did not parse (:func:`load`'s *pieces*)."""
+    diff's markup check asks for a piece it did not parse (:func:`load`'s *pieces*). Only for
+    a text of :data:`PIECES_FROM_CHARS` or more: the changed blocks of a smaller one cost
+    little to parse, and a long history of small versions (a cold ``log``) would pay for
+    their pieces at every version."""
+    if len(doc.text) < PIECES_FROM_CHARS:
+        return [[], [], []]
     lengths, found = piece_features(doc.text)
     table: list[str] = []
     numbers: dict[int, int] = {}  # id of a Features -> its code (pieces of one text share the chunk's)
