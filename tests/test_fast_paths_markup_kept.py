@@ -22,9 +22,10 @@ from hypothesis import strategies as st
 from reviewtool.diff import markup, section_diff
 from reviewtool.diff.align import clear_cache
 from reviewtool.diff.diff_json import diff_json
-from reviewtool.diff.markup import _SYNTAX, _has_syntax
 from reviewtool.diff.section_diff import diff_documents
 from reviewtool.draft.document import Document, Section, parse
+from reviewtool.draft.markup_features import SYNTAX as _SYNTAX
+from reviewtool.draft.markup_features import has_syntax as _has_syntax
 from tests.gitutil import clone_corpus, git
 from tests.test_fast_paths import WORDS, _corpus_book, _volumes
 
@@ -129,7 +130,7 @@ def _plain_prose_skipped(monkeypatch: pytest.MonkeyPatch, old_text: str, new_tex
     pairs = list(zip(old.sections, new.sections))
     fast = [markup.plain_markup_changes(old, [a], new, [b]) for a, b in pairs]
     with monkeypatch.context() as m:
-        m.setattr(markup, "_has_syntax", lambda text: True)  # the blocks always cut and read
+        m.setattr(markup, "has_syntax", lambda text: True)  # the blocks always cut and read
         assert [markup.plain_markup_changes(old, [a], new, [b]) for a, b in pairs] == fast
 
 

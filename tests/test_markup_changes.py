@@ -8,10 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reviewtool.diff.markup import _SYNTAX, _features, parsed_features
+from reviewtool.diff.markup import _features, parsed_features
 from reviewtool.diff.section_diff import diff_documents
 from reviewtool.draft.chunks import clear_chunk_cache
 from reviewtool.draft.document import parse
+from reviewtool.draft.markup_features import SYNTAX as _SYNTAX
 from tests.gitutil import clone_corpus
 
 BASE = """# Essay

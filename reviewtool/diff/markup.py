@@ -54,9 +54,7 @@ from typing import Any
 from reviewtool.draft.chunks import read_features
 from reviewtool.draft.document import Document, Section
 from reviewtool.draft.markdown import markdown
-from reviewtool.draft.markup_features import NO_FEATURES, Features, features_of
-from reviewtool.draft.markup_features import SYNTAX as _SYNTAX  # noqa: F401  (what _has_syntax finds; tests read it here)
-from reviewtool.draft.markup_features import has_syntax as _has_syntax
+from reviewtool.draft.markup_features import NO_FEATURES, Features, features_of, has_syntax
 from reviewtool.lru import LRU
 
 
@@ -70,7 +68,7 @@ def _features(text: str) -> Features:
     parsed when their version was, so they are not parsed again. Blank lines at the ends
     change no feature, so the text is given the two newlines a paragraph's chunk ends with
     in its document."""
-    if not _has_syntax(text):
+    if not has_syntax(text):
         return NO_FEATURES  # plain prose: nothing for a word diff not to see
     return read_features(text.strip("\n") + "\n\n")
 
@@ -225,7 +223,7 @@ def _body_kinds(old_text: str, new_text: str, words_changed: bool, old: list[Sec
         new_text = "".join(new_doc.own_text(s) for s in new if s.kind != "frontmatter")
     if old_text == new_text:
         return []
-    if not (_has_syntax(old_text) or _has_syntax(new_text)):
+    if not (has_syntax(old_text) or has_syntax(new_text)):
         # Plain prose on both sides: so are their changed blocks (each starts where a line of
         # the text starts, and joining them adds only blank lines), whose features are then none.
         return []
