@@ -61,6 +61,15 @@ class LRU(Generic[K, V]):
                 self._data.popitem(last=False)
         return value
 
+    def put_many(self, keys: Sequence[K], values: Sequence[V]) -> None:
+        """:meth:`put` of each of *keys* with its value of *values*, in order."""
+        with self._lock:
+            data = self._data
+            data.update(zip(keys, values))
+            deque(map(data.move_to_end, keys), maxlen=0)
+            while len(data) > self.size:
+                data.popitem(last=False)
+
     def get_or_compute(self, key: K, compute: Callable[[], V]) -> V:
         """The cached value under *key*, computing and storing it when absent."""
         value = self.get(key)

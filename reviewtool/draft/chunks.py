@@ -491,7 +491,7 @@ def _guessed(texts: list[str], found: list[_Chunk | None]) -> _Definitions:
             if texts[i] in first:
                 repeated.append(i)
                 continue
-            defined = _MAY_DEFINE.findall(texts[i])
+            defined = _may_define(texts[i])
             if defined:
                 new.append((i, defined))
                 first.add(texts[i])
@@ -529,6 +529,20 @@ def _guessed(texts: list[str], found: list[_Chunk | None]) -> _Definitions:
 #: items, indentation) then a label between brackets and a colon (the label may run over
 #: lines). A guess (:func:`_guessed`): a line in a fence or a paragraph matches too.
 _MAY_DEFINE = re.compile(r"^[ \t>*+\-.)\d]*\[((?:[^\[\]\\]|\\.)*)\]:", re.M)
+#: :data:`_MAY_DEFINE` at the text's start, and after a newline (see :func:`_may_define`).
+_FIRST_MAY_DEFINE = re.compile(_MAY_DEFINE.pattern[1:])
+_NEXT_MAY_DEFINE = re.compile("\n" + _MAY_DEFINE.pattern[1:])
+
+
+def _may_define(text: str) -> list[str]:
+    """``_MAY_DEFINE.findall(text)``, its lines found after a newline (a literal the regex
+    engine finds at C speed, where a multiline ``^`` is tried at every character). A match
+    ends with a colon, so the next line start is after a newline past its end, as the
+    multiline scan finds it."""
+    first = _FIRST_MAY_DEFINE.match(text)
+    if first is None:
+        return _NEXT_MAY_DEFINE.findall(text)
+    return [first.group(1), *_NEXT_MAY_DEFINE.findall(text, first.end())]
 
 
 #: What makes a label's use in a chunk possibly not in its text as it is used: a line inside
@@ -536,6 +550,19 @@ _MAY_DEFINE = re.compile(r"^[ \t>*+\-.)\d]*\[((?:[^\[\]\\]|\\.)*)\]:", re.M)
 #: over two of its lines is not in the text as such) and a table's escaped pipe (``\|`` is
 #: read as ``|`` in a cell).
 _UNBRACKETED = re.compile(r"^[ \t]*>|\\\|", re.M)
+#: :data:`_UNBRACKETED`'s quote line at the text's start, and after a newline (a literal the
+#: regex engine finds at C speed, where a multiline ``^`` is tried at every character).
+_FIRST_QUOTE_LINE = re.compile(r"[ \t]*>")
+_QUOTE_LINE = re.compile(r"\n[ \t]*>")
+
+
+def _unbracketed(text: str) -> bool:
+    """Whether :data:`_UNBRACKETED` matches in *text*: an escaped pipe, or a line that starts
+    (after spaces and tabs) with ``>``; each looked for only when its characters are there."""
+    return "\\|" in text or (">" in text and (_FIRST_QUOTE_LINE.match(text) is not None
+                                              or _QUOTE_LINE.search(text) is not None))
+
+
 #: The block quote markers at a line's start (with the indentation around them).
 _QUOTE_MARKERS = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M)
 
@@ -559,7 +586,7 @@ def _mentioned(text: str, labels: tuple[str, ...]) -> tuple[str, ...]:
         return ()
     from markdown_it.common.utils import normalizeReference
 
-    if _UNBRACKETED.search(text) is not None:
+    if _unbracketed(text):
         normalised = normalizeReference(text)
         read = normalizeReference(_QUOTE_MARKERS.sub("", text).replace("\\|", "|"))
         return tuple(label for label in labels if label in normalised or label in read)
@@ -793,6 +820,17 @@ _FIRST_ITEM_LINE = re.compile(_ITEM_LINE.pattern[2:])
 #: What a list can hold that runs past its item lines (a fence, an HTML block): a text with
 #: any of it is not cut at its items (a cut there would not hold, and trying costs a parse).
 _RUNS_ON = re.compile(r"```|~~~|^[ \t>*+\-.)\d]*<", re.M)
+#: :data:`_RUNS_ON`'s HTML line at the text's start, and after a newline (see :data:`_QUOTE_LINE`).
+_FIRST_HTML_LINE = re.compile(r"[ \t>*+\-.)\d]*<")
+_HTML_LINE = re.compile(r"\n[ \t>*+\-.)\d]*<")
+
+
+def _runs_on(text: str) -> bool:
+    """Whether :data:`_RUNS_ON` matches in *text*: a fence's run of backticks or tildes, or a
+    line that starts with ``<`` after container markers; each looked for only when its
+    characters are there."""
+    return "```" in text or "~~~" in text or ("<" in text and (_FIRST_HTML_LINE.match(text) is not None
+                                                              or _HTML_LINE.search(text) is not None))
 
 
 def _item_key(indent: str, marker: str) -> str:
@@ -902,7 +940,7 @@ def _parse_items(text: str, given: tuple[Definition, ...] | None) -> _Chunk:
     mentions, then settled (:func:`_settled`) with those and the parts' own (the first one
     of a label winning), as one parse of *text* with *given* sees them."""
     cuts, every = _item_cuts(text) if "\r" not in text else ([], [])
-    if not cuts or _RUNS_ON.search(text) is not None:
+    if not cuts or _runs_on(text):
         return _parse_chunk(text, given)
     finer = _finer(text, cuts, every) if len(every) > len(cuts) else []
     if finer:
@@ -914,31 +952,41 @@ def _parse_items(text: str, given: tuple[Definition, ...] | None) -> _Chunk:
 
 
 def _parsed_parts(text: str, given: tuple[Definition, ...] | None, cuts: list[int]) -> _Chunk | None:
-    """:func:`_parse_items` of *text* cut at *cuts*; None when a cut does not hold."""
+    """:func:`_parse_items` of *text* cut at *cuts*; None when a cut does not hold.
+
+    Without definitions *given*, the parts parsed before are looked up at once (most parts
+    of a list met before are; one lookup of each, as :func:`_chunk` would make), and only the
+    others are parsed, in order, up to the first cut that does not hold."""
     starts = [0, *cuts, len(text)]
-    parts: list[tuple[str, int, _Chunk]] = []
+    texts = list(map(text.__getitem__, map(slice, starts, starts[1:])))
+    lines = list(accumulate(map(str.count, texts, repeat("\n")), initial=0))
+    lines.pop()
+    chunks: list[_Chunk] = []
     definitions = _Definitions(dict(zip([d[0] for d in given], given))) if given else None
-    line = 0
-    for k in range(len(starts) - 1):
-        part = text[starts[k] : starts[k + 1]]
-        chunk = definitions.parsed(part) if definitions is not None else _chunk(part, None)
-        if parts and (parts[-1][2].tail is None or chunk.head is None or parts[-1][2].tail[0] != chunk.head[0]):
+    if definitions is None:
+        found = _CHUNKS.get_many(list(zip(texts, repeat(None))))
+        met = [(part, chunk) for part, chunk in zip(texts, found) if chunk is not None]
+        if met:
+            _MET.put_many(*zip(*met))
+    tail: tuple[str, int, int] | None = None
+    for k, part in enumerate(texts):
+        if definitions is not None:
+            chunk = definitions.parsed(part)
+        else:
+            chunk = found[k] or _chunk(part, None)
+        if k and (tail is None or chunk.head is None or tail[0] != chunk.head[0]):
             return None
-        parts.append((part, line, chunk))
-        line += part.count("\n")
-    own: dict[str, Any] = {}  # the parts' definitions, the first one of a label winning, as in one parse
-    for _, _, chunk in parts:
-        for label, ref in chunk.references.items():
-            own.setdefault(label, ref)
+        chunks.append(chunk)
+        tail = chunk.tail
+    own = _references(chunks)  # the parts' definitions, the first one of a label winning, as in one parse
     seen = dict(zip([d[0] for d in given], given)) if given else {}
     for label, ref in own.items():
         if label not in seen:
             seen[label] = _definition(label, ref)
     if seen:  # a part may use a label another part defines
-        settled = _settled([part for part, _, _ in parts], [chunk for _, _, chunk in parts], _Definitions(seen))
-        parts = [(part, line, chunk) for (part, line, _), chunk in zip(parts, settled)]
-    return _Chunk(None, own, parts[-1][2].open_end, tuple(sorted(own)), None, tuple(sorted(seen.values())),
-                  _parts=tuple((line, chunk) for _, line, chunk in parts))
+        chunks = _settled(texts, chunks, _Definitions(seen))
+    return _Chunk(None, own, chunks[-1].open_end, tuple(sorted(own)), None, tuple(sorted(seen.values())),
+                  _parts=tuple(zip(lines, chunks)))
 
 
 def _joined_blocks(parts: tuple[tuple[int, _Chunk], ...]) -> tuple[Block, ...]:
