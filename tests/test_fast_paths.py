@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 from reviewtool.diff import align as align_module
 from reviewtool.diff import heading_moves, lexicon, paragraphs, section_facts, weighted_lis, word_cleanup
 from reviewtool.diff import word_diff as word_diff_module
-from reviewtool.diff.align import CANDIDATES, DENSE_PAIRS, PROBE_WORDS, _Aligner
+from reviewtool.diff.align import CANDIDATES, DENSE_PAIRS, MATCH_THRESHOLD, PROBE_WORDS, _Aligner
 from reviewtool.diff.diff_json import diff_json
 from reviewtool.diff.section_diff import diff_documents
 from reviewtool.diff.section_pairs import Alignment, SectionPair
@@ -286,27 +286,29 @@ def _reference_context(self: _Aligner, i: int, j: int) -> float:
 
 @pytest.mark.parametrize("seed", range(4))
 def test_the_scored_stage_keeps_what_its_second_solution_can_reuse(seed: int, monkeypatch):
-    """The context of a pair is computed once for both solutions (its parents' part again):
-    the same alignment as computing all of it each time."""
+    """The context of a pair is computed once for both solutions (its parents' part again), in
+    loops that write out score() and context(): the same alignment as the stage asking
+    context() (computing all of it each time) and score() pair by pair."""
+    from tests.test_fast_paths_align_reads import _reference_stage_score
+
     rng = random.Random(seed)
     old_text, new_text = _volumes(rng, 3, 30), _volumes(rng, 3, 32)
+    align_module.clear_cache()
+    aligner = _Aligner(parse(old_text), parse(new_text))
+    aligner.run()
+    assert any(g.via == "score" for g in aligner.groups)
+    fast = diff_documents(parse(old_text), parse(new_text)).to_dict()
     calls = []
-    real = _Aligner.context
 
     def checked(self: _Aligner, i: int, j: int) -> float:
-        value = real(self, i, j)
         calls.append((i, j))
-        assert value == _reference_context(self, i, j)
-        return value
+        return _reference_context(self, i, j)
 
     monkeypatch.setattr(_Aligner, "context", checked)
-    fast = diff_documents(parse(old_text), parse(new_text)).to_dict()
-    # The second solution asks again only where the first paired a parent (its other edges are
-    # kept: tests/test_fast_paths_align_reads.py compares that with asking for every edge).
-    assert calls
-    monkeypatch.setattr(_Aligner, "context", _reference_context)
+    monkeypatch.setattr(_Aligner, "stage_score", _reference_stage_score)
     align_module.clear_cache()
     assert diff_documents(parse(old_text), parse(new_text)).to_dict() == fast
+    assert calls
 
 
 # ------------------------------------------------ what is kept by text, by title, by class
@@ -349,6 +351,9 @@ def _keep_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_Aligner, "score", lambda self, i, j, floor=0.0: self._score(i, j, floor))
     monkeypatch.setattr(_Aligner, "title_similarity", _Aligner._title_similarity)
     monkeypatch.setattr(_Aligner, "context", _reference_context)
+    # The stage that asks score() and context() pair by pair (the fast one writes them out).
+    from tests.test_fast_paths_align_reads import _reference_stage_score
+    monkeypatch.setattr(_Aligner, "stage_score", _reference_stage_score)
     monkeypatch.setattr(_Aligner, "_lone", _reference_lone)
     monkeypatch.setattr(_Aligner, "statuses", _Aligner._group_statuses)
     monkeypatch.setattr(align_module, "weighted_lis", weighted_lis.fenwick_lis)
@@ -378,22 +383,35 @@ def _kept_and_fresh(old_text: str, new_text: str, monkeypatch: pytest.MonkeyPatc
 
 @pytest.mark.parametrize("seed", range(4))
 def test_scores_kept_by_twin_classes_are_the_scores_computed_each_time(seed: int, monkeypatch):
+    """The scored stage keeps scores by the pair of twin classes (written out in
+    ``_Aligner._similar``): every pair it weighs has the score computed afresh for it."""
     rng = random.Random(seed)
     old_text, new_text = _volumes(rng, 4, 30), _volumes(rng, 5, 33)
     asked: list[tuple[int, int]] = []
-    real = _Aligner.score
+    real = _Aligner._similar
 
-    def checked(self: _Aligner, i: int, j: int, floor: float = 0.0) -> tuple[float, float, float]:
-        value = real(self, i, j, floor)
-        asked.append((self.o.score_class[i], self.n.score_class[j]))
-        titles = {}
-        self._titles, saved = titles, self._titles  # the title similarity afresh too
-        assert value == self._score(i, j, floor)
-        self._titles = saved
-        return value
+    def checked(self: _Aligner, olds: list[int], news: list[int]) -> dict[tuple[int, int], float]:
+        similar = real(self, olds, news)
+        fresh: dict[tuple[int, int], float] = {}
+        for i, js in self.candidates(olds, news).items():
+            for j in js:
+                if self.o.secs[i].kind == "frontmatter" or self.n.secs[j].kind == "frontmatter":
+                    continue
+                titles = {}
+                self._titles, saved = titles, self._titles  # the title similarity afresh too
+                value = self._score(i, j, MATCH_THRESHOLD)
+                self._titles = saved
+                if not (self.o.outlineish[i] or self.n.outlineish[j]):
+                    asked.append((self.o.score_class[i], self.n.score_class[j]))
+                    assert self._scores[(*asked[-1], MATCH_THRESHOLD)] == value
+                if value[0] >= MATCH_THRESHOLD:
+                    drift = abs(i / max(1, len(self.o.secs)) - j / max(1, len(self.n.secs)))
+                    fresh[(i, j)] = value[0] + 1e-6 * (1.0 - drift)
+        assert similar == fresh
+        return similar
 
     with monkeypatch.context() as m:
-        m.setattr(_Aligner, "score", checked)
+        m.setattr(_Aligner, "_similar", checked)
         align_module.clear_cache()
         diff_documents(parse(old_text), parse(new_text))
     assert len(set(asked)) < len(asked) * 0.8  # twins: most scores were kept

@@ -479,57 +479,129 @@ class _Aligner:
         a tiny tie-break prefers similar relative positions. The first solution's pairs
         are context for the second (a section's parent may itself be a leftover), and the
         second solution is kept.
+
+        :meth:`score` and :meth:`context` are written out in the loops below (their memos and
+        the facts read once per section, not once per pair: a book's blocking scores some
+        9,000 pairs and keeps 7,000 edges); ``tests/test_fast_paths_align_reads.py`` compares
+        this with the stage calling them pair by pair.
         """
         olds, news = self._left_old(), self._left_new()
         if not olds or not news:
             return
-        n_old, n_new = len(self.o.secs), len(self.n.secs)
-        row = {i: a for a, i in enumerate(olds)}
-        col = {j: b for b, j in enumerate(news)}
-        similar: dict[tuple[int, int], float] = {}
-        for i, js in self.candidates(olds, news).items():
-            if self.o.secs[i].kind == "frontmatter":
-                continue
-            for j in js:
-                if self.n.secs[j].kind == "frontmatter":
-                    continue
-                combined = self.score(i, j, MATCH_THRESHOLD)[0]
-                if combined >= MATCH_THRESHOLD:
-                    drift = abs(i / max(1, n_old) - j / max(1, n_new))
-                    similar[(i, j)] = combined + 1e-6 * (1.0 - drift)
+        similar = self._similar(olds, news)
         if not similar:
             return
         self._anchor_descendants()
+        row = {i: a for a, i in enumerate(olds)}
+        col = {j: b for b, j in enumerate(news)}
         o_parent, n_parent = self.o.parent, self.n.parent
+        rests = self._context_rests(similar)
+        g_old, g_new = self.g_old, self.g_new
 
-        def edges_of(before: dict[tuple[int, int], float] | None = None, paired_old: frozenset[int] = frozenset(),
-                     paired_new: frozenset[int] = frozenset()) -> dict[tuple[int, int], float]:
-            if before is None:
-                return {(row[i], col[j]): w + W_CONTEXT * self.context(i, j) for (i, j), w in similar.items()}
-            # Between the two solutions only the parents' agreement changes, and only where a
-            # parent was paired by the first: the other edges are what they were.
-            edges = {}
-            for (i, j), w in similar.items():
-                key = (row[i], col[j])
-                if o_parent[i] in paired_old or n_parent[j] in paired_new:
-                    edges[key] = w + W_CONTEXT * self.context(i, j)
-                else:
-                    edges[key] = before[key]
-            return edges
+        def parent_agreement(i: int, j: int) -> float:
+            """The parents' part of :meth:`context` (its other parts are in *rests*)."""
+            op, np = o_parent[i], n_parent[j]
+            if op is None and np is None:
+                return 1.0
+            if op is None or np is None:
+                known = g_old.get(op) if op is not None else g_new.get(np)  # type: ignore[arg-type]
+                return 0.0 if known is not None else 0.5
+            go, gn = g_old.get(op), g_new.get(np)
+            return 0.5 if go is None or gn is None else (1.0 if go is gn else 0.0)
 
         def solve(edges: dict[tuple[int, int], float]) -> list[_Group]:
             return [_Group([olds[a]], [news[b]], "score", edges[(a, b)])
                     for a, b in max_weight_matching(len(olds), len(news), edges)]
 
-        first_edges = edges_of()
+        first_edges: dict[tuple[int, int], float] = {}
+        for (i, j), w in similar.items():
+            children, kind = rests[(i, j)]
+            first_edges[(row[i], col[j])] = w + W_CONTEXT * ((parent_agreement(i, j) + children + kind) / 3)
         first = solve(first_edges)
         for g in first:
             self._add(g)
-        second = solve(edges_of(first_edges, frozenset(g.old[0] for g in first), frozenset(g.new[0] for g in first)))
+        # Between the two solutions only the parents' agreement changes, and only where a
+        # parent was paired by the first: the other edges are what they were.
+        paired_old = frozenset(g.old[0] for g in first)
+        paired_new = frozenset(g.new[0] for g in first)
+        second_edges = dict(first_edges)
+        for (i, j), w in similar.items():
+            if o_parent[i] in paired_old or n_parent[j] in paired_new:
+                children, kind = rests[(i, j)]
+                second_edges[(row[i], col[j])] = w + W_CONTEXT * ((parent_agreement(i, j) + children + kind) / 3)
+        second = solve(second_edges)
         for g in first:
             self._remove(g)
         for g in second:
             self._add(g)
+
+    def _similar(self, olds: list[int], news: list[int]) -> dict[tuple[int, int], float]:
+        """The pairs of the scored stage that may match (combined :meth:`score` at least
+        :data:`MATCH_THRESHOLD`), with their weight before context: the score plus a tiny
+        tie-break for similar relative positions."""
+        o, n = self.o, self.n
+        n_old, n_new = len(o.secs), len(n.secs)
+        osecs, nsecs, oout, nout = o.secs, n.secs, o.outlineish, n.outlineish
+        scores, threshold = self._scores, MATCH_THRESHOLD
+        new_class: dict[int, int] = {}
+        similar: dict[tuple[int, int], float] = {}
+        for i, js in self.candidates(olds, news).items():
+            if osecs[i].kind == "frontmatter":
+                continue
+            out_i = oout[i]
+            old_class = -1
+            for j in js:
+                if nsecs[j].kind == "frontmatter":
+                    continue
+                if out_i or nout[j]:
+                    combined = self._score(i, j, threshold)[0]
+                else:  # score()'s memo by the pair of twin classes
+                    if old_class < 0:
+                        old_class = o.score_class[i]
+                    c = new_class.get(j)
+                    if c is None:
+                        c = new_class[j] = n.score_class[j]
+                    key = (old_class, c, threshold)
+                    got = scores.get(key)
+                    if got is None:
+                        got = scores[key] = self._score(i, j, threshold)
+                    combined = got[0]
+                if combined >= threshold:
+                    drift = abs(i / max(1, n_old) - j / max(1, n_new))
+                    similar[(i, j)] = combined + 1e-6 * (1.0 - drift)
+        return similar
+
+    def _context_rests(self, similar: dict[tuple[int, int], float]) -> dict[tuple[int, int], tuple[float, float]]:
+        """:meth:`_children_and_kind` of every pair of *similar* (kept in :attr:`_context_rest`
+        for :meth:`context`), the subtree classes read once per section."""
+        o, n = self.o, self.n
+        osecs, nsecs = o.secs, n.secs
+        subtrees, memo = self._subtrees, self._context_rest
+        anchored_old, anchored_new, n_end = self._anchored_old, self._anchored_new, n.subtree_end
+        old_class: dict[int, int] = {}
+        new_class: dict[int, int] = {}
+        for i, j in similar:
+            if (i, j) in memo:
+                continue
+            ci = old_class.get(i)
+            if ci is None:
+                ci = old_class[i] = o.desc_class[i]
+            cj = new_class.get(j)
+            if cj is None:
+                cj = new_class[j] = n.desc_class[j]
+            children = subtrees.get((ci, cj))
+            if children is None:
+                children = subtrees[(ci, cj)] = self._subtree_agreement(i, j)
+            partners = anchored_old[i]
+            held_new = anchored_new[j]
+            if partners or held_new:
+                end = n_end[j]
+                agree = bisect.bisect_left(partners, end) - bisect.bisect_right(partners, j)
+                children = (children + 2 * agree / (len(partners) + held_new)) / 2
+            a, b = osecs[i], nsecs[j]
+            kind = (1.0 if a.level == b.level else 0.5) if a.kind == b.kind else 0.0
+            memo[(i, j)] = (children, kind)
+        return memo
 
     # ------------------------------------------------------------ splits and merges
     def _grow(self, group: _Group, side: str) -> bool:
