@@ -529,9 +529,15 @@ def _guessed(texts: list[str], found: list[_Chunk | None]) -> _Definitions:
 #: items, indentation) then a label between brackets and a colon (the label may run over
 #: lines). A guess (:func:`_guessed`): a line in a fence or a paragraph matches too.
 _MAY_DEFINE = re.compile(r"^[ \t>*+\-.)\d]*\[((?:[^\[\]\\]|\\.)*)\]:", re.M)
-#: :data:`_MAY_DEFINE` at the text's start, and after a newline (see :func:`_may_define`).
-_FIRST_MAY_DEFINE = re.compile(_MAY_DEFINE.pattern[1:])
-_NEXT_MAY_DEFINE = re.compile("\n" + _MAY_DEFINE.pattern[1:])
+#: :data:`_MAY_DEFINE` at the text's start, and after a newline (see :func:`_may_define`); the
+#: label's loop unrolled (runs of a class, which the regex engine takes at C speed, where the
+#: alternation is a step per character) and possessive: the characters given back by
+#: backtracking would never be the ``]`` that must follow (a marker class without brackets, a
+#: character of the label that is no bracket, or the backslash of an escaped pair), so the
+#: matches are the same, found without trying each shorter label at every list item.
+_MAY_DEFINE_LINE = r"[ \t>*+\-.)\d]*+\[([^\[\]\\]*+(?:\\.[^\[\]\\]*+)*+)\]:"
+_FIRST_MAY_DEFINE = re.compile(_MAY_DEFINE_LINE)
+_NEXT_MAY_DEFINE = re.compile("\n" + _MAY_DEFINE_LINE)
 
 
 def _may_define(text: str) -> list[str]:
