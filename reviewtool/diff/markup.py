@@ -128,8 +128,33 @@ def edge_whitespace_changed(old_doc: Document, old: list[Section], new_doc: Docu
 def _words(doc: Document, sections: list[Section]) -> list[str]:
     """What a word diff and the aligner see as words: titles and plain bodies (the front
     matter's whole source)."""
-    return " ".join(doc.own_text(s) if s.kind == "frontmatter" else f"{s.title} {s.plain}"
-                    for s in sections).split()
+    return _word_text(doc, sections).split()
+
+
+def _word_text(doc: Document, sections: list[Section]) -> str:
+    """:func:`_words` before the cut at whitespace."""
+    return " ".join(doc.own_text(s) if s.kind == "frontmatter" else f"{s.title} {s.plain}" for s in sections)
+
+
+#: The ASCII characters ``str.split()`` cuts at (``str.isspace``: the controls 9 to 13 and 28 to
+#: 31, and the space).
+_ASCII_SPACES = bytes(c for c in range(128) if chr(c).isspace())
+
+
+def _words_changed(old_doc: Document, old: list[Section], new_doc: Document, new: list[Section]) -> bool:
+    """``_words(old_doc, old) != _words(new_doc, new)``, without cutting texts whose words
+    cannot be the same: two ASCII texts with as many characters that are not whitespace as
+    each other may have the same words; with more on one side they do not (the words joined
+    are those characters). Equal texts have the same words. ``tests/test_fast_paths_markup_words.py``
+    compares it with the cut."""
+    a, b = _word_text(old_doc, old), _word_text(new_doc, new)
+    if a == b:
+        return False
+    if (a.isascii() and b.isascii()
+            and len(a.encode("ascii").translate(None, _ASCII_SPACES))
+            != len(b.encode("ascii").translate(None, _ASCII_SPACES))):
+        return True
+    return a.split() != b.split()
 
 
 #: Pairs of sections (by what :func:`plain_markup_changes` reads of them) whose markup
@@ -174,7 +199,7 @@ def plain_markup_changes(old_doc: Document, old: list[Section], new_doc: Documen
     new_src = "".join(new_doc.own_text(s) for s in new).strip()
     if old_src == new_src or not old or not new:
         return []
-    words_changed = _words(old_doc, old) != _words(new_doc, new)
+    words_changed = _words_changed(old_doc, old, new_doc, new)
     kinds: list[str] = []
     if len(old) == 1 and len(new) == 1 and old[0].kind == new[0].kind and old[0].kind in ("heading", "outline"):
         a, b = old[0], new[0]
