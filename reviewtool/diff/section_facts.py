@@ -101,7 +101,7 @@ class DocumentFacts:
         #: Per section, the id of its class of subtrees for :meth:`_Aligner.context`: sections
         #: of one class have descendants of the same words and shape (numbered per document).
         self.desc_class = _Lazy(self, DocumentFacts._desc_class, n)
-        self._desc_classes: dict[tuple[frozenset[str], frozenset[tuple[tuple[str, str], int]]], int] = {}
+        self._desc_classes: dict[frozenset[tuple[tuple[str, str, frozenset[str]], int]], int] = {}
 
     def _tokens(self, i: int) -> frozenset[str]:
         s = self.secs[i]
@@ -157,7 +157,10 @@ class DocumentFacts:
         """Content words of all of a section's descendants (titles included), not its own."""
         got = self._tok_desc.get(i)
         if got is None:
-            got = frozenset().union(*(self.tok[k] | self.tok_desc(k) for k in self.kids[i]))
+            # One union of the descendants' words (they follow the section in document order):
+            # the aligner asks for a few sections' only, those of one class of subtrees each.
+            tok = self.tok
+            got = frozenset().union(*[tok[k] for k in range(i + 1, self.subtree_end[i])])
             self._tok_desc[i] = got
         return got
 
@@ -174,9 +177,16 @@ class DocumentFacts:
         return got
 
     def _desc_class(self, i: int) -> int:
+        """The class of section *i*'s descendants: the multiset of their (normalised title,
+        fingerprint hash, words). Two sections of one class have descendants of the same
+        words (:meth:`tok_desc`, the union of theirs) and the same shape (:meth:`shape_desc`,
+        the multiset of their first two), which is all :meth:`_Aligner.context` reads of them;
+        the key reads each descendant once, with no union of words (a book's chapters hold
+        thousands) and no Counter per level."""
         if not self.kids[i]:
-            return 0  # no descendants: every leaf is alike (the key below is empty for it too)
-        key = (self.tok_desc(i), frozenset(self.shape_desc(i).items()))
+            return 0  # no descendants: every leaf is alike
+        tok, ntitle, fph = self.tok, self.ntitle, self.fph
+        key = frozenset(Counter([(ntitle[k], fph[k], tok[k]) for k in range(i + 1, self.subtree_end[i])]).items())
         return self._desc_classes.setdefault(key, len(self._desc_classes) + 1)
 
     def is_descendant(self, i: int, ancestor: int) -> bool:
