@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import bisect
 import difflib
-import heapq
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -369,7 +368,9 @@ class _Aligner:
         words), in order: those of the highest summed weights, ties to the first."""
         shared: dict[int, float] = {}
         add = shared.get
-        for r in heapq.nsmallest(PROBE_WORDS, [rank[t] for t in shape[0] if t in rank]):
+        # Full sorts of the short lists (a C sort, where heapq's selections loop in Python): the
+        # same items (ranks are distinct; equal (sum, size) items are alike; the keys below are distinct).
+        for r in sorted([rank[t] for t in shape[0] if t in rank])[:PROBE_WORDS]:
             t = by_rarity[r]
             weight = idf[t]
             for c in postings.get(t, ()):
@@ -381,14 +382,14 @@ class _Aligner:
         # The CANDIDATES-th best member's sum: every member at or above it is in the running.
         floor = -math.inf
         count = 0
-        for total, size in heapq.nlargest(CANDIDATES, zip(shared.values(), map(sizes.__getitem__, shared))):
+        for total, size in sorted(zip(shared.values(), map(sizes.__getitem__, shared)), reverse=True)[:CANDIDATES]:
             count += size
             floor = total
             if count >= CANDIDATES:
                 break
-        running = [(j, total) for c, total in shared.items() if total >= floor for j in members[c]]
-        best = heapq.nsmallest(CANDIDATES, running, key=lambda kv: (-kv[1], kv[0]))
-        return sorted(j for j, _ in best)
+        running = [(-total, j) for c, total in shared.items() if total >= floor for j in members[c]]
+        running.sort()
+        return sorted([j for _, j in running[:CANDIDATES]])
 
     def context(self, i: int, j: int) -> float:
         """How well old section *i* and new section *j* sit in corresponding places, 0..1.
@@ -540,7 +541,7 @@ class _Aligner:
         :data:`MATCH_THRESHOLD`), with their weight before context: the score plus a tiny
         tie-break for similar relative positions."""
         o, n = self.o, self.n
-        n_old, n_new = len(o.secs), len(n.secs)
+        n_old, n_new = max(1, len(o.secs)), max(1, len(n.secs))  # (both at least 1 when there are pairs)
         osecs, nsecs, oout, nout = o.secs, n.secs, o.outlineish, n.outlineish
         scores, threshold = self._scores, MATCH_THRESHOLD
         new_class: dict[int, int] = {}
@@ -550,6 +551,7 @@ class _Aligner:
                 continue
             out_i = oout[i]
             old_class = -1
+            place = i / n_old
             for j in js:
                 if nsecs[j].kind == "frontmatter":
                     continue
@@ -567,7 +569,7 @@ class _Aligner:
                         got = scores[key] = self._score(i, j, threshold)
                     combined = got[0]
                 if combined >= threshold:
-                    drift = abs(i / max(1, n_old) - j / max(1, n_new))
+                    drift = abs(place - j / n_new)
                     similar[(i, j)] = combined + 1e-6 * (1.0 - drift)
         return similar
 

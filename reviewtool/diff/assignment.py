@@ -30,16 +30,26 @@ def max_weight_matching(n_rows: int, n_cols: int, edges: dict[tuple[int, int], f
     Deterministic: ties go to the lower column index.
     """
     adj: list[list[tuple[int, float]]] = [[] for _ in range(n_rows)]
-    for (r, c), w in sorted(edges.items()):
+    for (r, c), w in edges.items():
         adj[r].append((c, -w))
-    for r in range(n_rows):
-        adj[r].append((n_cols + r, 0.0))  # the row's own "unmatched" column
+    for r, row in enumerate(adj):
+        row.sort()  # by column (one edge per column): the order of a sort of all the edges
+        row.append((n_cols + r, 0.0))  # the row's own "unmatched" column
     n_all = n_cols + n_rows
-    u = [min(a for _, a in adj[r]) for r in range(n_rows)]
+    u = [min(a for _, a in row) for row in adj]
     v = [0.0] * n_all
     col_of_row = [-1] * n_rows
     row_of_col = [-1] * n_all
     for s in range(n_rows):
+        # Most rows find their cheapest column free: the search below would pop it first (the
+        # least (reduced cost, column)) and stop there, changing only this row's potential.
+        us = u[s]
+        d0, c0 = min([(a - us - v[c], c) for c, a in adj[s]])
+        if row_of_col[c0] == -1:
+            u[s] = us + d0
+            col_of_row[s] = c0
+            row_of_col[c0] = s
+            continue
         dist: dict[int, float] = {}
         pred: dict[int, int] = {}
         final: dict[int, float] = {}

@@ -169,11 +169,8 @@ class DocumentFacts:
         which tells apart subtrees made of the same words in different places."""
         got = self._shape_desc.get(i)
         if got is None:
-            got = Counter()
-            for k in self.kids[i]:
-                got[(self.ntitle[k], self.fph[k])] += 1
-                got.update(self.shape_desc(k))
-            self._shape_desc[i] = got
+            start, end = i + 1, self.subtree_end[i]  # every descendant once, counted at C speed
+            got = self._shape_desc[i] = Counter(zip(self.ntitle[start:end], self.fph[start:end]))
         return got
 
     def _desc_class(self, i: int) -> int:
