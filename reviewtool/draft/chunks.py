@@ -64,16 +64,17 @@ from __future__ import annotations
 import functools
 import re
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, compress, count, repeat
-from operator import add, attrgetter, eq, is_not, methodcaller, sub
+from operator import attrgetter, eq, methodcaller
 from typing import TYPE_CHECKING, Any
 
 from reviewtool.draft.blocks import Block, blocks_of, joined_list, list_words
 from reviewtool.draft.markdown import markdown
 from reviewtool.draft.markup_features import NO_FEATURES, Features, features_of, has_syntax, joined
 from reviewtool.draft.plain_chunks import plain_blocks
+from reviewtool.draft.stored_pieces import clear_stored_pieces, stored_features
 from reviewtool.lru import LRU
 
 if TYPE_CHECKING:
@@ -182,9 +183,7 @@ def clear_chunk_cache() -> None:
     global _LAST
     _CHUNKS.clear()
     _MET.clear()
-    _KNOWN.clear()
-    _DECODED.clear()
-    _PENDING.clear()
+    clear_stored_pieces()
     _label_of.cache_clear()
     _LAST = ([], [])
 
@@ -209,7 +208,8 @@ def read_features(source: str) -> Features:
     """The markup features of Markdown *source* (:mod:`reviewtool.draft.markup_features`),
     equal to those of one parse of the whole text, from the same parsed chunks as
     :func:`read_blocks` (a chunk the document parse met is not parsed again), or from the
-    pieces' features a stored document brought (:func:`remember_pieces`)."""
+    pieces' features a stored document brought
+    (:func:`reviewtool.draft.stored_pieces.stored_features`)."""
     if "]:" not in source and "\r" not in source:
         found = _features_alone(source)
         if found is not None:
@@ -225,56 +225,25 @@ def _features_alone(source: str) -> Features | None:
     every piece is parsed alone (with no definition, as :func:`_read` parses it when the
     text has none), and the text's features are its pieces' ones in order. A piece's are
     those of the chunk met for it when that was parsed alone (no :attr:`_Chunk.seen`), else
-    those a stored document brought (:func:`remember_pieces`), else none when it has no
+    those a stored document brought (:func:`reviewtool.draft.stored_pieces.stored_features`), else none when it has no
     syntax (:func:`reviewtool.draft.markup_features.has_syntax`), else it is parsed alone
     here. None when a piece has an open end (it would be joined with the next:
     :func:`_read` does that)."""
-    if _PENDING:
-        _index_pending()
     parts = []
     for piece in _cut(source):
         chunk = _MET.get(piece)
         if chunk is None or chunk.seen or chunk.open_end:
-            known = _KNOWN.get((len(piece), piece[:_PREFIX]))
-            if known is not None and known[0].startswith(piece, known[1]):
-                found = _DECODED.get(known[2])
-                if found is None:
-                    found = _DECODED[known[2]] = _decode(known[2])
-                if found is not None:
-                    parts.append(found)
-                    continue
-            elif not has_syntax(piece):
+            stored = stored_features(piece)
+            if stored is not None:
+                parts.append(stored)
+                continue
+            if not has_syntax(piece):
                 continue  # no markup
             chunk = _chunk(piece, None)
             if chunk.open_end:
                 return None
         parts.append(chunk.features)
     return joined(parts)
-
-
-#: A piece's length and first :data:`_PREFIX` characters -> a stored document's text, where
-#: a piece of that length and start begins in it, and the piece's features parsed alone (no
-#: definition given, none of its own, no open end; some markup) as the document keeps them
-#: (:func:`_decode` reads them; :data:`_DECODED`: those read, by what was stored). Keyed by
-#: a piece's start, so that indexing a document does not copy and hash all of its text; a
-#: piece asked for is compared with the text there.
-_KNOWN: dict[tuple[int, str], tuple[str, int, Any]] = {}
-_DECODED: dict[Any, Features | None] = {}
-_PREFIX = 64
-#: Stored documents' pieces not indexed into :data:`_KNOWN` yet: (the text, what reads its
-#: pieces, as :func:`remember_pieces` takes them).
-_PENDING: list[tuple[str, Callable[[], tuple[list[int], list[Any]] | None]]] = []
-#: Stored documents whose pieces wait to be indexed, at most (the last ones read).
-_PENDING_MAX = 4
-
-
-def _no_decoder(stored: Any) -> Features | None:
-    return None
-
-
-#: Turns stored features back into :class:`Features` (None: not accepted); set by
-#: :func:`remember_pieces`.
-_decode: Callable[[Any], Features | None] = _no_decoder
 
 
 def piece_features(text: str) -> tuple[list[int], list[Features | None]]:
@@ -299,43 +268,6 @@ def _ends(text: str, pieces: list[str], lengths: list[int]) -> bool:
     a book's pieces is megabytes of fresh memory)."""
     start = len(text) - sum(lengths)
     return start >= 0 and all(map(text.startswith, pieces, accumulate(lengths, initial=start)))
-
-
-def remember_pieces(text: str, read: Callable[[], tuple[list[int], list[Any]] | None],
-                    decode: Callable[[Any], Features | None]) -> None:
-    """Keep what reads the pieces a stored document of *text* brought, called when the
-    markup is first read (:func:`_features_alone`; the last few documents only): their
-    lengths (positive, the last one ending the text, as :func:`piece_features` gave them)
-    and stored features, which *decode* turns back into :class:`Features` (None: not
-    accepted) when a diff first reads one; None when there are none (or they do not fit)."""
-    global _decode
-    _decode = decode
-    if len(_PENDING) >= _PENDING_MAX:
-        del _PENDING[0]
-    _PENDING.append((text, read))
-
-
-def _index_pending() -> None:
-    """Index the pieces of :data:`_PENDING` into :data:`_KNOWN` (at C speed), those with
-    stored features only."""
-    if len(_KNOWN) > CHUNK_CACHE_SIZE:
-        _KNOWN.clear()
-        _DECODED.clear()
-    for text, read in _PENDING:
-        found = read()
-        if found is None:
-            continue
-        lengths, stored = found
-        ends = list(accumulate(reversed(lengths), sub, initial=len(text)))
-        if ends[-1] < 0:
-            continue  # (a stored document checks that its pieces fit its text)
-        stored = stored[::-1]
-        kept = list(map(is_not, stored, repeat(None)))
-        starts = list(compress(ends[1:], kept))
-        ends = list(compress(ends, kept))
-        heads = map(text.__getitem__, map(slice, starts, map(min, ends, map(add, starts, repeat(_PREFIX)))))
-        _KNOWN.update(zip(zip(map(sub, ends, starts), heads), zip(repeat(text), starts, compress(stored, kept))))
-    _PENDING.clear()
 
 
 def _resolved(source: str) -> tuple[list[tuple[int, _Chunk]], dict[str, Any]]:

@@ -33,9 +33,10 @@ from typing import Any
 
 from reviewtool.collector import LARGE_TEXT_CHARS
 from reviewtool.draft.cache import source_fingerprint
-from reviewtool.draft.chunks import piece_features, remember_pieces
+from reviewtool.draft.chunks import piece_features
 from reviewtool.draft.document import Document, Section, SubPoint
 from reviewtool.draft.markup_features import NO_FEATURES, Features
+from reviewtool.draft.stored_pieces import remember_pieces
 
 #: The fields of a stored section, in order.
 _FIELDS = ("key", "title", "kind", "level", "start", "end", "line_start", "line_end", "body_start", "parent",
@@ -194,7 +195,7 @@ def load(data: Any, plains: list[str], text: str, path: str | None,
     :func:`dump` returned them), or None when they do not fit. *pieces* reads what
     :func:`dump_pieces` stored for it (None when there is nothing): called when a diff's
     markup check first reads a piece it has not parsed
-    (:func:`reviewtool.draft.chunks.remember_pieces`)."""
+    (:func:`reviewtool.draft.stored_pieces.remember_pieces`)."""
     try:
         doc = _load(data, plains, text, path)
     except (TypeError, ValueError, KeyError, IndexError, _Unstorable):
