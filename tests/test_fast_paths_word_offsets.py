@@ -18,7 +18,6 @@ of the RFC corpus's longest histories.
 from __future__ import annotations
 
 import itertools
-from bisect import bisect_left
 from collections import Counter
 from itertools import compress
 from pathlib import Path
@@ -92,24 +91,7 @@ def _reference_unique_anchors(a: list[str], b: list[str], alo: int, ahi: int, bl
         return ai, list(compress(range(blo, bhi), keep_b))
     bpos = dict(zip(sb, range(blo, bhi)))
     js = list(map(bpos.__getitem__, in_a))
-    tails: list[int] = []
-    tail_idx: list[int] = []
-    back: list[int] = [-1] * len(js)
-    for n, bj in enumerate(js):
-        pos = bisect_left(tails, bj)
-        if pos == len(tails):
-            tails.append(bj)
-            tail_idx.append(n)
-        else:
-            tails[pos] = bj
-            tail_idx[pos] = n
-        back[n] = tail_idx[pos - 1] if pos else -1
-    run: list[int] = []
-    n = tail_idx[-1]
-    while n >= 0:
-        run.append(n)
-        n = back[n]
-    run.reverse()
+    run = word_matching.longest_increasing_run(js)  # (unchanged by the step under test)
     return [ai[n] for n in run], [js[n] for n in run]
 
 

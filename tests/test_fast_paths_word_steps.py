@@ -25,7 +25,6 @@ from __future__ import annotations
 import itertools
 import json
 import math
-from bisect import bisect_left
 from collections import Counter
 from itertools import compress
 from pathlib import Path
@@ -162,24 +161,7 @@ def _reference_unique_anchors(a: list[str], b: list[str], alo: int, ahi: int, bl
     js = list(map(bpos.__getitem__, compress(sa, keep)))
     if js == sorted(js):
         return ai, js
-    tails: list[int] = []
-    tail_idx: list[int] = []
-    back: list[int] = [-1] * len(js)
-    for n, bj in enumerate(js):
-        pos = bisect_left(tails, bj)
-        if pos == len(tails):
-            tails.append(bj)
-            tail_idx.append(n)
-        else:
-            tails[pos] = bj
-            tail_idx[pos] = n
-        back[n] = tail_idx[pos - 1] if pos else -1
-    run: list[int] = []
-    n = tail_idx[-1]
-    while n >= 0:
-        run.append(n)
-        n = back[n]
-    run.reverse()
+    run = word_matching.longest_increasing_run(js)  # (unchanged by the step under test)
     return [ai[n] for n in run], [js[n] for n in run]
 
 

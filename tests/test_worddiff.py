@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from difflib import SequenceMatcher
 
@@ -9,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reviewtool.diff.word_diff import word_diff
+from reviewtool.diff.word_matching import longest_increasing_run
 from reviewtool.diff.word_ops import WordDiff, inline_segments
 from reviewtool.diff.word_tokens import tokenize
 from reviewtool.draft.document import count_words
@@ -317,3 +319,25 @@ def test_pure_insertions_and_deletions_never_show_the_other_side(base, extra, at
         if d.words_added == 0:
             assert "insert" not in kinds or all(not t.strip(" \n.") for k, t in inline_segments(d.ops)
                                                 if k == "insert"), redline(d)
+
+
+
+@given(st.lists(st.integers(0, 30), min_size=1, max_size=40))
+def test_longest_increasing_run_is_a_longest_strictly_increasing_subsequence(values: list[int]):
+    run = longest_increasing_run(values)
+    assert run == sorted(set(run)) and all(0 <= n < len(values) for n in run)
+    assert all(values[m] < values[n] for m, n in itertools.pairwise(run))
+    # The longest length, by the quadratic recurrence.
+    best = [1] * len(values)
+    for i in range(len(values)):
+        for j in range(i):
+            if values[j] < values[i]:
+                best[i] = max(best[i], best[j] + 1)
+    assert len(run) == max(best)
+
+
+def test_longest_increasing_run_keeps_the_run_ending_earliest():
+    assert longest_increasing_run([5]) == [0]
+    assert longest_increasing_run([3, 1, 2]) == [1, 2]
+    assert longest_increasing_run([1, 1, 1]) == [2]
+    assert longest_increasing_run([4, 9, 1, 2, 3, 8, 7]) == [2, 3, 4, 6]  # 1, 2, 3, 7

@@ -209,17 +209,23 @@ def _unique_anchors(a: list[str], b: list[str], alo: int, ahi: int, blo: int,
         return ai, list(compress(range(blo, bhi), keep_b))
     bpos = dict(zip(sb, range(blo, bhi)))
     js = list(map(bpos.__getitem__, in_a))
-    # Longest increasing subsequence of the b positions (patience sorting).
-    tails: list[int] = []  # b position ending the best run of each length
+    run = longest_increasing_run(js)
+    return [ai[n] for n in run], [js[n] for n in run]
+
+
+def longest_increasing_run(values: list[int]) -> list[int]:
+    """The indexes of a longest strictly increasing subsequence of *values* (not empty), in
+    order: patience sorting, the earliest-ending run of each length kept."""
+    tails: list[int] = []  # the value ending the best run of each length
     tail_idx: list[int] = []
-    back: list[int] = [-1] * len(js)
-    for n, bj in enumerate(js):
-        pos = bisect_left(tails, bj)
+    back: list[int] = [-1] * len(values)
+    for n, value in enumerate(values):
+        pos = bisect_left(tails, value)
         if pos == len(tails):
-            tails.append(bj)
+            tails.append(value)
             tail_idx.append(n)
         else:
-            tails[pos] = bj
+            tails[pos] = value
             tail_idx[pos] = n
         back[n] = tail_idx[pos - 1] if pos else -1
     run: list[int] = []
@@ -228,7 +234,7 @@ def _unique_anchors(a: list[str], b: list[str], alo: int, ahi: int, blo: int,
         run.append(n)
         n = back[n]
     run.reverse()
-    return [ai[n] for n in run], [js[n] for n in run]
+    return run
 
 
 def _opcodes(blocks: list[tuple[int, int, int]]) -> list[tuple[str, int, int, int, int]]:
