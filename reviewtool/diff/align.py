@@ -406,21 +406,25 @@ class _Aligner:
         alike on their own (say two ``## Copper`` headings with empty bodies) are told
         apart by this.
         """
-        o, n = self.o, self.n
-        op, np = o.parent[i], n.parent[j]
-        if op is None and np is None:
-            parent = 1.0
-        elif op is None or np is None:
-            known = self.g_old.get(op) if op is not None else self.g_new.get(np) if np is not None else None
-            parent = 0.0 if known is not None else 0.5
-        else:
-            go, gn = self.g_old.get(op), self.g_new.get(np)
-            parent = 0.5 if go is None or gn is None else (1.0 if go is gn else 0.0)
+        parent = self._parent_agreement(i, j)
         rest = self._context_rest.get((i, j))
         if rest is None:
             rest = self._context_rest[(i, j)] = self._children_and_kind(i, j)
         children, kind = rest
         return (parent + children + kind) / 3
+
+    def _parent_agreement(self, i: int, j: int) -> float:
+        """The parents' agreement of :meth:`context`: 1 when both are roots or their parents are
+        paired with each other, 0 when they are paired elsewhere or only one is a root, 0.5
+        while a parent is unpaired."""
+        op, np = self.o.parent[i], self.n.parent[j]
+        if op is None and np is None:
+            return 1.0
+        if op is None or np is None:
+            known = self.g_old.get(op) if op is not None else self.g_new.get(np)  # type: ignore[arg-type]
+            return 0.0 if known is not None else 0.5
+        go, gn = self.g_old.get(op), self.g_new.get(np)
+        return 0.5 if go is None or gn is None else (1.0 if go is gn else 0.0)
 
     def _children_and_kind(self, i: int, j: int) -> tuple[float, float]:
         """The agreements of :meth:`context` that do not change while the scored stage
@@ -497,18 +501,7 @@ class _Aligner:
         col = {j: b for b, j in enumerate(news)}
         o_parent, n_parent = self.o.parent, self.n.parent
         rests = self._context_rests(similar)
-        g_old, g_new = self.g_old, self.g_new
-
-        def parent_agreement(i: int, j: int) -> float:
-            """The parents' part of :meth:`context` (its other parts are in *rests*)."""
-            op, np = o_parent[i], n_parent[j]
-            if op is None and np is None:
-                return 1.0
-            if op is None or np is None:
-                known = g_old.get(op) if op is not None else g_new.get(np)  # type: ignore[arg-type]
-                return 0.0 if known is not None else 0.5
-            go, gn = g_old.get(op), g_new.get(np)
-            return 0.5 if go is None or gn is None else (1.0 if go is gn else 0.0)
+        parent_agreement = self._parent_agreement  # the parents' part of context(); the rest is in rests
 
         def solve(edges: dict[tuple[int, int], float]) -> list[_Group]:
             return [_Group([olds[a]], [news[b]], "score", edges[(a, b)])
