@@ -436,11 +436,28 @@ def test_references_change_what_a_cached_chunk_means():
     assert with_ref.sections[0].plain == "See foo here."
 
 
+def _count_parses(monkeypatch) -> list[str]:
+    """The texts read from now on, each time one is read: by markdown-it, or as a plain
+    paragraph or heading (a text's plain pieces are read at once, not through
+    :func:`chunks._parse_chunk`; a text tried as plain that is not is counted once, by
+    markdown-it)."""
+    calls: list[str] = []
+    plain, markdown_it = chunks._plain_chunk, chunks._markdown_it_chunk
+
+    def read_plain(text):
+        chunk = plain(text)
+        if chunk is not None:
+            calls.append(text)
+        return chunk
+
+    monkeypatch.setattr(chunks, "_plain_chunk", read_plain)
+    monkeypatch.setattr(chunks, "_markdown_it_chunk", lambda text, given: calls.append(text) or markdown_it(text, given))
+    return calls
+
+
 def test_a_chunk_is_parsed_once(monkeypatch):
     clear_chunk_cache()
-    calls = []
-    real = chunks._parse_chunk
-    monkeypatch.setattr(chunks, "_parse_chunk", lambda text, refs: calls.append(text) or real(text, refs))
+    calls = _count_parses(monkeypatch)
     body = "".join(f"## Part {i}\n\nWords of part {i}.\n\n" for i in range(10))
     read_blocks("# Essay\n\n" + body)
     assert len(calls) == 21  # the title, and each part's heading and paragraph

@@ -80,6 +80,10 @@ def _segment_of(blocks: list[Block]) -> Segment:
                    "\n".join(b.plain for b in blocks if b.plain), trailing)
 
 
+#: The segment of no blocks (:func:`_segment_of` of none): shared, as a segment is never changed.
+_NO_BLOCKS = Segment((), 0, 0, "", 0)
+
+
 def chunk_facts(text: str, blocks: tuple[Block, ...]) -> ChunkFacts:
     """The :class:`ChunkFacts` of a chunk of *text* parsed into *blocks*."""
     if "\r" in text:
@@ -87,6 +91,13 @@ def chunk_facts(text: str, blocks: tuple[Block, ...]) -> ChunkFacts:
     else:
         offsets = [0, *accumulate(map((1).__add__, map(len, text.split("\n"))))]
         offsets.pop()
+    if len(blocks) == 1:  # the common case (a paragraph's chunk, a heading's), as the loop reads it
+        block = blocks[0]
+        if block.kind == "heading":
+            return ChunkFacts(offsets, _NO_BLOCKS, ((block, _NO_BLOCKS),))
+        prose = block.prose_words
+        segment = Segment(blocks, prose, prose + block.other_words, block.plain, 1 if block.kind == "list" else 0)
+        return ChunkFacts(offsets, segment, ())
     lead: list[Block] = []
     heads: list[tuple[Block, list[Block]]] = []
     current = lead

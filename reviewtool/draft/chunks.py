@@ -640,7 +640,11 @@ def _joined(texts: list[str]) -> tuple[list[str], list[int], list[_Chunk], list[
         lines.pop()
         return texts, lines, found, found  # type: ignore[return-value]  # none is missing
     definitions = _guessed(texts, found)
-    here: dict[str, _Chunk] = {}  # pieces parsed in this text: a piece repeated is the same chunk
+    # Pieces parsed in this text: a piece repeated is the same chunk. Without definitions, the
+    # new pieces that are plain or cached are read first, at once (:func:`_plain_at_once`).
+    new = [] if definitions.labels else [i for i in todo if found[i] is None]
+    at_once, fresh = _plain_at_once(list(map(texts.__getitem__, new)))
+    here = dict(at_once)
     out_texts: list[str] = []
     out_lines: list[int] = []
     out: list[_Chunk] = []
@@ -670,7 +674,48 @@ def _joined(texts: list[str]) -> tuple[list[str], list[int], list[_Chunk], list[
     out_texts += texts[k:]
     out_lines += lines[k:-1]
     out += found[k:]  # type: ignore[arg-type]  # past the last piece to look at: all found
+    if at_once:
+        # Kept as :func:`_chunk` keeps what it gives: those read at once that the loop took (not
+        # those an open end before them swallowed), the plain ones read there under their key.
+        taken = [texts[i] for i in new if found[i] is not None and texts[i] in at_once]
+        _keep(taken, [text for text in taken if text in fresh], here)
     return out_texts, out_lines, out, found
+
+
+def _plain_at_once(texts: list[str]) -> tuple[dict[str, _Chunk], set[str]]:
+    """The chunks of the pieces *texts* that are in the cache parsed alone or are plain (one
+    plain paragraph or heading: :func:`reviewtool.draft.plain_chunks.plain_blocks`), by text,
+    and which of them were read here (not in the cache): what :meth:`_Definitions.parsed`
+    gives each of them in a text without definitions (:func:`_chunk` with none: the cached
+    chunk, else :func:`_parse_items`, which for a plain text is its plain chunk: a plain
+    text holds no list item line to cut at), with the cache looked up at once (one lock,
+    not one a piece). The other pieces are left to :meth:`_Definitions.parsed`. Nothing is
+    kept here: :func:`_joined` keeps those its loop takes (:func:`_keep`); a piece an open
+    end before it swallows is read alone for nothing (a plain reading costs little)."""
+    if not texts:
+        return {}, set()
+    keys = list(dict.fromkeys(texts))
+    cached = _CHUNKS.get_many(list(zip(keys, repeat(None))))
+    found: dict[str, _Chunk] = {}
+    fresh: set[str] = set()
+    for text, chunk in zip(keys, cached):
+        if chunk is None:
+            chunk = _plain_chunk(text)
+            if chunk is None:
+                continue
+            fresh.add(text)
+        found[text] = chunk
+    return found, fresh
+
+
+def _keep(texts: list[str], fresh: list[str], chunks: dict[str, _Chunk]) -> None:
+    """Keep the *chunks* of *texts* as :func:`_chunk` keeps a chunk it gives (the same entries,
+    one lock a cache): those of *fresh* (just parsed alone) in :data:`_CHUNKS` too."""
+    if fresh:
+        fresh = [text for text in fresh if len(text) <= _MAX_CACHED_CHUNK]
+        _CHUNKS.put_many(list(zip(fresh, repeat(None))), list(map(chunks.__getitem__, fresh)))
+    texts = [text for text in texts if len(text) <= _MAX_CACHED_CHUNK]
+    _MET.put_many(texts, list(map(chunks.__getitem__, texts)))
 
 
 def _chunk(text: str, given: tuple[Definition, ...] | None) -> _Chunk:
@@ -698,10 +743,17 @@ def _parse_chunk(text: str, given: tuple[Definition, ...] | None) -> _Chunk:
     paragraph or heading is read without markdown-it (:mod:`reviewtool.draft.plain_chunks`:
     the same chunk, with no markup, definition, open end, head or tail)."""
     if not given:
-        blocks = plain_blocks(text)
-        if blocks is not None:
-            return _Chunk(blocks, {}, False, (), NO_FEATURES, ())
+        chunk = _plain_chunk(text)
+        if chunk is not None:
+            return chunk
     return _markdown_it_chunk(text, given)
+
+
+def _plain_chunk(text: str) -> _Chunk | None:
+    """The chunk of *text* when it is one plain paragraph or heading (then empty lines), read
+    without markdown-it (:func:`reviewtool.draft.plain_chunks.plain_blocks`); else None."""
+    blocks = plain_blocks(text)
+    return None if blocks is None else _Chunk(blocks, {}, False, (), NO_FEATURES, ())
 
 
 def _markdown_it_chunk(text: str, given: tuple[Definition, ...] | None) -> _Chunk:
