@@ -52,7 +52,7 @@ def _reference_mask(text: str) -> str:
 
 def _reference_token_parts(text: str) -> list[str]:
     parts = [""]
-    for tok in word_tokens.TOKEN.findall(text):
+    for tok in word_tokens.TOKEN.full.findall(text):
         if tok[0].isspace():
             if len(parts) % 2:
                 parts[-1] += tok

@@ -53,7 +53,7 @@ def _reference_is_island(op: WordOp) -> bool:
         return False
     if word_cleanup._BLANK_LINE.search(text):
         return False
-    words = word_cleanup._WORD.findall(text)
+    words = word_cleanup._WORD.full.findall(text)
     if len(words) <= 1:
         return True
     return len(words) == 2 and all(w.lower() in STOPWORDS for w in words)

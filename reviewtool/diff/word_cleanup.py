@@ -25,8 +25,8 @@ import math
 import re
 
 from reviewtool.diff.word_ops import WordOp, change_op, normalise
-from reviewtool.draft.document import WORD_PATTERN, count_words
-from reviewtool.draft.text_rules import SENTENCE_BREAK, SENTENCE_TAIL, STOPWORDS
+from reviewtool.draft.document import count_words
+from reviewtool.draft.text_rules import SENTENCE_BREAK, SENTENCE_TAIL, STOPWORDS, WordRegex
 
 #: A sentence with more than this share of its words changed is shown replaced whole.
 REWRITE_SHARE = 0.6
@@ -34,7 +34,7 @@ REWRITE_SHARE = 0.6
 #: before the change first (see :func:`_ends_with_words`).
 _TAIL_WORDS = 4
 
-_WORD = re.compile(WORD_PATTERN)
+_WORD = WordRegex("{word}")
 _WS_SPLIT = re.compile(r"(\s+)")
 _LEADING_WS = re.compile(r"\s+")
 _VISIBLE_RUN = re.compile(r"\S+")
@@ -58,14 +58,15 @@ def _is_island(op: WordOp) -> bool:
         return False  # three words (an all-alphanumeric chunk is one word)
     if "\n" in text and _BLANK_LINE.search(text):
         return False  # never join changes across a paragraph break
-    words = _WORD.findall(text)
+    words = _WORD(text).findall(text)
     if len(words) <= 1:
         return True
     return len(words) == 2 and all(w.lower() in STOPWORDS for w in words)
 
 
 def _has_word(op: WordOp) -> bool:
-    return _WORD.search(op.old) is not None or _WORD.search(op.new) is not None
+    old, new = op.old, op.new
+    return _WORD(old).search(old) is not None or _WORD(new).search(new) is not None
 
 
 def _both_sides(a: WordOp, b: WordOp) -> bool:

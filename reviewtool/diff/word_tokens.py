@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
-from reviewtool.draft.document import WORD_PATTERN
+from reviewtool.draft.text_rules import WordRegex
 
-#: Words, single punctuation marks and whitespace runs.
-TOKEN = re.compile(r"\s+|" + WORD_PATTERN + r"|.", re.S)
+#: Words, single punctuation marks and whitespace runs (``TOKEN(text)`` is the regex for *text*).
+TOKEN = WordRegex(r"\s+|{word}|.", re.S)
 
 
 def tokenize(text: str) -> list[str]:
@@ -20,7 +20,7 @@ def tokenize(text: str) -> list[str]:
 
     ``"".join(tokenize(text)) == text`` always holds.
     """
-    return TOKEN.findall(text)
+    return TOKEN(text).findall(text)
 
 
 def space_units(text: str) -> list[str]:
@@ -40,8 +40,8 @@ def token_parts(text: str) -> list[str]:
     One :func:`re.split` at C speed: a unit is what :data:`TOKEN` finds where no whitespace
     starts (a word, else one character), and what lies between two units is whitespace or
     nothing (``tests/test_fast_paths_word_diff.py`` compares it with the tokens regrouped)."""
-    return _UNIT.split(text)
+    return _UNIT(text).split(text)
 
 
 #: A unit of :func:`token_parts`: a word, else one character that is not whitespace.
-_UNIT = re.compile(r"(" + WORD_PATTERN + r"|\S)")
+_UNIT = WordRegex(r"({word}|\S)")

@@ -100,7 +100,45 @@ MARKS = _MARKS_UNICODE_14 if unicodedata.unidata_version == "14.0.0" else mark_c
 #: :mod:`reviewtool.diff.word_diff`): starts with a letter or digit; may hold combining
 #: marks, inner apostrophes and hyphens; ends with a letter, digit or mark.
 WORD_PATTERN = rf"[^\W_](?:[\w{MARKS}’'\-]*(?:[^\W_]|[{MARKS}]))?"
-_WORD = re.compile(WORD_PATTERN)
+#: :data:`WORD_PATTERN` for ASCII text, which holds no combining mark and no ``’``: the
+#: same matches there, from classes that compile in microseconds (see :class:`WordRegex`).
+ASCII_WORD_PATTERN = r"[^\W_](?:[\w'\-]*[^\W_])?"
+
+
+class WordRegex:
+    """A regex built around :data:`WORD_PATTERN` (``{word}`` in its template), for any text.
+
+    The word pattern's classes hold every Unicode combining mark, and compiling them takes
+    about a millisecond a regex: paid at import, by every command, though most drafts are
+    ASCII. So the regex is compiled at once with :data:`ASCII_WORD_PATTERN` (which finds the
+    same matches in ASCII text) and with the full pattern on the first text that is not
+    ASCII. Call it with the text to get the regex for it (``str.isascii`` is O(1)).
+    """
+
+    __slots__ = ("_flags", "_full", "_template", "ascii")
+
+    def __init__(self, template: str, flags: int = 0) -> None:
+        self._template = template
+        self._flags = flags
+        #: The regex for ASCII text.
+        self.ascii = re.compile(template.replace("{word}", ASCII_WORD_PATTERN), flags)
+        self._full: re.Pattern[str] | None = None
+
+    def __call__(self, text: str) -> re.Pattern[str]:
+        if text.isascii():
+            return self.ascii
+        return self.full
+
+    @property
+    def full(self) -> re.Pattern[str]:
+        """The regex for any text (compiled on first use)."""
+        full = self._full
+        if full is None:
+            full = self._full = re.compile(self._template.replace("{word}", WORD_PATTERN), self._flags)
+        return full
+
+
+_WORD = WordRegex("{word}")
 #: Punctuation around words (no letter, digit or combining mark among them): see :func:`count_words`.
 _EDGES = ".,;:!?\"'’‘“”«»()[]{}<>*_`~/\\|-—–…#&%$@^=+"
 
@@ -125,7 +163,7 @@ def count_words(text: str) -> int:
         marked = text.encode("ascii").translate(_ASCII_WORDS, _ASCII_DROPPED)
         return marked.count(b" a") + (marked[:1] == b"a")
     if len(text) < 40:
-        return len(_WORD.findall(text))  # short: one regex pass is quickest
+        return len(_WORD(text).findall(text))  # short: one regex pass is quickest
     # A word never spans whitespace, and a whitespace-separated chunk made only of
     # letters and digits (``str.isalnum``, the same test as the regex's ``[^\W_]``)
     # is exactly one word: count those at C speed, run the regex on the rest only.
@@ -138,7 +176,10 @@ def count_words(text: str) -> int:
     # ends is letters and digits only, and the regex finds exactly that one word in it.
     # The regex counts the others, as stripped (no word starts or ends in what was stripped).
     hard = list(filterfalse(str.isalnum, map(str.strip, rest, repeat(_EDGES))))
-    return len(chunks) - len(hard) + (len(_WORD.findall(" ".join(hard))) if hard else 0)
+    if not hard:
+        return len(chunks)
+    joined = " ".join(hard)
+    return len(chunks) - len(hard) + len(_WORD(joined).findall(joined))
 
 
 #: Top-level list items with more words than this are prose, not outline titles.
