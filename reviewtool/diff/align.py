@@ -41,7 +41,7 @@ import difflib
 import math
 from collections import Counter
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, compress, repeat
 
 from reviewtool.diff.assignment import max_weight_matching
 from reviewtool.diff.lexicon import (
@@ -132,6 +132,66 @@ def clear_cache() -> None:
     """Forget the per-document facts and the word stems kept between calls (for benchmarks and memory)."""
     clear_facts()
     clear_stems()
+
+
+#: An edge of the scored stage kept for its second solution: (row, column), the old and new
+#: sections, the weight before context, the subtrees' and the kinds' agreements.
+_Rest = tuple[tuple[int, int], int, int, float, float, float]
+
+
+class _Blocking:
+    """The index :meth:`_Aligner.candidates` probes: per rank of a weighed word (rarest first),
+    its weight and the classes of new sections holding it; per title word, the classes whose
+    title holds it; each class's new sections."""
+
+    def __init__(self, idf: dict[str, float], rank: dict[str, int], unranked: int, weights: list[float],
+                 postings: list[list[int]], title_postings: dict[str, list[int]], members: list[list[int]],
+                 sizes: list[int]) -> None:
+        self.idf, self.rank, self.unranked, self.weights = idf, rank, unranked, weights
+        self.postings, self.title_postings, self.members, self.sizes = postings, title_postings, members, sizes
+
+    def best(self, shape: tuple[frozenset[str], frozenset[str]]) -> list[int]:
+        """The best :data:`CANDIDATES` new sections for an old section of *shape* (words, title
+        words), in order: those of the highest summed weights, ties to the first.
+
+        Each class's sum is kept in a list by class (every weight is positive, so a class no
+        word reached sums to 0.0), its words' weights added in the order of the probe (rarest
+        first) and then of the title words, as a dict of sums did (tests/test_fast_paths_blocking.py
+        keeps it); the best sums are
+        found by one C sort of the floats, and only the classes at or above the
+        :data:`CANDIDATES`-th best class's sum are looked at further (the best members are among
+        them: each class has at least one)."""
+        postings, weights = self.postings, self.weights
+        sums = [0.0] * len(self.members)
+        # The probe: the PROBE_WORDS rarest words (unranked words sort last and hold no class).
+        for r in sorted(map(self.rank.get, shape[0], repeat(self.unranked)))[:PROBE_WORDS]:
+            weight = weights[r]
+            for c in postings[r]:
+                sums[c] += weight
+        idf, title_postings = self.idf, self.title_postings
+        for t in shape[1]:
+            found = title_postings.get(t)
+            if found:
+                weight = 2 * idf.get(t, 0.1)
+                for c in found:
+                    sums[c] += weight
+        reached = len(sums) - sums.count(0.0)
+        if not reached:
+            return []
+        cut = sorted(sums, reverse=True)[min(CANDIDATES, reached) - 1]
+        top = list(compress(range(len(sums)), map(cut.__le__, sums)))
+        sizes, members = self.sizes, self.members
+        # The CANDIDATES-th best member's sum: every member at or above it is in the running.
+        floor = cut
+        count = 0
+        for total, size in sorted([(sums[c], sizes[c]) for c in top], reverse=True)[:CANDIDATES]:
+            count += size
+            floor = total
+            if count >= CANDIDATES:
+                break
+        running = [(-sums[c], j) for c in top if sums[c] >= floor for j in members[c]]
+        running.sort()
+        return sorted([j for _, j in running[:CANDIDATES]])
 
 
 class _Aligner:
@@ -328,13 +388,21 @@ class _Aligner:
         total = len(olds) + len(news)
         df = _document_frequencies([o.tok[i] for i in olds] + [n.tok[j] for j in news])
         idf = {t: math.log(total / c) for t, c in df.items() if c <= total / 2}
-        # Rarest first, then by spelling: a word's rank orders a probe without a key function.
-        by_rarity = sorted(idf, key=lambda t: (-idf[t], t))
-        rank = {t: r for r, t in enumerate(by_rarity)}
+        # Rarest first, then by spelling (a stable sort by weight, descending, of the sorted
+        # words): a word's rank orders a probe without a key function.
+        by_rarity = sorted(idf)
+        by_rarity.sort(key=idf.__getitem__, reverse=True)
+        unranked = len(by_rarity)  # the rank of a word that is not weighed: after every other
+        rank = dict(zip(by_rarity, range(unranked)))
+        # Per rank, the word's weight and the classes holding it (one more, empty, for unranked
+        # words): the probes read lists by rank, not dicts by word.
+        weights = [idf[t] for t in by_rarity]
+        weights.append(0.0)
+        postings: list[list[int]] = [[] for _ in range(unranked + 1)]
         members: list[list[int]] = []  # the new sections of each class, in order
         classes: dict[tuple[frozenset[str], frozenset[str]], int] = {}
-        postings: dict[str, list[int]] = {}
         title_postings: dict[str, list[int]] = {}
+        ranked_get = rank.get
         for j in news:
             shape = (n.tok[j], n.title_words[j])
             c = classes.get(shape)
@@ -343,53 +411,22 @@ class _Aligner:
                 continue
             c = classes[shape] = len(members)
             members.append([j])
-            for t in shape[0]:
-                if t in idf:
-                    postings.setdefault(t, []).append(c)
+            for r in map(ranked_get, shape[0], repeat(unranked)):
+                postings[r].append(c)
             for t in shape[1]:
                 title_postings.setdefault(t, []).append(c)
+        postings[unranked] = []  # (what the unranked words were put in)
         sizes = [len(m) for m in members]
         ranked: dict[tuple[frozenset[str], frozenset[str]], list[int]] = {}
         result: dict[int, list[int]] = {}
+        blocking = _Blocking(idf, rank, unranked, weights, postings, title_postings, members, sizes)
         for i in olds:
             shape = (o.tok[i], o.title_words[i])
             found = ranked.get(shape)
             if found is None:
-                found = ranked[shape] = self._rank(shape, idf, rank, by_rarity, postings, title_postings, members,
-                                                   sizes)
+                found = ranked[shape] = blocking.best(shape)
             result[i] = list(found)
         return result
-
-    @staticmethod
-    def _rank(shape: tuple[frozenset[str], frozenset[str]], idf: dict[str, float], rank: dict[str, int],
-              by_rarity: list[str], postings: dict[str, list[int]], title_postings: dict[str, list[int]],
-              members: list[list[int]], sizes: list[int]) -> list[int]:
-        """The best :data:`CANDIDATES` new sections for an old section of *shape* (words, title
-        words), in order: those of the highest summed weights, ties to the first."""
-        shared: dict[int, float] = {}
-        add = shared.get
-        # Full sorts of the short lists (a C sort, where heapq's selections loop in Python): the
-        # same items (ranks are distinct; equal (sum, size) items are alike; the keys below are distinct).
-        for r in sorted([rank[t] for t in shape[0] if t in rank])[:PROBE_WORDS]:
-            t = by_rarity[r]
-            weight = idf[t]
-            for c in postings.get(t, ()):
-                shared[c] = add(c, 0.0) + weight
-        for t in shape[1]:
-            weight = 2 * idf.get(t, 0.1)
-            for c in title_postings.get(t, ()):
-                shared[c] = add(c, 0.0) + weight
-        # The CANDIDATES-th best member's sum: every member at or above it is in the running.
-        floor = -math.inf
-        count = 0
-        for total, size in sorted(zip(shared.values(), map(sizes.__getitem__, shared)), reverse=True)[:CANDIDATES]:
-            count += size
-            floor = total
-            if count >= CANDIDATES:
-                break
-        running = [(-total, j) for c, total in shared.items() if total >= floor for j in members[c]]
-        running.sort()
-        return sorted([j for _, j in running[:CANDIDATES]])
 
     def context(self, i: int, j: int) -> float:
         """How well old section *i* and new section *j* sit in corresponding places, 0..1.
@@ -500,17 +537,12 @@ class _Aligner:
         row = {i: a for a, i in enumerate(olds)}
         col = {j: b for b, j in enumerate(news)}
         o_parent, n_parent = self.o.parent, self.n.parent
-        rests = self._context_rests(similar)
-        parent_agreement = self._parent_agreement  # the parents' part of context(); the rest is in rests
 
         def solve(edges: dict[tuple[int, int], float]) -> list[_Group]:
             return [_Group([olds[a]], [news[b]], "score", edges[(a, b)])
                     for a, b in max_weight_matching(len(olds), len(news), edges)]
 
-        first_edges: dict[tuple[int, int], float] = {}
-        for (i, j), w in similar.items():
-            children, kind = rests[(i, j)]
-            first_edges[(row[i], col[j])] = w + W_CONTEXT * ((parent_agreement(i, j) + children + kind) / 3)
+        first_edges, rests = self._first_edges(similar, row, col)
         first = solve(first_edges)
         for g in first:
             self._add(g)
@@ -519,15 +551,77 @@ class _Aligner:
         paired_old = frozenset(g.old[0] for g in first)
         paired_new = frozenset(g.new[0] for g in first)
         second_edges = dict(first_edges)
-        for (i, j), w in similar.items():
-            if o_parent[i] in paired_old or n_parent[j] in paired_new:
-                children, kind = rests[(i, j)]
-                second_edges[(row[i], col[j])] = w + W_CONTEXT * ((parent_agreement(i, j) + children + kind) / 3)
+        g_old, g_new = self.g_old, self.g_new
+        for edge, i, j, w, children, kind in rests:
+            op, np = o_parent[i], n_parent[j]
+            if op in paired_old or np in paired_new:
+                # _parent_agreement(i, j), written out (one parent at least is not None here).
+                if op is not None and np is not None:
+                    go, gn = g_old.get(op), g_new.get(np)
+                    parent = 0.5 if go is None or gn is None else (1.0 if go is gn else 0.0)
+                elif op is not None:
+                    parent = 0.0 if g_old.get(op) is not None else 0.5
+                else:
+                    parent = 0.0 if np is not None and g_new.get(np) is not None else 0.5
+                second_edges[edge] = w + W_CONTEXT * ((parent + children + kind) / 3)
         second = solve(second_edges)
         for g in first:
             self._remove(g)
         for g in second:
             self._add(g)
+
+    def _first_edges(self, similar: dict[tuple[int, int], float], row: dict[int, int],
+                     col: dict[int, int]) -> tuple[dict[tuple[int, int], float], list[_Rest]]:
+        """The first solution's edges (by row and column) of the pairs of *similar*: the weight
+        plus :data:`W_CONTEXT` times :meth:`context`, written out (the subtree classes and the
+        parents' groups read once per section, :meth:`_children_and_kind` and
+        :meth:`_parent_agreement` inline); and per edge its pair, weight and the agreements of
+        :meth:`_children_and_kind`, which the second solution reuses."""
+        o, n = self.o, self.n
+        osecs, nsecs = o.secs, n.secs
+        o_parent, n_parent = o.parent, n.parent
+        g_old, g_new = self.g_old, self.g_new
+        subtrees = self._subtrees
+        anchored_old, anchored_new, n_end = self._anchored_old, self._anchored_new, n.subtree_end
+        o_desc, n_desc = o.desc_class, n.desc_class
+        w_context = W_CONTEXT
+        per_new: dict[int, tuple[int, int, int | None, _Group | None, Section]] = {}
+        edges: dict[tuple[int, int], float] = {}
+        rests: list[_Rest] = []
+        last = -1
+        a = ci = 0
+        op: int | None = None
+        go: _Group | None = None
+        partners: list[int] = []
+        sec_i = osecs[0]
+        for (i, j), w in similar.items():
+            if i != last:  # (the pairs of one old section follow each other)
+                last = i
+                a, ci, op, partners, sec_i = row[i], o_desc[i], o_parent[i], anchored_old[i], osecs[i]
+                go = g_old.get(op) if op is not None else None
+            got = per_new.get(j)
+            if got is None:
+                np = n_parent[j]
+                got = per_new[j] = (col[j], n_desc[j], np, g_new.get(np) if np is not None else None, nsecs[j])
+            b, cj, np, gn, sec_j = got
+            children = subtrees.get((ci, cj))
+            if children is None:
+                children = subtrees[(ci, cj)] = self._subtree_agreement(i, j)
+            held_new = anchored_new[j]
+            if partners or held_new:
+                agree = bisect.bisect_left(partners, n_end[j]) - bisect.bisect_right(partners, j)
+                children = (children + 2 * agree / (len(partners) + held_new)) / 2
+            kind = (1.0 if sec_i.level == sec_j.level else 0.5) if sec_i.kind == sec_j.kind else 0.0
+            if op is None:
+                parent = 1.0 if np is None else (0.0 if gn is not None else 0.5)
+            elif np is None:
+                parent = 0.0 if go is not None else 0.5
+            else:
+                parent = 0.5 if go is None or gn is None else (1.0 if go is gn else 0.0)
+            edge = (a, b)
+            edges[edge] = w + w_context * ((parent + children + kind) / 3)
+            rests.append((edge, i, j, w, children, kind))
+        return edges, rests
 
     def _similar(self, olds: list[int], news: list[int]) -> dict[tuple[int, int], float]:
         """The pairs of the scored stage that may match (combined :meth:`score` at least
@@ -565,38 +659,6 @@ class _Aligner:
                     drift = abs(place - j / n_new)
                     similar[(i, j)] = combined + 1e-6 * (1.0 - drift)
         return similar
-
-    def _context_rests(self, similar: dict[tuple[int, int], float]) -> dict[tuple[int, int], tuple[float, float]]:
-        """:meth:`_children_and_kind` of every pair of *similar* (kept in :attr:`_context_rest`
-        for :meth:`context`), the subtree classes read once per section."""
-        o, n = self.o, self.n
-        osecs, nsecs = o.secs, n.secs
-        subtrees, memo = self._subtrees, self._context_rest
-        anchored_old, anchored_new, n_end = self._anchored_old, self._anchored_new, n.subtree_end
-        old_class: dict[int, int] = {}
-        new_class: dict[int, int] = {}
-        for i, j in similar:
-            if (i, j) in memo:
-                continue
-            ci = old_class.get(i)
-            if ci is None:
-                ci = old_class[i] = o.desc_class[i]
-            cj = new_class.get(j)
-            if cj is None:
-                cj = new_class[j] = n.desc_class[j]
-            children = subtrees.get((ci, cj))
-            if children is None:
-                children = subtrees[(ci, cj)] = self._subtree_agreement(i, j)
-            partners = anchored_old[i]
-            held_new = anchored_new[j]
-            if partners or held_new:
-                end = n_end[j]
-                agree = bisect.bisect_left(partners, end) - bisect.bisect_right(partners, j)
-                children = (children + 2 * agree / (len(partners) + held_new)) / 2
-            a, b = osecs[i], nsecs[j]
-            kind = (1.0 if a.level == b.level else 0.5) if a.kind == b.kind else 0.0
-            memo[(i, j)] = (children, kind)
-        return memo
 
     # ------------------------------------------------------------ splits and merges
     def _grow(self, group: _Group, side: str) -> bool:
