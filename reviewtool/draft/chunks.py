@@ -20,7 +20,9 @@ whose other parts were, at every item (:func:`_finer`): a list of links that gai
 parses the items around it the first time, and the new item alone after that. A chunk that
 is one plain paragraph or one plain ATX heading (no markup, then empty lines only: most of
 the pieces of prose) is read without markdown-it (:mod:`reviewtool.draft.plain_chunks`),
-into the same chunk; every other chunk is parsed by markdown-it (:func:`_markdown_it_chunk`).
+into the same chunk, and so is one that is a plain list of ``* [name](target)`` items (most
+parts of a list of links: :mod:`reviewtool.draft.link_chunks`); every other chunk is parsed
+by markdown-it (:func:`_markdown_it_chunk`).
 
 The result equals parsing the whole text at once, because a chunk boundary is kept only
 where the whole parse starts afresh:
@@ -71,6 +73,7 @@ from operator import attrgetter, eq, methodcaller
 from typing import TYPE_CHECKING, Any
 
 from reviewtool.draft.blocks import Block, blocks_of, joined_list, list_words
+from reviewtool.draft.link_chunks import link_list
 from reviewtool.draft.markdown import markdown
 from reviewtool.draft.markup_features import NO_FEATURES, Features, features_of, has_syntax, joined
 from reviewtool.draft.plain_chunks import plain_blocks
@@ -375,20 +378,22 @@ class _Definitions:
                 chunk._mentions.clear()
             chunk._mentions[self.number] = mentioned
 
-    def parsed(self, text: str) -> _Chunk:
+    def parsed(self, text: str, part: bool = False) -> _Chunk:
         """A chunk of *text* parsed with the definitions it mentions (from the cache when
-        parsed before), which keeps what it mentions."""
+        parsed before), which keeps what it mentions; *part*: a part of a chunk cut at its
+        list items (:func:`_chunk`)."""
         met = _MET.get(text)  # met before (in this text, most often): it knows what it mentions
         mentioned = self.mentioned(text, met)
-        chunk = _chunk(text, self.of(mentioned))
+        chunk = _chunk(text, self.of(mentioned), part)
         if chunk is not met:
             self.remember(chunk, mentioned)
         return chunk
 
 
-def _settled(texts: list[str], found: list[_Chunk], definitions: _Definitions) -> list[_Chunk]:
+def _settled(texts: list[str], found: list[_Chunk], definitions: _Definitions, parts: bool = False) -> list[_Chunk]:
     """Each chunk as parsed with the *definitions* it mentions: itself when it was parsed
-    with those (:attr:`_Chunk.seen`), else parsed again with them (or from the cache)."""
+    with those (:attr:`_Chunk.seen`), else parsed again with them (or from the cache);
+    *parts*: the parts of a chunk cut at its list items (:func:`_chunk`)."""
     result = []
     number = definitions.number
     by_label = definitions.by_label
@@ -397,10 +402,10 @@ def _settled(texts: list[str], found: list[_Chunk], definitions: _Definitions) -
         if mentioned is None:
             mentioned = definitions.mentioned(text, chunk)
         if not mentioned:
-            result.append(_chunk(text, ()) if chunk.seen else chunk)
+            result.append(_chunk(text, (), parts) if chunk.seen else chunk)
             continue
         used = tuple(map(by_label.__getitem__, mentioned))
-        result.append(chunk if used == chunk.seen else _chunk(text, used))
+        result.append(chunk if used == chunk.seen else _chunk(text, used, parts))
     return result
 
 
@@ -718,10 +723,17 @@ def _keep(texts: list[str], fresh: list[str], chunks: dict[str, _Chunk]) -> None
     _MET.put_many(texts, list(map(chunks.__getitem__, texts)))
 
 
-def _chunk(text: str, given: tuple[Definition, ...] | None) -> _Chunk:
+def _chunk(text: str, given: tuple[Definition, ...] | None, part: bool = False) -> _Chunk:
     """*text* parsed with the definitions *given* (those of the whole text that it mentions;
     None or none: alone), from the cache when parsed before. A chunk parsed alone whose own
-    definitions are those given (:attr:`_Chunk.seen`) is the same parse."""
+    definitions are those given (:attr:`_Chunk.seen`) is the same parse.
+
+    *part*: *text* is a part of a chunk cut at its list items (:func:`_parsed_parts`), which
+    is not cut again: no item line in it is a cut (its item lines of the least indentation
+    after its first one were not chosen, or were not cuts at all: :func:`_item_cuts` is a
+    function of the text, and finds the same in the part as in the chunk), so
+    :func:`_parse_items` would parse it whole (the same chunk, cached alike), after looking
+    at every item line."""
     key = (text, given or None)
     found = _CHUNKS.get(key)
     if found is None:
@@ -729,7 +741,7 @@ def _chunk(text: str, given: tuple[Definition, ...] | None) -> _Chunk:
             alone = _CHUNKS.get((text, None))
             if alone is not None and alone.seen == given:
                 return alone
-        found = _parse_items(text, given or None)
+        found = (_parse_chunk if part else _parse_items)(text, given or None)
         if len(text) <= _MAX_CACHED_CHUNK:
             _CHUNKS.put(key, found)
     if len(text) <= _MAX_CACHED_CHUNK:
@@ -741,11 +753,16 @@ def _parse_chunk(text: str, given: tuple[Definition, ...] | None) -> _Chunk:
     """Parse *text* alone; with the definitions *given*, as if they were defined elsewhere in
     the text (before it: a definition of their labels in *text* does not win). One plain
     paragraph or heading is read without markdown-it (:mod:`reviewtool.draft.plain_chunks`:
-    the same chunk, with no markup, definition, open end, head or tail)."""
+    the same chunk, with no markup, definition, open end, head or tail), and so is a plain
+    list of links (:mod:`reviewtool.draft.link_chunks`: its links and markers, head and tail)."""
     if not given:
         chunk = _plain_chunk(text)
         if chunk is not None:
             return chunk
+        links = link_list(text)
+        if links is not None:
+            block, features, head, tail = links
+            return _Chunk((block,), {}, False, (), features, (), head, tail)
     return _markdown_it_chunk(text, given)
 
 
@@ -961,9 +978,9 @@ def _parsed_parts(text: str, given: tuple[Definition, ...] | None, cuts: list[in
     tail: tuple[str, int, int] | None = None
     for k, part in enumerate(texts):
         if definitions is not None:
-            chunk = definitions.parsed(part)
+            chunk = definitions.parsed(part, True)
         else:
-            chunk = found[k] or _chunk(part, None)
+            chunk = found[k] or _chunk(part, None, True)
         if k and (tail is None or chunk.head is None or tail[0] != chunk.head[0]):
             return None
         chunks.append(chunk)
