@@ -16,6 +16,7 @@ name, and on every piece and version of the RFC corpus's README and 3537 essay.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -89,7 +90,7 @@ def _plain_parsed_parts(text: str, given: tuple[chunks.Definition, ...] | None, 
     line = 0
     for k in range(len(starts) - 1):
         part = text[starts[k] : starts[k + 1]]
-        chunk = definitions.parsed(part) if definitions is not None else chunks._chunk(part, None)
+        chunk = definitions.parsed(part, True) if definitions is not None else chunks._chunk(part, None, True)
         if parts and (parts[-1][2].tail is None or chunk.head is None or parts[-1][2].tail[0] != chunk.head[0]):
             return None
         parts.append((part, line, chunk))
@@ -110,15 +111,20 @@ def _plain_parsed_parts(text: str, given: tuple[chunks.Definition, ...] | None, 
 
 
 def check_parts(text: str, given: tuple[chunks.Definition, ...] | None = None) -> int:
-    """Compare both on *text* cut at its chosen cuts and at every item line, once with the
-    cache empty and once with its parts met; the number of cuts that held."""
+    """Compare both on *text* cut at every item line and at its chosen cuts with some others
+    (as :func:`chunks._parse_items` cuts: every chosen cut, and maybe more), once with the
+    cache empty and once with its parts met; the number of cuts that held. No part has a
+    cut of its own (so :func:`chunks._chunk` does not look for them in a part)."""
     held = 0
-    _, every = chunks._item_cuts(text)
-    cut_sets = [every, every[::3], every[1::2]]
+    chosen, every = chunks._item_cuts(text)
+    cut_sets = [every, sorted({*chosen, *every[::3]}), sorted({*chosen, *every[1::2]})]
     for fresh in (True, False):
         for cuts in cut_sets:
             if not cuts:
                 continue
+            starts = [0, *cuts, len(text)]
+            for start, end in pairwise(starts):
+                assert chunks._item_cuts(text[start:end])[0] == [], (text, cuts, start)
             if fresh:
                 chunks.clear_chunk_cache()
             fast = chunks._parsed_parts(text, given, cuts)
