@@ -6,7 +6,9 @@ then ``str.split`` (was: ``str.lower``, then ``str.translate`` to spaces, then t
 :func:`reviewtool.diff.lexicon.plain_tokens` is the definition, the regex over the
 lowercase text. Compared on every ASCII character alone and between letters, on hypothesis
 text (ASCII, and mixed with characters whose lowercase is ASCII or longer), on bench_diff's
-generated essays and on every section of the RFC corpus's longest histories.
+generated essays and on every section of the RFC corpus's longest histories; and so is
+:func:`reviewtool.diff.lexicon.content_set`'s cut of ASCII text as bytes, its words stemmed
+through a table of their bytes.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reviewtool.diff.lexicon import content_set, plain_tokens, stem, tokens
+from reviewtool.diff import lexicon
+from reviewtool.diff.lexicon import clear_stems, content_set, plain_tokens, stem, tokens
 from reviewtool.draft.document import parse
 from reviewtool.draft.text_rules import STOPWORDS
 from tests.benchmarks.bench_diff import edit_essay, make_essay
@@ -52,6 +55,23 @@ _MIXED = st.text(alphabet=st.sampled_from([*"aZ09 _-'.,\n\t\x0b\x1c\x1f", "\u212
 @given(_ASCII)
 def test_ascii_text_is_the_regex(text: str):
     _same(text)
+    assert content_set(text) == _reference_content_set(text)
+
+
+def test_ascii_content_words_through_the_bytes_table(monkeypatch: pytest.MonkeyPatch):
+    """ASCII text's words are looked up as bytes (:data:`lexicon._ASCII_STEMS`), filled from the
+    stems of the words as strings; forgotten with them, and emptied when full, as they are."""
+    clear_stems()
+    text = "Models modeling, the MODEL's 2 models: diversity diverse; a b cd"
+    assert content_set(text) == _reference_content_set(text) == frozenset({"model", "divers", "cd"})
+    assert lexicon._ASCII_STEMS == {w.encode(): lexicon._STEMS[w] for w in tokens(text)}
+    clear_stems()
+    assert not lexicon._ASCII_STEMS and not lexicon._STEMS
+    monkeypatch.setattr(lexicon, "_STEMS_MAX", 3)
+    for word in ("alpha", "beta", "gamma", "delta", "epsilon"):
+        assert content_set(word) == frozenset({stem(word)})
+        assert len(lexicon._ASCII_STEMS) <= 3
+    clear_stems()
 
 
 @given(_MIXED)

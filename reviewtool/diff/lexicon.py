@@ -63,9 +63,26 @@ _STEMS_MAX = 200_000
 _STEMS = _StemTable()
 
 
+class _AsciiStemTable(dict[bytes, str]):
+    """:data:`_STEMS` for words as ASCII bytes (lowercase letters and digits), filled on
+    demand from it: what :func:`content_set` looks up when it cuts ASCII text as bytes
+    (no string made of the text to cut it)."""
+
+    def __missing__(self, word: bytes) -> str:
+        got = _STEMS[word.decode("ascii")]
+        if len(self) >= _STEMS_MAX:
+            self.clear()
+        self[word] = got
+        return got
+
+
+_ASCII_STEMS = _AsciiStemTable()
+
+
 def clear_stems() -> None:
     """Forget the word stems kept between calls (for benchmarks and memory)."""
     _STEMS.clear()
+    _ASCII_STEMS.clear()
 
 
 #: ASCII characters other than letters and digits, mapped to spaces.
@@ -104,7 +121,15 @@ def content_words(text: str) -> list[str]:
 
 
 def content_set(text: str) -> frozenset[str]:
-    """The distinct stemmed content words of *text* (what the similarity measures use)."""
+    """The distinct stemmed content words of *text* (what the similarity measures use).
+
+    ASCII text is cut as bytes (:func:`tokens`' translate, then ``bytes.split``: every byte
+    but letters and digits is a space by then, so the same runs) and its words looked up in
+    :data:`_ASCII_STEMS`: no string of the text is decoded to be cut
+    (``tests/test_fast_paths_lexicon.py`` compares it with the regex's words stemmed)."""
+    if text.isascii():
+        return frozenset(filter(None, map(_ASCII_STEMS.__getitem__,
+                                          text.encode("ascii").translate(_ASCII_LOWER_TOKENS).split())))
     return frozenset(filter(None, map(_STEMS.__getitem__, tokens(text))))
 
 
