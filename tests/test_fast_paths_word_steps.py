@@ -325,3 +325,24 @@ def test_a_sentence_region_of_one_insertion_is_judged_without_its_words():
         assert _reference_mostly_rewritten(ops, 1, 1) is False
     ops = [WordOp("equal", "A. ", "A. "), WordOp("replace", "old words", "new words"), WordOp("equal", " b.", " b.")]
     assert word_cleanup._mostly_rewritten(ops, 1, 1) is _reference_mostly_rewritten(ops, 1, 1) is True
+
+
+@pytest.mark.parametrize("ops", [
+    [WordOp("equal", "A b. ", "A b. "), WordOp("replace", "word", "other"), WordOp("equal", " c", " c")],
+    [WordOp("equal", "A b. ", "A  b.\n"), WordOp("replace", "café", "thé"), WordOp("equal", " c d", " c\nd")],
+    [WordOp("equal", "x ", "x "), WordOp("delete", "two words", ""), WordOp("equal", " y ", "  y "),
+     WordOp("insert", "", "it's well-known"), WordOp("equal", ". Z", ". Z")],
+    [WordOp("replace", "a, b", "c; d"), WordOp("equal", " e ", " e "), WordOp("replace", "f", "g (h)"),
+     WordOp("equal", "", "")],
+    [WordOp("equal", "Étage ", "Étage "), WordOp("replace", "naïve", "naive"), WordOp("equal", " x-y ", " x-y "),
+     WordOp("replace", "'q'", "--"), WordOp("equal", " 42.", " 42.")],
+])
+def test_region_words_counted_without_the_call_are_count_words(ops: list[WordOp]):
+    """:func:`word_cleanup._mostly_rewritten` counts a side's words without calling
+    ``count_words`` when it is empty, one all-alphanumeric chunk, or the same text as the
+    other side: every region of these operations is judged as the reference judges it."""
+    for first in range(len(ops)):
+        for last in range(first, len(ops)):
+            if ops[first].op != "equal" and ops[last].op != "equal":
+                assert word_cleanup._mostly_rewritten(ops, first, last) \
+                    is _reference_mostly_rewritten(ops, first, last), (first, last)

@@ -325,12 +325,17 @@ def _mostly_rewritten(ops: list[WordOp], first: int, last: int) -> bool:
         return False  # one insertion or deletion: the rule below, without counting words
     changed_old = changed_new = same_old = same_new = 0
     for op in ops[first:last + 1]:
+        # count_words of each side, without the call for what is most of them: nothing (one
+        # side of an insertion or deletion), one word, the same text on both sides.
+        old, new = op.old, op.new
+        words_old = (1 if old.isalnum() else count_words(old)) if old else 0
+        words_new = words_old if new == old else (1 if new.isalnum() else count_words(new)) if new else 0
         if op.op == "equal":
-            same_old += count_words(op.old)
-            same_new += count_words(op.new)
+            same_old += words_old
+            same_new += words_new
         else:
-            changed_old += count_words(op.old)
-            changed_new += count_words(op.new)
+            changed_old += words_old
+            changed_new += words_new
     if first == last and not (changed_old and changed_new):
         # One block of words only added (or only removed): nothing reads as a rewrite, and
         # replacing the sentence whole would show its unchanged words removed and added again.
