@@ -8,7 +8,9 @@ sums found by one sort of the floats, only the classes at or above the
 (sum, size)). :meth:`_Aligner._first_edges` computes each pair's context for the first solution
 in the loop over the pairs (was: the subtrees' and kinds' agreements of every pair in one loop,
 kept in a dict, and the parents' agreement asked of ``_parent_agreement`` pair by pair in another),
-and the second solution's edges write the parents' agreement out.
+and the second solution's edges write the parents' agreement out. :meth:`_Aligner._neighbour`
+(the section a split or merge may grow into) skips the window's taken descendants by the
+subtrees' ends (was: asking ``is_descendant`` of each, a walk up its parents per window section).
 
 Each is compared with the code it replaced (kept here) on generated books that repeat whole
 volumes, hypothesis's mixes of twins (ties everywhere, classes reached by fewer words than
@@ -161,6 +163,44 @@ def _check_second_edges(old_text: str, new_text: str, monkeypatch: pytest.Monkey
     return len(solutions)
 
 
+def _reference_neighbour(this, window: list[int], taken: dict, direction: int) -> int | None:  # type: ignore[no-untyped-def]
+    """:meth:`_Aligner._neighbour` as it was: every taken section past the window asked whether
+    it descends from one of the window's."""
+    k = (max(window) if direction == 1 else min(window)) + direction
+    while 0 <= k < len(this.secs):
+        if k in taken and any(this.is_descendant(k, w) for w in window):
+            k += direction
+            continue
+        break
+    if not 0 <= k < len(this.secs) or k in taken:
+        return None
+    return k
+
+
+def _check_neighbours(text: str, rng: random.Random, tries: int = 300) -> int:
+    """Windows of one section and of several (runs and scattered), with random sections taken
+    (each one's descendants taken too, or not): the neighbour both ways, against the old walk;
+    how many were found past a taken descendant."""
+    align_module.clear_cache()
+    facts = _Aligner(parse(text), parse(text)).o
+    size = len(facts.secs)
+    skipped = 0
+    for _ in range(tries):
+        first = rng.randrange(size)
+        window = sorted({first, *(rng.randrange(size) for _ in range(rng.choice([0, 0, 1, 3])))})
+        share = rng.random()
+        taken = {k: None for k in range(size) if rng.random() < share}
+        if rng.random() < 0.5:  # a taken section's subtree taken with it: children travel with their parent
+            for k in list(taken):
+                taken.update(dict.fromkeys(range(k, facts.subtree_end[k])))
+        for direction in (1, -1):
+            fast = _Aligner._neighbour(facts, window, taken, direction)  # type: ignore[arg-type]
+            assert fast == _reference_neighbour(facts, window, taken, direction)
+            if fast is not None and direction == 1 and fast > max(window) + 1:
+                skipped += 1
+    return skipped
+
+
 def _mixed_book(picks: list[tuple[int, int, int]]) -> str:
     """Headings at two levels, outlines and prose drawn from a small pool: twins, ties, empty bodies."""
     bodies = ["", "the of a"] + [" ".join(WORDS[(k * 7 + m) % len(WORDS)] for m in range(k * 2)) for k in range(1, 7)]
@@ -205,9 +245,23 @@ def test_a_section_that_reaches_no_other_has_no_candidates():
     assert all(js == [] for js in fast.values())
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_neighbours_of_windows_in_books_that_repeat_themselves_are_the_walks_up_the_parents(seed: int):
+    rng = random.Random(seed)
+    assert _check_neighbours(_volumes(rng, 4, 20), rng) > 0
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, 11), st.integers(0, 7), st.integers(0, 3)), min_size=1, max_size=40),
+       st.integers(0, 2**32))
+def test_neighbours_of_windows_in_any_mix_of_levels_are_the_walks_up_the_parents(picks, seed):
+    _check_neighbours(_mixed_book(picks), random.Random(seed), tries=60)
+
+
 @pytest.mark.slow
 def test_blocking_and_edges_of_a_book_of_the_rfc_corpus(tmp_path: Path, monkeypatch):
     old_text, new_text = _corpus_book(tmp_path)
+    assert _check_neighbours(new_text, random.Random(7)) > 0
     fast = _check_blocking(old_text, new_text)
     assert len(fast) > 100
     assert _check_first_edges(old_text, new_text) > 1000

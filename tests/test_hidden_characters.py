@@ -194,3 +194,26 @@ def test_an_event_id_of_only_spaces_is_refused_like_an_empty_one(repo):
     assert [t.id for t in threads] == ["ok"] and len(found) == 5
     blank = CliRunner().invoke(main, ["-C", str(repo.path), "comment", "reply", "   ", "-m", "x"])
     assert blank.exit_code == 2 and "empty comment id" in blank.stderr
+
+
+@given(ANY_TEXT)
+def test_json_output_through_a_byte_stream_is_the_json_text_and_one_newline(text):
+    """emit_json writes orjson's bytes and the newline apart (no copy of a megabytes-long
+    output for one byte): the stream holds what was written as text before, then exactly the
+    JSON text's bytes and one newline."""
+    import io
+    import sys
+
+    from reviewtool.cli.output import emit_json
+
+    data = {"body": text, "rows": [text, 1, None]}
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+    saved, sys.stdout = sys.stdout, stream
+    try:
+        stream.write("before\n")
+        emit_json(data)
+    finally:
+        sys.stdout = saved
+    stream.flush()
+    assert raw.getvalue() == b"before\n" + json_text(data).encode("utf-8") + b"\n"

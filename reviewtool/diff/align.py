@@ -704,13 +704,19 @@ class _Aligner:
         """The section next to *window* in *direction* (1: after it, -1: before it) that could
         join it: past the taken descendants of its sections (a matched child travels with its
         parent); None when that section is taken or there is none."""
-        k = (max(window) if direction == 1 else min(window)) + direction
-        while 0 <= k < len(this.secs):
-            if k in taken and any(this.is_descendant(k, w) for w in window):
-                k += direction
-                continue
-            break
-        if not 0 <= k < len(this.secs) or k in taken:
+        if direction == 1:
+            # A section's descendants are the sections after it up to its subtree's end, so those
+            # of the window's sections at or after its last are the ones before the furthest end
+            # (nothing before the window descends from it: the other direction skips none).
+            k = max(window) + 1
+            end = max(map(this.subtree_end.__getitem__, window))
+            while k < end and k in taken:
+                k += 1
+            if k >= len(this.secs) or k in taken:
+                return None
+            return k
+        k = min(window) - 1
+        if k < 0 or k in taken:
             return None
         return k
 
