@@ -157,10 +157,9 @@ class _Blocking:
         Each class's sum is kept in a list by class (every weight is positive, so a class no
         word reached sums to 0.0), its words' weights added in the order of the probe (rarest
         first) and then of the title words, as a dict of sums did (tests/test_fast_paths_blocking.py
-        keeps it); the best sums are
-        found by one C sort of the floats, and only the classes at or above the
-        :data:`CANDIDATES`-th best class's sum are looked at further (the best members are among
-        them: each class has at least one)."""
+        keeps it); the best sums are found by one C sort of the non-zero floats, and only the
+        classes at or above the :data:`CANDIDATES`-th best class's sum are looked at further (the
+        best members are among them: each class has at least one)."""
         postings, weights = self.postings, self.weights
         sums = [0.0] * len(self.members)
         # The probe: the PROBE_WORDS rarest words (unranked words sort last and hold no class).
@@ -175,10 +174,10 @@ class _Blocking:
                 weight = 2 * idf.get(t, 0.1)
                 for c in found:
                     sums[c] += weight
-        reached = len(sums) - sums.count(0.0)
+        reached = sorted(filter(None, sums), reverse=True)  # the sums of the classes reached (not 0.0)
         if not reached:
             return []
-        cut = sorted(sums, reverse=True)[min(CANDIDATES, reached) - 1]
+        cut = reached[min(CANDIDATES, len(reached)) - 1]
         top = list(compress(range(len(sums)), map(cut.__le__, sums)))
         sizes, members = self.sizes, self.members
         # The CANDIDATES-th best member's sum: every member at or above it is in the running.

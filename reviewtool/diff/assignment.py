@@ -8,6 +8,7 @@ knows nothing about sections, only rows, columns and positive edge weights.
 from __future__ import annotations
 
 import heapq
+from operator import itemgetter
 
 _INF = float("inf")
 
@@ -36,7 +37,8 @@ def max_weight_matching(n_rows: int, n_cols: int, edges: dict[tuple[int, int], f
         row.sort()  # by column (one edge per column): the order of a sort of all the edges
         row.append((n_cols + r, 0.0))  # the row's own "unmatched" column
     n_all = n_cols + n_rows
-    u = [min(a for _, a in row) for row in adj]
+    cost = itemgetter(1)
+    u = [min(map(cost, row)) for row in adj]  # each row's cheapest cost, read at C speed
     v = [0.0] * n_all
     col_of_row = [-1] * n_rows
     row_of_col = [-1] * n_all
