@@ -323,6 +323,18 @@ def test_a_process_that_writes_keeps_the_cache_within_its_bound(repo):
     assert cache_for(GitRepo.open(repo.path)).max_bytes in (3 * 1024, cache_module.DEFAULT_MAX_BYTES)
 
 
+def test_a_cache_knows_when_it_holds_nothing_of_a_kind(tmp_path):
+    cache = Cache(tmp_path / "cache", max_bytes=10**6)
+    assert cache.is_empty("doc", "abcd1234")  # no folder yet
+    cache.put("doc", "abcd1234", "0" * 40, {"n": 1})
+    assert not cache.is_empty("doc", "abcd1234")  # kept in memory
+    assert cache.is_empty("doc", "abcd1235") and cache.is_empty("change", "abcd1234")
+    cache.flush()
+    assert not cache.is_empty("doc", "abcd1234")
+    other = Cache(tmp_path / "cache")  # another process: sees the pack
+    assert not other.is_empty("doc", "abcd1234") and other.is_empty("doc", "abcd1235")
+
+
 def test_a_pack_larger_than_the_bound_keeps_what_fits(tmp_path):
     cache = Cache(tmp_path / "cache", max_bytes=10_000)
     value = {"text": "x" * 3000}

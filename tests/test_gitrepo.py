@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 import sys
 
+import pytest
+
+from reviewtool.git.object_reader import GitError
 from reviewtool.git.repo import GitRepo
 
 
@@ -23,6 +26,39 @@ def test_git_never_reads_our_stdin_and_runs_in_its_own_session_when_detached(rep
     assert int(sid) != os.getsid(0) and stdin.strip() == "''"  # its own session: no terminal to prompt on
     code, out, _ = git_repo.try_run("probe")
     assert code == 0 and int(out.split()[0]) != os.getsid(0)
+
+
+def test_a_started_git_runs_while_we_work_and_answers_like_run(repo):
+    repo.commit("v1", {"drafts/essay.md": "# Essay\n"})
+    _alias(repo, "probe", "import os, sys; print(os.getsid(0), repr(sys.stdin.read()))")
+    git_repo = GitRepo.open(repo.path)
+    walk = git_repo.start("log", "--format=%H")  # left running while other work goes on
+    head = git_repo.run("rev-parse", "HEAD").strip()
+    assert walk.output().split() == [head] and walk.wait()[0] == 0
+    sid, stdin = git_repo.start("probe").output().split(" ", 1)
+    assert int(sid) == os.getsid(0) and stdin.strip() == "''"  # never our stdin
+    git_repo.detached = True
+    assert int(git_repo.start("probe").output().split()[0]) != os.getsid(0)  # no terminal to prompt on
+    failed = git_repo.start("rev-parse", "--verify", "--end-of-options", "no-such-branch^{commit}")
+    with pytest.raises(GitError, match="Needed a single revision"):
+        failed.output()
+    code, out, err = failed.wait()
+    assert code != 0 and out == "" and "Needed a single revision" in err
+    assert failed.output(check=False) == ""
+
+
+def test_config_and_the_working_tree_check_give_the_same_answers_started_early(repo):
+    repo.commit("v1", {"drafts/essay.md": "# Essay\n"})
+    git_repo = GitRepo.open(repo.path)
+    assert git_repo.config_get("reviewtool.cacheSize") is None
+    repo.git("config", "reviewtool.cacheSize", "3k")
+    running = git_repo.start_config_get("reviewtool.cacheSize")
+    assert git_repo.config_get("reviewtool.cacheSize", running=running) == "3k" == git_repo.config_get(
+        "reviewtool.cacheSize")
+    assert not git_repo.differs_from_head("drafts/essay.md")
+    (repo.path / "drafts/essay.md").write_text("# Changed\n")
+    running = git_repo.start_differs_from_head("drafts/essay.md")
+    assert git_repo.differs_from_head("drafts/essay.md", running) and git_repo.differs_from_head("drafts/essay.md")
 
 
 # ---------------------------------------------------------------- discovery

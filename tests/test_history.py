@@ -7,10 +7,12 @@ import subprocess
 
 import pytest
 
+from reviewtool.draft.cache import flush_all, forget_all
 from reviewtool.draft.discovery import find_drafts, resolve_draft
 from reviewtool.draft.history import WORKTREE, DraftHistory, versions
+from reviewtool.draft.markdown import markdown
 from reviewtool.errors import ReviewtoolError, UsageError
-from reviewtool.git.repo import GitRepo
+from reviewtool.git.repo import GitRepo, RunningGit
 from tests.gitutil import Repo, fast_import_history
 
 ESSAY = "drafts/essay.md"
@@ -298,6 +300,48 @@ def test_worktree_version_only_when_the_file_differs(repo):
     assert versions(git_repo, ESSAY, include_worktree=False)[0].commit == head
     (repo.path / ESSAY).unlink()
     assert versions(git_repo, ESSAY)[0].commit == head
+
+
+def test_work_given_for_meanwhile_runs_while_git_walks_and_changes_nothing(repo, monkeypatch):
+    repo.commit("First", {ESSAY: essay(1)})
+    repo.commit("Second", {ESSAY: essay(2)})
+    repo.write(ESSAY, essay(3))
+    git_repo = GitRepo.open(repo.path)
+    plain = versions(git_repo, ESSAY)
+    events: list[str] = []
+    real_wait = RunningGit.wait
+
+    def wait(self):
+        events.append("git read")
+        return real_wait(self)
+
+    monkeypatch.setattr(RunningGit, "wait", wait)
+    assert versions(git_repo, ESSAY, meanwhile=lambda: events.append("meanwhile")) == plain
+    assert events[0] == "meanwhile" and events.count("meanwhile") == 1  # before git's output was read
+    assert plain[0].is_worktree and len(plain) == 3
+
+
+def test_a_cold_cache_loads_the_parser_while_git_walks_and_a_warm_one_does_not(repo):
+    repo.commit("First", {ESSAY: essay(1)})
+    repo.commit("Second", {ESSAY: essay(2)})
+    git_repo = GitRepo.open(repo.path)
+    markdown.cache_clear()
+    assert len(DraftHistory(git_repo, ESSAY).versions) == 2
+    assert markdown.cache_info().currsize == 0  # the caller did not say it reads documents
+    history = DraftHistory(git_repo, ESSAY, reads_documents=True)
+    assert len(history.versions) == 2
+    assert markdown.cache_info().currsize == 1  # every version will be parsed: loaded early
+    for version in history.versions:
+        history.document(version)
+    flush_all()
+    forget_all()  # as a new process
+    markdown.cache_clear()
+    warm = DraftHistory(git_repo, ESSAY, reads_documents=True)
+    assert len(warm.versions) == 2 and markdown.cache_info().currsize == 0  # the cache has them parsed
+    assert [warm.stats(v) for v in warm.versions] == [history.stats(v) for v in history.versions]
+    markdown.cache_clear()
+    assert len(DraftHistory(git_repo, ESSAY, use_cache=False, reads_documents=True).versions) == 2
+    assert markdown.cache_info().currsize == 1  # no cache: every version is parsed
 
 
 # ---------------------------------------------------------------- find

@@ -72,7 +72,7 @@ def _diff(ctx: Context, rev_a: str | None, rev_b: str | None, draft: str | None,
     since: dict[str, Any] | None = None
     if reviewer is not None and not since_review:
         raise UsageError("--reviewer goes with --since-review")
-    hist = ctx.history(draft)
+    hist = ctx.history(draft, reads_documents=True)
     if since_review:
         if rev_a or rev_b:
             raise UsageError("--since-review compares from the last review to the newest version: "
@@ -161,7 +161,7 @@ def coverage_command(ctx: Context, outline_rev: str | None, prose_rev: str | Non
     """
     from reviewtool.diff.coverage import coverage, pick_outline_version
 
-    hist = ctx.history(draft)
+    hist = ctx.history(draft, reads_documents=True)
     prose_v = hist.find(prose_rev)
     if outline_rev:
         outline_v = hist.find(outline_rev)

@@ -102,10 +102,13 @@ class Context:
         self.draft_choice = choice
         return choice.path
 
-    def history(self, draft: str | None, first_parent: bool = False) -> DraftHistory:
+    def history(self, draft: str | None, first_parent: bool = False, reads_documents: bool = False) -> DraftHistory:
+        """The history of the draft named by *draft* (see :meth:`draft`); *reads_documents*: the
+        command will parse versions (see :class:`DraftHistory`)."""
         from reviewtool.draft.history import DraftHistory
 
-        return DraftHistory(self.repo, self.draft(draft), first_parent=first_parent, use_cache=self.use_cache)
+        return DraftHistory(self.repo, self.draft(draft), first_parent=first_parent, use_cache=self.use_cache,
+                            reads_documents=reads_documents)
 
 
 pass_ctx = click.make_pass_decorator(Context)

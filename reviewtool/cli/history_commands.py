@@ -106,7 +106,7 @@ def _log(ctx: Context, draft: str | None, max_count: int | None, first_parent: b
          as_json: bool) -> None:
     from reviewtool.diff.version_change import version_change
 
-    hist = ctx.history(draft, first_parent=first_parent)
+    hist = ctx.history(draft, first_parent=first_parent, reads_documents=True)
     versions = [v for v in hist.versions if not (no_merges and v.is_merge)]
     shown = versions[:max_count] if max_count else versions
     changes = []
@@ -158,7 +158,7 @@ def _log(ctx: Context, draft: str | None, max_count: int | None, first_parent: b
 def sections_command(ctx: Context, rev: str | None, draft: str | None, as_json: bool) -> None:
     """The section tree of the draft at REV (default: the newest version), with your viewed
     marks (`reviewtool review viewed`) and how many of the sections that hold text you viewed."""
-    hist = ctx.history(draft)
+    hist = ctx.history(draft, reads_documents=True)
     v = hist.find(rev)
     doc = hist.document(v)
     marks = _my_viewed_marks(ctx, hist, v)
@@ -249,7 +249,7 @@ def history_command(ctx: Context, rev: str | None, section_key: str, draft: str 
     from reviewtool.diff.section_history import section_history
     from reviewtool.draft.section_names import find_section
 
-    hist = ctx.history(draft)
+    hist = ctx.history(draft, reads_documents=True)
     start = hist.find(rev)
     section_key = find_section(hist.document(start), section_key, start.short).key
     entries = section_history(hist, section_key, start.commit if not start.is_worktree else "worktree")

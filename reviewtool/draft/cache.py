@@ -91,7 +91,7 @@ from reviewtool.draft.cache_pack import (
     scan,
 )
 from reviewtool.errors import ReviewtoolError
-from reviewtool.git.repo import GitRepo
+from reviewtool.git.repo import GitRepo, RunningGit
 
 #: Bump when the layout or the entry format changes.
 CACHE_FORMAT = 5
@@ -258,13 +258,17 @@ class Cache:
         #: Plain dicts (single operations are atomic), emptied when they pass :data:`_TEXTS_KEPT`.
         self._ids: dict[str, tuple[str, bytes]] = {}
         self._texts: dict[str, str] = {}
+        #: ``git config`` reading the bound, started by the first :meth:`put` (the bound is
+        #: needed when the entries are written): it runs while the entries are computed.
+        self._size_setting: RunningGit | None = None
 
     @property
     def max_bytes(self) -> int:
         """The bound: ``reviewtool.cacheSize`` when set and valid, else :data:`DEFAULT_MAX_BYTES`."""
         if self._max_bytes is None:
             try:
-                configured = self._repo.config_get("reviewtool.cacheSize") if self._repo is not None else None
+                configured = self._repo.config_get("reviewtool.cacheSize", running=self._size_setting) \
+                    if self._repo is not None else None
             except ReviewtoolError:  # the repository is gone (deleted while this process ran)
                 configured = None
             size = parse_size(configured) if configured else None
@@ -294,6 +298,14 @@ class Cache:
                 space.stamp = ()
 
     # ------------------------------------------------------------------ reading
+    def is_empty(self, kind: str, fingerprint: str) -> bool:
+        """Whether nothing is stored under *kind* and *fingerprint*: no pack on disk, nothing
+        kept in memory (a cold cache, before work that pays only when every entry is missed)."""
+        space = self._space(kind, fingerprint, fingerprint)
+        with self._lock:
+            space.relist()
+            return not space.packs and not space.buffer and not space.flushing
+
     def get(self, kind: str, fingerprint: str, key: str, part: int = 0) -> Any:
         """Part *part* of the entry stored under *key*, or None (absent or damaged)."""
         space = self._space(kind, fingerprint, key)
@@ -407,6 +419,9 @@ class Cache:
         except (TypeError, ValueError):  # not JSON (a lone surrogate, a huge integer): not kept
             return
         with self._lock:
+            if self._size_setting is None and self._max_bytes is None and self._repo is not None:
+                with contextlib.suppress(ReviewtoolError, OSError):
+                    self._size_setting = self._repo.start_config_get("reviewtool.cacheSize")
             old = space.buffer.get(key)
             space.buffer[key] = (data, refs)
             added = len(data) - (len(old[0]) if old is not None else 0)

@@ -8,7 +8,7 @@ of each version is read lazily through :meth:`GitRepo.read_blob` (one persistent
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from reviewtool.draft import stored_document
 from reviewtool.draft.cache import Cache, cache_for
 from reviewtool.draft.document import Document, parse
+from reviewtool.draft.markdown import markdown
 from reviewtool.errors import ReviewtoolError, UsageError
 from reviewtool.git.repo import GitRepo, check_revision_argument
 from reviewtool.lru import LRU
@@ -165,7 +166,7 @@ class DraftHistory:
     """The versions of one draft and their parsed documents (cached)."""
 
     def __init__(self, repo: GitRepo, draft: str, start: str = "HEAD", include_worktree: bool = True,
-                 first_parent: bool = False, use_cache: bool = True) -> None:
+                 first_parent: bool = False, use_cache: bool = True, reads_documents: bool = False) -> None:
         self.repo = repo
         self.draft = draft
         self.start = start
@@ -180,6 +181,8 @@ class DraftHistory:
         #: The persistent cache (draft/cache.py); None with ``--no-cache``.
         self.cache: Cache | None = cache_for(repo) if use_cache else None
         self._blobs: dict[str, bytes] = {}  # blobs read ahead, not yet asked for (see _read_ahead)
+        #: The caller will parse versions (``log``, ``diff``): see :meth:`_before_parsing`.
+        self.reads_documents = reads_documents
 
     # -------------------------------------------------------------- versions
     @property
@@ -187,8 +190,16 @@ class DraftHistory:
         if self._versions is None:
             self._versions = versions(self.repo, self.draft, start=self.start,
                                       include_worktree=self._include_worktree,
-                                      first_parent=self.first_parent_only)
+                                      first_parent=self.first_parent_only, meanwhile=self._before_parsing)
         return self._versions
+
+    def _before_parsing(self) -> None:
+        """While git walks the history: when the caller will read documents and no parsed
+        version is cached (a cold cache, or none), what it reads will be parsed, so load the
+        Markdown parser now (its imports are about 20 ms) rather than after git is done."""
+        if self.reads_documents and (self.cache is None
+                                     or self.cache.is_empty("doc", stored_document.fingerprint())):
+            markdown()
 
     def __iter__(self) -> Iterator[Version]:
         return iter(self.versions)
@@ -506,7 +517,7 @@ def _commit_metadata(repo: GitRepo, commits: list[str]) -> dict[str, _CommitInfo
 
 
 def versions(repo: GitRepo, draft: str, start: str = "HEAD", include_worktree: bool = True,
-             first_parent: bool = False) -> list[Version]:
+             first_parent: bool = False, meanwhile: Callable[[], object] | None = None) -> list[Version]:
     """Every commit that changed *draft*, newest first, following renames.
 
     The commits of ``git log --follow --cc START -- DRAFT``: those of plain
@@ -521,14 +532,26 @@ def versions(repo: GitRepo, draft: str, start: str = "HEAD", include_worktree: b
 
     When the working-tree file differs from ``HEAD``'s, a pseudo-version with
     commit :data:`WORKTREE` comes first. One ``git log``, one ``git diff
-    --quiet``, and a ``git hash-object`` only when the file differs.
+    --quiet``, and a ``git hash-object`` only when the file differs. Both gits run at
+    once, and *meanwhile* (when given) is called while they do.
     """
     if start != "HEAD":
         check_revision_argument(start)
     merges = ("--first-parent", "--diff-merges=first-parent") if first_parent else ("--cc",)
-    out = repo.run("log", "--follow", *merges, "--raw", "--no-abbrev", "-z", "--no-color",
-                   "--no-show-signature", "--no-ext-diff", "--no-textconv", f"--format={_LOG_FORMAT}",
-                   start, "--", draft)
+    walk = repo.start("log", "--follow", *merges, "--raw", "--no-abbrev", "-z", "--no-color",
+                      "--no-show-signature", "--no-ext-diff", "--no-textconv", f"--format={_LOG_FORMAT}",
+                      start, "--", draft)
+    worktree = repo.root / draft
+    differs = None
+    if include_worktree and not repo.bare and start == "HEAD" and worktree.is_file():
+        differs = repo.start_differs_from_head(draft)
+    try:
+        if meanwhile is not None:
+            meanwhile()
+        out = walk.output()
+    finally:
+        if differs is not None:
+            differs.wait()  # (done by now: it ran beside the walk)
     result = _parse_log(out)
     # A commit listed without a raw entry (not expected from git, which gives
     # every non-merge an entry): resolve its blob and path in one batch-check.
@@ -554,12 +577,12 @@ def versions(repo: GitRepo, draft: str, start: str = "HEAD", include_worktree: b
             result[i] = Version(v.commit, v.parents, v.author, v.email, v.date, v.subject, path, blob,
                                 status="M" if blob else "D")
         result = [v for i, v in enumerate(result) if i not in drop]
-    if include_worktree and not repo.bare and result and start == "HEAD":
+    if differs is not None and result:
         head = result[0]
-        wt = repo.root / draft
+        wt = worktree
         # Compare with HEAD's file (not the newest version's blob: with merges
         # the newest-dated version need not be HEAD's content).
-        if wt.is_file() and head.blob is not None and repo.differs_from_head(draft):
+        if head.blob is not None and repo.differs_from_head(draft, differs):
             current = repo.hash_file(draft)
             name, email = _identity_or_blank(repo)
             mtime = datetime.fromtimestamp(wt.stat().st_mtime).astimezone()

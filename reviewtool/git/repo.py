@@ -59,6 +59,38 @@ def check_revision_argument(rev: str) -> str:
     return rev
 
 
+class RunningGit:
+    """A git process started by :meth:`GitRepo.start`; :meth:`output` waits for it."""
+
+    def __init__(self, proc: subprocess.Popen[bytes]) -> None:
+        self._proc = proc
+        self._done: tuple[int, str, str] | None = None
+        if proc.stdout is not None:
+            try:  # a larger pipe lets git run further ahead (Linux only)
+                import fcntl
+
+                fcntl.fcntl(proc.stdout.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+            except (ImportError, OSError):
+                pass
+
+    def output(self, check: bool = True) -> str:
+        """git's stdout as text (UTF-8, lenient), once it has exited; :class:`GitError`
+        with git's first error line when it failed (unless not *check*)."""
+        code, out, err = self.wait()
+        if check and code != 0:
+            raise GitError(_first_line(err))
+        return out
+
+    def wait(self) -> tuple[int, str, str]:
+        """``(returncode, stdout, stderr)`` once git has exited, without raising."""
+        if self._done is None:
+            out, err = self._proc.communicate()
+            code = self._proc.returncode
+            assert code is not None
+            self._done = (code, out.decode("utf-8", errors="replace"), err.decode("utf-8", errors="replace"))
+        return self._done
+
+
 class GitRepo:
     """One git working tree (or bare repository) and the operations reviewtool needs."""
 
@@ -164,6 +196,22 @@ class GitRepo:
         out = self.run_bytes(*args, input=input, check=check, env=env)
         return out.decode("utf-8", errors="replace")
 
+    def start(self, *args: str) -> RunningGit:
+        """Start ``git ARGS`` and return at once: :meth:`RunningGit.output` waits for its stdout.
+
+        For work that can go on while git runs (git on one core, Python on another). Its
+        stdout pipe is enlarged where the system allows, so git runs ahead of a reader
+        that is busy elsewhere; it never reads the terminal.
+        """
+        try:
+            proc = subprocess.Popen(["git", *args], cwd=self.root, env=self._env, stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    start_new_session=self.detached)
+        except FileNotFoundError:
+            self._run(args, None, self._env)  # the same clear error run() gives
+            raise
+        return RunningGit(proc)
+
     def run_bytes(
         self,
         *args: str,
@@ -251,9 +299,15 @@ class GitRepo:
             raise GitError(_first_line(err))
         return code == 0
 
-    def config_get(self, key: str, default: str | None = None) -> str | None:
-        code, out, _ = self.try_run("config", "--get", key)
+    def config_get(self, key: str, default: str | None = None, running: RunningGit | None = None) -> str | None:
+        """The value of config *key* (or *default*): the answer of *running*, from
+        :meth:`start_config_get`, when given."""
+        code, out, _ = (running or self.start_config_get(key)).wait()
         return out.strip() if code == 0 and out.strip() else default
+
+    def start_config_get(self, key: str) -> RunningGit:
+        """:meth:`config_get`'s git, started to run while other work goes on."""
+        return self.start("config", "--get", key)
 
     def identity(self) -> tuple[str, str]:
         """The user's name and email from git config (``user.name``/``user.email``)."""
@@ -287,8 +341,12 @@ class GitRepo:
         return [p.decode("utf-8", errors="surrogateescape") for p in out.split(b"\0") if p]
 
     def in_head(self, path: str) -> bool:
-        """Whether *path* is exactly a file committed at ``HEAD``."""
-        return self.has_commits() and path in self.ls_tree("HEAD", path)
+        """Whether *path* is exactly a file committed at ``HEAD`` (False when there is no commit:
+        git's ``ls-tree`` fails then, so no ``rev-parse`` is asked first)."""
+        proc = self._run(("ls-tree", "-r", "-z", "--name-only", "--end-of-options", "HEAD", "--", path), None,
+                         self._env)
+        return proc.returncode == 0 and path in (p.decode("utf-8", errors="surrogateescape")
+                                                 for p in proc.stdout.split(b"\0") if p)
 
     def relpath(self, path: str | os.PathLike[str], cwd: Path | None = None) -> str:
         """Normalise a user-given path to a repository-relative POSIX path."""
@@ -335,12 +393,17 @@ class GitRepo:
             result.append(parts[0] if len(parts) == 2 and parts[1] == "blob" else None)
         return result
 
-    def differs_from_head(self, path: str) -> bool:
-        """Whether the working-tree file *path* differs from its committed version at ``HEAD``."""
-        code, _, err = self.try_run("diff", "--quiet", "--no-ext-diff", "--no-textconv", "HEAD", "--", path)
+    def differs_from_head(self, path: str, running: RunningGit | None = None) -> bool:
+        """Whether the working-tree file *path* differs from its committed version at ``HEAD``
+        (the answer of *running*, from :meth:`start_differs_from_head`, when given)."""
+        code, _, err = (running or self.start_differs_from_head(path)).wait()
         if code not in (0, 1):
             raise GitError(_first_line(err))
         return code == 1
+
+    def start_differs_from_head(self, path: str) -> RunningGit:
+        """:meth:`differs_from_head`'s git, started to run while other work goes on."""
+        return self.start("diff", "--quiet", "--no-ext-diff", "--no-textconv", "HEAD", "--", path)
 
     def hash_file(self, path: str) -> str:
         """The blob id the working-tree file *path* would have (with git's filters)."""
