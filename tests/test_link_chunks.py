@@ -33,19 +33,21 @@ from tests.gitutil import clone_corpus
 from tests.test_plain_chunks import _versions
 
 
-def same(text: str) -> bool:
-    """Whether the fast path takes *text*; when it does, what it gives is markdown-it's."""
-    fast = link_list(text)
-    chunk = _parse_chunk(text, None)
-    reference = _markdown_it_chunk(text, None)
+def same(text: str, given: tuple[chunks.Definition, ...] | None = None) -> bool:
+    """Whether the fast path takes *text* (parsed with the definitions *given*); when it
+    does, what it gives is markdown-it's."""
+    fast = link_list(text, given)
+    chunk = _parse_chunk(text, given)
+    reference = _markdown_it_chunk(text, given)
     assert chunk == reference, text
     assert chunk.blocks == reference.blocks, text
     assert chunk.features == reference.features, text
     assert (chunk.head, chunk.tail) == (reference.head, reference.tail), text
     if fast is None:
         return False
-    assert [fast[0]] == blocks_of(markdown().parse(text, {})), text
-    assert not chunk.references and not chunk.open_end and not chunk.seen, text
+    if not given:
+        assert [fast[0]] == blocks_of(markdown().parse(text, {})), text
+    assert not chunk.references and not chunk.open_end and chunk.seen == tuple(sorted(given or ())), text
     return True
 
 
@@ -83,14 +85,16 @@ TAKEN = [
     "* [a  b](b)\n", "* [a](b).\n* [c](d),\n* [e](f);\n* [g](h):\n", "* [x_y](z_w)\n", "* [x_y_z](a)\n",
     "* [Help this is all too informal!](#help)\n", "* [(aside)](a)\n", "* [a's \"b\"](c)\n",
     "* [50% off: $3 = #1 @x ^y {z} +w](a)\n", "* [a](#)\n", "* [a](.)\n", "* [a](-)\n", "* [a](a#b#c)\n",
-    "* [a](x/y/../z.md)\n", "* [ ](x)\n", "* [a](b)\n  ", "* [a](b)\n\t\n",
+    "* [a](x/y/../z.md)\n", "* [ ](x)\n", "* [a](b)\n  ", "* [a](b)\n\t\n", "* [a]\n", "  - [Table of Contents]\n",
+    "- [a]\n- [b](c)\n- [d].\n", "* [a b]\n* [a  b]\n",
 ]
 
 NOT_TAKEN = [
-    "", "\n", "* [a](b)\n- [c](d)\n", "* [a](b)\n  * [c](d)\n", "* [a](b)\n\n* [c](d)\n", "* [a](b)\ntext\n",
+    "", "\n", "* [a](b)\n- [c](d)\n", "* [a](b)\n  * [c](d)\n", "* [a]:\n", "* [a]: b\n", "* [ ]\n",
+    "* [a] \n", "* [a]x\n", "* [a]!\n", "* [a](\n", "* [a][]\n", "* [a](b)\n\n* [c](d)\n", "* [a](b)\ntext\n",
     "* [a](b)\n  more\n", "1. [a](b)\n", "*  [a](b)\n", "*\t[a](b)\n", "    * [a](b)\n", "* [a](b) \n", "* [a](b)x\n",
     "* [a](b) or c\n", "* [a](b)!\n", "* [](b)\n", "* [a]()\n", "* [a](b c)\n", "* [a](<b>)\n", "* [a](b \"t\")\n",
-    "* [a](b(c))\n", "* [a][b]\n", "* [a]\n", "* [[a]](b)\n", "* [a\\]](b)\n", "* [*a*](b)\n", "* [_a_](b)\n",
+    "* [a](b(c))\n", "* [a][b]\n", "* [[a]](b)\n", "* [a\\]](b)\n", "* [*a*](b)\n", "* [_a_](b)\n",
     "* [a_](b)\n", "* [_a](b)\n", "* [a__b](c)\n", "* [a _b](c)\n", "* [~~a~~](b)\n", "* [`a`](b)\n", "* [a&amp;b](c)\n",
     "* [<b>a</b>](c)\n", "* [a|b](c)\n", "* [\u00e9t\u00e9](c)\n", "* [a\tb](c)\n", "* [a](//host/x)\n",
     "* [a](http://x)\n", "* [a](javascript:alert)\n", "* [a](b%20c)\n", "* [a](b&c)\n", "* [a](\u00e9)\n", "* [a](b\\c)\n",
@@ -110,11 +114,26 @@ def test_text_that_may_be_something_else_goes_to_markdown_it(text: str):
     assert link_list(text) is None
 
 
-def test_a_list_given_definitions_goes_to_markdown_it():
-    given = (("a", "/url", ""),)
-    chunk = _parse_chunk("* [a](b)\n", given)
-    assert chunk == _markdown_it_chunk("* [a](b)\n", given)
-    assert chunk.seen == given
+#: Definitions a chunk may be given (label normalised, target, title).
+GIVEN = [(("A", "/url", ""),), (("A", "#a", "t"), ("TABLE OF CONTENTS", "#toc", "")), (("A B", "x", ""),),
+         (("B", "y", ""),)]
+
+
+@pytest.mark.parametrize("given", GIVEN)
+@pytest.mark.parametrize("text", [*TAKEN, "* [a]\n* [b]\n", "  - [Table of Contents]\n  - [A]\n", "* [ a\tb ]\n",
+                                  "* [a](b)\n* [a]\n* [c]\n"])
+def test_a_list_given_definitions_is_read_as_markdown_it_reads_it(text: str, given: tuple[chunks.Definition, ...]):
+    same(text, given)
+
+
+def test_a_shortcut_reference_is_a_link_to_its_definition_or_its_text():
+    alone = link_list("* [Table of  Contents]\n* [x](y)\n")
+    given = link_list("* [Table of  Contents]\n* [x](y)\n", (("TABLE OF CONTENTS", "#toc", ""),))
+    assert alone is not None and given is not None
+    assert alone[0].role == "list" and [item.link_only for item in alone[0].items] == [False, True]
+    assert alone[0].items[0].title == "[Table of  Contents]" and alone[1].links == (("x", "y"),)
+    assert given[0].role == "links" and given[0].items[0].title == "Table of  Contents"
+    assert given[1].links == (("Table of Contents", "#toc"), ("x", "y"))
 
 
 def test_a_list_of_links_is_cut_and_joined_as_one_parse_reads_it(monkeypatch):
@@ -152,18 +171,22 @@ label = st.lists(st.sampled_from(LABEL_PARTS), min_size=0, max_size=5).map("".jo
 target = st.lists(st.sampled_from(TARGET_PARTS), min_size=0, max_size=4).map("".join)
 after = st.sampled_from(["", "", "", ".", ",", ";", ":", "!", " ", " x", "x", "  "])
 bullet = st.sampled_from(["* ", "* ", "- ", "+ ", "*  ", "*\t", "1. ", "  * ", "   - ", "    * "])
-plain_label = st.lists(st.sampled_from(["a", "Name", "0016", "-", ".md", " ", "x_y", "(b)", "!"]), min_size=1,
-                       max_size=4).map("".join)
+plain_label = st.builds(str.__add__, st.sampled_from(["a", "Name", "0016", "(b)"]),
+                        st.lists(st.sampled_from(["a", "Name", "0016", "-", ".md", " ", "x_y", "(b)", "!"]),
+                                 max_size=3).map("".join))
 plain_target = st.lists(st.sampled_from(["text/", "0016", "-more", ".md", "#x", "_"]), min_size=1,
                         max_size=3).map("".join)
 
 
-def item_line(marker: str, text: str, dest: str, tail: str) -> str:
-    return f"{marker}[{text}]({dest}){tail}"
+def item_line(marker: str, text: str, dest: str | None, tail: str) -> str:
+    return f"{marker}[{text}]{tail}" if dest is None else f"{marker}[{text}]({dest}){tail}"
 
 
-edgy_item = st.builds(item_line, bullet, label, target, after)
-plain_item = st.builds(item_line, st.just("* "), plain_label, plain_target, st.sampled_from(["", "", ",", "."]))
+edgy_item = st.builds(item_line, bullet, label, st.one_of(target, st.none()), after)
+plain_item = st.builds(item_line, st.just("* "), plain_label, st.one_of(plain_target, plain_target, st.none()),
+                       st.sampled_from(["", "", ",", "."]))
+#: Definitions of labels the generated items use (or not), as a text gives them to a chunk.
+definitions = st.sampled_from([None, *GIVEN, (("NAME", "n", ""), ("0016", "o", "")), (("", "e", ""),)])
 other_line = st.sampled_from(["", " ", "\t", "text", "  continued", "---", "# Heading", "> quote", "[a]: /url",
                               "```", "<div>", "* [a][b]", "* [a]", "* plain item", "  - [a](b)", "1. [a](b)"])
 blank_line = st.sampled_from(["", " ", "\t", "  \t"])
@@ -174,21 +197,22 @@ def joined(lines: list[str], blanks: list[str], newline: bool) -> str:
 
 
 @given(st.lists(st.one_of(plain_item, edgy_item, other_line), min_size=1, max_size=6),
-       st.lists(blank_line, max_size=3), st.booleans())
-def test_generated_lists_taken_are_parsed_as_markdown_it_parses_them(lines: list[str], blanks: list[str],
-                                                                    newline: bool):
-    same(joined(lines, blanks, newline))
+       st.lists(blank_line, max_size=3), st.booleans(), definitions)
+def test_generated_lists_taken_are_parsed_as_markdown_it_parses_them(
+        lines: list[str], blanks: list[str], newline: bool, given: tuple[chunks.Definition, ...] | None):
+    same(joined(lines, blanks, newline), given)
 
 
-@given(st.lists(edgy_item, min_size=1, max_size=4), st.lists(blank_line, max_size=2), st.booleans())
-def test_generated_edgy_items_are_parsed_as_markdown_it_parses_them(lines: list[str], blanks: list[str],
-                                                                   newline: bool):
-    same(joined(lines, blanks, newline))
+@given(st.lists(edgy_item, min_size=1, max_size=4), st.lists(blank_line, max_size=2), st.booleans(), definitions)
+def test_generated_edgy_items_are_parsed_as_markdown_it_parses_them(
+        lines: list[str], blanks: list[str], newline: bool, given: tuple[chunks.Definition, ...] | None):
+    same(joined(lines, blanks, newline), given)
 
 
-@given(st.lists(plain_item, min_size=1, max_size=8), st.lists(blank_line, max_size=3), st.booleans())
-def test_generated_plain_lists_are_taken(lines: list[str], blanks: list[str], newline: bool):
-    assert same(joined(lines, blanks, newline))
+@given(st.lists(plain_item, min_size=1, max_size=8), st.lists(blank_line, max_size=3), st.booleans(), definitions)
+def test_generated_plain_lists_are_taken(lines: list[str], blanks: list[str], newline: bool,
+                                         given: tuple[chunks.Definition, ...] | None):
+    assert same(joined(lines, blanks, newline), given)
 
 
 # ---------------------------------------------------------------- real text
@@ -210,4 +234,15 @@ def test_every_chunk_and_list_part_of_the_rfc_corpus(tmp_path: Path):
             parts.update(piece[a:b] for a, b in pairwise(starts))
     taken = sum(same(piece) for piece in pieces | parts)
     assert taken > 200, taken
+    # Each piece and part with the definitions its text gives it, as a text's parse gives them.
+    given_taken = 0
+    for text in texts:
+        definitions = chunks._Definitions.of_references(chunks._resolved(text)[1])
+        for piece in {*chunks._cut(text), *read_chunks(text)[0]}:
+            for part in {piece, *(piece[a:b] for cuts in chunks._item_cuts(piece)
+                                  for a, b in pairwise([0, *cuts, len(piece)]))}:
+                given = definitions.of(definitions.mentioned(part))
+                if given:
+                    given_taken += same(part, given)
+    assert given_taken > 20, given_taken
     chunks.clear_chunk_cache()

@@ -188,6 +188,7 @@ def clear_chunk_cache() -> None:
     _MET.clear()
     clear_stored_pieces()
     _label_of.cache_clear()
+    _bracket_labels.cache_clear()
     _LAST = ([], [])
 
 
@@ -527,14 +528,26 @@ def _mentioned(text: str, labels: tuple[str, ...]) -> tuple[str, ...]:
     ``tests/test_chunks.py`` checks these against asking for a label anywhere in the text."""
     if "[" not in text:
         return ()
-    from markdown_it.common.utils import normalizeReference
+    inside = _bracket_labels(text)
+    if inside is None:
+        from markdown_it.common.utils import normalizeReference
 
-    if _unbracketed(text):
         normalised = normalizeReference(text)
         read = normalizeReference(_QUOTE_MARKERS.sub("", text).replace("\\|", "|"))
         return tuple(label for label in labels if label in normalised or label in read)
-    found = set(map(_label_of, _BRACKETED.findall(text))).intersection(labels)
+    found = inside.intersection(labels)
     return tuple(sorted(found)) if found else ()
+
+
+@functools.lru_cache(maxsize=2048)
+def _bracket_labels(text: str) -> frozenset[str] | None:
+    """What is between each pair of brackets in *text*, as labels (:func:`_label_of`); None
+    when a label anywhere in it counts (:data:`_UNBRACKETED`). Kept by text: a chunk is asked
+    again for every set of labels its texts define (a version that adds a definition asks
+    every chunk of the text again), and the parts of a list for the labels of each version."""
+    if _unbracketed(text):
+        return None
+    return frozenset(map(_label_of, _BRACKETED.findall(text)))
 
 
 @functools.lru_cache(maxsize=1 << 15)
@@ -754,15 +767,16 @@ def _parse_chunk(text: str, given: tuple[Definition, ...] | None) -> _Chunk:
     the text (before it: a definition of their labels in *text* does not win). One plain
     paragraph or heading is read without markdown-it (:mod:`reviewtool.draft.plain_chunks`:
     the same chunk, with no markup, definition, open end, head or tail), and so is a plain
-    list of links (:mod:`reviewtool.draft.link_chunks`: its links and markers, head and tail)."""
+    list of links (:mod:`reviewtool.draft.link_chunks`: its links and markers, head and tail;
+    given definitions too: it defines none of its own)."""
     if not given:
         chunk = _plain_chunk(text)
         if chunk is not None:
             return chunk
-        links = link_list(text)
-        if links is not None:
-            block, features, head, tail = links
-            return _Chunk((block,), {}, False, (), features, (), head, tail)
+    links = link_list(text, given)
+    if links is not None:
+        block, features, head, tail = links
+        return _Chunk((block,), {}, False, (), features, tuple(sorted(given)) if given else (), head, tail)
     return _markdown_it_chunk(text, given)
 
 

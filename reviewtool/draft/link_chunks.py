@@ -1,5 +1,5 @@
 """The chunks that are a plain list of links, read without markdown-it: ``* [name](target)``
-item lines, one after the other, followed only by empty lines.
+or ``* [name]`` item lines, one after the other, followed only by empty lines.
 
 A list of links (an index of files, a table of contents) is cut at its items
 (:mod:`reviewtool.draft.chunks`), and a list that gains an item parses that item alone; the
@@ -17,7 +17,12 @@ What is taken, conservatively (anything else, however harmless, goes to markdown
 * one or more lines, each: the same indentation (at most three spaces) and the same bullet
   (``-``, ``*`` or ``+``) on every line, one space, ``[``, the link's text, ``](``, its
   target, ``)``, then at most one ``.``, ``,``, ``;`` or ``:``, then the line's end (no
-  trailing space: markdown-it trims it from the last line only);
+  trailing space: markdown-it trims it from the last line only); or, a shortcut reference,
+  ``[``, the link's text (not only spaces), ``]``, then at most one ``.``, ``,`` or ``;``
+  (not ``:``, which could make the line a definition), then the line's end: a link to the
+  definition of its label when the chunk is given one (the text's, :mod:`reviewtool.draft.chunks`;
+  the label normalised as markdown-it normalises it), else the text in its brackets, as
+  markdown-it reads a reference to no definition;
 * the link's text: ASCII letters, digits, spaces and punctuation that starts no inline
   markup under :func:`reviewtool.draft.markdown.markdown`'s rules (no escape, code,
   emphasis, strikethrough, bracket, HTML, autolink, entity, table pipe); ``_`` only between
@@ -29,9 +34,11 @@ What is taken, conservatively (anything else, however harmless, goes to markdown
 * then only empty lines (spaces, tabs and newlines).
 
 Such a text is one tight bullet list: item *i* spans line *i* (the last one also the empty
-lines after it, as the list does), its title is the link's text and what follows it, its
-first line's source that text in brackets with the target, and it is only a link; the
-list's role is ``links`` from two items on (:func:`reviewtool.draft.outline_rules.list_role`).
+lines after it, as the list does, but for spaces after the last newline), its title is the
+link's text and what follows it (a reference to no definition: with its brackets), its first
+line's source the line after its bullet, and it is only a link unless it is a reference to
+no definition; the list's role is :func:`reviewtool.draft.outline_rules.list_role`'s
+(``links`` from two items on when all are links, else ``list``).
 
 ``tests/test_link_chunks.py`` compares every chunk of every version of the RFC corpus and
 generated text biased to the edge cases with markdown-it's parse of it.
@@ -40,18 +47,23 @@ generated text biased to the edge cases with markdown-it's parse of it.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from reviewtool.draft.blocks import Block, ListItem
 from reviewtool.draft.markup_features import Features
+from reviewtool.draft.outline_rules import list_role
 from reviewtool.draft.text_rules import count_words
 
-#: One item line (see the module docstring): groups: indentation, bullet, the link's text,
-#: its target, what follows the link. Ends at its newline (not taken) or the text's end.
+#: One item line (see the module docstring): groups: indentation, bullet, the link's text;
+#: then an inline link's target and what follows the link, or what follows a shortcut
+#: reference. Ends at its newline (not taken) or the text's end.
 _ITEM = re.compile(
     r"( {0,3})([-*+]) \[((?:[A-Za-z0-9 .,:;/'\"!?()+=#%@$^{}-]|(?<=[A-Za-z0-9])_(?=[A-Za-z0-9]))++)\]"
-    r"\((?!//)([A-Za-z0-9_./#-]++)\)([.,;:]?)(?=\n|\Z)")
+    r"(?:\((?!//)([A-Za-z0-9_./#-]++)\)([.,;:]?)|([.,;]?))(?=\n|\Z)")
 #: What may follow the last item line: empty lines only.
 _EMPTY_REST = re.compile(r"[ \t\n]*+")
+#: markdown-it's longest link label.
+_MAX_LABEL = 999
 
 #: What :func:`link_list` gives: the list's block, its markup, and the list's key with its
 #: prose and other words before its role moved them, at its first item (``head``) and, when
@@ -60,24 +72,44 @@ _EMPTY_REST = re.compile(r"[ \t\n]*+")
 LinkList = tuple[Block, Features, tuple[str, int, int], tuple[str, int, int] | None]
 
 
-def link_list(text: str) -> LinkList | None:
+def link_list(text: str, given: Sequence[tuple[str, str, str]] | None = None) -> LinkList | None:
     """The list of links *text* is (see the module docstring), as markdown-it's tokens give
-    it; None for any other text."""
+    it when the link reference definitions *given* (label, target, title; the labels
+    normalised) are defined elsewhere in its text; None for any other text."""
     match = _ITEM.match
     found = match(text)
     if found is None:
         return None
     indent, bullet = found.group(1, 2)
+    targets = {label: target for label, target, _ in given} if given else {}
     links: list[tuple[str, str]] = []
+    items: list[ListItem] = []
     titles: list[str] = []
-    sources: list[str] = []
     size = len(text)
+    line = 0
     while True:
-        label, target, after = found.group(3, 4, 5)
-        links.append((label, target))
-        titles.append(label + after)
-        sources.append(text[found.start(3) - 1 : found.end()])
+        label, target, after, reference_after = found.group(3, 4, 5, 6)
         end = found.end()
+        source = text[found.start(3) - 1 : end]
+        if target is not None:
+            links.append((label, target))
+            title = label + after
+            only = True
+        else:  # a shortcut reference: a link to the definition of its label, if there is one
+            if not label.strip() or len(label) > _MAX_LABEL:
+                return None
+            if targets:
+                target = targets.get(_normalised(label))
+            if target is not None:
+                links.append((label, target))
+                title = label + reference_after
+                only = True
+            else:
+                title = source
+                only = False
+        titles.append(title)
+        items.append(ListItem(line, line + 1, title.strip(), (), source, only))
+        line += 1
         if end == size:
             break  # the last line, with no newline
         found = match(text, end + 1)
@@ -89,20 +121,26 @@ def link_list(text: str) -> LinkList | None:
     # The lines markdown-it counts: a last line with no newline only when it is an item's
     # (spaces and tabs after the last newline make no line of the list).
     lines = text.count("\n") + (end == size)
-    items = tuple(ListItem(line, line + 1, title.strip(), (), source, True)
-                  for line, (title, source) in enumerate(zip(titles, sources)))
     if lines > count:  # the last item (and the list) runs over the empty lines after it
         last = items[-1]
-        items = (*items[:-1], ListItem(last.line_start, lines, last.title, (), last.source, True))
+        items[-1] = ListItem(last.line_start, lines, last.title, (), last.source, last.link_only)
+    role = list_role(items)
     words = sum(map(count_words, titles))
     plain = "\n".join(filter(None, titles))
-    if count > 1:
-        block = Block("list", 0, lines, 0, words, plain, items=items, role="links")
+    if role in ("metadata", "links"):
+        block = Block("list", 0, lines, 0, words, plain, items=tuple(items), role=role)
     else:
-        block = Block("list", 0, lines, words, 0, plain, items=items, role="list")
+        block = Block("list", 0, lines, words, 0, plain, items=tuple(items), role=role)
     features = Features(tuple((" ".join(label.split()), target) for label, target in links),
                         list_markers=(bullet,) * count)
     key = indent + bullet
     head = (key, words, 0)
     tail = head if lines == count and text.endswith("\n") else None
     return block, features, head, tail
+
+
+def _normalised(label: str) -> str:
+    """*label* as markdown-it looks it up among the definitions (its ``normalizeReference``)."""
+    from markdown_it.common.utils import normalizeReference
+
+    return normalizeReference(label)
