@@ -19,15 +19,25 @@ import re
 # characters is taken whole (``[^\s()]+``, not one character per repetition: the same
 # match, several times faster on long URLs).
 _INLINE = re.compile(r"\]\(\s*(<[^<>\n]*>|(?:[^\s()]+|\([^\s()]*\))+)")
-# A reference definition: "[label]: destination" at the start of a line (up to 3 spaces in).
-_REFERENCE = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:[ \t]*(<[^<>\n]*>|\S+)", re.M)
+# A reference definition: "[label]: destination" at the start of a line (up to 3 spaces in):
+# at the text's start, and after a newline (a literal the regex engine finds at C speed, where
+# a multiline "^" is tried at every character). A match holds no newline, so the one after
+# it is there for the next.
+_REFERENCE_LINE = r"[ ]{0,3}\[[^\]\n]+\]:[ \t]*(<[^<>\n]*>|\S+)"
+_FIRST_REFERENCE = re.compile(_REFERENCE_LINE)
+_NEXT_REFERENCE = re.compile("\n" + _REFERENCE_LINE)
 
 
 def mask_link_targets(text: str) -> str:
     """*text* with every link destination replaced by spaces (the same length)."""
     if "](" not in text and "]:" not in text:
         return text
-    spans = [m.span(1) for pattern in (_INLINE, _REFERENCE) for m in pattern.finditer(text)]
+    spans = [m.span(1) for m in _INLINE.finditer(text)]
+    if "]:" in text:
+        first = _FIRST_REFERENCE.match(text)
+        if first is not None:
+            spans.append(first.span(1))
+        spans += [m.span(1) for m in _NEXT_REFERENCE.finditer(text)]
     if not spans:
         return text
     # The text between the destinations as it is, each destination (or overlap of two) as
