@@ -10,7 +10,8 @@
   loop keeps (the same entries, not one more).
 * :func:`reviewtool.draft.assembly.chunk_facts` of a chunk of one block builds its facts
   directly; they must equal those of the loop over the blocks (kept below as
-  :func:`_plain_chunk_facts`).
+  :func:`_plain_chunk_facts`), but that a chunk of one paragraph has no line offsets
+  (nothing in it is placed), and the documents must be the plain parse's.
 
 Checked on generated Markdown biased to what ends or joins pieces (fences and HTML blocks
 running over blank lines, lists, definitions and their uses, repeated pieces), on
@@ -30,6 +31,7 @@ from reviewtool.draft import chunks
 from reviewtool.draft.assembly import ChunkFacts, _segment, chunk_facts
 from reviewtool.draft.blocks import Block
 from tests.gitutil import clone_corpus
+from tests.test_assembly import check as assert_parsed_as_plain
 from tests.test_plain_chunks import _versions
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -120,7 +122,8 @@ def test_plain_pieces_at_once_on_the_rfc_corpus(tmp_path: Path) -> None:
 
 
 def _plain_chunk_facts(text: str, blocks: tuple[Block, ...]) -> ChunkFacts:
-    """:func:`chunk_facts` as it was: every chunk through the loop over its blocks."""
+    """:func:`chunk_facts` as it was: every chunk through the loop over its blocks, with
+    the offsets of its lines."""
     facts = chunk_facts(text, ())  # its offsets (no block: the loop below alone builds the rest)
     lead: list[Block] = []
     heads: list[tuple[Block, list[Block]]] = []
@@ -135,14 +138,23 @@ def _plain_chunk_facts(text: str, blocks: tuple[Block, ...]) -> ChunkFacts:
 
 
 def check_facts(texts: list[str]) -> int:
+    """Each chunk's facts against the loop's: the same but for a chunk of one paragraph,
+    which has no offsets; and the documents' sections placed as the plain parse places them
+    (:mod:`tests.plain_parse`), which would read them if it needed them."""
     chunks.clear_chunk_cache()
     single = 0
     for text in texts:
         found_texts, _, found = chunks.read_chunks(text)
         for piece, chunk in zip(found_texts, found):
             single += len(chunk.blocks) == 1
-            assert chunk_facts(piece, chunk.blocks) == _plain_chunk_facts(piece, chunk.blocks), piece
+            got, want = chunk_facts(piece, chunk.blocks), _plain_chunk_facts(piece, chunk.blocks)
+            if len(chunk.blocks) == 1 and chunk.blocks[0].kind == "paragraph":
+                assert got.offsets == [] and (got.lead, got.heads) == (want.lead, want.heads), piece
+            else:
+                assert got == want, piece
     chunks.clear_chunk_cache()
+    for text in texts:
+        assert_parsed_as_plain(text)
     return single
 
 

@@ -49,8 +49,8 @@ class Segment:
 @dataclass(frozen=True, slots=True)
 class ChunkFacts:
     """What a section assembly reads of one chunk: the offset of each of its lines (and of
-    the end of its last newline), the blocks before its first heading, each heading with the
-    blocks after it."""
+    the end of its last newline; none for a chunk of one paragraph, see :func:`chunk_facts`),
+    the blocks before its first heading, each heading with the blocks after it."""
 
     offsets: list[int]
     lead: Segment
@@ -85,13 +85,19 @@ _NO_BLOCKS = Segment((), 0, 0, "", 0)
 
 
 def chunk_facts(text: str, blocks: tuple[Block, ...]) -> ChunkFacts:
-    """The :class:`ChunkFacts` of a chunk of *text* parsed into *blocks*."""
+    """The :class:`ChunkFacts` of a chunk of *text* parsed into *blocks*. A chunk of one
+    paragraph (most of them) has no offsets: nothing in it is placed (:meth:`_Walk.offset`
+    reads the lines of headings and of list items only)."""
+    if len(blocks) == 1 and blocks[0].kind == "paragraph":
+        block = blocks[0]
+        prose = block.prose_words
+        return ChunkFacts([], Segment(blocks, prose, prose + block.other_words, block.plain, 0), ())
     if "\r" in text:
         offsets = [0, *(m.end() for m in _NEWLINE.finditer(text))]
     else:
         offsets = [0, *accumulate(map((1).__add__, map(len, text.split("\n"))))]
         offsets.pop()
-    if len(blocks) == 1:  # the common case (a paragraph's chunk, a heading's), as the loop reads it
+    if len(blocks) == 1:  # the common case (a heading's chunk, a list's), as the loop reads it
         block = blocks[0]
         if block.kind == "heading":
             return ChunkFacts(offsets, _NO_BLOCKS, ((block, _NO_BLOCKS),))
