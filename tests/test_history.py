@@ -13,7 +13,7 @@ from reviewtool.draft.history import WORKTREE, DraftHistory, versions
 from reviewtool.draft.markdown import markdown
 from reviewtool.errors import ReviewtoolError, UsageError
 from reviewtool.git.repo import GitRepo, RunningGit
-from tests.gitutil import Repo, fast_import_history
+from tests.gitutil import Repo, clone_corpus, fast_import_history
 
 ESSAY = "drafts/essay.md"
 
@@ -342,6 +342,75 @@ def test_a_cold_cache_loads_the_parser_while_git_walks_and_a_warm_one_does_not(r
     markdown.cache_clear()
     assert len(DraftHistory(git_repo, ESSAY, use_cache=False, reads_documents=True).versions) == 2
     assert markdown.cache_info().currsize == 1  # no cache: every version is parsed
+
+
+def test_parents_named_by_the_log_are_the_ones_git_resolves(repo, monkeypatch):
+    """Each version's draft at its first parent comes from the log's own entry (its old side)
+    where the entry names it: renames, a merge that resolved a conflict, a merge that took one
+    side, a deletion, a restore, a commit that did not touch the draft between two that did.
+    It is the very answer of a batch-check of ``PARENT:PATH``, which is asked for none of them."""
+    repo.commit("Start", {"drafts/old.md": essay(1)})
+    repo.commit("Unrelated", {"notes.txt": "x\n"})
+    repo.commit("Edit", {"drafts/old.md": essay(2)})
+    repo.git("checkout", "-q", "-b", "side")
+    repo.commit("Side", {"drafts/old.md": essay(2).replace("Version 2.", "Version side.")})
+    repo.git("checkout", "-q", "main")
+    repo.commit("Main", {"drafts/old.md": essay(2).replace("Version 2.", "Version main.")})
+    code = subprocess.run(["git", "merge", "-q", "side"], cwd=repo.path, capture_output=True).returncode
+    assert code != 0  # a conflict, resolved by hand: a combined entry
+    repo.commit("Merge side, resolved", {"drafts/old.md": essay(2).replace("Version 2.", "Version both.")})
+    repo.git("checkout", "-q", "-b", "other")
+    repo.commit("Other", {"drafts/old.md": essay(3)})
+    repo.git("checkout", "-q", "main")
+    repo.commit("Elsewhere", {"notes.txt": "y\n"})
+    merge(repo, "other", "Merge other")  # takes the other side's text
+    repo.mv("drafts/old.md", "drafts/new.md", "Rename")
+    repo.commit("Edit after the rename", {"drafts/new.md": essay(4)})
+    repo.git("rm", "-q", "drafts/new.md")
+    repo.commit("Delete")
+    repo.commit("Restore", {"drafts/new.md": essay(5)})
+    git_repo = GitRepo.open(repo.path)
+
+    asked: list[str] = []
+    real_blob_ids = GitRepo.blob_ids
+
+    def blob_ids(self, specs):
+        asked.extend(specs)
+        return real_blob_ids(self, specs)
+
+    for draft in ("drafts/new.md", "drafts/old.md"):
+        resolved = DraftHistory(git_repo, draft, include_worktree=False)
+        # Resolved by batch-check only: the log's answers forgotten.
+        resolved.versions  # noqa: B018 - the walk fills what the log says
+        resolved._at_first_parent.clear()
+        expected = [resolved.first_parent(v) for v in resolved.versions]
+        monkeypatch.setattr(GitRepo, "blob_ids", blob_ids)
+        history = DraftHistory(git_repo, draft, include_worktree=False)
+        history.versions  # noqa: B018 - (its own batch-check, for the merges, is not counted)
+        asked.clear()
+        got = [history.first_parent(v) for v in history.versions]
+        monkeypatch.setattr(GitRepo, "blob_ids", real_blob_ids)
+        assert got == expected
+        logged = {v.commit for v in history.versions if v.commit in history._at_first_parent}
+        assert not [spec for spec in asked if spec.split(":")[0] in
+                    {v.parents[0] for v in history.versions if v.commit in logged}]
+        if draft == "drafts/new.md":
+            assert len(history.versions) >= 8 and len(logged) >= 6
+            assert any(len(v.parents) == 2 and v.commit in logged for v in history.versions)  # the combined entry
+            assert [p.blob if p else None for p in got].count(None) >= 2  # the start and the restore
+
+
+def test_parents_named_by_the_log_match_on_the_rfc_corpus(tmp_path):
+    """The same on a real history with hundreds of merges and a renamed essay."""
+    corpus = GitRepo.open(clone_corpus(tmp_path / "rfcs"))
+    for draft in ("README.md", "text/3537-msrv-resolver.md", "text/2803-target-tier-policy.md"):
+        history = DraftHistory(corpus, draft, include_worktree=False, use_cache=False)
+        got = [history.first_parent(v) for v in history.versions]
+        assert len(history._at_first_parent) > 0.9 * len(history.versions)
+        resolved = DraftHistory(corpus, draft, include_worktree=False, use_cache=False)
+        resolved.versions  # noqa: B018 - the walk fills what the log says
+        resolved._at_first_parent.clear()
+        assert got == [resolved.first_parent(v) for v in resolved.versions]
 
 
 # ---------------------------------------------------------------- find

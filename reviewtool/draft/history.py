@@ -102,8 +102,12 @@ class Version:
 _EMPTY_MERGE = "="
 
 
-def _parse_log(out: str) -> list[Version]:
+def _parse_log(out: str, at_first_parent: dict[str, tuple[str, str]] | None = None) -> list[Version]:
     """Parse ``git log -z --raw --format=_LOG_FORMAT`` output.
+
+    When *at_first_parent* is given, it gets for each commit whose entry names it the path and
+    blob the draft had at the commit's first parent (the entry's old side: what a
+    ``cat-file --batch-check`` of ``PARENT:PATH`` would answer), for :meth:`DraftHistory.parent`.
 
     The output is NUL-separated tokens: a header (``RS`` + fields) per commit,
     then for each raw diff entry a ``:meta`` token followed by one path (two
@@ -152,6 +156,11 @@ def _parse_log(out: str) -> list[Version]:
             if entry is None:
                 deleted = status == "D" or not new_blob.strip("0")
                 entry = ("D" if deleted else status, None if deleted else new_blob, path, old_path)
+                if at_first_parent is not None and status != "A" and len(meta) > colons + 1:
+                    # The first parent's mode and blob: a file's (not a submodule's or a tree's).
+                    old_blob = meta[colons + 1] if colons > 1 else meta[2]
+                    if meta[0][:3] in ("100", "120") and old_blob.strip("0"):
+                        at_first_parent[sha] = (old_path or path if colons == 1 else path, old_blob)
         if entry is None:
             # No raw entry. For a merge, git found the draft equal to a parent's (an empty
             # combined diff); versions() keeps it only when that text is no version's.
@@ -181,6 +190,8 @@ class DraftHistory:
         #: The persistent cache (draft/cache.py); None with ``--no-cache``.
         self.cache: Cache | None = cache_for(repo) if use_cache else None
         self._blobs: dict[str, bytes] = {}  # blobs read ahead, not yet asked for (see _read_ahead)
+        #: Commit -> (path, blob) of the draft at its first parent, as the log's entries give it.
+        self._at_first_parent: dict[str, tuple[str, str]] = {}
         #: The caller will parse versions (``log``, ``diff``): see :meth:`_before_parsing`.
         self.reads_documents = reads_documents
 
@@ -190,7 +201,8 @@ class DraftHistory:
         if self._versions is None:
             self._versions = versions(self.repo, self.draft, start=self.start,
                                       include_worktree=self._include_worktree,
-                                      first_parent=self.first_parent_only, meanwhile=self._before_parsing)
+                                      first_parent=self.first_parent_only, meanwhile=self._before_parsing,
+                                      at_first_parent=self._at_first_parent)
         return self._versions
 
     def _before_parsing(self) -> None:
@@ -259,7 +271,14 @@ class DraftHistory:
         # where that is missing (a merge with a rename on one side), any path the draft has had.
         first = [(v.old_path if v.status in ("R", "C") and v.old_path and n == 1 else v.path) or self.draft
                  for v, _ in asks]
-        blobs = self.repo.blob_ids([f"{p}:{path}" for (_, p), path in zip(asks, first)])
+        # What the log's entries already say (the old side of each version's diff against its
+        # first parent) is not asked again; the rest in one batch-check.
+        logged = self._at_first_parent if n == 1 else {}
+        given = [logged.get(v.commit) for v, _ in asks]
+        given = [g if g is not None and g[0] == path else None for g, path in zip(given, first)]
+        answers = iter(self.repo.blob_ids([f"{p}:{path}" for ((_, p), path), g in zip(zip(asks, first), given)
+                                           if g is None]))
+        blobs = [g[1] if g is not None else next(answers) for g in given]
         found: list[tuple[str, str] | None] = [
             (path, blob) if blob else None for path, blob in zip(first, blobs)]
         missing = [i for i, f in enumerate(found) if f is None]
@@ -517,7 +536,8 @@ def _commit_metadata(repo: GitRepo, commits: list[str]) -> dict[str, _CommitInfo
 
 
 def versions(repo: GitRepo, draft: str, start: str = "HEAD", include_worktree: bool = True,
-             first_parent: bool = False, meanwhile: Callable[[], object] | None = None) -> list[Version]:
+             first_parent: bool = False, meanwhile: Callable[[], object] | None = None,
+             at_first_parent: dict[str, tuple[str, str]] | None = None) -> list[Version]:
     """Every commit that changed *draft*, newest first, following renames.
 
     The commits of ``git log --follow --cc START -- DRAFT``: those of plain
@@ -533,7 +553,9 @@ def versions(repo: GitRepo, draft: str, start: str = "HEAD", include_worktree: b
     When the working-tree file differs from ``HEAD``'s, a pseudo-version with
     commit :data:`WORKTREE` comes first. One ``git log``, one ``git diff
     --quiet``, and a ``git hash-object`` only when the file differs. Both gits run at
-    once, and *meanwhile* (when given) is called while they do.
+    once, and *meanwhile* (when given) is called while they do. *at_first_parent*, when
+    given, gets what the log says of the draft at each commit's first parent (see
+    :func:`_parse_log`).
     """
     if start != "HEAD":
         check_revision_argument(start)
@@ -552,7 +574,7 @@ def versions(repo: GitRepo, draft: str, start: str = "HEAD", include_worktree: b
     finally:
         if differs is not None:
             differs.wait()  # (done by now: it ran beside the walk)
-    result = _parse_log(out)
+    result = _parse_log(out, at_first_parent)
     # A commit listed without a raw entry (not expected from git, which gives
     # every non-merge an entry): resolve its blob and path in one batch-check.
     missing = [i for i, v in enumerate(result) if not v.path]
