@@ -179,6 +179,49 @@ def test_lists_cut_at_their_items_equal_the_whole_parse(lines: list[str], traili
     check(text)
 
 
+#: What may come before a list and an empty line (a cut before the list's first item holds
+#: after a paragraph or a heading only: :func:`chunks._fresh_list`): blocks that end there,
+#: blocks that go on past an empty line, and definitions.
+BEFORE_LIST = [
+    "Text", "Two\nlines", "## Heading", "# Title\n[Title]: #title", "[a]: /url", "[a]: /url\n'title'", "Setext\n---",
+    "Setext\n===", "> quote", "> quote\n>", "```\ncode", "```\ncode\n```", "    indented code", "<div>", "<div>\n</div>",
+    "<!-- comment", "| a | b |\n|---|---|", "- item", "* [a](b)", "1. one", "---", "***", "Text with [a] and *em*",
+    "-", "- ", "Text  ", "Text\\", "## Heading ##", "  Indented text", "Text\n  - sub",
+]
+BLANKS = st.sampled_from(["\n", "\n\n", "\n \n", "\n\t\n\n", "\n\n\n"])
+AFTER_LIST = st.lists(st.sampled_from([
+    "* [a](b)", "* [c](d)", "* [a]", "- [e](f)", "- item", "* item", "1. one", "2. two", "  - sub", "  continued",
+    "lazy", "", "Text", "# Heading", "> quote", "    code", "* [0016-a.md](text/0016-a.md)",
+]), min_size=1, max_size=12).map("\n".join)
+
+
+@settings(max_examples=400)
+@given(st.lists(st.sampled_from(BEFORE_LIST), min_size=1, max_size=3).map("\n".join), BLANKS, AFTER_LIST,
+       st.booleans())
+def test_a_list_after_an_empty_line_cut_from_what_is_before_it(before: str, blank: str, items: str, newline: bool):
+    text = before + blank + items + ("\n" if newline else "")
+    with every_item_a_cut():
+        clear_chunk_cache()
+        check(text)
+        check("## Other\n\n" + text)
+    clear_chunk_cache()
+    check(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Text\n\n* [a](b)\n* [c](d)\n", "## H\n[H]: #h\n\n* [a](b)\n* [c](d)\n", "> q\n\n* a\n* b\n",
+    "```\nx\n\n* a\n* b\n", "<div>\n\n* a\n* b\n", "[a]: /u\n\n* [a]\n* [b]\n", "Text\n \n* a\n* b",
+    "Text\n\n\n  * a\n  * b\n", "Text\n\n1. a\n2. b\n", "Text\n\n3) a\n4) b\n", "- a\n\n* b\n* c\n",
+    "| a |\n|---|\n\n* a\n* b\n", "Setext\n---\n\n* a\n* b\n", "Text\n\n* a\n\n* b\n",
+])
+def test_lead_cut_edge_cases(text: str):
+    with every_item_a_cut():
+        clear_chunk_cache()
+        check(text)
+    clear_chunk_cache()
+    check(text)
+
+
 @contextlib.contextmanager
 def every_item_a_cut() -> Iterator[None]:
     """Lists cut before every item that may be a cut (not one in ITEM_GROUP): short
@@ -679,7 +722,7 @@ def test_a_chunk_that_uses_a_definition_is_parsed_once(monkeypatch):
             "## Usage\n[Usage]: #usage\n\nThe [docs][the docs] say so.\n\n[the docs]: https://example.org/docs\n")
     check(text)
     texts = [t for t, _ in calls]
-    assert len(texts) == len(set(texts)) == 6
+    assert len(texts) == len(set(texts)) == 7  # the heading and its definition apart from the list after them
     assert dict(calls)["See [the docs] and [Usage].\n\n"] == (("THE DOCS", "https://example.org/docs", ""),
                                                              ("USAGE", "#usage", ""))
     calls.clear()

@@ -91,7 +91,8 @@ def _plain_parsed_parts(text: str, given: tuple[chunks.Definition, ...] | None, 
     for k in range(len(starts) - 1):
         part = text[starts[k] : starts[k + 1]]
         chunk = definitions.parsed(part, True) if definitions is not None else chunks._chunk(part, None, True)
-        if parts and (parts[-1][2].tail is None or chunk.head is None or parts[-1][2].tail[0] != chunk.head[0]):
+        if parts and (chunk.head is None or (parts[-1][2].tail[0] != chunk.head[0] if parts[-1][2].tail is not None
+                                             else not chunks._fresh_list(text, starts[k], parts[-1][2]))):
             return None
         parts.append((part, line, chunk))
         line += part.count("\n")

@@ -868,7 +868,11 @@ def _item_cuts(text: str) -> tuple[list[int], list[int]]:
     :data:`ITEM_GROUP` of them on average, chosen by the line's own text (its CRC), so that
     an item added or removed moves no other cut: the list's parts stay the same chunks; and
     every one of them (:func:`_finer` cuts the parts not met before at those). Whether a cut
-    holds is checked on the parsed parts (:func:`_parse_items`)."""
+    holds is checked on the parsed parts (:func:`_parse_items`).
+
+    The first item line, too, when it is of that least indentation and comes after an empty
+    line (a chunk that starts with a paragraph or a heading, then a list): the list, a list
+    of links most often, is then read apart from what is before it (:func:`_fresh_list`)."""
     lines = _item_lines(text)
     if len(lines) < 2:
         return [], []
@@ -894,7 +898,22 @@ def _item_cuts(text: str) -> tuple[list[int], list[int]]:
                 cuts.append(start)
         previous_key = key
         previous_end = end
+    lead = lines[0].start(1)
+    if lead and lines[0].end(1) - lead == indent and _after_empty_line(text, lead):
+        # The list's first item after an empty line, before it no item line: a cut that
+        # holds when the part before it ends with a paragraph or a heading (_fresh_list).
+        cuts.insert(0, lead)
+        every.insert(0, lead)
     return cuts, every
+
+
+def _after_empty_line(text: str, start: int) -> bool:
+    """Whether the line that starts at *start* (> 0) comes right after an empty line (only
+    spaces and tabs)."""
+    if text[start - 1] != "\n" or start < 2:
+        return False
+    before = text.rfind("\n", 0, start - 1)
+    return not text[before + 1 : start - 1].strip(" \t")
 
 
 def _item_lines(text: str) -> list[re.Match[str]]:
@@ -954,6 +973,9 @@ def _parse_items(text: str, given: tuple[Definition, ...] | None) -> _Chunk:
     block quote, inside which that indentation starts again from 0, is not let through),
     and every nested list and item (they go on only on lines indented as their content);
     and the list goes on with an item that is parsed as the part parsed alone parses it.
+    A cut before the first item line of a list that follows an empty line (:func:`_item_cuts`)
+    holds when the part before ends with a paragraph or a heading (:func:`_fresh_list`): the
+    list then starts there, in one parse as in the part alone, and is a block of its own.
     The two lists are then one (:func:`reviewtool.draft.blocks.joined_list`; nothing of a
     block depends on whether the list is tight). When any cut does not hold, the text is
     cut again at the chosen cuts only (when :func:`_finer` added cuts), and parsed whole when
@@ -977,7 +999,9 @@ def _parsed_parts(text: str, given: tuple[Definition, ...] | None, cuts: list[in
 
     Without definitions *given*, the parts parsed before are looked up at once (most parts
     of a list met before are; one lookup of each, as :func:`_chunk` would make), and only the
-    others are parsed, in order, up to the first cut that does not hold."""
+    others are parsed, in order, up to the first cut that does not hold. A part is parsed with
+    the definitions *given* and those of the parts before it that it mentions (a heading's
+    definition in the part before a list: the list is parsed once, as it is settled)."""
     starts = [0, *cuts, len(text)]
     texts = list(map(text.__getitem__, map(slice, starts, starts[1:])))
     lines = list(accumulate(map(str.count, texts, repeat("\n")), initial=0))
@@ -990,12 +1014,20 @@ def _parsed_parts(text: str, given: tuple[Definition, ...] | None, cuts: list[in
         if met:
             _MET.put_many(*zip(*met))
     tail: tuple[str, int, int] | None = None
+    known = dict(zip([d[0] for d in given], given)) if given else {}
     for k, part in enumerate(texts):
         if definitions is not None:
             chunk = definitions.parsed(part, True)
         else:
             chunk = found[k] or _chunk(part, None, True)
-        if k and (tail is None or chunk.head is None or tail[0] != chunk.head[0]):
+        if chunk.labels:  # its definitions, for the parts after it (a label's first one winning)
+            size = len(known)
+            for label, ref in chunk.references.items():
+                known.setdefault(label, _definition(label, ref))
+            if len(known) > size:
+                definitions = _Definitions(known.copy())
+        if k and (chunk.head is None or (tail[0] != chunk.head[0] if tail is not None
+                                         else not _fresh_list(text, starts[k], chunks[-1]))):
             return None
         chunks.append(chunk)
         tail = chunk.tail
@@ -1019,20 +1051,35 @@ def _joined_blocks(parts: tuple[tuple[int, _Chunk], ...]) -> tuple[Block, ...]:
     last = len(parts) - 1
     for k, (line, chunk) in enumerate(parts):
         moved = chunk.at(line)
-        if k:
+        if run:
             assert chunk.head is not None
             run.append((moved[0], chunk.head[1], chunk.head[2]))
-            if len(moved) == 1 and k < last:
+            if len(moved) == 1 and k < last and chunk.tail is not None:
                 continue  # one list item: the list goes on into the next part
             blocks.append(joined_list(run))
+            run = []
             moved = moved[1:]
-        if k < last:
-            assert chunk.tail is not None
+        if k < last and chunk.tail is not None:
             blocks.extend(moved[:-1])
             run = [(moved[-1], chunk.tail[1], chunk.tail[2])]
         else:
-            blocks.extend(moved)
+            blocks.extend(moved)  # a list that starts in the next part starts afresh (_fresh_list)
     return tuple(blocks)
+
+
+def _fresh_list(text: str, cut: int, before: _Chunk) -> bool:
+    """Whether a cut of *text* at *cut* holds where the part before it (*before*) ends with
+    no list to go on, and the part from it starts with a list (checked by the caller): the
+    line at *cut* comes after an empty line, and *before* ends with a paragraph or a heading
+    (or has no block: definitions only) and no open end. Then one parse of *text* has no block
+    open at that empty line (a paragraph ends at it, a heading at its line; no list or block
+    quote is open, a list item or a quote being the last block if it were; a definition does
+    not run past an empty line; a fence or an HTML block would be an open end, or the last
+    block), and the list item line starts a list there, as it does at a part's start."""
+    if before.open_end or not _after_empty_line(text, cut):
+        return False
+    blocks = before.blocks
+    return not blocks or blocks[-1].kind in ("heading", "paragraph")
 
 
 _LIST_OPEN = ("bullet_list_open", "ordered_list_open")
