@@ -115,6 +115,9 @@ def published_post(repo: GitRepo, path: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
+_NO_COMMITS = "the repository has no commits yet: commit a draft under drafts/ first"
+
+
 def _check_path(repo: GitRepo, draft: str, cwd: Path | None, what: str) -> tuple[str, str | None]:
     """The repository path of *draft*, and the post it was published as when it moved."""
     if draft.startswith("-"):
@@ -126,6 +129,8 @@ def _check_path(repo: GitRepo, draft: str, cwd: Path | None, what: str) -> tuple
         raise ReviewtoolError(f"{draft}{what} is outside the repository {repo.root}")
     if repo.in_head(path):
         return path, None
+    if not repo.has_commits():
+        raise ReviewtoolError(_NO_COMMITS)
     post = published_post(repo, path)
     if post is not None:
         return path, post
@@ -146,11 +151,11 @@ def choose_draft(repo: GitRepo, draft: str | None = None, cwd: Path | None = Non
     file committed at ``HEAD``. Raises :class:`UsageError` (exit 2) when several drafts
     qualify, listing them, and :class:`ReviewtoolError` when none does.
     """
-    if not repo.has_commits():
-        raise ReviewtoolError("the repository has no commits yet: commit a draft under drafts/ first")
-    if draft is not None:
+    if draft is not None:  # (a path committed at HEAD: there are commits, no need to ask)
         path, post = _check_path(repo, draft, cwd, "")
         return DraftChoice(post, "published", path) if post else DraftChoice(path, "option")
+    if not repo.has_commits():
+        raise ReviewtoolError(_NO_COMMITS)
     configured = repo.config_get(CONFIG_KEY)
     if configured is not None:
         path, post = _check_path(repo, configured, None, f" (named by git config {CONFIG_KEY})")
