@@ -75,6 +75,19 @@ def test_a_large_diff_runs_without_a_collection(monkeypatch):
     assert len(paused) <= EDGES < 50 < len(running)
 
 
+def test_a_large_diff_leaves_what_it_built_settled(monkeypatch):
+    """Resuming after a large diff starts no young collection over what the diff built (it
+    was moved to the oldest generation, :func:`collector_paused`'s ``settle``); resuming
+    without settling starts one at the next allocation. Both see no collection during the
+    diff itself."""
+    work = _diff(" A settled sentence.")
+    settled = _run(lambda: (work(), [[] for _ in range(5)]))
+    monkeypatch.setattr("reviewtool.diff.section_diff.collector_paused",
+                        lambda pause, settle=False: collector_paused(pause))
+    unsettled = _run(lambda: (work(), [[] for _ in range(5)]))
+    assert len(settled) < len(unsettled) <= EDGES
+
+
 def test_a_large_parse_runs_without_a_collection(monkeypatch):
     text = _essay(600)
     assert len(text) > LARGE_TEXT_CHARS

@@ -291,7 +291,9 @@ def diff_documents(old: Document, new: Document, counts_only: bool = False) -> D
     *counts_only*: for a caller that reads the counts and shows no operation (see
     :func:`diff_pairs`); the pairs, statuses, markup and counts are the same.
     Over :data:`reviewtool.collector.LARGE_TEXT_CHARS` of text in the two versions the
-    cyclic collector is paused while they are aligned and diffed, as for a large parse.
+    cyclic collector is paused while they are aligned and diffed, as for a large parse, and
+    what was built settled in the oldest generation (``settle``: the young collection that
+    resuming starts would scan every object of the result once more).
     """
     from reviewtool.diff.align import align
     from reviewtool.diff.heading_moves import absorb_headings
@@ -300,7 +302,9 @@ def diff_documents(old: Document, new: Document, counts_only: bool = False) -> D
 
     if counts_only:
         word_diff = counted_word_diff
-    with collector_paused(len(old.text) + len(new.text) > LARGE_TEXT_CHARS):
+    # Settled: what the diff built (its result, most of it) goes to the oldest generation
+    # when the collector resumes, not to a young collection that would scan all of it.
+    with collector_paused(len(old.text) + len(new.text) > LARGE_TEXT_CHARS, settle=True):
         alignment = absorb_headings(align(old, new))
         changes, unchanged = diff_pairs(old, new, alignment.pairs, counts_only)
         if not changes and old.text != new.text:
