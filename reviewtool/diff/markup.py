@@ -253,7 +253,52 @@ def _body_kinds(old_text: str, new_text: str, words_changed: bool, old: list[Sec
         # the text starts, and joining them adds only blank lines), whose features are then none.
         return []
     old_text, new_text = _changed_blocks(old_text, new_text)
-    a, b = _features(old_text), _features(new_text)
+    if words_changed and _words_explain(old_text, new_text):
+        return []
+    return _kinds_of(_features(old_text), _features(new_text), words_changed)
+
+
+#: Where a list item's marker may be (a superset: :func:`_words_explain`): a bullet, or a
+#: number's ``.`` or ``)`` (group 2: what a :class:`Features`' list marker holds besides the
+#: digit), after a line's start, whitespace or a quote's ``>``, before a space, a tab or the
+#: line's end (markdown-it's own rule: after its indentation, quote marks and outer markers).
+_MAY_MARK = re.compile(r"(?:^|(?<=[\s>]))([-*+]|\d{1,9}([.)]))(?=[ \t\r\n]|\Z)", re.M)
+
+
+def _words_explain(old_text: str, new_text: str) -> bool:
+    """Whether the changed blocks *old_text* and *new_text* of a pair whose words changed can
+    hold none of the markup :func:`_kinds_of` names then, read from their characters alone
+    (their markup need not be read: ``tests/test_fast_paths_markup_explained.py`` compares the
+    kinds with those of the markup read). With words changed, only a link text pointing
+    elsewhere (a link, image or reference definition with the same text on both sides), the
+    same number of list items with other markers and the same number of fences with another
+    fence or language are named. A side without ``](`` (every inline link and image has one),
+    ``]:`` (every reference definition has one, and a reference link needs one in the same
+    text) and ``<`` (every autolink) has no links nor definitions, so no link text is on both
+    sides; a side without a fence (three backticks or tildes) has none, so the two sides'
+    fences are both none or differ in number; and when every list marker either side may
+    hold is of one kind, the two sides' markers differ only in number."""
+    if not (_no_links(old_text) or _no_links(new_text)):
+        return False
+    if not (_no_fences(old_text) or _no_fences(new_text)):
+        return False
+    kinds = {m.group(2) or m.group(1) for m in _MAY_MARK.finditer(old_text)}
+    if len(kinds) > 1:
+        return False
+    kinds.update(m.group(2) or m.group(1) for m in _MAY_MARK.finditer(new_text))
+    return len(kinds) <= 1
+
+
+def _no_links(text: str) -> bool:
+    return "](" not in text and "]:" not in text and "<" not in text
+
+
+def _no_fences(text: str) -> bool:
+    return "```" not in text and "~~~" not in text
+
+
+def _kinds_of(a: Features, b: Features, words_changed: bool) -> list[str]:
+    """The markup changes :func:`_body_kinds` names for changed blocks of markup *a* and *b*."""
     kinds: list[str] = []
     refs_moved = any(a.references[k] != b.references[k] for k in a.references.keys() & b.references.keys())
     if _retargeted(a.links, b.links) or refs_moved:

@@ -301,30 +301,38 @@ def _kept_rows(ops: tuple[WordOp, ...], plain: bool) -> tuple[Row, ...]:
 def plain_paragraph_rows(ops: Iterable[WordOp], plain: bool = False) -> list[Row]:
     """:func:`paragraph_rows` cut afresh, without the rows kept."""
     stream = _stream(list(ops), LINE_BREAK if plain else PARAGRAPH_BREAK)
+    # Whether each fragment shows text on the old (new) side, read once for both passes (at a
+    # break: False): a text shows something when it is not all whitespace (``str.isspace``
+    # and the pattern's ``\S`` read the same Unicode whitespace).
+    is_break = [type(item) is _Break for item in stream]
+    shows_old = [not brk and item.old != "" and not item.old.isspace()  # type: ignore[union-attr]
+                 for brk, item in zip(is_break, stream)]
+    shows_new = [not brk and item.new != "" and not item.new.isspace()  # type: ignore[union-attr]
+                 for brk, item in zip(is_break, stream)]
     # For each break: does the old (new) side have text after it, before its next break?
     old_ahead = [False] * len(stream)
     new_ahead = [False] * len(stream)
     seen_old = seen_new = False
     for i in range(len(stream) - 1, -1, -1):
-        item = stream[i]
-        if isinstance(item, _Break):
+        if is_break[i]:
+            item = stream[i]
             old_ahead[i], new_ahead[i] = seen_old, seen_new
             if item.old:
                 seen_old = False
             if item.new:
                 seen_new = False
         else:
-            seen_old = seen_old or bool(_NON_WS.search(item.old))
-            seen_new = seen_new or bool(_NON_WS.search(item.new))
+            seen_old = seen_old or shows_old[i]
+            seen_new = seen_new or shows_new[i]
     rows: list[Row] = []
     current: list[WordOp] = []
     has_old = has_new = False
     blank = False  # whether a blank line is among the breaks before the current row
     for i, item in enumerate(stream):
-        if not isinstance(item, _Break):
-            current.append(item)
-            has_old = has_old or bool(_NON_WS.search(item.old))
-            has_new = has_new or bool(_NON_WS.search(item.new))
+        if not is_break[i]:
+            current.append(item)  # type: ignore[arg-type]  # not a break
+            has_old = has_old or shows_old[i]
+            has_new = has_new or shows_new[i]
             continue
         if item.old and item.new:
             close = True
@@ -336,9 +344,9 @@ def plain_paragraph_rows(ops: Iterable[WordOp], plain: bool = False) -> list[Row
             continue
         if has_old or has_new:
             rows.append(Row(tuple(current), blank and bool(rows)))
-            blank = item.blank
+            blank = item.blank  # type: ignore[union-attr]  # a break
         else:
-            blank = blank or item.blank  # nothing shown yet: the break joins the separator
+            blank = blank or item.blank  # type: ignore[union-attr]  # nothing shown yet: the break joins the separator
         current, has_old, has_new = [], False, False
     if has_old or has_new:
         rows.append(Row(tuple(current), blank and bool(rows)))
