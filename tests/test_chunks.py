@@ -200,12 +200,15 @@ AFTER_LIST = st.lists(st.sampled_from([
        st.booleans())
 def test_a_list_after_an_empty_line_cut_from_what_is_before_it(before: str, blank: str, items: str, newline: bool):
     text = before + blank + items + ("\n" if newline else "")
+    rest = items + ("\n" if newline else "")
     with every_item_a_cut():
         clear_chunk_cache()
         check(text)
+        check(rest)  # the list alone, met when it was cut from what is before it (chunks._meet_list)
         check("## Other\n\n" + text)
     clear_chunk_cache()
     check(text)
+    check(rest)
 
 
 @pytest.mark.parametrize("text", [

@@ -156,6 +156,23 @@ def test_a_list_of_links_is_cut_and_joined_as_one_parse_reads_it(monkeypatch):
     chunks.clear_chunk_cache()
 
 
+def test_a_list_cut_from_its_heading_is_met_by_the_markup_check(monkeypatch):
+    """The markup check reads a section's body alone: a list of links cut from the heading and
+    definition before it is met as the list's text (chunks._meet_list), and its markup is its
+    parts', as one parse of that text gives it, with no item cut looked for again."""
+    items = "".join(f"* [{n:04d}-name-{n}.md](text/{n:04d}-name-{n}.md)\n" for n in range(40))
+    text = f"## Active RFC List\n[Active RFC List]: #active-rfc-list\n\n{items}\n## After\n\nText.\n"
+    chunks.clear_chunk_cache()
+    assert chunks.read_blocks(text) == blocks_of(markdown().parse(text, {}))
+    calls: list[str] = []
+    original = chunks._item_cuts
+    monkeypatch.setattr(chunks, "_item_cuts", lambda t: calls.append(t) or original(t))
+    body = items + "\n"
+    assert chunks.read_features(body) == parsed_features(body)
+    assert calls == [] and len(chunks.read_features(body).links) == 40
+    chunks.clear_chunk_cache()
+
+
 # ---------------------------------------------------------------- generated text
 
 #: Pieces of a link's text: plain ones, and what may make it markup or end it.

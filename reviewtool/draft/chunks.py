@@ -986,12 +986,31 @@ def _parse_items(text: str, given: tuple[Definition, ...] | None) -> _Chunk:
     if not cuts or _runs_on(text):
         return _parse_chunk(text, given)
     finer = _finer(text, cuts, every) if len(every) > len(cuts) else []
-    if finer:
-        found = _parsed_parts(text, given, finer)
-        if found is not None:
-            return found
-    found = _parsed_parts(text, given, cuts)
-    return _parse_chunk(text, given) if found is None else found
+    found = _parsed_parts(text, given, finer) if finer else None
+    if found is None:
+        found = _parsed_parts(text, given, cuts)
+        if found is None:
+            return _parse_chunk(text, given)
+    _meet_list(text, cuts[0], found._parts)  # the first cut of either set: finer's holds cuts'
+    return found
+
+
+def _meet_list(text: str, cut: int, parts: tuple[tuple[int, _Chunk], ...]) -> None:
+    """Keep among the chunks met (:data:`_MET`) the list that *text*, cut into *parts*, holds
+    from its first *cut* when that cut is before the list's first item (the part before it
+    ends with no list: :func:`_fresh_list`): that list's text parsed alone is its parts from
+    the second on, when each of them was parsed alone (no definitions seen). The markup check
+    reads a section's changed blocks alone (a heading's body: the list of links without the
+    heading and its definition), and finds the list met. Each cut between those parts holds
+    in that text as in *text* (it is checked on the parts beside it and the lines around it),
+    so they are one parse of it."""
+    rest = parts[1:]
+    if len(rest) < 2 or parts[0][1].tail is not None or any(chunk.seen for _, chunk in rest):
+        return  # no list cut from what is before it, or one part (met by its own text already)
+    first = rest[0][0]
+    if len(text) - cut <= _MAX_CACHED_CHUNK:
+        _MET.put(text[cut:], _Chunk(None, {}, rest[-1][1].open_end, (), None, (),
+                                    _parts=tuple((line - first, chunk) for line, chunk in rest)))
 
 
 def _parsed_parts(text: str, given: tuple[Definition, ...] | None, cuts: list[int]) -> _Chunk | None:
