@@ -113,7 +113,11 @@ class Writer:
         ``damaged``, ``error``)."""
         out, err = self.proc.communicate()
         self.lines = out.splitlines()
-        acked = [line.split()[1] for line in self.lines if line.startswith("ack ")]
+        if self.killed and not out.endswith("\n"):
+            # Killed while printing a line: its id may be cut short (an "ack" printed whole is
+            # one the writer acknowledged; a cut one proves nothing).
+            self.lines = self.lines[:-1]
+        acked = [line.split()[1] for line in self.lines if line.startswith("ack ") and len(line.split()) > 1]
         if self.killed and self.proc.returncode == -signal.SIGKILL:
             return acked, "killed"
         ends = {0: "done", 3: "damaged", 2: "error"}

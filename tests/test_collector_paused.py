@@ -100,6 +100,22 @@ def test_a_large_parse_runs_without_a_collection(monkeypatch):
     assert len(paused) <= EDGES < 50 < len(running)
 
 
+def test_a_large_parse_leaves_what_it_built_settled(monkeypatch):
+    """As a large diff does: what the parse built is moved to the oldest generation, so the
+    next allocations start no young collection over it."""
+    text = _essay(600)
+    parse(_essay(3))
+    clear_chunk_cache()
+    _run(lambda: (parse(text), [[] for _ in range(5)]))  # the first run's own set-up collects once more
+    clear_chunk_cache()
+    settled = _run(lambda: (parse(text), [[] for _ in range(5)]))
+    monkeypatch.setattr("reviewtool.draft.document.collector_paused",
+                        lambda pause=True, settle=False: collector_paused(pause))
+    clear_chunk_cache()
+    unsettled = _run(lambda: (parse(text), [[] for _ in range(5)]))
+    assert len(settled) < len(unsettled) <= EDGES
+
+
 def test_a_pause_inside_a_pause_leaves_the_outer_one_in_force():
     was_enabled = gc.isenabled()
     gc.enable()

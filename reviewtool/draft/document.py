@@ -500,7 +500,7 @@ def parse(text: str, path: str | None = None) -> Document:
     """
     if len(text) <= LARGE_TEXT_CHARS:
         return _parse(text, path)  # (no context manager: a draft's versions are parsed one after another)
-    with collector_paused():
+    with collector_paused(settle=True):  # (what it built lives on: no young collection over it after)
         return _parse(text, path)
 
 
