@@ -1027,6 +1027,7 @@ def _parsed_parts(text: str, given: tuple[Definition, ...] | None, cuts: list[in
     lines.pop()
     chunks: list[_Chunk] = []
     definitions = _Definitions(dict(zip([d[0] for d in given], given))) if given else None
+    found: list[_Chunk | None] | None = None
     if definitions is None:
         found = _CHUNKS.get_many(list(zip(texts, repeat(None))))
         met = [(part, chunk) for part, chunk in zip(texts, found) if chunk is not None]
@@ -1035,10 +1036,13 @@ def _parsed_parts(text: str, given: tuple[Definition, ...] | None, cuts: list[in
     tail: tuple[str, int, int] | None = None
     known = dict(zip([d[0] for d in given], given)) if given else {}
     for k, part in enumerate(texts):
-        if definitions is not None:
-            chunk = definitions.parsed(part, True)
+        alone = None if found is None else found[k]
+        if definitions is None:
+            chunk = alone or _chunk(part, None, True)
+        elif alone is not None and not definitions.mentioned(part, alone):
+            chunk = alone  # it mentions none of the definitions of the parts before it
         else:
-            chunk = found[k] or _chunk(part, None, True)
+            chunk = definitions.parsed(part, True)
         if chunk.labels:  # its definitions, for the parts after it (a label's first one winning)
             size = len(known)
             for label, ref in chunk.references.items():
