@@ -847,3 +847,31 @@ def test_the_texts_a_process_keeps_stay_within_their_bound(tmp_path, monkeypatch
     for i in range(40):
         assert reader.get_texts("doc", "abcd1234", f"{i:040x}") == ({"n": i}, [f"text {i}", f"more {i}"])
         assert len(reader._texts) <= 12
+
+
+def test_stored_sections_are_built_in_the_order_of_the_section_fields():
+    """``stored_document._load`` builds each Section with positional arguments (a book has
+    thousands): a field added, removed or moved in Section must be met there too."""
+    import dataclasses
+
+    from reviewtool.draft.document import Section, parse
+
+    assert [f.name for f in dataclasses.fields(Section)] == [
+        "key", "title", "kind", "level", "start", "end", "line_start", "line_end", "body_start", "index", "parent",
+        "children", "end_all", "plain", "words", "prose_words", "outline_words", "words_all", "subpoints", "fields"]
+    text = ("---\ntitle: T\ntags: [a, b]\n---\n\n# Top\n\nSome prose words here, and more of them.\n\n"
+            "> a quoted line of words\n\n## Outline\n\n- point one\n  - sub point\n- point two\n\n"
+            "### Deeper\n\nA last paragraph, with [a link](http://x).\n")
+    doc = parse(text)
+    stored = stored_document.dump(doc)
+    assert stored is not None
+    data, plains = json.loads(json.dumps(stored))
+    loaded = stored_document.load(data, plains, text, doc.path)
+    assert loaded is not None
+    assert [dataclasses.asdict(s) for s in loaded.sections] == [dataclasses.asdict(s) for s in doc.sections]
+    # the counts that sit side by side differ somewhere, so a swap would show
+    assert any(s.words != s.prose_words for s in doc.sections)
+    assert any(s.words != s.outline_words != s.prose_words for s in doc.sections)
+    assert any(s.words != s.words_all for s in doc.sections)
+    assert any(s.subpoints for s in doc.sections) and any(s.fields for s in doc.sections)
+    assert any(s.children for s in doc.sections) and any(s.parent for s in doc.sections)

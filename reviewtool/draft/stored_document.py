@@ -223,12 +223,12 @@ def _load(data: dict[str, Any], plains: list[str], text: str, path: str | None) 
         if start != end or not start <= body_start <= stop <= end_all <= len(text) or key in by_key:
             return None
         end = stop
-        section = Section(key=key, title=title, kind=kind, level=level, start=start, end=stop,
-                          line_start=line_start, line_end=line_end, body_start=body_start, index=index,
-                          parent=parent, end_all=end_all, plain=plain, words=words, prose_words=prose_words,
-                          outline_words=outline_words, words_all=words_all,
-                          subpoints=[SubPoint(str(t), int(d), int(n)) for t, d, n in subpoints] if subpoints else [],
-                          fields=_from_json(fields) if fields else {})
+        # In the order of Section's fields (positional: a book has thousands of sections, and
+        # keywords cost a third of the call; tests/test_cache.py compares every field).
+        section = Section(key, title, kind, level, start, stop, line_start, line_end, body_start, index, parent, [],
+                          end_all, plain, words, prose_words, outline_words, words_all,
+                          [SubPoint(str(t), int(d), int(n)) for t, d, n in subpoints] if subpoints else [],
+                          _from_json(fields) if fields else {})
         if parent is not None:
             owner = by_key.get(parent)
             if owner is None:
