@@ -47,6 +47,24 @@ def test_a_started_git_runs_while_we_work_and_answers_like_run(repo):
     assert failed.output(check=False) == ""
 
 
+def test_a_started_git_with_much_input_answers_while_we_work(repo):
+    """Input and answers larger than a pipe holds: a thread feeds git and reads it, so neither
+    side waits on the other; the answers are those of the plain call."""
+    repo.commit("v1", {"drafts/essay.md": "# Essay\n"})
+    git_repo = GitRepo.open(repo.path)
+    specs = ["HEAD:drafts/essay.md" if i % 3 else f"HEAD:drafts/missing-{i}.md" for i in range(6000)]
+    pending = git_repo.start_blob_ids(specs)
+    head = git_repo.run("rev-parse", "HEAD").strip()  # other work meanwhile
+    answers = pending()
+    assert len(answers) == 6000 and answers == git_repo.blob_ids(specs)
+    blob = git_repo.run("rev-parse", "HEAD:drafts/essay.md").strip()
+    assert answers[1] == blob and answers[0] is None and head
+    assert git_repo.start_blob_ids([])() == []
+    failed = git_repo.start("cat-file", "--no-such-option", input="x\n")
+    with pytest.raises(GitError):
+        failed.output()
+
+
 def test_config_and_the_working_tree_check_give_the_same_answers_started_early(repo):
     repo.commit("v1", {"drafts/essay.md": "# Essay\n"})
     git_repo = GitRepo.open(repo.path)

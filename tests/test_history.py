@@ -316,9 +316,24 @@ def test_work_given_for_meanwhile_runs_while_git_walks_and_changes_nothing(repo,
         return real_wait(self)
 
     monkeypatch.setattr(RunningGit, "wait", wait)
-    assert versions(git_repo, ESSAY, meanwhile=lambda: events.append("meanwhile")) == plain
+    assert versions(git_repo, ESSAY, meanwhile=[lambda: events.append("meanwhile")]) == plain
     assert events[0] == "meanwhile" and events.count("meanwhile") == 1  # before git's output was read
     assert plain[0].is_worktree and len(plain) == 3
+    # A history with a merge that took one side's text: the next tasks run while git looks
+    # up the merges' texts, after the walk's output was read.
+    repo.git("checkout", "--", ESSAY)
+    repo.git("checkout", "-q", "-b", "side", "HEAD~1")
+    repo.commit("Side", {"notes.txt": "side\n"})
+    repo.git("checkout", "-q", "main")
+    merge(repo, "side", "Merge side")
+    plain = versions(git_repo, ESSAY)
+    events.clear()
+    tasks = [lambda: events.append("first"), lambda: events.append("second"), lambda: events.append("third")]
+    assert versions(git_repo, ESSAY, meanwhile=tasks) == plain
+    # The walk read after the first task; the others before the merges' lookup is read.
+    assert events[0] == "first" and events[1] == "git read"
+    second = events.index("second")
+    assert events[second : second + 3] == ["second", "third", "git read"] and events.count("first") == 1
 
 
 def test_a_cold_cache_loads_the_parser_while_git_walks_and_a_warm_one_does_not(repo):

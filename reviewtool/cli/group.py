@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -102,13 +102,15 @@ class Context:
         self.draft_choice = choice
         return choice.path
 
-    def history(self, draft: str | None, first_parent: bool = False, reads_documents: bool = False) -> DraftHistory:
+    def history(self, draft: str | None, first_parent: bool = False, reads_documents: bool = False,
+                cold_work: Sequence[Callable[[], object]] = ()) -> DraftHistory:
         """The history of the draft named by *draft* (see :meth:`draft`); *reads_documents*: the
-        command will parse versions (see :class:`DraftHistory`)."""
+        command will parse versions, *cold_work*: what it needs when nothing is cached (see
+        :class:`DraftHistory`)."""
         from reviewtool.draft.history import DraftHistory
 
         return DraftHistory(self.repo, self.draft(draft), first_parent=first_parent, use_cache=self.use_cache,
-                            reads_documents=reads_documents)
+                            reads_documents=reads_documents, cold_work=cold_work)
 
 
 pass_ctx = click.make_pass_decorator(Context)

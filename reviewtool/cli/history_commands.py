@@ -104,9 +104,10 @@ def log_command(ctx: Context, draft: str | None, max_count: int | None, first_pa
 
 def _log(ctx: Context, draft: str | None, max_count: int | None, first_parent: bool, no_merges: bool,
          as_json: bool) -> None:
-    from reviewtool.diff.version_change import version_change
+    from reviewtool.diff.version_change import load_differ, version_change
 
-    hist = ctx.history(draft, first_parent=first_parent, reads_documents=True)
+    # Cold, every version is diffed against its first parent: the differ loads while git runs.
+    hist = ctx.history(draft, first_parent=first_parent, reads_documents=True, cold_work=(load_differ,))
     versions = [v for v in hist.versions if not (no_merges and v.is_merge)]
     shown = versions[:max_count] if max_count else versions
     changes = []

@@ -79,6 +79,13 @@ class VersionChange:
         return {"base": self.base.commit, **self.counts.to_dict()}
 
 
+def load_differ() -> None:
+    """Import what :func:`change_counts` diffs with. It imports them on first use (commands
+    that find the counts cached never need them); a caller that knows it will diff loads
+    them early, while git runs (``DraftHistory(cold_work=...)``)."""
+    from reviewtool.diff import section_diff, word_diff  # noqa: F401
+
+
 def change_counts(old: Document, new: Document) -> ChangeCounts:
     """The counts of the section diff from *old* to *new*; a function of the two texts only."""
     if old.text == new.text:

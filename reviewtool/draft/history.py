@@ -8,7 +8,7 @@ of each version is read lazily through :meth:`GitRepo.read_blob` (one persistent
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -175,7 +175,8 @@ class DraftHistory:
     """The versions of one draft and their parsed documents (cached)."""
 
     def __init__(self, repo: GitRepo, draft: str, start: str = "HEAD", include_worktree: bool = True,
-                 first_parent: bool = False, use_cache: bool = True, reads_documents: bool = False) -> None:
+                 first_parent: bool = False, use_cache: bool = True, reads_documents: bool = False,
+                 cold_work: Sequence[Callable[[], object]] = ()) -> None:
         self.repo = repo
         self.draft = draft
         self.start = start
@@ -194,6 +195,9 @@ class DraftHistory:
         self._at_first_parent: dict[str, tuple[str, str]] = {}
         #: The caller will parse versions (``log``, ``diff``): see :meth:`_before_parsing`.
         self.reads_documents = reads_documents
+        #: What such a caller will need when nothing is cached yet (say, the diff's modules):
+        #: done while git runs, see :meth:`_before_parsing`.
+        self.cold_work = tuple(cold_work)
 
     # -------------------------------------------------------------- versions
     @property
@@ -201,17 +205,19 @@ class DraftHistory:
         if self._versions is None:
             self._versions = versions(self.repo, self.draft, start=self.start,
                                       include_worktree=self._include_worktree,
-                                      first_parent=self.first_parent_only, meanwhile=self._before_parsing,
+                                      first_parent=self.first_parent_only, meanwhile=self._before_parsing(),
                                       at_first_parent=self._at_first_parent)
         return self._versions
 
-    def _before_parsing(self) -> None:
-        """While git walks the history: when the caller will read documents and no parsed
-        version is cached (a cold cache, or none), what it reads will be parsed, so load the
-        Markdown parser now (its imports are about 20 ms) rather than after git is done."""
+    def _before_parsing(self) -> list[Callable[[], object]]:
+        """What to do while git walks the history: when the caller will read documents and no
+        parsed version is cached (a cold cache, or none), what it reads will be parsed, so
+        load the Markdown parser then (its imports are about 20 ms), and the caller's
+        :attr:`cold_work` while git looks up the merges' texts; else nothing."""
         if self.reads_documents and (self.cache is None
                                      or self.cache.is_empty("doc", stored_document.fingerprint())):
-            markdown()
+            return [markdown, *self.cold_work]
+        return []
 
     def __iter__(self) -> Iterator[Version]:
         return iter(self.versions)
@@ -536,7 +542,7 @@ def _commit_metadata(repo: GitRepo, commits: list[str]) -> dict[str, _CommitInfo
 
 
 def versions(repo: GitRepo, draft: str, start: str = "HEAD", include_worktree: bool = True,
-             first_parent: bool = False, meanwhile: Callable[[], object] | None = None,
+             first_parent: bool = False, meanwhile: Sequence[Callable[[], object]] = (),
              at_first_parent: dict[str, tuple[str, str]] | None = None) -> list[Version]:
     """Every commit that changed *draft*, newest first, following renames.
 
@@ -553,7 +559,9 @@ def versions(repo: GitRepo, draft: str, start: str = "HEAD", include_worktree: b
     When the working-tree file differs from ``HEAD``'s, a pseudo-version with
     commit :data:`WORKTREE` comes first. One ``git log``, one ``git diff
     --quiet``, and a ``git hash-object`` only when the file differs. Both gits run at
-    once, and *meanwhile* (when given) is called while they do. *at_first_parent*, when
+    once. *meanwhile* is work to do while git runs: its first task while the history is
+    walked, the others while the merges' texts are looked up (what is left then is not
+    done: it is work the caller would do anyway, done early). *at_first_parent*, when
     given, gets what the log says of the draft at each commit's first parent (see
     :func:`_parse_log`).
     """
@@ -568,8 +576,8 @@ def versions(repo: GitRepo, draft: str, start: str = "HEAD", include_worktree: b
     if include_worktree and not repo.bare and start == "HEAD" and worktree.is_file():
         differs = repo.start_differs_from_head(draft)
     try:
-        if meanwhile is not None:
-            meanwhile()
+        if meanwhile:
+            meanwhile[0]()
         out = walk.output()
     finally:
         if differs is not None:
@@ -585,7 +593,10 @@ def versions(repo: GitRepo, draft: str, start: str = "HEAD", include_worktree: b
             newer = next((result[j] for j in range(i - 1, -1, -1) if result[j].path), None)
             path = (newer.old_path or newer.path) if newer and newer.status == "R" else (newer.path if newer else draft)
             specs.append((i, path))
-        blobs = repo.blob_ids([f"{result[i].commit}:{p}" for i, p in specs])
+        answers = repo.start_blob_ids([f"{result[i].commit}:{p}" for i, p in specs])
+        for task in meanwhile[1:]:
+            task()
+        blobs = answers()
         known = {v.blob for v in result if v.blob}
         drop: set[int] = set()
         for (i, path), blob in zip(specs, blobs):

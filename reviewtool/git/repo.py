@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import subprocess
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from reviewtool.errors import ReviewtoolError, UsageError
@@ -59,12 +59,24 @@ def check_revision_argument(rev: str) -> str:
     return rev
 
 
+def _blob_ids_of(out: str) -> list[str | None]:
+    """The answers of ``cat-file --batch-check=%(objectname) %(objecttype)``: the blob's id, or
+    None for anything else (missing, a tree, a commit)."""
+    result: list[str | None] = []
+    for line in out.splitlines():
+        parts = line.split()
+        result.append(parts[0] if len(parts) == 2 and parts[1] == "blob" else None)
+    return result
+
+
 class RunningGit:
     """A git process started by :meth:`GitRepo.start`; :meth:`output` waits for it."""
 
-    def __init__(self, proc: subprocess.Popen[bytes]) -> None:
+    def __init__(self, proc: subprocess.Popen[bytes], input: bytes | None = None) -> None:
         self._proc = proc
         self._done: tuple[int, str, str] | None = None
+        self._talker: threading.Thread | None = None
+        self._talked: tuple[bytes, bytes] | BaseException | None = None
         if proc.stdout is not None:
             try:  # a larger pipe lets git run further ahead (Linux only)
                 import fcntl
@@ -72,6 +84,17 @@ class RunningGit:
                 fcntl.fcntl(proc.stdout.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
             except (ImportError, OSError):
                 pass
+        if input is not None:
+            # git reads its input while it writes its answers: a thread feeds the one and reads
+            # the other (communicate), so neither pipe can fill and stop both sides.
+            self._talker = threading.Thread(target=self._talk, args=(input,), daemon=True)
+            self._talker.start()
+
+    def _talk(self, input: bytes) -> None:
+        try:
+            self._talked = self._proc.communicate(input)
+        except BaseException as exc:  # (handed to wait(), in the caller's thread)
+            self._talked = exc
 
     def output(self, check: bool = True) -> str:
         """git's stdout as text (UTF-8, lenient), once it has exited; :class:`GitError`
@@ -84,7 +107,14 @@ class RunningGit:
     def wait(self) -> tuple[int, str, str]:
         """``(returncode, stdout, stderr)`` once git has exited, without raising."""
         if self._done is None:
-            out, err = self._proc.communicate()
+            if self._talker is not None:
+                self._talker.join()
+                if isinstance(self._talked, BaseException):
+                    raise self._talked
+                assert self._talked is not None
+                out, err = self._talked
+            else:
+                out, err = self._proc.communicate()
             code = self._proc.returncode
             assert code is not None
             self._done = (code, out.decode("utf-8", errors="replace"), err.decode("utf-8", errors="replace"))
@@ -196,21 +226,25 @@ class GitRepo:
         out = self.run_bytes(*args, input=input, check=check, env=env)
         return out.decode("utf-8", errors="replace")
 
-    def start(self, *args: str) -> RunningGit:
-        """Start ``git ARGS`` and return at once: :meth:`RunningGit.output` waits for its stdout.
+    def start(self, *args: str, input: bytes | str | None = None) -> RunningGit:
+        """Start ``git ARGS`` (reading *input*, else nothing) and return at once:
+        :meth:`RunningGit.output` waits for its stdout.
 
         For work that can go on while git runs (git on one core, Python on another). Its
         stdout pipe is enlarged where the system allows, so git runs ahead of a reader
         that is busy elsewhere; it never reads the terminal.
         """
+        if isinstance(input, str):
+            input = input.encode("utf-8")
         try:
-            proc = subprocess.Popen(["git", *args], cwd=self.root, env=self._env, stdin=subprocess.DEVNULL,
+            proc = subprocess.Popen(["git", *args], cwd=self.root, env=self._env,
+                                    stdin=subprocess.DEVNULL if input is None else subprocess.PIPE,
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                     start_new_session=self.detached)
         except FileNotFoundError:
             self._run(args, None, self._env)  # the same clear error run() gives
             raise
-        return RunningGit(proc)
+        return RunningGit(proc, input)
 
     def run_bytes(
         self,
@@ -384,14 +418,16 @@ class GitRepo:
 
     def blob_ids(self, specs: Sequence[str]) -> list[str | None]:
         """Resolve ``rev:path`` specs to blob ids in one ``cat-file --batch-check`` call."""
+        return self.start_blob_ids(specs)()
+
+    def start_blob_ids(self, specs: Sequence[str]) -> Callable[[], list[str | None]]:
+        """:meth:`blob_ids`, started: git answers while the caller works; call the result for
+        the answers."""
         if not specs:
-            return []
-        out = self.run("cat-file", "--batch-check=%(objectname) %(objecttype)", input="\n".join(specs) + "\n")
-        result: list[str | None] = []
-        for line in out.splitlines():
-            parts = line.split()
-            result.append(parts[0] if len(parts) == 2 and parts[1] == "blob" else None)
-        return result
+            return list
+        running = self.start("cat-file", "--batch-check=%(objectname) %(objecttype)",
+                             input="\n".join(specs) + "\n")
+        return lambda: _blob_ids_of(running.output())
 
     def differs_from_head(self, path: str, running: RunningGit | None = None) -> bool:
         """Whether the working-tree file *path* differs from its committed version at ``HEAD``
