@@ -30,7 +30,7 @@ from reviewtool.draft.link_chunks import link_list
 from reviewtool.draft.markdown import markdown
 from reviewtool.draft.markup_features import Features
 from tests.gitutil import clone_corpus
-from tests.test_plain_chunks import _versions
+from tests.test_plain_chunks import _versions, read_counting_markdown_it
 
 
 def same(text: str, given: tuple[chunks.Definition, ...] | None = None) -> bool:
@@ -142,11 +142,7 @@ def test_a_list_of_links_is_cut_and_joined_as_one_parse_reads_it(monkeypatch):
     are those of one parse, with no markdown-it parse at all."""
     items = "".join(f"* [{n:04d}-name-{n}.md](text/{n:04d}-name-{n}.md)\n" for n in range(60))
     text = f"# Index\n\nThe active ones:\n\n{items}\n## After\n\nText.\n"
-    chunks.clear_chunk_cache()
-    calls: list[str] = []
-    original = chunks._markdown_it_chunk
-    monkeypatch.setattr(chunks, "_markdown_it_chunk", lambda t, g: calls.append(t) or original(t, g))
-    blocks = chunks.read_blocks(text)
+    blocks, calls = read_counting_markdown_it(text, monkeypatch)
     assert calls == []
     assert blocks == blocks_of(markdown().parse(text, {}))
     assert [b.kind for b in blocks] == ["heading", "paragraph", "list", "heading", "paragraph"]

@@ -133,15 +133,20 @@ def test_a_chunk_given_definitions_goes_to_markdown_it():
     assert chunk.seen == given
 
 
-def test_documents_of_plain_text_read_no_token(monkeypatch):
-    """A text of plain paragraphs and headings is read without one markdown-it parse, and its
-    blocks are those of one parse of the whole text."""
-    text = "# Essay\n\nFirst paragraph,\nover two lines.\n\n## Part\n\nSecond one  \nwith a break.\n\n## End\n"
+def read_counting_markdown_it(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[list[Block], list[str]]:
+    """*text*'s blocks read with an empty chunk cache, and the chunks markdown-it parsed."""
     chunks.clear_chunk_cache()
     calls: list[str] = []
     original = chunks._markdown_it_chunk
     monkeypatch.setattr(chunks, "_markdown_it_chunk", lambda t, g: calls.append(t) or original(t, g))
-    blocks = chunks.read_blocks(text)
+    return chunks.read_blocks(text), calls
+
+
+def test_documents_of_plain_text_read_no_token(monkeypatch):
+    """A text of plain paragraphs and headings is read without one markdown-it parse, and its
+    blocks are those of one parse of the whole text."""
+    text = "# Essay\n\nFirst paragraph,\nover two lines.\n\n## Part\n\nSecond one  \nwith a break.\n\n## End\n"
+    blocks, calls = read_counting_markdown_it(text, monkeypatch)
     assert calls == []
     assert blocks == blocks_of(markdown().parse(text, {}))
     assert [b.kind for b in blocks] == ["heading", "paragraph", "heading", "paragraph", "heading"]
