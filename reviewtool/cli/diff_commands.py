@@ -58,8 +58,9 @@ def diff_command(ctx: Context, rev_a: str | None, rev_b: str | None, draft: str 
     """
     # Pairs, word operations, rows and their JSON are many small objects that live until
     # the output is written: the collector scanning them again and again cost a tenth of a
-    # book-size diff. Paused for the command (the process ends after it), restored after.
-    with collector_paused():
+    # book-size diff. Paused for the command (the process ends after it), restored after,
+    # with what it built settled (no young collection over all of it at the next allocation).
+    with collector_paused(settle=True):
         _diff(ctx, rev_a, rev_b, draft, section_key, since_review, reviewer, side_by_side, context, full, fmt,
               as_json)
 
