@@ -26,8 +26,7 @@ from reviewtool.draft.text_rules import ASCII_WORD_PATTERN, WORD_PATTERN, WordRe
 from tests.gitutil import clone_corpus, git
 
 #: Every regex of the product built around the word pattern.
-REGEXES = {"tokens": word_tokens.TOKEN, "units": word_tokens._UNIT, "cleanup words": word_cleanup._WORD,
-           "count words": text_rules._WORD}
+REGEXES = {"tokens": word_tokens.TOKEN, "units": word_tokens._UNIT, "words": text_rules.WORD_REGEX}
 
 EDGES = ["", "a", "_", "'", "-", "a'", "'a", "a-", "-a", "a_b", "_a_", "a'b-c", "9", "9'9", "x--y", "''",
          "don't", "well-known", "snake_case_word", "__init__", "a\tb\nc", "[link](text/0001-x.md)",
@@ -77,6 +76,7 @@ def test_count_words_counts_what_the_full_pattern_finds(text):
 
 
 def test_a_regex_compiles_its_full_pattern_only_when_asked():
+    assert word_cleanup._WORD is text_rules.WORD_REGEX  # one word regex for counting and clean-up
     regex = WordRegex(r"({word}|\S)")
     assert regex("plain ascii") is regex.ascii and regex._full is None
     assert regex("caf\u00e9") is regex.full is regex._full

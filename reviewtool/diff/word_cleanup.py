@@ -26,7 +26,7 @@ import re
 
 from reviewtool.diff.word_ops import WordOp, change_op, normalise
 from reviewtool.draft.document import count_words
-from reviewtool.draft.text_rules import SENTENCE_BREAK, SENTENCE_TAIL, STOPWORDS, WordRegex
+from reviewtool.draft.text_rules import SENTENCE_BREAK, SENTENCE_TAIL, STOPWORDS, WORD_REGEX
 
 #: A sentence with more than this share of its words changed is shown replaced whole.
 REWRITE_SHARE = 0.6
@@ -34,7 +34,7 @@ REWRITE_SHARE = 0.6
 #: before the change first (see :func:`_ends_with_words`).
 _TAIL_WORDS = 4
 
-_WORD = WordRegex("{word}")
+_WORD = WORD_REGEX
 _WS_SPLIT = re.compile(r"(\s+)")
 _LEADING_WS = re.compile(r"\s+")
 _VISIBLE_RUN = re.compile(r"\S+")

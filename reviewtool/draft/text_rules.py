@@ -138,7 +138,8 @@ class WordRegex:
         return full
 
 
-_WORD = WordRegex("{word}")
+#: The words of a text (:data:`WORD_PATTERN`): ``WORD_REGEX(text).findall(text)``.
+WORD_REGEX = WordRegex("{word}")
 #: Punctuation around words (no letter, digit or combining mark among them): see :func:`count_words`.
 _EDGES = ".,;:!?\"'’‘“”«»()[]{}<>*_`~/\\|-—–…#&%$@^=+"
 
@@ -163,7 +164,7 @@ def count_words(text: str) -> int:
         marked = text.encode("ascii").translate(_ASCII_WORDS, _ASCII_DROPPED)
         return marked.count(b" a") + (marked[:1] == b"a")
     if len(text) < 40:
-        return len(_WORD(text).findall(text))  # short: one regex pass is quickest
+        return len(WORD_REGEX(text).findall(text))  # short: one regex pass is quickest
     # A word never spans whitespace, and a whitespace-separated chunk made only of
     # letters and digits (``str.isalnum``, the same test as the regex's ``[^\W_]``)
     # is exactly one word: count those at C speed, run the regex on the rest only.
@@ -179,7 +180,7 @@ def count_words(text: str) -> int:
     if not hard:
         return len(chunks)
     joined = " ".join(hard)
-    return len(chunks) - len(hard) + len(_WORD(joined).findall(joined))
+    return len(chunks) - len(hard) + len(WORD_REGEX(joined).findall(joined))
 
 
 #: Top-level list items with more words than this are prose, not outline titles.

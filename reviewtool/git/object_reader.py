@@ -38,6 +38,17 @@ class GitError(ReviewtoolError):
     """A git command failed; the message is git's own first error line."""
 
 
+def enlarge_pipe(pipe: IO[bytes]) -> None:
+    """Let git's output pipe hold 1 MiB where the system allows (Linux): git then runs further
+    ahead of a reader that is busy elsewhere. Nothing happens where it cannot."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(pipe.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+    except (ImportError, OSError):
+        pass
+
+
 def _unnamed_file() -> IO[bytes]:
     """A scratch file with no name, gone once closed (what ``tempfile.TemporaryFile`` gives).
 
@@ -75,12 +86,7 @@ class _Process:
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self.stdin: IO[bytes] = self.proc.stdin
         self.stdout: IO[bytes] = self.proc.stdout
-        try:  # a larger pipe lets git run further ahead of a slow reader (Linux only)
-            import fcntl
-
-            fcntl.fcntl(self.stdout.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
-        except (ImportError, OSError):
-            pass
+        enlarge_pipe(self.stdout)
 
     def error(self, what: str) -> GitError:
         """A :class:`GitError` quoting git's stderr (the process is stopped first)."""

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from reviewtool.errors import ReviewtoolError, UsageError
-from reviewtool.git.object_reader import GitError, ObjectReader
+from reviewtool.git.object_reader import GitError, ObjectReader, enlarge_pipe
 
 __all__ = ["EMPTY_TREE", "GitError", "GitRepo", "check_revision_argument"]
 
@@ -78,12 +78,7 @@ class RunningGit:
         self._talker: threading.Thread | None = None
         self._talked: tuple[bytes, bytes] | BaseException | None = None
         if proc.stdout is not None:
-            try:  # a larger pipe lets git run further ahead (Linux only)
-                import fcntl
-
-                fcntl.fcntl(proc.stdout.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
-            except (ImportError, OSError):
-                pass
+            enlarge_pipe(proc.stdout)
         if input is not None:
             # git reads its input while it writes its answers: a thread feeds the one and reads
             # the other (communicate), so neither pipe can fill and stop both sides.
