@@ -69,6 +69,16 @@ def _blob_ids_of(out: str) -> list[str | None]:
     return result
 
 
+def _ls_tree_args(rev: str, paths: tuple[str, ...]) -> tuple[str, ...]:
+    """``git ls-tree`` listing the files of *rev* (recursively) under *paths*, NUL-separated."""
+    return ("ls-tree", "-r", "-z", "--name-only", "--end-of-options", rev, "--", *paths)
+
+
+def _tree_paths(out: bytes) -> list[str]:
+    """The paths of :func:`_ls_tree_args`' output (undecodable bytes kept as surrogates)."""
+    return [p.decode("utf-8", errors="surrogateescape") for p in out.split(b"\0") if p]
+
+
 class RunningGit:
     """A git process started by :meth:`GitRepo.start`; :meth:`output` waits for it."""
 
@@ -366,16 +376,13 @@ class GitRepo:
     def ls_tree(self, rev: str, *paths: str) -> list[str]:
         """Files in the tree of commit *rev* (recursively), limited to *paths* when given."""
         check_revision_argument(rev)
-        out = self.run_bytes("ls-tree", "-r", "-z", "--name-only", "--end-of-options", rev, "--", *paths)
-        return [p.decode("utf-8", errors="surrogateescape") for p in out.split(b"\0") if p]
+        return _tree_paths(self.run_bytes(*_ls_tree_args(rev, paths)))
 
     def in_head(self, path: str) -> bool:
         """Whether *path* is exactly a file committed at ``HEAD`` (False when there is no commit:
         git's ``ls-tree`` fails then, so no ``rev-parse`` is asked first)."""
-        proc = self._run(("ls-tree", "-r", "-z", "--name-only", "--end-of-options", "HEAD", "--", path), None,
-                         self._env)
-        return proc.returncode == 0 and path in (p.decode("utf-8", errors="surrogateescape")
-                                                 for p in proc.stdout.split(b"\0") if p)
+        proc = self._run(_ls_tree_args("HEAD", (path,)), None, self._env)
+        return proc.returncode == 0 and path in _tree_paths(proc.stdout)
 
     def relpath(self, path: str | os.PathLike[str], cwd: Path | None = None) -> str:
         """Normalise a user-given path to a repository-relative POSIX path."""
