@@ -105,29 +105,52 @@ WORD_PATTERN = rf"[^\W_](?:[\w{MARKS}’'\-]*(?:[^\W_]|[{MARKS}]))?"
 ASCII_WORD_PATTERN = r"[^\W_](?:[\w'\-]*[^\W_])?"
 
 
+#: :data:`WORD_PATTERN` for text that holds no combining mark of :data:`MARKS` (most text that
+#: is not ASCII: curly quotes, dashes, accented letters precomposed): the same matches there,
+#: from classes that compile in microseconds (see :class:`WordRegex`).
+UNMARKED_WORD_PATTERN = r"[^\W_](?:[\w’'\-]*[^\W_])?"
+
+
 class WordRegex:
     """A regex built around :data:`WORD_PATTERN` (``{word}`` in its template), for any text.
 
     The word pattern's classes hold every Unicode combining mark, and compiling them takes
-    about a millisecond a regex: paid at import, by every command, though most drafts are
-    ASCII. So the regex is compiled at once with :data:`ASCII_WORD_PATTERN` (which finds the
-    same matches in ASCII text) and with the full pattern on the first text that is not
-    ASCII. Call it with the text to get the regex for it (``str.isascii`` is O(1)).
+    two to three milliseconds a regex: paid by every command that meets a text with a curly
+    quote or a dash, though few texts hold a combining mark. So the regex is compiled at once
+    with :data:`ASCII_WORD_PATTERN` (which finds the same matches in ASCII text), with
+    :data:`UNMARKED_WORD_PATTERN` on the first text that is not ASCII but holds no combining
+    mark (:func:`unmarked`: the same matches there), and with the full pattern on the first
+    text that holds one; from then on the full regex serves every text that is not ASCII
+    (no more checks). Call it with the text to get the regex for it (``str.isascii`` is O(1)).
     """
 
-    __slots__ = ("_flags", "_full", "_template", "ascii")
+    __slots__ = ("_flags", "_full", "_template", "_unmarked", "ascii")
 
     def __init__(self, template: str, flags: int = 0) -> None:
         self._template = template
         self._flags = flags
         #: The regex for ASCII text.
         self.ascii = re.compile(template.replace("{word}", ASCII_WORD_PATTERN), flags)
+        self._unmarked: re.Pattern[str] | None = None
         self._full: re.Pattern[str] | None = None
 
     def __call__(self, text: str) -> re.Pattern[str]:
         if text.isascii():
             return self.ascii
-        return self.full
+        full = self._full
+        if full is None:
+            if len(text) <= _CHECKED_CHARS and unmarked(text):
+                return self.unmarked
+            return self.full
+        return full
+
+    @property
+    def unmarked(self) -> re.Pattern[str]:
+        """The regex for text without combining marks (compiled on first use)."""
+        found = self._unmarked
+        if found is None:
+            found = self._unmarked = re.compile(self._template.replace("{word}", UNMARKED_WORD_PATTERN), self._flags)
+        return found
 
     @property
     def full(self) -> re.Pattern[str]:
@@ -136,6 +159,29 @@ class WordRegex:
         if full is None:
             full = self._full = re.compile(self._template.replace("{word}", WORD_PATTERN), self._flags)
         return full
+
+
+#: Texts up to this long are checked for combining marks (:func:`unmarked`) before the full
+#: word regex is compiled for them; a longer text gets the full regex (its run outweighs the
+#: compile).
+_CHECKED_CHARS = 20_000
+#: Characters known to be outside :data:`MARKS` (every one below U+0300 is), grown as texts
+#: are checked.
+_NOT_MARKS = {chr(c) for c in range(0x300)}
+
+
+def unmarked(text: str) -> bool:
+    """Whether *text* holds no combining mark of :data:`MARKS` (categories Mn, Mc, Me of the
+    BMP): then :data:`UNMARKED_WORD_PATTERN` finds what :data:`WORD_PATTERN` finds in it.
+    Its distinct characters are checked once a process: a set difference at C speed."""
+    chars = set(text)
+    chars -= _NOT_MARKS
+    if not chars:
+        return True
+    if any(ch <= "\uffff" and unicodedata.category(ch)[0] == "M" for ch in chars):
+        return False
+    _NOT_MARKS.update(chars)
+    return True
 
 
 #: The words of a text (:data:`WORD_PATTERN`): ``WORD_REGEX(text).findall(text)``.
