@@ -29,10 +29,12 @@ from operator import is_
 from reviewtool.draft.blocks import Block, ListItem, SubPointFacts
 from reviewtool.draft.chunks import read_chunks
 from reviewtool.draft.outline_rules import outline_verdict
+from reviewtool.frozen_init import frozen_init
 
 _NEWLINE = re.compile(r"\r\n?|\n")
 
 
+@frozen_init
 @dataclass(frozen=True, slots=True)
 class Segment:
     """A chunk's blocks between two of its headings (the heading excluded), with what a
@@ -46,6 +48,7 @@ class Segment:
     trailing_lists: int
 
 
+@frozen_init
 @dataclass(frozen=True, slots=True)
 class ChunkFacts:
     """What a section assembly reads of one chunk: the offset of each of its lines (and of

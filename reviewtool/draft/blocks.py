@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from reviewtool.draft.markdown import inline_plain
 from reviewtool.draft.outline_rules import list_role
 from reviewtool.draft.text_rules import count_words
+from reviewtool.frozen_init import frozen_init
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 SubPointFacts = tuple[str, int, int]
 
 
+@frozen_init
 @dataclass(frozen=True, slots=True)
 class ListItem:
     """A top-level item of a list: its lines, its first line's plain text and Markdown source,
@@ -44,6 +46,7 @@ class ListItem:
                         self.source, self.link_only)
 
 
+@frozen_init
 @dataclass(frozen=True, slots=True)
 class Block:
     """A top-level block: kind (``heading``, ``paragraph``, ``list``, ``other``), 0-based lines

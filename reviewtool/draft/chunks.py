@@ -78,6 +78,7 @@ from reviewtool.draft.markdown import markdown
 from reviewtool.draft.markup_features import NO_FEATURES, Features, features_of, has_syntax, joined
 from reviewtool.draft.plain_chunks import plain_blocks
 from reviewtool.draft.stored_pieces import clear_stored_pieces, stored_features
+from reviewtool.frozen_init import frozen_init
 from reviewtool.lru import LRU
 
 if TYPE_CHECKING:
@@ -102,6 +103,7 @@ _MAX_CACHED_CHUNK = 1_000_000
 Definition = tuple[str, str, str]
 
 
+@frozen_init
 @dataclass(frozen=True, slots=True)
 class _Chunk:
     """One chunk parsed alone: its blocks (lines from its start), the link reference
