@@ -36,6 +36,11 @@ TEXT_CACHE_SIZE = 16_384
 
 #: The content words of a text (:func:`reviewtool.diff.lexicon.content_set`), kept by the text.
 _text_words = functools.lru_cache(maxsize=TEXT_CACHE_SIZE)(content_set)
+#: The content words of a section's title and plain text (those of the two joined by a newline,
+#: which no word crosses), kept by the pair: a pair's hash is its texts', which a text keeps
+#: once computed (twin sections often share their text objects), where a joined text was
+#: made and hashed anew for every section.
+_section_words = functools.lru_cache(maxsize=TEXT_CACHE_SIZE)(lambda title, plain: content_set(title + "\n" + plain))
 #: A normalised title (:func:`reviewtool.diff.lexicon.normalise_title`), kept by the title.
 _title_norm = functools.lru_cache(maxsize=TEXT_CACHE_SIZE)(normalise_title)
 #: The letter bigrams of a normalised title (:func:`reviewtool.diff.lexicon.bigrams`), kept by it.
@@ -105,7 +110,9 @@ class DocumentFacts:
 
     def _tokens(self, i: int) -> frozenset[str]:
         s = self.secs[i]
-        return _text_words(self.fp[i] if s.kind == "frontmatter" else s.title + "\n" + s.plain)
+        if s.kind == "frontmatter":
+            return _text_words(self.fp[i])
+        return _section_words(s.title, s.plain)
 
     def _score_class(self, i: int) -> int:
         s = self.secs[i]
@@ -212,5 +219,6 @@ def clear_facts() -> None:
     """Forget the per-document facts and the words of texts kept between calls."""
     _FACTS.clear()
     _text_words.cache_clear()
+    _section_words.cache_clear()
     _title_norm.cache_clear()
     _title_grams.cache_clear()

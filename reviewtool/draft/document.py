@@ -163,6 +163,25 @@ class Section:
         return data
 
 
+#: The ASCII whitespace ``str.split`` cuts at besides the space and the newline.
+_OTHER_ASCII_SPACE = "\t\r\x0b\x0c\x1c\x1d\x1e\x1f"
+
+
+def normalised_space(raw: str) -> str:
+    """``" ".join(raw.split())``: every run of whitespace one space, none at either end.
+
+    ASCII text whose only whitespace is spaces and newlines (most section bodies) is cut into
+    lines instead of words: its non-empty lines joined by spaces hold each run of whitespace
+    as one space at least (none where the run starts or ends the text), so when no two spaces
+    stand together and none at either end, that is the answer. Anything else is split into
+    words and joined (``tests/test_fast_paths_fingerprint.py`` compares both)."""
+    if raw.isascii() and not any(map(raw.__contains__, _OTHER_ASCII_SPACE)):
+        flat = " ".join(filter(None, raw.split("\n")))
+        if "  " not in flat and not flat.startswith(" ") and not flat.endswith(" "):
+            return flat
+    return " ".join(raw.split())
+
+
 def fingerprint_hash(fingerprint: str) -> str:
     """The hash :attr:`Document.fingerprint_hashes` holds for a section's fingerprint."""
     return hashlib.blake2b(fingerprint.encode("utf-8", "surrogatepass"), digest_size=10).hexdigest()
@@ -360,7 +379,7 @@ class Document:
         two versions of a section must share to be the same. Markup and link targets count
         (a changed URL is an edit). The front matter uses its whole source."""
         raw = self.own_text(section) if section.kind == "frontmatter" else self.body_text(section)
-        return " ".join(raw.split())
+        return normalised_space(raw)
 
     @cached_property
     def fingerprint_hashes(self) -> list[str]:
@@ -374,13 +393,13 @@ class Document:
                 if found is None:
                     s = self.sections[i]
                     raw = text[s.start if s.kind == "frontmatter" else s.body_start : s.end]
-                    known[i] = _FINGERPRINTS.get(raw) or _FINGERPRINTS.put(raw, fingerprint_hash(" ".join(raw.split())))
+                    known[i] = _FINGERPRINTS.get(raw) or _FINGERPRINTS.put(raw, fingerprint_hash(normalised_space(raw)))
             return known  # type: ignore[return-value]  # every None replaced
         raws = [text[s.start if s.kind == "frontmatter" else s.body_start : s.end] for s in self.sections]
         hashes = _FINGERPRINTS.get_many(raws)
         for i, found in enumerate(hashes):
             if found is None:
-                hashes[i] = _FINGERPRINTS.put(raws[i], fingerprint_hash(" ".join(raws[i].split())))
+                hashes[i] = _FINGERPRINTS.put(raws[i], fingerprint_hash(normalised_space(raws[i])))
         return hashes  # type: ignore[return-value]  # every None replaced
 
     def rebuild(self) -> str:
