@@ -359,6 +359,8 @@ def _keep_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(align_module, "weighted_lis", weighted_lis.fenwick_lis)
     unkept = functools.lru_cache(maxsize=0)  # calls the function every time (and can be cleared)
     monkeypatch.setattr(section_facts, "_text_words", unkept(lexicon.content_set))
+    monkeypatch.setattr(section_facts, "_section_words",
+                        unkept(lambda title, plain: lexicon.content_set(title + "\n" + plain)))
     monkeypatch.setattr(section_facts, "_title_norm", unkept(lexicon.normalise_title))
     monkeypatch.setattr(section_facts, "_title_grams", unkept(lexicon.bigrams))
     monkeypatch.setattr(word_diff_module, "_kept_diff", unkept(word_diff_module.plain_word_diff))

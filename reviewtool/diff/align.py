@@ -41,7 +41,7 @@ import difflib
 import math
 from collections import Counter
 from dataclasses import dataclass
-from itertools import chain, compress, repeat
+from itertools import chain, repeat
 
 from reviewtool.diff.assignment import max_weight_matching
 from reviewtool.diff.lexicon import (
@@ -178,7 +178,7 @@ class _Blocking:
         if not reached:
             return []
         cut = reached[min(CANDIDATES, len(reached)) - 1]
-        top = list(compress(range(len(sums)), map(cut.__le__, sums)))
+        top = [c for c, total in enumerate(sums) if total >= cut]
         sizes, members = self.sizes, self.members
         # The CANDIDATES-th best member's sum: every member at or above it is in the running.
         floor = cut
@@ -210,6 +210,8 @@ class _Aligner:
         self._titles: dict[tuple[str, str], float] = {}
         self._subtrees: dict[tuple[int, int], float] = {}
         self._seeds: dict[tuple[str, bool, frozenset[str]], list[tuple[int, int]]] = {}
+        #: The sections of each side left unmatched when the lone splits and merges start.
+        self._free: dict[str, list[int]] = {}
 
     # ------------------------------------------------------------ bookkeeping
     def _add(self, group: _Group) -> None:
@@ -625,38 +627,58 @@ class _Aligner:
     def _similar(self, olds: list[int], news: list[int]) -> dict[tuple[int, int], float]:
         """The pairs of the scored stage that may match (combined :meth:`score` at least
         :data:`MATCH_THRESHOLD`), with their weight before context: the score plus a tiny
-        tie-break for similar relative positions."""
+        tie-break for similar relative positions.
+
+        An old section that reads as no outline gets, from each new one that reads as none, the
+        score of their twin classes: so its twins (the same class and the same candidates: a book
+        repeats whole chapters) find the pairs that may match once, and each adds its own
+        tie-break (a pair with an outline is scored for each section: its words are its children's).
+        """
         o, n = self.o, self.n
         n_old, n_new = max(1, len(o.secs)), max(1, len(n.secs))  # (both at least 1 when there are pairs)
         osecs, nsecs, oout, nout = o.secs, n.secs, o.outlineish, n.outlineish
         scores, threshold = self._scores, MATCH_THRESHOLD
         new_class: dict[int, int] = {}
+        #: (old class, candidates) -> the candidates that may match in order, each with its
+        #: combined score (None: a new section read as an outline, scored for each old one).
+        rows: dict[tuple[int, tuple[int, ...]], list[tuple[int, float | None]]] = {}
         similar: dict[tuple[int, int], float] = {}
         for i, js in self.candidates(olds, news).items():
             if osecs[i].kind == "frontmatter":
                 continue
-            out_i = oout[i]
-            old_class = -1
             place = i / n_old
-            for j in js:
-                if nsecs[j].kind == "frontmatter":
-                    continue
-                if out_i or nout[j]:
+            if oout[i]:
+                for j in js:
+                    if nsecs[j].kind == "frontmatter":
+                        continue
                     combined = self._score(i, j, threshold)[0]
-                else:  # score()'s memo by the pair of twin classes
-                    if old_class < 0:
-                        old_class = o.score_class[i]
-                    c = new_class.get(j)
+                    if combined >= threshold:
+                        similar[(i, j)] = combined + 1e-6 * (1.0 - abs(place - j / n_new))
+                continue
+            old_class = o.score_class[i]
+            row_key = (old_class, tuple(js))
+            row = rows.get(row_key)
+            if row is None:
+                row = rows[row_key] = []
+                for j in js:
+                    if nsecs[j].kind == "frontmatter":
+                        continue
+                    if nout[j]:
+                        row.append((j, None))
+                        continue
+                    c = new_class.get(j)  # score()'s memo by the pair of twin classes
                     if c is None:
                         c = new_class[j] = n.score_class[j]
                     key = (old_class, c, threshold)
                     got = scores.get(key)
                     if got is None:
                         got = scores[key] = self._score(i, j, threshold)
-                    combined = got[0]
+                    if got[0] >= threshold:
+                        row.append((j, got[0]))
+            for j, known in row:
+                combined = self._score(i, j, threshold)[0] if known is None else known
                 if combined >= threshold:
-                    drift = abs(place - j / n_new)
-                    similar[(i, j)] = combined + 1e-6 * (1.0 - drift)
+                    similar[(i, j)] = combined + 1e-6 * (1.0 - abs(place - j / n_new))
         return similar
 
     # ------------------------------------------------------------ splits and merges
@@ -727,8 +749,11 @@ class _Aligner:
                     group.via = "split"
                 elif self._grow(group, "old"):
                     group.via = "merge"
-        # Unmatched old sections whose content went to several new ones.
-        for i in self._left_old():
+        # Unmatched old sections whose content went to several new ones. From here on a section
+        # taken stays taken (a try gives back only its own parts), so the seeds of every try are
+        # among the sections left now (_lone reads these, not every section).
+        self._free = {"old": self._left_old(), "new": self._left_new()}
+        for i in self._free["old"]:
             if i in self.g_old:
                 continue
             self._lone(i, "new")
@@ -750,7 +775,7 @@ class _Aligner:
         found = self._seeds.get((side, outline, target))
         if found is None:
             found = self._seeds[(side, outline, target)] = [
-                (-len(this.tok[k] & target), k) for k in range(len(this.secs))
+                (-len(this.tok[k] & target), k) for k in self._free[side]
                 if not (k in taken or len(this.tok[k]) < MIN_TOKENS or (outline and this.proseish[k]))
                 and containment(this.tok[k], target) >= PART_THRESHOLD]
         seeds = [seed for seed in found if seed[1] not in taken]

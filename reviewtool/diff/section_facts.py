@@ -21,7 +21,7 @@ import functools
 import weakref
 from collections import Counter
 from collections.abc import Callable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from reviewtool.diff.lexicon import bigrams, content_set, normalise_title
 from reviewtool.draft.document import Document, Section
@@ -106,7 +106,11 @@ class DocumentFacts:
         #: Per section, the id of its class of subtrees for :meth:`_Aligner.context`: sections
         #: of one class have descendants of the same words and shape (numbered per document).
         self.desc_class = _Lazy(self, DocumentFacts._desc_class, n)
-        self._desc_classes: dict[frozenset[tuple[tuple[str, str, frozenset[str]], int]], int] = {}
+        self._desc_classes: dict[tuple[int, ...], int] = {}
+        #: Per section, the number of its (normalised title, fingerprint hash, words) among this
+        #: document's (equal triples, one number), given when a subtree class first reads it.
+        self._elements: list[int | None] = [None] * n
+        self._numbers: dict[tuple[str, str, frozenset[str]], int] = {}
 
     def _tokens(self, i: int) -> frozenset[str]:
         s = self.secs[i]
@@ -186,11 +190,21 @@ class DocumentFacts:
         words (:meth:`tok_desc`, the union of theirs) and the same shape (:meth:`shape_desc`,
         the multiset of their first two), which is all :meth:`_Aligner.context` reads of them;
         the key reads each descendant once, with no union of words (a book's chapters hold
-        thousands) and no Counter per level."""
+        thousands) and no Counter per level: each section's triple is numbered once per
+        document (:attr:`_elements`, equal triples one number), and the key is the sorted
+        numbers of the descendants, a multiset of triples as a tuple of integers."""
         if not self.kids[i]:
             return 0  # no descendants: every leaf is alike
-        tok, ntitle, fph = self.tok, self.ntitle, self.fph
-        key = frozenset(Counter([(ntitle[k], fph[k], tok[k]) for k in range(i + 1, self.subtree_end[i])]).items())
+        start, end = i + 1, self.subtree_end[i]
+        elements = self._elements
+        part = elements[start:end]
+        if None in part:  # descendants not numbered yet (their words are read only now)
+            tok, ntitle, fph, numbers = self.tok, self.ntitle, self.fph, self._numbers
+            for k in range(start, end):
+                if elements[k] is None:
+                    elements[k] = numbers.setdefault((ntitle[k], fph[k], tok[k]), len(numbers))
+            part = elements[start:end]
+        key = tuple(sorted(cast("list[int]", part)))  # (every None numbered)
         return self._desc_classes.setdefault(key, len(self._desc_classes) + 1)
 
     def is_descendant(self, i: int, ancestor: int) -> bool:
