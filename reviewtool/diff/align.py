@@ -586,33 +586,39 @@ class _Aligner:
         anchored_old, anchored_new, n_end = self._anchored_old, self._anchored_new, n.subtree_end
         o_desc, n_desc = o.desc_class, n.desc_class
         w_context = W_CONTEXT
-        per_new: dict[int, tuple[int, int, int | None, _Group | None, Section]] = {}
+        bisect_left, bisect_right = bisect.bisect_left, bisect.bisect_right
+        # Per new section: its column, subtree class, parent, the parent's group, kind, level,
+        # descendants paired and subtree's end.
+        per_new: dict[int, tuple[int, int, int | None, _Group | None, str, int, int, int]] = {}
         edges: dict[tuple[int, int], float] = {}
         rests: list[_Rest] = []
         last = -1
-        a = ci = 0
+        a = ci = level_i = 0
+        kind_i = ""
         op: int | None = None
         go: _Group | None = None
         partners: list[int] = []
-        sec_i = osecs[0]
         for (i, j), w in similar.items():
             if i != last:  # (the pairs of one old section follow each other)
                 last = i
-                a, ci, op, partners, sec_i = row[i], o_desc[i], o_parent[i], anchored_old[i], osecs[i]
+                sec_i = osecs[i]
+                a, ci, op, partners, kind_i, level_i = row[i], o_desc[i], o_parent[i], anchored_old[i], sec_i.kind, \
+                    sec_i.level
                 go = g_old.get(op) if op is not None else None
             got = per_new.get(j)
             if got is None:
                 np = n_parent[j]
-                got = per_new[j] = (col[j], n_desc[j], np, g_new.get(np) if np is not None else None, nsecs[j])
-            b, cj, np, gn, sec_j = got
+                sec_j = nsecs[j]
+                got = per_new[j] = (col[j], n_desc[j], np, g_new.get(np) if np is not None else None, sec_j.kind,
+                                    sec_j.level, anchored_new[j], n_end[j])
+            b, cj, np, gn, kind_j, level_j, held_new, end_j = got
             children = subtrees.get((ci, cj))
             if children is None:
                 children = subtrees[(ci, cj)] = self._subtree_agreement(i, j)
-            held_new = anchored_new[j]
             if partners or held_new:
-                agree = bisect.bisect_left(partners, n_end[j]) - bisect.bisect_right(partners, j)
+                agree = bisect_left(partners, end_j) - bisect_right(partners, j)
                 children = (children + 2 * agree / (len(partners) + held_new)) / 2
-            kind = (1.0 if sec_i.level == sec_j.level else 0.5) if sec_i.kind == sec_j.kind else 0.0
+            kind = (1.0 if level_i == level_j else 0.5) if kind_i == kind_j else 0.0
             if op is None:
                 parent = 1.0 if np is None else (0.0 if gn is not None else 0.5)
             elif np is None:

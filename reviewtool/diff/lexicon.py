@@ -31,15 +31,22 @@ MIN_TOKENS = 3
 
 
 def stem(word: str) -> str:
-    """A light stem of a lowercase word: plural/-ing/-ed stripped, then cut to :data:`STEM_LENGTH`."""
-    if len(word) > 4 and word.endswith("ies"):
-        word = word[:-3] + "y"
-    elif len(word) > 5 and word.endswith("ing"):
+    """A light stem of a lowercase word: plural/-ing/-ed stripped, then cut to :data:`STEM_LENGTH`.
+
+    The rules, in order: -ies to -y (more than four letters), -ing dropped (more than five),
+    -ed dropped (more than four), a final -s dropped (more than three, not -ss, -us, -is).
+    Each rule asks for its own last letter, so the word's last letter picks the one or two
+    that may apply (``tests/test_fast_paths_lexicon.py`` compares the rules asked in order)."""
+    last = word[-1:]
+    if last == "s":
+        if len(word) > 4 and word.endswith("ies"):
+            word = word[:-3] + "y"
+        elif len(word) > 3 and not word.endswith(("ss", "us", "is")):
+            word = word[:-1]
+    elif last == "g" and len(word) > 5 and word.endswith("ing"):
         word = word[:-3]
-    elif len(word) > 4 and word.endswith("ed"):
+    elif last == "d" and len(word) > 4 and word.endswith("ed"):
         word = word[:-2]
-    elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        word = word[:-1]
     return word[:STEM_LENGTH]
 
 
