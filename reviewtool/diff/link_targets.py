@@ -30,7 +30,8 @@ _NEXT_REFERENCE = re.compile("\n" + _REFERENCE_LINE)
 
 def mask_link_targets(text: str) -> str:
     """*text* with every link destination replaced by spaces (the same length)."""
-    if "](" not in text and "]:" not in text:
+    # (Both marks start with "]": prose without one is answered by one scan, at memchr speed.)
+    if "]" not in text or ("](" not in text and "]:" not in text):
         return text
     spans = [m.span(1) for m in _INLINE.finditer(text)]
     if "]:" in text:

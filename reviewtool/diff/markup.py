@@ -195,8 +195,12 @@ def plain_markup_changes(old_doc: Document, old: list[Section], new_doc: Documen
     """:func:`markup_changes` computed afresh, without the changes kept."""
     # Blank lines at a section's edges separate it from its neighbours: adding a section
     # after this one may add one here. Not a change of this section (see diff_documents).
-    old_src = "".join(old_doc.own_text(s) for s in old).strip()
-    new_src = "".join(new_doc.own_text(s) for s in new).strip()
+    single = len(old) == 1 and len(new) == 1  # (most pairs: their texts without joining one)
+    if single:
+        old_src, new_src = old_doc.own_text(old[0]).strip(), new_doc.own_text(new[0]).strip()
+    else:
+        old_src = "".join(old_doc.own_text(s) for s in old).strip()
+        new_src = "".join(new_doc.own_text(s) for s in new).strip()
     if old_src == new_src or not old or not new:
         return []
     words_changed = _words_changed(old_doc, old, new_doc, new)
@@ -207,8 +211,13 @@ def plain_markup_changes(old_doc: Document, old: list[Section], new_doc: Documen
             kinds.append(f"heading level {a.level}→{b.level}")
         elif a.kind == "heading" and a.title == b.title and _heading_line(old_doc, a) != _heading_line(new_doc, b):
             kinds.append("heading markup")
-    kinds.extend(_body_kinds(_bodies(old_doc, old), _bodies(new_doc, new), words_changed, old, new,
-                             old_doc, new_doc))
+    if single:
+        a, b = old[0], new[0]
+        bodies = (old_doc.body_text(a) if a.kind != "frontmatter" else "",
+                  new_doc.body_text(b) if b.kind != "frontmatter" else "")
+    else:
+        bodies = (_bodies(old_doc, old), _bodies(new_doc, new))
+    kinds.extend(_body_kinds(bodies[0], bodies[1], words_changed, old, new, old_doc, new_doc))
     if not kinds and not words_changed:
         kinds.append("whitespace" if old_src.split() == new_src.split() else "markup")
     return kinds

@@ -58,6 +58,8 @@ def _is_island(op: WordOp) -> bool:
         return False  # three words (an all-alphanumeric chunk is one word)
     if "\n" in text and _BLANK_LINE.search(text):
         return False  # never join changes across a paragraph break
+    if count_words(text) > 2:
+        return False  # (count_words counts the words findall finds, at C speed for ASCII)
     words = _WORD(text).findall(text)
     if len(words) <= 1:
         return True
@@ -66,7 +68,9 @@ def _is_island(op: WordOp) -> bool:
 
 def _has_word(op: WordOp) -> bool:
     old, new = op.old, op.new
-    return _WORD(old).search(old) is not None or _WORD(new).search(new) is not None
+    # (A text of letters and digits only is a word: the regex's first class is str.isalnum.)
+    return (old.isalnum() or new.isalnum() or _WORD(old).search(old) is not None
+            or _WORD(new).search(new) is not None)
 
 
 def _both_sides(a: WordOp, b: WordOp) -> bool:
@@ -77,23 +81,38 @@ def _both_sides(a: WordOp, b: WordOp) -> bool:
 
 def _merge_islands(ops: list[WordOp]) -> list[WordOp]:
     out: list[WordOp] = []
+    append = out.append
     for op in ops:
-        # The cheap tests first (all four are pure: the order changes no answer).
-        if (op.op != "equal" and len(out) >= 2 and out[-1].op == "equal"
-                and out[-2].op != "equal" and _both_sides(out[-2], op)
-                and _is_island(out[-1])
-                and (_has_word(op) or _has_word(out[-2]))):
-            island = out.pop()
-            prev = out.pop()
-            op = change_op(prev.old + island.old + op.old, prev.new + island.new + op.new)
-        out.append(op)
+        # The cheap tests first (all four are pure: the order changes no answer); the most
+        # frequent answer, an unchanged run of three words or more, without a call.
+        if op[0] != "equal" and len(out) >= 2:
+            island = out[-1]
+            if island[0] != "equal" or out[-2][0] == "equal":
+                append(op)
+                continue
+            text = island[2]
+            if len(text) > 200:
+                append(op)
+                continue  # (_is_island's own first tests)
+            chunks = text.split(None, 3)
+            if len(chunks) >= 3 and chunks[0].isalnum() and chunks[1].isalnum() and chunks[2].isalnum():
+                append(op)
+                continue
+            prev = out[-2]
+            if _both_sides(prev, op) and _is_island(island) and (_has_word(op) or _has_word(prev)):
+                del out[-2:]
+                op = change_op(prev[1] + island[1] + op[1], prev[2] + island[2] + op[2])
+        append(op)
     return out
 
 
 def _split_paragraphs(ops: list[WordOp]) -> list[WordOp]:
     """Cut a change that spans paragraph breaks into one change per paragraph, when
     both sides have the same number of breaks (the whitespace between is not a change)."""
-    if not any(op.op == "replace" and "\n" in op.old and "\n" in op.new for op in ops):
+    for op in ops:
+        if op[0] == "replace" and "\n" in op[1] and "\n" in op[2]:
+            break
+    else:
         return list(ops)  # no change holds a line break on both sides: nothing to cut
     out: list[WordOp] = []
     split = False
@@ -212,12 +231,19 @@ def _shared_break(op: WordOp, prev: WordOp | None, last: bool) -> int:
 def _has_break(op: WordOp, prev: WordOp | None) -> bool:
     """Whether equal *op* (after change *prev*) holds a sentence break on either side:
     :func:`_shared_break` ``>= 0``, without placing it."""
-    # _first_break of either side, each regex run once (the two texts are most often the same).
+    # _first_break of either side, each regex run once (the two texts are most often the same);
+    # _sentence_break's test written out (this runs for every unchanged run between changes).
     old, new = op.old, op.new
-    if _sentence_break(old) is not None or (new != old and _sentence_break(new) is not None):
+    if ("\n" in old or "." in old or "?" in old or "!" in old) and _SEARCH_BREAK(old) is not None:
+        return True
+    if (new != old and ("\n" in new or "." in new or "?" in new or "!" in new)
+            and _SEARCH_BREAK(new) is not None):
         return True
     return prev is not None and ((old[:1].isspace() and _ends_sentence(prev.old))
                                  or (new[:1].isspace() and _ends_sentence(prev.new)))
+
+
+_SEARCH_BREAK = SENTENCE_BREAK.search
 
 
 def offset_after_visible(text: str, count: int) -> int:
@@ -234,18 +260,25 @@ def offset_after_visible(text: str, count: int) -> int:
 
 
 def _ends_with_words(text: str, k: int) -> bool:
-    """Whether *text* ends with *k* words, each one all-alphanumeric chunk, joined and
-    followed by single spaces, all within the last 160 characters.
+    """Whether *text* ends with *k* words, each one all-alphanumeric chunk, maybe followed by
+    a comma, semicolon or colon, joined and followed by single spaces, all within the last
+    160 characters.
 
     Then :func:`_context_words` counts at least *k* words before a change that
     follows *text*: no sentence break ends after the first of them (a break is
-    whitespace after sentence punctuation, or holding a line break), and its first
-    window (160 characters) holds them all.
+    whitespace after sentence punctuation, or holding a line break: a space after a letter,
+    a digit or one of those three marks is neither), and its first window (160 characters)
+    holds them all.
     """
     if text[-1:] != " ":
         return False
     parts = text[-160:].rsplit(" ", k + 1)  # [rest, w1, ..., wk, ""]
-    return len(parts) == k + 2 and all(map(str.isalnum, parts[1:-1]))
+    return len(parts) == k + 2 and all(part.isalnum() or (part[-1:] in _CLAUSE_MARKS and part[:-1].isalnum())
+                                       for part in parts[1:-1])
+
+
+#: Marks that may follow a word of :func:`_ends_with_words`: no sentence ends at them.
+_CLAUSE_MARKS = (",", ";", ":")
 
 
 def _context_words(op: WordOp, prev: WordOp | None, side: int, limit: float, backward: bool) -> int:
@@ -289,11 +322,11 @@ def _rewrite_sentences(ops: list[WordOp]) -> list[WordOp]:
     groups: list[tuple[int, int]] = []
     k = 0
     while k < n:
-        if ops[k].op == "equal":
+        if ops[k][0] == "equal":
             k += 1
             continue
         first = last = k
-        while last + 2 < n and ops[last + 2].op != "equal" and not _has_break(ops[last + 1], ops[last]):
+        while last + 2 < n and ops[last + 2][0] != "equal" and not _has_break(ops[last + 1], ops[last]):
             last += 2
         groups.append((first, last))
         k = last + 1

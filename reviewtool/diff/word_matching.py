@@ -1,7 +1,7 @@
 """Matching the two token sequences of a word diff, fast: the uncleaned operations
 (:func:`raw_ops`) that :mod:`reviewtool.diff.word_cleanup` then makes readable.
 
-The non-whitespace tokens are compared with :class:`difflib.SequenceMatcher`
+The non-whitespace tokens are compared as :class:`difflib.SequenceMatcher` compares them
 (``autojunk=False``, so function words such as "the" still anchor matches) and the
 whitespace is given back to the operations, so that joining the ``old``
 parts rebuilds the old text exactly and joining the ``new`` parts rebuilds the new one.
@@ -30,7 +30,6 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from difflib import SequenceMatcher
 from itertools import compress, count, pairwise
 from operator import ne, sub
 
@@ -49,8 +48,8 @@ _MAX_DEPTH = 40
 def _matching_blocks(a: list[str], b: list[str]) -> list[tuple[int, int, int]]:
     """Matching blocks ``(i, j, size)`` in order, like ``SequenceMatcher.get_matching_blocks``
     (with the ``(len(a), len(b), 0)`` sentinel)."""
-    out: list[tuple[int, int, int]] = []
-    _match(a, b, 0, len(a), 0, len(b), out, 0)
+    out = _blocks(a, b)
+    out.pop()
     merged: list[tuple[int, int, int]] = []
     for i, j, n in out:
         if merged:
@@ -61,6 +60,15 @@ def _matching_blocks(a: list[str], b: list[str]) -> list[tuple[int, int, int]]:
         merged.append((i, j, n))
     merged.append((len(a), len(b), 0))
     return merged
+
+
+def _blocks(a: list[str], b: list[str]) -> list[tuple[int, int, int]]:
+    """The blocks of :func:`_matching_blocks` (sentinel included) before adjacent ones are
+    joined: each one is not empty, and a block may start where the one before it ends."""
+    out: list[tuple[int, int, int]] = []
+    _match(a, b, 0, len(a), 0, len(b), out, 0)
+    out.append((len(a), len(b), 0))
+    return out
 
 
 def _match(a: list[str], b: list[str], alo: int, ahi: int, blo: int, bhi: int,
@@ -141,7 +149,8 @@ def _between_anchors(a: list[str], b: list[str], alo: int, ahi: int, blo: int, b
     pi, pj = alo, blo
     for s, e in pairwise(starts):
         fi, fj = ai[s], bj[s]
-        _gap(a, b, pi, fi, pj, fj, out, depth)
+        if pi < fi and pj < fj:  # (_gap's own test, saving the call for a gap empty on one side)
+            _gap(a, b, pi, fi, pj, fj, out, depth)
         _diagonal_run(a, b, ai, s, e, diagonals[s], out, depth)
         pi, pj = ai[e - 1] + 1, bj[e - 1] + 1
     _gap(a, b, pi, ahi, pj, bhi, out, depth)
@@ -164,7 +173,8 @@ def _diagonal_run(a: list[str], b: list[str], ai: list[int], s: int, e: int, d: 
         k = bisect_right(ai, p, s, e)  # the anchors around p: ai[k - 1] < p < ai[k]
         gap_lo, gap_hi = ai[k - 1] + 1, ai[k]
         out.append((cursor, cursor + d, gap_lo - cursor))
-        _match(a, b, gap_lo, gap_hi, gap_lo + d, gap_hi + d, out, depth + 1)
+        if gap_hi - gap_lo > 1:  # (a gap of one token is p alone, which differs: nothing matches)
+            _match(a, b, gap_lo, gap_hi, gap_lo + d, gap_hi + d, out, depth + 1)
         cursor = gap_hi
     out.append((cursor, cursor + d, li - cursor))
 
@@ -180,10 +190,64 @@ def _gap(a: list[str], b: list[str], alo: int, ahi: int, blo: int, bhi: int,
 
 def _difflib(a: list[str], b: list[str], alo: int, ahi: int, blo: int, bhi: int,
              out: list[tuple[int, int, int]]) -> None:
-    sm = SequenceMatcher(None, a[alo:ahi], b[blo:bhi], autojunk=False)
-    for bi, bj, n in sm.get_matching_blocks():
-        if n:
-            out.append((alo + bi, blo + bj, n))
+    """Append to *out* the matching blocks that ``SequenceMatcher(None, a[alo:ahi], b[blo:bhi],
+    autojunk=False).get_matching_blocks()`` finds (but its sentinel), at their places in *a* and *b*.
+
+    difflib's own algorithm, written out for this case: no junk and no popular tokens (autojunk
+    off), so its extensions of a longest match by junk never apply; no matcher, no named tuples,
+    the positions kept where they are (``tests/test_fast_paths_word_passes.py`` compares it with
+    difflib). The longest match of a range is the first longest run of equal tokens found going
+    down *a* (the earliest in *a*, then in *b*); the ranges left of it and right of it are matched
+    the same way; the blocks found are sorted and adjacent ones joined."""
+    b2j: dict[str, list[int]] = {}
+    for j in range(blo, bhi):
+        positions = b2j.get(b[j])
+        if positions is None:
+            b2j[b[j]] = [j]
+        else:
+            positions.append(j)
+    nothing: list[int] = []
+    found: list[tuple[int, int, int]] = []
+    queue = [(alo, ahi, blo, bhi)]
+    while queue:
+        lo_a, hi_a, lo_b, hi_b = queue.pop()
+        besti, bestj, bestsize = lo_a, lo_b, 0
+        j2len: dict[int, int] = {}
+        for i in range(lo_a, hi_a):
+            j2lenget = j2len.get
+            newj2len: dict[int, int] = {}
+            for j in b2j.get(a[i], nothing):
+                if j < lo_b:
+                    continue
+                if j >= hi_b:
+                    break
+                k = newj2len[j] = j2lenget(j - 1, 0) + 1
+                if k > bestsize:
+                    besti, bestj, bestsize = i - k + 1, j - k + 1, k
+            j2len = newj2len
+        # (difflib's extensions of the match by equal tokens that are not junk: a longest run
+        # cannot grow, so these never move; kept as difflib has them.)
+        while besti > lo_a and bestj > lo_b and a[besti - 1] == b[bestj - 1]:
+            besti, bestj, bestsize = besti - 1, bestj - 1, bestsize + 1
+        while besti + bestsize < hi_a and bestj + bestsize < hi_b and a[besti + bestsize] == b[bestj + bestsize]:
+            bestsize += 1
+        if bestsize:
+            found.append((besti, bestj, bestsize))
+            if lo_a < besti and lo_b < bestj:
+                queue.append((lo_a, besti, lo_b, bestj))
+            if besti + bestsize < hi_a and bestj + bestsize < hi_b:
+                queue.append((besti + bestsize, hi_a, bestj + bestsize, hi_b))
+    found.sort()
+    i1 = j1 = k1 = 0
+    for i2, j2, k2 in found:
+        if i1 + k1 == i2 and j1 + k1 == j2:
+            k1 += k2
+        else:
+            if k1:
+                out.append((i1, j1, k1))
+            i1, j1, k1 = i2, j2, k2
+    if k1:
+        out.append((i1, j1, k1))
 
 
 def _unique_anchors(a: list[str], b: list[str], alo: int, ahi: int, blo: int,
@@ -199,14 +263,14 @@ def _unique_anchors(a: list[str], b: list[str], alo: int, ahi: int, blo: int,
     common = {t for t, n in ca.items() if n == 1 and in_b(t) == 1}
     if not common:
         return None
-    keep = list(map(common.__contains__, sa))
-    ai = list(compress(range(alo, ahi), keep))  # in order of a
-    in_a = list(compress(sa, keep))
-    keep_b = list(map(common.__contains__, sb))
-    if in_a == list(compress(sb, keep_b)):
+    is_common = common.__contains__
+    ai = list(compress(range(alo, ahi), map(is_common, sa)))  # in order of a
+    bj = list(compress(range(blo, bhi), map(is_common, sb)))  # in order of b
+    in_a = list(map(a.__getitem__, ai))
+    if in_a == list(map(b.__getitem__, bj)):
         # The usual case, no token moved: the anchors come in the same order on both sides
         # (each is unique on each side), so their b positions are increasing as they are.
-        return ai, list(compress(range(blo, bhi), keep_b))
+        return ai, bj
     bpos = dict(zip(sb, range(blo, bhi)))
     js = list(map(bpos.__getitem__, in_a))
     run = longest_increasing_run(js)
@@ -292,15 +356,15 @@ def _side_texts(parts: list[str], codes: list[tuple[str, int, int, int, int]],
 def _assemble(pa: list[str], pb: list[str], codes: list[tuple[str, int, int, int, int]]) -> list[WordOp]:
     olds, lead_a, trail_a = _side_texts(pa, codes, 1)
     news, lead_b, trail_b = _side_texts(pb, codes, 3)
-    ops = [WordOp(c[0], o, n) for c, o, n in zip(codes, olds, news)]
+    ops = [_new(WordOp, (c[0], o, n)) for c, o, n in zip(codes, olds, news)]
     if len(pa) == 1:
         lead_a = pa[0]  # the old side is whitespace only
     if len(pb) == 1:
         lead_b = pb[0]  # the new side is whitespace only
     if lead_a or lead_b:
-        ops.insert(0, WordOp("equal", lead_a, lead_b))
+        ops.insert(0, _new(WordOp, ("equal", lead_a, lead_b)))
     if trail_a or trail_b:
-        ops.append(WordOp("equal", trail_a, trail_b))
+        ops.append(_new(WordOp, ("equal", trail_a, trail_b)))
     return ops
 
 
@@ -329,7 +393,10 @@ def raw_ops(old: str, new: str, ua: list[str], ub: list[str]) -> list[WordOp]:
     oa = ob = 0  # ...and their offset on each side
     pos_a = pos_b = 0  # where the pending equal operation's texts start
     pending = False  # an equal operation waiting for the offset where it ends
-    for ai, bj, n in _matching_blocks(ua, ub):
+    # Whether ops is already what normalise makes of it (see below); then it is not walked again.
+    regular = True
+    # The blocks as found: one that continues the block before it is no change, as if joined.
+    for ai, bj, n in _blocks(ua, ub):
         if i < ai or j < bj:
             # A change: units i..ai of old, j..bj of new. What lies before it since the last
             # change is one matching block, the same units on both sides: measured once.
@@ -337,28 +404,55 @@ def raw_ops(old: str, new: str, ua: list[str], ub: list[str]) -> list[WordOp]:
             oa += step
             ob += step
             if pending:
-                append(WordOp("equal", old[pos_a:oa], new[pos_b:ob]))
+                append(_new(WordOp, ("equal", old[pos_a:oa], new[pos_b:ob])))
                 pending = False
+            elif ops:
+                regular = False  # two changes side by side (normalise joins them)
             # The change's texts are its units joined by spaces; the unit after it
             # starts one space later.
-            units_o, units_t = ua[i:ai], ub[j:bj]
-            o, t = " ".join(units_o), " ".join(units_t)
-            pos_a = oa + len(o)
-            pos_b = ob + len(t)
-            if units_o and units_t:
-                # Units that are all single words are their own tokens: no re-diff.
-                if all(map(str.isalnum, units_o)) and all(map(str.isalnum, units_t)):
-                    append(WordOp("replace", o, t))
+            if i < ai:
+                o = ua[i] if ai - i == 1 else " ".join(ua[i:ai])
+                pos_a = oa + len(o)
+                if j < bj:
+                    t = ub[j] if bj - j == 1 else " ".join(ub[j:bj])
+                    pos_b = ob + len(t)
+                    # Units that are all single words are their own tokens: no re-diff.
+                    if (o.isalnum() if ai - i == 1 else all(map(str.isalnum, ua[i:ai]))) and (
+                            t.isalnum() if bj - j == 1 else all(map(str.isalnum, ub[j:bj]))):
+                        append(_new(WordOp, ("replace", o, t)))
+                    else:
+                        ops.extend(_diff_sides(token_parts(o), token_parts(t)))
+                        regular = False
+                    ob = pos_b + 1
                 else:
-                    ops.extend(_diff_sides(token_parts(o), token_parts(t)))
+                    pos_b = ob
+                    append(_new(WordOp, ("delete", o, "")))
+                    if not o.strip():
+                        regular = False  # whitespace alone, or nothing: normalise's to judge
+                oa = pos_a + 1
             else:
-                append(WordOp("delete" if units_o else "insert", o, t))
+                t = ub[j] if bj - j == 1 else " ".join(ub[j:bj])
+                pos_a = oa
+                pos_b = ob + len(t)
+                append(_new(WordOp, ("insert", "", t)))
+                if not t.strip():
+                    regular = False
+                ob = pos_b + 1
             at = ai
-            oa = pos_a + 1 if units_o else oa
-            ob = pos_b + 1 if units_t else ob
         if n:
             pending = True
         i, j = ai + n, bj + n
     if pending:
-        append(WordOp("equal", old[pos_a:], new[pos_b:]))
+        append(_new(WordOp, ("equal", old[pos_a:], new[pos_b:])))
+    # Regular: the operations alternate between equal and a change (an equal one is never
+    # empty: it holds at least one unit, and a space of the old text after a change; the
+    # last one is checked), and every change holds a character that is not whitespace. Then
+    # normalise has nothing to drop, turn to equal or join (tests/test_fast_paths_word_passes.py).
+    if regular and ops and (ops[-1][1] or ops[-1][2]):
+        return ops
     return normalise(ops)
+
+
+#: ``_new(WordOp, (op, old, new))`` builds an operation without the Python-level ``__new__``
+#: of a named tuple (the same tuple, a third of the time).
+_new = tuple.__new__
