@@ -108,3 +108,39 @@ def test_rfc_corpus_pairs_with_and_without_the_shortcut(tmp_path: Path, monkeypa
     explained = sum(asked)
     assert compared > 300
     assert explained > 20  # the shortcut was taken, and gave the same answer
+
+
+# ---------------------------------------------------------------- the markers' kinds, found by their characters
+
+#: What can be before or after a marker, or make a run of digits (decimal digits of other
+#: scripts, a tenth digit), and whitespace of every kind ``\s`` and ``str.isspace`` name.
+_MARK_BITS = ["-", "*", "+", ".", ")", "1", "12", "123456789", "0", "\u0663", "\U0001d7d9", "\u00b2", " ", "\t", "\n",
+              "\r", "\x0b", "\x0c", "\x1c", "\x85", "\xa0", "\u2003", "\u2028", "\u3000", ">", "a", "x-", "(", "#", "_"]
+_MARK_TEXT = st.lists(st.sampled_from(_MARK_BITS), max_size=30).map("".join)
+
+
+@given(_MARK_TEXT)
+def test_the_markers_kinds_are_the_patterns(text: str):
+    assert markup._marker_kinds(text) == _kinds(text)
+
+
+@given(_TEXT)
+def test_the_markers_kinds_are_the_patterns_in_markdown(text: str):
+    assert markup._marker_kinds(text) == _kinds(text)
+
+
+@pytest.mark.parametrize("text", ["", "-", "- ", "a- ", " - ", ">- ", "x\n* a", "1.", "1. ", "a1. ", " 1) ",
+                                  "123456789. ", "1234567890. ", " 1234567890) ", "\u0663. ", "\u00b2. ", "1.\r",
+                                  "-\xa0", "\xa0- ", "\u2028+ x", "1.2. ", "x-\n- - +", "10.)", "9)\n8."])
+def test_the_markers_kinds_at_their_edges(text: str):
+    assert markup._marker_kinds(text) == _kinds(text)
+
+
+@pytest.mark.slow
+def test_the_markers_kinds_of_every_rfc_corpus_version(tmp_path: Path):
+    repo = clone_corpus(tmp_path / "rfcs")
+    for path in ("README.md", "text/3537-msrv-resolver.md"):
+        for commit in git(repo, "log", "--format=%H", "--", path).split():
+            text = git(repo, "show", f"{commit}:{path}")
+            for part in (text, *text.split("\n\n")):
+                assert markup._marker_kinds(part) == _kinds(part)

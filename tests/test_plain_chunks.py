@@ -79,6 +79,9 @@ TAKEN = {
     "Line separator\n\u2028\n": P(2, "Line separator"),
     "Caf\u00e9 and cafe\u0301\n": P(1, "Caf\u00e9 and cafe\u0301"),
     "Questions? (Yes!) 50% off: $3, =x, -y, +z, #tag, >q\n": None,
+    "See [foo].\n": P(1, "See [foo]."),
+    "The [sub-team]s, [a][b], [c][] and ![d] [e]\n(f) [[g]] ]h[\n": P(2, "The [sub-team]s, [a][b], [c][] and ![d] [e]\n(f) [[g]] ]h["),
+    "[Not] a definition\n[x] : y\n": P(2, "[Not] a definition\n[x] : y"),
     "# Title": H(1, "Title"),
     "## Title\n\n": H(2, "Title"),
     "###### Six\n": H(6, "Six"),
@@ -102,7 +105,8 @@ NOT_TAKEN = [
     "Text\n  indented continuation\n", "Text\n===\n", "Text\n---\n", "Text\n=\n", "Text\n- item\n", "Text\n* item\n",
     "Text\n+ item\n", "Text\n1. item\n", "Text\n1) item\n", "Text\n2. item\n", "Text\n1.\n", "1. Item\n", "- Item\n",
     "> quote\n", "Text\n> quote\n", "```\ncode\n```\n", "Text\n~~~\n", "<div>\n", "Text <b>bold</b>\n",
-    "a | b\n-|-\n", "a | b\n", "[foo]: /url\n", "See [foo].\n", "AT&amp;T\n", "back\\\nslash\n", "Escaped \\* star\n",
+    "a | b\n-|-\n", "a | b\n", "[foo]: /url\n", "See [foo](/url).\n", "![img](x.png)\n", "[a ](b\n",
+    "Text\n[foo]: /url\n", "Text [a]: b\n", "AT&amp;T\n", "back\\\nslash\n", "Escaped \\* star\n",
     "Some `code`\n", "Some *emphasis*\n", "Some _emphasis_\n", "~~gone~~\n", "NUL\0 inside\n", "CR\r\nline\n",
     "CR only\rline\n", "Text\n#hashtag\n", "Text\n# Heading\n", "Para\n\nPara two\n", "***\n", "---\n", "___\n",
     "#5\n", "####### seven\n", "#hashtag\n", " # indented heading\n", "# \\#\n", "## Title\nText under it\n",
@@ -159,7 +163,8 @@ def test_documents_of_plain_text_read_no_token(monkeypatch):
 #: or make its content markup, and plain words around them.
 FRAGMENTS = [
     " ", "  ", "    ", "\t", "#", "##", "###", "=", "===", "-", "---", "*", "+", "1.", "1)", "12.", "3.5", "|", ">",
-    "<", "<div>", "&", "&amp;", "\\", "`", "```", "~", "~~~", "[", "]", "[x]:", "_", ":", "!", "(", ")", ".",
+    "<", "<div>", "&", "&amp;", "\\", "`", "```", "~", "~~~", "[", "]", "[x]:", "[x]", "[x][y]", "](", "![", "_", ":",
+    "!", "(", ")", ".",
     "word", "Text", "plain", "42", "2019", "\u00e9t\u00e9", "cafe\u0301", "\u00df", "\u0394\u03b9",
     "\u00a0", "\u3000", "\u2028", "\x0b", "\x0c", "\x1c", "\x85", "\u200b", "\r", "\0",
 ]

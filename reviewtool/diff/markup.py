@@ -272,6 +272,42 @@ def _body_kinds(old_text: str, new_text: str, words_changed: bool, old: list[Sec
 #: digit), after a line's start, whitespace or a quote's ``>``, before a space, a tab or the
 #: line's end (markdown-it's own rule: after its indentation, quote marks and outer markers).
 _MAY_MARK = re.compile(r"(?:^|(?<=[\s>]))([-*+]|\d{1,9}([.)]))(?=[ \t\r\n]|\Z)", re.M)
+#: :data:`_MAY_MARK`'s markers looked for by what they are made of (a bullet: a literal the
+#: regex engine finds at C speed; a number's delimiter after a digit), where the pattern's
+#: lookbehind is tried at every character; what must come before them is checked on each
+#: hit (:func:`_marker_kinds`).
+_BULLETS = tuple((bullet, re.compile(re.escape(bullet) + r"(?=[ \t\r\n]|\Z)")) for bullet in "-*+")
+_NUMBER_END = re.compile(r"\d([.)])(?=[ \t\r\n]|\Z)")
+
+
+def _marker_kinds(text: str) -> set[str]:
+    """The kinds of marker :data:`_MAY_MARK` finds in *text* (``{m.group(2) or m.group(1) for
+    m in _MAY_MARK.finditer(text)}``): a bullet, or a number's ``.`` or ``)``. A bullet counts
+    at the text's start or after whitespace or ``>`` (``^`` in multiline mode is a line's
+    start: after a newline, whitespace); a delimiter when the run of digits before it (``\\d``
+    is a decimal digit, as ``str.isdecimal`` says) is at most nine long and starts there. The
+    pattern's matches cannot overlap (a marker never starts after a digit or a bullet), so
+    each one is found alike. ``tests/test_fast_paths_markup_explained.py`` compares the two."""
+    kinds = set()
+    for bullet, pattern in _BULLETS:
+        if bullet in text:
+            for m in pattern.finditer(text):
+                start = m.start()
+                if not start or text[start - 1].isspace() or text[start - 1] == ">":
+                    kinds.add(bullet)
+                    break
+    if "." in text or ")" in text:
+        for m in _NUMBER_END.finditer(text):
+            delimiter = m.group(1)
+            if delimiter in kinds:
+                continue
+            first = m.start()  # the last digit; back to the run's first, nine at most
+            stop = max(first - 8, 0)
+            while first > stop and text[first - 1].isdecimal():
+                first -= 1
+            if not first or text[first - 1].isspace() or text[first - 1] == ">":
+                kinds.add(delimiter)
+    return kinds
 
 
 def _words_explain(old_text: str, new_text: str) -> bool:
@@ -291,10 +327,10 @@ def _words_explain(old_text: str, new_text: str) -> bool:
         return False
     if not (_no_fences(old_text) or _no_fences(new_text)):
         return False
-    kinds = {m.group(2) or m.group(1) for m in _MAY_MARK.finditer(old_text)}
+    kinds = _marker_kinds(old_text)
     if len(kinds) > 1:
         return False
-    kinds.update(m.group(2) or m.group(1) for m in _MAY_MARK.finditer(new_text))
+    kinds |= _marker_kinds(new_text)
     return len(kinds) <= 1
 
 

@@ -21,8 +21,10 @@ parses the items around it the first time, and the new item alone after that. A 
 is one plain paragraph or one plain ATX heading (no markup, then empty lines only: most of
 the pieces of prose) is read without markdown-it (:mod:`reviewtool.draft.plain_chunks`),
 into the same chunk, and so is one that is a plain list of ``* [name](target)`` items (most
-parts of a list of links: :mod:`reviewtool.draft.link_chunks`); every other chunk is parsed
-by markdown-it (:func:`_markdown_it_chunk`).
+parts of a list of links: :mod:`reviewtool.draft.link_chunks`) or link reference definitions
+after at most a plain heading (a heading with the definition of its title, a block of
+targets: :mod:`reviewtool.draft.definition_chunks`); every other chunk is parsed by
+markdown-it (:func:`_markdown_it_chunk`).
 
 The result equals parsing the whole text at once, because a chunk boundary is kept only
 where the whole parse starts afresh:
@@ -73,6 +75,7 @@ from operator import attrgetter, eq, methodcaller
 from typing import TYPE_CHECKING, Any
 
 from reviewtool.draft.blocks import Block, blocks_of, joined_list, list_words
+from reviewtool.draft.definition_chunks import definition_chunk
 from reviewtool.draft.link_chunks import link_list
 from reviewtool.draft.markdown import markdown
 from reviewtool.draft.markup_features import NO_FEATURES, Features, features_of, has_syntax, joined
@@ -768,13 +771,20 @@ def _parse_chunk(text: str, given: tuple[Definition, ...] | None) -> _Chunk:
     """Parse *text* alone; with the definitions *given*, as if they were defined elsewhere in
     the text (before it: a definition of their labels in *text* does not win). One plain
     paragraph or heading is read without markdown-it (:mod:`reviewtool.draft.plain_chunks`:
-    the same chunk, with no markup, definition, open end, head or tail), and so is a plain
-    list of links (:mod:`reviewtool.draft.link_chunks`: its links and markers, head and tail;
-    given definitions too: it defines none of its own)."""
+    the same chunk, with no markup, definition, open end, head or tail), and so are link
+    reference definitions after at most a plain heading (:mod:`reviewtool.draft.definition_chunks`:
+    the heading's block, its definitions; given definitions too) and a plain list of links
+    (:mod:`reviewtool.draft.link_chunks`: its links and markers, head and tail; given
+    definitions too: it defines none of its own)."""
     if not given:
         chunk = _plain_chunk(text)
         if chunk is not None:
             return chunk
+    if "]:" in text:
+        defined = definition_chunk(text, given)
+        if defined is not None:
+            blocks, own, seen = defined
+            return _Chunk(blocks, own, False, tuple(sorted(own)), NO_FEATURES, seen)
     links = link_list(text, given)
     if links is not None:
         block, features, head, tail = links

@@ -15,14 +15,19 @@ What is taken, conservatively (anything else, however harmless, goes to markdown
   escapes and hard breaks with ``\\``, code, emphasis, strikethrough, links, link reference
   definitions, images, HTML, autolinks, entities), no ``|`` anywhere (the GFM table rule
   needs one in its header row), no carriage return and no NUL (markdown-it rewrites both
-  before parsing);
+  before parsing); but a paragraph may hold brackets, with neither ``](`` (an inline link or
+  image) nor ``]:`` (a link reference definition) anywhere: the text is parsed alone
+  (:mod:`reviewtool.draft.chunks` gives a chunk that mentions a label its text defines the
+  definition, and markdown-it parses it), so with no definition to refer to, a reference
+  (full, collapsed or shortcut, of a link or an image) is its text, brackets included, as
+  markdown-it's inline parse leaves it;
 * a paragraph: lines in a row, each starting in column 0 with neither a space nor a tab
   (indented code, and the continuation lines whose indentation the inline rule skips) nor
   anything that can start a block or end a paragraph: ``#`` (a heading), ``>`` (a block
   quote), ``=`` and ``-`` (a setext underline, a rule, a bullet), ``+`` (a bullet), a number
   followed by ``.`` or ``)`` and a space, a tab or the line's end (an ordered item; any
-  count of digits); ``*``, ``_``, backticks, ``~``, ``<`` and ``[`` are excluded everywhere
-  already (rules, bullets, fences, HTML blocks, definitions). Its plain text is markdown-it's
+  count of digits); ``*``, ``_``, backticks, ``~`` and ``<`` are excluded everywhere
+  already (rules, bullets, fences, HTML blocks), and so is ``]:`` (definitions). Its plain text is markdown-it's
   inline content (the lines, trimmed with markdown-it's own ``mdTrim``) read as the inline
   fast path reads it (soft and hard breaks one newline, the spaces around it dropped);
 * a heading: ``#`` to ``######`` in column 0 then a space, a tab or the line's end; its
@@ -47,11 +52,13 @@ from reviewtool.draft.text_rules import count_words
 #: What a text taken holds nowhere (a class's body): what may start inline markup (as
 #: :data:`reviewtool.draft.markdown._INLINE_SYNTAX`), a table's pipe, a carriage return, a NUL.
 _NEVER = r"\\`~*_\[<&|\r\0"
+#: What a paragraph taken holds nowhere: :data:`_NEVER` but brackets (see the module docstring).
+_NEVER_IN_PARAGRAPH = _NEVER.replace("\\[", "")
 #: One paragraph (group 1: its lines, each ending with its newline but maybe the last), then
 #: empty lines. A line starts with no space or tab and nothing that starts a block (see the
 #: module docstring), so it is neither empty nor indented. Possessive: a line is never tried
 #: again shorter (it would fail at the same character).
-_PARAGRAPH = re.compile(rf"((?:(?![ \t#>=+\-]|\d+[.)](?:[ \t\n]|\Z))[^\n{_NEVER}]++(?:\n|\Z))++)[ \t\n]*+")
+_PARAGRAPH = re.compile(rf"((?:(?![ \t#>=+\-]|\d+[.)](?:[ \t\n]|\Z))[^\n{_NEVER_IN_PARAGRAPH}]++(?:\n|\Z))++)[ \t\n]*+")
 #: One ATX heading line (group 1: its ``#`` run, group 2: the rest of the line), then empty lines.
 _HEADING = re.compile(rf"(#{{1,6}})(?=[ \t\n]|\Z)([^\n{_NEVER}]*+)[ \t\n]*+")
 
@@ -69,7 +76,7 @@ def plain_blocks(text: str) -> tuple[Block] | None:
     only by empty lines (see the module docstring): the block markdown-it's parse gives, lines
     counted from the text's start; None for any other text."""
     found = _PARAGRAPH.fullmatch(text)
-    if found is not None:
+    if found is not None and ("[" not in text or ("](" not in text and "]:" not in text)):
         lines = found.group(1)
         end = len(lines)
         if lines.endswith("\n"):
