@@ -211,3 +211,17 @@ def clone_corpus(dest: Path) -> Path:
     tip = git(dest, "for-each-ref", "--format=%(refname)", "refs/remotes/origin").split()[0]
     git(dest, "checkout", "-q", "-B", "main", tip)
     return dest
+
+
+def followed_texts(repo: Path, path: str) -> list[str]:
+    """The text of every version of *path* in *repo*, newest first, renames followed (each
+    commit ``git log --follow`` lists, read at the path it names there)."""
+    texts: list[str] = []
+    commit = ""
+    for line in git(repo, "log", "--follow", "--format=@%H", "--name-only", "--", path).splitlines():
+        if line.startswith("@"):
+            commit = line[1:]
+        elif line.strip() and commit:
+            texts.append(git(repo, "show", f"{commit}:{line.strip()}"))
+            commit = ""
+    return texts

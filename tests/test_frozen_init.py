@@ -15,7 +15,7 @@ from reviewtool.draft.assembly import ChunkFacts, Segment
 from reviewtool.draft.blocks import Block, ListItem
 from reviewtool.draft.markup_features import Features
 from reviewtool.frozen_init import frozen_init
-from tests.gitutil import clone_corpus, git
+from tests.gitutil import clone_corpus, followed_texts
 
 #: Every record the product gives the quicker __init__.
 RECORDS = [Block, ListItem, Segment, ChunkFacts, Features, chunks._Chunk]
@@ -105,10 +105,7 @@ def test_every_record_of_the_corpus_s_parse_builds_alike(tmp_path: Path):
     repo = clone_corpus(tmp_path / "rfcs")
     seen: dict[type, int] = {}
     for path in ("README.md", "text/3537-msrv-resolver.md"):
-        shas = git(repo, "log", "--follow", "--format=%H", "--", path).split()[:40]
-        names = git(repo, "log", "--follow", "--format=", "--name-only", "--", path).split()
-        for sha, name in zip(shas, names):
-            text = git(repo, "show", f"{sha}:{name}")
+        for text in followed_texts(repo, path)[:40]:
             document.parse(text)
             _, _, found = chunks.read_chunks(text)
             for chunk in found:

@@ -193,8 +193,13 @@ class _Blocking:
         return sorted([j for _, j in running[:CANDIDATES]])
 
 
+#: The similarity figures of a pair :func:`align` was asked not to measure (not a number).
+NOT_MEASURED = math.nan
+
+
 class _Aligner:
-    def __init__(self, old: Document, new: Document) -> None:
+    def __init__(self, old: Document, new: Document, similarities: bool = True) -> None:
+        self.similarities = similarities
         self.o = document_facts(old)
         self.n = document_facts(new)
         self.groups: list[_Group] = []
@@ -968,6 +973,8 @@ class _Aligner:
         new = [n.secs[j] for j in g.new]
         if not old or not new:
             return SectionPair(old, new, status, 0.0, 0.0)
+        if not self.similarities:
+            return SectionPair(old, new, status, NOT_MEASURED, NOT_MEASURED)
         if len(old) == 1 and len(new) == 1:
             i, j = g.old[0], g.new[0]
             if o.fph[i] == n.fph[j]:
@@ -1045,10 +1052,15 @@ def _fph(doc: Document, section: Section) -> str:
     return doc.fingerprint_hashes[section.index]
 
 
-def align(old: Document, new: Document) -> Alignment:
+def align(old: Document, new: Document, similarities: bool = True) -> Alignment:
     """Pair the sections of *old* with those of *new* and classify every pair.
 
     Every section of both documents appears in exactly one pair. Deterministic.
     See the module docstring and ``docs/diff-algorithm.md`` for the algorithm.
+    *similarities*: False for a caller that reads no pair's :attr:`SectionPair.similarity` or
+    :attr:`SectionPair.title_similarity` (the counts of a version's change): a pair of
+    sections that changed then gets :data:`NOT_MEASURED` for both, not the figures the
+    pairing did not need (the content words of every edited section); the pairs, their order
+    and their statuses are the same.
     """
-    return _Aligner(old, new).run()
+    return _Aligner(old, new, similarities).run()

@@ -289,7 +289,8 @@ def diff_documents(old: Document, new: Document, counts_only: bool = False) -> D
     texts differ but no pair changed, the pairs whose sources differ in the blank lines
     at their edges are changes (``whitespace``): a changed text is never "no change".
     *counts_only*: for a caller that reads the counts and shows no operation (see
-    :func:`diff_pairs`); the pairs, statuses, markup and counts are the same.
+    :func:`diff_pairs`); the pairs, statuses, markup and counts are the same, and the pairs'
+    similarity figures are not measured (:func:`reviewtool.diff.align.align`).
     Over :data:`reviewtool.collector.LARGE_TEXT_CHARS` of text in the two versions the
     cyclic collector is paused while they are aligned and diffed, as for a large parse, and
     what was built settled in the oldest generation (``settle``: the young collection that
@@ -305,7 +306,7 @@ def diff_documents(old: Document, new: Document, counts_only: bool = False) -> D
     # Settled: what the diff built (its result, most of it) goes to the oldest generation
     # when the collector resumes, not to a young collection that would scan all of it.
     with collector_paused(len(old.text) + len(new.text) > LARGE_TEXT_CHARS, settle=True):
-        alignment = absorb_headings(align(old, new))
+        alignment = absorb_headings(align(old, new, similarities=not counts_only))
         changes, unchanged = diff_pairs(old, new, alignment.pairs, counts_only)
         if not changes and old.text != new.text:
             edges = [c for c in unchanged if edge_whitespace_changed(old, c.pair.old, new, c.pair.new)]
