@@ -6,7 +6,8 @@ Each shortcut runs beside the code it replaced (kept here as the reference):
   the short gaps (was: a ``SequenceMatcher`` a gap); a gap of one token between two anchors
   on one diagonal, and a gap empty on one side between two runs of anchors, not matched by a
   call (nothing matches in them); the operations not walked again by ``normalise`` when they
-  already are what it makes (was: always walked), built as tuples without the named tuple's
+  already are what it makes, a re-diffed change that stays one change included (was: always
+  walked), built as tuples without the named tuple's
   Python-level ``__new__``, from the blocks as found (was: adjacent blocks joined first);
 * the clean-up (:mod:`reviewtool.diff.word_cleanup`): an island's three words or more told
   by ``count_words`` (was: every word found by the regex), a change's word told by
@@ -16,11 +17,14 @@ Each shortcut runs beside the code it replaced (kept here as the reference):
   all-alphanumeric words, else the context counted by sentence breaks);
 * the unique anchors: their positions in *a* and *b* taken at once, and the tokens from them
   (was: a list of flags a side, then the positions and the tokens from it);
+* the sentence regions: one insertion or deletion alone not judged (it never is a rewrite), one
+  word replaced by one judged by the word before it on each side (was: counted as any region);
 * the counts (:mod:`reviewtool.diff.word_diff`): the changes and their texts taken at C speed,
   the empty sides of changes joined with the others (was: left out; an empty piece adds a
   space and no word);
-* the markup changes (:mod:`reviewtool.diff.markup`) of a pair of one section a side: its
-  source and body read as they are (was: joined from a one-element list).
+* the markup changes (:mod:`reviewtool.diff.markup`) of a pair of one section a side, and the
+  texts it compares (:func:`reviewtool.diff.section_diff.pair_texts`): read as they are (was:
+  joined from a one-element list).
 
 Compared on hypothesis texts (sentence marks, commas, line breaks, links, every kind of
 character), on bench_diff's generated essays and on consecutive versions of the RFC corpus's
@@ -30,6 +34,7 @@ longest histories.
 from __future__ import annotations
 
 import itertools
+import math
 from bisect import bisect_right
 from collections import Counter
 from difflib import SequenceMatcher
@@ -41,9 +46,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reviewtool.diff import markup, word_cleanup, word_diff, word_matching, word_tokens
+from reviewtool.diff import markup, section_diff, word_cleanup, word_diff, word_matching, word_tokens
 from reviewtool.diff.align import align
 from reviewtool.diff.section_diff import diff_documents, pair_texts
+from reviewtool.diff.section_pairs import SectionPair
 from reviewtool.diff.word_ops import WordDiff, WordOp, change_op, normalise
 from reviewtool.draft.document import Document, Section, count_words, parse
 from reviewtool.draft.text_rules import SENTENCE_BREAK, SENTENCE_END, STOPWORDS
@@ -182,6 +188,86 @@ def _reference_ends_with_words(text: str, k: int) -> bool:
     return len(parts) == k + 2 and all(map(str.isalnum, parts[1:-1]))
 
 
+def _reference_rewrite_sentences(ops: list[WordOp]) -> list[WordOp]:
+    """:func:`word_cleanup._rewrite_sentences` as it was: every region judged, one insertion or
+    deletion alone too."""
+    n = len(ops)
+    groups: list[tuple[int, int]] = []
+    k = 0
+    while k < n:
+        if ops[k].op == "equal":
+            k += 1
+            continue
+        first = last = k
+        while last + 2 < n and ops[last + 2].op != "equal" and not _reference_has_break(ops[last + 1], ops[last]):
+            last += 2
+        groups.append((first, last))
+        k = last + 1
+    ops = list(ops)
+    collapsed = False
+    for first, last in reversed(groups):
+        if not _reference_mostly_rewritten(ops, first, last):
+            continue
+        collapsed = True
+        before = ops[first - 1] if first > 0 else None
+        after = ops[last + 1] if last + 1 < len(ops) else None
+        lead = trail = None
+        if before is not None:
+            left = max(0, word_cleanup._shared_break(before, ops[first - 2] if first > 1 else None, last=True))
+            lead = word_cleanup._split_equal(before, left)
+        if after is not None:
+            right = word_cleanup._shared_break(after, ops[last], last=False)
+            trail = word_cleanup._split_equal(after, right if right >= 0 else len(after.old))
+        region = ([lead[1]] if lead else []) + ops[first:last + 1] + ([trail[0]] if trail else [])
+        new_ops = ([lead[0]] if lead else []) + word_cleanup._collapse(region) + ([trail[1]] if trail else [])
+        ops[max(0, first - 1):last + 2] = new_ops
+    return _reference_merge_islands(normalise(ops)) if collapsed else ops
+
+
+def _reference_mostly_rewritten(ops: list[WordOp], first: int, last: int) -> bool:
+    """:func:`word_cleanup._mostly_rewritten` as it was: one word replaced by one counted as any region."""
+    if first == last and not (ops[first].old and ops[first].new):
+        return False
+    changed_old = changed_new = same_old = same_new = 0
+    for op in ops[first:last + 1]:
+        old, new = op.old, op.new
+        words_old = (1 if old.isalnum() else count_words(old)) if old else 0
+        words_new = words_old if new == old else (1 if new.isalnum() else count_words(new)) if new else 0
+        if op.op == "equal":
+            same_old += words_old
+            same_new += words_new
+        else:
+            changed_old += words_old
+            changed_new += words_new
+    if first == last and not (changed_old and changed_new):
+        return False
+    before = ops[first - 1] if first > 0 else None
+    after = ops[last + 1] if last + 1 < len(ops) else None
+    for side, changed, same in ((0, changed_old, same_old), (1, changed_new, same_new)):
+        room = changed / word_cleanup.REWRITE_SHARE - changed - same
+        if room <= 0:
+            continue
+        if before is not None and room <= word_cleanup._TAIL_WORDS and _reference_ends_with_words(
+                before.old if side == 0 else before.new, math.ceil(room)):
+            continue
+        context = 0
+        if before is not None:
+            context += word_cleanup._context_words(before, ops[first - 2] if first > 1 else None, side, room, True)
+        if after is not None and context < room:
+            context += word_cleanup._context_words(after, ops[last], side, room - context, False)
+        if context < room:
+            return True
+    return False
+
+
+def _reference_pair_texts(old_doc: Document, new_doc: Document, pair: SectionPair) -> tuple[str, str]:
+    """:func:`section_diff.pair_texts` as it was: always joined."""
+    plain = "promoted" in pair.status or "condensed" in pair.status
+    sep = "\n\n" if plain else ""
+    return (sep.join(section_diff.section_text(old_doc, s, plain) for s in pair.old),
+            sep.join(section_diff.section_text(new_doc, s, plain) for s in pair.new))
+
+
 def _reference_word_diff(old: str, new: str, monkeypatch: pytest.MonkeyPatch) -> WordDiff:
     """:func:`word_diff.plain_word_diff` as it was: every step above, the changed pieces
     counted without their empty sides."""
@@ -191,7 +277,9 @@ def _reference_word_diff(old: str, new: str, monkeypatch: pytest.MonkeyPatch) ->
             m.setattr(word_matching, name, ref)
         for name, ref in (("_is_island", _reference_is_island), ("_has_word", _reference_has_word),
                           ("_merge_islands", _reference_merge_islands), ("_has_break", _reference_has_break),
-                          ("_ends_with_words", _reference_ends_with_words)):
+                          ("_ends_with_words", _reference_ends_with_words),
+                          ("_rewrite_sentences", _reference_rewrite_sentences),
+                          ("_mostly_rewritten", _reference_mostly_rewritten)):
             m.setattr(word_cleanup, name, ref)
         if old == new:
             return word_diff.plain_word_diff(old, new)
@@ -265,6 +353,7 @@ def _markup_as_reference(old_text: str, new_text: str) -> int:
     for pair in align(old_doc, new_doc).pairs:
         assert markup.plain_markup_changes(old_doc, pair.old, new_doc, pair.new) == \
             _reference_markup_changes(old_doc, pair.old, new_doc, pair.new)
+        assert section_diff.pair_texts(old_doc, new_doc, pair) == _reference_pair_texts(old_doc, new_doc, pair)
         single += len(pair.old) == 1 and len(pair.new) == 1
     for a, b in itertools.product(old_doc.sections[:12], new_doc.sections[:12]):
         assert markup.plain_markup_changes(old_doc, [a], new_doc, [b]) == \
@@ -534,3 +623,19 @@ def test_word_diffs_of_the_rfc_corpus_are_the_plain_ones(tmp_path: Path, monkeyp
             _same_as_reference(old_text, new_text, monkeypatch)
             _markup_as_reference(old_text, new_text)
     assert compared > 300
+
+
+@pytest.mark.parametrize("before", ["A b ", "A b, ", "The end. ", "x\n\n", "", " ", "b;  ", "(a) ", "it: ", "é, "])
+@pytest.mark.parametrize("change", [("word", "other"), ("word", "two words"), ("a,", "b"), ("x", ""), ("", "y")])
+def test_sentence_regions_of_one_change_are_judged_as_before(before: str, change: tuple[str, str]):
+    """One change after unchanged text ending in every way (a word, a comma, a sentence end, a
+    paragraph break, nothing), the unchanged text after it short or long, either side."""
+    old, new = change
+    for after in (" c d.", ". E f g h", "", " and so on for a while."):
+        for before_new in (before, before.replace(",", ""), before + "\n"):
+            ops = [WordOp("equal", before, before_new), change_op(old, new), WordOp("equal", after, after)]
+            if not before:
+                ops = ops[1:]
+            k = 1 if before else 0
+            assert word_cleanup._mostly_rewritten(ops, k, k) is _reference_mostly_rewritten(ops, k, k)
+            assert word_cleanup._rewrite_sentences(ops) == _reference_rewrite_sentences(ops)

@@ -55,6 +55,8 @@ def section_text(doc: Document, section: Section, plain: bool = False) -> str:
 def pair_texts(old_doc: Document, new_doc: Document, pair: SectionPair) -> tuple[str, str]:
     """The old and new texts compared for *pair*."""
     plain = "promoted" in pair.status or "condensed" in pair.status
+    if len(pair.old) == 1 and len(pair.new) == 1:  # (most pairs: nothing to join)
+        return section_text(old_doc, pair.old[0], plain), section_text(new_doc, pair.new[0], plain)
     sep = "\n\n" if plain else ""
     old = sep.join(section_text(old_doc, s, plain) for s in pair.old)
     new = sep.join(section_text(new_doc, s, plain) for s in pair.new)

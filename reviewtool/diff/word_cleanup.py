@@ -328,7 +328,8 @@ def _rewrite_sentences(ops: list[WordOp]) -> list[WordOp]:
         first = last = k
         while last + 2 < n and ops[last + 2][0] != "equal" and not _has_break(ops[last + 1], ops[last]):
             last += 2
-        groups.append((first, last))
+        if first != last or (ops[first][1] and ops[first][2]):
+            groups.append((first, last))  # (one insertion or deletion alone is never a rewrite)
         k = last + 1
     ops = list(ops)
     collapsed = False
@@ -354,8 +355,16 @@ def _rewrite_sentences(ops: list[WordOp]) -> list[WordOp]:
 def _mostly_rewritten(ops: list[WordOp], first: int, last: int) -> bool:
     """Whether more than :data:`REWRITE_SHARE` of the words of the sentence region around
     changes ``ops[first..last]`` changed, on either side."""
-    if first == last and not (ops[first].old and ops[first].new):
-        return False  # one insertion or deletion: the rule below, without counting words
+    if first == last:
+        old, new = ops[first][1], ops[first][2]
+        if not (old and new):
+            return False  # one insertion or deletion: the rule below, without counting words
+        if first and old.isalnum() and new.isalnum():
+            # One word replaced by one (the most frequent region): a third of a word of context
+            # is room enough on each side; the word before the change is that (see below).
+            preceding = ops[first - 1]
+            if _ends_with_words(preceding[1], 1) and _ends_with_words(preceding[2], 1):
+                return False
     changed_old = changed_new = same_old = same_new = 0
     for op in ops[first:last + 1]:
         # count_words of each side, without the call for what is most of them: nothing (one

@@ -70,11 +70,10 @@ def _kept_diff(old: str, new: str) -> WordDiff:
 
 def plain_word_diff(old: str, new: str) -> WordDiff:
     """:func:`word_diff` computed afresh, without the diffs kept."""
-    counted = counted_word_diff(old, new)
     if old == new:
-        return counted
-    return WordDiff(clean_up(counted.raw_ops), counted.words_added, counted.words_removed, counted.words_old,
-                    counted.words_new, raw_ops=counted.raw_ops)
+        return counted_word_diff(old, new)
+    raw, added, removed, words_old, words_new = _counted(old, new)
+    return WordDiff(clean_up(raw), added, removed, words_old, words_new, raw_ops=raw)
 
 
 def counted_word_diff(old: str, new: str) -> WordDiff:
@@ -85,6 +84,13 @@ def counted_word_diff(old: str, new: str) -> WordDiff:
         ops = [WordOp("equal", old, new)] if old else []
         words = _words_of(old)
         return WordDiff(ops, 0, 0, words, words, raw_ops=list(ops))
+    raw, added, removed, words_old, words_new = _counted(old, new)
+    return WordDiff(list(raw), added, removed, words_old, words_new, raw_ops=raw)
+
+
+def _counted(old: str, new: str) -> tuple[list[WordOp], int, int, int, int]:
+    """The raw operations of two different texts and their counts: words added, removed, of
+    the old text and of the new one."""
     ua, ub = space_units(old), space_units(new)
     raw = raw_ops(old, new, ua, ub)
     # Counted on the texts with link destinations blanked out (same offsets).
@@ -117,8 +123,7 @@ def counted_word_diff(old: str, new: str) -> WordDiff:
     # Equal operations hold the same tokens on both sides, hence (but for a destination
     # on one side only) the same words.
     words_old = _words_of(old)
-    words_new = words_old - removed + added
-    return WordDiff(list(raw), added, removed, words_old, words_new, raw_ops=raw)
+    return raw, added, removed, words_old, words_old - removed + added
 
 
 # Kept by text: in a history the new text of one pair is the old text of the next.

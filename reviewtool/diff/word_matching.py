@@ -149,9 +149,15 @@ def _between_anchors(a: list[str], b: list[str], alo: int, ahi: int, blo: int, b
     pi, pj = alo, blo
     for s, e in pairwise(starts):
         fi, fj = ai[s], bj[s]
-        if pi < fi and pj < fj:  # (_gap's own test, saving the call for a gap empty on one side)
-            _gap(a, b, pi, fi, pj, fj, out, depth)
-        _diagonal_run(a, b, ai, s, e, diagonals[s], out, depth)
+        if pi < fi and pj < fj:  # _gap written out (most gaps between runs are empty on one side)
+            if fi - pi == fj - pj and a[pi:fi] == b[pj:fj]:
+                out.append((pi, pj, fi - pi))
+            else:
+                _match(a, b, pi, fi, pj, fj, out, depth + 1)
+        if e - s == 1:
+            out.append((fi, fj, 1))  # a run of one anchor: its token, the same on both sides
+        else:
+            _diagonal_run(a, b, ai, s, e, diagonals[s], out, depth)
         pi, pj = ai[e - 1] + 1, bj[e - 1] + 1
     _gap(a, b, pi, ahi, pj, bhi, out, depth)
 
@@ -421,8 +427,12 @@ def raw_ops(old: str, new: str, ua: list[str], ub: list[str]) -> list[WordOp]:
                             t.isalnum() if bj - j == 1 else all(map(str.isalnum, ub[j:bj]))):
                         append(_new(WordOp, ("replace", o, t)))
                     else:
-                        ops.extend(_diff_sides(token_parts(o), token_parts(t)))
-                        regular = False
+                        tokens = _diff_sides(token_parts(o), token_parts(t))
+                        if len(tokens) == 1 and tokens[0][0] != "equal" and (o.strip() or t.strip()):
+                            append(tokens[0])  # one change, its texts o and t: as regular as the above
+                        else:
+                            ops.extend(tokens)
+                            regular = False
                     ob = pos_b + 1
                 else:
                     pos_b = ob
