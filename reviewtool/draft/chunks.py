@@ -24,7 +24,9 @@ into the same chunk, and so is one that is a plain list of ``* [name](target)`` 
 parts of a list of links: :mod:`reviewtool.draft.link_chunks`) or link reference definitions
 after at most a plain heading (a heading with the definition of its title, a block of
 targets: :mod:`reviewtool.draft.definition_chunks`); every other chunk is parsed by
-markdown-it (:func:`_markdown_it_chunk`).
+markdown-it (:func:`_markdown_it_chunk`), a simple tight bullet list (most parts of a list of
+points cut at its items) from block tokens built without markdown-it's block parser
+(:mod:`reviewtool.draft.list_chunks`).
 
 The result equals parsing the whole text at once, because a chunk boundary is kept only
 where the whole parse starts afresh:
@@ -77,7 +79,8 @@ from typing import TYPE_CHECKING, Any
 from reviewtool.draft.blocks import Block, blocks_of, joined_list, list_words
 from reviewtool.draft.definition_chunks import definition_chunk
 from reviewtool.draft.link_chunks import link_list
-from reviewtool.draft.markdown import markdown
+from reviewtool.draft.list_chunks import list_tokens
+from reviewtool.draft.markdown import markdown, parse_inline
 from reviewtool.draft.markup_features import NO_FEATURES, Features, features_of, has_syntax, joined
 from reviewtool.draft.plain_chunks import plain_blocks
 from reviewtool.draft.stored_pieces import clear_stored_pieces, stored_features
@@ -775,7 +778,9 @@ def _parse_chunk(text: str, given: tuple[Definition, ...] | None) -> _Chunk:
     reference definitions after at most a plain heading (:mod:`reviewtool.draft.definition_chunks`:
     the heading's block, its definitions; given definitions too) and a plain list of links
     (:mod:`reviewtool.draft.link_chunks`: its links and markers, head and tail; given
-    definitions too: it defines none of its own)."""
+    definitions too: it defines none of its own). A simple tight bullet list has its block
+    tokens built without markdown-it's block parser (:mod:`reviewtool.draft.list_chunks`),
+    and markdown-it's rules after it (the inline parse) run on them."""
     if not given:
         chunk = _plain_chunk(text)
         if chunk is not None:
@@ -789,7 +794,8 @@ def _parse_chunk(text: str, given: tuple[Definition, ...] | None) -> _Chunk:
     if links is not None:
         block, features, head, tail = links
         return _Chunk((block,), {}, False, (), features, tuple(sorted(given)) if given else (), head, tail)
-    return _markdown_it_chunk(text, given)
+    listed = list_tokens(text)
+    return _markdown_it_chunk(text, given) if listed is None else _tokens_chunk(text, given, listed)
 
 
 def _plain_chunk(text: str) -> _Chunk | None:
@@ -800,13 +806,21 @@ def _plain_chunk(text: str) -> _Chunk | None:
 
 
 def _markdown_it_chunk(text: str, given: tuple[Definition, ...] | None) -> _Chunk:
-    """:func:`_parse_chunk` by markdown-it, whatever the text (what the fast path is checked against)."""
+    """:func:`_parse_chunk` by markdown-it, whatever the text (what the fast paths are checked against)."""
+    return _tokens_chunk(text, given, None)
+
+
+def _tokens_chunk(text: str, given: tuple[Definition, ...] | None, block_tokens: list[Token] | None) -> _Chunk:
+    """*text* parsed by markdown-it with the definitions *given* (see :func:`_parse_chunk`);
+    *block_tokens*: its block tokens, built without markdown-it's block parser
+    (:mod:`reviewtool.draft.list_chunks`), which go through markdown-it's rules after that one
+    (None: markdown-it parses the whole text)."""
     if given:
         env: dict[str, Any] = {"references": {label: {"title": title, "href": href, "map": None}
                                               for label, href, title in given}}
     else:
         env = {}
-    tokens = markdown().parse(text, env)
+    tokens = markdown().parse(text, env) if block_tokens is None else parse_inline(text, block_tokens, env)
     own: dict[str, Any] = env.get("references", {})
     if given:
         given_labels = {label for label, _, _ in given}

@@ -62,6 +62,28 @@ def _inline_core_rule(state: Any) -> None:
             parse_inline(content, md, env, token.children)
 
 
+def parse_inline(text: str, tokens: list[Token], env: dict[str, Any]) -> list[Token]:
+    """*tokens*, the block tokens of *text* as markdown-it's block rule gives them, through
+    the core rules that follow that rule (:func:`_inline_core_rule`, then markdown-it's own),
+    as :func:`markdown`'s parse of *text* with *env* runs them: its tokens. For texts whose
+    block tokens are built without markdown-it (:mod:`reviewtool.draft.list_chunks`); *text*
+    holds no carriage return nor NUL (what the rules before, which normalise the text, change)."""
+    from markdown_it.rules_core import StateCore
+
+    state = StateCore(text, markdown(), env, tokens)
+    for rule in _after_block():
+        rule(state)
+    return state.tokens
+
+
+@functools.cache
+def _after_block() -> list[Any]:
+    """The core rules of :func:`markdown` that follow its block rule, in order."""
+    ruler = markdown().core.ruler
+    names = ruler.get_active_rules()
+    return ruler.getRules("")[names.index("block") + 1 :]
+
+
 def plain_of(content: str) -> str | None:
     """The plain text of inline content free of :data:`_INLINE_SYNTAX` (what markdown-it's
     inline parse of it gives: text, and each soft or hard line break one newline); None when
