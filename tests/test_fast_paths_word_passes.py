@@ -9,6 +9,8 @@ Each shortcut runs beside the code it replaced (kept here as the reference):
   already are what it makes, a re-diffed change that stays one change included (was: always
   walked), built as tuples without the named tuple's
   Python-level ``__new__``, from the blocks as found (was: adjacent blocks joined first);
+* a replaced stretch re-diffed by token with no token on both sides taken as one replacement
+  without matching its tokens;
 * the clean-up (:mod:`reviewtool.diff.word_cleanup`): an island's three words or more told
   by ``count_words`` (was: every word found by the regex), a change's word told by
   ``str.isalnum`` first, the island tests of ``_merge_islands`` written out; a sentence
@@ -18,7 +20,8 @@ Each shortcut runs beside the code it replaced (kept here as the reference):
 * the unique anchors: their positions in *a* and *b* taken at once, and the tokens from them
   (was: a list of flags a side, then the positions and the tokens from it);
 * the sentence regions: one insertion or deletion alone not judged (it never is a rewrite), one
-  word replaced by one judged by the word before it on each side (was: counted as any region);
+  word replaced by one judged by the word just before or just after it on each side (was:
+  counted as any region);
 * the counts (:mod:`reviewtool.diff.word_diff`): the changes and their texts taken at C speed,
   the empty sides of changes joined with the others (was: left out; an empty piece adds a
   space and no word);
@@ -475,6 +478,19 @@ def test_difflib_written_out_is_difflib(a: list[int], b: list[int], data):
     assert fast == reference
 
 
+@given(st.one_of(_PROSE, _ANY_TEXT, st.lists(st.sampled_from(["a", "b", ",", ".", "(", "x-y", " ", "\n", "é"]),
+                                             max_size=6).map("".join)),
+       st.one_of(_PROSE, _ANY_TEXT, st.lists(st.sampled_from(["a", "c", ",", ";", ")", "x-y", " ", "\n\n", "e"]),
+                                             max_size=6).map("".join)))
+def test_re_diffed_units_without_a_shared_token_are_one_replacement_as_matched(old: str, new: str):
+    """Replaced units re-diffed by token: with no token on both sides the opcodes are taken as
+    one replacement without matching (was: always matched); the operations are the matched ones."""
+    pa, pb = word_tokens.token_parts(old), word_tokens.token_parts(new)
+    reference = word_matching._assemble(pa, pb, word_matching._opcodes(word_matching._matching_blocks(pa[1::2],
+                                                                                                  pb[1::2])))
+    assert word_matching._diff_sides(pa, pb) == reference
+
+
 def test_difflib_written_out_is_difflib_on_longer_lists():
     """Lists past difflib's 200 tokens (where autojunk would start: it is off) and repeats."""
     for n, alphabet in ((250, 3), (300, 40), (40, 2)):
@@ -629,9 +645,10 @@ def test_word_diffs_of_the_rfc_corpus_are_the_plain_ones(tmp_path: Path, monkeyp
 @pytest.mark.parametrize("change", [("word", "other"), ("word", "two words"), ("a,", "b"), ("x", ""), ("", "y")])
 def test_sentence_regions_of_one_change_are_judged_as_before(before: str, change: tuple[str, str]):
     """One change after unchanged text ending in every way (a word, a comma, a sentence end, a
-    paragraph break, nothing), the unchanged text after it short or long, either side."""
+    paragraph break, nothing), before unchanged text starting in every way (a word after a
+    space, two spaces, a line break, punctuation), either side."""
     old, new = change
-    for after in (" c d.", ". E f g h", "", " and so on for a while."):
+    for after in (" c d.", ". E f g h", "", " and so on for a while.", " é.", " 2", "  x y", "\nz", " (a) b", " b\n\nC"):
         for before_new in (before, before.replace(",", ""), before + "\n"):
             ops = [WordOp("equal", before, before_new), change_op(old, new), WordOp("equal", after, after)]
             if not before:

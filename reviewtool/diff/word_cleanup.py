@@ -359,11 +359,20 @@ def _mostly_rewritten(ops: list[WordOp], first: int, last: int) -> bool:
         old, new = ops[first][1], ops[first][2]
         if not (old and new):
             return False  # one insertion or deletion: the rule below, without counting words
-        if first and old.isalnum() and new.isalnum():
+        if old.isalnum() and new.isalnum():
             # One word replaced by one (the most frequent region): a third of a word of context
-            # is room enough on each side; the word before the change is that (see below).
-            preceding = ops[first - 1]
-            if _ends_with_words(preceding[1], 1) and _ends_with_words(preceding[2], 1):
+            # is room enough on each side. The word just before the change is that (see below);
+            # so is a word just after it, a space then a letter or digit: no sentence break
+            # comes before that word (the change, a word, ends no sentence), so the context
+            # counted after the change holds it.
+            preceding = ops[first - 1] if first else None
+            following = ops[first + 1] if first + 1 < len(ops) else None
+            for side in (1, 2):
+                if not ((preceding is not None and _ends_with_words(preceding[side], 1))
+                        or (following is not None and following[side][:1] == " "
+                            and following[side][1:2].isalnum())):
+                    break
+            else:
                 return False
     changed_old = changed_new = same_old = same_new = 0
     for op in ops[first:last + 1]:

@@ -375,7 +375,12 @@ def _assemble(pa: list[str], pb: list[str], codes: list[tuple[str, int, int, int
 
 
 def _diff_sides(pa: list[str], pb: list[str]) -> list[WordOp]:
-    return _assemble(pa, pb, _opcodes(_matching_blocks(pa[1::2], pb[1::2])))
+    ta, tb = pa[1::2], pb[1::2]
+    if ta and tb and set(ta).isdisjoint(tb):
+        # No token on both sides (most re-diffed words: "word," for "other"): nothing can match,
+        # so the opcodes are one replacement (what matching the tokens gives, without it).
+        return _assemble(pa, pb, [("replace", 0, len(ta), 0, len(tb))])
+    return _assemble(pa, pb, _opcodes(_matching_blocks(ta, tb)))
 
 
 def raw_ops(old: str, new: str, ua: list[str], ub: list[str]) -> list[WordOp]:
