@@ -2,8 +2,7 @@
 
 Each shortcut runs beside the code it replaced (kept here as the reference):
 
-* the matching (:mod:`reviewtool.diff.word_matching`): difflib's algorithm written out for
-  the short gaps (was: a ``SequenceMatcher`` a gap); a gap of one token between two anchors
+* the matching (:mod:`reviewtool.diff.word_matching`): a gap of one token between two anchors
   on one diagonal, and a gap empty on one side between two runs of anchors, not matched by a
   call (nothing matches in them); the operations not walked again by ``normalise`` when they
   already are what it makes, a re-diffed change that stays one change included (was: always
@@ -40,7 +39,6 @@ import itertools
 import math
 from bisect import bisect_right
 from collections import Counter
-from difflib import SequenceMatcher
 from itertools import compress, pairwise
 from operator import ne, sub
 from pathlib import Path
@@ -61,14 +59,6 @@ from tests.gitutil import clone_corpus, git
 from tests.test_fast_paths_word_diff import _essay
 
 # ------------------------------------------------ the code replaced (the references)
-
-
-def _reference_difflib(a: list[str], b: list[str], alo: int, ahi: int, blo: int, bhi: int,
-                       out: list[tuple[int, int, int]]) -> None:
-    sm = SequenceMatcher(None, a[alo:ahi], b[blo:bhi], autojunk=False)
-    for bi, bj, n in sm.get_matching_blocks():
-        if n:
-            out.append((alo + bi, blo + bj, n))
 
 
 def _reference_between_anchors(a: list[str], b: list[str], alo: int, ahi: int, blo: int, bhi: int,
@@ -275,7 +265,7 @@ def _reference_word_diff(old: str, new: str, monkeypatch: pytest.MonkeyPatch) ->
     """:func:`word_diff.plain_word_diff` as it was: every step above, the changed pieces
     counted without their empty sides."""
     with monkeypatch.context() as m:
-        for name, ref in (("_difflib", _reference_difflib), ("_between_anchors", _reference_between_anchors),
+        for name, ref in (("_between_anchors", _reference_between_anchors),
                           ("_diagonal_run", _reference_diagonal_run), ("_unique_anchors", _reference_unique_anchors)):
             m.setattr(word_matching, name, ref)
         for name, ref in (("_is_island", _reference_is_island), ("_has_word", _reference_has_word),
@@ -432,7 +422,6 @@ def test_raw_operations_of_long_token_lists_are_the_plain_ones(words: list[int],
     with pytest.MonkeyPatch.context() as m:
         fast = word_matching.raw_ops(old, new, ua, ub)
         found = word_matching._blocks(ua, ub)
-        m.setattr(word_matching, "_difflib", _reference_difflib)
         m.setattr(word_matching, "_between_anchors", _reference_between_anchors)
         m.setattr(word_matching, "_diagonal_run", _reference_diagonal_run)
         m.setattr(word_matching, "_unique_anchors", _reference_unique_anchors)
@@ -463,21 +452,6 @@ def _joined(blocks: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
     return [*merged, blocks[-1]]
 
 
-@given(st.lists(st.integers(0, 5), max_size=14), st.lists(st.integers(0, 5), max_size=14), st.data())
-def test_difflib_written_out_is_difflib(a: list[int], b: list[int], data):
-    """Few distinct tokens (many equal longest runs: difflib's order of preference), any window."""
-    ta, tb = [str(x) for x in a], [str(x) for x in b]
-    alo = data.draw(st.integers(0, len(ta)))
-    ahi = data.draw(st.integers(alo, len(ta)))
-    blo = data.draw(st.integers(0, len(tb)))
-    bhi = data.draw(st.integers(blo, len(tb)))
-    fast: list[tuple[int, int, int]] = []
-    word_matching._difflib(ta, tb, alo, ahi, blo, bhi, fast)
-    reference: list[tuple[int, int, int]] = []
-    _reference_difflib(ta, tb, alo, ahi, blo, bhi, reference)
-    assert fast == reference
-
-
 @given(st.one_of(_PROSE, _ANY_TEXT, st.lists(st.sampled_from(["a", "b", ",", ".", "(", "x-y", " ", "\n", "é"]),
                                              max_size=6).map("".join)),
        st.one_of(_PROSE, _ANY_TEXT, st.lists(st.sampled_from(["a", "c", ",", ";", ")", "x-y", " ", "\n\n", "e"]),
@@ -491,18 +465,6 @@ def test_re_diffed_units_without_a_shared_token_are_one_replacement_as_matched(o
     assert word_matching._diff_sides(pa, pb) == reference
 
 
-def test_difflib_written_out_is_difflib_on_longer_lists():
-    """Lists past difflib's 200 tokens (where autojunk would start: it is off) and repeats."""
-    for n, alphabet in ((250, 3), (300, 40), (40, 2)):
-        a = [f"t{(k * 7 + k // 5) % alphabet}" for k in range(n)]
-        b = [f"t{(k * 5 + k // 3) % alphabet}" for k in range(n + 17)]
-        fast: list[tuple[int, int, int]] = []
-        word_matching._difflib(a, b, 3, n - 2, 1, n + 10, fast)
-        reference: list[tuple[int, int, int]] = []
-        _reference_difflib(a, b, 3, n - 2, 1, n + 10, reference)
-        assert fast == reference
-
-
 @given(st.lists(st.sampled_from(["", " ", "\n", "\n\n", "a", "b", "the", "of", "x.", ",", "—", "\t", "e\u0301"]),
                 max_size=30))
 def test_raw_operations_of_spaces_and_line_breaks_are_the_plain_ones(units: list[str]):
@@ -512,10 +474,8 @@ def test_raw_operations_of_spaces_and_line_breaks_are_the_plain_ones(units: list
         old, new = " ".join(units), " ".join([*units[:cut], "z", *units[cut + 1:]])
         for a, b in ((old, new), (new, old), (old, old.replace(" ", "  ")), (old + " ", new)):
             ua, ub = word_tokens.space_units(a), word_tokens.space_units(b)
-            with pytest.MonkeyPatch.context() as m:
-                fast = word_matching.raw_ops(a, b, ua, ub)
-                m.setattr(word_matching, "_difflib", _reference_difflib)
-                assert fast == _reference_raw_ops(a, b, ua, ub)
+            fast = word_matching.raw_ops(a, b, ua, ub)
+            assert fast == _reference_raw_ops(a, b, ua, ub)
             assert normalise(fast) == fast
 
 

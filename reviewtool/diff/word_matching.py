@@ -1,7 +1,7 @@
 """Matching the two token sequences of a word diff, fast: the uncleaned operations
 (:func:`raw_ops`) that :mod:`reviewtool.diff.word_cleanup` then makes readable.
 
-The non-whitespace tokens are compared as :class:`difflib.SequenceMatcher` compares them
+The non-whitespace tokens are compared with :class:`difflib.SequenceMatcher`
 (``autojunk=False``, so function words such as "the" still anchor matches) and the
 whitespace is given back to the operations, so that joining the ``old``
 parts rebuilds the old text exactly and joining the ``new`` parts rebuilds the new one.
@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from difflib import SequenceMatcher
 from itertools import compress, count, pairwise
 from operator import ne, sub
 
@@ -196,64 +197,14 @@ def _gap(a: list[str], b: list[str], alo: int, ahi: int, blo: int, bhi: int,
 
 def _difflib(a: list[str], b: list[str], alo: int, ahi: int, blo: int, bhi: int,
              out: list[tuple[int, int, int]]) -> None:
-    """Append to *out* the matching blocks that ``SequenceMatcher(None, a[alo:ahi], b[blo:bhi],
-    autojunk=False).get_matching_blocks()`` finds (but its sentinel), at their places in *a* and *b*.
-
-    difflib's own algorithm, written out for this case: no junk and no popular tokens (autojunk
-    off), so its extensions of a longest match by junk never apply; no matcher, no named tuples,
-    the positions kept where they are (``tests/test_fast_paths_word_passes.py`` compares it with
-    difflib). The longest match of a range is the first longest run of equal tokens found going
-    down *a* (the earliest in *a*, then in *b*); the ranges left of it and right of it are matched
-    the same way; the blocks found are sorted and adjacent ones joined."""
-    b2j: dict[str, list[int]] = {}
-    for j in range(blo, bhi):
-        positions = b2j.get(b[j])
-        if positions is None:
-            b2j[b[j]] = [j]
-        else:
-            positions.append(j)
-    nothing: list[int] = []
-    found: list[tuple[int, int, int]] = []
-    queue = [(alo, ahi, blo, bhi)]
-    while queue:
-        lo_a, hi_a, lo_b, hi_b = queue.pop()
-        besti, bestj, bestsize = lo_a, lo_b, 0
-        j2len: dict[int, int] = {}
-        for i in range(lo_a, hi_a):
-            j2lenget = j2len.get
-            newj2len: dict[int, int] = {}
-            for j in b2j.get(a[i], nothing):
-                if j < lo_b:
-                    continue
-                if j >= hi_b:
-                    break
-                k = newj2len[j] = j2lenget(j - 1, 0) + 1
-                if k > bestsize:
-                    besti, bestj, bestsize = i - k + 1, j - k + 1, k
-            j2len = newj2len
-        # (difflib's extensions of the match by equal tokens that are not junk: a longest run
-        # cannot grow, so these never move; kept as difflib has them.)
-        while besti > lo_a and bestj > lo_b and a[besti - 1] == b[bestj - 1]:
-            besti, bestj, bestsize = besti - 1, bestj - 1, bestsize + 1
-        while besti + bestsize < hi_a and bestj + bestsize < hi_b and a[besti + bestsize] == b[bestj + bestsize]:
-            bestsize += 1
-        if bestsize:
-            found.append((besti, bestj, bestsize))
-            if lo_a < besti and lo_b < bestj:
-                queue.append((lo_a, besti, lo_b, bestj))
-            if besti + bestsize < hi_a and bestj + bestsize < hi_b:
-                queue.append((besti + bestsize, hi_a, bestj + bestsize, hi_b))
-    found.sort()
-    i1 = j1 = k1 = 0
-    for i2, j2, k2 in found:
-        if i1 + k1 == i2 and j1 + k1 == j2:
-            k1 += k2
-        else:
-            if k1:
-                out.append((i1, j1, k1))
-            i1, j1, k1 = i2, j2, k2
-    if k1:
-        out.append((i1, j1, k1))
+    """Append to *out* the matching blocks :class:`difflib.SequenceMatcher` finds in
+    ``a[alo:ahi]`` and ``b[blo:bhi]`` (``autojunk=False``; but its sentinel), at their places
+    in *a* and *b*: difflib is the word differ (the product's design), on the short gaps that
+    are left once the anchors are matched."""
+    sm = SequenceMatcher(None, a[alo:ahi], b[blo:bhi], autojunk=False)
+    for bi, bj, n in sm.get_matching_blocks():
+        if n:
+            out.append((alo + bi, blo + bj, n))
 
 
 def _unique_anchors(a: list[str], b: list[str], alo: int, ahi: int, blo: int,
