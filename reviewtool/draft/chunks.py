@@ -25,8 +25,9 @@ parts of a list of links: :mod:`reviewtool.draft.link_chunks`) or link reference
 after at most a plain heading (a heading with the definition of its title, a block of
 targets: :mod:`reviewtool.draft.definition_chunks`); every other chunk is parsed by
 markdown-it (:func:`_markdown_it_chunk`), a simple tight bullet list (most parts of a list of
-points cut at its items) from block tokens built without markdown-it's block parser
-(:mod:`reviewtool.draft.list_chunks`).
+points cut at its items) and a paragraph or heading with inline markup from block tokens
+built without markdown-it's block parser (:mod:`reviewtool.draft.list_chunks`,
+:mod:`reviewtool.draft.inline_chunks`).
 
 The result equals parsing the whole text at once, because a chunk boundary is kept only
 where the whole parse starts afresh:
@@ -78,6 +79,7 @@ from typing import TYPE_CHECKING, Any
 
 from reviewtool.draft.blocks import Block, blocks_of, joined_list, list_words
 from reviewtool.draft.definition_chunks import definition_chunk
+from reviewtool.draft.inline_chunks import inline_tokens
 from reviewtool.draft.link_chunks import link_list
 from reviewtool.draft.list_chunks import list_tokens
 from reviewtool.draft.markdown import markdown, parse_inline
@@ -778,8 +780,9 @@ def _parse_chunk(text: str, given: tuple[Definition, ...] | None) -> _Chunk:
     reference definitions after at most a plain heading (:mod:`reviewtool.draft.definition_chunks`:
     the heading's block, its definitions; given definitions too) and a plain list of links
     (:mod:`reviewtool.draft.link_chunks`: its links and markers, head and tail; given
-    definitions too: it defines none of its own). A simple tight bullet list has its block
-    tokens built without markdown-it's block parser (:mod:`reviewtool.draft.list_chunks`),
+    definitions too: it defines none of its own). A simple tight bullet list, and a paragraph
+    or heading that holds inline markup, have their block tokens built without markdown-it's
+    block parser (:mod:`reviewtool.draft.list_chunks`, :mod:`reviewtool.draft.inline_chunks`),
     and markdown-it's rules after it (the inline parse) run on them."""
     if not given:
         chunk = _plain_chunk(text)
@@ -794,7 +797,7 @@ def _parse_chunk(text: str, given: tuple[Definition, ...] | None) -> _Chunk:
     if links is not None:
         block, features, head, tail = links
         return _Chunk((block,), {}, False, (), features, tuple(sorted(given)) if given else (), head, tail)
-    listed = list_tokens(text)
+    listed = list_tokens(text) or inline_tokens(text)
     return _markdown_it_chunk(text, given) if listed is None else _tokens_chunk(text, given, listed)
 
 

@@ -55,14 +55,15 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
 
 #: A line that may start a block inside an item or end its paragraph (see the module
-#: docstring), from its first character after the indentation.
-_BLOCK_START = re.compile(r"[ #>\-+=<\[]|```|~~~|\*(?: |[* ]*$)|_[_ ]*$|\d{1,9}[.)](?: |$)")
+#: docstring), from its first character after the indentation (a paragraph's too:
+#: :mod:`reviewtool.draft.inline_chunks`).
+BLOCK_START = re.compile(r"[ #>\-+=<\[]|```|~~~|\*(?: |[* ]*$)|_[_ ]*$|\d{1,9}[.)](?: |$)")
 #: An item line: indentation, bullet, one space (content follows).
 _ITEM = re.compile(r"( {0,3})([-*+]) ")
 
 
 @functools.cache
-def _token_and_trim() -> tuple[type[Token], Callable[[str], str]]:
+def token_and_trim() -> tuple[type[Token], Callable[[str], str]]:
     """markdown-it's Token and its trim of inline content (imported when first needed)."""
     from markdown_it.common.utils import mdTrim
     from markdown_it.token import Token
@@ -93,17 +94,17 @@ def list_tokens(text: str) -> list[Token] | None:
         item = _ITEM.match(line)
         if item is not None and item.group(1) == indent and item.group(2) == bullet:
             content = line[column:]
-            if not content or _BLOCK_START.match(content):
+            if not content or BLOCK_START.match(content):
                 return None  # an empty item, or one that starts with a block
             starts.append(number)
             contents.append([content])
             continue
         rest = line.lstrip(" ")
-        if not rest or _BLOCK_START.match(rest):
+        if not rest or BLOCK_START.match(rest):
             return None  # an empty line inside, or a line that may start a block
         spaces = len(line) - len(rest)
         contents[-1].append(line[min(spaces, column):])
-    Token, trim = _token_and_trim()
+    Token, trim = token_and_trim()
     tokens = [Token("bullet_list_open", "ul", 1, map=[0, count], level=0, markup=bullet, block=True)]
     for k, start in enumerate(starts):
         stop = starts[k + 1] if k + 1 < len(starts) else count
