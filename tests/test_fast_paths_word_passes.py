@@ -57,6 +57,7 @@ from reviewtool.draft.text_rules import SENTENCE_BREAK, SENTENCE_END, STOPWORDS
 from tests.benchmarks.bench_diff import edit_essay, make_essay
 from tests.gitutil import clone_corpus, git
 from tests.test_fast_paths_word_diff import _essay
+from tests.test_fast_paths_word_steps import _counts_of
 
 # ------------------------------------------------ the code replaced (the references)
 
@@ -277,22 +278,7 @@ def _reference_word_diff(old: str, new: str, monkeypatch: pytest.MonkeyPatch) ->
         if old == new:
             return word_diff.plain_word_diff(old, new)
         raw = _reference_raw_ops(old, new, word_tokens.space_units(old), word_tokens.space_units(new))
-        counted_old, counted_new = word_diff._masked(old), word_diff._masked(new)
-        removed_parts: list[str] = []
-        added_parts: list[str] = []
-        at_old = at_new = 0
-        for op in raw:
-            if op.op != "equal":
-                if op.old:
-                    removed_parts.append(counted_old[at_old:at_old + len(op.old)])
-                if op.new:
-                    added_parts.append(counted_new[at_new:at_new + len(op.new)])
-            at_old += len(op.old)
-            at_new += len(op.new)
-        removed, added = count_words(" ".join(removed_parts)), count_words(" ".join(added_parts))
-        words_old = word_diff._words_of(old)
-        return WordDiff(word_cleanup.clean_up(raw), added, removed, words_old, words_old - removed + added,
-                        raw_ops=raw)
+        return WordDiff(word_cleanup.clean_up(raw), *_counts_of(old, new, raw), raw_ops=raw)
 
 
 def _reference_unique_anchors(a: list[str], b: list[str], alo: int, ahi: int, blo: int,

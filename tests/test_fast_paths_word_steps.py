@@ -173,6 +173,12 @@ def _reference_counted(old: str, new: str, monkeypatch: pytest.MonkeyPatch) -> W
     with monkeypatch.context() as m:
         m.setattr(word_matching, "_unique_anchors", _reference_unique_anchors)
         raw = word_matching.raw_ops(old, new, word_tokens.space_units(old), word_tokens.space_units(new))
+    return WordDiff(list(raw), *_counts_of(old, new, raw), raw_ops=raw)
+
+
+def _counts_of(old: str, new: str, raw: list[WordOp]) -> tuple[int, int, int, int]:
+    """Words added, removed, of the old text and of the new one, as the counting was: the
+    changed pieces sliced from the masked texts at running offsets."""
     counted_old, counted_new = word_diff._masked(old), word_diff._masked(new)
     removed_parts: list[str] = []
     added_parts: list[str] = []
@@ -187,7 +193,7 @@ def _reference_counted(old: str, new: str, monkeypatch: pytest.MonkeyPatch) -> W
         at_new += len(op.new)
     removed, added = count_words(" ".join(removed_parts)), count_words(" ".join(added_parts))
     words_old = word_diff._words_of(old)
-    return WordDiff(list(raw), added, removed, words_old, words_old - removed + added, raw_ops=raw)
+    return added, removed, words_old, words_old - removed + added
 
 
 def _reference_word_diff(old: str, new: str, monkeypatch: pytest.MonkeyPatch) -> WordDiff:

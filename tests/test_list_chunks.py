@@ -25,31 +25,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reviewtool.draft import chunks
-from reviewtool.draft.chunks import _markdown_it_chunk, _parse_chunk, read_chunks
+from reviewtool.draft.chunks import read_chunks
 from reviewtool.draft.list_chunks import list_tokens
-from reviewtool.draft.markdown import markdown, parse_inline
 from tests.gitutil import clone_corpus
 from tests.test_plain_chunks import _versions
+from tests.token_paths import same_as_markdown_it
 
 
 def same(text: str, given: tuple[chunks.Definition, ...] | None = None) -> bool:
-    """Whether the fast path takes *text* (parsed with the definitions *given*); when it
-    does, its tokens and what they give are markdown-it's."""
-    blocks = list_tokens(text)
-    chunk = _parse_chunk(text, given)
-    reference = _markdown_it_chunk(text, given)
-    assert chunk == reference, text
-    assert chunk.blocks == reference.blocks, text
-    assert chunk.features == reference.features, text
-    assert (chunk.head, chunk.tail, chunk.open_end) == (reference.head, reference.tail, reference.open_end), text
-    if blocks is None:
-        return False
-    env = {"references": {label: {"title": title, "href": href, "map": None} for label, href, title in given}} \
-        if given else {}
-    tokens = parse_inline(text, blocks, env)
-    expected = markdown().parse(text, {"references": dict(env["references"])} if given else {})
-    assert [t.as_dict() for t in tokens] == [t.as_dict() for t in expected], text
-    return True
+    """Whether the path takes *text* (with the definitions *given*), its tokens markdown-it's."""
+    return same_as_markdown_it(list_tokens, text, given)
 
 
 # ---------------------------------------------------------------- edge cases by name
