@@ -14,6 +14,7 @@ with the shortcut against the check without it on the changed pairs of the RFC c
 from __future__ import annotations
 
 import itertools
+import re
 from pathlib import Path
 
 import pytest
@@ -32,8 +33,14 @@ _BITS = ["a", "word", " ", "  ", "   ", "    ", "\t", "\n", "\n\n", "\r", "\r\n"
 _TEXT = st.lists(st.sampled_from(_BITS), max_size=40).map("".join)
 
 
+#: Where a list item's marker may be, as :func:`reviewtool.diff.markup._marker_kinds` found it
+#: before (the reference): a bullet, or a number's ``.`` or ``)`` (group 2), after a line's start,
+#: whitespace or a quote's ``>``, before a space, a tab or the line's end.
+_MAY_MARK = re.compile(r"(?:^|(?<=[\s>]))([-*+]|\d{1,9}([.)]))(?=[ \t\r\n]|\Z)", re.M)
+
+
 def _kinds(text: str) -> set[str]:
-    return {m.group(2) or m.group(1) for m in markup._MAY_MARK.finditer(text)}
+    return {m.group(2) or m.group(1) for m in _MAY_MARK.finditer(text)}
 
 
 @given(_TEXT)

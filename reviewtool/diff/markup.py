@@ -267,27 +267,21 @@ def _body_kinds(old_text: str, new_text: str, words_changed: bool, old: list[Sec
     return _kinds_of(_features(old_text), _features(new_text), words_changed)
 
 
-#: Where a list item's marker may be (a superset: :func:`_words_explain`): a bullet, or a
-#: number's ``.`` or ``)`` (group 2: what a :class:`Features`' list marker holds besides the
-#: digit), after a line's start, whitespace or a quote's ``>``, before a space, a tab or the
-#: line's end (markdown-it's own rule: after its indentation, quote marks and outer markers).
-_MAY_MARK = re.compile(r"(?:^|(?<=[\s>]))([-*+]|\d{1,9}([.)]))(?=[ \t\r\n]|\Z)", re.M)
-#: :data:`_MAY_MARK`'s markers looked for by what they are made of (a bullet: a literal the
-#: regex engine finds at C speed; a number's delimiter after a digit), where the pattern's
-#: lookbehind is tried at every character; what must come before them is checked on each
-#: hit (:func:`_marker_kinds`).
+#: Where a list item's marker may be (a superset: :func:`_words_explain`), found by what markers
+#: are made of (a bullet: a literal the regex engine finds at C speed; a number's delimiter after
+#: a digit), what must come before them checked on each hit (:func:`_marker_kinds`).
 _BULLETS = tuple((bullet, re.compile(re.escape(bullet) + r"(?=[ \t\r\n]|\Z)")) for bullet in "-*+")
 _NUMBER_END = re.compile(r"\d([.)])(?=[ \t\r\n]|\Z)")
 
 
 def _marker_kinds(text: str) -> set[str]:
-    """The kinds of marker :data:`_MAY_MARK` finds in *text* (``{m.group(2) or m.group(1) for
-    m in _MAY_MARK.finditer(text)}``): a bullet, or a number's ``.`` or ``)``. A bullet counts
-    at the text's start or after whitespace or ``>`` (``^`` in multiline mode is a line's
-    start: after a newline, whitespace); a delimiter when the run of digits before it (``\\d``
-    is a decimal digit, as ``str.isdecimal`` says) is at most nine long and starts there. The
-    pattern's matches cannot overlap (a marker never starts after a digit or a bullet), so
-    each one is found alike. ``tests/test_fast_paths_markup_explained.py`` compares the two."""
+    """The kinds of list marker that may be in *text*: a bullet (``-``, ``*``, ``+``), or a
+    number's ``.`` or ``)`` (what a :class:`Features`' list marker holds besides the digits),
+    each before a space, a tab or the line's end. A bullet counts at the text's start or after
+    whitespace or ``>``; a delimiter when the run of decimal digits before it is at most nine
+    long and starts there (markdown-it's own rule: after its indentation, quote marks and outer
+    markers). ``tests/test_fast_paths_markup_explained.py`` compares it with the regex it
+    replaced (a lookbehind tried at every character)."""
     kinds = set()
     for bullet, pattern in _BULLETS:
         if bullet in text:

@@ -51,6 +51,8 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from reviewtool.draft.markdown import md_trim
+
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
@@ -65,10 +67,9 @@ _ITEM = re.compile(r"( {0,3})([-*+]) ")
 @functools.cache
 def token_and_trim() -> tuple[type[Token], Callable[[str], str]]:
     """markdown-it's Token and its trim of inline content (imported when first needed)."""
-    from markdown_it.common.utils import mdTrim
     from markdown_it.token import Token
 
-    return Token, mdTrim
+    return Token, md_trim()
 
 
 def list_tokens(text: str) -> list[Token] | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -60,6 +61,16 @@ def _inline_core_rule(state: Any) -> None:
             if token.children is None:
                 token.children = []
             parse_inline(content, md, env, token.children)
+
+
+@functools.cache
+def md_trim() -> Callable[[str], str]:
+    """markdown-it's own trim of inline content (``mdTrim``; imported when first needed), for
+    the chunks read without its block parser (:mod:`reviewtool.draft.plain_chunks`,
+    :mod:`reviewtool.draft.list_chunks`, :mod:`reviewtool.draft.inline_chunks`)."""
+    from markdown_it.common.utils import mdTrim
+
+    return mdTrim
 
 
 def parse_inline(text: str, tokens: list[Token], env: dict[str, Any]) -> list[Token]:

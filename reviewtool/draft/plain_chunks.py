@@ -41,12 +41,10 @@ generated text biased to the edge cases with markdown-it's parse of it.
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Callable
 
 from reviewtool.draft.blocks import Block
-from reviewtool.draft.markdown import plain_lines
+from reviewtool.draft.markdown import md_trim, plain_lines
 from reviewtool.draft.text_rules import count_words
 
 #: What a text taken holds nowhere (a class's body): what may start inline markup (as
@@ -63,14 +61,6 @@ _PARAGRAPH = re.compile(rf"((?:(?![ \t#>=+\-]|\d+[.)](?:[ \t\n]|\Z))[^\n{_NEVER_
 _HEADING = re.compile(rf"(#{{1,6}})(?=[ \t\n]|\Z)([^\n{_NEVER}]*+)[ \t\n]*+")
 
 
-@functools.cache
-def _md_trim() -> Callable[[str], str]:
-    """markdown-it's own trim of inline content (imported when first needed)."""
-    from markdown_it.common.utils import mdTrim
-
-    return mdTrim
-
-
 def plain_blocks(text: str) -> tuple[Block] | None:
     """The one block of *text* when it is one plain paragraph or one plain ATX heading followed
     only by empty lines (see the module docstring): the block markdown-it's parse gives, lines
@@ -84,7 +74,7 @@ def plain_blocks(text: str) -> tuple[Block] | None:
             count = lines.count("\n")
         else:
             count = lines.count("\n") + 1
-        plain = plain_lines(_md_trim()(lines[:end]))
+        plain = plain_lines(md_trim()(lines[:end]))
         return (Block("paragraph", 0, count, count_words(plain), 0, plain),)
     found = _HEADING.fullmatch(text)
     if found is not None:
@@ -95,6 +85,6 @@ def plain_blocks(text: str) -> tuple[Block] | None:
         closing = rest.rstrip("#")
         if closing and closing[-1] in " \t":
             rest = closing
-        plain = _md_trim()(rest)
+        plain = md_trim()(rest)
         return (Block("heading", 0, 1, level=len(hashes), title=" ".join(plain.split()) or "(untitled)"),)
     return None
