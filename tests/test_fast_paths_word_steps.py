@@ -13,7 +13,15 @@ Each shortcut runs beside the code it replaced (kept here as the reference):
   a map of every new token to its position, looked up anchor by anchor);
 * the words added and removed (:mod:`reviewtool.diff.word_diff`): with no link destination
   on either side the changed pieces are the changes' own texts (was: sliced from the masked
-  texts at running offsets).
+  texts at running offsets);
+* a sentence region of several changes (:func:`word_cleanup._mostly_rewritten`): its changes
+  counted first, and no more words once its unchanged runs hold as many as its changes on
+  each side (was: every operation counted, then the share weighed);
+* a re-diffed replacement with no token on both sides (:func:`word_matching._diff_sides`):
+  its operations built directly (was: assembled from one ``replace`` opcode);
+* a gap between anchors on one diagonal whose only difference is one token
+  (:func:`word_matching._diagonal_run`): the stretch runs on up to it and resumes after it
+  (was: the gap matched apart, its common prefix and suffix walked).
 
 Compared on hypothesis texts (sentence marks, closers, line breaks, links, every kind of
 character), on bench_diff's generated essays and on consecutive versions of the RFC corpus's
@@ -25,8 +33,10 @@ from __future__ import annotations
 import itertools
 import json
 import math
+from bisect import bisect_right
 from collections import Counter
 from itertools import compress
+from operator import ne
 from pathlib import Path
 
 import pytest
@@ -165,13 +175,45 @@ def _reference_unique_anchors(a: list[str], b: list[str], alo: int, ahi: int, bl
     return [ai[n] for n in run], [js[n] for n in run]
 
 
+def _reference_diff_sides(pa: list[str], pb: list[str]) -> list[WordOp]:
+    """:func:`word_matching._diff_sides` as it was: sides with no token in common assembled from
+    one ``replace`` opcode like any other opcodes."""
+    ta, tb = pa[1::2], pb[1::2]
+    if ta and tb and set(ta).isdisjoint(tb):
+        return word_matching._assemble(pa, pb, [("replace", 0, len(ta), 0, len(tb))])
+    return word_matching._assemble(pa, pb, word_matching._opcodes(word_matching._matching_blocks(ta, tb)))
+
+
+def _reference_diagonal_run(a: list[str], b: list[str], ai: list[int], s: int, e: int, d: int,
+                            out: list[tuple[int, int, int]], depth: int) -> None:
+    """:func:`word_matching._diagonal_run` as it was: every gap holding a difference matched apart."""
+    fi, li = ai[s], ai[e - 1] + 1
+    sa, sb = a[fi:li], b[fi + d:li + d]
+    if sa == sb:
+        out.append((fi, fi + d, li - fi))
+        return
+    cursor = fi
+    for p in compress(range(fi, li), map(ne, sa, sb)):
+        if p < cursor:
+            continue
+        k = bisect_right(ai, p, s, e)
+        gap_lo, gap_hi = ai[k - 1] + 1, ai[k]
+        out.append((cursor, cursor + d, gap_lo - cursor))
+        if gap_hi - gap_lo > 1:
+            word_matching._match(a, b, gap_lo, gap_hi, gap_lo + d, gap_hi + d, out, depth + 1)
+        cursor = gap_hi
+    out.append((cursor, cursor + d, li - cursor))
+
+
 def _reference_counted(old: str, new: str, monkeypatch: pytest.MonkeyPatch) -> WordDiff:
     """:func:`word_diff.counted_word_diff` as it was: the changed pieces always sliced from the
-    masked texts at running offsets, the anchors found as above."""
+    masked texts at running offsets, the anchors found and the replaced units re-diffed as above."""
     if old == new:
         return word_diff.counted_word_diff(old, new)
     with monkeypatch.context() as m:
         m.setattr(word_matching, "_unique_anchors", _reference_unique_anchors)
+        m.setattr(word_matching, "_diff_sides", _reference_diff_sides)
+        m.setattr(word_matching, "_diagonal_run", _reference_diagonal_run)
         raw = word_matching.raw_ops(old, new, word_tokens.space_units(old), word_tokens.space_units(new))
     return WordDiff(list(raw), *_counts_of(old, new, raw), raw_ops=raw)
 
@@ -352,3 +394,92 @@ def test_region_words_counted_without_the_call_are_count_words(ops: list[WordOp]
             if ops[first].op != "equal" and ops[last].op != "equal":
                 assert word_cleanup._mostly_rewritten(ops, first, last) \
                     is _reference_mostly_rewritten(ops, first, last), (first, last)
+
+
+@pytest.mark.parametrize("ops", [
+    # As many unchanged words as changed on both sides after the first run: judged without the rest.
+    [WordOp("replace", "a b", "c d"), WordOp("equal", " e f ", " e f "), WordOp("replace", "g", "h"),
+     WordOp("equal", " i ", " i "), WordOp("replace", "j k l m", "n")],
+    # Fewer unchanged than changed on the new side only, then enough after the second run.
+    [WordOp("equal", "Start ", "Start "), WordOp("replace", "a", "b c d"), WordOp("equal", " e ", " e "),
+     WordOp("insert", "", "f g h"), WordOp("equal", " i j k l m n ", " i j k l m n "),
+     WordOp("delete", "o", ""), WordOp("equal", ".", ".")],
+    # Never as many: the share is weighed (a rewrite).
+    [WordOp("equal", "X. ", "X. "), WordOp("replace", "one two three", "four five six"),
+     WordOp("equal", " and ", " and "), WordOp("replace", "seven eight", "nine ten"), WordOp("equal", ". Y", ". Y")],
+    # Unchanged runs that differ in whitespace, punctuation only, words of no letters.
+    [WordOp("replace", "a, b", "c; d"), WordOp("equal", " -- ", "  --  "), WordOp("replace", "f", "g (h)"),
+     WordOp("equal", " 1.5 x-y ", "\n1.5 x-y "), WordOp("replace", "é", "è"), WordOp("equal", "", "")],
+    # Exactly as many unchanged as changed, and one fewer.
+    [WordOp("replace", "a b", "c d"), WordOp("equal", " e f ", " e f "), WordOp("replace", "g", "h")],
+    [WordOp("replace", "a b", "c d"), WordOp("equal", " e ", " e "), WordOp("replace", "g", "h")],
+])
+def test_a_region_of_several_changes_stops_counting_once_its_unchanged_words_match(ops: list[WordOp]):
+    """:func:`word_cleanup._mostly_rewritten` returns no rewrite once a region's unchanged runs
+    hold as many words as its changes on each side: with ``REWRITE_SHARE`` at least a half,
+    changed / (changed + unchanged + context) cannot pass it. Every region is judged as the
+    reference, which counts every operation, judges it."""
+    assert word_cleanup.REWRITE_SHARE >= 0.5  # the shortcut's premise
+    for first in range(len(ops)):
+        for last in range(first, len(ops)):
+            if ops[first].op != "equal" and ops[last].op != "equal":
+                assert word_cleanup._mostly_rewritten(ops, first, last) \
+                    is _reference_mostly_rewritten(ops, first, last), (first, last)
+
+
+_NO_COMMON_OLD = st.lists(st.sampled_from(["a", "b.", "(c)", "d-e", "f,", " ", "  ", "\n", "\n\n", "\t", ""]),
+                          max_size=12).map("".join)
+_NO_COMMON_NEW = st.lists(st.sampled_from(["X", "Y!", "[z]", "q;", "é", " ", "\n", "\n \n", ""]),
+                          max_size=12).map("".join)
+
+
+@given(st.one_of(_NO_COMMON_OLD, _PROSE), st.one_of(_NO_COMMON_NEW, _PROSE))
+def test_re_diffed_units_with_no_token_in_common_are_the_assembled_ones(old: str, new: str):
+    """Sides with no token in common (their texts, lead and trail built directly) and sides
+    with some (unchanged by the step): the operations :func:`word_matching._assemble` gives."""
+    pa, pb = word_tokens.token_parts(old), word_tokens.token_parts(new)
+    assert word_matching._diff_sides(pa, pb) == _reference_diff_sides(pa, pb)
+    assert word_matching._diff_sides(pb, pa) == _reference_diff_sides(pb, pa)
+
+
+def _joined(blocks: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Blocks with each one that continues the one before it joined to it (what raw_ops and
+    _matching_blocks read of them)."""
+    out: list[tuple[int, int, int]] = []
+    for i, j, n in blocks:
+        if out and out[-1][0] + out[-1][2] == i and out[-1][1] + out[-1][2] == j:
+            out[-1] = (out[-1][0], out[-1][1], out[-1][2] + n)
+        else:
+            out.append((i, j, n))
+    return out
+
+
+@given(st.lists(st.integers(0, 12), min_size=40, max_size=90),
+       st.lists(st.tuples(st.integers(0, 90), st.sampled_from(["", "r", "i", "x0", "x5"])), max_size=12))
+def test_lone_differences_between_anchors_are_matched_as_their_gaps_were(words: list[int], edits):
+    """Tokens with many repeats (gaps between anchors of several tokens), edited by one-token
+    replacements, deletions and insertions: the blocks, joined, are those of the gaps matched
+    apart, and so are the raw operations of the texts."""
+    a = [f"w{x}" if x < 6 else f"u{k}" for k, x in enumerate(words)]  # u: once on each side
+    b = list(a)
+    for at, kind in sorted(edits, reverse=True):
+        at = min(at, len(b) - 1)
+        if kind == "":
+            del b[at]
+        elif kind == "i":
+            b.insert(at, "w1")
+        elif kind == "r":
+            b[at] = "w9" if b[at] != "w9" else "w8"
+        else:
+            b[at] = kind
+    fast = word_matching._blocks(a, b)
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(word_matching, "_diagonal_run", _reference_diagonal_run)
+        plain = word_matching._blocks(a, b)
+        plain_matching = word_matching._matching_blocks(a, b)
+        old, new = " ".join(a), " ".join(b)
+        plain_ops = word_matching.raw_ops(old, new, old.split(" "), new.split(" "))
+    assert all(n > 0 for _, _, n in fast[:-1])
+    assert _joined(fast) == _joined(plain)
+    assert word_matching._matching_blocks(a, b) == plain_matching
+    assert word_matching.raw_ops(old, new, old.split(" "), new.split(" ")) == plain_ops

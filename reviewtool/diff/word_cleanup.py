@@ -374,19 +374,26 @@ def _mostly_rewritten(ops: list[WordOp], first: int, last: int) -> bool:
                     break
             else:
                 return False
+    # count_words of each side, without the call for what is most of them: nothing (one side
+    # of an insertion or deletion), one word, the same text on both sides. A region alternates
+    # (raw operations are normalised, and merging an island keeps that): its changes are every
+    # other operation from the first, the unchanged runs between them the others.
     changed_old = changed_new = same_old = same_new = 0
-    for op in ops[first:last + 1]:
-        # count_words of each side, without the call for what is most of them: nothing (one
-        # side of an insertion or deletion), one word, the same text on both sides.
-        old, new = op.old, op.new
+    for op in ops[first:last + 1:2]:
+        old, new = op[1], op[2]
         words_old = (1 if old.isalnum() else count_words(old)) if old else 0
-        words_new = words_old if new == old else (1 if new.isalnum() else count_words(new)) if new else 0
-        if op.op == "equal":
-            same_old += words_old
-            same_new += words_new
-        else:
-            changed_old += words_old
-            changed_new += words_new
+        changed_old += words_old
+        changed_new += words_old if new == old else (1 if new.isalnum() else count_words(new)) if new else 0
+    for op in ops[first + 1:last:2]:
+        old, new = op[1], op[2]
+        words_old = (1 if old.isalnum() else count_words(old)) if old else 0
+        same_old += words_old
+        same_new += words_old if new == old else (1 if new.isalnum() else count_words(new)) if new else 0
+        if same_old >= changed_old and same_new >= changed_new:
+            # As many unchanged words as changed on each side (most regions of several
+            # changes, once their first run is counted): no share of the changed words can
+            # pass REWRITE_SHARE (room <= 0 below on both sides), whatever the rest holds.
+            return False
     if first == last and not (changed_old and changed_new):
         # One block of words only added (or only removed): nothing reads as a rewrite, and
         # replacing the sentence whole would show its unchanged words removed and added again.

@@ -167,21 +167,34 @@ def _diagonal_run(a: list[str], b: list[str], ai: list[int], s: int, e: int, d: 
                   out: list[tuple[int, int, int]], depth: int) -> None:
     """Match the stretch from anchor ``s`` to anchor ``e - 1`` (all on diagonal *d*):
     one block if it is unchanged; else the gaps between consecutive anchors that
-    hold a difference are matched apart, and everything else is one block each."""
+    hold a difference are matched apart, and everything else is one block each.
+
+    A gap whose only difference is one position *p* (one word replaced by one between
+    repeated words) is not matched apart: :func:`_match` would find the gap's tokens before
+    *p* as its common prefix and those after it as its common suffix, and *p* alone in
+    between, which differs, matches nothing. So the stretch runs on up to *p* and resumes
+    after it (the same blocks joined: a block that continues the one before it is no change,
+    and :func:`_matching_blocks` joins them)."""
     fi, li = ai[s], ai[e - 1] + 1
     sa, sb = a[fi:li], b[fi + d:li + d]
     if sa == sb:
         out.append((fi, fi + d, li - fi))
         return
-    cursor = fi  # start of the stretch not emitted yet (an anchor)
-    for p in compress(range(fi, li), map(ne, sa, sb)):  # positions in a that differ
+    cursor = fi  # start of the stretch not emitted yet (an anchor, or just after a lone difference)
+    differ = list(compress(range(fi, li), map(ne, sa, sb)))  # positions in a that differ
+    last = len(differ) - 1
+    for n, p in enumerate(differ):
         if p < cursor:
             continue  # in the gap just matched
         k = bisect_right(ai, p, s, e)  # the anchors around p: ai[k - 1] < p < ai[k]
-        gap_lo, gap_hi = ai[k - 1] + 1, ai[k]
+        gap_hi = ai[k]
+        if n == last or differ[n + 1] >= gap_hi:  # p is its gap's only difference
+            out.append((cursor, cursor + d, p - cursor))
+            cursor = p + 1
+            continue
+        gap_lo = ai[k - 1] + 1
         out.append((cursor, cursor + d, gap_lo - cursor))
-        if gap_hi - gap_lo > 1:  # (a gap of one token is p alone, which differs: nothing matches)
-            _match(a, b, gap_lo, gap_hi, gap_lo + d, gap_hi + d, out, depth + 1)
+        _match(a, b, gap_lo, gap_hi, gap_lo + d, gap_hi + d, out, depth + 1)
         cursor = gap_hi
     out.append((cursor, cursor + d, li - cursor))
 
@@ -329,8 +342,15 @@ def _diff_sides(pa: list[str], pb: list[str]) -> list[WordOp]:
     ta, tb = pa[1::2], pb[1::2]
     if ta and tb and set(ta).isdisjoint(tb):
         # No token on both sides (most re-diffed words: "word," for "other"): nothing can match,
-        # so the opcodes are one replacement (what matching the tokens gives, without it).
-        return _assemble(pa, pb, [("replace", 0, len(ta), 0, len(tb))])
+        # so the opcodes are one replacement (what matching the tokens gives, without it), and
+        # _assemble's texts are built directly: the change spans every unit and the gaps
+        # between them, the outer gaps are its lead and trail.
+        ops = [_new(WordOp, ("replace", "".join(pa[1:-1]), "".join(pb[1:-1])))]
+        if pa[0] or pb[0]:
+            ops.insert(0, _new(WordOp, ("equal", pa[0], pb[0])))
+        if pa[-1] or pb[-1]:
+            ops.append(_new(WordOp, ("equal", pa[-1], pb[-1])))
+        return ops
     return _assemble(pa, pb, _opcodes(_matching_blocks(ta, tb)))
 
 
