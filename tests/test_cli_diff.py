@@ -270,3 +270,30 @@ def test_terminal_output_prints_summary_table_and_redline(essay_repo, monkeypatc
     assert "For sixseven years" in out  # deletion then insertion, styled (no marks) on a terminal
     diff_render.print_diff(diff, "essay v1..v2", side_by_side=True)
     assert "Rain and cold" in capsys.readouterr().out
+
+
+def test_named_commits_read_without_the_worktree_version(essay_repo, monkeypatch):
+    """Two named revisions, neither the working tree: the history is read without asking git
+    whether the file differs from HEAD's (``diff_commands._named_commits``), and every such diff
+    reads as with the working-tree version listed (the general path), with a dirty working tree,
+    a commit that did not touch the draft, ``~N`` and ``X^!``; a revision naming the working tree
+    still lists it."""
+    from reviewtool.cli import diff_commands
+
+    repo, shas = essay_repo
+    other = repo.commit("notes", {"notes.md": "# Notes\n\nNot the draft.\n"})
+    repo.write(DRAFT, V3.replace("eleven times", "twelve times"))
+    pairs = [(shas[0], shas[2]), (shas[2], shas[0]), ("HEAD~2", "HEAD"), (other, shas[0]), ("~2", "~0"),
+             (shas[1][:8], "HEAD"), ("HEAD~1^!", None), (shas[0], "worktree"), ("WORKTREE", shas[1])]
+    fast = {}
+    for a, b in pairs:
+        args = [a] if b is None else [a, b]
+        fast[(a, b)] = [run(repo, *args, *extra).stdout for extra in (["--json"], ["--format", "markdown"])]
+    assert [diff_commands._named_commits(a, b, False) for a, b in pairs] == [True] * 6 + [False] * 3
+    assert not diff_commands._named_commits(shas[0], shas[1], True)
+    assert not diff_commands._named_commits("", shas[1], False)
+    monkeypatch.setattr(diff_commands, "_named_commits", lambda *_: False)
+    for (a, b), outputs in fast.items():
+        args = [a] if b is None else [a, b]
+        assert [run(repo, *args, *extra).stdout for extra in (["--json"], ["--format", "markdown"])] == outputs
+    assert json.loads(fast[(shas[0], "worktree")][0])["new"]["worktree"] is True

@@ -73,7 +73,7 @@ def _diff(ctx: Context, rev_a: str | None, rev_b: str | None, draft: str | None,
     since: dict[str, Any] | None = None
     if reviewer is not None and not since_review:
         raise UsageError("--reviewer goes with --since-review")
-    hist = ctx.history(draft, reads_documents=True)
+    hist = ctx.history(draft, reads_documents=True, include_worktree=not _named_commits(rev_a, rev_b, since_review))
     if since_review:
         if rev_a or rev_b:
             raise UsageError("--since-review compares from the last review to the newest version: "
@@ -118,6 +118,18 @@ def _diff(ctx: Context, rev_a: str | None, rev_b: str | None, draft: str | None,
         output_stream().write(diff_render.render_markdown_diff(diff, title=title, context=shown))
         return
     diff_render.print_diff(diff, title, side_by_side=side_by_side, context=shown)
+
+
+def _named_commits(rev_a: str | None, rev_b: str | None, since_review: bool) -> bool:
+    """Whether the diff compares two named revisions, neither the working tree: then the history
+    needs no working-tree version (``git diff --quiet`` against HEAD, which hashes a racily clean
+    file again: 6 ms of git for a book), and :meth:`DraftHistory.find` finds the same two versions
+    without it (a commit, ``~N`` among the committed versions, a commit's newest version before it)."""
+    from reviewtool.draft.history import WORKTREE
+
+    if since_review or not rev_a or not rev_b:
+        return False
+    return all(rev.lower() not in ("worktree", WORKTREE.lower()) for rev in (rev_a, rev_b))
 
 
 def _since_review(ctx: Context, hist: DraftHistory, reviewer: str | None) -> tuple[Version, Version, dict[str, Any]]:

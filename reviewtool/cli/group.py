@@ -103,14 +103,15 @@ class Context:
         return choice.path
 
     def history(self, draft: str | None, first_parent: bool = False, reads_documents: bool = False,
-                cold_work: Sequence[Callable[[], object]] = ()) -> DraftHistory:
+                cold_work: Sequence[Callable[[], object]] = (), include_worktree: bool = True) -> DraftHistory:
         """The history of the draft named by *draft* (see :meth:`draft`); *reads_documents*: the
-        command will parse versions, *cold_work*: what it needs when nothing is cached (see
-        :class:`DraftHistory`)."""
+        command will parse versions, *cold_work*: what it needs when nothing is cached,
+        *include_worktree* False: the command names no working-tree version, so git is not asked
+        whether the file differs from HEAD's (see :class:`DraftHistory`)."""
         from reviewtool.draft.history import DraftHistory
 
         return DraftHistory(self.repo, self.draft(draft), first_parent=first_parent, use_cache=self.use_cache,
-                            reads_documents=reads_documents, cold_work=cold_work)
+                            reads_documents=reads_documents, cold_work=cold_work, include_worktree=include_worktree)
 
 
 pass_ctx = click.make_pass_decorator(Context)
