@@ -40,7 +40,6 @@ import bisect
 import difflib
 import math
 from collections import Counter
-from dataclasses import dataclass
 from itertools import chain, repeat
 
 from reviewtool.diff.assignment import max_weight_matching
@@ -57,6 +56,7 @@ from reviewtool.diff.section_facts import DocumentFacts, clear_facts, document_f
 from reviewtool.diff.section_pairs import STATUS_ORDER, Alignment, SectionPair
 from reviewtool.diff.weighted_lis import weighted_lis
 from reviewtool.draft.document import EMPTY_FINGERPRINT, Document, Section
+from reviewtool.records import record
 
 # ---------------------------------------------------------------- thresholds
 #: Weight of the title in the combined score (the rest is content). The
@@ -102,7 +102,7 @@ MAX_PARTS = 8
 # ---------------------------------------------------------------- the aligner
 
 
-@dataclass
+@record
 class _Group:
     old: list[int]
     new: list[int]

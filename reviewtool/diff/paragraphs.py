@@ -36,11 +36,11 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from itertools import zip_longest
 from typing import NamedTuple
 
 from reviewtool.diff.word_ops import WordOp, inline_segments
+from reviewtool.records import record
 
 #: A paragraph break: blank lines, or the line break before a list item or a table row.
 #: A row starts where the match ends (a list item keeps its indentation).
@@ -53,7 +53,7 @@ _NON_WS = re.compile(r"\S")
 Segment = tuple[str, str]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Row:
     """One paragraph of a word diff (see the module docstring).
 
@@ -356,7 +356,7 @@ def plain_paragraph_rows(ops: Iterable[WordOp], plain: bool = False) -> list[Row
 # ---------------------------------------------------------------- side by side
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SideRow:
     """One line-up of a side-by-side view: the old and the new paragraph.
 

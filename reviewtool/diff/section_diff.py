@@ -28,7 +28,7 @@ reads as "no change". ``markup_changed`` counts the pairs with markup changes.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from reviewtool.collector import LARGE_TEXT_CHARS, collector_paused
@@ -36,6 +36,7 @@ from reviewtool.diff.paragraphs import Row
 from reviewtool.diff.section_pairs import STATUSES, Alignment, SectionPair
 from reviewtool.diff.word_ops import WordDiff, WordOp
 from reviewtool.draft.document import Document, Section
+from reviewtool.records import record
 
 # The stages that compute a diff (align, heading_moves, markup, word_diff) are imported by
 # the functions that run them: a diff read from the cache (reviewtool.diff.stored_diff) only
@@ -67,7 +68,7 @@ def _titles(sections: list[Section]) -> str | None:
     return " + ".join(s.title for s in sections) if sections else None
 
 
-@dataclass
+@record
 class SectionChange:
     """One aligned pair with the word diff of its texts and its markup changes.
 
@@ -162,7 +163,7 @@ def _ops_json(ops: list[WordOp], kept: dict[tuple[int, ...], list[dict[str, str]
     return got
 
 
-@dataclass
+@record
 class DocumentDiff:
     """The section diff of two documents: every pair of the alignment, with word diffs.
 

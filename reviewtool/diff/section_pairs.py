@@ -10,10 +10,11 @@ The core of reviewtool: no Textual, no Rich.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from reviewtool.draft.document import Document, Section
+from reviewtool.records import record
 
 #: Every status a pair can carry, in the order they are listed in ``SectionPair.status``.
 STATUSES = ("added", "removed", "split", "merged", "promoted", "condensed", "renamed", "moved", "edited",
@@ -22,7 +23,7 @@ STATUSES = ("added", "removed", "split", "merged", "promoted", "condensed", "ren
 STATUS_ORDER = {s: i for i, s in enumerate(STATUSES)}
 
 
-@dataclass
+@record
 class SectionPair:
     """Sections of the old version paired with sections of the new version.
 
@@ -84,7 +85,7 @@ class SectionPair:
         }
 
 
-@dataclass
+@record
 class Alignment:
     """The result of :func:`align`: every section of both versions in exactly one pair.
 

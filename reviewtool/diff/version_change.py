@@ -16,7 +16,6 @@ no Rich.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from reviewtool.draft import stored_document
 from reviewtool.draft.cache import source_fingerprint
 from reviewtool.draft.document import Document
 from reviewtool.draft.history import DraftHistory, Version
+from reviewtool.records import record
 
 #: The parse of a deleted draft (``parse("")``): a version that deleted it removed every section.
 _NOTHING = Document(text="", sections=[], problems=[])
@@ -36,7 +36,7 @@ _STORED = (*_COUNTS, "sections_moved")
 _MOVE_STATUSES = frozenset({"moved", "renamed"})
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ChangeCounts:
     """The size of a change: words added and removed, sections changed, of them with markup
     changes, and of them that only moved or were renamed (same text, same markup)."""
@@ -66,7 +66,7 @@ class ChangeCounts:
         return {**self.to_dict(), "sections_moved": self.sections_moved}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class VersionChange:
     """The change of one version: :class:`ChangeCounts` against *base*, its first parent's draft."""
 

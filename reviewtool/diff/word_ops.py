@@ -8,8 +8,10 @@ joining the ``new`` parts rebuilds the new one (see :mod:`reviewtool.diff.word_d
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, NamedTuple
+
+from reviewtool.records import record
 
 
 class WordOp(NamedTuple):
@@ -27,7 +29,7 @@ class WordOp(NamedTuple):
         return {"op": self.op, "old": self.old, "new": self.new}
 
 
-@dataclass
+@record
 class WordDiff:
     """The word-level difference between two texts (see :mod:`reviewtool.diff.word_diff`).
 

@@ -22,20 +22,18 @@ import itertools
 import re
 from bisect import bisect_left
 from collections.abc import Callable
-from dataclasses import dataclass
 from itertools import accumulate
 from operator import is_
 
 from reviewtool.draft.blocks import Block, ListItem, SubPointFacts
 from reviewtool.draft.chunks import read_chunks
 from reviewtool.draft.outline_rules import outline_verdict
-from reviewtool.frozen_init import frozen_init
+from reviewtool.records import record
 
 _NEWLINE = re.compile(r"\r\n?|\n")
 
 
-@frozen_init
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Segment:
     """A chunk's blocks between two of its headings (the heading excluded), with what a
     section takes of them: their prose words, all their words, their plain texts (the
@@ -48,8 +46,7 @@ class Segment:
     trailing_lists: int
 
 
-@frozen_init
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class ChunkFacts:
     """What a section assembly reads of one chunk: the offset of each of its lines (and of
     the end of its last newline; none for a chunk of one paragraph, see :func:`chunk_facts`),

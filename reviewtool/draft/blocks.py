@@ -11,13 +11,13 @@ list parsed apart are joined back into one block (:func:`joined_list`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING
 
 from reviewtool.draft.markdown import inline_plain
 from reviewtool.draft.outline_rules import list_role
 from reviewtool.draft.text_rules import count_words
-from reviewtool.frozen_init import frozen_init
+from reviewtool.records import record
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -27,8 +27,7 @@ if TYPE_CHECKING:
 SubPointFacts = tuple[str, int, int]
 
 
-@frozen_init
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class ListItem:
     """A top-level item of a list: its lines, its first line's plain text and Markdown source,
     whether that line is one link and nothing else, its nested bullets."""
@@ -46,8 +45,7 @@ class ListItem:
                         self.source, self.link_only)
 
 
-@frozen_init
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Block:
     """A top-level block: kind (``heading``, ``paragraph``, ``list``, ``other``), 0-based lines
     (end exclusive), word counts and plain text; a heading's level and title; a list's items
@@ -76,7 +74,7 @@ class Block:
                      tuple(item.shifted(lines) for item in self.items) if self.items else (), self.role)
 
 
-@dataclass
+@record
 class _Counts:
     prose_words: int = 0
     other_words: int = 0

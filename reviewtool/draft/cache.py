@@ -70,7 +70,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +92,7 @@ from reviewtool.draft.cache_pack import (
 )
 from reviewtool.errors import ReviewtoolError
 from reviewtool.git.repo import GitRepo, RunningGit
+from reviewtool.records import record
 
 #: Bump when the layout or the entry format changes.
 CACHE_FORMAT = 5
@@ -137,7 +138,7 @@ def parse_size(text: str) -> int | None:
     return int(m.group(1)) * _UNITS[m.group(2).lower()] if m else None
 
 
-@dataclass
+@record
 class NamespaceReport:
     """One ``<kind>-<fingerprint>`` folder: its entries (distinct keys), packs and bytes;
     *current* when this reviewtool reads it."""
@@ -150,7 +151,7 @@ class NamespaceReport:
     current: bool = False
 
 
-@dataclass
+@record
 class CacheReport:
     """The state of the cache for ``reviewtool doctor``."""
 

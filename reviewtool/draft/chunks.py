@@ -72,7 +72,7 @@ import functools
 import re
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from itertools import accumulate, compress, count, repeat
 from operator import attrgetter, eq, methodcaller
 from typing import TYPE_CHECKING, Any
@@ -86,8 +86,8 @@ from reviewtool.draft.markdown import markdown, parse_inline
 from reviewtool.draft.markup_features import NO_FEATURES, Features, features_of, has_syntax, joined
 from reviewtool.draft.plain_chunks import plain_blocks
 from reviewtool.draft.stored_pieces import clear_stored_pieces, stored_features
-from reviewtool.frozen_init import frozen_init
 from reviewtool.lru import LRU
+from reviewtool.records import record
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -111,8 +111,7 @@ _MAX_CACHED_CHUNK = 1_000_000
 Definition = tuple[str, str, str]
 
 
-@frozen_init
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class _Chunk:
     """One chunk parsed alone: its blocks (lines from its start), the link reference
     definitions it was parsed with (label -> markdown-it's entry: its own, or those of the

@@ -17,13 +17,13 @@ longer there is followed to the dated post. The result says how it was chosen
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from reviewtool.draft.history import MARKDOWN_SUFFIXES, DraftHistory
 from reviewtool.errors import ReviewtoolError, UsageError
 from reviewtool.git.repo import GitRepo
+from reviewtool.records import record
 
 #: The git config key naming the default draft.
 CONFIG_KEY = "reviewtool.draft"
@@ -32,7 +32,7 @@ DRAFT_FOLDERS: tuple[tuple[str, ...], ...] = (("drafts",), ("_drafts", "_posts")
 _DATED = re.compile(r"\d{4}-\d{2}-\d{2}-")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DraftChoice:
     """The draft in use and how it was chosen: ``option`` (``-d``), ``config``, ``folder``
     (the only Markdown file of *detail*), or ``published`` (a Jekyll draft followed to its post)."""

@@ -32,7 +32,7 @@ import re
 import unicodedata
 import weakref
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from itertools import accumulate
 from operator import attrgetter
@@ -50,6 +50,7 @@ from reviewtool.draft.text_rules import WORD_PATTERN as WORD_PATTERN
 from reviewtool.draft.text_rules import count_words as count_words
 from reviewtool.draft.text_rules import is_title_like as is_title_like
 from reviewtool.lru import LRU
+from reviewtool.records import record
 
 _NEWLINE = re.compile(r"\r\n?|\n")
 _SLUG_DROP = re.compile(r"[^\w\s-]")
@@ -75,7 +76,7 @@ def slugify(title: str) -> str:
     return slug or "section"
 
 
-@dataclass
+@record
 class SubPoint:
     """A nested bullet under an outline item."""
 
@@ -84,7 +85,7 @@ class SubPoint:
     line: int  # 0-based source line
 
 
-@dataclass
+@record
 class Section:
     """One section of a document. Offsets are character offsets into ``Document.text``."""
 
@@ -291,7 +292,7 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-@dataclass
+@record
 class Document:
     """A parsed draft."""
 

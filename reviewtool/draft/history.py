@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -21,6 +20,7 @@ from reviewtool.draft.markdown import markdown
 from reviewtool.errors import ReviewtoolError, UsageError
 from reviewtool.git.repo import GitRepo, check_revision_argument
 from reviewtool.lru import LRU
+from reviewtool.records import record
 from reviewtool.wording import counted
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
@@ -46,7 +46,7 @@ _RS, _US = "\x1e", "\x1f"
 _LOG_FORMAT = _RS + _US.join(["%H", "%P", "%aI", "%an", "%ae", "%s"])
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Version:
     """One version of a draft: a commit that touched it, or the working tree."""
 

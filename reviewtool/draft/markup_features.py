@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
-from reviewtool.frozen_init import frozen_init
+from reviewtool.records import record
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -28,8 +28,7 @@ _EMPHASIS = {"em_open": "em", "strong_open": "strong", "s_open": "s"}
 _EMPHASIS_CLOSE = {"em_close", "strong_close", "s_close"}
 
 
-@frozen_init
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Features:
     """The markup of a Markdown text that a word diff cannot see."""
 
