@@ -114,6 +114,38 @@ def test_open_in_a_bare_repository_and_below_it(repo, tmp_path):
         git_repo.close()
 
 
+def test_opened_early_with_a_file_answers_as_open_and_in_head(repo, tmp_path):
+    """GitRepo.start_open(where, file): the same repository and errors as open, and in_head of
+    the file (as the user named it from *where*) the same answer, for every kind of path."""
+    repo.commit("v1", {"drafts/essay.md": "# Essay\n", "drafts/[1].md": "x\n", "README.md": "r\n",
+                       "drafts/sub/deep.md": "d\n"})
+    repo.write("drafts/untracked.md", "u\n")
+    (repo.path / "linked").symlink_to(repo.path / "drafts")
+    names = ["README.md", "drafts/essay.md", "essay.md", "../README.md", "drafts", "sub", "sub/deep.md", "[1].md",
+             "drafts/[1].md", "drafts/*.md", "*.md", "missing.md", "untracked.md", "linked/essay.md",
+             str(repo.path / "drafts" / "essay.md"), "../../elsewhere.md", "./essay.md", "drafts//essay.md"]
+    for where in (repo.path, repo.path / "drafts", repo.path / "linked", repo.path / "drafts" / "sub"):
+        plain = GitRepo.open(where)
+        for name in names:
+            early = GitRepo.start_open(where, name)()
+            assert (early.root, early.git_dir, early.bare, early.common_dir()) == \
+                (plain.root, plain.git_dir, plain.bare, plain.common_dir())
+            path = plain.relpath(name, cwd=where)
+            assert early.in_head(path) == plain.in_head(path), (where, name)
+            assert all(plain.in_head(known) for known in early._in_head)  # files at HEAD only
+            if plain.in_head(path) and "linked" not in f"{where}/{name}":  # (a symlink: asked again)
+                assert early._in_head == {path}, (where, name)  # answered by the early listing
+            early.close()
+        plain.close()
+    for where in (tmp_path / "nowhere", tmp_path, repo.path / ".git", repo.path / "README.md"):
+        errors = []
+        for opener in (lambda w: GitRepo.open(w), lambda w: GitRepo.start_open(w, "README.md")()):
+            with pytest.raises(Exception) as info:
+                opener(where)
+            errors.append((type(info.value), str(info.value)))
+        assert errors[0] == errors[1]
+
+
 # ---------------------------------------------------------------- creating
 
 

@@ -10,6 +10,7 @@ them all.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import sys
@@ -63,20 +64,37 @@ class Context:
         #: False with ``reviewtool --no-cache``: the persistent cache is neither read nor written.
         self.use_cache = use_cache
         self._repo: GitRepo | None = None
+        self._opening: Callable[[], GitRepo] | None = None
 
     @property
     def repo(self) -> GitRepo:
         if self._repo is None:
+            opening, self._opening = self._opening, None
+            if opening is None:
+                from reviewtool.git.repo import GitRepo
+
+                opening = GitRepo.start_open(self.cwd)
+            self._repo = opening()
+        return self._repo
+
+    def open_soon(self, draft: str | None) -> None:
+        """Start finding the repository, and whether the draft named by *draft* (or ``-d``) is a
+        file at ``HEAD`` (:meth:`GitRepo.start_open`): git answers while the command loads
+        what it needs (the diff's modules); :attr:`repo` takes the answer."""
+        if self._repo is None and self._opening is None:
             from reviewtool.git.repo import GitRepo
 
-            self._repo = GitRepo.open(self.cwd)
-        return self._repo
+            self._opening = GitRepo.start_open(self.cwd, draft or self.default_draft)
 
     def close(self) -> None:
         """Stop what the repository keeps running (its ``git cat-file``) when the command ends:
         a command run in a long-lived process (a test, a script calling :func:`main`) must not
         leave a git process and its pipes behind it."""
         repo, self._repo = self._repo, None
+        opening, self._opening = self._opening, None
+        if opening is not None:  # started, never used: its gits are waited for
+            with contextlib.suppress(ReviewtoolError, OSError):
+                repo = opening()
         if repo is not None:
             repo.close()
 

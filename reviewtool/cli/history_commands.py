@@ -105,6 +105,7 @@ def log_command(ctx: Context, draft: str | None, max_count: int | None, first_pa
 
 def _log(ctx: Context, draft: str | None, max_count: int | None, first_parent: bool, no_merges: bool,
          as_json: bool) -> None:
+    ctx.open_soon(draft)  # git finds the repository and the draft while the modules below load
     from reviewtool.diff.version_change import load_differ, version_change
 
     # Cold, every version is diffed against its first parent: the differ loads while git runs.
@@ -248,6 +249,7 @@ def show_command(ctx: Context, rev: str | None, draft: str | None, section_key: 
 def history_command(ctx: Context, rev: str | None, section_key: str, draft: str | None, as_json: bool) -> None:
     """The versions in which section KEY changed, newest first, followed through renames,
     moves, promotion from an outline bullet, splits and merges, back to where it was created."""
+    ctx.open_soon(draft)  # git finds the repository and the draft while the modules below load
     from reviewtool.diff.section_history import section_history
     from reviewtool.draft.section_names import find_section
 

@@ -10,6 +10,7 @@ and notes never starts one process per object.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import threading
@@ -138,6 +139,8 @@ class GitRepo:
         self._reader_lock = threading.Lock()
         self._reader: ObjectReader | None = None  # started on first use
         self._common_dir = common_dir
+        #: Paths known to be files committed at ``HEAD`` (see :meth:`start_open`).
+        self._in_head: set[str] = set()
         #: Run git away from the terminal (its own session, no controlling tty): set by the
         #: TUI, where a prompt (ssh's host key question, a passphrase) would freeze the screen
         #: and read the user's keys. git then fails instead of asking, and the error is shown.
@@ -150,27 +153,66 @@ class GitRepo:
 
         Raises :class:`ReviewtoolError` when *path* is not inside a git repository.
         """
+        return cls.start_open(path)()
+
+    @classmethod
+    def start_open(cls, path: str | os.PathLike[str] | None = None,
+                   file: str | None = None) -> Callable[[], GitRepo]:
+        """:meth:`open`, started: git finds the repository while the caller works; call the
+        result for it (or :meth:`open`'s error). *file*, a path as the user gave it (relative
+        to *path*): whether it is a file committed at ``HEAD`` is asked at the same time, so that
+        :meth:`in_head` answers for it without waiting for a git of its own (a command that
+        names its draft with ``-d`` asks that first)."""
         where = Path(path) if path is not None else Path.cwd()
-        if not where.exists():
-            raise ReviewtoolError(f"cannot change to {str(where)!r}: no such directory")
-        if not where.is_dir():
-            raise ReviewtoolError(f"{str(where)!r} is not a directory")
-        # --show-cdup (unlike --show-toplevel) does not fail in a bare repository:
-        # it prints nothing there, and a (possibly empty) line in a work tree.
-        proc = subprocess.run(
-            ["git", "rev-parse", "--show-object-format", "--is-bare-repository", "--absolute-git-dir",
-             "--git-common-dir", "--is-inside-work-tree", "--show-cdup"],
-            cwd=where,
-            capture_output=True,
-            text=True,
-            env={**os.environ, **_GIT_ENV},
-        )
-        if proc.returncode != 0:
-            message = _first_line(proc.stderr)
-            if "not a git repository" in message.lower() or not proc.stderr.strip():
+        env = {**os.environ, **_GIT_ENV}
+        try:
+            if not where.exists():
+                raise ReviewtoolError(f"cannot change to {str(where)!r}: no such directory")
+            if not where.is_dir():
+                raise ReviewtoolError(f"{str(where)!r} is not a directory")
+            # --show-cdup (unlike --show-toplevel) does not fail in a bare repository:
+            # it prints nothing there, and a (possibly empty) line in a work tree.
+            finding = subprocess.Popen(
+                ["git", "rev-parse", "--show-object-format", "--is-bare-repository", "--absolute-git-dir",
+                 "--git-common-dir", "--is-inside-work-tree", "--show-cdup"],
+                cwd=where, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                env=env)
+        except (ReviewtoolError, OSError) as exc:
+            failed = exc
+
+            def fail() -> GitRepo:
+                raise failed
+
+            return fail
+        # In *where*, with the names in full: the same listing :meth:`in_head` asks for, of
+        # the same path (paths are literal: see _GIT_ENV); it fails where that one would not
+        # run (outside a work tree), and then answers nothing.
+        listing = None
+        if file is not None and not file.startswith("-") and file.strip():
+            with contextlib.suppress(OSError):
+                listing = subprocess.Popen(["git", "ls-tree", "--full-name", *_ls_tree_args("HEAD", (file,))[1:]],
+                                           cwd=where, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                           stderr=subprocess.DEVNULL, env=env)
+
+        def opened() -> GitRepo:
+            out, err = finding.communicate()
+            listed = listing.communicate()[0] if listing is not None else b""
+            repo = cls._found(where, finding.returncode, out, err)
+            if listing is not None and listing.returncode == 0:
+                repo._in_head.update(_tree_paths(listed))
+            return repo
+
+        return opened
+
+    @classmethod
+    def _found(cls, where: Path, code: int, stdout: str, stderr: str) -> GitRepo:
+        """The repository :meth:`open` found in *where*, from ``git rev-parse``'s answer."""
+        if code != 0:
+            message = _first_line(stderr)
+            if "not a git repository" in message.lower() or not stderr.strip():
                 raise ReviewtoolError(f"not a git repository: {where}")
             raise ReviewtoolError(message)  # e.g. git's "detected dubious ownership" advice
-        object_format, *lines = proc.stdout.splitlines()
+        object_format, *lines = stdout.splitlines()
         if object_format.strip() not in ("sha1", "--show-object-format"):  # the latter: git < 2.25
             raise ReviewtoolError(f"{object_format.strip()} repositories are not supported yet "
                                   "(reviewtool reads SHA-1 objects only): " + str(where))
@@ -381,6 +423,8 @@ class GitRepo:
     def in_head(self, path: str) -> bool:
         """Whether *path* is exactly a file committed at ``HEAD`` (False when there is no commit:
         git's ``ls-tree`` fails then, so no ``rev-parse`` is asked first)."""
+        if path in self._in_head:
+            return True
         proc = self._run(_ls_tree_args("HEAD", (path,)), None, self._env)
         return proc.returncode == 0 and path in _tree_paths(proc.stdout)
 
