@@ -4,7 +4,9 @@ found in one walk, are what the code they replaced gave.
 * :func:`reviewtool.diff.word_matching.raw_ops` cuts each operation's texts from the two texts
   at offsets it keeps by adding up unit lengths. What lies between two changes is one matching
   block, the very same units on both sides, so its length is now measured once and added to
-  both offsets (was: measured on each side, ``sum(map(len, ...))`` over each side's units).
+  both offsets (was: measured on each side, ``sum(map(len, ...))`` over each side's units),
+  as the length of those units joined by single spaces, plus the space after the last (was:
+  their lengths summed, plus one space each).
 * :func:`reviewtool.diff.word_matching._unique_anchors` finds the tokens that occur once on
   each side in one walk over the distinct tokens of the old side, asking the new side's counts
   (was: the tokens once on each side as two sets, then intersected).
@@ -133,6 +135,16 @@ def test_raw_ops_of_edited_texts_are_the_reference(units: list[str], edits: list
         at = min(at, len(edited))
         edited[at:at + 1] = [text] if text else []
     _same_as_reference(" ".join(units), " ".join(edited))
+
+
+@given(_UNITS, st.integers(0, 60), st.integers(0, 60))
+def test_a_stretch_of_units_joined_is_their_lengths_and_a_space_each(units: list[str], lo: int, hi: int):
+    """The step raw_ops adds to both offsets for the units ``lo..hi`` before a change: their
+    length joined plus one, nothing for no unit; units empty (runs of spaces), with line
+    breaks, of any size."""
+    lo, hi = min(lo, hi, len(units)), min(max(lo, hi), len(units))
+    step = len(" ".join(units[lo:hi])) + 1 if hi > lo else 0
+    assert step == sum(map(len, units[lo:hi])) + hi - lo
 
 
 @given(st.lists(st.integers(0, 12), max_size=40), st.lists(st.integers(0, 12), max_size=40))

@@ -381,10 +381,13 @@ def raw_ops(old: str, new: str, ua: list[str], ub: list[str]) -> list[WordOp]:
     for ai, bj, n in _blocks(ua, ub):
         if i < ai or j < bj:
             # A change: units i..ai of old, j..bj of new. What lies before it since the last
-            # change is one matching block, the same units on both sides: measured once.
-            step = sum(map(len, ua[at:i])) + i - at
-            oa += step
-            ob += step
+            # change is one matching block, the same units on both sides: measured once, as
+            # their length joined by single spaces plus the space after the last (one join at
+            # C speed; summing each unit's length took twice as long).
+            if i > at:
+                step = len(" ".join(ua[at:i])) + 1
+                oa += step
+                ob += step
             if pending:
                 append(_new(WordOp, ("equal", old[pos_a:oa], new[pos_b:ob])))
                 pending = False
