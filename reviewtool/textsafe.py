@@ -231,19 +231,36 @@ def _json_escapes_in(raw: bytes) -> bool:
     sequence holds) leaves each sequence whole, and a branch that matches at a lead byte
     matches that character alone, as it would in *raw*. A 6.4 MB diff of a book has 13 KB of
     non-ASCII bytes: 4 ms instead of 24 for the regex over all of it."""
-    return b"\x7f" in raw or _json_escapes_utf8().search(raw.translate(None, _ASCII_BYTES)) is not None
+    if b"\x7f" in raw:
+        return True
+    if raw.isascii():
+        return False
+    step = _SCAN_STEP  # the non-ASCII bytes of the slices that have any, in order: the same bytes
+    rest = b"".join([part.translate(None, _ASCII_BYTES)
+                     for part in (raw[at:at + step] for at in range(0, len(raw), step)) if not part.isascii()])
+    return _json_escapes_utf8().search(rest) is not None
+
+
+#: The slices :func:`_json_escapes_in` looks at (an all-ASCII one is passed over at memory
+#: speed: most of a book's 6.4 MB of JSON; the scan went from 2.2 to 1.3 ms).
+_SCAN_STEP = 16384
 
 
 def _orjson_bytes(data: Any, default: Callable[[Any], Any] | None) -> bytes | None:
-    """orjson's indented JSON of *data*, or None when orjson refuses it."""
+    """orjson's indented JSON of *data*, or None when orjson refuses it.
+
+    First without ``OPT_NON_STR_KEYS``, which refuses any key that is not exactly a ``str``
+    and writes what the option writes for such keys (a book's diff: 4.6 ms instead of 7.2);
+    data with other keys (integers, ``str`` subclasses) is encoded again with it."""
     import orjson  # here, not at the top: most commands print no JSON
 
-    options = (orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
-               | orjson.OPT_PASSTHROUGH_DATACLASS)
-    try:
-        return orjson.dumps(data, default=default, option=options)
-    except (TypeError, ValueError):  # orjson.JSONEncodeError is a TypeError
-        return None
+    options = orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+    for option in (options, options | orjson.OPT_NON_STR_KEYS):
+        try:
+            return orjson.dumps(data, default=default, option=option)
+        except (TypeError, ValueError):  # orjson.JSONEncodeError is a TypeError
+            pass
+    return None
 
 
 def _json_escaped(text: str) -> str:

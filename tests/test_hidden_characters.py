@@ -116,6 +116,58 @@ def test_the_bytes_check_covers_every_character_hidden_at_may_report():
             assert textsafe._json_escapes_utf8().search(ch.encode()) is not None, hex(cp)
 
 
+
+def _escapes_in_all_bytes(raw: bytes) -> bool:
+    """The reference of textsafe._json_escapes_in: the pattern over every non-ASCII byte at once."""
+    return b"\x7f" in raw or textsafe._json_escapes_utf8().search(raw.translate(None, textsafe._ASCII_BYTES)) is not None
+
+
+@given(ANY_TEXT, st.integers(0, 3 * textsafe._SCAN_STEP), st.integers(0, 40))
+def test_the_escape_scan_by_slices_is_the_scan_of_all_bytes(text, at, spread):
+    """Non-ASCII text placed anywhere in long ASCII JSON, across the slices' borders too."""
+    step = textsafe._SCAN_STEP
+    for start in (at, step - spread, 2 * step - 1 - spread):
+        raw = json.dumps(["x" * max(start, 0), text, "y" * spread], ensure_ascii=False).encode()
+        assert textsafe._json_escapes_in(raw) == _escapes_in_all_bytes(raw)
+
+
+def test_the_escape_scan_by_slices_on_the_json_of_a_diff():
+    """bench_diff's essays (their words drawn from the RFC corpus), with non-ASCII words and a
+    hidden character or DEL put in here and there."""
+    from reviewtool.diff.diff_json import diff_json
+    from reviewtool.diff.section_diff import diff_documents
+    from reviewtool.draft.document import parse
+    from tests.benchmarks.bench_diff import edit_essay, make_essay
+
+    essay = make_essay(20_000, seed=7)
+    old, new = essay.text(), edit_essay(essay, seed=8)[0].text()
+    for accented, every in (("naïve", 97), ("café ☕", 1013), ("x", 1)):
+        words = new.split(" ")
+        new_text = " ".join(accented if k % every == 5 else w for k, w in enumerate(words))
+        raw = json_bytes(diff_json(diff_documents(parse(old), parse(new_text))))
+        assert len(raw) > 3 * textsafe._SCAN_STEP
+        for marked in (raw, raw.replace(b" the ", " the\u200b ".encode(), 1),
+                       raw.replace(b" of ", b" of\x7f ", 1), raw[: len(raw) // 2] + "\u2066".encode()):
+            assert textsafe._json_escapes_in(marked) == _escapes_in_all_bytes(marked)
+
+
+class _Key(str):
+    pass
+
+
+@given(ANY_TEXT, ANY_TEXT)
+def test_orjson_without_the_non_str_keys_option_writes_what_it_writes(text, key):
+    """textsafe._orjson_bytes tries orjson without OPT_NON_STR_KEYS first: the same bytes for
+    string keys, and keys of other types are encoded with the option."""
+    import orjson
+
+    options = (orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
+               | orjson.OPT_PASSTHROUGH_DATACLASS)
+    for data in ({"body": text, key: [text, 1, None, {key: 2.5}]}, {1: text, "a": {2: key}},
+                 {_Key(key): text}, [{key: {None: 1, True: text}}]):
+        assert textsafe._orjson_bytes(data, str) == orjson.dumps(data, default=str, option=options)
+
+
 # ---------------------------------------------------------------------------- end to end
 
 DRAFT = "drafts/essay.md"
