@@ -226,6 +226,47 @@ def test_a_foreign_version_is_not_read_and_a_new_one_is_built(repo, monkeypatch)
         change_fingerprint.cache_clear()
 
 
+
+def _reference_fingerprint(folder: Path, packages: tuple[str, ...] = (), also: str = "") -> str:
+    """cache.source_fingerprint of a folder's modules as it was: Path.glob and Path.read_bytes."""
+    import contextlib
+    import hashlib
+    import importlib.util
+
+    files: list[str | None] = sorted(str(p) for p in folder.glob("*.py"))
+    digest = hashlib.sha256(f"reviewtool-cache {cache_module.CACHE_FORMAT} {also}".encode())
+    for name in packages:
+        spec = importlib.util.find_spec(name)
+        files.append(spec.origin if spec is not None else None)
+    for file in files:
+        digest.update(b"\0")
+        if file is not None:
+            with contextlib.suppress(OSError):
+                digest.update(Path(file).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def test_the_fingerprints_read_our_modules_as_path_glob_and_read_bytes_did(tmp_path):
+    from reviewtool.diff import version_change
+
+    draft = Path(stored_document.__file__).parent
+    diff = Path(version_change.__file__).parent
+    doc = _reference_fingerprint(draft, packages=("markdown_it", "yaml"))
+    assert stored_document.fingerprint() == doc
+    assert version_change.change_fingerprint() == _reference_fingerprint(diff, also=doc)
+    # What glob("*.py") lists, hidden files and folders named like modules included.
+    (tmp_path / "a.py").write_text("a = 1\n")
+    (tmp_path / ".hidden.py").write_bytes(bytes(range(256)) * 5000)
+    (tmp_path / "empty.py").write_bytes(b"")
+    (tmp_path / "notes.txt").write_text("not a module")
+    (tmp_path / "pkg.py").mkdir()
+    (tmp_path / "b.pyc").write_bytes(b"x")
+    for folder in (draft, diff, tmp_path):
+        assert cache_module.module_files(str(folder)) == sorted(str(p) for p in folder.glob("*.py"))
+        files = cache_module.module_files(str(folder))
+        assert cache_module.source_fingerprint(files, also="x") == _reference_fingerprint(folder, also="x")
+
+
 def test_where_the_cache_cannot_be_written_everything_still_works(repo):
     """A file where the cache folder would go stands for a read-only repository (a chmod
     would not stop root, who runs CI here)."""

@@ -16,11 +16,11 @@ no Rich.
 from __future__ import annotations
 
 import functools
-from pathlib import Path
+import os
 from typing import Any
 
 from reviewtool.draft import stored_document
-from reviewtool.draft.cache import source_fingerprint
+from reviewtool.draft.cache import module_files, source_fingerprint
 from reviewtool.draft.document import Document
 from reviewtool.draft.history import DraftHistory, Version
 from reviewtool.records import record
@@ -135,5 +135,4 @@ def _stored_counts(data: Any) -> ChangeCounts | None:
 def change_fingerprint() -> str:
     """What stored change counts depend on besides the two blobs: the parser (stored
     documents' fingerprint) and the source of every module of the diff layer."""
-    here = Path(__file__).parent
-    return source_fingerprint(sorted(str(p) for p in here.glob("*.py")), also=stored_document.fingerprint())
+    return source_fingerprint(module_files(os.path.dirname(__file__)), also=stored_document.fingerprint())

@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 from collections.abc import Callable
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 from reviewtool.collector import LARGE_TEXT_CHARS
-from reviewtool.draft.cache import source_fingerprint
+from reviewtool.draft.cache import module_files, source_fingerprint
 from reviewtool.draft.chunks import piece_features
 from reviewtool.draft.document import Document, Section, SubPoint
 from reviewtool.draft.markup_features import NO_FEATURES, Features
@@ -185,8 +185,7 @@ def fingerprint() -> str:
     draft layer (the parser and this codec among them; all of them, so that no module the
     parse comes to depend on is forgotten), and the versions of markdown-it-py and PyYAML
     (see :func:`reviewtool.draft.cache.source_fingerprint`)."""
-    here = Path(__file__).parent
-    return source_fingerprint(sorted(str(p) for p in here.glob("*.py")), packages=("markdown_it", "yaml"))
+    return source_fingerprint(module_files(os.path.dirname(__file__)), packages=("markdown_it", "yaml"))
 
 
 def load(data: Any, plains: list[str], text: str, path: str | None,
