@@ -70,3 +70,18 @@ def test_a_status_that_is_no_number_is_python_s(tmp_path: Path):
     setup = "import click\nclick.Group.main = lambda *a, **k: sys.exit('a message')"
     done = console("--version", cwd=tmp_path, setup=setup)
     assert done.returncode == 1 and done.stderr.decode().strip() == "a message"
+
+
+def test_the_collector_is_as_it_was_when_the_command_starts(tmp_path: Path):
+    """The import of the command line is done with the collector paused (what it built settled in
+    the oldest generation): the command starts with the collector as the process had it, no
+    generation frozen (the terminal UI settles what it builds itself)."""
+    probe = ("import click, gc\n{}\nrun_group = click.Group.main\n"
+             "def probed(*args, **kwargs):\n"
+             "    print(gc.isenabled(), gc.get_freeze_count(), flush=True)\n"
+             "    return run_group(*args, **kwargs)\n"
+             "click.Group.main = probed")
+    for before, enabled in (("", "True"), ("gc.disable()", "False")):
+        done = console("--version", cwd=tmp_path, setup=probe.format(before))
+        assert done.returncode == 0
+        assert done.stdout.decode().splitlines()[0] == f"{enabled} 0"
