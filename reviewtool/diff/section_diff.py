@@ -29,14 +29,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reviewtool.collector import LARGE_TEXT_CHARS, collector_paused
-from reviewtool.diff.paragraphs import Row
 from reviewtool.diff.section_pairs import STATUSES, Alignment, SectionPair
 from reviewtool.diff.word_ops import WordDiff, WordOp
 from reviewtool.draft.document import Document, Section
 from reviewtool.records import record
+
+if TYPE_CHECKING:
+    from reviewtool.diff.paragraphs import Row  # (the rows are cut by the view: a log never loads them)
 
 # The stages that compute a diff (align, heading_moves, markup, word_diff) are imported by
 # the functions that run them: a diff read from the cache (reviewtool.diff.stored_diff) only
