@@ -103,13 +103,19 @@ def log_command(ctx: Context, draft: str | None, max_count: int | None, first_pa
         _log(ctx, draft, max_count, first_parent, no_merges, as_json)
 
 
+def _load_orjson() -> None:
+    import orjson  # noqa: F401
+
+
 def _log(ctx: Context, draft: str | None, max_count: int | None, first_parent: bool, no_merges: bool,
          as_json: bool) -> None:
     ctx.open_soon(draft)  # git finds the repository and the draft while the modules below load
     from reviewtool.diff.version_change import load_differ, version_change
 
-    # Cold, every version is diffed against its first parent: the differ loads while git runs.
-    hist = ctx.history(draft, first_parent=first_parent, reads_documents=True, cold_work=(load_differ,))
+    # Cold, every version is diffed against its first parent: the differ loads while git runs,
+    # and orjson (what the cache writes its entries with, and --json prints with).
+    hist = ctx.history(draft, first_parent=first_parent, reads_documents=True,
+                       cold_work=(load_differ, _load_orjson))
     versions = [v for v in hist.versions if not (no_merges and v.is_merge)]
     shown = versions[:max_count] if max_count else versions
     changes = []

@@ -82,8 +82,9 @@ class VersionChange:
 def load_differ() -> None:
     """Import what :func:`change_counts` diffs with. It imports them on first use (commands
     that find the counts cached never need them); a caller that knows it will diff loads
-    them early, while git runs (``DraftHistory(cold_work=...)``)."""
-    from reviewtool.diff import section_diff, word_diff  # noqa: F401
+    them early, while git runs (``DraftHistory(cold_work=...)``): the section diff and the
+    stages it imports when it first runs (the alignment, headings' moves, markup, word diff)."""
+    from reviewtool.diff import align, heading_moves, markup, section_diff, word_diff  # noqa: F401
 
 
 def change_counts(old: Document, new: Document) -> ChangeCounts:
