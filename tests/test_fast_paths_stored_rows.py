@@ -4,8 +4,9 @@
 the rows (a book repeats whole chapters; the rows are compared with those kept, by identity
 first); each call is compared with
 :func:`reviewtool.diff.stored_diff.plain_stored_rows`, a caller's change to its lists reaches no
-other caller, and the stored diff equals one dumped with nothing kept, on books that repeat
-themselves and on a book of the RFC corpus.
+other caller, and the stored diff (whose twins share their stored rows:
+:func:`reviewtool.diff.stored_diff._dumped_rows`) equals one dumped with nothing kept or shared,
+on books that repeat themselves and on a book of the RFC corpus.
 """
 
 from __future__ import annotations
@@ -41,10 +42,15 @@ def _kept_and_plain(old_text: str, new_text: str) -> tuple[int, int]:
                 stored_diff.plain_stored_rows(change_rows(change), old, new)
             assert stored_diff._stored_rows(change, diff.old, diff.new, copy=False) == \
                 stored_diff.plain_stored_rows(change_rows(change), old, new)
+    for change in diff.changes:  # what lets twins share their stored rows (stored_diff._dumped_rows)
+        if change.word_diff is not None:
+            ops = change.word_diff.ops
+            assert ("".join(op.old for op in ops), "".join(op.new for op in ops)) == \
+                pair_texts(diff.old, diff.new, change.pair)
     kept = stored_diff.dump(diff)
     with pytest.MonkeyPatch.context() as m:
-        m.setattr(stored_diff, "_stored_rows", lambda change, old_doc, new_doc, copy=True: stored_diff.plain_stored_rows(
-            change_rows(change), *pair_texts(old_doc, new_doc, change.pair)) if change_rows(change) else [])
+        m.setattr(stored_diff, "_dumped_rows", lambda diff: [stored_diff.plain_stored_rows(
+            change_rows(c), *pair_texts(diff.old, diff.new, c.pair)) if change_rows(c) else [] for c in diff.changes])
         clear_cache()
         assert stored_diff.dump(diff_documents(parse(old_text), parse(new_text))) == kept
     return len(diff.changes), len(pairs)
