@@ -504,63 +504,6 @@ def test_what_is_kept_changes_no_diff_of_the_rfc_corpus(tmp_path: Path, monkeypa
     assert kept == fresh
 
 
-def _reference_stored_rows(change, old_doc, new_doc):  # type: ignore[no-untyped-def]
-    """:func:`stored_diff._stored_rows` as before: each operation checked by slicing the texts."""
-    from reviewtool.diff.section_diff import pair_texts
-    from reviewtool.diff.stored_diff import _OP_CODE
-    from reviewtool.diff.view import change_rows
-
-    rows = change_rows(change)
-    if not rows:
-        return []
-    old, new = pair_texts(old_doc, new_doc, change.pair)
-    out = []
-    at_old = at_new = 0
-    for row in rows:
-        first = row.ops[0]
-        at_old = old.find(first.old, at_old) if first.old else at_old
-        at_new = new.find(first.new, at_new) if first.new else at_new
-        stored = [int(row.blank_before), at_old, at_new]
-        for op in row.ops:
-            if old[at_old:at_old + len(op.old)] != op.old or new[at_new:at_new + len(op.new)] != op.new:
-                return None
-            stored += (_OP_CODE[op.op], len(op.old), len(op.new))
-            at_old += len(op.old)
-            at_new += len(op.new)
-        out.append(stored)
-    return out
-
-
-@pytest.mark.parametrize("seed", range(3))
-def test_stored_rows_are_checked_as_slicing_checked_them(seed: int):
-    """On the changes of a generated book, and on the same changes with rows that no longer
-    fit their texts (an operation's text altered, a row's first text not found)."""
-    from dataclasses import replace
-
-    from reviewtool.diff.stored_diff import _stored_rows
-    from reviewtool.diff.view import change_rows
-
-    rng = random.Random(seed)
-    old, new = parse(_volumes(rng, 2, 20)), parse(_volumes(rng, 2, 22))
-    diff = diff_documents(old, new)
-    refused = 0
-    for change in diff.changes:
-        assert _stored_rows(change, old, new) == _reference_stored_rows(change, old, new)
-        rows = change_rows(change)
-        for k, row in enumerate(rows):
-            for bad in ("zz", ""):
-                for side in ("old", "new"):
-                    ops = list(row.ops)
-                    op = ops[-1]
-                    ops[-1] = op._replace(**{side: getattr(op, side) + bad})
-                    change.rows = [*rows[:k], replace(row, ops=tuple(ops)), *rows[k + 1:]]
-                    got = _stored_rows(change, old, new)
-                    assert got == _reference_stored_rows(change, old, new)
-                    refused += got is None
-        change.rows = rows
-    assert refused  # rows that do not fit were met, and refused alike
-
-
 @given(st.lists(st.integers(-5, 40), max_size=12), st.data())
 def test_siblings_in_order_are_kept_as_the_weighted_lis_keeps_them(seq: list[int], data: st.DataObject):
     weights = data.draw(st.lists(st.integers(-2, 30), min_size=len(seq), max_size=len(seq)))

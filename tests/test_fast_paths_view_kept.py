@@ -3,13 +3,14 @@ each change afresh gives.
 
 A book repeats whole chapters, so many of its changes are the same pair of texts: reading a
 stored diff (:func:`reviewtool.diff.stored_diff._load`) reads each pair of texts' stored
-operations and rows once and hands the same immutable rows to its twins, and
+operations once and hands the same immutable operations to its twins (whose rows, cut again,
+are then the same row objects: :func:`reviewtool.diff.paragraphs.paragraph_rows` keeps them), and
 :func:`reviewtool.diff.diff_json.diff_json` builds the ``ops`` and ``hunks`` of the very same
 operation and row objects once. Each is compared here with the code without the reuse: a
 stored diff read change by change afresh, and the JSON built change by change with
 ``WordOp.to_dict`` and :func:`reviewtool.diff.diff_json.hunks_json`; on books that repeat
 themselves, on edited essays and on a book of the RFC corpus, with every context. The stored
-runs of operations and rows are checked with set and sum operations instead of one run at a
+runs of operations are checked with set and sum operations instead of one run at a
 time: the same data is refused (hypothesis over damaged runs) and the rest read the same.
 """
 
@@ -27,9 +28,8 @@ from hypothesis import strategies as st
 from reviewtool.diff import stored_diff
 from reviewtool.diff.align import clear_cache
 from reviewtool.diff.diff_json import diff_json, hunks_json
-from reviewtool.diff.paragraphs import Row
 from reviewtool.diff.section_diff import DocumentDiff, diff_documents, pair_texts
-from reviewtool.diff.view import section_views
+from reviewtool.diff.view import change_rows, section_views
 from reviewtool.diff.word_ops import WordOp
 from reviewtool.draft.document import parse
 from tests.essays import FM, HEALTH, INTRO, MONEY, SAFETY, WEATHER
@@ -61,7 +61,6 @@ def _check(old_text: str, new_text: str) -> tuple[int, int]:
     """Compare both shortcuts with the plain code on the diff of the two texts, computed and
     read back; returns (changes, distinct row lists of the diff read back)."""
     clear_cache()
-    stored_diff.clear_stored_rows()
     diff = diff_documents(parse(old_text), parse(new_text))
     data = _stored(diff)
     kept = stored_diff._load(data, diff.old, diff.new)
@@ -69,8 +68,8 @@ def _check(old_text: str, new_text: str) -> tuple[int, int]:
     assert_same(kept, fresh)
     assert_same(kept, diff)
     for a, b in zip(kept.changes, fresh.changes, strict=True):
-        assert a.word_diff == b.word_diff and a.rows == b.rows and a.markup == b.markup
-        assert a.rows is None or a.rows is not b.rows
+        assert a.word_diff == b.word_diff and a.markup == b.markup
+        assert change_rows(a) == change_rows(b) and (not change_rows(a) or change_rows(a) is not change_rows(b))
     for shown in (diff, kept, fresh):
         for context in CONTEXTS:
             assert orjson.dumps(diff_json(shown, context=context)) == \
@@ -145,28 +144,6 @@ def _reference_ops(runs: Any, old: str, new: str) -> list[WordOp]:
     return ops
 
 
-def _reference_rows(stored: Any, old: str, new: str) -> list[Row]:
-    """stored_diff._rows as it was: each operation checked on its own."""
-    _check = stored_diff._check
-    _check(type(stored) is list)
-    rows: list[Row] = []
-    for row in stored:
-        _check(type(row) is list and len(row) >= 6 and len(row) % 3 == 0 and row[0] in (0, 1))
-        at_old, at_new = row[1], row[2]
-        _check(type(at_old) is int and type(at_new) is int and at_old >= 0 and at_new >= 0)
-        ops = []
-        for k in range(3, len(row), 3):
-            code, n_old, n_new = row[k], row[k + 1], row[k + 2]
-            _check(type(code) is int and 0 <= code < len(stored_diff._OPS)
-                   and type(n_old) is int and type(n_new) is int and n_old >= 0 and n_new >= 0
-                   and at_old + n_old <= len(old) and at_new + n_new <= len(new))
-            ops.append(WordOp(stored_diff._OPS[code], old[at_old:at_old + n_old], new[at_new:at_new + n_new]))
-            at_old += n_old
-            at_new += n_new
-        rows.append(Row(tuple(ops), bool(row[0])))
-    return rows
-
-
 def _outcome(read: Any, *args: Any) -> Any:
     try:
         return read(*args)
@@ -188,31 +165,19 @@ def test_runs_checked_at_c_speed_are_runs_checked_one_by_one(runs: Any, old: str
     assert (got.startswith("refused") if isinstance(want, str) else got == want), (got, want)
 
 
-@settings(max_examples=300, deadline=None)
-@given(stored=st.one_of(st.lists(st.one_of(st.lists(_VALUES, max_size=12),
-                                           st.lists(st.integers(0, 4), min_size=6, max_size=12), _VALUES),
-                                 max_size=4), _VALUES),
-       old=_TEXTS, new=_TEXTS)
-def test_rows_checked_at_c_speed_are_rows_checked_one_by_one(stored: Any, old: str, new: str):
-    got, want = _outcome(stored_diff._rows, stored, old, new), _outcome(_reference_rows, stored, old, new)
-    assert (got.startswith("refused") if isinstance(want, str) else got == want), (got, want)
-
-
 def test_stored_runs_of_a_real_diff_read_as_before():
     rng = random.Random(3)
     clear_cache()
     diff = diff_documents(parse(_volumes(rng, 3, 20)), parse(_volumes(rng, 3, 22)))
     data = _stored(diff)
     read = 0
-    for (k, _markup, stored), rows in zip(data["changes"], data["rows"]):
+    for k, _markup, stored in data["changes"]:
         pair = diff.alignment.pairs[k]
         texts = pair_texts(diff.old, diff.new, pair)
         if stored is not None:
             for runs in stored[4:]:
                 assert stored_diff._ops(runs, *texts) == _reference_ops(runs, *texts)
                 read += 1
-        if rows:
-            assert stored_diff._rows(rows, *texts) == _reference_rows(rows, *texts)
     assert read
 
 

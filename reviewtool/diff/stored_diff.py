@@ -18,11 +18,11 @@ What is kept refers to the documents and never copies their text:
   cleaned and raw operations as flat runs of ``kind, old length, new length``: joining an
   operation side's parts rebuilds the pair's text, so the text is sliced from the
   documents again);
-* the unchanged pairs' indices (nothing was compared in them);
-* per changed pair, its paragraph rows (:func:`reviewtool.diff.view.change_rows`: the
-  reader's view of its word operations, cut at paragraph breaks), each as its offsets in the
-  pair's texts and its operations' lengths, so that reading a stored diff does not cut them
-  again.
+* the unchanged pairs' indices (nothing was compared in them).
+
+A change's paragraph rows (:func:`reviewtool.diff.view.change_rows`) are not kept: they are a
+function of its word operations, cut again when shown (storing their offsets cost the first
+diff of a pair more than cutting them costs a diff read back).
 
 An entry that does not fit the two documents (a section index out of range or used
 twice, lengths that do not add up to the pair's texts, a type or status that is not
@@ -35,15 +35,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from reviewtool.diff.paragraphs import Row
 from reviewtool.diff.section_diff import DocumentDiff, SectionChange, diff_documents, pair_texts
 from reviewtool.diff.section_pairs import STATUSES, Alignment, SectionPair
 from reviewtool.diff.version_change import change_fingerprint
-from reviewtool.diff.view import change_rows
 from reviewtool.diff.word_ops import WordDiff, WordOp
 from reviewtool.draft.document import Document
 from reviewtool.draft.history import DraftHistory, Version
-from reviewtool.lru import LRU
 
 #: The cache kind of a stored section diff.
 KIND = "diff"
@@ -89,8 +86,7 @@ def _stored_word_diff(wd: WordDiff) -> list[Any]:
 
 def dump(diff: DocumentDiff) -> dict[str, Any] | None:
     """*diff* as JSON-able data (see the module docstring); None for a diff
-    :func:`diff_documents` does not make (an unchanged pair compared or with markup changes).
-    Twin changes may share their lists of rows: the data is for encoding, not for changing."""
+    :func:`diff_documents` does not make (an unchanged pair compared or with markup changes)."""
     if any(c.word_diff is not None or c.markup for c in diff.unchanged):
         return None
     pairs = diff.alignment.pairs
@@ -102,88 +98,8 @@ def dump(diff: DocumentDiff) -> dict[str, Any] | None:
                    p.title_similarity] for p in pairs],
         "changes": [[place[id(c.pair)], list(c.markup), None if c.word_diff is None else _stored_word_diff(c.word_diff)]
                     for c in diff.changes],
-        "rows": _dumped_rows(diff),
         "unchanged": [place[id(c.pair)] for c in diff.unchanged],
     }
-
-
-def _dumped_rows(diff: DocumentDiff) -> list[list[list[int]] | None]:
-    """:func:`_stored_rows` of each change of *diff* (the kept lists themselves, for :func:`dump`).
-
-    A change whose rows are the very rows of a change before it and whose word operations equal
-    that change's (twins: a book repeats whole chapters; 822 changes of the book are 184 sets of
-    rows) has the same texts, since joining an operation side's parts rebuilds the pair's text:
-    it takes that change's stored rows, without its texts cut from the documents again and
-    looked up (3 ms of the book's dump)."""
-    out: list[list[list[int]] | None] = []
-    first: dict[tuple[int, ...], tuple[SectionChange, list[list[int]] | None]] = {}
-    for change in diff.changes:
-        rows = change_rows(change)
-        key = tuple(map(id, rows))
-        seen = first.get(key) if rows else None
-        if seen is not None and seen[0].word_diff is not None and change.word_diff is not None \
-                and seen[0].word_diff.ops == change.word_diff.ops:
-            out.append(seen[1])
-            continue
-        stored = _stored_rows(change, diff.old, diff.new, copy=False)
-        if rows:
-            first.setdefault(key, (change, stored))  # (the rows stay alive, and so their ids, while diff is)
-        out.append(stored)
-    return out
-
-
-#: Stored rows kept by the pair's texts, with the rows they were computed for (a book repeats
-#: whole chapters: 822 changes of the book are 273 pairs of texts).
-KEPT_ROWS = 1024
-_KEPT_ROWS: LRU[tuple[str, str], tuple[tuple[Row, ...], list[list[int]] | None]] = LRU(KEPT_ROWS)
-
-
-def clear_stored_rows() -> None:
-    """Forget the stored rows kept between calls (for benchmarks and memory)."""
-    _KEPT_ROWS.clear()
-
-
-def _stored_rows(change: SectionChange, old_doc: Document, new_doc: Document,
-                 copy: bool = True) -> list[list[int]] | None:
-    """The paragraph rows of *change* (cut now, and kept on it for the output), each as
-    ``[blank before, old offset, new offset, kind, old length, new length, ...]``: a row's
-    operations follow each other in the pair's texts; None when they cannot be found there.
-    Kept by the texts, for the same rows (twins hold the very same row objects, which compare
-    at C speed: a row's own hash is a Python call). Each caller gets its own lists; with
-    *copy* False (:func:`dump`, whose data is encoded at once) the kept lists themselves."""
-    rows = change_rows(change)
-    if not rows:
-        return []
-    old, new = pair_texts(old_doc, new_doc, change.pair)
-    key = (old, new)
-    kept = _KEPT_ROWS.get(key)
-    if kept is None or kept[0] != tuple(rows):
-        kept = _KEPT_ROWS.put(key, (tuple(rows), plain_stored_rows(rows, old, new)))
-    stored = kept[1]
-    if stored is None or not copy:
-        return stored
-    return [list(row) for row in stored]
-
-
-def plain_stored_rows(rows: list[Row], old: str, new: str) -> list[list[int]] | None:
-    """:func:`_stored_rows` of *rows* in the pair's texts *old* and *new*, computed afresh."""
-    out: list[list[int]] = []
-    at_old = at_new = 0
-    for row in rows:
-        first = row.ops[0]
-        at_old = old.find(first.old, at_old) if first.old else at_old
-        at_new = new.find(first.new, at_new) if first.new else at_new
-        if at_old < 0 or at_new < 0:
-            return None  # (not found: what comparing the slices at -1 said too)
-        stored = [int(row.blank_before), at_old, at_new]
-        for op in row.ops:
-            if not (old.startswith(op.old, at_old) and new.startswith(op.new, at_new)):
-                return None  # (the same test as comparing the slices, without copying them)
-            stored += (_OP_CODE[op.op], len(op.old), len(op.new))
-            at_old += len(op.old)
-            at_new += len(op.new)
-        out.append(stored)
-    return out
 
 
 # ------------------------------------------------------------------ reading
@@ -255,29 +171,23 @@ def _load(data: dict[str, Any], old: Document, new: Document, reuse: bool = True
         return pairs[k]
 
     changes = []
-    rows = data["rows"]
-    _check(type(rows) is list and len(rows) == len(data["changes"]))
     # What was read for a pair of texts, by the texts: a book repeats whole chapters (822 changes
     # of the book are 273 pairs of texts). Reused only for the very same stored lists, so the
-    # result is what reading them again gives (the operations and rows are immutable).
-    read: dict[tuple[str, str], tuple[Any, Any, WordDiff | None, list[Row] | None]] = {}
-    for (k, markup, stored), stored_rows in zip(data["changes"], rows):
+    # result is what reading them again gives (the operations are immutable).
+    read: dict[tuple[str, str], tuple[Any, WordDiff | None]] = {}
+    for k, markup, stored in data["changes"]:
         pair = pair_at(k)
-        texts = pair_texts(old, new, pair)  # once for the operations and the rows (a book's: 4 ms)
+        texts = pair_texts(old, new, pair)
         seen = read.get(texts) if reuse else None
-        if seen is not None and seen[0] == stored and seen[1] == stored_rows:
-            wd, got_rows = seen[2], seen[3]
+        if seen is not None and seen[0] == stored:
+            wd = seen[1]
             if wd is not None:
                 wd = WordDiff(list(wd.ops), wd.words_added, wd.words_removed, wd.words_old, wd.words_new,
                               raw_ops=list(wd.raw_ops))
         else:
             wd = None if stored is None else _word_diff(stored, *texts)
-            got_rows = None if stored_rows is None else _rows(stored_rows, *texts)
-            read[texts] = (stored, stored_rows, wd, got_rows)
-        change = SectionChange(pair, wd, _strings(markup))
-        if got_rows is not None:
-            change.rows = list(got_rows)
-        changes.append(change)
+            read[texts] = (stored, wd)
+        changes.append(SectionChange(pair, wd, _strings(markup)))
     unchanged = [SectionChange(pair_at(k), None) for k in data["unchanged"]]
     _check(all(used))
     return DocumentDiff(old, new, Alignment(old, new, pairs), changes, unchanged)
@@ -312,20 +222,3 @@ def _ints(runs: list[Any]) -> bool:
     then checked against the texts: each run's end is within them when the last one's is)."""
     return _INT.issuperset(map(type, runs)) and (not runs or min(runs) >= 0) and _CODES.issuperset(runs[0::3])
 
-
-def _rows(stored: Any, old: str, new: str) -> list[Row]:
-    _check(type(stored) is list)
-    rows: list[Row] = []
-    for row in stored:
-        _check(type(row) is list and len(row) >= 6 and len(row) % 3 == 0 and row[0] in (0, 1))
-        at_old, at_new = row[1], row[2]
-        _check(type(at_old) is int and type(at_new) is int and at_old >= 0 and at_new >= 0)
-        runs = row[3:]
-        _check(_ints(runs) and at_old + sum(runs[1::3]) <= len(old) and at_new + sum(runs[2::3]) <= len(new))
-        ops = []
-        for code, n_old, n_new in zip(runs[0::3], runs[1::3], runs[2::3]):
-            ops.append(WordOp(_OPS[code], old[at_old:at_old + n_old], new[at_new:at_new + n_new]))
-            at_old += n_old
-            at_new += n_new
-        rows.append(Row(tuple(ops), bool(row[0])))
-    return rows
