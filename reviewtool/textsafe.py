@@ -32,18 +32,27 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+
+@functools.cache
+def _regex(pattern: str) -> re.Pattern[str]:
+    """*pattern* compiled, on first use: of the patterns below, those that only text with
+    escapes, controls, surrogates or a flag needs are left uncompiled by a command that
+    meets none (``log --json``: a millisecond of its start)."""
+    return re.compile(pattern)
+
+
 # CSI / OSC / other ESC sequences first, then any remaining C0/C1 control
-# character except newline and tab.
-_ESCAPES = re.compile(
+# character except newline and tab (patterns: see :func:`_regex`).
+_ESCAPES = (
     r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI ... final byte
     r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC ... BEL or ST
     r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC ... ST
     r"|\x1b[@-Z\\-_]?"  # two-byte sequences and a lone ESC
     r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
 )
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROLS = r"[\x00-\x08\x0b-\x1f\x7f-\x9f]"
 #: Lone surrogates (from a JSON escape such as \ud83d cut from its pair) cannot be encoded.
-_SURROGATES = re.compile("[\ud800-\udfff]")
+_SURROGATES = "[\ud800-\udfff]"
 
 #: Characters that print as nothing or act on the text around them (see the module
 #: docstring): Unicode category Cf without the prepended concatenation marks (U+0600-0605,
@@ -60,7 +69,7 @@ _HIDDEN_ASTRAL = ((0x13430, 0x1343F), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0
 #: a regex class of scattered astral ranges is three times slower to scan an essay with).
 _CANDIDATE = re.compile("[" + _HIDDEN_BMP + "\U00010000-\U0010ffff]")
 #: An emoji tag sequence (a black flag, tag characters, CANCEL TAG) stays whole.
-_TAG_SEQUENCE = re.compile("\U0001f3f4[\U000e0020-\U000e007e]+\U000e007f")
+_TAG_SEQUENCE = "\U0001f3f4[\U000e0020-\U000e007e]+\U000e007f"
 _JOINERS = "\u200c\u200d"
 #: Variation selectors and the keycap mark may sit between an emoji and a joiner.
 _EMOJI_MODIFIERS = "\ufe0e\ufe0f\u20e3"
@@ -107,7 +116,7 @@ def hidden_at(text: str) -> list[int]:
         ch = m.group()
         if ch >= "\U00010000":
             if ch == "\U0001f3f4":
-                tags = _TAG_SEQUENCE.match(text, i)
+                tags = _regex(_TAG_SEQUENCE).match(text, i)
                 if tags is not None:
                     skip_to = tags.end()
                 continue
@@ -159,8 +168,8 @@ def clean(text: str, keep_newlines: bool = True) -> str:
     if not text:
         return text
     text = text.replace("\r\n", "\n")
-    text = _ESCAPES.sub("", text)
-    text = _CONTROLS.sub("", text)
+    text = _regex(_ESCAPES).sub("", text)
+    text = _regex(_CONTROLS).sub("", text)
     text = without_lone_surrogates(text)
     text = reveal(text)
     if not keep_newlines:
@@ -170,7 +179,7 @@ def clean(text: str, keep_newlines: bool = True) -> str:
 
 def without_lone_surrogates(text: str) -> str:
     """*text* with every lone surrogate (which no encoding can write) replaced by U+FFFD."""
-    return _SURROGATES.sub("\ufffd", text)
+    return _regex(_SURROGATES).sub("\ufffd", text)
 
 
 def one_line(text: str) -> str:

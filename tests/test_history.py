@@ -428,6 +428,83 @@ def test_parents_named_by_the_log_match_on_the_rfc_corpus(tmp_path):
         assert got == [resolved.first_parent(v) for v in resolved.versions]
 
 
+def _parents_both_ways(git_repo: GitRepo, draft: str, monkeypatch) -> list[str]:
+    """Every version's parents with the metadata of the parents that are no version asked
+    of git ahead (``reads_changes``, what ``log`` sets) equal those asked when needed; the
+    ones asked ahead are not asked again."""
+    from reviewtool.draft import history as history_module
+
+    plain = DraftHistory(git_repo, draft, use_cache=False)
+    expected = [plain.first_parent(v) for v in plain.versions]
+    expected_second = [plain.parent(v, 2) for v in plain.versions]
+    ahead_asked: list[str] = []
+    asked_later: list[str] = []
+    real_start, real = history_module._start_commit_metadata, history_module._commit_metadata
+
+    def start_commit_metadata(repo, commits):
+        ahead_asked.extend(commits)
+        return real_start(repo, commits)
+
+    def commit_metadata(repo, commits):
+        asked_later.extend(commits)
+        return real(repo, commits)
+
+    monkeypatch.setattr(history_module, "_start_commit_metadata", start_commit_metadata)
+    monkeypatch.setattr(history_module, "_commit_metadata", commit_metadata)
+    ahead = DraftHistory(git_repo, draft, use_cache=False, reads_changes=True)
+    got = [ahead.first_parent(v) for v in ahead.versions]
+    assert ahead._parents_asked is None  # waited for, not left running
+    assert not set(asked_later) & set(ahead_asked)  # none asked twice
+    first_asked_later = asked_later.copy()
+    got_second = [ahead.parent(v, 2) for v in ahead.versions]
+    monkeypatch.undo()
+    assert got == expected and got_second == expected_second
+    unlisted = {p.commit for p in got if p is not None and p.status == "P"}
+    assert unlisted  # (each history has parents that are no version)
+    assert len(unlisted - set(first_asked_later)) >= 0.6 * len(unlisted)  # most were asked ahead
+    return first_asked_later
+
+
+def test_parents_asked_ahead_are_those_asked_when_needed(repo, monkeypatch):
+    """Merges that took a side (left out), one that resolved a conflict (a version), commits
+    that did not touch the draft, a rename, a deletion and a restore."""
+    repo.commit("Start", {"drafts/old.md": essay(1)})
+    repo.commit("Unrelated", {"notes.txt": "x\n"})
+    repo.commit("Edit", {"drafts/old.md": essay(2)})
+    repo.git("checkout", "-q", "-b", "side")
+    repo.commit("Side", {"drafts/old.md": essay(2).replace("Version 2.", "Version side.")})
+    repo.git("checkout", "-q", "main")
+    repo.commit("Main", {"drafts/old.md": essay(2).replace("Version 2.", "Version main.")})
+    code = subprocess.run(["git", "merge", "-q", "side"], cwd=repo.path, capture_output=True).returncode
+    assert code != 0
+    repo.commit("Merge side, resolved", {"drafts/old.md": essay(2).replace("Version 2.", "Version both.")})
+    repo.git("checkout", "-q", "-b", "other")
+    repo.commit("Other", {"drafts/old.md": essay(3)})
+    repo.git("checkout", "-q", "main")
+    repo.commit("Elsewhere", {"notes.txt": "y\n"})
+    merge(repo, "other", "Merge other")
+    repo.commit("More elsewhere", {"notes.txt": "z\n"})
+    repo.mv("drafts/old.md", "drafts/new.md", "Rename")
+    repo.commit("Edit after the rename", {"drafts/new.md": essay(4)})
+    repo.git("rm", "-q", "drafts/new.md")
+    repo.commit("Delete")
+    repo.commit("Restore", {"drafts/new.md": essay(5)})
+    repo.commit("Last", {"notes.txt": "w\n"})
+    # A working-tree version: its parent is HEAD, no version, asked when needed.
+    (repo.path / "drafts/new.md").write_text(essay(6))
+    git_repo = GitRepo.open(repo.path)
+    head = git_repo.resolve_commit("HEAD")
+    assert head in _parents_both_ways(git_repo, "drafts/new.md", monkeypatch)  # the working tree's parent
+    _parents_both_ways(git_repo, "drafts/old.md", monkeypatch)
+
+
+def test_parents_asked_ahead_match_on_the_rfc_corpus(tmp_path, monkeypatch):
+    """The same on a real history with hundreds of merges (most of them left out)."""
+    corpus = GitRepo.open(clone_corpus(tmp_path / "rfcs"))
+    for draft in ("README.md", "text/3537-msrv-resolver.md", "text/2803-target-tier-policy.md"):
+        assert not _parents_both_ways(corpus, draft, monkeypatch)  # every one asked ahead
+
+
 # ---------------------------------------------------------------- find
 
 

@@ -116,6 +116,7 @@ def _log(ctx: Context, draft: str | None, max_count: int | None, first_parent: b
     # and orjson (what the cache writes its entries with, and --json prints with).
     hist = ctx.history(draft, first_parent=first_parent, reads_documents=True,
                        cold_work=(load_differ, _load_orjson))
+    hist.reads_changes = True  # every version's first parent: git looks them up beside the rest
     versions = [v for v in hist.versions if not (no_merges and v.is_merge)]
     shown = versions[:max_count] if max_count else versions
     changes = []

@@ -18,7 +18,7 @@ from reviewtool.draft.cache import Cache, cache_for
 from reviewtool.draft.document import Document, parse
 from reviewtool.draft.markdown import markdown
 from reviewtool.errors import ReviewtoolError, UsageError
-from reviewtool.git.repo import GitRepo, check_revision_argument
+from reviewtool.git.repo import GitRepo, RunningGit, check_revision_argument
 from reviewtool.lru import LRU
 from reviewtool.records import record
 from reviewtool.wording import counted
@@ -176,7 +176,7 @@ class DraftHistory:
 
     def __init__(self, repo: GitRepo, draft: str, start: str = "HEAD", include_worktree: bool = True,
                  first_parent: bool = False, use_cache: bool = True, reads_documents: bool = False,
-                 cold_work: Sequence[Callable[[], object]] = ()) -> None:
+                 cold_work: Sequence[Callable[[], object]] = (), reads_changes: bool = False) -> None:
         self.repo = repo
         self.draft = draft
         self.start = start
@@ -198,6 +198,10 @@ class DraftHistory:
         #: What such a caller will need when nothing is cached yet (say, the diff's modules):
         #: done while git runs, see :meth:`_before_parsing`.
         self.cold_work = tuple(cold_work)
+        #: The caller will ask every version's first parent (``log``): see :meth:`_listed`.
+        self.reads_changes = reads_changes
+        #: The parent commits asked of git ahead (:meth:`_listed`), and its answer, running.
+        self._parents_asked: tuple[set[str], RunningGit] | None = None
 
     # -------------------------------------------------------------- versions
     @property
@@ -206,8 +210,41 @@ class DraftHistory:
             self._versions = versions(self.repo, self.draft, start=self.start,
                                       include_worktree=self._include_worktree,
                                       first_parent=self.first_parent_only, meanwhile=self._before_parsing(),
-                                      at_first_parent=self._at_first_parent)
+                                      at_first_parent=self._at_first_parent,
+                                      listed=self._listed if self.reads_changes else None)
         return self._versions
+
+    def _listed(self, listed: list[Version]) -> None:
+        """Start git on the metadata of the first parents of the versions the walk *listed*
+        that are none of them (a commit that did not touch the draft, a merge's first
+        parent): :meth:`_resolve_parents` needs them for every version, and git answers
+        while the merges' texts are looked up and the caller's modules load, not while the
+        caller waits. A guess, leaving out the merges whose text is a parent's (most are not
+        versions): the parents found to be no version are those (less those without the
+        draft), or, rarely, a listed commit left out or of another text, or a parent of such
+        a merge kept (asked for then, see :meth:`_metadata`)."""
+        kept = [v for v in listed if v.status != _EMPTY_MERGE]  # (most of those are dropped)
+        commits = {v.commit for v in kept}
+        wanted = list(dict.fromkeys(v.parents[0] for v in kept if v.parents and v.parents[0] not in commits))
+        if wanted:
+            self._parents_asked = (set(wanted), _start_commit_metadata(self.repo, wanted))
+
+    def _metadata(self, commits: list[str]) -> dict[str, _CommitInfo]:
+        """:func:`_commit_metadata` of *commits*: from the answer started by :meth:`_listed`
+        for those it asked (when git answered), the others asked now."""
+        asked = self._parents_asked
+        self._parents_asked = None
+        if asked is None:
+            return _commit_metadata(self.repo, commits)
+        wanted, running = asked
+        code, out, _ = running.wait()
+        if code != 0:
+            return _commit_metadata(self.repo, commits)  # (its error, as without the guess)
+        found = _metadata_of(out)
+        rest = [commit for commit in commits if commit not in wanted]
+        if rest:
+            found.update(_commit_metadata(self.repo, rest))
+        return {commit: found[commit] for commit in commits if commit in found}
 
     def _before_parsing(self) -> list[Callable[[], object]]:
         """What to do while git walks the history: when the caller will read documents and no
@@ -307,13 +344,16 @@ class DraftHistory:
             else:
                 unlisted[p] = f
         if unlisted:
-            for commit, meta in _commit_metadata(self.repo, list(unlisted)).items():
+            for commit, meta in self._metadata(list(unlisted)).items():
                 path, blob = unlisted[commit]
                 unlisted_version = Version(commit, meta.parents, meta.author, meta.email, meta.date, meta.subject,
                                            path, blob, status=PARENT)
                 for v, p in asks:
                     if p == commit and (v.commit, n) not in result:
                         result[(v.commit, n)] = unlisted_version
+        elif self._parents_asked is not None:
+            self._parents_asked[1].wait()  # none needed: git is not left running
+            self._parents_asked = None
         for v, _ in asks:
             result.setdefault((v.commit, n), None)
         return result
@@ -525,10 +565,23 @@ class _CommitInfo(NamedTuple):
     subject: str
 
 
+#: ``git log`` of the commits given on its input, each once (see :func:`_commit_metadata`).
+_METADATA_ARGS = ("log", "--no-walk=unsorted", "--stdin", "-z", "--no-color", "--no-show-signature",
+                  f"--format={_LOG_FORMAT}")
+
+
 def _commit_metadata(repo: GitRepo, commits: list[str]) -> dict[str, _CommitInfo]:
     """Parents, author, date and subject of each of *commits*, in one ``git log --no-walk``."""
-    out = repo.run("log", "--no-walk=unsorted", "--stdin", "-z", "--no-color", "--no-show-signature",
-                   f"--format={_LOG_FORMAT}", input="\n".join(commits) + "\n")
+    return _metadata_of(repo.run(*_METADATA_ARGS, input="\n".join(commits) + "\n"))
+
+
+def _start_commit_metadata(repo: GitRepo, commits: list[str]) -> RunningGit:
+    """:func:`_commit_metadata`'s ``git log``, started (:func:`_metadata_of` reads its output)."""
+    return repo.start(*_METADATA_ARGS, input="\n".join(commits) + "\n")
+
+
+def _metadata_of(out: str) -> dict[str, _CommitInfo]:
+    """Each commit's :class:`_CommitInfo`, by sha, from :data:`_METADATA_ARGS`'s output."""
     result: dict[str, _CommitInfo] = {}
     for tok in out.split("\0"):
         tok = tok.lstrip("\n")
@@ -543,7 +596,8 @@ def _commit_metadata(repo: GitRepo, commits: list[str]) -> dict[str, _CommitInfo
 
 def versions(repo: GitRepo, draft: str, start: str = "HEAD", include_worktree: bool = True,
              first_parent: bool = False, meanwhile: Sequence[Callable[[], object]] = (),
-             at_first_parent: dict[str, tuple[str, str]] | None = None) -> list[Version]:
+             at_first_parent: dict[str, tuple[str, str]] | None = None,
+             listed: Callable[[list[Version]], object] | None = None) -> list[Version]:
     """Every commit that changed *draft*, newest first, following renames.
 
     The commits of ``git log --follow --cc START -- DRAFT``: those of plain
@@ -563,7 +617,8 @@ def versions(repo: GitRepo, draft: str, start: str = "HEAD", include_worktree: b
     walked, the others while the merges' texts are looked up (what is left then is not
     done: it is work the caller would do anyway, done early). *at_first_parent*, when
     given, gets what the log says of the draft at each commit's first parent (see
-    :func:`_parse_log`).
+    :func:`_parse_log`). *listed*, when given, is called with the versions as the walk lists
+    them, before the merges' texts are looked up (a caller may start git on them meanwhile).
     """
     if start != "HEAD":
         check_revision_argument(start)
@@ -583,6 +638,8 @@ def versions(repo: GitRepo, draft: str, start: str = "HEAD", include_worktree: b
         if differs is not None:
             differs.wait()  # (done by now: it ran beside the walk)
     result = _parse_log(out, at_first_parent)
+    if listed is not None:
+        listed(result)
     # A commit listed without a raw entry (not expected from git, which gives
     # every non-merge an entry): resolve its blob and path in one batch-check.
     missing = [i for i, v in enumerate(result) if not v.path]
