@@ -18,21 +18,13 @@ def main() -> None:
     """
     import gc
 
+    from reviewtool.collector import collector_paused
+
     # Importing the command line (click, the group) builds thousands of objects that live as long
     # as the process: the collector scanned them in some twenty young collections (3 to 5 ms) to
-    # free nothing. Paused, then they go straight to the oldest generation, where they would end
-    # up (reviewtool.collector.collector_paused(settle=True), written out: --version imports no
-    # module more).
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    # free nothing. Paused, then they go straight to the oldest generation, where they would end up.
+    with collector_paused(settle=True):
         from reviewtool.cli.commands import main as run
-    finally:
-        if gc.get_freeze_count() == 0:
-            gc.freeze()
-            gc.unfreeze()
-        if enabled:
-            gc.enable()
     try:
         run()
     except SystemExit as exc:
