@@ -359,11 +359,9 @@ def test_a_cold_cache_loads_the_parser_while_git_walks_and_a_warm_one_does_not(r
     assert markdown.cache_info().currsize == 1  # no cache: every version is parsed
 
 
-def test_parents_named_by_the_log_are_the_ones_git_resolves(repo, monkeypatch):
-    """Each version's draft at its first parent comes from the log's own entry (its old side)
-    where the entry names it: renames, a merge that resolved a conflict, a merge that took one
-    side, a deletion, a restore, a commit that did not touch the draft between two that did.
-    It is the very answer of a batch-check of ``PARENT:PATH``, which is asked for none of them."""
+def _merges_renames_and_restores(repo, unrelated_after_merge: bool = False) -> None:
+    """A draft's history with renames, a merge that resolved a conflict, one that took a side,
+    commits that did not touch the draft, a deletion and a restore."""
     repo.commit("Start", {"drafts/old.md": essay(1)})
     repo.commit("Unrelated", {"notes.txt": "x\n"})
     repo.commit("Edit", {"drafts/old.md": essay(2)})
@@ -379,11 +377,21 @@ def test_parents_named_by_the_log_are_the_ones_git_resolves(repo, monkeypatch):
     repo.git("checkout", "-q", "main")
     repo.commit("Elsewhere", {"notes.txt": "y\n"})
     merge(repo, "other", "Merge other")  # takes the other side's text
+    if unrelated_after_merge:
+        repo.commit("More elsewhere", {"notes.txt": "z\n"})
     repo.mv("drafts/old.md", "drafts/new.md", "Rename")
     repo.commit("Edit after the rename", {"drafts/new.md": essay(4)})
     repo.git("rm", "-q", "drafts/new.md")
     repo.commit("Delete")
     repo.commit("Restore", {"drafts/new.md": essay(5)})
+
+
+def test_parents_named_by_the_log_are_the_ones_git_resolves(repo, monkeypatch):
+    """Each version's draft at its first parent comes from the log's own entry (its old side)
+    where the entry names it: renames, a merge that resolved a conflict, a merge that took one
+    side, a deletion, a restore, a commit that did not touch the draft between two that did.
+    It is the very answer of a batch-check of ``PARENT:PATH``, which is asked for none of them."""
+    _merges_renames_and_restores(repo)
     git_repo = GitRepo.open(repo.path)
 
     asked: list[str] = []
@@ -468,27 +476,7 @@ def _parents_both_ways(git_repo: GitRepo, draft: str, monkeypatch) -> list[str]:
 def test_parents_asked_ahead_are_those_asked_when_needed(repo, monkeypatch):
     """Merges that took a side (left out), one that resolved a conflict (a version), commits
     that did not touch the draft, a rename, a deletion and a restore."""
-    repo.commit("Start", {"drafts/old.md": essay(1)})
-    repo.commit("Unrelated", {"notes.txt": "x\n"})
-    repo.commit("Edit", {"drafts/old.md": essay(2)})
-    repo.git("checkout", "-q", "-b", "side")
-    repo.commit("Side", {"drafts/old.md": essay(2).replace("Version 2.", "Version side.")})
-    repo.git("checkout", "-q", "main")
-    repo.commit("Main", {"drafts/old.md": essay(2).replace("Version 2.", "Version main.")})
-    code = subprocess.run(["git", "merge", "-q", "side"], cwd=repo.path, capture_output=True).returncode
-    assert code != 0
-    repo.commit("Merge side, resolved", {"drafts/old.md": essay(2).replace("Version 2.", "Version both.")})
-    repo.git("checkout", "-q", "-b", "other")
-    repo.commit("Other", {"drafts/old.md": essay(3)})
-    repo.git("checkout", "-q", "main")
-    repo.commit("Elsewhere", {"notes.txt": "y\n"})
-    merge(repo, "other", "Merge other")
-    repo.commit("More elsewhere", {"notes.txt": "z\n"})
-    repo.mv("drafts/old.md", "drafts/new.md", "Rename")
-    repo.commit("Edit after the rename", {"drafts/new.md": essay(4)})
-    repo.git("rm", "-q", "drafts/new.md")
-    repo.commit("Delete")
-    repo.commit("Restore", {"drafts/new.md": essay(5)})
+    _merges_renames_and_restores(repo, unrelated_after_merge=True)
     repo.commit("Last", {"notes.txt": "w\n"})
     # A working-tree version: its parent is HEAD, no version, asked when needed.
     (repo.path / "drafts/new.md").write_text(essay(6))
