@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from reviewtool.draft import document
 from reviewtool.draft.document import Document, fingerprint_hash, normalised_space, parse
 from tests.benchmarks.bench_diff import edit_essay, make_essay
-from tests.gitutil import clone_corpus, git
+from tests.gitutil import clone_corpus, followed_texts
 
 
 def _same(raw: str) -> None:
@@ -78,8 +78,7 @@ def test_rfc_corpus_sections(tmp_path: Path):
     repo = clone_corpus(tmp_path / "rfcs")
     seen: set[str] = set()
     for path in ("README.md", "text/3537-msrv-resolver.md"):
-        for commit in git(repo, "log", "--format=%H", "--", path).split():
-            text = git(repo, "show", f"{commit}:{path}")
+        for text in followed_texts(repo, path):
             if text not in seen:
                 seen.add(text)
                 _check_document(parse(text))

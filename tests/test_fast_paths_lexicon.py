@@ -25,7 +25,7 @@ from reviewtool.diff.lexicon import clear_stems, content_set, plain_tokens, stem
 from reviewtool.draft.document import parse
 from reviewtool.draft.text_rules import STOPWORDS
 from tests.benchmarks.bench_diff import edit_essay, make_essay
-from tests.gitutil import clone_corpus, git
+from tests.gitutil import clone_corpus, followed_texts
 
 
 def _reference_stem(word: str) -> str:
@@ -115,8 +115,7 @@ def test_rfc_corpus_sections(tmp_path: Path):
     repo = clone_corpus(tmp_path / "rfcs")
     seen: set[str] = set()
     for path in ("README.md", "text/3537-msrv-resolver.md"):
-        for commit in git(repo, "log", "--format=%H", "--", path).split():
-            text = git(repo, "show", f"{commit}:{path}")
+        for text in followed_texts(repo, path):
             for piece in (text, *_section_texts(text)):
                 if piece not in seen:
                     seen.add(piece)

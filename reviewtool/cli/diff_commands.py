@@ -125,11 +125,11 @@ def _named_commits(rev_a: str | None, rev_b: str | None, since_review: bool) -> 
     needs no working-tree version (``git diff --quiet`` against HEAD, which hashes a racily clean
     file again: 6 ms of git for a book), and :meth:`DraftHistory.find` finds the same two versions
     without it (a commit, ``~N`` among the committed versions, a commit's newest version before it)."""
-    from reviewtool.draft.history import WORKTREE
+    from reviewtool.draft.history import names_worktree
 
     if since_review or not rev_a or not rev_b:
         return False
-    return all(rev.lower() not in ("worktree", WORKTREE.lower()) for rev in (rev_a, rev_b))
+    return not (names_worktree(rev_a) or names_worktree(rev_b))
 
 
 def _since_review(ctx: Context, hist: DraftHistory, reviewer: str | None) -> tuple[Version, Version, dict[str, Any]]:

@@ -49,7 +49,9 @@ def committed_history(ctx: Context, draft: str | None) -> DraftHistory:
 
 def review_version(hist: DraftHistory, rev: str | None) -> Version:
     """The version REV names (default: the newest committed one)."""
-    if rev is not None and rev.lower() == "worktree":
+    from reviewtool.draft.history import names_worktree
+
+    if names_worktree(rev):
         raise ReviewtoolError("the working tree is no version to review: commit first")
     return hist.find(rev)
 

@@ -38,6 +38,13 @@ WORKTREE = "WORKTREE"
 #: The status of a :class:`Version` made for a parent commit that is not a listed version.
 PARENT = "P"
 
+
+def names_worktree(rev: str | None) -> bool:
+    """Whether the revision *rev* names the working-tree version (``worktree``, in any case).
+    No revision at all names the newest version, which is the working tree's only when it
+    differs from HEAD's (see :meth:`DraftHistory.find`)."""
+    return rev is not None and rev.lower() == WORKTREE.lower()
+
 _RS, _US = "\x1e", "\x1f"
 # The fixed-format fields come first; the free-text ones (which could contain
 # the separators) last, so a stray separator can only shift text, never the
@@ -394,7 +401,7 @@ class DraftHistory:
         vs = self.versions
         if not vs:
             raise ReviewtoolError(f"{self.draft} has no history")
-        if not rev or rev.lower() in ("worktree", WORKTREE.lower()):
+        if not rev or names_worktree(rev):
             return vs[0]
         check_revision_argument(rev)
         if rev.startswith("~") and rev[1:].isdigit():
