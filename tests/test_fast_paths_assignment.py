@@ -2,8 +2,10 @@
 
 :func:`reviewtool.diff.assignment.max_weight_matching` sorts each row's edges by column (was:
 a sort of all the edges) and assigns a row whose cheapest column (least reduced cost, then
-column) is free at once (was: a Dijkstra search that pops that column first and stops). The
-code as it was is kept here and compared on hypothesis graphs full of ties (weights from a few
+column) is free at once (was: a Dijkstra search that pops that column first and stops), and a
+row that needs the search starts it from the reduced costs that check computed, heaped at once
+(was: each pushed onto the heap in turn; the pops read the least first whatever the heap's
+layout, so they pop the same columns in the same order). The code as it was is kept here and compared on hypothesis graphs full of ties (weights from a few
 values, rows that want the same columns, empty rows and columns), on random larger graphs, and
 on the edges of the scored stage itself (both solutions) for generated books, the book of the
 RFC corpus and consecutive versions of its longest histories. Ties matter: the matching must be

@@ -73,8 +73,9 @@ def test_ascii_text_is_the_regex(text: str):
 
 
 def test_ascii_content_words_through_the_bytes_table(monkeypatch: pytest.MonkeyPatch):
-    """ASCII text's words are looked up as bytes (:data:`lexicon._ASCII_STEMS`), filled from the
-    stems of the words as strings; forgotten with them, and emptied when full, as they are."""
+    """ASCII text's words are looked up as bytes (:data:`lexicon._ASCII_STEMS`), filled by the
+    rule of the stems of the words as strings (was: from their table); forgotten with them, and
+    emptied when full, as they are."""
     clear_stems()
     text = "Models modeling, the MODEL's 2 models: diversity diverse; a b cd"
     assert content_set(text) == _reference_content_set(text) == frozenset({"model", "divers", "cd"})

@@ -46,22 +46,19 @@ def max_weight_matching(n_rows: int, n_cols: int, edges: dict[tuple[int, int], f
         # Most rows find their cheapest column free: the search below would pop it first (the
         # least (reduced cost, column)) and stop there, changing only this row's potential.
         us = u[s]
-        d0, c0 = min([(a - us - v[c], c) for c, a in adj[s]])
+        heap = [(a - us - v[c], c) for c, a in adj[s]]
+        d0, c0 = min(heap)
         if row_of_col[c0] == -1:
             u[s] = us + d0
             col_of_row[s] = c0
             row_of_col[c0] = s
             continue
-        dist: dict[int, float] = {}
-        pred: dict[int, int] = {}
+        # The search starts from the row's own edges, one per column: the reduced costs just
+        # computed, heaped at once (the pops read the least first whatever the heap's layout).
+        dist = {c: d for d, c in heap}
+        pred = dict.fromkeys(dist, s)
         final: dict[int, float] = {}
-        heap: list[tuple[float, int]] = []
-        for c, a in adj[s]:
-            d = a - u[s] - v[c]
-            if d < dist.get(c, _INF):
-                dist[c] = d
-                pred[c] = s
-                heapq.heappush(heap, (d, c))
+        heapq.heapify(heap)
         target, delta = -1, 0.0
         while heap:
             d, c = heapq.heappop(heap)

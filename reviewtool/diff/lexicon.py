@@ -50,6 +50,12 @@ def stem(word: str) -> str:
     return word[:STEM_LENGTH]
 
 
+def _content_stem(word: str) -> str:
+    """What the stem tables hold for a lowercase word: its :func:`stem`, or "" for a stopword
+    or a one-letter word (not a content word)."""
+    return "" if len(word) < 2 or word in STOPWORDS else stem(word)
+
+
 class _StemTable(dict[str, str]):
     """Lowercase word -> stem ("" for stopwords and one-letter words), filled on demand.
 
@@ -59,7 +65,7 @@ class _StemTable(dict[str, str]):
     """
 
     def __missing__(self, word: str) -> str:
-        got = "" if len(word) < 2 or word in STOPWORDS else stem(word)
+        got = _content_stem(word)
         if len(self) >= _STEMS_MAX:
             self.clear()
         self[word] = got
@@ -72,11 +78,12 @@ _STEMS = _StemTable()
 
 class _AsciiStemTable(dict[bytes, str]):
     """:data:`_STEMS` for words as ASCII bytes (lowercase letters and digits), filled on
-    demand from it: what :func:`content_set` looks up when it cuts ASCII text as bytes
-    (no string made of the text to cut it)."""
+    demand by the same rule: what :func:`content_set` looks up when it cuts ASCII text as
+    bytes (no string made of the text to cut it). A word met first here is stemmed here,
+    not through a miss of :data:`_STEMS` (a book meets some 4,000 words)."""
 
     def __missing__(self, word: bytes) -> str:
-        got = _STEMS[word.decode("ascii")]
+        got = _content_stem(word.decode("ascii"))
         if len(self) >= _STEMS_MAX:
             self.clear()
         self[word] = got
