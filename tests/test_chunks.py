@@ -25,7 +25,7 @@ from reviewtool.draft.chunks import _markdown_it_chunk, clear_chunk_cache, read_
 from reviewtool.draft.document import parse
 from reviewtool.draft.markdown import markdown
 from reviewtool.draft.markup_features import features_of
-from tests.gitutil import clone_corpus
+from tests.gitutil import clone_corpus, followed_texts
 
 
 def whole(text: str) -> list:
@@ -614,6 +614,63 @@ def test_every_version_of_the_rfc_corpus(tmp_path: Path):
         clear_chunk_cache()
         for text in texts:
             check(text)
+
+
+def _read_settling_all(text: str) -> tuple[list[str], list[int], list]:
+    """*text*'s chunks as :func:`chunks._read` gives them with nothing kept from the version
+    settled before (every chunk settled: :func:`chunks._settled` of them all), and nothing
+    kept for the next (the pieces the version before left are kept for it)."""
+    saved = chunks._LAST_SETTLED, chunks._LAST_DEFINITIONS
+    chunks._LAST_SETTLED, chunks._LAST_DEFINITIONS = ({}, None, {}), ({}, None)
+    try:
+        texts, lines, found, _ = chunks._read(text)
+    finally:
+        chunks._LAST_SETTLED, chunks._LAST_DEFINITIONS = saved
+    return texts, lines, found
+
+
+def _check_settled_again(versions: list[str]) -> int:
+    """Read one after another (as a log reads them), each version's chunks, settled again from
+    what the version before left (:func:`chunks._settled_again`), equal those settled in full,
+    their blocks and markup too. Returns how many versions kept chunks for the next."""
+    clear_chunk_cache()
+    kept = 0
+    for text in versions:
+        expected = _read_settling_all(text)
+        texts, lines, found = chunks.read_chunks(text)
+        assert (texts, lines) == expected[:2]
+        assert found == expected[2], text
+        assert [c.blocks for c in found] == [c.blocks for c in expected[2]]
+        assert [c.features for c in found] == [c.features for c in expected[2]]
+        kept += bool(chunks._LAST_SETTLED[2])
+    return kept
+
+
+@settings(max_examples=200)
+@given(st.lists(st.sampled_from([*REFERENCE_LINES, *LINES[:12]]), max_size=24),
+       st.lists(st.tuples(st.integers(0, 23), st.sampled_from([*REFERENCE_LINES, "[foo]: /other", "[x|y]: /z"])),
+                max_size=6))
+def test_versions_settled_again_equal_those_settled_in_full(lines: list[str], edits: list[tuple[int, str]]):
+    versions = ["\n".join(lines) + "\n"]
+    for at, line in edits:
+        edited = list(lines)
+        edited.insert(at % (len(edited) + 1), line)
+        lines = edited
+        versions.append("\n".join(lines) + "\n")
+    _check_settled_again(versions)
+    _check_settled_again(versions[::-1])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", ["README.md", "text/3537-msrv-resolver.md"])
+def test_corpus_versions_settled_again_equal_those_settled_in_full(tmp_path: Path, path: str):
+    """The README defines a label for each of its headings: most of its versions keep their
+    chunks as the version before settled them."""
+    versions = followed_texts(clone_corpus(tmp_path / "rfcs"), path)
+    assert len(versions) > 100
+    for order in (versions, versions[::-1]):  # newest first, as a log reads them, and oldest first
+        kept = _check_settled_again(order)
+        assert kept > len(versions) // 2 if path == "README.md" else kept >= 0
 
 
 #: Lines for definitions the scan before the parse (chunks._MAY_DEFINE) misjudges or cannot

@@ -192,13 +192,15 @@ _MET: LRU[str, _Chunk] = LRU(CHUNK_CACHE_SIZE)
 
 def clear_chunk_cache() -> None:
     """Forget the parsed chunks (for benchmarks that measure a cold parse)."""
-    global _LAST
+    global _LAST, _LAST_SETTLED, _LAST_DEFINITIONS
     _CHUNKS.clear()
     _MET.clear()
     clear_stored_pieces()
     _label_of.cache_clear()
     _bracket_labels.cache_clear()
     _LAST = ([], [])
+    _LAST_SETTLED = ({}, None, {})
+    _LAST_DEFINITIONS = ({}, None)
 
 
 def read_blocks(source: str) -> list[Block]:
@@ -309,12 +311,43 @@ def _read(source: str, remember: bool = False) -> tuple[list[str], list[int], li
     texts, lines, found, parsed = _joined(pieces)
     references = _references(found)
     if references or any(map(_SEEN, found)):
-        found = _settled(texts, found, _Definitions.of_references(references))
+        found = _settled_again(texts, found, references, remember)
         if len(found) == len(pieces):
             parsed = list[_Chunk | None](found)  # no piece joined to another: the next text takes them as settled
     if remember:
         _LAST = (pieces, parsed)
     return texts, lines, found, references
+
+
+#: The last draft's version settled (:func:`_settled_again`): its link reference definitions
+#: (markdown-it's entries, as :func:`_references` gives them), those as :class:`_Definitions`,
+#: and the chunks that settling them left as they were, by text.
+_LAST_SETTLED: tuple[dict[str, Any], _Definitions | None, dict[str, _Chunk]] = ({}, None, {})
+
+
+def _settled_again(texts: list[str], found: list[_Chunk], references: dict[str, Any],
+                   remember: bool) -> list[_Chunk]:
+    """:func:`_settled` of a text's chunks (*texts*, *found*) with its definitions *references*,
+    which the version read before most often has too (a README that defines a label for each
+    of its headings): then a chunk that settling that version left as it was, met again for
+    the same text, is left again without being looked at (:func:`_settled` of the same text,
+    chunk and definitions), and only the others are settled. *remember*: keep what this
+    settling left for the next version (:data:`_LAST_SETTLED`), as :func:`_read` keeps its
+    pieces. ``tests/test_chunks.py`` compares this with :func:`_settled` version by version."""
+    global _LAST_SETTLED
+    last_references, definitions, kept = _LAST_SETTLED
+    if definitions is None or references != last_references:
+        definitions, kept = _Definitions.of_references(references), {}
+    todo = [i for i, text in enumerate(texts) if kept.get(text) is not found[i]] if kept else range(len(texts))
+    settled = found.copy()
+    if todo:
+        for i, chunk in zip(todo, _settled(list(map(texts.__getitem__, todo)), list(map(found.__getitem__, todo)),
+                                           definitions)):
+            settled[i] = chunk
+    if remember:
+        _LAST_SETTLED = (references, definitions, {text: chunk for text, chunk, before in zip(texts, settled, found)
+                                                   if chunk is before})
+    return settled
 
 
 def _references(found: Sequence[_Chunk | None]) -> dict[str, Any]:
@@ -360,8 +393,15 @@ class _Definitions:
 
     @classmethod
     def of_references(cls, references: dict[str, Any]) -> _Definitions:
-        """The definitions of markdown-it's entries (label -> entry)."""
-        return cls({label: _definition(label, ref) for label, ref in references.items()})
+        """The definitions of markdown-it's entries (label -> entry): those given last time
+        when the entries are the same (:data:`_LAST_DEFINITIONS`)."""
+        global _LAST_DEFINITIONS
+        last, definitions = _LAST_DEFINITIONS
+        if definitions is None or references != last:
+            definitions = cls({label: _definition(label, ref) for label, ref in references.items()})
+            _LAST_DEFINITIONS = (references.copy(), definitions)
+        return definitions
+
 
     def mentioned(self, text: str, chunk: _Chunk | None = None) -> tuple[str, ...]:
         """The labels a chunk of *text* mentions (:func:`_mentioned`): kept by *chunk* (the
@@ -398,6 +438,13 @@ class _Definitions:
         if chunk is not met:
             self.remember(chunk, mentioned)
         return chunk
+
+
+#: The entries :meth:`_Definitions.of_references` was given last, and its definitions of them:
+#: the versions of a draft that defines labels most often define the same ones, and each is
+#: asked for a version's definitions a few times (:func:`_guessed`, :func:`_read`). Never
+#: changed once made: a chunk keeps what it mentions under their :attr:`_Definitions.number`.
+_LAST_DEFINITIONS: tuple[dict[str, Any], _Definitions | None] = ({}, None)
 
 
 def _settled(texts: list[str], found: list[_Chunk], definitions: _Definitions, parts: bool = False) -> list[_Chunk]:
