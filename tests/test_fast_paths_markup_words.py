@@ -3,7 +3,9 @@ the same, compared with the cut.
 
 :func:`reviewtool.diff.markup._words_changed` says two ASCII texts differ in words when they
 hold different numbers of characters that are not whitespace, and cuts them at whitespace
-(``_words``, as before) otherwise. Compared on hypothesis documents (whitespace of every kind
+(``_words``, as before) otherwise; for one section a side under the same title it compares
+the two plain texts so, without joining each title to its text (the title's words come first
+on both sides). Compared on hypothesis documents (whitespace of every kind
 ``str.split`` knows, ASCII and not, titles, front matter, reflowed text), on every pair of
 sections of bench_diff's essays and on the changed pairs of the RFC corpus's longest histories.
 """
@@ -87,3 +89,13 @@ def test_rfc_corpus_pairs(tmp_path: Path):
                 _same(old_doc, pair.old, new_doc, pair.new)
                 compared += 1
     assert compared > 300
+
+
+@given(st.sampled_from(["T", "Two words", "T\u00e9", ""]), _BODY, _BODY)
+def test_one_section_a_side_under_one_title(title: str, body_a: str, body_b: str):
+    """The shortcut's own case: one section a side, the same title, any two bodies."""
+    a, b = _doc(title, body_a, False), _doc(title, body_b, False)
+    same_titles = [(sa, sb) for sa in a.sections for sb in b.sections if sa.title == sb.title]
+    assert same_titles  # the title given, at least
+    for sa, sb in same_titles:
+        _same(a, [sa], b, [sb])

@@ -7,8 +7,9 @@ stretch cut by one ``re.split`` (was: the tokens regrouped in a loop); a long co
 or suffix of two token lists found by list comparisons at C speed after eight tokens (was:
 walked token by token); the words added and
 removed counted once a side on the changed pieces joined by spaces, and the masked text and
-the words of a text kept by the text (was: one count per operation, every text masked and
-counted on every call); ``reviewtool log``'s change counts from word diffs not cleaned up for
+the words of a text kept by the text, a text without ``]`` (so without a link destination)
+counted as it is, not looked up among the masked texts kept (was: one count per operation,
+every text masked and counted on every call); ``reviewtool log``'s change counts from word diffs not cleaned up for
 reading, the pairs that only moved or were renamed read from the diff shown (was: every word
 diff cleaned up). Compared on hypothesis texts (links, references, every kind of
 character), on essays with sections moved, renamed, split and merged, and on consecutive

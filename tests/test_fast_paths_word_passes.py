@@ -12,7 +12,9 @@ Each shortcut runs beside the code it replaced (kept here as the reference):
   without matching its tokens;
 * the clean-up (:mod:`reviewtool.diff.word_cleanup`): an island's three words or more told
   by ``count_words`` (was: every word found by the regex), a change's word told by
-  ``str.isalnum`` first, the island tests of ``_merge_islands`` written out; a sentence
+  ``str.isalnum`` first, the island tests of ``_merge_islands`` written out, an unchanged run
+  of three words or more some of which carry punctuation told by its word count before the
+  changes around it are looked at (was: after them); a sentence
   break between changes looked for without the helper calls; the words just before a change
   taken as context when they end with a comma, a semicolon or a colon too (was: only
   all-alphanumeric words, else the context counted by sentence breaks);

@@ -98,6 +98,9 @@ def _merge_islands(ops: list[WordOp]) -> list[WordOp]:
             if len(chunks) >= 3 and chunks[0].isalnum() and chunks[1].isalnum() and chunks[2].isalnum():
                 append(op)
                 continue
+            if count_words(text) > 2:
+                append(op)
+                continue  # three words or more, some with punctuation (_is_island's own test)
             prev = out[-2]
             if _both_sides(prev, op) and _is_island(island) and (_has_word(op) or _has_word(prev)):
                 del out[-2:]
@@ -233,14 +236,14 @@ def _has_break(op: WordOp, prev: WordOp | None) -> bool:
     :func:`_shared_break` ``>= 0``, without placing it."""
     # _first_break of either side, each regex run once (the two texts are most often the same);
     # _sentence_break's test written out (this runs for every unchanged run between changes).
-    old, new = op.old, op.new
+    old, new = op[1], op[2]
     if ("\n" in old or "." in old or "?" in old or "!" in old) and _SEARCH_BREAK(old) is not None:
         return True
     if (new != old and ("\n" in new or "." in new or "?" in new or "!" in new)
             and _SEARCH_BREAK(new) is not None):
         return True
-    return prev is not None and ((old[:1].isspace() and _ends_sentence(prev.old))
-                                 or (new[:1].isspace() and _ends_sentence(prev.new)))
+    return prev is not None and ((old[:1].isspace() and _ends_sentence(prev[1]))
+                                 or (new[:1].isspace() and _ends_sentence(prev[2])))
 
 
 _SEARCH_BREAK = SENTENCE_BREAK.search

@@ -93,8 +93,10 @@ def _counted(old: str, new: str) -> tuple[list[WordOp], int, int, int, int]:
     the old text and of the new one."""
     ua, ub = space_units(old), space_units(new)
     raw = raw_ops(old, new, ua, ub)
-    # Counted on the texts with link destinations blanked out (same offsets).
-    counted_old, counted_new = _masked(old), _masked(new)
+    # Counted on the texts with link destinations blanked out (same offsets); a text without
+    # "]" has none (mask_link_targets' own first test), and is not looked up among those kept.
+    counted_old = _masked(old) if "]" in old else old
+    counted_new = _masked(new) if "]" in new else new
     removed_parts: list[str]
     added_parts: list[str]
     if counted_old is old and counted_new is new:
@@ -136,4 +138,4 @@ def _masked(text: str) -> str:
 @functools.lru_cache(maxsize=KEPT_DIFFS)
 def _words_of(text: str) -> int:
     """The words of *text*, link destinations not counted."""
-    return count_words(_masked(text))
+    return count_words(_masked(text) if "]" in text else text)
