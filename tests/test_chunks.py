@@ -25,6 +25,7 @@ from reviewtool.draft.chunks import _markdown_it_chunk, clear_chunk_cache, read_
 from reviewtool.draft.document import parse
 from reviewtool.draft.markdown import markdown
 from reviewtool.draft.markup_features import features_of
+from tests.benchmarks.bench_diff import edit_essay, make_essay
 from tests.gitutil import clone_corpus, followed_texts
 
 
@@ -671,6 +672,59 @@ def test_corpus_versions_settled_again_equal_those_settled_in_full(tmp_path: Pat
     for order in (versions, versions[::-1]):  # newest first, as a log reads them, and oldest first
         kept = _check_settled_again(order)
         assert kept > len(versions) // 2 if path == "README.md" else kept >= 0
+
+
+def _joined_both_ways(versions: list[str]) -> int:
+    """Each of *versions* read one after another (as a log reads them), with the pieces read at
+    once taken together (:func:`chunks._read_at_once`) and by :func:`chunks._joined`'s loop a
+    piece at a time: the same chunks, and the same kept in the caches. Returns how many
+    versions were read at once."""
+    real = chunks._read_at_once
+    taken = 0
+
+    def counted(*args):
+        nonlocal taken
+        read = real(*args)
+        taken += read is not None
+        return read
+
+    results = []
+    for read_at_once in (counted, lambda *args: None):
+        chunks._read_at_once = read_at_once
+        try:
+            clear_chunk_cache()
+            results.append([(chunks.read_chunks(text), list(chunks._CHUNKS.keys()), list(chunks._MET.keys()))
+                            for text in versions])
+        finally:
+            chunks._read_at_once = real
+    assert results[0] == results[1]
+    return taken
+
+
+def test_pieces_read_at_once_equal_those_read_one_by_one():
+    essay = make_essay(3000)
+    edited, _ = edit_essay(essay)
+    assert _joined_both_ways([essay.text(), edited.text(), essay.text()]) >= 1
+    plain = "# T\n\nOne.\n\nTwo.\n\n## S\n\nThree.\n"
+    versions = [plain, plain + "\nFour.\n", plain + "\n```\nopen\n\n# Not a heading\n", plain + "\n[a]: /b\n",
+                plain + "\n- item\n- item\n", "Two.\n\nOne.\n\n" + plain]
+    assert _joined_both_ways(versions) >= 1
+    assert _joined_both_ways(versions[::-1]) >= 1
+
+
+@settings(max_examples=200)
+@given(st.lists(st.lists(st.sampled_from(LINES), max_size=20), min_size=1, max_size=4))
+def test_generated_pieces_read_at_once_equal_those_read_one_by_one(versions: list[list[str]]):
+    _joined_both_ways(["\n".join(lines) + "\n" for lines in versions])
+
+
+@pytest.mark.slow
+def test_corpus_pieces_read_at_once_equal_those_read_one_by_one(tmp_path: Path):
+    repo = clone_corpus(tmp_path / "rfcs")
+    for path in ("text/3537-msrv-resolver.md", "README.md"):
+        versions = followed_texts(repo, path)
+        _joined_both_ways(versions)  # newest first, as a log reads them
+        _joined_both_ways(versions[::-1])
 
 
 #: Lines for definitions the scan before the parse (chunks._MAY_DEFINE) misjudges or cannot

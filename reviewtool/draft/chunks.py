@@ -718,6 +718,10 @@ def _joined(texts: list[str]) -> tuple[list[str], list[int], list[_Chunk], list[
     # new pieces that are plain or cached are read first, at once (:func:`_plain_at_once`).
     new = [] if definitions.labels else [i for i in todo if found[i] is None]
     at_once, fresh = _plain_at_once(list(map(texts.__getitem__, new)))
+    if at_once and len(new) == len(todo):
+        read = _read_at_once(texts, lines, found, new, at_once, fresh)
+        if read is not None:
+            return read
     here = dict(at_once)
     out_texts: list[str] = []
     out_lines: list[int] = []
@@ -755,6 +759,29 @@ def _joined(texts: list[str]) -> tuple[list[str], list[int], list[_Chunk], list[
         _keep(taken, [text for text in taken if text in fresh], here)
     return out_texts, out_lines, out, found
 
+
+_OPEN_END = attrgetter("open_end")
+
+
+def _read_at_once(texts: list[str], lines: list[int], found: list[_Chunk | None], new: list[int],
+                  at_once: dict[str, _Chunk], fresh: set[str],
+                  ) -> tuple[list[str], list[int], list[_Chunk], list[_Chunk | None]] | None:
+    """What :func:`_joined` gives when every piece it looks at is *new* (none found has an
+    open end) and was read at once (:func:`_plain_at_once`: *at_once*, *fresh*) with no
+    open end: each piece is its own chunk, as its loop finds them a step a piece (the first
+    version read of a draft, bench_diff's essays: every piece new and most of them plain).
+    *found* gets the chunks; what the loop keeps is kept (:func:`_keep`). None when a new
+    piece was not read at once or has an open end: the loop looks at the pieces then.
+    ``tests/test_chunks.py`` compares this with the loop."""
+    taken = list(map(texts.__getitem__, new))
+    read = list(map(at_once.get, taken))
+    if not all(read) or any(map(_OPEN_END, read)):  # (a chunk is true: no __len__ nor __bool__)
+        return None
+    for i, chunk in zip(new, read):
+        found[i] = chunk
+    _keep(taken, [text for text in taken if text in fresh], at_once)
+    lines.pop()
+    return texts, lines, found, found  # type: ignore[return-value]  # none is missing
 
 def _plain_at_once(texts: list[str]) -> tuple[dict[str, _Chunk], set[str]]:
     """The chunks of the pieces *texts* that are in the cache parsed alone or are plain (one
