@@ -12,6 +12,7 @@ from reviewtool.draft.discovery import find_drafts, resolve_draft
 from reviewtool.draft.history import WORKTREE, DraftHistory, versions
 from reviewtool.draft.markdown import markdown
 from reviewtool.errors import ReviewtoolError, UsageError
+from reviewtool.git.object_reader import ObjectReader
 from reviewtool.git.repo import GitRepo, RunningGit
 from tests.gitutil import Repo, clone_corpus, fast_import_history
 
@@ -535,6 +536,79 @@ def test_find_errors(five):
         hist.find("nosuchrev")
     with pytest.raises(ReviewtoolError, match="has only 5 versions"):
         hist.find("~5")
+
+
+def test_revisions_resolved_ahead_are_found_as_without(five):
+    """find_soon starts git on the revisions find resolves with git, all at once, while the
+    history is walked: every revision (a sha, a short one, HEAD~N, a branch, :/text, ~N, the
+    working tree, one that does not exist, one twice) is found as plain find finds it, with
+    the same errors; an answer nothing took is waited for when the repository is closed."""
+    repo, shas = five
+    revs = [shas[2], shas[2][:7], "HEAD", "HEAD~2", shas[3], "main~1", ":/v2", "~1", "worktree", "nosuchrev",
+            "HEAD", "-x", "/"]
+    plain = DraftHistory(GitRepo.open(repo.path), ESSAY)
+
+    def found(hist, rev):
+        try:
+            return hist.find(rev).commit
+        except ReviewtoolError as exc:  # (UsageError is one)
+            return f"{type(exc).__name__}: {exc}"
+
+    expected = [found(plain, rev) for rev in revs]
+    git_repo = GitRepo.open(repo.path)
+    hist = DraftHistory(git_repo, ESSAY)
+    hist.find_soon(*revs, None)
+    assert set(git_repo._resolving) == {shas[2], shas[2][:7], "HEAD", "HEAD~2", shas[3], "main~1", "nosuchrev", "/"}
+    assert [found(hist, rev) for rev in revs] == expected
+    assert expected[:7] == [shas[2], shas[2], shas[5], shas[2], shas[2], shas[4], shas[1]]
+    assert "unknown revision: nosuchrev" in expected[9] and "cannot start with '-'" in expected[11]
+    assert set(git_repo._resolving) == {"/"}  # each answer taken once ("/" is a path: never resolved)
+    hist.find_soon("HEAD~1")
+    running = list(git_repo._resolving.values())
+    git_repo.close()
+    assert not git_repo._resolving and all(r._done is not None for r in running)
+
+
+def test_documents_read_in_one_request_are_the_documents_read_one_by_one(five, monkeypatch):
+    """DraftHistory.documents streams the blobs of the versions not in memory in one request
+    of the persistent cat-file, which is left free for the next (not restarted): the same
+    documents as document() of each, in order, with the same version twice, one in memory,
+    the working tree, and with and without the cache."""
+    repo, shas = five
+    repo.write(ESSAY, essay(99))
+    revs = (shas[0], shas[1], shas[2], shas[4], shas[5], "worktree")
+    asked = ((0, 1), (2, 2), (0, 5, 3), (1, 4, 0), (5,), (4, 3, 2, 1, 0))
+    streams: list[list[str]] = []
+    real_stream = ObjectReader.stream
+
+    def stream(self, specs, meanwhile=None):
+        streams.append(list(specs))
+        return real_stream(self, specs, meanwhile)
+
+    for use_cache in (False, True, True):
+        plain = DraftHistory(GitRepo.open(repo.path), ESSAY, use_cache=use_cache)
+        expected = [plain.document(plain.find(rev)) for rev in revs]
+        git_repo = GitRepo.open(repo.path)
+        monkeypatch.setattr(ObjectReader, "stream", stream)
+        streams.clear()
+        for numbers in asked:
+            hist = DraftHistory(git_repo, ESSAY, use_cache=use_cache)
+            versions_asked = [hist.find(revs[n]) for n in numbers]
+            if numbers == (0, 5, 3):
+                hist.document(versions_asked[0])  # one in memory
+            before = len(streams)
+            ran: list[int] = []
+            docs = hist.documents(*versions_asked, meanwhile=lambda: ran.append(1))  # noqa: B023
+            assert ran == [1]  # the caller's work, done once whether git is asked or not
+            assert [(d.text, [vars(s) for s in d.sections], d.problems) for d in docs] == \
+                [(d.text, [vars(s) for s in d.sections], d.problems) for d in (expected[n] for n in numbers)]
+            assert git_repo.objects.started == 1  # the same cat-file
+            assert not {blob for specs in streams[before:] for blob in specs} & hist._blobs.keys()  # all taken
+        assert len(streams) == 3  # (0, 1), (1, 4, 0) and all five: the others ask for one blob at most
+        monkeypatch.undo()
+        git_repo.close()
+        flush_all()
+        forget_all()
 
 
 def test_find_a_commit_before_the_draft_existed(repo):

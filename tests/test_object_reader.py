@@ -61,6 +61,38 @@ def test_an_abandoned_stream_restarts_the_process_and_loses_nothing(history):
     assert reader.started == 2
 
 
+def test_work_done_meanwhile_runs_once_between_the_request_and_the_answers(history):
+    """A stream's *meanwhile* runs once, when the first answer is asked for and before it is read
+    (the request sent: git reads while it runs), in the same and in a one-off process; the
+    answers are those of a plain stream. When it fails, its error is the stream's, and git is
+    started again for the next request."""
+    _, git_repo, blobs = history
+    reader = git_repo.objects
+    events: list[str] = []
+    stream = reader.stream(blobs[:30], meanwhile=lambda: events.append("meanwhile"))
+    assert events == []  # nothing is asked before the first answer is
+    found = []
+    for data in stream:
+        events.append("answer")
+        found.append(data)
+        if len(found) == 2:  # inside the stream: a one-off process answers, its work done once too
+            assert list(reader.stream(blobs[-3:], meanwhile=lambda: events.append("inner"))) == \
+                [expected(i) for i in range(len(blobs) - 3, len(blobs))]
+    assert found == [expected(i) for i in range(30)]
+    assert events == ["meanwhile", "answer", "answer", "inner", *["answer"] * 28]
+    assert reader.started == 1
+
+    def fail() -> None:
+        raise RuntimeError("meanwhile failed")
+
+    with pytest.raises(RuntimeError, match="meanwhile failed"):
+        list(reader.stream(blobs[:3], meanwhile=fail))
+    assert git_repo.read_blobs(blobs[:3]) == {sha: expected(i) for i, sha in enumerate(blobs[:3])}
+    assert reader.started == 2
+    assert list(git_repo.stream_blobs(blobs[5:7], meanwhile=lambda: events.append("blobs"))) == \
+        [expected(5), expected(6)] and events[-1] == "blobs"
+
+
 def test_reading_inside_a_stream_of_the_same_thread_does_not_wait_for_itself(history):
     _, git_repo, blobs = history
     seen = []

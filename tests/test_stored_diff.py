@@ -210,6 +210,80 @@ def test_a_second_diff_of_the_same_versions_neither_aligns_nor_word_diffs(repo, 
     assert uncached.exit_code == 3 and "internal error" in uncached.output  # --no-cache computes it: refused
 
 
+def test_computes_says_whether_the_diff_will_be_computed(repo, monkeypatch):
+    """stored_diff.computes, asked before the documents are read (what the diff command imports
+    while git reads them), is True exactly when document_diff then computes the diff: a cold
+    cache, the diff kept (in memory, then in a pack read by a new process), no cache, a version
+    against itself, the working tree, a kept diff found damaged (computed again)."""
+    from reviewtool.draft.history import DraftHistory
+    from reviewtool.git.repo import GitRepo
+
+    computed: list[bool] = []
+    real = stored_diff.diff_documents
+
+    def counting(*args: object, **kwargs: object) -> DocumentDiff:
+        computed.append(True)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(stored_diff, "diff_documents", counting)
+
+    def check(revs: tuple[str, str], use_cache: bool = True) -> bool:
+        hist = DraftHistory(GitRepo.open(repo.path), DRAFT, use_cache=use_cache)
+        old, new = hist.find(revs[0]), hist.find(revs[1])
+        says = stored_diff.computes(hist, old, new)
+        computed.clear()
+        stored_diff.document_diff(hist, old, new)
+        assert says == bool(computed), revs
+        if hist.cache is not None:
+            hist.cache.flush()
+        return says
+
+    cache.forget_all()
+    assert check(("HEAD~1", "HEAD"))  # cold
+    assert not check(("HEAD~1", "HEAD"))  # kept (written by the flush)
+    cache.forget_all()
+    assert not check(("HEAD~1", "HEAD"))  # a new process reads it from its pack
+    assert check(("HEAD~1", "HEAD"), use_cache=False)
+    assert check(("HEAD", "HEAD")) and check(("HEAD", "HEAD"))  # a blob against itself: never kept
+    repo.write(DRAFT, FM + INTRO + MONEY + SAFETY)
+    assert check(("HEAD", "worktree")) and check(("HEAD", "worktree"))
+    cache.forget_all()
+    (pack,) = (repo.path / ".git" / "reviewtool" / "cache").glob("diff-*/pack-*.pack")
+    fingerprint = pack.parent.name.partition("-")[2]
+    ((key, entry),) = stored_diffs(repo).items()
+    data = orjson.loads(entry.split(b"\n")[2])
+    data["pairs"].append(data["pairs"][0])  # does not fit: refused when read, computed again
+    pack.write_bytes(build_pack([(key, encode_entry((data,), cache.CACHE_FORMAT, "diff", fingerprint, key))],
+                                cache.CACHE_FORMAT, "diff", fingerprint)[0])
+    hist = DraftHistory(GitRepo.open(repo.path), DRAFT)
+    assert not stored_diff.computes(hist, hist.find("HEAD~1"), hist.find("HEAD"))  # held: read, then refused
+    cache.forget_all()
+
+
+def test_the_cache_holds_what_it_gets():
+    """Cache.holds(kind, fingerprint, key) is whether get() finds an entry there (whole or not):
+    kept in memory, written to a pack, listed again by a new process, absent."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        store = cache.Cache(root)
+        assert not store.holds("diff", "f" * 16, "a" * 16) and store.get("diff", "f" * 16, "a" * 16) is None
+        store.put("diff", "f" * 16, "a" * 16, {"x": 1})
+        assert store.holds("diff", "f" * 16, "a" * 16) and store.get("diff", "f" * 16, "a" * 16) == {"x": 1}
+        store.flush()
+        other = cache.Cache(root)  # another process: reads the pack
+        assert other.holds("diff", "f" * 16, "a" * 16) and not other.holds("diff", "f" * 16, "b" * 16)
+        assert not other.holds("diff", "e" * 16, "a" * 16) and not other.holds("doc", "f" * 16, "a" * 16)
+        late = cache.Cache(root)
+        assert not late.holds("diff", "f" * 16, "c" * 16)  # (the folder listed now)
+        store.put("diff", "f" * 16, "c" * 16, [2])
+        store.flush()  # a pack written since: listed again when no pack has the key
+        assert late.holds("diff", "f" * 16, "c" * 16) and late.get("diff", "f" * 16, "c" * 16) == [2]
+        for c in (store, other, late):
+            c.close()
+
+
 def stored_diffs(repo: Repo) -> dict[str, bytes]:
     """The stored diffs in the packs of the cache, by key: the newest pack's where two have one."""
     found: dict[str, bytes] = {}

@@ -68,6 +68,7 @@ def diff_command(ctx: Context, rev_a: str | None, rev_b: str | None, draft: str 
 def _diff(ctx: Context, rev_a: str | None, rev_b: str | None, draft: str | None, section_key: str | None,
           since_review: bool, reviewer: str | None, side_by_side: bool, context: int, full: bool, fmt: str,
           as_json: bool) -> None:
+    ctx.open_soon(draft)  # git finds the repository and the draft while the modules below load
     from reviewtool.diff.stored_diff import document_diff
 
     since: dict[str, Any] | None = None
@@ -82,6 +83,7 @@ def _diff(ctx: Context, rev_a: str | None, rev_b: str | None, draft: str | None,
     else:
         if rev_a and rev_a.endswith("^!") and rev_b is None:  # git's X^!: X against its first parent
             rev_b, rev_a = rev_a[:-2], None
+        hist.find_soon(rev_b, rev_a)  # git resolves them while it walks the history (in find)
         new_v = hist.find(rev_b)
     if since is not None:
         pass
@@ -93,7 +95,8 @@ def _diff(ctx: Context, rev_a: str | None, rev_b: str | None, draft: str | None,
             raise ReviewtoolError(f"{new_v.short} added {new_v.path}: nothing to compare it with "
                                   "(no first parent had the draft; name two versions)")
         old_v = base
-    old_doc, new_doc = hist.document(old_v), hist.document(new_v)
+    old_doc, new_doc = hist.documents(old_v, new_v, meanwhile=lambda: _load_ahead(hist, old_v, new_v,
+                                                                                  as_json or fmt == "json"))
     diff = document_diff(hist, old_v, new_v)
     if section_key is not None:
         from reviewtool.draft.section_names import find_section_in
@@ -118,6 +121,22 @@ def _diff(ctx: Context, rev_a: str | None, rev_b: str | None, draft: str | None,
         output_stream().write(diff_render.render_markdown_diff(diff, title=title, context=shown))
         return
     diff_render.print_diff(diff, title, side_by_side=side_by_side, context=shown)
+
+
+def _load_ahead(hist: DraftHistory, old_v: Version, new_v: Version, as_json: bool) -> None:
+    """Import what the diff of *old_v* and *new_v* and its output will import anyway, while git
+    reads their blobs (:meth:`DraftHistory.documents`): the differ's stages when the diff is
+    not kept (:func:`reviewtool.diff.stored_diff.computes`), and what prints it."""
+    from reviewtool.diff.stored_diff import computes
+
+    if computes(hist, old_v, new_v):
+        from reviewtool.diff.version_change import load_differ
+
+        load_differ()
+    if as_json:
+        from reviewtool.diff import diff_json  # noqa: F401
+    else:
+        from reviewtool.cli import diff_render  # noqa: F401
 
 
 def _named_commits(rev_a: str | None, rev_b: str | None, since_review: bool) -> bool:

@@ -50,6 +50,18 @@ _OP_CODE = {name: code for code, name in enumerate(_OPS)}
 _STATUS_SET = frozenset(STATUSES)
 
 
+def computes(history: DraftHistory, old: Version, new: Version) -> bool:
+    """Whether :func:`document_diff` of *old* and *new* will compute the diff (and import the
+    differ's stages: :func:`reviewtool.diff.version_change.load_differ`), asked before the
+    documents are read: when the cache keeps no entry for the pair (:meth:`Cache.holds`), or
+    keeps none for such a pair (no cache, the working tree, a blob against itself). An entry
+    held but found damaged when read is computed after all (tests/test_stored_diff.py)."""
+    cache = history.cache
+    if cache is None or not old.blob or not new.blob or old.is_worktree or new.is_worktree or old.blob == new.blob:
+        return True
+    return not cache.holds(KIND, change_fingerprint(), f"{old.blob}-{new.blob}")
+
+
 def document_diff(history: DraftHistory, old: Version, new: Version) -> DocumentDiff:
     """The section diff of the draft from *old* to *new*
     (:func:`reviewtool.diff.section_diff.diff_documents`), from the persistent cache when this

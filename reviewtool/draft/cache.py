@@ -338,6 +338,24 @@ class Cache:
             self.damaged += 1
         return value
 
+    def holds(self, kind: str, fingerprint: str, key: str) -> bool:
+        """Whether an entry is kept under *key*: in memory, or in a pack's index (the folder
+        listed again once when no pack has it, as :meth:`get` lists it), neither read nor
+        checked (a damaged one is found when :meth:`get` reads it). For work that pays only
+        when :meth:`get` will find nothing, done early (loading what computes the entry)."""
+        space = self._space(kind, fingerprint, key)
+        with self._lock:
+            if space.buffer.get(key) or space.flushing.get(key):
+                return True
+            if space.stamp == ():
+                space.relist()
+            for _ in range(2):
+                if any(pack.index is not None and key in pack.index for pack in space.packs):
+                    return True
+                if not space.relist():
+                    break
+        return False
+
     def get_texts(self, kind: str, fingerprint: str, key: str, part: int = 0) -> tuple[Any, list[str]] | None:
         """Part *part* of the entry stored under *key* and the texts it was put with (see
         :meth:`put`), or None (absent, or damaged: the entry, or one of its texts)."""

@@ -391,6 +391,12 @@ class DraftHistory:
         except KeyError:
             raise KeyError(version.commit) from None
 
+    def find_soon(self, *revs: str | None) -> None:
+        """Start git resolving those of *revs* that :meth:`find` resolves with git
+        (:meth:`GitRepo.resolve_soon`): they answer while git walks the history."""
+        self.repo.resolve_soon([rev for rev in revs if rev and not names_worktree(rev)
+                                and not (rev.startswith("~") and rev[1:].isdigit())])
+
     def find(self, rev: str | None = None) -> Version:
         """The version of the draft at revision *rev* (commit-ish, ``worktree``, or ``~N``).
 
@@ -507,6 +513,34 @@ class DraftHistory:
         repository's persistent cache (:mod:`reviewtool.draft.cache`), parsed when in neither."""
         key = version.blob or f"{version.commit}:{version.path}"
         return self._docs.get_or_compute(key, lambda: self._read_document(version))
+
+    def documents(self, *versions: Version, meanwhile: Callable[[], object] | None = None) -> list[Document]:
+        """:meth:`document` of each of *versions* in turn, the blobs of those not in memory asked of
+        git in one request (:meth:`GitRepo.stream_blobs`): git reads the next while the last is
+        loaded (a diff's two versions: 1.9 MB each for a book, whose second git inflates while
+        the first is read from the cache). *meanwhile*: work the caller needs done anyway, done
+        while git reads the first (before any is loaded when git is not asked)."""
+        wanted = list(dict.fromkeys(v.blob for v in versions if v.blob and not v.is_worktree
+                                    and v.blob not in self._blobs and self._docs.get(v.blob) is None))
+        if len(wanted) < 2:
+            if meanwhile is not None:
+                meanwhile()
+            return [self.document(v) for v in versions]
+        stream = self.repo.stream_blobs(wanted, meanwhile)
+        docs = []
+        try:
+            for v in versions:
+                if wanted and v.blob == wanted[0]:
+                    del wanted[0]
+                    data = next(stream)
+                    if data is not None:  # (else document() asks again, and says what is missing)
+                        self._blobs[v.blob] = data
+                    if not wanted:
+                        next(stream, None)  # the request is done: git is free for the next
+                docs.append(self.document(v))
+        finally:
+            stream.close()  # (left half-way only by an error: git is stopped, a later read starts it again)
+        return docs
 
     def _read_document(self, version: Version, look_up: bool = True) -> Document:
         """The parsed draft at *version*: from the persistent cache (unless not *look_up*:

@@ -18,7 +18,7 @@ import os
 import subprocess
 import threading
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -152,10 +152,11 @@ class ObjectReader:
             raise GitError(f"object {sha} is missing from the repository")
         return found[2]
 
-    def stream(self, specs: list[str]) -> Iterator[bytes | None]:
+    def stream(self, specs: list[str], meanwhile: Callable[[], object] | None = None) -> Iterator[bytes | None]:
         """The content of each object in *specs* (``None`` where missing), yielded as git sends
-        it, so the caller's work on one overlaps git's reading of the next."""
-        for found in self._request(specs):
+        it, so the caller's work on one overlaps git's reading of the next; *meanwhile*, work
+        done once the request is sent, before the first answer is read (while git reads it)."""
+        for found in self._request(specs, meanwhile):
             yield None if found is None else found[2]
 
     def close(self) -> None:
@@ -164,7 +165,7 @@ class ObjectReader:
             self._discard(kill=False)
 
     # ------------------------------------------------------------------ internals
-    def _request(self, specs: list[str]) -> Iterator[Found | None]:
+    def _request(self, specs: list[str], meanwhile: Callable[[], object] | None = None) -> Iterator[Found | None]:
         for spec in specs:
             if not spec or "\n" in spec or "\r" in spec:
                 raise GitError(f"invalid object name {spec!r}")
@@ -172,7 +173,7 @@ class ObjectReader:
             return
         if self._owner == threading.get_ident():
             # This thread is inside one of its own streams: the process is busy answering it.
-            yield from _one_off(self.cwd, self.env, self.detached, specs)
+            yield from _one_off(self.cwd, self.env, self.detached, specs, meanwhile)
             return
         with self._lock:
             self._owner = threading.get_ident()
@@ -183,7 +184,7 @@ class ObjectReader:
                     process = self._start()
                 done = False
                 try:
-                    yield from _answers(process, specs, finish=False)
+                    yield from _answers(process, specs, finish=False, meanwhile=meanwhile)
                     done = True
                 finally:
                     if not done:  # abandoned or failed: unread answers would answer the next request
@@ -207,20 +208,23 @@ class ObjectReader:
             process.stop(kill=kill)
 
 
-def _one_off(cwd: Path, env: Mapping[str, str], detached: bool, specs: list[str]) -> Iterator[Found | None]:
+def _one_off(cwd: Path, env: Mapping[str, str], detached: bool, specs: list[str],
+             meanwhile: Callable[[], object] | None = None) -> Iterator[Found | None]:
     """Answer *specs* with a ``cat-file --batch`` process of their own."""
     process = _Process(cwd, env, detached)
     done = False
     try:
-        yield from _answers(process, specs, finish=True)
+        yield from _answers(process, specs, finish=True, meanwhile=meanwhile)
         done = True
     finally:
         process.stop(kill=not done)
 
 
-def _answers(process: _Process, specs: list[str], finish: bool) -> Iterator[Found | None]:
-    """Send *specs* to *process* and yield its answers in order. With *finish*, git is told
-    that no more requests come (its input is closed) and must then exit cleanly."""
+def _answers(process: _Process, specs: list[str], finish: bool,
+             meanwhile: Callable[[], object] | None = None) -> Iterator[Found | None]:
+    """Send *specs* to *process* and yield its answers in order (*meanwhile* done in between).
+    With *finish*, git is told that no more requests come (its input is closed) and must then
+    exit cleanly."""
     payload = "".join(spec + "\n" for spec in specs).encode("utf-8", "surrogateescape")
     stdin, out = process.stdin, process.stdout
 
@@ -244,6 +248,8 @@ def _answers(process: _Process, specs: list[str], finish: bool) -> Iterator[Foun
         feed()
     done = False
     try:
+        if meanwhile is not None:
+            meanwhile()
         for _ in specs:
             header = out.readline()
             if not header.endswith(b"\n"):

@@ -14,7 +14,7 @@ import contextlib
 import os
 import subprocess
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from reviewtool.errors import ReviewtoolError, UsageError
@@ -141,6 +141,8 @@ class GitRepo:
         self._common_dir = common_dir
         #: Paths known to be files committed at ``HEAD`` (see :meth:`start_open`).
         self._in_head: set[str] = set()
+        #: Revisions git is resolving ahead (:meth:`resolve_soon`), and its answers, running.
+        self._resolving: dict[str, RunningGit] = {}
         #: Run git away from the terminal (its own session, no controlling tty): set by the
         #: TUI, where a prompt (ssh's host key question, a passphrase) would freeze the screen
         #: and read the user's keys. git then fails instead of asking, and the error is shown.
@@ -343,8 +345,12 @@ class GitRepo:
         something else (``:path``, a tree) says what it names.
         """
         check_revision_argument(rev)
-        code, out, _ = self.try_run("rev-parse", "--verify", "--quiet", "--end-of-options",
-                                    rev if rev.startswith(":") else f"{rev}^{{commit}}")
+        running = self._resolving.pop(rev, None)
+        if running is not None:
+            code, out, _ = running.wait()
+        else:
+            code, out, _ = self.try_run("rev-parse", "--verify", "--quiet", "--end-of-options",
+                                        rev if rev.startswith(":") else f"{rev}^{{commit}}")
         if code == 0 and rev.startswith(":") and out.strip():
             code, out, _ = self.try_run("rev-parse", "--verify", "--quiet", f"{out.strip()}^{{commit}}")
             if code != 0:
@@ -355,6 +361,18 @@ class GitRepo:
                 raise ReviewtoolError("the repository has no commits yet")
             raise ReviewtoolError(f"unknown revision: {rev}")
         return out.strip()
+
+    def resolve_soon(self, revs: Iterable[str]) -> None:
+        """Start git resolving *revs* as :meth:`resolve_commit` does, each in a git of its own, all
+        at once: they answer while the caller works (a diff: while git walks the draft's history),
+        and :meth:`resolve_commit` takes the answer, once. A revision it refuses or resolves in
+        two steps (``:/text``) is left to it; a git whose answer is never taken is waited for by
+        :meth:`close`."""
+        for rev in revs:
+            if rev and rev not in self._resolving and not rev.startswith(("-", ":")) \
+                    and not any(ch in rev for ch in "\0\n\r"):
+                self._resolving[rev] = self.start("rev-parse", "--verify", "--quiet", "--end-of-options",
+                                                  f"{rev}^{{commit}}")
 
     def first_parent_line(self, start: str = "HEAD") -> list[str]:
         """The commits of the first-parent line from *start*, newest first (``git rev-list
@@ -462,6 +480,20 @@ class GitRepo:
         found = self.objects.ask(wanted)
         return {sha: obj[2] for sha, obj in zip(wanted, found) if obj is not None}
 
+    def stream_blobs(self, shas: Sequence[str],
+                     meanwhile: Callable[[], object] | None = None) -> Generator[bytes | None, None, None]:
+        """The contents of *shas* (None where missing) through the persistent ``cat-file
+        --batch``, in one request, each yielded as git sends it: git reads the next while the
+        caller works on the last, and the first while it does *meanwhile*
+        (:meth:`ObjectReader.stream`). Closed half-way, git is stopped (a later request starts
+        it again)."""
+        specs = list(shas)  # (as given now: the request is sent when the first is asked for)
+
+        def blobs() -> Generator[bytes | None, None, None]:
+            yield from self.objects.stream(specs, meanwhile)
+
+        return blobs()
+
     def blob_ids(self, specs: Sequence[str]) -> list[str | None]:
         """Resolve ``rev:path`` specs to blob ids in one ``cat-file --batch-check`` call."""
         return self.start_blob_ids(specs)()
@@ -497,7 +529,11 @@ class GitRepo:
         return self.run_bytes("hash-object", "--stdin", f"--path={path}", input=data).decode().strip()
 
     def close(self) -> None:
-        """Stop the persistent ``cat-file`` process (a later read starts it again)."""
+        """Stop the persistent ``cat-file`` process (a later read starts it again), and wait for
+        the revisions resolved ahead that nothing asked for (:meth:`resolve_soon`)."""
+        resolving, self._resolving = self._resolving, {}
+        for running in resolving.values():
+            running.wait()
         with self._reader_lock:
             reader, self._reader = self._reader, None
         if reader is not None:
