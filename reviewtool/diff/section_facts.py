@@ -69,6 +69,20 @@ class _Lazy(Generic[T]):
             got = self._items[i] = self._fn(self._owner(), i)
         return got
 
+    def known(self) -> list[T | None]:
+        """The items computed so far (None: not asked for yet), in order."""
+        return list(self._items)
+
+    def fill(self, items: Sequence[T | None]) -> None:
+        """Take *items* (one an index, None: unknown) for those not computed yet: what was
+        computed before, kept (:mod:`reviewtool.diff.stored_words`)."""
+        if len(items) != len(self._items):
+            raise ValueError("not one item an index")
+        if not any(x is not None for x in self._items):
+            self._items = list(items)
+            return
+        self._items = [x if x is not None else y for x, y in zip(self._items, items)]
+
 
 class DocumentFacts:
     """Facts about the sections of one document (indexed by position), computed once and lazily."""

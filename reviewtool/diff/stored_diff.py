@@ -35,6 +35,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from reviewtool.diff import stored_words
 from reviewtool.diff.section_diff import DocumentDiff, SectionChange, diff_documents, pair_texts
 from reviewtool.diff.section_pairs import STATUSES, Alignment, SectionPair
 from reviewtool.diff.version_change import change_fingerprint
@@ -75,7 +76,9 @@ def document_diff(history: DraftHistory, old: Version, new: Version) -> Document
     stored = load(cache.get(KIND, change_fingerprint(), key), old_doc, new_doc)
     if stored is not None:
         return stored
+    missed = stored_words.lend(cache, ((old.blob, old_doc), (new.blob, new_doc)))  # the words seen before
     diff = diff_documents(old_doc, new_doc)
+    stored_words.keep(cache, missed)
     data = dump(diff)
     if data is not None:
         cache.put(KIND, change_fingerprint(), key, data)

@@ -32,9 +32,10 @@ def _mb(size: int) -> str:
 
 def _report(ctx: DoctorContext) -> CacheReport:
     from reviewtool.diff.stored_diff import KIND as DIFF_KIND  # (here: doctor alone loads the differ)
+    from reviewtool.diff.stored_words import KIND as WORDS_KIND
 
     current = {f"doc-{stored_document.fingerprint()}", f"change-{change_fingerprint()}",
-               f"{DIFF_KIND}-{change_fingerprint()}"}
+               f"{DIFF_KIND}-{change_fingerprint()}", f"{WORDS_KIND}-{change_fingerprint()}"}
     report: CacheReport = ctx.cached("cache report", lambda: cache_for(ctx.repo).report(current))
     return report
 
