@@ -45,12 +45,15 @@ TAKEN = [
     "# Rust RFCs - [RFC Book](https://rust-lang.github.io/rfcs/) - [Active RFC List](https://rfcbot.rs/)\n\n",
     "#", "#\n", "# *T*", "## x ##\n", "## `c` #\n", "###### Six *x*\n", "## x#\n", "## # #\n", "## a  ##  \n",
     "# a\\#\n", "# [a]\n\n\n",
+    # a line after the first that starts with "[": a definition cannot interrupt a paragraph
+    "a *b*\n[c]: d\n", "a\n[b]: c\n", "a\n[b]: c\n[d]: e\n", "a\n[b]\n", "a\n  [b][c] d\n", "a\n[b] and\n[c](d) e\n",
+    "the idea over on our\n[official Zulip server], discussing\n[developer forum] x\n\n\n", "a\n[\n", "a\n[]: b\n",
 ]
 
 NOT_TAKEN = [
     "", "\n", "\n\na *b*\n", " a *b*\n", "    code *b*\n", "a *b*\n===\n", "a *b*\n---\n", "a *b*\n- c\n", "a *b*\n* c\n",
     "a *b*\n1. c\n", "a *b*\n> c\n", "a *b*\n```\n", "a *b*\n~~~\n", "a *b*\n<div>\n", "a *b*\n# c\n", "a *b*\n\nc\n",
-    "[a]: b\n", "[a] *b*\n", "a *b*\n[c]: d\n", "a | b\n", "a\tb *c*\n", "a *b*\r\n", "a\0 *b*\n", "***\n", "* a\n",
+    "[a]: b\n", "[a] *b*\n", "[a] b\nc\n", "[a]:\nb\n", "a | b\n", "a\tb *c*\n", "a *b*\r\n", "a\0 *b*\n", "***\n", "* a\n",
     "- a\n", "> a\n", "<div>\n", "####### seven *x*\n", "#hashtag *x*\n", "#\ttab\n", "# a\nb\n", "# a\n\nb\n",
     "```\ncode\n```\n", "<b>bold</b> first\n", "2019. was a year\n",  # (taken by none, to be safe)
 ]
@@ -72,7 +75,7 @@ GIVEN = [(("A", "/url", ""),), (("A", "#a", "t"), ("SUB-TEAM", "#s", "")), (("B"
 
 
 @pytest.mark.parametrize("given", GIVEN)
-@pytest.mark.parametrize("text", [*TAKEN, "The [sub-team]s and [a][] and [x][A]\n"])
+@pytest.mark.parametrize("text", [*TAKEN, "The [sub-team]s and [a][] and [x][A]\n", "The\n[sub-team]s and\n[a]: b\n"])
 def test_a_paragraph_given_definitions_is_read_as_markdown_it_reads_it(
         text: str, given: tuple[chunks.Definition, ...]):
     same(text, given)

@@ -47,12 +47,15 @@ TAKEN = [
     "- a [link](x) and [ref]\n- b\n", "- 2019 was\n  2020 too\n", "- a\n  ~x~ y\n", "- a\n  ``x``\n", "- a\\\n  b\n",
     "- a  \n  b\n", "- a\n  1.5 b\n", "- \u00e9t\u00e9\n",
     "- a\n  \u00a0b\n", "- a &amp; b\n", "- a <b>c</b>\n",
+    # a continuation line that starts with "[": a definition cannot interrupt the item's paragraph
+    "- a\n  [b]: c\n", "- a\n[b]: c\n- d\n", "- a\n  [b] c\n- d\n  [e][f]\n", "  - a\n    [sub-team] x\n  - b\n",
+    "* the idea over on our\n  [official Zulip server], discussing\n", "- a\n  [\n", "- a\n      [b]: c\n",
 ]
 
 NOT_TAKEN = [
     "", "\n", "-\n", "- \n- a\n", "-  a\n", "-\ta\n", "- a\n- b\n* c\n", "- a\n  - b\n", "- a\n  * b\n", "- a\n---\n",
     "- a\n===\n", "- a\n  # b\n", "- a\n  > b\n", "- a\n  ```\n", "- a\n  ~~~\n", "- a\n  <div>\n", "- a\n  1. b\n",
-    "- a\n  2) b\n", "- a\n\n- b\n", "- a\nb\n\nc\n", "- [x]: y\n", "- a\n  [b]: c\n", "- a | b\n", "- a\r\n",
+    "- a\n  2) b\n", "- a\n\n- b\n", "- a\nb\n\nc\n", "- [x]: y\n", "- a\n- [b]: c\n", "- a | b\n", "- a\r\n",
     "- a\0\n", "- a\n  ***\n", "- a\n  ___\n", "- a\n  * * *\n", "- - a\n", "- * a\n", "- 1. a\n", "- > a\n",
     "- # a\n", "    - a\n", "1. a\n", "a\n- b\n", "- a\n\tb\n", "- <div>\n",
     "- #hashtag\n", "- a\n  -b\n", "- a\n  =b\n", "- a\n  +b\n",  # (taken by none, to be safe)

@@ -24,8 +24,9 @@ What is taken, conservatively (anything else, however harmless, goes to markdown
 * a paragraph: lines in a row, the first in column 0, each starting (after its spaces) with
   nothing that may start a block or end a paragraph, as :mod:`reviewtool.draft.list_chunks`
   checks a line's content (a heading, a quote, a list, a rule, a setext underline, a fence,
-  HTML, a definition, an ordered item): so the first line starts a paragraph (no rule before
-  it takes it: the reference rule needs a ``[`` first) and each next line continues it. Its
+  HTML, a definition, an ordered item; after the first line a ``[`` is taken, as a definition
+  cannot interrupt a paragraph): so the first line starts a paragraph (no rule before it
+  takes it: the reference rule needs a ``[`` first) and each next line continues it. Its
   inline content is its lines, trimmed with markdown-it's own ``mdTrim``;
 * then only empty lines (spaces).
 
@@ -77,10 +78,12 @@ def inline_tokens(text: str) -> list[Token] | None:
         return [Token("heading_open", tag, 1, map=[0, 1], level=0, markup=hashes, block=True),
                 Token("inline", "", 0, map=[0, 1], level=1, content=trim(rest), block=True, children=[]),
                 Token("heading_close", tag, -1, level=0, markup=hashes, block=True)]
-    for line in lines[:end]:
+    if not lines[0] or BLOCK_START.match(lines[0]):
+        return None  # an empty first line, or one that may start another block
+    for line in lines[1:end]:
         rest = line.lstrip(" ")
-        if not rest or BLOCK_START.match(rest):
-            return None  # an empty line inside, or a line that may start a block
+        if not rest or (rest[0] != "[" and BLOCK_START.match(rest)):
+            return None  # an empty line inside, or a line that may end the paragraph (see BLOCK_START)
     return [Token("paragraph_open", "p", 1, map=[0, end], level=0, block=True),
             Token("inline", "", 0, map=[0, end], level=1, content=trim("\n".join(lines[:end])), block=True,
                   children=[]),

@@ -25,9 +25,10 @@ What is taken, conservatively (anything else, however harmless, goes to markdown
   inside the item or end its paragraph: ``#`` (a heading), ``>`` (a quote), ``-``, ``+`` (a
   list, a rule, a setext underline), ``=`` (a setext underline), ``*`` then a space, or only
   ``*`` and spaces (a list, a rule), only ``_`` and spaces (a rule), three backticks or
-  tildes (a fence), ``<`` (HTML), ``[`` (a definition) or a number then ``.`` or ``)`` and a
-  space or the line's end (an ordered list), nor a space (an item's content would start
-  further on);
+  tildes (a fence), ``<`` (HTML), ``[`` (a definition: on an item line only, as a definition
+  cannot interrupt the paragraph a continuation line continues) or a number then ``.`` or
+  ``)`` and a space or the line's end (an ordered list), nor a space (an item's content would
+  start further on);
   so each continuation line continues the paragraph of the item before it (indented as its
   content, more, or less: a lazy continuation), and each item line starts the next item of
   the same list;
@@ -59,6 +60,10 @@ if TYPE_CHECKING:
 #: A line that may start a block inside an item or end its paragraph (see the module
 #: docstring), from its first character after the indentation (a paragraph's too:
 #: :mod:`reviewtool.draft.inline_chunks`).
+#: On a line that would continue a paragraph, a ``[`` (its only match starting with one)
+#: does not end it: a link reference definition cannot interrupt a paragraph (markdown-it's
+#: ``reference`` rule is no paragraph terminator), so such a line continues it, as a letter
+#: does; on a block's first line it may start a definition.
 BLOCK_START = re.compile(r"[ #>\-+=<\[]|```|~~~|\*(?: |[* ]*$)|_[_ ]*$|\d{1,9}[.)](?: |$)")
 #: An item line: indentation, bullet, one space (content follows).
 _ITEM = re.compile(r"( {0,3})([-*+]) ")
@@ -101,8 +106,8 @@ def list_tokens(text: str) -> list[Token] | None:
             contents.append([content])
             continue
         rest = line.lstrip(" ")
-        if not rest or BLOCK_START.match(rest):
-            return None  # an empty line inside, or a line that may start a block
+        if not rest or (rest[0] != "[" and BLOCK_START.match(rest)):
+            return None  # an empty line inside, or a line that may end the paragraph (see BLOCK_START)
         spaces = len(line) - len(rest)
         contents[-1].append(line[min(spaces, column):])
     Token, trim = token_and_trim()
