@@ -226,7 +226,6 @@ def test_a_foreign_version_is_not_read_and_a_new_one_is_built(repo, monkeypatch)
         change_fingerprint.cache_clear()
 
 
-
 def _reference_fingerprint(folder: Path, packages: tuple[str, ...] = (), also: str = "") -> str:
     """cache.source_fingerprint of a folder's modules as it was: Path.glob and Path.read_bytes."""
     import contextlib

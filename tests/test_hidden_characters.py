@@ -116,7 +116,6 @@ def test_the_bytes_check_covers_every_character_hidden_at_may_report():
             assert textsafe._json_escapes_utf8().search(ch.encode()) is not None, hex(cp)
 
 
-
 def _escapes_in_all_bytes(raw: bytes) -> bool:
     """The reference of textsafe._json_escapes_in: the pattern over every non-ASCII byte at once."""
     return b"\x7f" in raw or textsafe._json_escapes_utf8().search(raw.translate(None, textsafe._ASCII_BYTES)) is not None

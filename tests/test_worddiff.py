@@ -321,7 +321,6 @@ def test_pure_insertions_and_deletions_never_show_the_other_side(base, extra, at
                                                 if k == "insert"), redline(d)
 
 
-
 @given(st.lists(st.integers(0, 30), min_size=1, max_size=40))
 def test_longest_increasing_run_is_a_longest_strictly_increasing_subsequence(values: list[int]):
     run = longest_increasing_run(values)

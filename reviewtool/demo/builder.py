@@ -30,6 +30,7 @@ from reviewtool.git.repo import GitError, GitRepo
 #: Branch the demo history is written to.
 DEMO_BRANCH = "main"
 
+
 def _history_dir() -> Traversable:
     """The packaged ``demo/history`` directory (a Traversable; works when installed)."""
     return resources.files("reviewtool.demo") / "history"

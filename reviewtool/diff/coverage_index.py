@@ -246,7 +246,6 @@ class Weighed:
         return self.found(target) / self.used_total if self.used_total > 0 else 0.0
 
 
-
 class ProseIndex:
     """The prose sections of a document with their words, paragraphs and word weights, computed once."""
 

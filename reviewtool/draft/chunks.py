@@ -402,7 +402,6 @@ class _Definitions:
             _LAST_DEFINITIONS = (references.copy(), definitions)
         return definitions
 
-
     def mentioned(self, text: str, chunk: _Chunk | None = None) -> tuple[str, ...]:
         """The labels a chunk of *text* mentions (:func:`_mentioned`): kept by *chunk* (the
         chunk of *text*, when parsed) for the next time with the same labels."""
@@ -782,6 +781,7 @@ def _read_at_once(texts: list[str], lines: list[int], found: list[_Chunk | None]
     _keep(taken, [text for text in taken if text in fresh], at_once)
     lines.pop()
     return texts, lines, found, found  # type: ignore[return-value]  # none is missing
+
 
 def _plain_at_once(texts: list[str]) -> tuple[dict[str, _Chunk], set[str]]:
     """The chunks of the pieces *texts* that are in the cache parsed alone or are plain (one

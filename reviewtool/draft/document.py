@@ -59,6 +59,7 @@ _SLUG_DASHES = re.compile(r"[\s-]+")
 
 _BOM = "\ufeff"
 
+
 def __getattr__(name: str) -> Any:
     """``document.MARKDOWN``: the shared parser (:func:`reviewtool.draft.markdown.markdown`), built on first use."""
     if name == "MARKDOWN":

@@ -45,6 +45,7 @@ def names_worktree(rev: str | None) -> bool:
     differs from HEAD's (see :meth:`DraftHistory.find`)."""
     return rev is not None and rev.lower() == WORKTREE.lower()
 
+
 _RS, _US = "\x1e", "\x1f"
 # The fixed-format fields come first; the free-text ones (which could contain
 # the separators) last, so a stray separator can only shift text, never the

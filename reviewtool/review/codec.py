@@ -53,6 +53,7 @@ class _Malformed:
 #: A blank line (skipped without a problem), in the result of :func:`_decode_lines`.
 _BLANK = _Malformed("blank line")
 
+
 def _not_json(constant: str) -> Any:
     raise ValueError(f"{constant} is not JSON")
 

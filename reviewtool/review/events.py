@@ -72,7 +72,6 @@ def normalize_time(value: str) -> str:
     return when.strftime(TIME_FORMAT)
 
 
-
 def time_after(stamp: str, floor: str | None) -> str:
     """*stamp*, moved to one microsecond after *floor* when it is not later (causal order:
     a writer makes each new event later than the events it follows, whatever the clock says)."""

@@ -247,7 +247,6 @@ def _boundary_variants(text: str, quote: str, start: int, end: int) -> list[tupl
     return sorted((s, e) for s in starts for e in ends if s < e)
 
 
-
 def _is_sentence_start(text: str, i: int) -> bool:
     if i <= 0 or text[i - 1] == "\n":
         return True

@@ -286,7 +286,6 @@ def _lines(n: int) -> str:
     return counted(n, "malformed line")
 
 
-
 def sync(repo: GitRepo, remote: str = "origin", notes_ref: str | None = None,
          max_rounds: int = MAX_ROUNDS, progress: Callable[[str], None] | None = None) -> SyncResult:
     """Fetch the remote's review notes, merge them with ours (union of events), push the result.

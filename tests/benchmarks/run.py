@@ -59,6 +59,8 @@ def compile_package() -> None:
     """Byte-compile reviewtool (and the benchmarks), as installing it does."""
     subprocess.run([PYTHON, "-m", "compileall", "-q", str(ROOT / "reviewtool"), str(ROOT / "tests")],
                    check=True, env=_ENV, stdout=subprocess.DEVNULL)
+
+
 README = "README.md"
 MSRV = "text/3537-msrv-resolver.md"
 BOOK = "book.md"
