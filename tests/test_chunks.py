@@ -647,17 +647,22 @@ def _check_settled_again(versions: list[str]) -> int:
     return kept
 
 
+def _inserted_versions(lines: list[str], edits: list[tuple[int, str]]) -> list[str]:
+    """The text of *lines*, then one more version after each edit: a line inserted at a position."""
+    versions = ["\n".join(lines) + "\n"]
+    for at, line in edits:
+        lines = list(lines)
+        lines.insert(at % (len(lines) + 1), line)
+        versions.append("\n".join(lines) + "\n")
+    return versions
+
+
 @settings(max_examples=200)
 @given(st.lists(st.sampled_from([*REFERENCE_LINES, *LINES[:12]]), max_size=24),
        st.lists(st.tuples(st.integers(0, 23), st.sampled_from([*REFERENCE_LINES, "[foo]: /other", "[x|y]: /z"])),
                 max_size=6))
 def test_versions_settled_again_equal_those_settled_in_full(lines: list[str], edits: list[tuple[int, str]]):
-    versions = ["\n".join(lines) + "\n"]
-    for at, line in edits:
-        edited = list(lines)
-        edited.insert(at % (len(edited) + 1), line)
-        lines = edited
-        versions.append("\n".join(lines) + "\n")
+    versions = _inserted_versions(lines, edits)
     _check_settled_again(versions)
     _check_settled_again(versions[::-1])
 
@@ -764,12 +769,7 @@ def test_versions_with_other_definitions(lines: list[str], edits: list[tuple[int
     with a definition in one version is met in another where the label points elsewhere,
     is defined later or not at all; each version equals its own whole parse."""
     clear_chunk_cache()
-    versions = ["\n".join(lines) + "\n"]
-    for at, line in edits:
-        edited = list(lines)
-        edited.insert(at % (len(edited) + 1), line)
-        lines = edited
-        versions.append("\n".join(lines) + "\n")
+    versions = _inserted_versions(lines, edits)
     for text in versions:
         chunks.read_chunks(text)  # as a document parse reads it: pieces kept for the next version
         check(text)
