@@ -46,6 +46,12 @@ def names_worktree(rev: str | None) -> bool:
     return rev is not None and rev.lower() == WORKTREE.lower()
 
 
+def versions_back(rev: str) -> int | None:
+    """N when the revision *rev* is ``~N`` (the draft's Nth committed version back, which
+    :meth:`DraftHistory.find` counts itself, without git), else None."""
+    return int(rev[1:]) if rev.startswith("~") and rev[1:].isdigit() else None
+
+
 _RS, _US = "\x1e", "\x1f"
 # The fixed-format fields come first; the free-text ones (which could contain
 # the separators) last, so a stray separator can only shift text, never the
@@ -396,7 +402,7 @@ class DraftHistory:
         """Start git resolving those of *revs* that :meth:`find` resolves with git
         (:meth:`GitRepo.resolve_soon`): they answer while git walks the history."""
         self.repo.resolve_soon([rev for rev in revs if rev and not names_worktree(rev)
-                                and not (rev.startswith("~") and rev[1:].isdigit())])
+                                and versions_back(rev) is None])
 
     def find(self, rev: str | None = None) -> Version:
         """The version of the draft at revision *rev* (commit-ish, ``worktree``, or ``~N``).
@@ -411,8 +417,8 @@ class DraftHistory:
         if not rev or names_worktree(rev):
             return vs[0]
         check_revision_argument(rev)
-        if rev.startswith("~") and rev[1:].isdigit():
-            n = int(rev[1:])
+        n = versions_back(rev)
+        if n is not None:
             committed = [v for v in vs if not v.is_worktree]
             if n >= len(committed):
                 raise ReviewtoolError(f"{self.draft} has only {counted(len(committed), 'version')}")

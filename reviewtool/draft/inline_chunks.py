@@ -39,7 +39,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from reviewtool.draft.list_chunks import BLOCK_START, token_and_trim
+from reviewtool.draft.list_chunks import BLOCK_START, ends_paragraph, token_and_trim
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -82,8 +82,8 @@ def inline_tokens(text: str) -> list[Token] | None:
         return None  # an empty first line, or one that may start another block
     for line in lines[1:end]:
         rest = line.lstrip(" ")
-        if not rest or (rest[0] != "[" and BLOCK_START.match(rest)):
-            return None  # an empty line inside, or a line that may end the paragraph (see BLOCK_START)
+        if ends_paragraph(rest):
+            return None  # an empty line inside, or a line that may end the paragraph
     return [Token("paragraph_open", "p", 1, map=[0, end], level=0, block=True),
             Token("inline", "", 0, map=[0, end], level=1, content=trim("\n".join(lines[:end])), block=True,
                   children=[]),

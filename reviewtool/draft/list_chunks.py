@@ -65,6 +65,15 @@ if TYPE_CHECKING:
 #: ``reference`` rule is no paragraph terminator), so such a line continues it, as a letter
 #: does; on a block's first line it may start a definition.
 BLOCK_START = re.compile(r"[ #>\-+=<\[]|```|~~~|\*(?: |[* ]*$)|_[_ ]*$|\d{1,9}[.)](?: |$)")
+
+
+def ends_paragraph(rest: str) -> bool:
+    """Whether a line that would continue a paragraph, *rest* (its indentation stripped), may
+    end it instead: it is empty or may start a block (:data:`BLOCK_START`), except for a
+    ``[``, since a link reference definition cannot interrupt a paragraph."""
+    return not rest or (rest[0] != "[" and BLOCK_START.match(rest) is not None)
+
+
 #: An item line: indentation, bullet, one space (content follows).
 _ITEM = re.compile(r"( {0,3})([-*+]) ")
 
@@ -106,8 +115,8 @@ def list_tokens(text: str) -> list[Token] | None:
             contents.append([content])
             continue
         rest = line.lstrip(" ")
-        if not rest or (rest[0] != "[" and BLOCK_START.match(rest)):
-            return None  # an empty line inside, or a line that may end the paragraph (see BLOCK_START)
+        if ends_paragraph(rest):
+            return None  # an empty line inside, or a line that may end the paragraph
         spaces = len(line) - len(rest)
         contents[-1].append(line[min(spaces, column):])
     Token, trim = token_and_trim()
