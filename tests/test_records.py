@@ -22,7 +22,7 @@ from reviewtool.diff import paragraphs, section_diff, section_pairs, version_cha
 from reviewtool.diff.align import _Group
 from reviewtool.draft import assembly, blocks, cache, chunks, discovery, document, history, markup_features
 from reviewtool.git.repo import GitRepo
-from reviewtool.records import record
+from reviewtool.records import TWIN_FIELDS, record
 from tests.gitutil import clone_corpus, followed_texts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -308,3 +308,51 @@ def test_what_records_do_not_take():
 
     with pytest.raises(TypeError):
         record(frozen=True)(Guarded)
+
+
+def test_a_record_of_many_slotted_frozen_fields_is_built_as_its_twin_and_a_subclass_as_before():
+    """A frozen slotted record of :data:`reviewtool.records.TWIN_FIELDS` fields or more is
+    built as its twin (its fields stored as plain attributes); one of fewer through its
+    descriptors. Either way the record equals the dataclass's (see the corpus test above); an
+    instance of a subclass is built through the descriptors, and keeps its class."""
+    twins = {cls: cls.__init__.__globals__.get("_twin") for cls in RECORDS  # type: ignore[misc]
+             if cls.__dataclass_params__.frozen and "__slots__" in cls.__dict__}
+    assert {cls for cls, twin in twins.items() if twin is not None} == {
+        cls for cls in twins if len(dataclasses.fields(cls)) >= TWIN_FIELDS}
+    assert {blocks.Block, blocks.ListItem, chunks._Chunk, assembly.Segment} <= {
+        cls for cls, twin in twins.items() if twin is not None}
+    for cls, twin in twins.items():
+        if twin is not None:
+            assert twin.__slots__ == cls.__slots__ and twin.__bases__ == cls.__bases__ and "__setattr__" not in twin.__dict__
+
+    class Sub(blocks.Block):
+        __slots__ = ("extra",)
+
+    sub = Sub("heading", 0, 1, level=2, title="T")
+    assert type(sub) is Sub and _values(sub) == _values(blocks.Block("heading", 0, 1, 0, 0, "", 2, "T"))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        sub.level = 3  # type: ignore[misc]
+
+    @record(frozen=True, slots=True)
+    class Many:
+        a: int
+        b: list[Any] = field(default_factory=list)
+        c: str = "c"
+        d: int = 0
+        e: float = 1.5
+
+    @dataclass(frozen=True, slots=True)
+    class Reference:
+        a: int
+        b: list[Any] = field(default_factory=list)
+        c: str = "c"
+        d: int = 0
+        e: float = 1.5
+
+    assert Many.__init__.__globals__.get("_twin") is not None
+    for args in [(1,), (1, [2]), (1, [2], "x", 3, 4.5)]:
+        many, ref = Many(*args), Reference(*args)
+        assert type(many) is Many and repr(many).split("(", 1)[1] == repr(ref).split("(", 1)[1]
+    assert Many(1).b is not Many(1).b
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Many(1).a = 2  # type: ignore[misc]
