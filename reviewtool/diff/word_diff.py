@@ -37,7 +37,7 @@ from operator import itemgetter, ne
 
 from reviewtool.diff.link_targets import mask_link_targets
 from reviewtool.diff.word_cleanup import clean_up
-from reviewtool.diff.word_matching import raw_ops
+from reviewtool.diff.word_matching import counted_raw_ops
 from reviewtool.diff.word_ops import WordDiff, WordOp
 from reviewtool.diff.word_tokens import space_units
 from reviewtool.draft.document import count_words
@@ -92,7 +92,12 @@ def _counted(old: str, new: str) -> tuple[list[WordOp], int, int, int, int]:
     """The raw operations of two different texts and their counts: words added, removed, of
     the old text and of the new one."""
     ua, ub = space_units(old), space_units(new)
-    raw = raw_ops(old, new, ua, ub)
+    raw, removed, added = counted_raw_ops(old, new, ua, ub)
+    if removed >= 0 and "]" not in old and "]" not in new:
+        # Counted as the operations were built (no link destination to leave out: the changed
+        # pieces are the changes' own texts).
+        words_old = _words_of(old)
+        return raw, added, removed, words_old, words_old - removed + added
     # Counted on the texts with link destinations blanked out (same offsets); a text without
     # "]" has none (mask_link_targets' own first test), and is not looked up among those kept.
     counted_old = _masked(old) if "]" in old else old

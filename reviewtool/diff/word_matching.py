@@ -36,6 +36,7 @@ from operator import ne, sub
 
 from reviewtool.diff.word_ops import WordOp, normalise
 from reviewtool.diff.word_tokens import token_parts
+from reviewtool.draft.text_rules import count_words
 
 #: Gaps whose two sides multiply to at most this many token pairs go straight to difflib.
 _SMALL_GAP = 1600
@@ -355,7 +356,17 @@ def _diff_sides(pa: list[str], pb: list[str]) -> list[WordOp]:
 
 
 def raw_ops(old: str, new: str, ua: list[str], ub: list[str]) -> list[WordOp]:
-    """The uncleaned operations: a diff of the space-cut units *ua*/*ub* of
+    """The uncleaned operations (see :func:`counted_raw_ops`)."""
+    return counted_raw_ops(old, new, ua, ub)[0]
+
+
+def counted_raw_ops(old: str, new: str, ua: list[str], ub: list[str]) -> tuple[list[WordOp], int, int]:
+    """The uncleaned operations, and the words of their changes' old texts and of their new texts
+    (``count_words`` of each side's changes joined by spaces), or ``-1, -1`` when the operations
+    were normalised (then the caller counts them): counted as each change is built, an
+    all-alphanumeric unit one word (the pass over the operations that counted them is gone).
+
+    The uncleaned operations: a diff of the space-cut units *ua*/*ub* of
     *old*/*new*, with replaced units re-diffed by word and punctuation token.
 
     A replacement made only of words separated by single spaces is not re-diffed:
@@ -377,6 +388,7 @@ def raw_ops(old: str, new: str, ua: list[str], ub: list[str]) -> list[WordOp]:
     pending = False  # an equal operation waiting for the offset where it ends
     # Whether ops is already what normalise makes of it (see below); then it is not walked again.
     regular = True
+    removed = added = 0  # the changes' words, each side (kept while regular)
     # The blocks as found: one that continues the block before it is no change, as if joined.
     for ai, bj, n in _blocks(ua, ub):
         if i < ai or j < bj:
@@ -405,10 +417,14 @@ def raw_ops(old: str, new: str, ua: list[str], ub: list[str]) -> list[WordOp]:
                     if (o.isalnum() if ai - i == 1 else all(map(str.isalnum, ua[i:ai]))) and (
                             t.isalnum() if bj - j == 1 else all(map(str.isalnum, ub[j:bj]))):
                         append(_new(WordOp, ("replace", o, t)))
+                        removed += ai - i
+                        added += bj - j
                     else:
                         tokens = _diff_sides(token_parts(o), token_parts(t))
                         if len(tokens) == 1 and tokens[0][0] != "equal" and (o.strip() or t.strip()):
                             append(tokens[0])  # one change, its texts o and t: as regular as the above
+                            removed += count_words(o)
+                            added += count_words(t)
                         else:
                             ops.extend(tokens)
                             regular = False
@@ -416,6 +432,7 @@ def raw_ops(old: str, new: str, ua: list[str], ub: list[str]) -> list[WordOp]:
                 else:
                     pos_b = ob
                     append(_new(WordOp, ("delete", o, "")))
+                    removed += 1 if o.isalnum() else count_words(o)  # (count_words' own first test)
                     if not o.strip():
                         regular = False  # whitespace alone, or nothing: normalise's to judge
                 oa = pos_a + 1
@@ -424,6 +441,7 @@ def raw_ops(old: str, new: str, ua: list[str], ub: list[str]) -> list[WordOp]:
                 pos_a = oa
                 pos_b = ob + len(t)
                 append(_new(WordOp, ("insert", "", t)))
+                added += 1 if t.isalnum() else count_words(t)
                 if not t.strip():
                     regular = False
                 ob = pos_b + 1
@@ -438,8 +456,8 @@ def raw_ops(old: str, new: str, ua: list[str], ub: list[str]) -> list[WordOp]:
     # last one is checked), and every change holds a character that is not whitespace. Then
     # normalise has nothing to drop, turn to equal or join (tests/test_fast_paths_word_passes.py).
     if regular and ops and (ops[-1][1] or ops[-1][2]):
-        return ops
-    return normalise(ops)
+        return ops, removed, added
+    return normalise(ops), -1, -1
 
 
 #: ``_new(WordOp, (op, old, new))`` builds an operation without the Python-level ``__new__``
