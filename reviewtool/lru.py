@@ -65,8 +65,10 @@ class LRU(Generic[K, V]):
         """:meth:`put` of each of *keys* with its value of *values*, in order."""
         with self._lock:
             data = self._data
+            size = len(data)
             data.update(zip(keys, values))
-            deque(map(data.move_to_end, keys), maxlen=0)
+            if len(data) - size != len(keys):  # (else every key is new and once: in order already)
+                deque(map(data.move_to_end, keys), maxlen=0)
             while len(data) > self.size:
                 data.popitem(last=False)
 

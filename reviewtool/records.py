@@ -159,7 +159,8 @@ def _frozen_init(cls: Any, fields: tuple[dataclasses.Field[Any], ...], slots: bo
         elif f.default_factory is not dataclasses.MISSING:
             namespace[f"_factory{number}"] = f.default_factory
             arguments.append(f"{f.name}=_FACTORY")
-            value = f"_factory{number}() if {f.name} is _FACTORY else {f.name}"
+            built = _LITERALS.get(f.default_factory, f"_factory{number}()")
+            value = f"{built} if {f.name} is _FACTORY else {f.name}"
         else:
             arguments.append(f.name)
             value = f.name
@@ -176,6 +177,9 @@ def _frozen_init(cls: Any, fields: tuple[dataclasses.Field[Any], ...], slots: bo
     init.__annotations__ = {**{f.name: f.type for f in fields}, "return": None}
     return init
 
+
+#: Default factories whose value a literal builds (a display, not a call of the type).
+_LITERALS: dict[Callable[[], Any], str] = {dict: "{}", list: "[]"}
 
 #: The fields from which a frozen slotted record is built as its twin (:func:`_frozen_init`):
 #: giving its class away and back costs about as much as storing three fields through

@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from reviewtool.draft import chunks
 from reviewtool.draft.blocks import Block, blocks_of
 from reviewtool.draft.chunks import _markdown_it_chunk, _parse_chunk, read_chunks
+from reviewtool.draft.document import parse
 from reviewtool.draft.markdown import markdown
 from reviewtool.draft.markup_features import NO_FEATURES
 from reviewtool.draft.plain_chunks import plain_blocks
@@ -100,8 +101,12 @@ TAKEN = {
     "## \u00a0Nbsp title\u3000\n": H(2, "Nbsp title"),
 }
 
+#: Empty lines only (spaces and tabs): no block, as markdown-it gives none (the first piece of
+#: a draft with front matter, whose lines the parse reads blanked).
+EMPTY = ["", "\n", "\n\n\n\n", " ", "\t", "   \n\t\n", "\n \n\t\t\n    \n", "    "]
+
 NOT_TAKEN = [
-    "", "\n", "\n\nText after empty lines\n", "    indented code\n", "\tTabbed code\n", " One space in\n",
+    "\n\x1c\n", "\n\nText after empty lines\n", "    indented code\n", "\tTabbed code\n", " One space in\n",
     "Text\n  indented continuation\n", "Text\n===\n", "Text\n---\n", "Text\n=\n", "Text\n- item\n", "Text\n* item\n",
     "Text\n+ item\n", "Text\n1. item\n", "Text\n1) item\n", "Text\n2. item\n", "Text\n1.\n", "1. Item\n", "- Item\n",
     "> quote\n", "Text\n> quote\n", "```\ncode\n```\n", "Text\n~~~\n", "<div>\n", "Text <b>bold</b>\n",
@@ -120,6 +125,12 @@ def test_plain_text_is_read_without_markdown_it(text: str):
     expected = TAKEN[text]
     if expected is not None:
         assert plain_blocks(text) == (expected,)
+
+
+@pytest.mark.parametrize("text", EMPTY)
+def test_empty_lines_are_read_without_markdown_it_into_no_block(text: str):
+    assert same(text)
+    assert plain_blocks(text) == ()
 
 
 @pytest.mark.parametrize("text", NOT_TAKEN)
@@ -154,6 +165,21 @@ def test_documents_of_plain_text_read_no_token(monkeypatch):
     assert calls == []
     assert blocks == blocks_of(markdown().parse(text, {}))
     assert [b.kind for b in blocks] == ["heading", "paragraph", "heading", "paragraph", "heading"]
+    chunks.clear_chunk_cache()
+
+
+def test_a_draft_with_front_matter_of_plain_text_reads_no_token(monkeypatch):
+    """The front matter's lines, blanked for the parse, are a first piece of empty lines: read
+    without markdown-it too, so all the new pieces of the draft are read at once."""
+    text = "---\ntitle: An essay\ndate: 2024-01-01\n---\n\n# Essay\n\nFirst paragraph.\n\n## Part\n\nSecond.\n"
+    chunks.clear_chunk_cache()
+    calls: list[str] = []
+    original = chunks._markdown_it_chunk
+    monkeypatch.setattr(chunks, "_markdown_it_chunk", lambda t, g: calls.append(t) or original(t, g))
+    doc = parse(text)
+    assert calls == []
+    assert [(s.kind, s.title) for s in doc.sections] == [("frontmatter", "Front matter"), ("heading", "Essay"),
+                                                         ("heading", "Part")]
     chunks.clear_chunk_cache()
 
 

@@ -84,6 +84,10 @@ def _segment_of(blocks: list[Block]) -> Segment:
 _NO_BLOCKS = Segment((), 0, 0, "", 0)
 
 
+#: The offsets of a chunk of one paragraph: none (shared: offsets are never changed).
+_NO_OFFSETS: list[int] = []
+
+
 def chunk_facts(text: str, blocks: tuple[Block, ...]) -> ChunkFacts:
     """The :class:`ChunkFacts` of a chunk of *text* parsed into *blocks*. A chunk of one
     paragraph (most of them) has no offsets: nothing in it is placed (:meth:`_Walk.offset`
@@ -91,7 +95,7 @@ def chunk_facts(text: str, blocks: tuple[Block, ...]) -> ChunkFacts:
     if len(blocks) == 1 and blocks[0].kind == "paragraph":
         block = blocks[0]
         prose = block.prose_words
-        return ChunkFacts([], Segment(blocks, prose, prose + block.other_words, block.plain, 0), ())
+        return ChunkFacts(_NO_OFFSETS, Segment(blocks, prose, prose + block.other_words, block.plain, 0), ())
     if "\r" in text:
         offsets = [0, *(m.end() for m in _NEWLINE.finditer(text))]
     else:

@@ -792,11 +792,12 @@ def _plain_at_once(texts: list[str]) -> tuple[dict[str, _Chunk], set[str]]:
     text holds no list item line to cut at), with the cache looked up at once (one lock,
     not one a piece). The other pieces are left to :meth:`_Definitions.parsed`. Nothing is
     kept here: :func:`_joined` keeps those its loop takes (:func:`_keep`); a piece an open
-    end before it swallows is read alone for nothing (a plain reading costs little)."""
+    end before it swallows is read alone for nothing (a plain reading costs little). The
+    cache is not asked while it is empty (the first text a process reads)."""
     if not texts:
         return {}, set()
     keys = list(dict.fromkeys(texts))
-    cached = _CHUNKS.get_many(list(zip(keys, repeat(None))))
+    cached = _CHUNKS.get_many(list(zip(keys, repeat(None)))) if len(_CHUNKS) else repeat(None)
     found: dict[str, _Chunk] = {}
     fresh: set[str] = set()
     for text, chunk in zip(keys, cached):
@@ -875,8 +876,9 @@ def _parse_chunk(text: str, given: tuple[Definition, ...] | None) -> _Chunk:
 
 
 def _plain_chunk(text: str) -> _Chunk | None:
-    """The chunk of *text* when it is one plain paragraph or heading (then empty lines), read
-    without markdown-it (:func:`reviewtool.draft.plain_chunks.plain_blocks`); else None."""
+    """The chunk of *text* when it is one plain paragraph or heading (then empty lines), or
+    empty lines only, read without markdown-it (:func:`reviewtool.draft.plain_chunks.plain_blocks`);
+    else None."""
     blocks = plain_blocks(text)
     return None if blocks is None else _Chunk(blocks, {}, False, (), NO_FEATURES, ())
 

@@ -33,7 +33,9 @@ What is taken, conservatively (anything else, however harmless, goes to markdown
 * a heading: ``#`` to ``######`` in column 0 then a space, a tab or the line's end; its
   title is cut from the line exactly as markdown-it's ``heading`` rule cuts it (trailing
   spaces and tabs, then a closing run of ``#`` when a space or tab is before it), trimmed;
-* then only empty lines (spaces and tabs).
+* then only empty lines (spaces and tabs);
+* or empty lines only, no block (the first piece of a draft with front matter, whose lines
+  the parse reads blanked: :func:`reviewtool.draft.document.parse`), as markdown-it gives none.
 
 ``tests/test_plain_chunks.py`` compares every chunk of every version of the RFC corpus and
 generated text biased to the edge cases with markdown-it's parse of it.
@@ -57,24 +59,28 @@ _NEVER_IN_PARAGRAPH = _NEVER.replace("\\[", "")
 #: module docstring), so it is neither empty nor indented. Possessive: a line is never tried
 #: again shorter (it would fail at the same character).
 _PARAGRAPH = re.compile(rf"((?:(?![ \t#>=+\-]|\d+[.)](?:[ \t\n]|\Z))[^\n{_NEVER_IN_PARAGRAPH}]++(?:\n|\Z))++)[ \t\n]*+")
+#: What an empty line holds (markdown-it's: spaces and tabs), and the newlines between such lines.
+_EMPTY = " \t\n"
 #: One ATX heading line (group 1: its ``#`` run, group 2: the rest of the line), then empty lines.
 _HEADING = re.compile(rf"(#{{1,6}})(?=[ \t\n]|\Z)([^\n{_NEVER}]*+)[ \t\n]*+")
 
 
-def plain_blocks(text: str) -> tuple[Block] | None:
+def plain_blocks(text: str) -> tuple[Block, ...] | None:
     """The one block of *text* when it is one plain paragraph or one plain ATX heading followed
     only by empty lines (see the module docstring): the block markdown-it's parse gives, lines
-    counted from the text's start; None for any other text."""
+    counted from the text's start; no block when it is empty lines only (spaces and tabs:
+    the front matter's lines blanked for the parse); None for any other text."""
+    if not text.strip(_EMPTY):
+        return ()
     found = _PARAGRAPH.fullmatch(text)
     if found is not None and ("[" not in text or ("](" not in text and "]:" not in text)):
-        lines = found.group(1)
-        end = len(lines)
-        if lines.endswith("\n"):
+        end = found.end(1)  # the lines' end (its newline, or the text's end)
+        count = text.count("\n", 0, end)
+        if text[end - 1] == "\n":
             end -= 1
-            count = lines.count("\n")
         else:
-            count = lines.count("\n") + 1
-        plain = plain_lines(md_trim()(lines[:end]))
+            count += 1
+        plain = plain_lines(md_trim()(text[:end]))
         return (Block("paragraph", 0, count, count_words(plain), 0, plain),)
     found = _HEADING.fullmatch(text)
     if found is not None:
