@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from itertools import zip_longest
 from typing import NamedTuple
@@ -140,10 +141,18 @@ def _breaks(text: str, pattern: re.Pattern[str]) -> dict[int, bool]:
     return {m.end(): plain or m.group(0).count("\n") > 1 for m in pattern.finditer(text)}
 
 
-def _cut(text: str, start: int, breaks: dict[int, bool]) -> list[tuple[str, bool | None]]:
+def _within(offsets: list[int], start: int, size: int) -> list[int]:
+    """The *offsets* (increasing) in ``(start, start + size]``, as offsets from *start*: two
+    bisections and a slice, not a look at every break of the side (a long section has
+    hundreds of breaks, and each operation of its diff looked at all of them)."""
+    here = offsets[bisect_right(offsets, start):bisect_right(offsets, start + size)]
+    return list(map(start.__rsub__, here)) if start else here
+
+
+def _cut(text: str, start: int, breaks: dict[int, bool], offsets: list[int]) -> list[tuple[str, bool | None]]:
     """*text* (at offset *start* of its side) cut after each break inside it or at its end:
-    ``[(piece, blank or None when no break follows)]``."""
-    cuts = sorted(x - start for x in breaks if start < x <= start + len(text))
+    ``[(piece, blank or None when no break follows)]``. *offsets*: those of *breaks*, in order."""
+    cuts = _within(offsets, start, len(text))
     pieces: list[tuple[str, bool | None]] = []
     prev = 0
     for at in cuts:
@@ -183,10 +192,11 @@ def _cut_at(text: str, p: int) -> int:
 
 
 def _equal_pieces(op: WordOp, oa: int, ob: int, old_breaks: dict[int, bool],
-                  new_breaks: dict[int, bool]) -> list[WordOp | _Break]:
-    """An unchanged operation cut at the breaks of either side, cut at the same word on both."""
-    old_here = sorted(x - oa for x in old_breaks if oa < x <= oa + len(op.old))
-    new_here = sorted(x - ob for x in new_breaks if ob < x <= ob + len(op.new))
+                  new_breaks: dict[int, bool], old_at: list[int], new_at: list[int]) -> list[WordOp | _Break]:
+    """An unchanged operation cut at the breaks of either side, cut at the same word on both.
+    *old_at*, *new_at*: the offsets of each side's breaks, in order."""
+    old_here = _within(old_at, oa, len(op.old))
+    new_here = _within(new_at, ob, len(op.new))
     if not old_here and not new_here:
         return [op]
     # Breaks by position in the (shared) non-whitespace text: p -> [old offset, new offset].
@@ -220,12 +230,13 @@ def _equal_pieces(op: WordOp, oa: int, ob: int, old_breaks: dict[int, bool],
 
 
 def _change_pieces(op: WordOp, oa: int, ob: int, old_breaks: dict[int, bool],
-                   new_breaks: dict[int, bool]) -> list[WordOp | _Break]:
+                   new_breaks: dict[int, bool], old_at: list[int], new_at: list[int]) -> list[WordOp | _Break]:
     """A change cut at the breaks inside it. The k-th paragraph of its old text goes with
     the k-th of its new text (a rewrite keeps its order); each is followed by its break.
-    Without a break inside, the change stays whole."""
-    olds = _cut(op.old, oa, old_breaks) if op.old else []
-    news = _cut(op.new, ob, new_breaks) if op.new else []
+    Without a break inside, the change stays whole. *old_at*, *new_at* as for
+    :func:`_equal_pieces`."""
+    olds = _cut(op.old, oa, old_breaks, old_at) if op.old else []
+    news = _cut(op.new, ob, new_breaks, new_at) if op.new else []
     if len(olds) <= 1 and len(news) <= 1 and all(b is None for _, b in (*olds, *news)):
         return [op]
     out: list[WordOp | _Break] = []
@@ -263,13 +274,16 @@ def _change_piece(kind: str, old: str, new: str) -> WordOp:
 def _stream(ops: Sequence[WordOp], pattern: re.Pattern[str]) -> list[WordOp | _Break]:
     old_breaks = _breaks("".join(op.old for op in ops), pattern)
     new_breaks = _breaks("".join(op.new for op in ops), pattern)
+    # The breaks' offsets in order (a dict keeps the order they were found in, and each
+    # match ends after the one before).
+    old_at, new_at = list(old_breaks), list(new_breaks)
     out: list[WordOp | _Break] = []
     oa = ob = 0
     for op in ops:
         if op.op == "equal":
-            out.extend(_equal_pieces(op, oa, ob, old_breaks, new_breaks))
+            out.extend(_equal_pieces(op, oa, ob, old_breaks, new_breaks, old_at, new_at))
         else:
-            out.extend(_change_pieces(op, oa, ob, old_breaks, new_breaks))
+            out.extend(_change_pieces(op, oa, ob, old_breaks, new_breaks, old_at, new_at))
         oa += len(op.old)
         ob += len(op.new)
     return out
