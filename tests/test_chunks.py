@@ -732,7 +732,7 @@ def test_corpus_pieces_read_at_once_equal_those_read_one_by_one(tmp_path: Path):
         _joined_both_ways(versions[::-1])
 
 
-#: Lines for definitions the scan before the parse (chunks._MAY_DEFINE) misjudges or cannot
+#: Lines for definitions the scan before the parse (chunks._may_define) misjudges or cannot
 #: see: definitions in fences, indented code, HTML blocks, list items and block quotes, a
 #: "definition" right after a paragraph line (text, not a definition), duplicate and
 #: case-folded labels, labels over two lines, titles on the next line, labels used before

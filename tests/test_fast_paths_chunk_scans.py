@@ -2,8 +2,9 @@
 
 * :func:`chunks._unbracketed`, :func:`chunks._runs_on` and :func:`chunks._may_define` look
   for a line start after a newline (and at the text's start) where the multiline patterns
-  :data:`chunks._UNBRACKETED`, :data:`chunks._RUNS_ON` and :data:`chunks._MAY_DEFINE` try
-  ``^`` at every character; they must match exactly where those do (``findall`` the same list).
+  :data:`_UNBRACKETED`, :data:`_RUNS_ON` and :data:`_MAY_DEFINE` (kept here as the reference:
+  the product compiles only the scans) try ``^`` at every character; they must match exactly
+  where those do (``findall`` the same list).
 * :meth:`reviewtool.lru.LRU.put_many` leaves the entries and their order as :meth:`put` of
   each key in turn does.
 * :func:`chunks._parsed_parts` looks the parts of a list up at once and parses only the
@@ -16,6 +17,7 @@ name, and on every piece and version of the RFC corpus's README and 3537 essay.
 
 from __future__ import annotations
 
+import re
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,13 @@ from tests.test_plain_chunks import _versions
 
 # ---------------------------------------------------------------- the scans
 
+#: The multiline patterns the scans replace: a line inside a block quote or an escaped pipe
+#: (:func:`chunks._unbracketed`), a fence or an HTML line (:func:`chunks._runs_on`), a line that
+#: may start a link reference definition (:func:`chunks._may_define`).
+_UNBRACKETED = re.compile(r"^[ \t]*>|\\\|", re.M)
+_RUNS_ON = re.compile(r"```|~~~|^[ \t>*+\-.)\d]*<", re.M)
+_MAY_DEFINE = re.compile(r"^[ \t>*+\-.)\d]*\[((?:[^\[\]\\]|\\.)*)\]:", re.M)
+
 EDGES = [
     "", ">", " >", "\t> quote", "a\n>", "a\n   > b", "a > b", "a\n a >", "\\|", "a \\| b", "\\", "|",
     "```", "``", "~~~", "~~", "<", "a <b>", "a\n<div>", "- <b>", "> <p>", "1. <x>", "a\n  *+-.)9 <",
@@ -45,9 +54,9 @@ TEXTS = st.lists(ALPHABET, max_size=40).map("".join)
 
 
 def check_scans(text: str) -> None:
-    assert chunks._unbracketed(text) == (chunks._UNBRACKETED.search(text) is not None), text
-    assert chunks._runs_on(text) == (chunks._RUNS_ON.search(text) is not None), text
-    assert chunks._may_define(text) == chunks._MAY_DEFINE.findall(text), text
+    assert chunks._unbracketed(text) == (_UNBRACKETED.search(text) is not None), text
+    assert chunks._runs_on(text) == (_RUNS_ON.search(text) is not None), text
+    assert chunks._may_define(text) == _MAY_DEFINE.findall(text), text
 
 
 @pytest.mark.parametrize("text", EDGES)

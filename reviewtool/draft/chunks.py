@@ -50,7 +50,7 @@ where the whole parse starts afresh:
   is parsed with the text's definition of it (the first definition of a label wins, in
   document order), and cached under those definitions (label, target, title). They are
   known before the chunks are parsed: the chunks met before tell theirs, and the new
-  pieces whose lines may start one (:data:`_MAY_DEFINE`) are parsed first
+  pieces whose lines may start one (:data:`_MAY_DEFINE_LINE`) are parsed first
   (:func:`_guessed`); once every chunk is parsed, a chunk parsed with other definitions
   than the text's own of the labels it mentions (:attr:`_Chunk.seen`) is parsed again
   with those (:func:`_settled`), so the result is exact whatever the guess;
@@ -468,7 +468,7 @@ def _settled(texts: list[str], found: list[_Chunk], definitions: _Definitions, p
 def _guessed(texts: list[str], found: list[_Chunk | None]) -> _Definitions:
     """The text's definitions as they look before its new pieces are parsed: the own
     definitions of the pieces found parsed (:attr:`_Chunk.references`: exact), and those of
-    the new pieces that may define one (:data:`_MAY_DEFINE`), which are parsed here first,
+    the new pieces that may define one (:data:`_MAY_DEFINE_LINE`), which are parsed here first,
     in text order, each with the definitions of the pieces found that it mentions; one that
     mentions a label another new piece may define (or its own, defined by one before it) is
     parsed after the others, with theirs (so a chunk is parsed once, with the definitions it
@@ -520,24 +520,26 @@ def _guessed(texts: list[str], found: list[_Chunk | None]) -> _Definitions:
 
 #: A line that may start a link reference definition: container markers (block quotes, list
 #: items, indentation) then a label between brackets and a colon (the label may run over
-#: lines). A guess (:func:`_guessed`): a line in a fence or a paragraph matches too.
-_MAY_DEFINE = re.compile(r"^[ \t>*+\-.)\d]*\[((?:[^\[\]\\]|\\.)*)\]:", re.M)
-#: :data:`_MAY_DEFINE` at the text's start, and after a newline (see :func:`_may_define`); the
-#: label's loop unrolled (runs of a class, which the regex engine takes at C speed, where the
-#: alternation is a step per character) and possessive: the characters given back by
-#: backtracking would never be the ``]`` that must follow (a marker class without brackets, a
-#: character of the label that is no bracket, or the backslash of an escaped pair), so the
-#: matches are the same, found without trying each shorter label at every list item.
+#: lines). A guess (:func:`_guessed`): a line in a fence or a paragraph matches too. The
+#: multiline pattern ``^[ \t>*+\-.)\d]*\[((?:[^\[\]\\]|\\.)*)\]:`` (the reference in
+#: ``tests/test_fast_paths_chunk_scans.py``) at the text's start, and after a newline (see
+#: :func:`_may_define`); the label's loop unrolled (runs of a class, which the regex engine
+#: takes at C speed, where the alternation is a step per character) and possessive: the
+#: characters given back by backtracking would never be the ``]`` that must follow (a marker
+#: class without brackets, a character of the label that is no bracket, or the backslash of
+#: an escaped pair), so the matches are the same, found without trying each shorter label at
+#: every list item.
 _MAY_DEFINE_LINE = r"[ \t>*+\-.)\d]*+\[([^\[\]\\]*+(?:\\.[^\[\]\\]*+)*+)\]:"
 _FIRST_MAY_DEFINE = re.compile(_MAY_DEFINE_LINE)
 _NEXT_MAY_DEFINE = re.compile("\n" + _MAY_DEFINE_LINE)
 
 
 def _may_define(text: str) -> list[str]:
-    """``_MAY_DEFINE.findall(text)``, its lines found after a newline (a literal the regex
-    engine finds at C speed, where a multiline ``^`` is tried at every character). A match
-    ends with a colon, so the next line start is after a newline past its end, as the
-    multiline scan finds it."""
+    """What the multiline pattern of lines that may define (:data:`_MAY_DEFINE_LINE`) finds in
+    *text* (``findall``), its lines found after a newline (a literal the regex engine finds
+    at C speed, where a multiline ``^`` is tried at every character). A match ends with a
+    colon, so the next line start is after a newline past its end, as the multiline scan
+    finds it."""
     first = _FIRST_MAY_DEFINE.match(text)
     if first is None:
         return _NEXT_MAY_DEFINE.findall(text)
@@ -547,17 +549,18 @@ def _may_define(text: str) -> list[str]:
 #: What makes a label's use in a chunk possibly not in its text as it is used: a line inside
 #: a block quote (markdown-it takes its ``>`` out of the inline content, so a label running
 #: over two of its lines is not in the text as such) and a table's escaped pipe (``\|`` is
-#: read as ``|`` in a cell).
-_UNBRACKETED = re.compile(r"^[ \t]*>|\\\|", re.M)
-#: :data:`_UNBRACKETED`'s quote line at the text's start, and after a newline (a literal the
-#: regex engine finds at C speed, where a multiline ``^`` is tried at every character).
+#: read as ``|`` in a cell): the multiline pattern ``^[ \t]*>|\\\|`` (the reference in
+#: ``tests/test_fast_paths_chunk_scans.py``). Its quote line at the text's start, and after a
+#: newline (a literal the regex engine finds at C speed, where a multiline ``^`` is tried at
+#: every character):
 _FIRST_QUOTE_LINE = re.compile(r"[ \t]*>")
 _QUOTE_LINE = re.compile(r"\n[ \t]*>")
 
 
 def _unbracketed(text: str) -> bool:
-    """Whether :data:`_UNBRACKETED` matches in *text*: an escaped pipe, or a line that starts
-    (after spaces and tabs) with ``>``; each looked for only when its characters are there."""
+    """Whether a label's use may not be in *text* as it is used: an escaped pipe, or a line
+    that starts (after spaces and tabs) with ``>``; each looked for only when its characters
+    are there."""
     return "\\|" in text or (">" in text and (_FIRST_QUOTE_LINE.match(text) is not None
                                               or _QUOTE_LINE.search(text) is not None))
 
@@ -578,7 +581,7 @@ def _mentioned(text: str, labels: tuple[str, ...]) -> tuple[str, ...]:
     brackets is normalised as markdown-it normalises a label and looked for among *labels*
     (a label that is also a word outside brackets, such as "Summary", is not mentioned: the
     chunk parsed with it would be the chunk parsed alone). With a line in a block quote or
-    an escaped pipe (:data:`_UNBRACKETED`), a label anywhere in the text counts, in the text
+    an escaped pipe (:func:`_unbracketed`), a label anywhere in the text counts, in the text
     as it is and as markdown-it reads it (the quote markers out, ``\\|`` as ``|``).
     ``tests/test_chunks.py`` checks these against asking for a label anywhere in the text."""
     if "[" not in text:
@@ -597,7 +600,7 @@ def _mentioned(text: str, labels: tuple[str, ...]) -> tuple[str, ...]:
 @functools.lru_cache(maxsize=2048)
 def _bracket_labels(text: str) -> frozenset[str] | None:
     """What is between each pair of brackets in *text*, as labels (:func:`_label_of`); None
-    when a label anywhere in it counts (:data:`_UNBRACKETED`). Kept by text: a chunk is asked
+    when a label anywhere in it counts (:func:`_unbracketed`). Kept by text: a chunk is asked
     again for every set of labels its texts define (a version that adds a definition asks
     every chunk of the text again), and the parts of a list for the labels of each version."""
     if _unbracketed(text):
@@ -943,17 +946,18 @@ _ITEM_LINE = re.compile(r"\n( {0,3})([-*+]|\d{1,9}[.)])[ \t]+\S[^\n]*")
 #: :data:`_ITEM_LINE` at a text's start.
 _FIRST_ITEM_LINE = re.compile(_ITEM_LINE.pattern[2:])
 #: What a list can hold that runs past its item lines (a fence, an HTML block): a text with
-#: any of it is not cut at its items (a cut there would not hold, and trying costs a parse).
-_RUNS_ON = re.compile(r"```|~~~|^[ \t>*+\-.)\d]*<", re.M)
-#: :data:`_RUNS_ON`'s HTML line at the text's start, and after a newline (see :data:`_QUOTE_LINE`).
+#: any of it is not cut at its items (a cut there would not hold, and trying costs a parse):
+#: three backticks or tildes, or a line ``^[ \t>*+\-.)\d]*<`` (the multiline pattern is the
+#: reference in ``tests/test_fast_paths_chunk_scans.py``). Its HTML line at the text's start,
+#: and after a newline (see :data:`_QUOTE_LINE`):
 _FIRST_HTML_LINE = re.compile(r"[ \t>*+\-.)\d]*<")
 _HTML_LINE = re.compile(r"\n[ \t>*+\-.)\d]*<")
 
 
 def _runs_on(text: str) -> bool:
-    """Whether :data:`_RUNS_ON` matches in *text*: a fence's run of backticks or tildes, or a
-    line that starts with ``<`` after container markers; each looked for only when its
-    characters are there."""
+    """Whether *text* holds what a list can hold that runs past its item lines: a fence's
+    run of backticks or tildes, or a line that starts with ``<`` after container markers;
+    each looked for only when its characters are there."""
     return "```" in text or "~~~" in text or ("<" in text and (_FIRST_HTML_LINE.match(text) is not None
                                                               or _HTML_LINE.search(text) is not None))
 
