@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from reviewtool.diff import paragraphs, section_diff, section_pairs, version_change, word_ops
+from reviewtool.diff import hunks, paragraphs, section_diff, section_pairs, version_change, view, word_ops
 from reviewtool.diff.align import _Group
 from reviewtool.draft import assembly, blocks, cache, chunks, discovery, document, history, markup_features
 from reviewtool.git.repo import GitRepo
@@ -31,9 +31,10 @@ ROOT = Path(__file__).resolve().parent.parent
 RECORDS = [
     assembly.ChunkFacts, assembly.Segment, blocks.Block, blocks.ListItem, blocks._Counts, cache.CacheReport,
     cache.NamespaceReport, chunks._Chunk, discovery.DraftChoice, document.Document, document.Section,
-    document.SubPoint, history.Version, markup_features.Features, _Group, paragraphs.Row, paragraphs.SideRow,
+    document.SubPoint, history.Version, hunks.Gap, markup_features.Features, _Group, paragraphs.Row,
+    paragraphs.SideRow,
     section_diff.DocumentDiff, section_diff.SectionChange, section_pairs.Alignment, section_pairs.SectionPair,
-    version_change.ChangeCounts, version_change.VersionChange, word_ops.WordDiff,
+    version_change.ChangeCounts, version_change.VersionChange, view.SectionView, word_ops.WordDiff,
 ]
 #: What @record (and @dataclass) put in a class's namespace.
 _MADE = {"__init__", "__repr__", "__eq__", "__hash__", "__setattr__", "__delattr__", "__getstate__",
@@ -100,7 +101,7 @@ def _values(record: Any) -> dict[str, Any]:
 def _corpus_records(repo: Path) -> list[Any]:
     """Records of every kind the product builds from two corpus histories: the parse of their
     versions (its chunks, blocks, segments, facts, markup), the diffs of consecutive versions
-    (pairs, changes, word diffs, rows), their log (versions, changes, counts), the draft chosen."""
+    (pairs, changes, word diffs, rows, views and their gaps), their log (versions, changes, counts), the draft chosen."""
     found: list[Any] = []
     git = GitRepo.open(repo)
     try:
@@ -119,6 +120,8 @@ def _corpus_records(repo: Path) -> list[Any]:
             for old, new in zip(docs[1:], docs):
                 diff = section_diff.diff_documents(old, new)
                 found += [diff, diff.alignment, *diff.alignment.pairs, *diff.changes]
+                views = view.section_views(diff)
+                found += [*views, *(item for v in views for item in v.items(0) if isinstance(item, hunks.Gap))]
                 for change in diff.changes:
                     if change.word_diff is not None:
                         rows = paragraphs.paragraph_rows(change.word_diff.ops)

@@ -16,9 +16,9 @@ The core of reviewtool: no Rich, no Textual.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from reviewtool.records import record
 from reviewtool.wording import counted
 
 if TYPE_CHECKING:  # kept light: the CLI reads DEFAULT_CONTEXT when it starts
@@ -30,7 +30,7 @@ DEFAULT_CONTEXT = 1
 MIN_GAP = 2
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Gap:
     """Unchanged rows left out of a view: ``rows[start:stop]``."""
 

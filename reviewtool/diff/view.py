@@ -17,7 +17,7 @@ The core of reviewtool: no Rich, no Textual.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 
 from reviewtool.diff.heading_moves import heading_note
@@ -26,9 +26,10 @@ from reviewtool.diff.paragraphs import Row, SideRow, paragraph_rows, side_rows
 from reviewtool.diff.section_diff import DocumentDiff, SectionChange
 from reviewtool.diff.section_pairs import SectionPair
 from reviewtool.draft.document import Document, Section
+from reviewtool.records import record
 
 
-@dataclass
+@record
 class SectionView:
     """One changed section as a reader sees it (see the module docstring)."""
 
