@@ -35,6 +35,7 @@ from reviewtool.draft.document import count_words, parse
 from reviewtool.draft.text_rules import SENTENCE_BREAK, SENTENCE_TAIL
 from tests.benchmarks.bench_diff import edit_essay, make_essay
 from tests.gitutil import clone_corpus, followed_texts
+from tests.word_edits import edited
 
 # ------------------------------------------------ the code replaced (the references)
 
@@ -125,14 +126,6 @@ _EDITS = st.lists(st.tuples(st.integers(0, 80), st.sampled_from(["", "new", "wor
                   max_size=8)
 
 
-def _edited(words: list[str], edits: list[tuple[int, str]]) -> list[str]:
-    out = list(words)
-    for at, text in edits:
-        at = min(at, len(out))
-        out[at:at + 1] = [text] if text else []
-    return out
-
-
 @given(st.one_of(_PROSE, _ANY_TEXT), st.one_of(_PROSE, _ANY_TEXT))
 def test_counts_of_texts_are_the_plain_ones(old: str, new: str):
     _same_counts(old, new)
@@ -142,7 +135,7 @@ def test_counts_of_texts_are_the_plain_ones(old: str, new: str):
 @given(_WORDS, _EDITS)
 def test_counts_of_edited_words_are_the_plain_ones(words: list[str], edits):
     """Units edited in a few places: single words, words with punctuation, empty units, links."""
-    old, new = " ".join(words), " ".join(_edited(words, edits))
+    old, new = " ".join(words), " ".join(edited(words, edits))
     _same_counts(old, new)
     _same_counts(new, old)
 

@@ -60,6 +60,7 @@ from tests.benchmarks.bench_diff import edit_essay, make_essay
 from tests.gitutil import clone_corpus, git
 from tests.test_fast_paths_word_diff import _essay
 from tests.test_fast_paths_word_steps import _counts_of
+from tests.word_edits import edited
 
 # ------------------------------------------------ the code replaced (the references)
 
@@ -373,14 +374,6 @@ _EDITS = st.lists(st.tuples(st.integers(0, 80), st.sampled_from(["", "new", "wor
                   max_size=10)
 
 
-def _edited(words: list[str], edits: list[tuple[int, str]]) -> list[str]:
-    out = list(words)
-    for at, text in edits:
-        at = min(at, len(out))
-        out[at:at + 1] = [text] if text else []
-    return out
-
-
 @given(st.one_of(_PROSE, _ANY_TEXT), st.one_of(_PROSE, _ANY_TEXT))
 def test_word_diff_of_texts_is_the_plain_one(old: str, new: str):
     with pytest.MonkeyPatch.context() as monkeypatch:
@@ -392,7 +385,7 @@ def test_word_diff_of_texts_is_the_plain_one(old: str, new: str):
 def test_word_diff_of_edited_sentences_is_the_plain_one(words: list[str], edits):
     """Sentences edited in a few places: runs of anchors, gaps of one token, islands, regions
     of several changes, rewrites, words before a change ending with a comma."""
-    old, new = " ".join(words), " ".join(_edited(words, edits))
+    old, new = " ".join(words), " ".join(edited(words, edits))
     with pytest.MonkeyPatch.context() as monkeypatch:
         _same_as_reference(old, new, monkeypatch)
         _same_as_reference(new, old, monkeypatch)
@@ -404,7 +397,7 @@ def test_raw_operations_of_long_token_lists_are_the_plain_ones(words: list[int],
     """Long lists with repeats, edited in places (anchors on several diagonals, moved tokens):
     the operations, and the matching blocks as found joined, are the reference's."""
     ta = [f"w{x}" for x in words]
-    tb = _edited(ta, [(at, f"w{x}" if x < 41 else ("" if x < 43 else "w1,")) for at, x in edits])
+    tb = edited(ta, [(at, f"w{x}" if x < 41 else ("" if x < 43 else "w1,")) for at, x in edits])
     old, new = " ".join(ta), " ".join(tb)
     ua, ub = word_tokens.space_units(old), word_tokens.space_units(new)
     with pytest.MonkeyPatch.context() as m:

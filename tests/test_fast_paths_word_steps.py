@@ -50,6 +50,7 @@ from reviewtool.draft.document import count_words, parse
 from reviewtool.draft.text_rules import SENTENCE_BREAK, SENTENCE_END, SENTENCE_TAIL, STOPWORDS
 from tests.benchmarks.bench_diff import edit_essay, make_essay
 from tests.gitutil import clone_corpus, git
+from tests.word_edits import edited
 
 # ------------------------------------------------ the code replaced (the references)
 
@@ -264,14 +265,6 @@ _PROSE = st.lists(st.sampled_from([
 _ANY_TEXT = st.text(max_size=40)
 
 
-def _edited(words: list[str], edits: list[tuple[int, str]]) -> list[str]:
-    out = list(words)
-    for at, text in edits:
-        at = min(at, len(out))
-        out[at:at + 1] = [text] if text else []
-    return out
-
-
 _SENTENCES = st.lists(st.sampled_from(["The", "cat", "sat.", "It", "ran!", "Why?", "the", "and", "a", "(so)", "end.\n",
                                        "\n\n", "list:", "- item", "x,", "y;", "Done.)", "\"Yes.\""]),
                       min_size=0, max_size=80)
@@ -289,7 +282,7 @@ def test_word_diff_of_texts_is_the_plain_one(old: str, new: str):
 @given(_SENTENCES, _EDITS)
 def test_word_diff_of_edited_sentences_is_the_plain_one(words: list[str], edits):
     """Sentences edited in a few places: regions of several changes, rewrites, islands."""
-    old, new = " ".join(words), " ".join(_edited(words, edits))
+    old, new = " ".join(words), " ".join(edited(words, edits))
     with pytest.MonkeyPatch.context() as monkeypatch:
         _same_as_reference(old, new, monkeypatch)
 
