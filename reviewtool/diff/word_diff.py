@@ -93,11 +93,19 @@ def _counted(old: str, new: str) -> tuple[list[WordOp], int, int, int, int]:
     the old text and of the new one."""
     ua, ub = space_units(old), space_units(new)
     raw, removed, added = counted_raw_ops(old, new, ua, ub)
-    if removed >= 0 and "]" not in old and "]" not in new:
-        # Counted as the operations were built (no link destination to leave out: the changed
-        # pieces are the changes' own texts).
-        words_old = _words_of(old)
-        return raw, added, removed, words_old, words_old - removed + added
+    # Counted as the operations were built, unless they were normalised or a link destination
+    # is to be left out (then the changed pieces are not the changes' own texts).
+    if removed < 0 or "]" in old or "]" in new:
+        removed, added = _changed_words(old, new, raw)
+    # Equal operations hold the same tokens on both sides, hence (but for a destination
+    # on one side only) the same words.
+    words_old = _words_of(old)
+    return raw, added, removed, words_old, words_old - removed + added
+
+
+def _changed_words(old: str, new: str, raw: list[WordOp]) -> tuple[int, int]:
+    """The words removed and added by the operations *raw* of *old* → *new*, link
+    destinations left out."""
     # Counted on the texts with link destinations blanked out (same offsets); a text without
     # "]" has none (mask_link_targets' own first test), and is not looked up among those kept.
     counted_old = _masked(old) if "]" in old else old
@@ -105,7 +113,7 @@ def _counted(old: str, new: str) -> tuple[list[WordOp], int, int, int, int]:
     removed_parts: list[str]
     added_parts: list[str]
     if counted_old is old and counted_new is new:
-        # No link destination on either side (the usual case): the changed pieces are the
+        # No link destination on either side: the changed pieces are the
         # changes' own texts, no offsets to follow (an empty one adds a space to the text
         # counted, and no word).
         changes = list(compress(raw, map(ne, map(_KIND, raw), repeat("equal"))))
@@ -125,12 +133,7 @@ def _counted(old: str, new: str) -> tuple[list[WordOp], int, int, int, int]:
             at_new += size_new
     # A word never holds whitespace, so the words of pieces joined by spaces are the sum
     # of each piece's words: one count a side, not one per operation.
-    removed = count_words(" ".join(removed_parts))
-    added = count_words(" ".join(added_parts))
-    # Equal operations hold the same tokens on both sides, hence (but for a destination
-    # on one side only) the same words.
-    words_old = _words_of(old)
-    return raw, added, removed, words_old, words_old - removed + added
+    return count_words(" ".join(removed_parts)), count_words(" ".join(added_parts))
 
 
 # Kept by text: in a history the new text of one pair is the old text of the next.

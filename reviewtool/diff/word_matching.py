@@ -356,17 +356,17 @@ def _diff_sides(pa: list[str], pb: list[str]) -> list[WordOp]:
 
 
 def raw_ops(old: str, new: str, ua: list[str], ub: list[str]) -> list[WordOp]:
-    """The uncleaned operations (see :func:`counted_raw_ops`)."""
+    """The uncleaned operations of *old* → *new*, without their counts (:func:`counted_raw_ops`)."""
     return counted_raw_ops(old, new, ua, ub)[0]
 
 
 def counted_raw_ops(old: str, new: str, ua: list[str], ub: list[str]) -> tuple[list[WordOp], int, int]:
-    """The uncleaned operations, and the words of their changes' old texts and of their new texts
-    (``count_words`` of each side's changes joined by spaces), or ``-1, -1`` when the operations
-    were normalised (then the caller counts them): counted as each change is built, an
-    all-alphanumeric unit one word (the pass over the operations that counted them is gone).
+    """The uncleaned operations (:func:`raw_ops`), and the words of their changes' old texts
+    and of their new texts (``count_words`` of each side's changes joined by spaces), counted
+    as each change is built (an all-alphanumeric unit is one word); ``-1, -1`` for the counts
+    when the operations were normalised (then the caller counts them).
 
-    The uncleaned operations: a diff of the space-cut units *ua*/*ub* of
+    The operations: a diff of the space-cut units *ua*/*ub* of
     *old*/*new*, with replaced units re-diffed by word and punctuation token.
 
     A replacement made only of words separated by single spaces is not re-diffed:
