@@ -81,10 +81,12 @@ from reviewtool.draft.blocks import Block, blocks_of, joined_list, list_words
 from reviewtool.draft.definition_chunks import definition_chunk
 from reviewtool.draft.inline_chunks import inline_tokens
 from reviewtool.draft.link_chunks import link_list
+from reviewtool.draft.link_rules import normalize_label
 from reviewtool.draft.list_chunks import list_tokens
 from reviewtool.draft.markdown import markdown, parse_inline
 from reviewtool.draft.markup_features import NO_FEATURES, Features, features_of, has_syntax, joined
 from reviewtool.draft.plain_chunks import plain_blocks
+from reviewtool.draft.simple_features import simple_features
 from reviewtool.draft.stored_pieces import clear_stored_pieces, stored_features
 from reviewtool.lru import LRU
 from reviewtool.records import record
@@ -225,8 +227,8 @@ def read_features(source: str) -> Features:
     :func:`read_blocks` (a chunk the document parse met is not parsed again), or from the
     pieces' features a stored document brought
     (:func:`reviewtool.draft.stored_pieces.stored_features`)."""
-    if "]:" not in source and "\r" not in source:
-        found = _features_alone(source)
+    if "\r" not in source:
+        found = _features_alone(source) if "]:" not in source else _features_defined(source)
         if found is not None:
             return found
     chunks, references = _resolved(source)
@@ -241,11 +243,56 @@ def _features_alone(source: str) -> Features | None:
     text has none), and the text's features are its pieces' ones in order. A piece's are
     those of the chunk met for it when that was parsed alone (no :attr:`_Chunk.seen`), else
     those a stored document brought (:func:`reviewtool.draft.stored_pieces.stored_features`), else none when it has no
-    syntax (:func:`reviewtool.draft.markup_features.has_syntax`), else it is parsed alone
+    syntax (:func:`reviewtool.draft.markup_features.has_syntax`), else those read without
+    markdown-it when it is a paragraph or a bullet list of simple inline markup
+    (:func:`reviewtool.draft.simple_features.simple_features`), else it is parsed alone
     here. None when a piece has an open end (it would be joined with the next:
     :func:`_read` does that)."""
+    return _pieces_alone(_cut(source))
+
+
+def _features_defined(source: str) -> Features | None:
+    """:func:`read_features` of a *source* that has ``]:`` in it and no carriage return, when
+    each piece with ``]:`` in it is link reference definitions read without markdown-it
+    (:func:`reviewtool.draft.definition_chunks.definition_chunk`, which has no other markup)
+    up to its first empty line, with no ``]:`` after it, and no other text mentions a label
+    they define (:meth:`_Definitions.mentioned`). The text after such an empty line (a list
+    is not cut from definitions before it: :data:`_CHUNK_START`) starts apart from the
+    definitions (their last line ends at the empty line), and is cut into pieces of its own.
+    Each of the other pieces is then parsed with no definition, as :func:`_read` parses it,
+    and its features are read as :func:`_features_alone` reads them; the text's definitions
+    are the pieces' ones in text order (the first one of a label winning). None otherwise
+    (or when a piece has an open end)."""
+    pieces = _cut(source)
+    references: dict[str, Any] = {}
+    others: list[str] = []
+    for piece in pieces:
+        if "]:" in piece:
+            empty_line = _EMPTY_LINE.search(piece)
+            head, rest = (piece, "") if empty_line is None else (piece[:empty_line.end()], piece[empty_line.end():])
+            defined = definition_chunk(head, None)
+            if defined is None or "]:" in rest:
+                return None
+            for label, ref in defined[1].items():
+                references.setdefault(label, ref)
+            if rest:
+                others.extend(_cut(rest))
+        else:
+            others.append(piece)
+    definitions = _Definitions.of_references(references)
+    if any(map(definitions.mentioned, others)):
+        return None
+    found = _pieces_alone(others)
+    if found is None or not references:
+        return found
+    return found.with_references(references)
+
+
+def _pieces_alone(pieces: list[str]) -> Features | None:
+    """The features of *pieces* each parsed alone, one after the other (see
+    :func:`_features_alone`); None when one has an open end."""
     parts = []
-    for piece in _cut(source):
+    for piece in pieces:
         chunk = _MET.get(piece)
         if chunk is None or chunk.seen or chunk.open_end:
             stored = stored_features(piece)
@@ -254,6 +301,10 @@ def _features_alone(source: str) -> Features | None:
                 continue
             if not has_syntax(piece):
                 continue  # no markup
+            simple = simple_features(piece)
+            if simple is not None:
+                parts.append(simple)
+                continue
             chunk = _chunk(piece, None)
             if chunk.open_end:
                 return None
@@ -490,17 +541,15 @@ def _guessed(texts: list[str], found: list[_Chunk | None]) -> _Definitions:
                 first.add(texts[i])
     if not new:
         return _Definitions.of_references(references)
-    from markdown_it.common.utils import normalizeReference
-
     # Labels that a new piece may define and that no piece found defines yet (sorted).
-    pending = tuple(sorted({normalizeReference(label) for _, defined in new for label in defined}
+    pending = tuple(sorted({normalize_label(label) for _, defined in new for label in defined}
                            - references.keys()))
     known = _Definitions.of_references(references)
     later = []
     earlier: set[str] = set()  # the labels the new pieces before may define
     done: dict[str, _Chunk] = {}
     for i, defined in new:
-        own = set(map(normalizeReference, defined))
+        own = set(map(normalize_label, defined))
         if pending:
             mentioned = _mentioned(texts[i], pending)
             if any(label not in own or label in earlier for label in mentioned):
@@ -588,10 +637,8 @@ def _mentioned(text: str, labels: tuple[str, ...]) -> tuple[str, ...]:
         return ()
     inside = _bracket_labels(text)
     if inside is None:
-        from markdown_it.common.utils import normalizeReference
-
-        normalised = normalizeReference(text)
-        read = normalizeReference(_QUOTE_MARKERS.sub("", text).replace("\\|", "|"))
+        normalised = normalize_label(text)
+        read = normalize_label(_QUOTE_MARKERS.sub("", text).replace("\\|", "|"))
         return tuple(label for label in labels if label in normalised or label in read)
     found = inside.intersection(labels)
     return tuple(sorted(found)) if found else ()
@@ -612,9 +659,7 @@ def _bracket_labels(text: str) -> frozenset[str] | None:
 def _label_of(inside: str) -> str:
     """What is between a pair of brackets as a label (markdown-it's ``normalizeReference``),
     kept: the same link texts come back in every version and every chunk of a list."""
-    from markdown_it.common.utils import normalizeReference
-
-    return normalizeReference(inside)
+    return normalize_label(inside)
 
 
 def _cut(source: str) -> list[str]:

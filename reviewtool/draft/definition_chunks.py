@@ -44,12 +44,12 @@ definitions given.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 from typing import Any
 
 from reviewtool.draft.blocks import Block
+from reviewtool.draft.link_rules import link_href, normalize_label
 from reviewtool.draft.plain_chunks import plain_blocks
 
 #: One definition line (groups: the label, the target: printable ASCII but ``&()<>\\``), or
@@ -99,8 +99,8 @@ def definition_chunk(text: str, given: Sequence[tuple[str, str, str]] | None = N
         return None
     entries = []
     for label, target, at in found:
-        key = _label(label)
-        href = _href(target)
+        key = normalize_label(label)
+        href = link_href(target)
         if not key or href is None:
             return None  # markdown-it reads no definition there: a paragraph
         entries.append((key, {"title": "", "href": href, "map": [at, at + 1]}))
@@ -117,21 +117,3 @@ def definition_chunk(text: str, given: Sequence[tuple[str, str, str]] | None = N
         if key in given_labels and key not in own:
             own[key] = entry
     return blocks, own, seen
-
-
-@functools.lru_cache(maxsize=4096)
-def _label(label: str) -> str:
-    """*label* as markdown-it's ``reference`` rule keys it (its ``normalizeReference``)."""
-    from markdown_it.common.utils import normalizeReference
-
-    return normalizeReference(label)
-
-
-@functools.lru_cache(maxsize=4096)
-def _href(target: str) -> str | None:
-    """*target* as markdown-it's ``reference`` rule keeps it (its ``normalizeLink``); None when
-    its ``validateLink`` refuses it (no definition, then)."""
-    from markdown_it.common.normalize_url import normalizeLink, validateLink
-
-    href = normalizeLink(target)
-    return href if validateLink(href) else None

@@ -50,6 +50,7 @@ import re
 from collections.abc import Sequence
 
 from reviewtool.draft.blocks import Block, ListItem
+from reviewtool.draft.link_rules import normalize_label
 from reviewtool.draft.markup_features import Features
 from reviewtool.draft.outline_rules import list_role
 from reviewtool.draft.text_rules import count_words
@@ -141,6 +142,4 @@ def link_list(text: str, given: Sequence[tuple[str, str, str]] | None = None) ->
 
 def _normalised(label: str) -> str:
     """*label* as markdown-it looks it up among the definitions (its ``normalizeReference``)."""
-    from markdown_it.common.utils import normalizeReference
-
-    return normalizeReference(label)
+    return normalize_label(label)

@@ -14,9 +14,9 @@ contains the chunk, and a text's features are its chunks' ones joined in order
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from reviewtool.records import record
 
@@ -83,7 +83,7 @@ def features_of(tokens: list[Token]) -> Features:
         kind = token.type
         if kind == "inline":
             if token.children:
-                _inline_features(token.children, links, emphasis, code, tags)
+                inline_features(token.children, links, emphasis, code, tags)
         elif kind == "list_item_open":
             ordered = token.info != ""
             markers.append(f"1{token.markup}" if ordered else token.markup)
@@ -96,8 +96,27 @@ def features_of(tokens: list[Token]) -> Features:
     return Features(tuple(links), {}, tuple(emphasis), tuple(code), tuple(fences), tuple(markers), tuple(tags))
 
 
-def _inline_features(children: list[Token], links: list[tuple[str, str]], emphasis: list[tuple[str, str]],
-                     code: list[str], tags: list[str]) -> None:
+class InlineToken(Protocol):
+    """What :func:`inline_features` reads of an inline token: markdown-it's, or one built
+    without it (:mod:`reviewtool.draft.simple_features`)."""
+
+    @property
+    def type(self) -> str: ...
+
+    @property
+    def content(self) -> str: ...
+
+    @property
+    def attrs(self) -> Mapping[str, Any]: ...
+
+    @property
+    def children(self) -> Sequence[InlineToken] | None: ...
+
+
+def inline_features(children: Sequence[InlineToken], links: list[tuple[str, str]],
+                    emphasis: list[tuple[str, str]], code: list[str], tags: list[str]) -> None:
+    """Add the links, emphasis, code spans and HTML tags of an inline token's *children*
+    to the lists given, in order."""
     open_spans: list[tuple[str, list[str]]] = []  # (kind, collected text) of open links and emphasis
     for child in children:
         kind = child.type
