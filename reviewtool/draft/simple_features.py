@@ -70,6 +70,8 @@ _REFUSED = ("\t", "\r", "\0", "|", "\\", "<", "&", "~", "![", "]:")
 #: the link: group 1 the destination.
 _LINK = re.compile(f"({PLAIN_DESTINATION.pattern})\\)")
 #: ASCII whitespace and punctuation, as CommonMark's flanking rules read them.
+#: What inline content is read at (the text between is text): a delimiter, a backtick, a bracket.
+_SPECIAL = re.compile(r"[*_`\[]")
 _SPACE = frozenset(" \t\n\x0b\x0c\r")
 _PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
@@ -156,7 +158,12 @@ def _scan(src: str, pos: int, end: int, out: list[_Token], label: bool) -> bool:
     the tokens *out*; False when it holds what is not taken (see the module docstring)."""
     delimiters: list[_Delimiter] = []
     text_at = pos
-    while pos < end:
+    special = _SPECIAL.search
+    while True:
+        found = special(src, pos, end)
+        if found is None:
+            break
+        pos = found.start()
         char = src[pos]
         if char == "*" or char == "_":
             run_end = pos + 1
@@ -213,8 +220,6 @@ def _scan(src: str, pos: int, end: int, out: list[_Token], label: bool) -> bool:
                 return False
             out.append(_Token("link_close"))
             pos = text_at = link.end()
-        else:
-            pos += 1
     _text(src, text_at, end, out)
     _balance(delimiters)
     _emphasis(delimiters, out)
