@@ -3,16 +3,15 @@ simple inline markup, read without markdown-it.
 
 The diff's markup check reads the changed blocks of a section alone
 (:func:`reviewtool.draft.chunks.read_features`); most are paragraphs and list items already
-parsed with their version, but a list's changed blocks cut from a stored version, a list
-indented under its parent item with lazy continuation lines, a deeper list and some
-emphasis, were the only texts that made a book diff of two stored versions import
-markdown-it (about 22 ms) and parse them. :func:`simple_features` reads the features
-(:class:`reviewtool.draft.markup_features.Features`) of such a text from its lines: which
-lines are list items (their bullets are the list markers), the inline content of each
-paragraph, and in it the emphasis, code spans and links, turned into the few inline
-tokens :func:`reviewtool.draft.markup_features.inline_features` reads, so that the features
-are read by the same code as markdown-it's tokens. Any other text gets None, and the
-caller parses it with markdown-it.
+parsed with their version, but two changed blocks of a list in a stored version (a list
+indented under its parent item, with lazy continuation lines, a deeper list and emphasis)
+made a book diff of two stored versions import markdown-it (about 20 ms) to parse them.
+:func:`simple_features` reads the features (:class:`reviewtool.draft.markup_features.Features`)
+of such a text from its lines: which lines are list items (their bullets are the list
+markers), the inline content of each paragraph, and in it the emphasis, code spans and
+links, turned into the few inline tokens :func:`reviewtool.draft.markup_features.inline_features`
+reads, so that the features are read by the same code as markdown-it's tokens. Any other
+text gets None, and the caller parses it with markdown-it.
 
 What is taken, conservatively (anything else, however harmless, goes to markdown-it):
 
@@ -34,10 +33,10 @@ What is taken, conservatively (anything else, however harmless, goes to markdown
   continues a paragraph, a ``[`` is taken);
 * in the inline content: emphasis and strong emphasis of ``*`` and ``_``, each run with
   ASCII characters on both sides (whether it may open or close depends on them); code
-  spans on one line; links ``[text](destination)``
-  whose text holds no bracket nor backtick and whose destination is one that markdown-it
-  keeps as it is and accepts (:data:`reviewtool.draft.link_rules.PLAIN_DESTINATION`),
-  right after the parenthesis and right before the closing one (no title, no space).
+  spans on one line; links ``[text](destination)`` whose text holds no bracket nor
+  backtick and whose destination is one that markdown-it keeps as it is and accepts
+  (:data:`reviewtool.draft.link_rules.PLAIN_DESTINATION`), right after the parenthesis and
+  right before the closing one (no title, no space).
 
 The inline content is read as markdown-it's inline parser reads it: from left to right, a
 code span consumed where its backtick run starts (closed by the next run of as many
@@ -69,9 +68,9 @@ _REFUSED = ("\t", "\r", "\0", "|", "\\", "<", "&", "~", "![", "]:")
 #: (:data:`reviewtool.draft.link_rules.PLAIN_DESTINATION`), then the parenthesis that closes
 #: the link: group 1 the destination.
 _LINK = re.compile(f"({PLAIN_DESTINATION.pattern})\\)")
-#: ASCII whitespace and punctuation, as CommonMark's flanking rules read them.
 #: What inline content is read at (the text between is text): a delimiter, a backtick, a bracket.
 _SPECIAL = re.compile(r"[*_`\[]")
+#: ASCII whitespace and punctuation, as CommonMark's flanking rules read them.
 _SPACE = frozenset(" \t\n\x0b\x0c\r")
 _PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
