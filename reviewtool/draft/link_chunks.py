@@ -100,7 +100,7 @@ def link_list(text: str, given: Sequence[tuple[str, str, str]] | None = None) ->
             if not label.strip() or len(label) > _MAX_LABEL:
                 return None
             if targets:
-                target = targets.get(_normalised(label))
+                target = targets.get(normalize_label(label))
             if target is not None:
                 links.append((label, target))
                 title = label + reference_after
@@ -139,7 +139,3 @@ def link_list(text: str, given: Sequence[tuple[str, str, str]] | None = None) ->
     tail = head if lines == count and text.endswith("\n") else None
     return block, features, head, tail
 
-
-def _normalised(label: str) -> str:
-    """*label* as markdown-it looks it up among the definitions (its ``normalizeReference``)."""
-    return normalize_label(label)

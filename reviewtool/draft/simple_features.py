@@ -25,9 +25,9 @@ What is taken, conservatively (anything else, however harmless, goes to markdown
   three columns past the content column of the deepest open item its indentation reaches
   (0 for none): an item, whatever its bullet, nested in that one; or a line that continues
   the paragraph before it: one indented at least as the deepest open item's content, or
-  lazily (less) when at most three columns past that of the item it reaches (beyond,
-  markdown-it makes an indented code block of it where CommonMark continues the
-  paragraph: not taken);
+  lazily (less) when at most three columns past that of the item it reaches (a lazy line
+  further in, where an indented code block would start but for the open paragraph, is
+  not taken: the walk does not model markdown-it's reading of it);
 * a paragraph's lines and an item's content start with nothing that may start a block or
   end a paragraph (:data:`reviewtool.draft.list_chunks.BLOCK_START`; on a line that
   continues a paragraph, a ``[`` is taken);
