@@ -115,8 +115,12 @@ def _record(cls: type[_T], frozen: bool, slots: bool) -> type[_T]:
         if slots and "__getstate__" not in body:
             made.__getstate__ = _getstate
             made.__setstate__ = _setstate
+    # The parameters of @dataclass(frozen=..., slots=...): those dataclasses was asked for above
+    # but the methods this module makes, read by name (each Python version adds its own).
     params = made.__dataclass_params__
-    made.__dataclass_params__ = type(params)(True, True, True, False, False, frozen)
+    given = {name: getattr(params, name) for name in type(params).__slots__}
+    given.update(init=True, repr=True, eq=True, order=False, unsafe_hash=False, frozen=frozen)
+    made.__dataclass_params__ = type(params)(**given)
     return made  # type: ignore[no-any-return]
 
 
