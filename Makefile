@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint install bench bench-detail clean snapshots
+.PHONY: demo test test-pythons lint install bench bench-detail clean snapshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ demo: $(STAMP)
 # The guards first (lint, types, layers), then the suite in parallel.
 test: $(STAMP) lint
 	$(BIN)/python -m pytest -q -n auto $(PYTEST_ARGS)
+
+# The suite again on every other CPython 3.11+ the machine has (tests/other_pythons.py says how
+# they are found), each in its own .venv-3.N: pyproject allows >=3.11, make test runs on one.
+test-pythons: $(STAMP)
+	$(BIN)/python tests/other_pythons.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check reviewtool tests
@@ -38,4 +43,4 @@ bench-detail: $(STAMP)
 	for b in tests/benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .venv-3.* .pytest_cache .hypothesis

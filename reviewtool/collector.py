@@ -9,6 +9,7 @@ of such work. :func:`collector_paused` is the one way every layer pauses it.
 from __future__ import annotations
 
 import gc
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -17,6 +18,11 @@ from contextlib import contextmanager
 #: few objects per word, none of them cyclic, and repeated collections cost a tenth to two
 #: fifths of such work on multi-MB drafts. Below it a pause is not worth its own cost.
 LARGE_TEXT_CHARS = 100_000
+#: Whether ``gc.get_freeze_count()`` tells that the process keeps a frozen generation of its own.
+#: Python 3.12's collector parks the interpreter's own immortal objects in the permanent
+#: generation (every full collection moves them there: some 375 tuples), so there the count is
+#: not 0 in a process that froze nothing, and a settle that waited for 0 would never come again.
+FREEZE_COUNT_TELLS = sys.version_info[:2] != (3, 12)
 
 
 @contextmanager
@@ -29,7 +35,9 @@ def collector_paused(pause: bool = True, settle: bool = False) -> Iterator[None]
     ``gc.freeze()`` + ``gc.unfreeze()`` is that move. It also ages the process's other
     young objects, which only delays the collection of any garbage among them to the next
     full collection. Skipped when the process keeps a frozen generation of its own
-    (``gc.unfreeze()`` would thaw it).
+    (``gc.unfreeze()`` would thaw it), but on Python 3.12, where the count cannot tell
+    (:data:`FREEZE_COUNT_TELLS`): there a frozen generation of the process's own is thawed into
+    the oldest generation, where its next ``gc.freeze()`` takes it back.
     """
     if not pause:
         yield
@@ -39,7 +47,7 @@ def collector_paused(pause: bool = True, settle: bool = False) -> Iterator[None]
     try:
         yield
     finally:
-        if settle and gc.get_freeze_count() == 0:
+        if settle and (gc.get_freeze_count() == 0 or not FREEZE_COUNT_TELLS):
             gc.freeze()
             gc.unfreeze()
         if was_enabled:

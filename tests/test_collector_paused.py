@@ -12,7 +12,7 @@ import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from reviewtool.collector import LARGE_TEXT_CHARS, collector_paused
+from reviewtool.collector import FREEZE_COUNT_TELLS, LARGE_TEXT_CHARS, collector_paused
 from reviewtool.diff.section_diff import diff_documents
 from reviewtool.draft.chunks import clear_chunk_cache
 from reviewtool.draft.document import parse
@@ -128,3 +128,34 @@ def test_a_pause_inside_a_pause_leaves_the_outer_one_in_force():
     finally:
         if not was_enabled:
             gc.disable()
+
+
+def test_settling_goes_on_after_a_full_collection(monkeypatch):
+    """A full collection first: on Python 3.12 it parks the interpreter's own immortal objects
+    in the permanent generation (``gc.get_freeze_count()`` is then not 0 in a process that froze
+    nothing), and a settle that waited for a count of 0 never came again (this test failed there)."""
+    work = _diff(" A sentence after a full collection.")
+    gc.collect()
+    settled = _run(lambda: (work(), [[] for _ in range(5)]))
+    monkeypatch.setattr("reviewtool.diff.section_diff.collector_paused",
+                        lambda pause, settle=False: collector_paused(pause))
+    unsettled = _run(lambda: (work(), [[] for _ in range(5)]))
+    assert len(settled) < len(unsettled) <= EDGES
+
+
+def test_a_frozen_generation_of_the_process_s_own_is_kept_where_the_count_tells():
+    """Where ``gc.get_freeze_count()`` tells (all but 3.12), a process that keeps a frozen
+    generation of its own keeps it through a settle: nothing of it is thawed."""
+    kept = [[n] for n in range(1000)]
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with collector_paused(settle=True):
+            built = [[n] for n in range(1000)]
+        if FREEZE_COUNT_TELLS:
+            assert gc.get_freeze_count() == frozen
+        else:  # 3.12: settled whatever the count, the frozen generation thawed with what was built
+            assert gc.get_freeze_count() == 0
+    finally:
+        gc.unfreeze()
+    assert kept and built

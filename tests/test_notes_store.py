@@ -214,7 +214,10 @@ def test_thirty_parallel_writers_lose_nothing(tmp_path: Path, serialize: bool):
     repo = fast_import_history(tmp_path / "r", [f"# V{i}\n" for i in range(WRITERS + 1)])
     commits = repo.git("rev-list", "--reverse", "main").split()
     shared, own = commits[0], commits[1:]
-    ctx = multiprocessing.get_context("fork")
+    # forkserver: each writer forked from a one-thread server (fork from the test process, which
+    # runs threads, may deadlock the child: Python 3.12 warns of it).
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload([__name__])  # imported once by the server, not by every writer
     barrier = ctx.Barrier(WRITERS)
     results = ctx.Queue()
     procs = [ctx.Process(target=_writer, args=(str(repo.path), shared, own[n], n, serialize, barrier, results))
