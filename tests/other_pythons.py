@@ -16,7 +16,8 @@ import-linter) read the code, not the interpreter: ``make test`` runs them once.
 
 ``PYTHONS`` (paths, separated by spaces) names the interpreters instead of looking for them.
 Exit status 0 when every suite passed or no other interpreter was found (then said), 1 when
-one failed, 2 when ``PYTHONS`` names one that is not CPython 3.11 or newer.
+one failed (setting up its environment included), 2 when ``PYTHONS`` names one that is not
+CPython 3.11 or newer able to make a virtual environment.
 """
 
 from __future__ import annotations
@@ -34,11 +35,14 @@ ROOT = Path(__file__).resolve().parents[1]
 OLDEST = 11
 #: The newest minor version looked for.
 NEWEST = 20
-_PROBE = "import sys; print(sys.implementation.name, *sys.version_info[:3])"
+#: What an interpreter is asked: its name and version, once it has imported what making a virtual
+#: environment needs (a Python without them, as Debian's without python3-venv, cannot host one).
+_PROBE = "import sys, venv, ensurepip; print(sys.implementation.name, *sys.version_info[:3])"
 
 
 def version_of(python: str) -> tuple[int, int, int] | None:
-    """The version of CPython *python* is, when it runs and is CPython 3.11 or newer; else None."""
+    """The version of CPython *python* is, when it runs, is CPython 3.11 or newer and can make a
+    virtual environment; else None."""
     try:
         done = subprocess.run([python, "-c", _PROBE], capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired):
@@ -86,7 +90,7 @@ def main() -> int:
     named = os.environ.get("PYTHONS", "").split()
     wrong = [python for python in named if version_of(python) is None]
     if wrong:
-        print(f"test-pythons: PYTHONS names what is not CPython 3.{OLDEST} or newer: {' '.join(wrong)}",
+        print(f"test-pythons: PYTHONS names what is not CPython 3.{OLDEST} or newer with venv: {' '.join(wrong)}",
               file=sys.stderr)
         return 2
     found = newest_by_minor(named or candidates())

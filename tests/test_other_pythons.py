@@ -48,7 +48,7 @@ def _run(pythons: str) -> subprocess.CompletedProcess[str]:
 def test_a_named_interpreter_that_is_not_one_is_a_usage_error(tmp_path: Path):
     done = _run(f"{sys.executable} {tmp_path / 'missing'}")
     assert done.returncode == 2 and done.stdout == ""
-    assert done.stderr.strip() == f"test-pythons: PYTHONS names what is not CPython 3.11 or newer: {tmp_path / 'missing'}"
+    assert done.stderr.strip() == f"test-pythons: PYTHONS names what is not CPython 3.11 or newer with venv: {tmp_path / 'missing'}"
 
 
 def test_make_test_s_own_interpreter_is_not_run_again():
