@@ -74,16 +74,13 @@ def newest_by_minor(pythons: list[str]) -> dict[int, tuple[tuple[int, int, int],
 
 
 def installed(python: str, minor: int) -> Path:
-    """The virtual environment of *python* with the package and its test extras installed."""
-    venv = ROOT / f".venv-3.{minor}"
-    stamp = venv / ".installed"
-    bin_python = venv / "bin" / "python"
-    if not bin_python.exists():
-        subprocess.run([python, "-m", "venv", str(venv)], check=True)
-    if not stamp.exists() or stamp.stat().st_mtime < (ROOT / "pyproject.toml").stat().st_mtime:
-        subprocess.run([str(bin_python), "-m", "pip", "install", "--quiet", "-e", ".[test]"], cwd=ROOT, check=True)
-        stamp.touch()
-    return bin_python
+    """The virtual environment of *python* with the package and its test extras installed:
+    the Makefile's own ``install`` (made once, installed again when ``pyproject.toml``
+    changes), into ``.venv-3.N`` from *python*."""
+    venv = f".venv-3.{minor}"
+    subprocess.run(["make", "--no-print-directory", "install", f"VENV={venv}", f"PYTHON={python}"],
+                   cwd=ROOT, check=True)
+    return ROOT / venv / "bin" / "python"
 
 
 def main() -> int:

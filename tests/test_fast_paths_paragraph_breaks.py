@@ -33,8 +33,12 @@ from tests.gitutil import clone_corpus, followed_texts
 # ------------------------------------------------ the code replaced (the reference)
 
 
+def _here_as_before(breaks: dict[int, bool], start: int, size: int) -> list[int]:
+    return sorted(x - start for x in breaks if start < x <= start + size)
+
+
 def _cut_as_before(text: str, start: int, breaks: dict[int, bool]) -> list[tuple[str, bool | None]]:
-    cuts = sorted(x - start for x in breaks if start < x <= start + len(text))
+    cuts = _here_as_before(breaks, start, len(text))
     pieces: list[tuple[str, bool | None]] = []
     prev = 0
     for at in cuts:
@@ -45,14 +49,10 @@ def _cut_as_before(text: str, start: int, breaks: dict[int, bool]) -> list[tuple
     return pieces
 
 
-def _here_as_before(breaks: dict[int, bool], start: int, size: int) -> list[int]:
-    return sorted(x - start for x in breaks if start < x <= start + size)
-
-
 def _equal_pieces_as_before(op: WordOp, oa: int, ob: int, old_breaks: dict[int, bool],
                             new_breaks: dict[int, bool]) -> list[WordOp | _Break]:
-    old_here = sorted(x - oa for x in old_breaks if oa < x <= oa + len(op.old))
-    new_here = sorted(x - ob for x in new_breaks if ob < x <= ob + len(op.new))
+    old_here = _here_as_before(old_breaks, oa, len(op.old))
+    new_here = _here_as_before(new_breaks, ob, len(op.new))
     if not old_here and not new_here:
         return [op]
     same = op.old == op.new
